@@ -1,0 +1,3 @@
+import { Database } from '@strapi/icons';
+
+export const PluginIcon = () => <Database />;

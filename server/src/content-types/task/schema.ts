@@ -1,0 +1,114 @@
+export default {
+  "kind": "collectionType",
+  "collectionName": "dmc_tasks",
+  "info": {
+    "singularName": "task",
+    "pluralName": "tasks",
+    "displayName": "Migration task"
+  },
+  "options": {
+    "draftAndPublish": false
+  },
+  "pluginOptions": {
+    "content-manager": {
+      "visible": false
+    },
+    "content-type-builder": {
+      "visible": false
+    }
+  },
+  "attributes": {
+    "kind": {
+      "type": "enumeration",
+      "enum": [
+        "import",
+        "export"
+      ],
+      "required": true
+    },
+    "name": {
+      "type": "string",
+      "required": true
+    },
+    "contentType": {
+      "type": "string",
+      "required": true
+    },
+    "format": {
+      "type": "string"
+    },
+    "state": {
+      "type": "enumeration",
+      "enum": [
+        "queued",
+        "running",
+        "completed",
+        "completed-with-errors",
+        "failed",
+        "cancelled",
+        "interrupted"
+      ],
+      "default": "queued",
+      "required": true
+    },
+    "options": {
+      "type": "json"
+    },
+    "total": {
+      "type": "integer"
+    },
+    "processed": {
+      "type": "integer",
+      "default": 0
+    },
+    "created": {
+      "type": "integer",
+      "default": 0
+    },
+    "updated": {
+      "type": "integer",
+      "default": 0
+    },
+    "failed": {
+      "type": "integer",
+      "default": 0
+    },
+    "error": {
+      "type": "text"
+    },
+    "fileName": {
+      "type": "string"
+    },
+    "fileKey": {
+      "type": "string"
+    },
+    "errorReportKey": {
+      "type": "string"
+    },
+    "writePath": {
+      "type": "string"
+    },
+    "startedAt": {
+      "type": "datetime"
+    },
+    "finishedAt": {
+      "type": "datetime"
+    },
+    "heartbeatAt": {
+      "type": "datetime"
+    },
+    "instanceId": {
+      "type": "string"
+    },
+    "cancelRequested": {
+      "type": "boolean",
+      "default": false
+    },
+    "creatorId": {
+      "type": "integer"
+    },
+    "creatorName": {
+      "type": "string"
+    }
+  }
+};

@@ -1,0 +1,50 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import type {
+  CreateTemplate,
+  DeleteTemplate,
+  GetTemplate,
+  ListTemplates,
+  UpdateTemplate,
+} from '../../../shared/contracts';
+import { getService, parseId } from '../utils';
+import { validateCreateTemplate, validateListTemplatesQuery, validateUpdateTemplate } from '../validation/templates';
+
+const idParam = (ctx: Context): number => {
+  const id = parseId(ctx.params.id);
+  if (id === null) throw new errors.NotFoundError(`Template ${String(ctx.params.id)} not found`);
+  return id;
+};
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async find(ctx: Context) {
+    const { kind } = await validateListTemplatesQuery(ctx.query);
+    const data = await getService(strapi, 'templates').list({ kind });
+    ctx.body = { data } satisfies ListTemplates.Response;
+  },
+
+  async findOne(ctx: Context) {
+    const data = await getService(strapi, 'templates').findOne(idParam(ctx));
+    ctx.body = { data } satisfies GetTemplate.Response;
+  },
+
+  async create(ctx: Context) {
+    const input = await validateCreateTemplate(ctx.request.body);
+    const data = await getService(strapi, 'templates').create(input);
+    ctx.status = 201;
+    ctx.body = { data } satisfies CreateTemplate.Response;
+  },
+
+  async update(ctx: Context) {
+    const id = idParam(ctx);
+    const input = await validateUpdateTemplate(ctx.request.body);
+    const data = await getService(strapi, 'templates').update(id, input);
+    ctx.body = { data } satisfies UpdateTemplate.Response;
+  },
+
+  async delete(ctx: Context) {
+    const data = await getService(strapi, 'templates').delete(idParam(ctx));
+    ctx.body = { data } satisfies DeleteTemplate.Response;
+  },
+});

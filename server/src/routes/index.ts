@@ -1,0 +1,43 @@
+import type { Core } from '@strapi/strapi';
+import { permission, type Action } from '../../../shared/contracts';
+
+/**
+ * One admin route: the admin-auth policy plus the permission action it needs. Every route of the plugin goes
+ * through here, so no route can be added without its permission.
+ */
+export const adminRoute = (
+  method: Core.RouteInput['method'],
+  path: string,
+  handler: string,
+  action: Action
+): Core.RouteInput => ({
+  method,
+  path,
+  handler,
+  config: {
+    policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [permission(action)] } }],
+  },
+});
+
+/** The admin API of DESIGN.md section 5, mounted under `/data-migration-center`. */
+export const adminRoutes: Core.RouteInput[] = [
+  adminRoute('GET', '/content-types', 'content-types.find', 'read'),
+
+  adminRoute('GET', '/tasks', 'tasks.find', 'read'),
+  adminRoute('GET', '/tasks/:id', 'tasks.findOne', 'read'),
+  adminRoute('POST', '/tasks/:id/cancel', 'tasks.cancel', 'read'),
+  adminRoute('DELETE', '/tasks/:id', 'tasks.delete', 'read'),
+
+  adminRoute('GET', '/templates', 'templates.find', 'read'),
+  adminRoute('GET', '/templates/:id', 'templates.findOne', 'read'),
+  adminRoute('POST', '/templates', 'templates.create', 'templates'),
+  adminRoute('PUT', '/templates/:id', 'templates.update', 'templates'),
+  adminRoute('DELETE', '/templates/:id', 'templates.delete', 'templates'),
+];
+
+export default {
+  admin: {
+    type: 'admin',
+    routes: adminRoutes,
+  },
+};

@@ -1,0 +1,17 @@
+import { createContentTypesService } from './content-types';
+import { createRunnerService } from './runner';
+import { createStorageService } from './storage';
+import { createTasksService } from './tasks';
+import { createTemplatesService } from './templates';
+
+const services = {
+  'content-types': createContentTypesService,
+  runner: createRunnerService,
+  storage: createStorageService,
+  tasks: createTasksService,
+  templates: createTemplatesService,
+};
+
+export type Services = { [K in keyof typeof services]: ReturnType<(typeof services)[K]> };
+
+export default services;

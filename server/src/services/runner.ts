@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { TaskCounts, TaskKind, TaskStatus } from '../../../shared/contracts';
+import { TASK_UID } from '../constants';
+import { getConfig } from '../utils';
+import { isFinished, type TaskRow } from './tasks';
+
+/**
+ * The task runner: the one place tasks are claimed, run, beaten and finished. Several Strapi instances may
+ * share one database (DESIGN.md section 7), so the database is the coordinator:
+ * - a queued task is claimed with an atomic conditional update (`queued` → `running`, with this instance's id);
+ *   an instance whose update touched no row lost the claim;
+ * - a running task's worker writes a heartbeat every `heartbeatInterval`; any instance marks a running task
+ *   whose heartbeat is older than `heartbeatTimeout` as `interrupted` (its worker is gone), never one that a
+ *   live instance keeps beating;
+ * - a cancel request is a column (`cancelRequested`) that the worker's heartbeat reads, so it reaches the
+ *   instance that runs the task, whichever instance received it.
+ */
+
+export interface ProgressUpdate extends Partial<Omit<TaskCounts, 'total'>> {
+  total?: number | null;
+}
+
+export interface TaskContext {
+  /** Aborted when the task is cancelled or the server stops: stop reading, roll back, return. */
+  signal: AbortSignal;
+  /** Records counts; written to the database at most every `progressInterval` ms, and at the end. */
+  progress(update: ProgressUpdate): void;
+}
+
+export interface TaskOutcome {
+  status: Extract<TaskStatus, 'completed' | 'completed-with-errors' | 'failed'>;
+  error?: string | null;
+  counts?: ProgressUpdate;
+  /** Extra columns to store with the finished task (error report key, exported file...). */
+  data?: Partial<Pick<TaskRow, 'fileKey' | 'fileName' | 'errorReportKey' | 'writePath' | 'format'>>;
+}
+
+export type TaskHandler = (task: TaskRow, context: TaskContext) => Promise<TaskOutcome>;
+
+const PROGRESS_INTERVAL = 500;
+
+export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const instanceId = randomUUID();
+  const handlers = new Map<TaskKind, TaskHandler>();
+  /** Tasks this instance is running, by id. */
+  const running = new Map<number, AbortController>();
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = true;
+  let claiming: Promise<void> | null = null;
+
+  const query = () => strapi.db.query(TASK_UID);
+  const log = (message: string) => strapi.log.info(`[data-migration-center] ${message}`);
+
+  /** Marks running tasks with a stale (or missing) heartbeat as interrupted. Returns how many. */
+  const sweepStaleTasks = async (): Promise<number> => {
+    const cutoff = new Date(Date.now() - getConfig(strapi).heartbeatTimeout);
+    const { count } = await query().updateMany({
+      where: {
+        state: 'running',
+        $or: [{ heartbeatAt: { $lt: cutoff } }, { heartbeatAt: { $null: true } }],
+      },
+      data: {
+        state: 'interrupted',
+        finishedAt: new Date(),
+        error: 'The server running this task stopped before it finished; its changes were rolled back',
+      },
+    });
+    if (count > 0) log(`${count} task(s) interrupted: their server stopped beating`);
+    return count;
+  };
+
+  /** Beats for every task this instance runs, and picks up cancel requests made on any instance. */
+  const heartbeat = async () => {
+    const ids = [...running.keys()];
+    if (ids.length === 0) return;
+    await query().updateMany({ where: { id: { $in: ids }, instanceId }, data: { heartbeatAt: new Date() } });
+    const cancelled = (await query().findMany({
+      select: ['id'],
+      where: { id: { $in: ids }, cancelRequested: true },
+    })) as Array<{ id: number }>;
+    for (const { id } of cancelled) running.get(id)?.abort(new Error('Cancelled'));
+  };
+
+  const finish = async (id: number, data: Record<string, unknown>) => {
+    // Only the instance that owns the task may finish it (another may have marked it interrupted already).
+    await query().updateMany({ where: { id, state: 'running', instanceId }, data: { ...data, finishedAt: new Date() } });
+  };
+
+  const run = async (task: TaskRow) => {
+    const handler = handlers.get(task.kind);
+    const controller = new AbortController();
+    running.set(task.id, controller);
+
+    let pending: ProgressUpdate = {};
+    let lastWrite = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = () => {
+      const data = pending;
+      pending = {};
+      lastWrite = Date.now();
+      if (Object.keys(data).length > 0) {
+        writing = writing.then(() => query().updateMany({ where: { id: task.id, instanceId }, data })).catch((e) => {
+          strapi.log.warn(`[data-migration-center] task ${task.id}: progress not saved: ${(e as Error).message}`);
+        });
+      }
+    };
+    const context: TaskContext = {
+      signal: controller.signal,
+      progress(update) {
+        pending = { ...pending, ...update };
+        if (Date.now() - lastWrite >= PROGRESS_INTERVAL) flush();
+      },
+    };
+
+    try {
+      if (!handler) throw new Error(`No handler for ${task.kind} tasks`);
+      const outcome = await handler(task, context);
+      flush();
+      await writing;
+      if (controller.signal.aborted) throw controller.signal.reason;
+      await finish(task.id, { state: outcome.status, error: outcome.error ?? null, ...outcome.counts, ...outcome.data });
+    } catch (error) {
+      flush();
+      await writing;
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      const cancelled = controller.signal.aborted && !stopped;
+      const status: TaskStatus = cancelled ? 'cancelled' : stopped ? 'interrupted' : 'failed';
+      const message =
+        status === 'cancelled'
+          ? 'Cancelled; nothing of this task was kept'
+          : status === 'interrupted'
+            ? 'The server stopped while this task ran; its changes were rolled back'
+            : (reason as Error)?.message ?? String(reason);
+      if (status === 'failed') strapi.log.warn(`[data-migration-center] task ${task.id} failed: ${message}`);
+      await finish(task.id, { state: status, error: message }).catch(() => undefined);
+    } finally {
+      running.delete(task.id);
+    }
+  };
+
+  /** Claims queued tasks, oldest first, while this instance has free slots. */
+  const claimQueued = async () => {
+    const { concurrency } = getConfig(strapi);
+    while (!stopped && running.size < concurrency && handlers.size > 0) {
+      const candidates = (await query().findMany({
+        where: { state: 'queued', kind: { $in: [...handlers.keys()] } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        limit: concurrency - running.size,
+      })) as TaskRow[];
+      if (candidates.length === 0) return;
+      for (const candidate of candidates) {
+        const now = new Date();
+        const { count } = await query().updateMany({
+          where: { id: candidate.id, state: 'queued' },
+          data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now },
+        });
+        if (count !== 1) continue; // another instance claimed it first
+        const claimed = (await query().findOne({ where: { id: candidate.id } })) as TaskRow;
+        void run(claimed).finally(() => kick());
+      }
+    }
+  };
+
+  /** Looks for queued work now (after a task is created or one finishes), without overlapping itself. */
+  const kick = () => {
+    if (stopped) return;
+    claiming ??= claimQueued()
+      .catch((e) => {
+        strapi.log.error(`[data-migration-center] claiming tasks failed: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        claiming = null;
+      });
+  };
+
+  return {
+    instanceId,
+    sweepStaleTasks,
+
+    registerHandler(kind: TaskKind, handler: TaskHandler) {
+      handlers.set(kind, handler);
+    },
+
+    async start() {
+      stopped = false;
+      await sweepStaleTasks();
+      const { heartbeatInterval, pollInterval } = getConfig(strapi);
+      const every = (ms: number, fn: () => Promise<unknown>) => {
+        const timer = setInterval(() => {
+          fn().catch((e) => strapi.log.warn(`[data-migration-center] ${(e as Error).message}`));
+        }, ms);
+        timer.unref();
+        timers.push(timer);
+      };
+      every(heartbeatInterval, heartbeat);
+      every(pollInterval, async () => {
+        await sweepStaleTasks();
+        kick();
+      });
+      kick();
+    },
+
+    /** Stops claiming and beating; tasks still running are aborted (rolled back) and left `interrupted`. */
+    async stop() {
+      stopped = true;
+      timers.splice(0).forEach(clearInterval);
+      const ids = [...running.keys()];
+      for (const controller of running.values()) controller.abort(new Error('The server is stopping'));
+      const deadline = Date.now() + 10_000;
+      while (running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (ids.length > 0) {
+        await query()
+          .updateMany({
+            where: { id: { $in: ids }, state: 'running', instanceId },
+            data: { state: 'interrupted', finishedAt: new Date(), error: 'The server stopped while this task ran' },
+          })
+          .catch(() => undefined);
+      }
+    },
+
+    kick,
+
+    /** Aborts a task if this instance runs it (other instances see `cancelRequested` at their next beat). */
+    requestCancel(id: number) {
+      running.get(id)?.abort(new Error('Cancelled'));
+    },
+
+    /** Resolves with the task once it has finished (for `?wait=true` and the CLI). */
+    async waitFor(id: number, { signal, interval = 100 }: { signal?: AbortSignal; interval?: number } = {}): Promise<TaskRow> {
+      for (;;) {
+        const row = (await query().findOne({ where: { id } })) as TaskRow | null;
+        if (!row) throw new Error(`Task ${id} no longer exists`);
+        if (isFinished(row.state)) return row;
+        if (signal?.aborted) return row;
+        await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+    },
+  };
+};
+
+export type RunnerService = ReturnType<typeof createRunnerService>;

@@ -1,0 +1,202 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import {
+  FINISHED_STATUSES,
+  type ExportOptions,
+  type Format,
+  type ImportOptions,
+  type Pagination,
+  type Task,
+  type TaskCounts,
+  type TaskKind,
+  type TaskStatus,
+} from '../../../shared/contracts';
+import { TASK_UID } from '../constants';
+import { getService } from '../utils';
+import { conflict } from '../utils/errors';
+
+/** A task as stored (`dmc_tasks`). The API shape is {@link Task}: see `toTask`. */
+export interface TaskRow {
+  id: number;
+  kind: TaskKind;
+  name: string;
+  contentType: string;
+  format: Format | null;
+  state: TaskStatus;
+  options: ImportOptions | ExportOptions | null;
+  total: number | null;
+  processed: number | null;
+  created: number | null;
+  updated: number | null;
+  failed: number | null;
+  error: string | null;
+  fileName: string | null;
+  fileKey: string | null;
+  errorReportKey: string | null;
+  writePath: string | null;
+  startedAt: string | Date | null;
+  finishedAt: string | Date | null;
+  heartbeatAt: string | Date | null;
+  instanceId: string | null;
+  cancelRequested: boolean | null;
+  creatorId: number | null;
+  creatorName: string | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+}
+
+export interface NewTask {
+  kind: TaskKind;
+  name: string;
+  contentType: string;
+  format: Format | null;
+  options: ImportOptions | ExportOptions;
+  fileName?: string | null;
+  fileKey?: string | null;
+  total?: number | null;
+  creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
+}
+
+export interface ListQuery {
+  kind?: TaskKind;
+  status?: TaskStatus;
+  page?: number;
+  pageSize?: number;
+}
+
+const iso = (value: string | Date | null | undefined): string | null =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+
+export const isFinished = (status: TaskStatus) => FINISHED_STATUSES.includes(status);
+
+export const toTask = (row: TaskRow): Task => {
+  const counts: TaskCounts = {
+    total: row.total ?? null,
+    processed: row.processed ?? 0,
+    created: row.created ?? 0,
+    updated: row.updated ?? 0,
+    failed: row.failed ?? 0,
+  };
+  const finished = isFinished(row.state);
+  let progress: number | null = null;
+  if (row.state === 'completed' || row.state === 'completed-with-errors') progress = 1;
+  else if (counts.total !== null && counts.total > 0) progress = Math.min(1, counts.processed / counts.total);
+  else if (counts.total === 0) progress = finished ? 1 : 0;
+  else if (row.state === 'queued') progress = 0;
+
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    contentType: row.contentType,
+    format: row.format ?? null,
+    status: row.state,
+    options: row.options ?? {},
+    counts,
+    progress,
+    error: row.error ?? null,
+    fileName: row.fileName ?? null,
+    hasErrorReport: Boolean(row.errorReportKey),
+    createdAt: iso(row.createdAt) as string,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    createdBy: row.creatorId ? { id: row.creatorId, name: row.creatorName ?? '' } : null,
+  };
+};
+
+const creatorName = (creator: NonNullable<NewTask['creator']>) =>
+  [creator.firstname, creator.lastname].filter(Boolean).join(' ') || creator.username || creator.email || `#${creator.id}`;
+
+export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(TASK_UID);
+
+  const findRow = async (id: number): Promise<TaskRow | null> => (await query().findOne({ where: { id } })) as TaskRow | null;
+
+  const getRow = async (id: number): Promise<TaskRow> => {
+    const row = await findRow(id);
+    if (!row) throw new errors.NotFoundError(`Task ${id} not found`);
+    return row;
+  };
+
+  return {
+    findRow,
+    getRow,
+
+    async list({ kind, status, page = 1, pageSize = 20 }: ListQuery): Promise<{ data: Task[]; pagination: Pagination }> {
+      const where: Record<string, unknown> = {};
+      if (kind) where.kind = kind;
+      if (status) where.state = status;
+      const { results, pagination } = (await query().findPage({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        page,
+        pageSize,
+      })) as { results: TaskRow[]; pagination: Pagination };
+      return { data: results.map(toTask), pagination };
+    },
+
+    async findOne(id: number): Promise<Task> {
+      return toTask(await getRow(id));
+    },
+
+    async create(input: NewTask): Promise<TaskRow> {
+      return (await query().create({
+        data: {
+          kind: input.kind,
+          name: input.name,
+          contentType: input.contentType,
+          format: input.format,
+          options: input.options,
+          state: 'queued',
+          fileName: input.fileName ?? null,
+          fileKey: input.fileKey ?? null,
+          total: input.total ?? null,
+          processed: 0,
+          created: 0,
+          updated: 0,
+          failed: 0,
+          cancelRequested: false,
+          creatorId: input.creator?.id ?? null,
+          creatorName: input.creator ? creatorName(input.creator) : null,
+        },
+      })) as TaskRow;
+    },
+
+    async update(id: number, data: Partial<Omit<TaskRow, 'id'>>): Promise<void> {
+      await query().update({ where: { id }, data });
+    },
+
+    /** Stops a queued task at once; asks the worker running a task to stop (its transaction rolls back). */
+    async cancel(id: number): Promise<Task> {
+      const row = await getRow(id);
+      if (isFinished(row.state)) {
+        throw conflict(`Task ${id} has already finished (${row.state})`);
+      }
+      const { count } = await query().updateMany({
+        where: { id, state: 'queued' },
+        data: { state: 'cancelled', finishedAt: new Date(), error: 'Cancelled before it started' },
+      });
+      if (count === 0) {
+        await query().updateMany({ where: { id, state: 'running' }, data: { cancelRequested: true } });
+        getService(strapi, 'runner').requestCancel(id);
+      }
+      return toTask(await getRow(id));
+    },
+
+    /** Removes a finished task with its files. */
+    async delete(id: number): Promise<Task> {
+      const row = await getRow(id);
+      if (!isFinished(row.state)) {
+        throw conflict(`Task ${id} is ${row.state}: cancel it before deleting it`);
+      }
+      const storage = getService(strapi, 'storage');
+      for (const key of [row.fileKey, row.errorReportKey]) {
+        if (key) await storage.remove(key);
+      }
+      await query().delete({ where: { id } });
+      return toTask(row);
+    },
+  };
+};
+
+export type TasksService = ReturnType<typeof createTasksService>;

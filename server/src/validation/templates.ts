@@ -1,0 +1,38 @@
+import { validateYupSchema, yup } from '@strapi/utils';
+import { TASK_KINDS, type ListTemplates, type TemplateInput } from '../../../shared/contracts';
+
+const name = yup.string().trim().min(1).max(255);
+const contentType = yup.string().matches(/^[a-z]+::[\w-]+\.[\w-]+$/, 'contentType must be a content type uid such as api::article.article');
+const options = yup.object().test('plain-object', 'options must be an object', (value) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)));
+const description = yup.string().max(2000).nullable();
+
+const createTemplateBody = yup
+  .object({
+    name: name.required(),
+    kind: yup.string().oneOf([...TASK_KINDS]).required(),
+    contentType: contentType.required(),
+    options,
+    description,
+  })
+  .noUnknown();
+
+const updateTemplateBody = yup
+  .object({
+    name,
+    kind: yup.string().oneOf([...TASK_KINDS]),
+    contentType,
+    options,
+    description,
+  })
+  .noUnknown();
+
+const listTemplatesQuery = yup.object({ kind: yup.string().oneOf([...TASK_KINDS]) }).noUnknown();
+
+const createTemplate = validateYupSchema(createTemplateBody);
+const updateTemplate = validateYupSchema(updateTemplateBody);
+const listTemplates = validateYupSchema(listTemplatesQuery, { strict: false });
+
+export const validateCreateTemplate = async (body: unknown) => (await createTemplate(body)) as TemplateInput;
+export const validateUpdateTemplate = async (body: unknown) => (await updateTemplate(body)) as Partial<TemplateInput>;
+export const validateListTemplatesQuery = async (query: unknown) =>
+  (await listTemplates(query)) as ListTemplates.Request['query'];

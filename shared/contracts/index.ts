@@ -1,0 +1,353 @@
+/**
+ * The admin API contract of the Data Migration Center (DESIGN.md section 5).
+ *
+ * One place for every request and response shape: the server's controllers and the admin UI both import
+ * from here, so neither can drift from the other. One `namespace` per endpoint, each with `Request` and
+ * `Response`, as Strapi's own plugins do.
+ */
+
+export const PLUGIN_ID = 'data-migration-center';
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Vocabulary
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export const FORMATS = ['json', 'jsonl', 'jsont', 'csv'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const TASK_KINDS = ['import', 'export'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export const TASK_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'completed-with-errors',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses a task never leaves: it can be downloaded, deleted and saved as a template. */
+export const FINISHED_STATUSES: readonly TaskStatus[] = [
+  'completed',
+  'completed-with-errors',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
+
+export const IMPORT_STRATEGIES = ['add-only', 'upsert'] as const;
+export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
+
+export const UPDATE_STRATEGIES = ['patch', 'overwrite'] as const;
+export type UpdateStrategy = (typeof UPDATE_STRATEGIES)[number];
+
+export const ON_ERROR = ['stop', 'continue'] as const;
+export type OnError = (typeof ON_ERROR)[number];
+
+export const ENTRY_STATUSES = ['draft', 'published'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/** The permission actions, without their `plugin::data-migration-center.` prefix. */
+export const ACTIONS = ['read', 'import', 'export', 'templates'] as const;
+export type Action = (typeof ACTIONS)[number];
+export const permission = (action: Action) => `plugin::${PLUGIN_ID}.${action}` as const;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Options
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export interface ImportOptions {
+  contentType?: string;
+  format?: Format;
+  importStrategy?: ImportStrategy;
+  updateStrategy?: UpdateStrategy;
+  onError?: OnError;
+  /** `documentId` (default) or any unique attribute: the natural key deciding whether an item exists. */
+  matchBy?: string;
+  /** `{ "source field": "target attribute" }`; a target of `null` ignores the source field. */
+  fieldMapping?: Record<string, string | null>;
+  locale?: string;
+  status?: EntryStatus;
+  dryRun?: boolean;
+  templateId?: number;
+  name?: string;
+}
+
+export interface ExportOptions {
+  contentType?: string;
+  format?: Format;
+  /** Attribute names; default: every non-private attribute. */
+  fields?: string[];
+  /** Strapi's filter syntax. */
+  filters?: Record<string, unknown>;
+  /** A locale code, or `all` for one item per locale version. */
+  locale?: string;
+  status?: EntryStatus;
+  sort?: string | string[];
+  /** `documentId` (default) or a unique attribute of each relation's target. */
+  relationsAs?: string;
+  /** Opt-in volatile fields: `createdAt`, `updatedAt`, `publishedAt`. */
+  includeTimestamps?: boolean;
+  templateId?: number;
+  name?: string;
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Resources
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export interface TaskCounts {
+  total: number | null;
+  processed: number;
+  created: number;
+  updated: number;
+  failed: number;
+}
+
+export interface TaskCreator {
+  id: number;
+  name: string;
+}
+
+export interface Task {
+  id: number;
+  kind: TaskKind;
+  name: string;
+  contentType: string;
+  format: Format | null;
+  status: TaskStatus;
+  options: ImportOptions | ExportOptions;
+  counts: TaskCounts;
+  /** 0..1; `null` while the total is unknown. */
+  progress: number | null;
+  error: string | null;
+  fileName: string | null;
+  hasErrorReport: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdBy: TaskCreator | null;
+}
+
+export interface Template {
+  id: number;
+  name: string;
+  kind: TaskKind;
+  contentType: string;
+  options: ImportOptions | ExportOptions;
+  description: string | null;
+  /** Shipped with the plugin (from its `templates/` folder): listed, runnable, never edited or deleted. */
+  readOnly: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export type AttributeType =
+  | 'string'
+  | 'text'
+  | 'richtext'
+  | 'blocks'
+  | 'email'
+  | 'password'
+  | 'uid'
+  | 'enumeration'
+  | 'integer'
+  | 'biginteger'
+  | 'float'
+  | 'decimal'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'datetime'
+  | 'timestamp'
+  | 'json'
+  | 'media'
+  | 'relation'
+  | 'component'
+  | 'dynamiczone';
+
+export interface AttributeInfo {
+  name: string;
+  type: AttributeType;
+  required: boolean;
+  unique: boolean;
+  /** True only for private attributes the app's plugin config lets the center offer (`allowPrivateFields`). */
+  private: boolean;
+  /** Relations: the relation kind (`manyToOne`, `manyToMany`, ...) and the target content type's uid. */
+  relation?: string;
+  target?: string;
+  /** Components: the component's uid; dynamic zones: the allowed components. */
+  component?: string;
+  components?: string[];
+  /** Repeatable components and multiple media. */
+  multiple?: boolean;
+  /** Enumerations: the allowed values. */
+  enum?: string[];
+  /** Whether the attribute is localized (i18n) on a localized type. */
+  localized?: boolean;
+  /** Component attributes: the component's own attributes, for dot paths such as `seo.metaTitle`. */
+  attributes?: AttributeInfo[];
+}
+
+export interface ContentTypeInfo {
+  uid: string;
+  kind: 'collectionType' | 'singleType';
+  displayName: string;
+  singularName: string;
+  pluralName: string;
+  draftAndPublish: boolean;
+  localized: boolean;
+  /** Attribute names usable as `matchBy` / `relationsAs`: `documentId` and every unique scalar attribute. */
+  matchKeys: string[];
+  attributes: AttributeInfo[];
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  total: number;
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Endpoints
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export interface ErrorBody {
+  error: { status: number; name: string; message: string; details?: unknown };
+}
+
+/** GET /data-migration-center/content-types */
+export declare namespace GetContentTypes {
+  interface Request {
+    query: Record<string, never>;
+  }
+  interface Response {
+    data: ContentTypeInfo[];
+  }
+}
+
+/** GET /data-migration-center/tasks */
+export declare namespace ListTasks {
+  interface Request {
+    query: { kind?: TaskKind; status?: TaskStatus; page?: number; pageSize?: number };
+  }
+  interface Response {
+    data: Task[];
+    meta: { pagination: Pagination };
+  }
+}
+
+/** GET /data-migration-center/tasks/:id */
+export declare namespace GetTask {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** DELETE /data-migration-center/tasks/:id */
+export declare namespace DeleteTask {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** POST /data-migration-center/tasks/:id/cancel */
+export declare namespace CancelTask {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** POST /data-migration-center/import-tasks (multipart: `file`, `options` as a JSON string) */
+export declare namespace CreateImportTask {
+  interface Request {
+    query: { wait?: 'true' | 'false' };
+    body: { options?: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** POST /data-migration-center/export-tasks */
+export declare namespace CreateExportTask {
+  interface Request {
+    query: { wait?: 'true' | 'false' };
+    body: ExportOptions;
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+export interface TemplateInput {
+  name: string;
+  kind: TaskKind;
+  contentType: string;
+  options?: ImportOptions | ExportOptions;
+  description?: string | null;
+}
+
+/** GET /data-migration-center/templates */
+export declare namespace ListTemplates {
+  interface Request {
+    query: { kind?: TaskKind };
+  }
+  interface Response {
+    data: Template[];
+  }
+}
+
+/** GET /data-migration-center/templates/:id */
+export declare namespace GetTemplate {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Template;
+  }
+}
+
+/** POST /data-migration-center/templates (a template, or `{ name, fromTaskId }` to save a finished task's settings) */
+export declare namespace CreateTemplate {
+  interface Request {
+    body: TemplateInput | { name: string; fromTaskId: number; description?: string | null };
+  }
+  interface Response {
+    data: Template;
+  }
+}
+
+/** PUT /data-migration-center/templates/:id */
+export declare namespace UpdateTemplate {
+  interface Request {
+    params: { id: string };
+    body: Partial<TemplateInput>;
+  }
+  interface Response {
+    data: Template;
+  }
+}
+
+/** DELETE /data-migration-center/templates/:id */
+export declare namespace DeleteTemplate {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Template;
+  }
+}

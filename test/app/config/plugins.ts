@@ -1,0 +1,35 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { secret } from './secrets';
+
+/** The repository root: the plugin is loaded from this checkout, not from npm. */
+const pluginRoot = (): string => {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'strapi-plugin-data-migration-center') {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('The data-migration-center plugin was not found above the playground');
+    dir = parent;
+  }
+};
+
+export default ({ env }) => ({
+  'users-permissions': {
+    config: {
+      jwtSecret: secret('JWT_SECRET'),
+    },
+  },
+  'data-migration-center': {
+    enabled: true,
+    resolve: pluginRoot(),
+    config: {
+      storageDir: env('DMC_STORAGE_DIR', '.data-migration-center'),
+      heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
+      heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
+      pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),
+    },
+  },
+});

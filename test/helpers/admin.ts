@@ -1,0 +1,48 @@
+import type { Core } from '@strapi/strapi';
+import type { TestApp } from './strapi';
+
+export const PLUGIN_ACTIONS = ['read', 'import', 'export', 'templates'].map((a) => `plugin::data-migration-center.${a}`);
+
+let counter = 0;
+
+/** Registers the first admin (a super admin) through the public endpoint and returns its token. */
+export const registerSuperAdmin = async (app: TestApp): Promise<string> => {
+  const res = await app
+    .http()
+    .post('/admin/register-admin')
+    .send({ firstname: 'Super', lastname: 'Admin', email: 'super@example.com', password: 'Sup3rSecret!' });
+  if (res.status !== 200 && res.status !== 201) {
+    throw new Error(`register-admin answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body.data.token as string;
+};
+
+/**
+ * Creates an admin whose role has exactly `actions` (plugin actions or any other), logs it in and returns its
+ * token. `createAdmin(app, [])` is an admin without any of the plugin's actions.
+ */
+export const createAdmin = async (app: TestApp, actions: string[]): Promise<string> => {
+  const strapi: Core.Strapi = app.strapi;
+  counter += 1;
+  const role = await strapi.service('admin::role').create({
+    name: `Test role ${counter} ${Date.now()}`,
+    description: `Actions: ${actions.join(', ') || 'none'}`,
+  });
+  await strapi.service('admin::role').assignPermissions(
+    role.id,
+    actions.map((action) => ({ action, subject: null, conditions: [], properties: {} }))
+  );
+  const email = `user${counter}.${Date.now()}@example.com`;
+  const password = 'Us3rSecret!';
+  await strapi.service('admin::user').create({
+    firstname: 'Test',
+    lastname: `User ${counter}`,
+    email,
+    password,
+    isActive: true,
+    roles: [role.id],
+  });
+  const res = await app.http().post('/admin/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.data.token as string;
+};

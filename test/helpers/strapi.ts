@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import request from 'supertest';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export const APP_DIR = path.resolve(__dirname, '../app');
+export const DIST_DIR = path.join(APP_DIR, 'dist');
+export const PLUGIN_ID = 'data-migration-center';
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  database: TestDatabase;
+  storageDir: string;
+  /** supertest on the running server. */
+  http(): ReturnType<typeof request>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots the playground (compiled once by the global setup) on a fresh database, without the admin panel.
+ * `env` adds environment variables for this boot (plugin settings read by test/app/config/plugins.ts).
+ */
+export const startApp = async ({ env = {} }: { env?: Record<string, string> } = {}): Promise<TestApp> => {
+  const database = await createTestDatabase();
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-'));
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DMC_SEED: 'false',
+    DMC_STORAGE_DIR: storageDir,
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL || 'warn',
+    BROWSER: 'none',
+    ...database.env,
+    ...env,
+  });
+
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  const strapi = await createStrapi({ appDir: APP_DIR, distDir: DIST_DIR, autoReload: false, serveAdminPanel: false }).load();
+  await strapi.server.mount();
+
+  if (!strapi.plugin(PLUGIN_ID)) {
+    throw new Error('The data-migration-center plugin did not load: is it built (npm run build)?');
+  }
+
+  return {
+    strapi,
+    database,
+    storageDir,
+    http: () => request(strapi.server.httpServer),
+    async stop() {
+      await strapi.destroy();
+      await database.drop();
+      fs.rmSync(storageDir, { recursive: true, force: true });
+      for (const key of Object.keys(database.env)) delete process.env[key];
+    },
+  };
+};
