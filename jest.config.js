@@ -12,6 +12,13 @@ module.exports = {
       transform: { '^.+\\.tsx?$': tsJest },
     },
     {
+      displayName: 'admin',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/admin/src'],
+      testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+      transform: { '^.+\\.tsx?$': tsJest },
+    },
+    {
       displayName: 'api',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/api'],

@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+import type { AttributeInfo, Format } from '../../../../shared/contracts';
+
+/**
+ * What every format file (json.ts, jsonl.ts, jsont.ts, csv.ts) exports: one module that knows how to read
+ * and how to write its format. Adding a format means adding one file and listing it in `./index.ts`.
+ */
+
+/** One item as read from a file, before mapping and validation. */
+export interface SourceItem {
+  /** 0-based position of the item in the file. */
+  index: number;
+  /** 1-based line where the item starts: JSONL and CSV always; JSON/JSONT when the parser knows it, else null. */
+  line: number | null;
+  /** The item, when it parsed. Keys are source field names (CSV: already mapped and decoded, see `CsvColumn`). */
+  value?: Record<string, unknown>;
+  /**
+   * A malformed item that does not stop the file (a bad JSONL line, a CSV row with a bad cell): the message
+   * names what is wrong and where (line, column, field). In `stop` mode the pipeline fails the task on it.
+   */
+  error?: string;
+  /** The item's raw text, for the error report, when `value` is missing. */
+  raw?: string;
+}
+
+/** CSV only: how one header maps onto the content type (the importer builds these from the header row). */
+export interface CsvColumn {
+  /** The header as written in the file. */
+  header: string;
+  /**
+   * Where the decoded cell goes in the item: `['title']`, `['seo', 'metaTitle']` for a component field.
+   * `null`: the column is ignored (a field mapping to null).
+   */
+  path: string[] | null;
+  /** The target attribute, which decides how the cell text is decoded; undefined for an unknown column (kept as text). */
+  attribute?: AttributeInfo;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** CSV: turns the header row into column descriptions (applies the field mapping). */
+  resolveColumns?: (headers: string[]) => CsvColumn[];
+}
+
+export interface WriteOptions {
+  /** The attributes written, in order (schema order of the selected fields). */
+  attributes: AttributeInfo[];
+  /** Extra leading keys written before the attributes, in order: `documentId`, `locale` (and timestamps if asked). */
+  leadingKeys: string[];
+  /** Trailing keys written after the attributes (`createdAt`, `updatedAt`, `publishedAt` when asked). */
+  trailingKeys?: string[];
+  /** JSONT: the configuration object written before `items`. */
+  configuration?: Record<string, unknown>;
+  /** JSON and JSONT: the format version written with the file. */
+  formatVersion?: number;
+}
+
+/** Serialises items to text: `begin()`, then `item()` for each, then `end()`; concatenated they are the file. */
+export interface FormatWriter {
+  begin(): string;
+  item(value: Record<string, unknown>): string;
+  end(): string;
+}
+
+export interface FormatModule {
+  format: Format;
+  /** File name endings, lower case, without the dot: `['jsonl', 'ndjson']`. The first is used for exports. */
+  extensions: string[];
+  /** The MIME type of a download. */
+  mimeType: string;
+  /** Whether the beginning of a file (at most the first 64 KB, BOM removed) looks like this format. */
+  sniff(head: string): boolean;
+  /**
+   * The file's items, streamed: a bounded amount in memory whatever the file's size. A syntax error that makes
+   * the rest of the file unreadable throws an Error whose message names the line and column.
+   * `open` returns a fresh stream of the file's bytes each time it is called (JSONT may read twice).
+   */
+  read(open: () => Readable, options: ReadOptions): AsyncIterable<SourceItem>;
+  createWriter(options: WriteOptions): FormatWriter;
+}
