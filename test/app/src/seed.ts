@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Core } from '@strapi/strapi';
 
 /**
@@ -17,13 +18,42 @@ export const ensureLocales = async (strapi: Core.Strapi) => {
   }
 };
 
-// A 2×2 PNG, two colours, so the upload plugin sees a real image.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64'
-);
+/** A small, valid PNG (solid colour), encoded here so the seed needs no image file in the repository. */
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf: Buffer) => {
+  let c = 0xffffffff;
+  for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+const chunk = (type: string, data: Buffer) => {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+};
+const png = (width: number, height: number, [r, g, b]: [number, number, number]) => {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+};
 
-const uploadImage = async (strapi: Core.Strapi, name: string, alt: string) => {
+const uploadImage = async (strapi: Core.Strapi, name: string, alt: string, colour: [number, number, number]) => {
+  const PNG = png(16, 16, colour);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-seed-'));
   const filepath = path.join(dir, name);
   fs.writeFileSync(filepath, PNG);
@@ -81,6 +111,11 @@ export const seedDemoContent = async (strapi: Core.Strapi) => {
   if (existing > 0 || existingCategories > 0) return;
 
   strapi.log.info('[playground] Seeding demo content (DMC_SEED=false skips this)');
+  // One transaction: a seed that fails half-way leaves an empty database, and the next start seeds again.
+  await strapi.db.transaction(() => seed(strapi));
+};
+
+const seed = async (strapi: Core.Strapi) => {
 
   const categories = [];
   for (const [name, slug, description] of CATEGORIES) {
@@ -94,13 +129,13 @@ export const seedDemoContent = async (strapi: Core.Strapi) => {
 
   const authors = [];
   for (const [i, [name, email, bio]] of AUTHORS.entries()) {
-    const avatar = i < 2 ? await uploadImage(strapi, `avatar-${i + 1}.png`, `Portrait of ${name}`) : null;
+    const avatar = i < 2 ? await uploadImage(strapi, `avatar-${i + 1}.png`, `Portrait of ${name}`, [40 + i * 90, 90, 160]) : null;
     authors.push(
       await strapi.documents('api::author.author').create({ data: { name, email, bio, avatar: avatar?.id ?? null } })
     );
   }
 
-  const cover = await uploadImage(strapi, 'cover.png', 'A cover image');
+  const cover = await uploadImage(strapi, 'cover.png', 'A cover image', [220, 120, 30]);
 
   const articles = [];
   for (let i = 1; i <= 20; i++) {
