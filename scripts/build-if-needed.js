@@ -22,7 +22,7 @@ const buildPlugin = ({ force = false } = {}) => {
     return false;
   }
   console.log('[data-migration-center] building the plugin (strapi-plugin build)...');
-  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('@strapi/sdk-plugin/package.json')), 'bin', 'strapi-plugin.js'), 'build', '--silent'], {
+  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('@strapi/sdk-plugin/package.json')), 'bin', 'strapi-plugin.js'), 'build'], {
     cwd: root,
     stdio: 'inherit',
   });

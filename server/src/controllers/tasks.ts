@@ -15,7 +15,8 @@ const idParam = (ctx: Context): number => {
 const assertKindPermission = (ctx: Context, kind: TaskKind) => {
   const ability = ctx.state.userAbility as { can(action: string): boolean } | undefined;
   if (!ability?.can(permission(kind))) {
-    throw new errors.ForbiddenError(`You need the ${kind} permission to change ${kind} tasks`);
+    // A PolicyError keeps its message through Strapi's authorisation layer (a plain ForbiddenError is blanked).
+    throw new errors.PolicyError(`You need the ${kind} permission to change ${kind} tasks`);
   }
 };
 

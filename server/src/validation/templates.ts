@@ -30,7 +30,7 @@ const listTemplatesQuery = yup.object({ kind: yup.string().oneOf([...TASK_KINDS]
 
 const createTemplate = validateYupSchema(createTemplateBody);
 const updateTemplate = validateYupSchema(updateTemplateBody);
-const listTemplates = validateYupSchema(listTemplatesQuery, { strict: false });
+const listTemplates = validateYupSchema(listTemplatesQuery);
 
 export const validateCreateTemplate = async (body: unknown) => (await createTemplate(body)) as TemplateInput;
 export const validateUpdateTemplate = async (body: unknown) => (await updateTemplate(body)) as Partial<TemplateInput>;
