@@ -1,12 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
+import { createImportHandler } from './pipeline/import';
 import { getService } from './utils';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
 
+  const runner = getService(strapi, 'runner');
+  runner.registerHandler('import', createImportHandler(strapi));
+
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
-  await getService(strapi, 'runner').start();
+  await runner.start();
 };
 
 export default bootstrap;

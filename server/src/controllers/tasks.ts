@@ -1,8 +1,22 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { permission, type CancelTask, type DeleteTask, type GetTask, type ListTasks, type TaskKind } from '../../../shared/contracts';
+import { Readable } from 'node:stream';
+import {
+  permission,
+  type CancelTask,
+  type CreateImportTask,
+  type DeleteTask,
+  type GetTask,
+  type ListTasks,
+  type TaskKind,
+} from '../../../shared/contracts';
+import { renderErrorReport } from '../pipeline/error-report';
+import { FORMATS } from '../pipeline/formats';
+import type { UploadedFile } from '../services/imports';
+import { isFinished, toTask } from '../services/tasks';
 import { getService, parseId } from '../utils';
+import { conflict } from '../utils/errors';
 import { validateListTasksQuery } from '../validation/tasks';
 
 const idParam = (ctx: Context): number => {
@@ -20,7 +34,56 @@ const assertKindPermission = (ctx: Context, kind: TaskKind) => {
   }
 };
 
+/** `attachment; filename="…"` with an ASCII fallback and the UTF-8 name (RFC 6266). */
+const attachment = (fileName: string) =>
+  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+
+const wantsWait = (ctx: Context) => ctx.query.wait === 'true' || ctx.query.wait === '1';
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async createImport(ctx: Context) {
+    const files = (ctx.request as unknown as { files?: Record<string, UploadedFile | UploadedFile[]> }).files;
+    const body = ctx.request.body as { options?: unknown } | undefined;
+    const row = await getService(strapi, 'imports').create({
+      file: files?.file,
+      rawOptions: body?.options,
+      creator: ctx.state.user,
+    });
+    if (wantsWait(ctx)) {
+      ctx.status = 200;
+      ctx.body = { data: toTask(await getService(strapi, 'runner').waitFor(row.id)) } satisfies CreateImportTask.Response;
+      return;
+    }
+    ctx.status = 202;
+    ctx.body = { data: toTask(row) } satisfies CreateImportTask.Response;
+  },
+
+  /** The exported file, or for an import the uploaded file, as an attachment. */
+  async downloadFile(ctx: Context) {
+    const row = await getService(strapi, 'tasks').getRow(idParam(ctx));
+    if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+    if (!row.fileKey || (await getService(strapi, 'storage').size(row.fileKey)) === null) {
+      throw new errors.NotFoundError(`Task ${row.id} has no file`);
+    }
+    ctx.set('Content-Type', row.format ? FORMATS[row.format].mimeType : 'application/octet-stream');
+    ctx.set('Content-Disposition', attachment(row.fileName ?? `task-${row.id}`));
+    ctx.body = getService(strapi, 'storage').createReadStream(row.fileKey);
+  },
+
+  /** The failed items as CSV or JSON: itemIndex, line, key, message, item. */
+  async downloadErrorReport(ctx: Context) {
+    const format = ctx.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
+    const row = await getService(strapi, 'tasks').getRow(idParam(ctx));
+    if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
+    if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
+    const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
+    const base = (row.fileName ?? `task-${row.id}`).replace(/\.[^.]+$/, '');
+    ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
+    ctx.body = Readable.from(renderErrorReport(source, format));
+  },
+
   async find(ctx: Context) {
     const query = await validateListTasksQuery(ctx.query);
     const { data, pagination } = await getService(strapi, 'tasks').list(query);

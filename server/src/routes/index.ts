@@ -23,8 +23,11 @@ export const adminRoute = (
 export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/content-types', 'content-types.find', 'read'),
 
+  adminRoute('POST', '/import-tasks', 'tasks.createImport', 'import'),
   adminRoute('GET', '/tasks', 'tasks.find', 'read'),
   adminRoute('GET', '/tasks/:id', 'tasks.findOne', 'read'),
+  adminRoute('GET', '/tasks/:id/file', 'tasks.downloadFile', 'read'),
+  adminRoute('GET', '/tasks/:id/error-report', 'tasks.downloadErrorReport', 'read'),
   adminRoute('POST', '/tasks/:id/cancel', 'tasks.cancel', 'read'),
   adminRoute('DELETE', '/tasks/:id', 'tasks.delete', 'read'),
 

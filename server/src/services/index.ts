@@ -1,4 +1,5 @@
 import { createContentTypesService } from './content-types';
+import { createImportsService } from './imports';
 import { createRunnerService } from './runner';
 import { createStorageService } from './storage';
 import { createTasksService } from './tasks';
@@ -6,6 +7,7 @@ import { createTemplatesService } from './templates';
 
 const services = {
   'content-types': createContentTypesService,
+  imports: createImportsService,
   runner: createRunnerService,
   storage: createStorageService,
   tasks: createTasksService,

@@ -19,6 +19,8 @@ import { isFinished, type TaskRow } from './tasks';
 
 export interface ProgressUpdate extends Partial<Omit<TaskCounts, 'total'>> {
   total?: number | null;
+  /** Progress by bytes read, while the item total is unknown (0..1). */
+  fraction?: number | null;
 }
 
 export interface TaskContext {
@@ -43,8 +45,9 @@ const PROGRESS_INTERVAL = 500;
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = randomUUID();
   const handlers = new Map<TaskKind, TaskHandler>();
-  /** Tasks this instance is running, by id. */
+  /** Tasks this instance is running, by id, with their live state. */
   const running = new Map<number, AbortController>();
+  const live = new Map<number, TaskRow>();
   const timers: NodeJS.Timeout[] = [];
   let stopped = true;
   let claiming: Promise<void> | null = null;
@@ -55,10 +58,13 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Marks running tasks with a stale (or missing) heartbeat as interrupted. Returns how many. */
   const sweepStaleTasks = async (): Promise<number> => {
     const cutoff = new Date(Date.now() - getConfig(strapi).heartbeatTimeout);
+    const mine = [...running.keys()];
     const { count } = await query().updateMany({
       where: {
         state: 'running',
         $or: [{ heartbeatAt: { $lt: cutoff } }, { heartbeatAt: { $null: true } }],
+        // Never this server's own tasks: their heartbeat may lag while a long transaction holds SQLite.
+        ...(mine.length > 0 ? { id: { $notIn: mine } } : {}),
       },
       data: {
         state: 'interrupted',
@@ -82,6 +88,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const { id } of cancelled) running.get(id)?.abort(new Error('Cancelled'));
   };
 
+  /** Progress columns, written with the bare knex connection (never inside a task's transaction). */
+  const writeProgress = async (id: number, data: ProgressUpdate) => {
+    const meta = strapi.db.metadata.get(TASK_UID) as unknown as {
+      tableName: string;
+      attributes: Record<string, { columnName?: string }>;
+    };
+    const columns = Object.fromEntries(
+      Object.entries(data).map(([name, value]) => [meta.attributes[name]?.columnName ?? name, value])
+    );
+    await strapi.db.connection(meta.tableName).where({ id }).update(columns);
+  };
+
   const finish = async (id: number, data: Record<string, unknown>) => {
     // Only the instance that owns the task may finish it (another may have marked it interrupted already).
     await query().updateMany({ where: { id, state: 'running', instanceId }, data: { ...data, finishedAt: new Date() } });
@@ -95,33 +113,39 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     let pending: ProgressUpdate = {};
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
-    const flush = () => {
+    live.set(task.id, { ...task });
+    const flush = (final = false) => {
+      if (Object.keys(pending).length === 0) return;
+      live.set(task.id, { ...(live.get(task.id) as TaskRow), ...pending } as TaskRow);
+      // The task's own transaction must not carry its progress (a rollback would erase it): write through the
+      // bare connection. SQLite has a single connection, held by that transaction: there, progress is served
+      // from memory until the task ends.
+      if (!final && strapi.db.dialect.client === 'sqlite' && strapi.db.inTransaction()) return;
       const data = pending;
       pending = {};
       lastWrite = Date.now();
-      if (Object.keys(data).length > 0) {
-        writing = writing.then(() => query().updateMany({ where: { id: task.id, instanceId }, data })).catch((e) => {
-          strapi.log.warn(`[data-migration-center] task ${task.id}: progress not saved: ${(e as Error).message}`);
-        });
-      }
+      writing = writing.then(() => writeProgress(task.id, data)).catch((e) => {
+        strapi.log.warn(`[data-migration-center] task ${task.id}: progress not saved: ${(e as Error).message}`);
+      });
     };
     const context: TaskContext = {
       signal: controller.signal,
       progress(update) {
         pending = { ...pending, ...update };
         if (Date.now() - lastWrite >= PROGRESS_INTERVAL) flush();
+        else live.set(task.id, { ...(live.get(task.id) as TaskRow), ...update } as TaskRow);
       },
     };
 
     try {
       if (!handler) throw new Error(`No handler for ${task.kind} tasks`);
       const outcome = await handler(task, context);
-      flush();
+      flush(true);
       await writing;
       if (controller.signal.aborted) throw controller.signal.reason;
       await finish(task.id, { state: outcome.status, error: outcome.error ?? null, ...outcome.counts, ...outcome.data });
     } catch (error) {
-      flush();
+      flush(true);
       await writing;
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       const cancelled = controller.signal.aborted && !stopped;
@@ -136,6 +160,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       await finish(task.id, { state: status, error: message }).catch(() => undefined);
     } finally {
       running.delete(task.id);
+      live.delete(task.id);
     }
   };
 
@@ -220,6 +245,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     kick,
+
+    /** The live state of a task this server runs, or null. */
+    snapshot(id: number): TaskRow | null {
+      return live.get(id) ?? null;
+    },
 
     /** Aborts a task if this instance runs it (other instances see `cancelRequested` at their next beat). */
     requestCancel(id: number) {

@@ -29,6 +29,8 @@ export interface TaskRow {
   created: number | null;
   updated: number | null;
   failed: number | null;
+  /** Progress by bytes read, while the item total is unknown (0..1). */
+  fraction: number | null;
   error: string | null;
   fileName: string | null;
   fileKey: string | null;
@@ -83,6 +85,7 @@ export const toTask = (row: TaskRow): Task => {
   else if (counts.total !== null && counts.total > 0) progress = Math.min(1, counts.processed / counts.total);
   else if (counts.total === 0) progress = finished ? 1 : 0;
   else if (row.state === 'queued') progress = 0;
+  else if (row.fraction !== null && row.fraction !== undefined) progress = Math.min(1, row.fraction);
 
   return {
     id: row.id,
@@ -136,7 +139,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async findOne(id: number): Promise<Task> {
-      return toTask(await getRow(id));
+      // A task this server runs is answered from memory: live progress, even while its transaction holds the
+      // database (SQLite has one writer).
+      const live = getService(strapi, 'runner').snapshot(id);
+      return toTask(live ?? (await getRow(id)));
     },
 
     async create(input: NewTask): Promise<TaskRow> {

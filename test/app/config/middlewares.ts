@@ -5,7 +5,12 @@ export default [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
-  'strapi::body',
+  {
+    // Uploads are streamed to disk by the body parser; the Data Migration Center accepts files up to its own
+    // maxFileSize (1 GiB by default), so the parser's limit is raised to match.
+    name: 'strapi::body',
+    config: { formidable: { maxFileSize: 1024 * 1024 * 1024 } },
+  },
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

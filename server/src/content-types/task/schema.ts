@@ -73,6 +73,9 @@ export default {
       "type": "integer",
       "default": 0
     },
+    "fraction": {
+      "type": "float"
+    },
     "error": {
       "type": "text"
     },

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * The error report: one row per failed item, written as JSON lines while the task runs (bounded memory
+ * whatever the number of failures), served as CSV or JSON on download.
+ */
+
+export interface ErrorReportRow {
+  /** 0-based position of the item in the file. */
+  itemIndex: number;
+  /** 1-based line (JSONL, CSV), when known. */
+  line: number | null;
+  /** The matchBy value, if any. */
+  key: string | number | null;
+  /** What was wrong, naming the field. */
+  message: string;
+  /** The item as read (or its raw text when it did not parse). */
+  item: unknown;
+}
+
+export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'message', 'item'] as const;
+
+export class ErrorReportWriter {
+  count = 0;
+
+  constructor(private readonly out: Writable) {}
+
+  async add(row: ErrorReportRow) {
+    this.count += 1;
+    if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+  }
+
+  async close() {
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(resolve);
+    });
+  }
+}
+
+/** Cells starting like a formula are prefixed with `'` so a spreadsheet shows them as text (CSV injection). */
+export const neutraliseCsvCell = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = neutraliseCsvCell(typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value));
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The stored report (JSON lines) as CSV or JSON text, streamed. */
+export async function* renderErrorReport(source: Readable, format: 'csv' | 'json'): AsyncGenerator<string> {
+  const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
+  let first = true;
+  yield format === 'csv' ? `${ERROR_REPORT_COLUMNS.join(',')}\r\n` : '[\n';
+  for await (const line of lines) {
+    if (!line) continue;
+    const row = JSON.parse(line) as ErrorReportRow;
+    if (format === 'csv') {
+      yield `${ERROR_REPORT_COLUMNS.map((column) => csvCell(column === 'item' ? JSON.stringify(row.item) : row[column])).join(',')}\r\n`;
+    } else {
+      yield `${first ? '' : ',\n'}  ${JSON.stringify(row)}`;
+      first = false;
+    }
+  }
+  if (format === 'json') yield first ? ']\n' : '\n]\n';
+}

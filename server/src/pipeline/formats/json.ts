@@ -1,0 +1,548 @@
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Parser from 'stream-json/Parser';
+
+import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
+
+/**
+ * JSON: a top-level array of items, `[ {...}, {...} ]`.
+ *
+ * Read with stream-json's tokenizer, assembled here one element at a time (memory holds one item, never the
+ * file). stream-json's errors carry no position, so the parser below keeps the line and column of the text it
+ * has consumed and, when the tokenizer fails, replays the failing chunk one character at a time from the state
+ * it started in to find the exact offending character.
+ *
+ * This file also holds what the other formats share: `streamItems` (a pipeline read with `for await`, cleaned up
+ * on early exit and abort), `errorText`, `truncate`, `setOwn`, and the JSON sniffing used by JSON, JSONL and JSONT.
+ */
+
+/** Longest `raw` text kept on an error item. */
+export const MAX_RAW_LENGTH = 10 * 1024;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Shared helpers
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * A fatal read error, queued by a parser behind the items read before it: the consumer gets every item that
+ * precedes the error, then the error, whatever the chunking.
+ */
+export class ReadFailure {
+  constructor(readonly error: Error) {}
+}
+
+/**
+ * Runs `open() → parser` in a pipeline and yields what the parser outputs. Nothing is opened before the first
+ * `next()`. Errors (a `ReadFailure` from the parser, the source's, an abort) are thrown to the consumer; a consumer
+ * that stops early (break, throw) destroys every stream.
+ */
+export async function* streamItems<T>(
+  open: () => Readable,
+  createParser: () => Transform,
+  signal?: AbortSignal
+): AsyncGenerator<T> {
+  const parser = createParser();
+  const done = pipeline(open(), parser, signal ? { signal } : {});
+  // A failure also destroys `parser`, so it reaches the consumer through the loop below.
+  done.catch(() => undefined);
+  try {
+    for await (const output of parser) {
+      if (output instanceof ReadFailure) throw output.error;
+      yield output as T;
+    }
+    await done;
+  } finally {
+    // No-op when the pipeline has finished; on early exit it tears the pipeline (and the source) down.
+    parser.destroy();
+  }
+}
+
+/** The text of a thrown value. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const truncate = (text: string, max = MAX_RAW_LENGTH): string =>
+  text.length > max ? `${text.slice(0, max)}…` : text;
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Sets an own property, even for `__proto__` (as JSON.parse does), so a key never changes a prototype. */
+export const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+};
+
+/** `a number`, `an array`, `null`...: what a JSON value is, for messages. */
+export const describeValue = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'boolean') return 'a boolean';
+  return `a ${typeof value}`;
+};
+
+/** `JSON.stringify(value, null, 2)` with every line after the first indented by `indent`. */
+export const indentJson = (value: unknown, indent: string): string =>
+  JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Sniffing
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** What the beginning of a file says about its first JSON value. */
+export interface JsonHead {
+  /** The first non-whitespace character, '' when there is none. */
+  first: string;
+  /** Top-level object: its keys seen in the head. */
+  keys: string[];
+  /** Whether the first value ends within the head. */
+  complete: boolean;
+  /** Whether a line break occurs inside the first value. */
+  multiLine: boolean;
+  /** What follows the first value: nothing but whitespace, another value on a later line, or anything else. */
+  after: 'nothing' | 'next-line-value' | 'other';
+}
+
+const isJsonSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** Scans the head of a file (BOM removed) without parsing it whole: strings, nesting and top-level keys only. */
+export const describeJsonHead = (head: string): JsonHead => {
+  let i = 0;
+  while (i < head.length && isJsonSpace(head[i])) i += 1;
+  const result: JsonHead = { first: head[i] ?? '', keys: [], complete: false, multiLine: false, after: 'other' };
+  if (result.first !== '{' && result.first !== '[') return result;
+  let depth = 0;
+  for (; i < head.length; i += 1) {
+    const c = head[i];
+    if (c === '"') {
+      const start = i + 1;
+      for (i += 1; i < head.length && head[i] !== '"'; i += 1) if (head[i] === '\\') i += 1;
+      if (i >= head.length) return result;
+      if (depth === 1 && result.first === '{') {
+        let j = i + 1;
+        while (j < head.length && isJsonSpace(head[j])) j += 1;
+        if (head[j] === ':') {
+          try {
+            result.keys.push(JSON.parse(head.slice(start - 1, i + 1)) as string);
+          } catch {
+            // not a valid key: leave it out
+          }
+        }
+      }
+    } else if (c === '{' || c === '[') {
+      depth += 1;
+    } else if (c === '}' || c === ']') {
+      depth -= 1;
+      if (depth === 0) {
+        result.complete = true;
+        break;
+      }
+    } else if (c === '\n') {
+      result.multiLine = true;
+    }
+  }
+  if (!result.complete) return result;
+  let j = i + 1;
+  let newline = false;
+  while (j < head.length && isJsonSpace(head[j])) {
+    if (head[j] === '\n') newline = true;
+    j += 1;
+  }
+  if (j >= head.length) result.after = 'nothing';
+  else if (newline && (head[j] === '{' || head[j] === '[')) result.after = 'next-line-value';
+  return result;
+};
+
+/** JSONT: one top-level object with a `configuration` or `items` key (not one object per line, as JSONL). */
+export const looksLikeJsont = (head: JsonHead): boolean =>
+  head.first === '{' &&
+  head.after !== 'next-line-value' &&
+  (head.keys.includes('items') || head.keys.includes('configuration'));
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Syntax error positions
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** stream-json 1.9.1 Parser state (internal fields, not in its type declarations; the version is pinned). */
+export interface ParserState {
+  _expect: string;
+  _stack: string[];
+  _parent: string;
+  _open_number: boolean;
+  _accumulator: string;
+  _done: boolean;
+}
+
+interface ParserInternals extends ParserState {
+  _buffer: string;
+  _processBuffer(callback: (error?: Error | null) => void): void;
+}
+
+const internals = (parser: Parser) => parser as unknown as ParserInternals;
+const processBuffer = (Parser.prototype as unknown as ParserInternals)._processBuffer;
+
+const snapshotOf = (parser: ParserState): ParserState => ({
+  _expect: parser._expect,
+  _stack: parser._stack.slice(),
+  _parent: parser._parent,
+  _open_number: parser._open_number,
+  _accumulator: parser._accumulator,
+  _done: parser._done,
+});
+
+/** A stand-alone tokenizer in a given state, whose tokens go nowhere: used to replay text and find an error. */
+const probeFrom = (state: ParserState, buffer: string): ParserInternals => {
+  const probe = new Parser({ streamValues: false });
+  Object.defineProperty(probe, 'push', { value: () => true });
+  const parser = internals(probe);
+  Object.assign(parser, snapshotOf(state), { _done: false, _buffer: buffer });
+  return parser;
+};
+
+const feed = (parser: ParserInternals, text: string): boolean => {
+  let failed = false;
+  parser._buffer += text;
+  processBuffer.call(parser, (error) => {
+    if (error) failed = true;
+  });
+  return failed;
+};
+
+const PROBE_BLOCK = 4096;
+
+/** The tokenizer state for a whole JSON text, read from its start to its end (a JSONL line). */
+export const JSON_PARSE_START: ParserState = {
+  ...snapshotOf(internals(new Parser({ streamValues: false }))),
+  _done: true,
+};
+
+/**
+ * The offset in `text` of the first character the tokenizer rejects, starting in `state`: replays the text in
+ * blocks, then the failing block one character at a time (the tokenizer consumes everything valid, so the text it
+ * holds when it fails starts at the offending token). `text.length` when the text ends too early.
+ */
+export const findErrorOffset = (text: string, state: ParserState): number => {
+  let probe = probeFrom(state, '');
+  for (let k = 0; k < text.length; k += PROBE_BLOCK) {
+    const before = snapshotOf(probe);
+    const held = probe._buffer;
+    if (!feed(probe, text.slice(k, k + PROBE_BLOCK))) continue;
+    probe = probeFrom(before, held);
+    for (let i = k; i < text.length; i += 1) {
+      const start = i - probe._buffer.length;
+      if (feed(probe, text[i])) return start;
+    }
+    break;
+  }
+  if (!state._done) return text.length;
+  const start = text.length - probe._buffer.length;
+  probe._done = true;
+  return feed(probe, '') ? start : text.length;
+};
+
+/** The 1-based line and column of `offset` in `text`, given those of `text[0]`. */
+const advancePosition = (text: string, offset: number, line: number, column: number) => {
+  let lastBreak = -1;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line += 1;
+    lastBreak = nl;
+  }
+  return { line, column: lastBreak === -1 ? column + offset : offset - lastBreak };
+};
+
+const TOKENIZER_REASONS: Record<string, string> = {
+  'expected a value': 'expected a value',
+  'escaped characters': 'invalid escape sequence or unescaped control character in a string',
+  'unexpected characters': 'unexpected text after the end of the JSON value',
+};
+
+const describeTokenizerError = (message: string): string => {
+  const reason = message.replace(/^Parser cannot parse input: /, '').replace(/^Parser has expected /, 'expected ');
+  return TOKENIZER_REASONS[reason] ?? reason;
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The streaming JSON item parser (JSON and JSONT)
+ * ---------------------------------------------------------------------------------------------------------- */
+
+interface Token {
+  name: string;
+  value?: string;
+}
+
+/**
+ * What to stream out of the document:
+ * - `array`: the elements of a top-level array (JSON);
+ * - `jsont`: the elements of the `items` array of a top-level object (JSONT);
+ * - `configuration`: the value of the top-level `configuration` key (JSONT), then nothing more.
+ */
+export type JsonReadMode = 'array' | 'jsont' | 'configuration';
+
+type Container = Record<string, unknown> | unknown[];
+type Place = 'root' | 'elements' | 'keys' | 'value' | 'end';
+
+const scalarOf = (token: Token): unknown => {
+  switch (token.name) {
+    case 'stringValue':
+      return token.value;
+    case 'numberValue':
+      return Number(token.value);
+    case 'trueValue':
+      return true;
+    case 'falseValue':
+      return false;
+    default:
+      return null;
+  }
+};
+
+const describeToken = (token: Token): string => {
+  switch (token.name) {
+    case 'startObject':
+      return 'an object';
+    case 'startArray':
+      return 'an array';
+    default:
+      return describeValue(scalarOf(token));
+  }
+};
+
+/**
+ * stream-json's tokenizer with the assembly of items fused in (its tokens never travel through a stream, which
+ * would cost a stream write per token): outputs `SourceItem`s (or, in `configuration` mode, the configuration).
+ */
+export class JsonItemParser extends Parser {
+  private readonly mode: JsonReadMode;
+  /** Line and column of the first character of the tokenizer's unconsumed text. */
+  private line = 1;
+  private column = 1;
+  private bomChecked = false;
+  private sawToken = false;
+  /** Set once a `ReadFailure` is queued: the rest of the input is ignored. */
+  private halted = false;
+  private place: Place = 'root';
+  private pendingKey: string | null = null;
+  private sawItems = false;
+  /** Containers of the value being assembled, outermost first, and the key each will take in its parent. */
+  private frames: Container[] = [];
+  private frameKeys: Array<string | null> = [];
+  private key: string | null = null;
+  private purpose: 'element' | 'configuration' = 'element';
+  /** Nesting depth of a value being skipped. */
+  private skipDepth = 0;
+  private index = 0;
+
+  constructor(mode: JsonReadMode) {
+    super({ streamValues: false });
+    this.mode = mode;
+  }
+
+  // Called by stream-json for every token (and by the stream machinery with `null` at the end).
+  push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) return super.push(null, encoding);
+    if (!this.halted) this.onToken(chunk as Token);
+    return true;
+  }
+
+  // Wraps the tokenizer's step: strips a BOM, tracks the position, turns its errors into positioned ones.
+  _processBuffer(callback: (error?: Error | null) => void): void {
+    const parser = internals(this);
+    if (this.halted) {
+      parser._buffer = '';
+      callback(null);
+      return;
+    }
+    if (!this.bomChecked && parser._buffer.length > 0) {
+      if (parser._buffer.charCodeAt(0) === 0xfeff) parser._buffer = parser._buffer.slice(1);
+      this.bomChecked = true;
+    }
+    const text = parser._buffer;
+    const state = snapshotOf(parser);
+    processBuffer.call(this, (error) => {
+      if (error) {
+        this.fail(this.positioned(error, text, state));
+      } else {
+        const consumed = text.length - parser._buffer.length;
+        ({ line: this.line, column: this.column } = advancePosition(text, consumed, this.line, this.column));
+      }
+      callback(null);
+    });
+  }
+
+  private positioned(error: Error, text: string, state: ParserState): Error {
+    if (!this.sawToken && state._done && text.trim() === '') return new Error('The file is empty');
+    const offset = findErrorOffset(text, state);
+    const { line, column } = advancePosition(text, offset, this.line, this.column);
+    const reason = offset >= text.length && state._done ? 'unexpected end of the file' : describeTokenizerError(error.message);
+    return new Error(`Invalid JSON at line ${line}, column ${column}: ${reason}`);
+  }
+
+  /** Queues the error behind the items read so far, and ignores the rest of the input. */
+  private fail(error: Error | string) {
+    if (this.halted) return;
+    this.halted = true;
+    super.push(new ReadFailure(typeof error === 'string' ? new Error(error) : error));
+  }
+
+  private onToken(token: Token) {
+    this.sawToken = true;
+    if (this.skipDepth > 0) {
+      if (token.name === 'startObject' || token.name === 'startArray') this.skipDepth += 1;
+      else if (token.name === 'endObject' || token.name === 'endArray') this.skipDepth -= 1;
+      return;
+    }
+    if (this.frames.length > 0) {
+      this.build(token);
+      return;
+    }
+    switch (this.place) {
+      case 'root':
+        this.onRoot(token);
+        return;
+      case 'elements':
+        if (token.name === 'endArray') this.place = this.mode === 'array' ? 'end' : 'keys';
+        else this.startValue(token, 'element');
+        return;
+      case 'keys':
+        if (token.name === 'keyValue') {
+          this.pendingKey = token.value ?? '';
+          this.place = 'value';
+        } else if (token.name === 'endObject') {
+          this.place = 'end';
+          if (this.mode === 'jsont' && !this.sawItems) this.fail('The JSONT file has no items array');
+        }
+        return;
+      case 'value':
+        this.onKeyValue(token);
+        return;
+      default:
+    }
+  }
+
+  private onRoot(token: Token) {
+    if (this.mode === 'array') {
+      if (token.name === 'startArray') this.place = 'elements';
+      else this.fail(`Expected a JSON array of items, found ${describeToken(token)}`);
+      return;
+    }
+    if (token.name === 'startObject') this.place = 'keys';
+    else this.fail(`Expected a JSONT object with "configuration" and "items", found ${describeToken(token)}`);
+  }
+
+  private onKeyValue(token: Token) {
+    this.place = 'keys';
+    if (this.mode === 'jsont' && this.pendingKey === 'items') {
+      if (token.name !== 'startArray') {
+        this.fail(`The JSONT "items" must be an array, found ${describeToken(token)}`);
+        return;
+      }
+      this.sawItems = true;
+      this.place = 'elements';
+    } else if (this.mode === 'configuration' && this.pendingKey === 'configuration') {
+      this.startValue(token, 'configuration');
+    } else if (token.name === 'startObject' || token.name === 'startArray') {
+      this.skipDepth = 1;
+    }
+  }
+
+  private startValue(token: Token, purpose: 'element' | 'configuration') {
+    this.purpose = purpose;
+    if (token.name === 'startObject') this.open({});
+    else if (token.name === 'startArray') this.open([]);
+    else this.complete(scalarOf(token));
+  }
+
+  private build(token: Token) {
+    switch (token.name) {
+      case 'startObject':
+        this.open({});
+        return;
+      case 'startArray':
+        this.open([]);
+        return;
+      case 'endObject':
+      case 'endArray': {
+        const value = this.frames.pop();
+        this.key = this.frameKeys.pop() ?? null;
+        if (this.frames.length === 0) this.complete(value);
+        else this.add(value);
+        return;
+      }
+      case 'keyValue':
+        this.key = token.value ?? '';
+        return;
+      default:
+        this.add(scalarOf(token));
+    }
+  }
+
+  private open(container: Container) {
+    this.frameKeys.push(this.key);
+    this.frames.push(container);
+    this.key = null;
+  }
+
+  private add(value: unknown) {
+    const top = this.frames[this.frames.length - 1];
+    if (Array.isArray(top)) top.push(value);
+    else setOwn(top, this.key ?? '', value);
+  }
+
+  private complete(value: unknown) {
+    if (this.purpose === 'configuration') {
+      if (!isPlainObject(value)) {
+        this.fail(`The JSONT configuration must be an object, found ${describeValue(value)}`);
+        return;
+      }
+      super.push(value);
+      // Nothing more is needed: ignore the rest of the document.
+      this.place = 'end';
+      this.skipDepth = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const index = this.index;
+    this.index += 1;
+    const item: SourceItem = isPlainObject(value)
+      ? { index, line: null, value }
+      : {
+          index,
+          line: null,
+          error: `Item ${index} is ${describeValue(value)}, expected an object`,
+          raw: truncate(JSON.stringify(value)),
+        };
+    super.push(item);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The format
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** `[\n  {...},\n  {...}\n]\n`, each item as `JSON.stringify(item, null, 2)`; an empty export is `[]\n`. */
+const createWriter = (): FormatWriter => {
+  let count = 0;
+  return {
+    begin: () => '[',
+    item: (value) => {
+      const separator = count === 0 ? '\n' : ',\n';
+      count += 1;
+      return `${separator}  ${indentJson(value, '  ')}`;
+    },
+    end: () => (count === 0 ? ']\n' : '\n]\n'),
+  };
+};
+
+export const jsonFormat: FormatModule = {
+  format: 'json',
+  extensions: ['json'],
+  mimeType: 'application/json',
+  sniff: (head) => describeJsonHead(head).first === '[',
+  read: (open: () => Readable, options: ReadOptions) =>
+    streamItems<SourceItem>(open, () => new JsonItemParser('array'), options.signal),
+  createWriter: (_options: WriteOptions) => createWriter(),
+};
+
+export default jsonFormat;

@@ -1,0 +1,184 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+
+import {
+  JSON_PARSE_START,
+  ReadFailure,
+  describeJsonHead,
+  describeValue,
+  errorText,
+  findErrorOffset,
+  isPlainObject,
+  looksLikeJsont,
+  streamItems,
+  truncate,
+} from './json';
+import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './types';
+
+/**
+ * JSONL (newline-delimited JSON): one item per line.
+ *
+ * Read with a line splitter and `JSON.parse` (not stream-json's JSONL parser: it cannot say on which line an item
+ * was, as it drops empty lines without counting them, and fails the whole stream on a bad line). Blank lines are
+ * skipped but counted; a malformed line is one item with an `error` naming its line and column, and the rest of
+ * the file goes on. A line longer than `MAX_LINE_LENGTH` is one error item too: memory stays bounded.
+ */
+
+/** Longest line read (characters): anything longer is reported and skipped, never held. */
+export const MAX_LINE_LENGTH = 32 * 1024 * 1024;
+
+const isBlank = (text: string): boolean => {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return /^\s*$/.test(text);
+  }
+  return true;
+};
+
+/** The reason and 0-based offset of a `JSON.parse` error in `text`. */
+const locateParseError = (error: unknown, text: string): { reason: string; offset: number } => {
+  const message = errorText(error);
+  // V8 names the position for most errors ("... in JSON at position 7"); for the others, which quote the text
+  // instead, replay the line through the tokenizer.
+  const positioned = /^(.*?)\s+(?:in JSON\s+)?at position (\d+)$/s.exec(message);
+  if (positioned && !/is not valid JSON$/.test(message)) return { reason: positioned[1], offset: Number(positioned[2]) };
+  const reason = message
+    .replace(/^(Unexpected token .+?), (?:\.\.\.)?".*is not valid JSON$/s, '$1')
+    .replace(/^Unexpected end of JSON input$/, 'Unexpected end of the line');
+  return { reason, offset: findErrorOffset(text, JSON_PARSE_START) };
+};
+
+/** Splits the byte stream into lines and parses each: outputs `SourceItem`s. */
+class JsonlItemParser extends Transform {
+  private readonly decoder = new StringDecoder('utf8');
+  /** The start of the current line (text after the last line break), when it is not being skipped. */
+  private rest = '';
+  private started = false;
+  /** Whether a line that is not blank was read: a file without one is empty. */
+  private sawContent = false;
+  /** The current line is longer than `MAX_LINE_LENGTH`: its text is dropped until its end. */
+  private skipping = false;
+  private lineNumber = 0;
+  private index = 0;
+
+  constructor() {
+    super({ readableObjectMode: true });
+  }
+
+  _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.splitLines(this.decoder.write(chunk));
+    callback();
+  }
+
+  _flush(callback: TransformCallback): void {
+    this.splitLines(this.decoder.end());
+    if (this.skipping) this.overlong();
+    else if (this.rest.length > 0) this.parseLine(this.rest);
+    this.rest = '';
+    if (!this.sawContent) this.push(new ReadFailure(new Error('The file is empty')));
+    callback();
+  }
+
+  private splitLines(decoded: string) {
+    let text = decoded;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.length === 0) return;
+    let start = 0;
+    let end = text.indexOf('\n');
+    if (this.skipping) {
+      if (end === -1) return;
+      this.overlong();
+      start = end + 1;
+      end = text.indexOf('\n', start);
+    } else if (this.rest.length > 0) {
+      if (end === -1) {
+        this.keep(this.rest + text);
+        return;
+      }
+      this.parseLine(this.rest + text.slice(0, end));
+      this.rest = '';
+      start = end + 1;
+      end = text.indexOf('\n', start);
+    }
+    for (; end !== -1; start = end + 1, end = text.indexOf('\n', start)) this.parseLine(text.slice(start, end));
+    this.keep(text.slice(start));
+  }
+
+  /** Keeps the start of a line whose end has not come yet, unless it is already too long. */
+  private keep(text: string) {
+    if (text.length > MAX_LINE_LENGTH) {
+      this.rest = '';
+      this.skipping = true;
+    } else {
+      this.rest = text;
+    }
+  }
+
+  private overlong() {
+    this.sawContent = true;
+    this.lineNumber += 1;
+    const line = this.lineNumber;
+    this.skipping = false;
+    this.push({
+      index: this.next(),
+      line,
+      error: `Line ${line}: the line is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MB`,
+    });
+  }
+
+  private next(): number {
+    const index = this.index;
+    this.index += 1;
+    return index;
+  }
+
+  private parseLine(lineText: string) {
+    this.lineNumber += 1;
+    const line = this.lineNumber;
+    const text = lineText.charCodeAt(lineText.length - 1) === 0x0d ? lineText.slice(0, -1) : lineText;
+    if (isBlank(text)) return;
+    this.sawContent = true;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const { reason, offset } = locateParseError(error, text);
+      this.push({
+        index: this.next(),
+        line,
+        error: `Line ${line}, column ${offset + 1}: invalid JSON: ${reason}`,
+        raw: truncate(text),
+      });
+      return;
+    }
+    const index = this.next();
+    if (isPlainObject(value)) this.push({ index, line, value });
+    else this.push({ index, line, error: `Line ${line}: expected a JSON object, found ${describeValue(value)}`, raw: truncate(text) });
+  }
+}
+
+const createWriter = (): FormatWriter => ({
+  begin: () => '',
+  item: (value) => `${JSON.stringify(value)}\n`,
+  end: () => '',
+});
+
+export const jsonlFormat: FormatModule = {
+  format: 'jsonl',
+  extensions: ['jsonl', 'ndjson'],
+  mimeType: 'application/x-ndjson',
+  sniff: (head) => {
+    const described = describeJsonHead(head);
+    if (described.first !== '{' || looksLikeJsont(described)) return false;
+    // One object per line: the first ends on its first line, and what follows is another line or nothing.
+    return described.complete ? !described.multiLine && described.after !== 'other' : !described.multiLine;
+  },
+  read: (open: () => Readable, options: ReadOptions) =>
+    streamItems<SourceItem>(open, () => new JsonlItemParser(), options.signal),
+  createWriter: () => createWriter(),
+};
+
+export default jsonlFormat;

@@ -1,0 +1,285 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { AttributeInfo } from '../../../shared/contracts';
+import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
+import type { TaskRow } from '../services/tasks';
+import { getConfig, getService } from '../utils';
+import { ErrorReportWriter } from './error-report';
+import { FORMATS, type CsvColumn, type SourceItem } from './formats';
+import type { ResolvedImportOptions } from './options';
+import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
+import { resolveReferences } from './references';
+import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WriterContext } from './writer';
+
+/**
+ * The import path, top to bottom:
+ *
+ *   file (storage) → parse (formats/*) → map + validate (prepare.ts) → batch → write (writer.ts) → report
+ *
+ * The whole task runs in ONE database transaction: `stop` rolls it all back at the first failing item;
+ * `continue` rolls back each failing item to its savepoint, reports it, and goes on; a dry run rolls back at the
+ * end; a cancel, a syntax error or a server stop rolls back everything. Nothing is ever half-imported.
+ * Items flow in bounded batches (`batchSize`): memory does not grow with the file.
+ */
+
+class DryRunRollback extends Error {}
+
+/** Self references deferred to the second pass, kept on disk (bounded memory). */
+class DeferredFile {
+  private out: fs.WriteStream | null = null;
+  count = 0;
+  constructor(private readonly file: string) {}
+  async add(links: DeferredLinks) {
+    this.out ??= fs.createWriteStream(this.file);
+    this.count += 1;
+    if (!this.out.write(`${JSON.stringify(links)}\n`)) await new Promise<void>((r) => this.out!.once('drain', () => r()));
+  }
+  async *read(): AsyncGenerator<DeferredLinks> {
+    if (!this.out) return;
+    await new Promise<void>((resolve) => this.out!.end(resolve));
+    for await (const line of readline.createInterface({ input: fs.createReadStream(this.file), crlfDelay: Infinity })) {
+      if (line) yield JSON.parse(line) as DeferredLinks;
+    }
+  }
+  remove() {
+    this.out?.destroy();
+    fs.rmSync(this.file, { force: true });
+  }
+}
+
+async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** CSV headers → item paths and attributes, after the field mapping (`seo.metaTitle` → the component's field). */
+export const csvColumnsFor = (attributes: AttributeInfo[], mapping: Record<string, string | null>) => (headers: string[]): CsvColumn[] =>
+  headers.map((header) => {
+    const target = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
+    if (target === null) return { header, path: null };
+    const [name, ...rest] = target.split('.');
+    const attribute = attributes.find((a) => a.name === name);
+    if (attribute && rest.length > 0 && attribute.type === 'component' && !attribute.multiple) {
+      const leaf = attribute.attributes?.find((a) => a.name === rest.join('.'));
+      return { header, path: [name, rest.join('.')], attribute: leaf };
+    }
+    if (['documentId', 'locale'].includes(target)) {
+      return { header, path: [target], attribute: { name: target, type: 'string', required: false, unique: false, private: false } };
+    }
+    return { header, path: [target], attribute };
+  });
+
+export const createImportHandler =
+  (strapi: Core.Strapi): TaskHandler =>
+  async (task: TaskRow, context: TaskContext): Promise<TaskOutcome> => {
+    const stored = task.options as Partial<ResolvedImportOptions>;
+    const options = { locale: null, status: null, templateId: null, fieldMapping: {}, ...stored } as ResolvedImportOptions;
+    const storage = getService(strapi, 'storage');
+    const contentTypes = getService(strapi, 'content-types');
+    const { batchSize } = getConfig(strapi);
+    const uid = options.contentType;
+    const schema = contentTypes.schemaOf(uid);
+    if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
+    const type = contentTypes.get(uid);
+
+    const folder = task.fileKey.slice(0, task.fileKey.lastIndexOf('/'));
+    const errorReportKey = `${folder}/errors.jsonl`;
+    const report = new ErrorReportWriter(storage.createWriteStream(errorReportKey));
+    const deferred = new DeferredFile(storage.localPath(`${folder}/deferred.jsonl`));
+
+    const size = (await storage.size(task.fileKey)) ?? 0;
+    let bytesRead = 0;
+    const counts = { processed: 0, created: 0, updated: 0, failed: 0 };
+    const progress = () => context.progress({ ...counts, fraction: size > 0 ? Math.min(1, bytesRead / size) : null });
+
+    /** A fresh stream of the uploaded file, counting the bytes read (progress while the total is unknown). */
+    const open = (): Readable => {
+      const counter = new PassThrough();
+      counter.on('data', (chunk: Buffer) => {
+        bytesRead += chunk.length;
+      });
+      pipeline(storage.createReadStream(task.fileKey as string), counter).catch((error) => counter.destroy(error));
+      return counter;
+    };
+
+    const prepareContext: PrepareContext = {
+      schema,
+      schemaOf: contentTypes.schemaOf,
+      isOffered: contentTypes.isOfferedAttribute,
+      fieldMapping: options.format === 'csv' ? {} : options.fieldMapping, // CSV columns are mapped by the reader
+      matchBy: options.matchBy,
+      localized: type.localized,
+    };
+    const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
+    const writer: Omit<WriterContext, 'trx'> = {
+      strapi,
+      uid,
+      schema,
+      options,
+      localized: type.localized,
+      draftAndPublish: type.draftAndPublish,
+      defaultLocale: type.localized && i18n ? await i18n.getDefaultLocale() : null,
+      resetValues: Object.fromEntries(
+        Object.entries(schema.attributes)
+          .filter(([name, attribute]) => contentTypes.isOfferedAttribute(attribute, name))
+          .map(([name, attribute]) => [name, resetValueOf(attribute)])
+      ),
+      resolve: {
+        strapi,
+        keysOf: (target) => (contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId']),
+        isLocalized: (target) =>
+          (contentTypes.schemaOf(target)?.pluginOptions as { i18n?: { localized?: boolean } } | undefined)?.i18n?.localized === true,
+      },
+    };
+
+    const fail = async (entry: { index: number; line: number | null; key: string | number | null; raw: unknown }, message: string) => {
+      counts.failed += 1;
+      await report.add({ itemIndex: entry.index, line: entry.line, key: entry.key, message, item: entry.raw });
+    };
+
+    /** parse → map + validate: each item read becomes a batch entry (failures travel with it, in file order). */
+    async function* prepare(source: AsyncIterable<SourceItem>): AsyncGenerator<BatchEntry> {
+      for await (const item of source) {
+        counts.processed += 1;
+        const raw = item.value ?? item.raw ?? null;
+        try {
+          if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read');
+          yield { index: item.index, line: item.line, raw, prepared: prepareItem(item.value, prepareContext) };
+        } catch (error) {
+          const value = item.value?.[options.matchBy === 'documentId' ? 'documentId' : options.matchBy];
+          const key = typeof value === 'string' || typeof value === 'number' ? value : null;
+          yield { index: item.index, line: item.line, raw, prepared: { error: (error as Error).message, key } };
+        }
+      }
+    }
+
+    /** write: one batch at a time, in the task's transaction. */
+    const write = (trx: Knex.Transaction) =>
+      async function (source: AsyncIterable<BatchEntry[]>) {
+        for await (const batch of source) {
+          const results = await writeBatch(batch, { ...writer, trx });
+          for (const result of results) {
+            if (result.outcome === 'failed') {
+              await fail({ index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw }, result.message);
+            } else {
+              counts[result.outcome] += 1;
+              if (result.deferred) await deferred.add(result.deferred);
+            }
+          }
+          progress();
+        }
+      };
+
+    /** The second pass: self references to items that came later in the file. */
+    const linkDeferred = async (trx: Knex.Transaction) => {
+      const documentsApi = strapi.documents(uid as never) as unknown as {
+        update(p: { documentId: string; locale?: string; data: Record<string, unknown>; status?: string }): Promise<unknown>;
+      };
+      for await (const batch of inBatches(deferred.read(), batchSize)) {
+        const requests: Array<{ slot: RefSlot; locale: string | null; links: DeferredLinks }> = [];
+        for (const links of batch) {
+          for (const [attribute, value] of Object.entries(links.data)) {
+            const list = Array.isArray(value) ? value : [value];
+            const holder = Array.isArray(value) ? list : links.data;
+            list.forEach((v, i) =>
+              requests.push({
+                slot: { target: uid, path: Array.isArray(value) ? `${attribute}[${i}]` : attribute, holder, key: Array.isArray(value) ? i : attribute, value: v },
+                locale: links.locale,
+                links,
+              })
+            );
+            if (Array.isArray(value)) links.data[attribute] = list;
+          }
+        }
+        const { missing, invalid } = await resolveReferences(requests, writer.resolve);
+        const broken = new Map<DeferredLinks, string>();
+        for (const { request, error } of [...invalid, ...missing]) {
+          const { links } = request as (typeof requests)[number];
+          if (!broken.has(links)) broken.set(links, `${error.message} (the entry was written without this relation)`);
+        }
+        for (const links of batch) {
+          const message = broken.get(links);
+          if (message) {
+            const entry: BatchEntry = { index: links.index, line: links.line, raw: links.raw, prepared: { error: message, key: links.key } };
+            if (options.onError === 'stop') throw new ItemFailure(entry, message);
+            counts[links.outcome] -= 1;
+            await fail({ ...entry, key: links.key }, message);
+            continue;
+          }
+          await documentsApi.update({
+            documentId: links.documentId,
+            locale: links.locale ?? undefined,
+            data: links.data,
+            status: writer.draftAndPublish ? (options.status ?? 'draft') : undefined,
+          });
+        }
+      }
+    };
+
+    const format = FORMATS[options.format];
+    const readOptions = {
+      signal: context.signal,
+      resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
+    };
+
+    try {
+      await strapi.db.transaction(async ({ trx }) => {
+        await pipeline(
+          format.read(open, readOptions),
+          prepare,
+          (source: AsyncIterable<BatchEntry>) => inBatches(source, batchSize),
+          write(trx as Knex.Transaction),
+          { signal: context.signal }
+        );
+        await linkDeferred(trx as Knex.Transaction);
+        if (options.dryRun) throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) {
+        if (error instanceof ItemFailure) {
+          const { entry } = error;
+          await fail({ index: entry.index, line: entry.line, key: keyOf(entry), raw: entry.raw }, error.reason);
+        }
+        await report.close();
+        deferred.remove();
+        progress();
+        const hasReport = report.count > 0;
+        if (error instanceof ItemFailure) {
+          const { entry } = error;
+          const key = keyOf(entry);
+          const where = [`item ${entry.index}`, entry.line ? `line ${entry.line}` : null, key !== null ? `key ${JSON.stringify(key)}` : null]
+            .filter(Boolean)
+            .join(', ');
+          return {
+            status: 'failed',
+            error: `Stopped at ${where}: ${error.reason}. Nothing was imported (onError: stop).`,
+            counts: { ...counts, created: 0, updated: 0 },
+            data: { errorReportKey: hasReport ? errorReportKey : null },
+          };
+        }
+        if (hasReport) await storage.remove(errorReportKey).catch(() => undefined);
+        throw Object.assign(new Error(`${(error as Error).message}. Nothing was imported.`), { cause: error });
+      }
+    }
+
+    await report.close();
+    deferred.remove();
+    const hasReport = report.count > 0;
+    if (!hasReport) await storage.remove(errorReportKey);
+    return {
+      status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+      counts: { ...counts, total: counts.processed },
+      data: { errorReportKey: hasReport ? errorReportKey : null },
+    };
+  };

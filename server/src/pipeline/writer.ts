@@ -1,0 +1,260 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { ResolvedImportOptions } from './options';
+import { ItemError, type PreparedItem } from './prepare';
+import { resolveReferences, type ResolveContext } from './references';
+
+/**
+ * The write stage: one batch of prepared items into the database. Per batch: one lookup query per locale for
+ * the entries that already exist (by `matchBy`, bounded IN lists), one set of reference lookups, then each item
+ * written through Strapi's Document Service, so draft and published rows, locales, components and relation
+ * links are exactly what Strapi itself writes. In `continue` mode each item runs in a savepoint: a failing
+ * item rolls back alone and is reported; the rest of the task goes on.
+ */
+
+export interface BatchEntry {
+  index: number;
+  line: number | null;
+  /** The item as read, for the error report. */
+  raw: unknown;
+  /** The mapped and validated item, or why it could not be (reported in file order with the batch). */
+  prepared: PreparedItem | { error: string; key: string | number | null };
+}
+
+type ReadyEntry = BatchEntry & { prepared: PreparedItem };
+
+export const keyOf = (entry: BatchEntry) => entry.prepared.key;
+
+export type EntryResult =
+  | { entry: BatchEntry; outcome: 'created' | 'updated'; documentId: string; locale: string | null; deferred: DeferredLinks | null }
+  | { entry: BatchEntry; outcome: 'failed'; message: string };
+
+/** Self references to items later in the file: written in a second pass, once every item exists. */
+export interface DeferredLinks {
+  index: number;
+  line: number | null;
+  key: string | number | null;
+  raw: unknown;
+  /** How the first pass counted the entry (undone if its links fail). */
+  outcome: 'created' | 'updated';
+  documentId: string;
+  locale: string | null;
+  /** The attributes to link, as written in the file (resolved again in the second pass). */
+  data: Record<string, unknown>;
+}
+
+export interface WriterContext {
+  strapi: Core.Strapi;
+  uid: string;
+  schema: ModelSchema;
+  options: ResolvedImportOptions;
+  localized: boolean;
+  draftAndPublish: boolean;
+  defaultLocale: string | null;
+  /** Attributes reset by `overwrite` when the file leaves them out. */
+  resetValues: Record<string, unknown>;
+  resolve: ResolveContext;
+  /** The task's transaction (set by the import): savepoints isolate failing items in `continue` mode. */
+  trx: Knex.Transaction;
+}
+
+interface DocumentsApi {
+  create(params: { data: Record<string, unknown>; locale?: string; status?: string }): Promise<{ documentId: string }>;
+  update(params: {
+    documentId: string;
+    data: Record<string, unknown>;
+    locale?: string;
+    status?: string;
+  }): Promise<{ documentId: string } | null>;
+}
+
+const IN_LIST = 500;
+
+/** What `overwrite` sets an attribute to when the file does not mention it: its default, or empty. */
+export const resetValueOf = (attribute: AttributeSchema): unknown => {
+  if (attribute.default !== undefined) return attribute.default;
+  switch (attribute.type) {
+    case 'relation':
+      return /ToMany$|^manyWay$/.test(attribute.relation ?? '') ? [] : null;
+    case 'media':
+      return attribute.multiple ? [] : null;
+    case 'component':
+      return attribute.repeatable ? [] : null;
+    case 'dynamiczone':
+      return [];
+    default:
+      return null;
+  }
+};
+
+/** Turns what Strapi or the database threw into a message naming the field. */
+export const describeWriteError = (error: unknown): string => {
+  const e = error as { message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
+  const details = e.details?.errors;
+  if (details?.length) {
+    return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : (d.message ?? ''))).join('; ');
+  }
+  const message = e.message ?? String(error);
+  if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message.split('\n')[0]})`;
+  return message.split('\n')[0];
+};
+
+let savepointCounter = 0;
+
+/** Runs `fn` in a savepoint when `isolate` is set: a failure rolls back that item only. */
+const inSavepoint = async <T>(trx: Knex.Transaction, isolate: boolean, fn: () => Promise<T>): Promise<T> => {
+  if (!isolate) return fn();
+  const name = `dmc_sp_${(savepointCounter = (savepointCounter + 1) % 1_000_000)}`;
+  await trx.raw(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn();
+    await trx.raw(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await trx.raw(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+};
+
+const localeOf = (ctx: WriterContext, prepared: PreparedItem) =>
+  ctx.localized ? (prepared.locale ?? ctx.options.locale ?? ctx.defaultLocale) : null;
+
+/** The entries of this batch that exist already: `${locale}|${key}` → documentId (and documentIds in other locales). */
+const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
+  const { matchBy } = ctx.options;
+  const byLocale = new Map<string, Set<string | number>>();
+  for (const { prepared } of entries) {
+    if (prepared.key === null) continue;
+    const locale = localeOf(ctx, prepared) ?? '';
+    if (!byLocale.has(locale)) byLocale.set(locale, new Set());
+    byLocale.get(locale)!.add(prepared.key);
+  }
+  const existing = new Map<string, string>();
+  /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
+  const documents = new Set<string>();
+  for (const [locale, keys] of byLocale) {
+    const list = [...keys];
+    for (let i = 0; i < list.length; i += IN_LIST) {
+      const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
+      if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
+      const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
+        select: [...new Set(['documentId', matchBy, ...(ctx.localized ? ['locale'] : [])])],
+        where,
+      })) as Array<Record<string, string>>;
+      for (const row of rows) {
+        documents.add(row.documentId);
+        if (!ctx.localized || row.locale === locale) existing.set(`${locale}|${row[matchBy]}`, row.documentId);
+      }
+    }
+  }
+  return { existing, documents };
+};
+
+export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promise<EntryResult[]> => {
+  const { options } = ctx;
+  const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
+  const isolate = options.onError === 'continue';
+  const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
+  const results: EntryResult[] = [];
+  const failed = new Map<ReadyEntry, string>();
+
+  const { existing, documents } = await lookupExisting(ctx, entries);
+
+  // References, for the whole batch at once.
+  const requests = entries.flatMap((entry) =>
+    entry.prepared.refs.map((slot) => ({ slot, locale: localeOf(ctx, entry.prepared), entry }))
+  );
+  const { missing, invalid } = await resolveReferences(requests, ctx.resolve);
+  const deferredSlots = new Map<ReadyEntry, Set<string>>();
+  for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.message);
+  for (const { request, error } of missing) {
+    const { entry, slot } = request as (typeof requests)[number];
+    if (slot.target === ctx.uid && !failed.has(entry)) {
+      // A self reference may point to an item further on in the file: link it in the second pass.
+      const attribute = slot.path.split(/[.[]/)[0];
+      if (!deferredSlots.has(entry)) deferredSlots.set(entry, new Set());
+      deferredSlots.get(entry)!.add(attribute);
+    } else if (!failed.has(entry)) {
+      failed.set(entry, error.message);
+    }
+  }
+
+  /** Keys written in this batch: a key seen twice is created once, then updated. */
+  const written = new Map<string, string>();
+
+  for (const entry of batch) {
+    if ('error' in entry.prepared) {
+      if (!isolate) throw new ItemFailure(entry, entry.prepared.error);
+      results.push({ entry, outcome: 'failed', message: entry.prepared.error });
+      continue;
+    }
+    const prepared = entry.prepared;
+    const locale = localeOf(ctx, prepared);
+    const lookupKey = prepared.key === null ? null : `${locale ?? ''}|${prepared.key}`;
+    const reason = failed.get(entry as ReadyEntry);
+    if (reason) {
+      if (!isolate) throw new ItemFailure(entry, reason);
+      results.push({ entry, outcome: 'failed', message: reason });
+      continue;
+    }
+
+    let data = { ...prepared.data };
+    let deferred: DeferredLinks | null = null;
+    const later = deferredSlots.get(entry as ReadyEntry);
+    if (later) {
+      const links: Record<string, unknown> = {};
+      for (const attribute of later) {
+        links[attribute] = prepared.data[attribute];
+        delete data[attribute];
+      }
+      deferred = { index: entry.index, line: entry.line, key: prepared.key, raw: entry.raw, outcome: 'created', documentId: '', locale, data: links };
+    }
+
+    const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
+    try {
+      if (documentId && options.importStrategy === 'add-only') {
+        throw new ItemError(`an entry with ${options.matchBy} ${JSON.stringify(prepared.key)} already exists (importStrategy add-only)`, options.matchBy);
+      }
+      if (options.updateStrategy === 'overwrite' && documentId) data = { ...ctx.resetValues, ...data };
+      const status = ctx.draftAndPublish ? (options.status ?? 'draft') : undefined;
+
+      const outcome = await inSavepoint(ctx.trx, isolate, async () => {
+        if (documentId) {
+          await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
+          return { outcome: 'updated' as const, documentId };
+        }
+        // matchBy documentId and the document exists in another locale: this creates its locale version.
+        const targetId = prepared.documentId ?? undefined;
+        if (targetId && ctx.localized && documents.has(targetId)) {
+          await documentsApi.update({ documentId: targetId, locale: locale ?? undefined, data, status });
+          return { outcome: 'created' as const, documentId: targetId };
+        }
+        const created = await documentsApi.create({
+          data: targetId ? { ...data, documentId: targetId } : data,
+          locale: locale ?? undefined,
+          status,
+        });
+        return { outcome: 'created' as const, documentId: created.documentId };
+      });
+      if (lookupKey) written.set(lookupKey, outcome.documentId);
+      if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
+      results.push({ entry, ...outcome, locale, deferred });
+    } catch (error) {
+      const message = error instanceof ItemError ? error.message : describeWriteError(error);
+      if (!isolate) throw new ItemFailure(entry, message);
+      results.push({ entry, outcome: 'failed', message });
+    }
+  }
+  return results;
+};
+
+/** The first failing item of a `stop` task: the import rolls everything back and reports it. */
+export class ItemFailure extends Error {
+  constructor(
+    readonly entry: BatchEntry,
+    readonly reason: string
+  ) {
+    super(reason);
+  }
+}

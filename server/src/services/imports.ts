@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Format, ImportOptions } from '../../../shared/contracts';
+import { detectFormat, FORMATS, HEAD_LENGTH, readConfiguration, toImportOptions } from '../pipeline/formats';
+import { fieldError, parseImportOptions, resolveImportOptions } from '../pipeline/options';
+import { getConfig, getService } from '../utils';
+import type { NewTask, TaskRow } from './tasks';
+
+/** An uploaded file as Strapi's body parser (formidable) leaves it on disk. */
+export interface UploadedFile {
+  filepath: string;
+  originalFilename?: string | null;
+  size: number;
+}
+
+const readHead = async (file: string): Promise<Buffer> => {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_LENGTH);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_LENGTH, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+};
+
+const formatBytes = (n: number) =>
+  n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 ? 1 : 0)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`;
+
+/**
+ * Starting an import: everything that can be refused is refused here, with a 400 (or 413) and before any task
+ * exists: the options, the file (missing, empty, too large, not what its name says), the format, a JSONT
+ * configuration, the template, the content type and matchBy. Then the upload is moved into the task storage
+ * and the task is queued.
+ */
+export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async create({
+    file,
+    rawOptions,
+    creator,
+  }: {
+    file: UploadedFile | UploadedFile[] | undefined;
+    rawOptions: unknown;
+    creator: NewTask['creator'];
+  }): Promise<TaskRow> {
+    const options = await parseImportOptions(rawOptions);
+
+    if (!file) throw fieldError('file', 'file is required: send the file to import as the multipart field "file"');
+    if (Array.isArray(file)) throw fieldError('file', 'send one file per import');
+    const fileName = file.originalFilename || 'upload';
+    const { maxFileSize } = getConfig(strapi);
+    if (file.size > maxFileSize) {
+      throw new errors.PayloadTooLargeError(
+        `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)} (${maxFileSize} bytes, the plugin's maxFileSize setting)`,
+        { limit: maxFileSize, size: file.size }
+      );
+    }
+    const head = await readHead(file.filepath);
+    const text = head.toString('utf8').replace(/^\uFEFF/, '');
+    if (text.trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
+
+    // The template, if any (an import template).
+    let template: { contentType: string; options: ImportOptions } | null = null;
+    if (options.templateId) {
+      const row = await getService(strapi, 'templates')
+        .getRow(options.templateId)
+        .catch(() => null);
+      if (!row || row.kind !== 'import') throw fieldError('templateId', `Import template ${options.templateId} not found`);
+      template = { contentType: row.contentType, options: (row.options ?? {}) as ImportOptions };
+    }
+
+    const explicit = options.format ?? template?.options.format ?? null;
+    const format: Format | null = detectFormat({ option: explicit, fileName, head });
+    if (!format) {
+      throw fieldError('format', `Cannot tell the format of "${fileName}": name it .json, .jsonl, .jsont or .csv, or set the format option`);
+    }
+    if (!FORMATS[format].sniff(text)) {
+      throw fieldError('file', `The file "${fileName}" does not look like ${format.toUpperCase()}${explicit ? ' (the format option)' : ' (its name)'}`);
+    }
+
+    let configuration: Partial<ImportOptions> | null = null;
+    if (format === 'jsont') {
+      try {
+        const raw = await readConfiguration(() => fs.createReadStream(file.filepath));
+        if (raw) {
+          const normalised = toImportOptions(raw);
+          if (normalised.className && !normalised.contentType) {
+            throw new Error(`The JSONT configuration names className "${normalised.className}", which is not a Strapi content type uid such as api::article.article`);
+          }
+          configuration = normalised;
+        }
+      } catch (error) {
+        throw fieldError('file', (error as Error).message);
+      }
+    }
+
+    const contentTypes = getService(strapi, 'content-types');
+    const locales = ((await strapi.plugin('i18n')?.service('locales').find()) as Array<{ code: string }> | undefined) ?? [];
+    const resolved = resolveImportOptions({
+      layers: [options, template && { ...template.options, contentType: template.contentType }, configuration],
+      format,
+      fileName,
+      describe: (uid) => {
+        try {
+          return contentTypes.get(uid);
+        } catch {
+          throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
+        }
+      },
+      locales: locales.map((l) => l.code),
+    });
+
+    const storage = getService(strapi, 'storage');
+    const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
+    await pipeline(fs.createReadStream(file.filepath), storage.createWriteStream(fileKey));
+
+    const task = await getService(strapi, 'tasks').create({
+      kind: 'import',
+      name: resolved.name,
+      contentType: resolved.contentType,
+      format,
+      // Stored as the contract's ImportOptions: options left unset are absent, not null.
+      options: Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== null)) as ImportOptions,
+      fileName,
+      fileKey,
+      creator,
+    });
+    getService(strapi, 'runner').kick();
+    return task;
+  },
+});
+
+export type ImportsService = ReturnType<typeof createImportsService>;

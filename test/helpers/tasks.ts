@@ -1,0 +1,47 @@
+import type { Task } from '../../shared/contracts';
+import type { TestApp } from './strapi';
+
+export const BASE = '/data-migration-center';
+
+export interface ImportRequest {
+  content: string | Buffer;
+  fileName: string;
+  options?: Record<string, unknown>;
+  wait?: boolean;
+}
+
+/** POST /import-tasks (multipart), by default with ?wait=true. Returns the raw response. */
+export const postImport = (app: TestApp, token: string, { content, fileName, options, wait = true }: ImportRequest) => {
+  const req = app
+    .http()
+    .post(`${BASE}/import-tasks${wait ? '?wait=true' : ''}`)
+    .set('Authorization', `Bearer ${token}`)
+    .attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), fileName);
+  return options === undefined ? req : req.field('options', JSON.stringify(options));
+};
+
+/** Imports and expects the request to be accepted; returns the finished task. */
+export const importFile = async (app: TestApp, token: string, request: ImportRequest): Promise<Task> => {
+  const res = await postImport(app, token, request);
+  if (res.status !== 200 && res.status !== 202) {
+    throw new Error(`import answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body.data as Task;
+};
+
+export const errorReport = async (app: TestApp, token: string, taskId: number, format: 'json' | 'csv' = 'json') => {
+  const res = await app
+    .http()
+    .get(`${BASE}/tasks/${taskId}/error-report?format=${format}`)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+  return { status: res.status, text: res.body as string, headers: res.headers };
+};
+
+export const jsonl = (items: unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
