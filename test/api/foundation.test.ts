@@ -69,7 +69,26 @@ describe('permissions: every admin route of the plugin', () => {
   };
 
   /** A request that succeeds for an admin holding the route's action, per route. */
-  const validRequests: Record<string, () => Promise<{ path: string; body?: unknown; expected: number }>> = {
+  type Valid = { path: string; body?: unknown; multipart?: { content: string; fileName: string; options: unknown }; expected: number };
+  /** An import task that has an uploaded file and an error report, made by the super admin. */
+  const importTaskWithReport = async () => {
+    const res = await app
+      .http()
+      .post(`/${PLUGIN_ID}/import-tasks?wait=true`)
+      .set(auth(superToken))
+      .attach('file', Buffer.from('{"name":"ok"}\n{"name":5}\n'), 'tags.jsonl')
+      .field('options', JSON.stringify({ contentType: 'api::tag.tag', onError: 'continue', dryRun: true }));
+    expect(res.body.data).toMatchObject({ status: 'completed-with-errors', hasErrorReport: true });
+    return res.body.data as Task;
+  };
+  const validRequests: Record<string, () => Promise<Valid>> = {
+    'POST /import-tasks': async () => ({
+      path: '/import-tasks?wait=true',
+      multipart: { content: '{"name":"x"}\n', fileName: 'tags.jsonl', options: { contentType: 'api::tag.tag', dryRun: true } },
+      expected: 200,
+    }),
+    'GET /tasks/:id/file': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/file`, expected: 200 }),
+    'GET /tasks/:id/error-report': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/error-report?format=csv`, expected: 200 }),
     'GET /content-types': async () => ({ path: '/content-types', expected: 200 }),
     'GET /tasks': async () => ({ path: '/tasks', expected: 200 }),
     'GET /tasks/:id': async () => ({ path: `/tasks/${(await insertTask({})).id}`, expected: 200 }),
@@ -98,11 +117,14 @@ describe('permissions: every admin route of the plugin', () => {
     return res.body.data;
   };
 
-  const send = (method: string, path: string, token: string | null, body?: unknown) => {
+  const send = (method: string, path: string, token: string | null, body?: unknown, multipart?: Valid['multipart']) => {
     const req = (app.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method.toLowerCase()](
       `/${PLUGIN_ID}${path}`
     );
     if (token) req.set(auth(token));
+    if (multipart) {
+      return req.attach('file', Buffer.from(multipart.content), multipart.fileName).field('options', JSON.stringify(multipart.options));
+    }
     return body === undefined ? req : req.send(body as object);
   };
 
@@ -113,8 +135,8 @@ describe('permissions: every admin route of the plugin', () => {
 
   test('answers 401 without a token', async () => {
     for (const route of routes()) {
-      const { path, body } = await validRequests[`${route.method} ${route.path}`]();
-      const res = await send(route.method, path, null, body);
+      const { path, body, multipart } = await validRequests[`${route.method} ${route.path}`]();
+      const res = await send(route.method, path, null, body, multipart);
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
         route: `${route.method} ${route.path}`,
         status: 401,
@@ -138,11 +160,11 @@ describe('permissions: every admin route of the plugin', () => {
       const { without, withOnly } = tokens.get(action)!;
 
       const denied = await validRequests[key]();
-      const res = await send(route.method, denied.path, without, denied.body);
+      const res = await send(route.method, denied.path, without, denied.body, denied.multipart);
       expect({ key, status: res.status }).toEqual({ key, status: 403 });
 
       const allowed = await validRequests[key]();
-      const ok = await send(route.method, allowed.path, withOnly, allowed.body);
+      const ok = await send(route.method, allowed.path, withOnly, allowed.body, allowed.multipart);
       expect({ key, status: ok.status, body: ok.status === allowed.expected ? null : ok.body }).toEqual({
         key,
         status: allowed.expected,
@@ -154,8 +176,8 @@ describe('permissions: every admin route of the plugin', () => {
   test('an admin without any plugin action sees nothing of the center', async () => {
     const token = await createAdmin(app, []);
     for (const route of routes()) {
-      const { path, body } = await validRequests[`${route.method} ${route.path}`]();
-      const res = await send(route.method, path, token, body);
+      const { path, body, multipart } = await validRequests[`${route.method} ${route.path}`]();
+      const res = await send(route.method, path, token, body, multipart);
       expect(res.status).toBe(403);
     }
   });

@@ -1,0 +1,380 @@
+import { registerSuperAdmin } from '../helpers/admin';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, errorReport, importFile, jsonl, postImport } from '../helpers/tasks';
+
+/**
+ * The import engine against a real Strapi: formats, strategies, references, stop/continue, dry run and bad input.
+ * Every check reads back through the Document Service, the way Strapi itself sees the data.
+ */
+
+let app: TestApp;
+let token: string;
+
+const ARTICLE = 'api::article.article';
+const CATEGORY = 'api::category.category';
+const TAG = 'api::tag.tag';
+const AUTHOR = 'api::author.author';
+const CONTACT = 'api::contact.contact';
+
+const docs = (uid: string) => app.strapi.documents(uid as never) as unknown as {
+  findMany(p?: Record<string, unknown>): Promise<Array<Record<string, any>>>;
+  findFirst(p?: Record<string, unknown>): Promise<Record<string, any> | null>;
+  count(p?: Record<string, unknown>): Promise<number>;
+};
+
+/** Every row of a table, for before/after comparisons (rollback proof). */
+const snapshot = async () => {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['articles', 'categories', 'tags', 'authors', 'contacts', 'articles_category_lnk', 'articles_tags_lnk', 'articles_cmps', 'components_shared_seos']) {
+    out[table] = await app.strapi.db.connection(table).select('*').orderBy('id');
+  }
+  return out;
+};
+
+beforeAll(async () => {
+  app = await startApp({ env: { DMC_MAX_FILE_SIZE: String(256 * 1024) } });
+  token = await registerSuperAdmin(app);
+
+  await importFile(app, token, {
+    fileName: 'categories.jsonl',
+    content: jsonl([
+      { name: 'News', slug: 'news', description: 'What happened' },
+      { name: 'Tech', slug: 'tech' },
+    ]),
+    options: { contentType: CATEGORY, matchBy: 'slug' },
+  });
+  await importFile(app, token, {
+    fileName: 'tags.json',
+    content: JSON.stringify([{ name: 'strapi' }, { name: 'csv' }, { name: 'json' }]),
+    options: { contentType: TAG, matchBy: 'name' },
+  });
+  await importFile(app, token, {
+    fileName: 'authors.jsonl',
+    content: jsonl([{ name: 'Ada', email: 'ada@example.com', bio: '**Ada**' }]),
+    options: { contentType: AUTHOR, matchBy: 'email' },
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('formats and references', () => {
+  test('JSONL: relations by natural key, components, dynamic zone, self relations later in the file, published', async () => {
+    const task = await importFile(app, token, {
+      fileName: 'articles.jsonl',
+      content: jsonl([
+        {
+          title: 'First',
+          slug: 'first',
+          body: [{ type: 'paragraph', children: [{ type: 'text', text: 'Hello' }] }],
+          views: 10,
+          rating: 4.5,
+          price: 9.99,
+          bigViews: '1234567890123',
+          featured: true,
+          publishDate: '2026-01-02',
+          reviewTime: '10:30:00.000',
+          lastReviewedAt: '2026-03-04T05:06:07.000Z',
+          kind: 'review',
+          metadata: { a: [1, 2] },
+          category: { slug: 'news' },
+          author: { email: 'ada@example.com' },
+          tags: [{ name: 'strapi' }, { name: 'csv' }],
+          related: [{ slug: 'second' }],
+          seo: { metaTitle: 'First!', noIndex: true, keywords: ['x'] },
+          sections: [
+            { __component: 'sections.text-block', heading: 'H', body: 'text' },
+            { __component: 'sections.quote', text: 'Q', attribution: 'me' },
+          ],
+        },
+        { title: 'Second', slug: 'second', category: { slug: 'tech' }, related: [{ slug: 'first' }] },
+      ]),
+      options: { contentType: ARTICLE, matchBy: 'slug', status: 'published' },
+    });
+    expect(task).toMatchObject({ status: 'completed', counts: { total: 2, processed: 2, created: 2, updated: 0, failed: 0 }, hasErrorReport: false });
+
+    const populate = ['category', 'author', 'tags', 'related', 'seo', 'sections'];
+    const first = await docs(ARTICLE).findFirst({ filters: { slug: 'first' }, populate, status: 'published' });
+    expect(first).toMatchObject({
+      title: 'First',
+      views: 10,
+      rating: 4.5,
+      featured: true,
+      bigViews: '1234567890123',
+      kind: 'review',
+      metadata: { a: [1, 2] },
+      category: { slug: 'news' },
+      author: { email: 'ada@example.com' },
+      seo: { metaTitle: 'First!', noIndex: true, keywords: ['x'] },
+      locale: 'en',
+    });
+    expect(first!.tags.map((t: { name: string }) => t.name).sort()).toEqual(['csv', 'strapi']);
+    expect(first!.related.map((r: { slug: string }) => r.slug)).toEqual(['second']);
+    expect(first!.sections.map((s: { __component: string }) => s.__component)).toEqual(['sections.text-block', 'sections.quote']);
+    // Published writes the draft too, exactly as the Document Service does.
+    const draft = await docs(ARTICLE).findFirst({ filters: { slug: 'first' }, populate: ['related'], status: 'draft' });
+    expect(draft).toMatchObject({ title: 'First', publishedAt: null });
+    expect(draft!.related.map((r: { slug: string }) => r.slug)).toEqual(['second']);
+    const second = await docs(ARTICLE).findFirst({ filters: { slug: 'second' }, populate: ['related'] });
+    expect(second!.related.map((r: { slug: string }) => r.slug)).toEqual(['first']);
+  });
+
+  test('JSON with documentIds keeps them, and a second locale joins the same document', async () => {
+    const documentId = 'importedarticle000000001';
+    const task = await importFile(app, token, {
+      fileName: 'articles.json',
+      content: JSON.stringify([
+        { documentId, locale: 'en', title: 'Kept id', slug: 'kept-id' },
+        { documentId, locale: 'fr', title: 'Id gardé', slug: 'id-garde' },
+      ]),
+      options: { contentType: ARTICLE },
+    });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2, failed: 0 } });
+    const fr = await docs(ARTICLE).findFirst({ filters: { documentId }, locale: 'fr' });
+    expect(fr).toMatchObject({ documentId, title: 'Id gardé', locale: 'fr', publishedAt: null });
+    expect(await docs(ARTICLE).findFirst({ filters: { documentId }, locale: 'en' })).toMatchObject({ title: 'Kept id' });
+  });
+
+  test('JSONT with Liferay keys, configuration after the items', async () => {
+    const task = await importFile(app, token, {
+      fileName: 'contacts.batch-engine-data.json',
+      content: JSON.stringify({
+        items: [
+          { firstName: 'Marta', zip: '08123', notes: '' },
+          { firstName: 'Jean', zip: '75002', notes: null },
+        ],
+        configuration: {
+          className: CONTACT,
+          parameters: { createStrategy: 'INSERT', importStrategy: 'ON_ERROR_CONTINUE', updateStrategy: 'UPDATE' },
+        },
+      }),
+    });
+    expect(task).toMatchObject({ status: 'completed', contentType: CONTACT, format: 'jsont', options: { importStrategy: 'add-only', onError: 'continue', updateStrategy: 'overwrite' } });
+    const marta = await docs(CONTACT).findFirst({ filters: { firstName: 'Marta' } });
+    expect(marta).toMatchObject({ zip: '08123', notes: '' });
+    const jean = await docs(CONTACT).findFirst({ filters: { firstName: 'Jean' } });
+    expect(jean!.notes).toBeNull();
+  });
+
+  test('CSV: typed cells, component dot paths, JSON cells, null and empty string apart, field mapping', async () => {
+    const csv = [
+      'Title,slug,views,featured,seo.metaTitle,tags,category,Junk',
+      'From CSV,from-csv,42,true,Meta,"[{""name"":""json""}]","{""slug"":""news""}",ignored',
+      'Empty summary,empty-summary,,false,,[],,x',
+    ].join('\r\n');
+    const task = await importFile(app, token, {
+      fileName: 'articles.csv',
+      content: csv,
+      options: { contentType: ARTICLE, matchBy: 'slug', fieldMapping: { Title: 'title', Junk: null } },
+    });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2, failed: 0 } });
+    const fromCsv = await docs(ARTICLE).findFirst({ filters: { slug: 'from-csv' }, populate: ['tags', 'seo', 'category'] });
+    expect(fromCsv).toMatchObject({ title: 'From CSV', views: 42, featured: true, seo: { metaTitle: 'Meta' }, category: { slug: 'news' } });
+    expect(fromCsv!.tags.map((t: { name: string }) => t.name)).toEqual(['json']);
+    const empty = await docs(ARTICLE).findFirst({ filters: { slug: 'empty-summary' }, populate: ['seo'] });
+    expect(empty).toMatchObject({ views: null, featured: false, seo: null });
+  });
+});
+
+describe('strategies', () => {
+  test('add-only refuses an existing entry; upsert patch changes only the fields present', async () => {
+    const addOnly = await importFile(app, token, {
+      fileName: 'c.jsonl',
+      content: jsonl([{ name: 'News again', slug: 'news' }, { name: 'Sport', slug: 'sport' }]),
+      options: { contentType: CATEGORY, matchBy: 'slug', importStrategy: 'add-only', onError: 'continue' },
+    });
+    expect(addOnly).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
+    const rows = JSON.parse((await errorReport(app, token, addOnly.id)).text);
+    expect(rows).toEqual([expect.objectContaining({ itemIndex: 0, line: 1, key: 'news', message: expect.stringMatching(/already exists/) })]);
+
+    const patch = await importFile(app, token, {
+      fileName: 'c.jsonl',
+      content: jsonl([{ slug: 'news', name: 'News (patched)' }]),
+      options: { contentType: CATEGORY, matchBy: 'slug' },
+    });
+    expect(patch).toMatchObject({ status: 'completed', counts: { updated: 1, created: 0 } });
+    expect(await docs(CATEGORY).findFirst({ filters: { slug: 'news' } })).toMatchObject({ name: 'News (patched)', description: 'What happened' });
+  });
+
+  test('overwrite resets absent attributes and clears absent relations', async () => {
+    const task = await importFile(app, token, {
+      fileName: 'a.jsonl',
+      content: jsonl([{ slug: 'first', title: 'First, overwritten' }]),
+      options: { contentType: ARTICLE, matchBy: 'slug', updateStrategy: 'overwrite' },
+    });
+    expect(task).toMatchObject({ status: 'completed', counts: { updated: 1 } });
+    const first = await docs(ARTICLE).findFirst({ filters: { slug: 'first' }, populate: ['category', 'tags', 'seo', 'sections'], status: 'draft' });
+    expect(first).toMatchObject({ title: 'First, overwritten', views: null, featured: false, kind: 'news', category: null, seo: null, tags: [], sections: [] });
+  });
+});
+
+describe('on error', () => {
+  test('stop: the first failing item fails the task and nothing of it stays written', async () => {
+    const before = await snapshot();
+    const task = await importFile(app, token, {
+      fileName: 'a.jsonl',
+      content: jsonl([
+        { title: 'Would land', slug: 'would-land', tags: [{ name: 'strapi' }], seo: { metaTitle: 'x' } },
+        { slug: 'news', name: 'Renamed' },
+        { title: 'Bad', slug: 'bad', category: { slug: 'missing' } },
+        { title: 'After', slug: 'after' },
+      ]).replace('{"slug":"news","name":"Renamed"}', '{"title":"Updated first","slug":"first"}'),
+      options: { contentType: ARTICLE, matchBy: 'slug', onError: 'stop' },
+    });
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/item 2, line 3, key "bad": category: no api::category.category matches \{"slug":"missing"\}/);
+    expect(task.counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
+    expect(await snapshot()).toEqual(before);
+    expect(task.hasErrorReport).toBe(true);
+  });
+
+  test('continue: N bad items of M leave M − N landed and N report rows, CSV-injection safe', async () => {
+    const items = Array.from({ length: 10 }, (_, i) => ({ firstName: `Person ${i}`, zip: String(10000 + i) }));
+    items[3] = { firstName: '=HYPERLINK("http://evil")', zip: 12 } as never; // zip must be text
+    items[7] = { firstName: 'Unknown field', phone: '1', nickname: 'x' } as never;
+    const before = await docs(CONTACT).count();
+    const task = await importFile(app, token, {
+      fileName: 'contacts.jsonl',
+      content: jsonl(items),
+      options: { contentType: CONTACT, onError: 'continue' },
+    });
+    expect(task).toMatchObject({ status: 'completed-with-errors', counts: { processed: 10, created: 8, failed: 2 } });
+    expect(await docs(CONTACT).count()).toBe(before + 8);
+    const json = JSON.parse((await errorReport(app, token, task.id)).text);
+    expect(json.map((r: { itemIndex: number; line: number }) => [r.itemIndex, r.line])).toEqual([[3, 4], [7, 8]]);
+    expect(json[0].message).toMatch(/^zip: expected text/);
+    expect(json[1].message).toMatch(/nickname: unknown field/);
+    const csv = await errorReport(app, token, task.id, 'csv');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.headers['content-disposition']).toMatch(/attachment; filename="contacts-errors.csv"/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('itemIndex,line,key,message,item');
+    expect(lines).toHaveLength(3);
+    expect(csv.text).not.toMatch(/,=HYPERLINK/);
+    expect(csv.text).toMatch(/HYPERLINK/);
+  });
+
+  test('dry run: counts what would happen, writes nothing', async () => {
+    const before = await snapshot();
+    const task = await importFile(app, token, {
+      fileName: 'c.jsonl',
+      content: jsonl([{ name: 'Dry', slug: 'dry' }, { name: 'News dry', slug: 'news' }, { slug: 'x', name: 5 }]),
+      options: { contentType: CATEGORY, matchBy: 'slug', onError: 'continue', dryRun: true },
+    });
+    expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, updated: 1, failed: 1 } });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('bad input', () => {
+  const expect400 = async (request: Parameters<typeof postImport>[2], pattern: RegExp) => {
+    const tasksBefore = await app.strapi.db.query('plugin::data-migration-center.task').count();
+    const res = await postImport(app, token, request);
+    expect({ status: res.status, message: res.body.error?.message }).toEqual({ status: 400, message: expect.stringMatching(pattern) });
+    expect(await app.strapi.db.query('plugin::data-migration-center.task').count()).toBe(tasksBefore);
+  };
+
+  test('400 before any task: no file, empty file, unknown type, matchBy not unique, wrong format, bad options', async () => {
+    const noFile = await app.http().post(`${BASE}/import-tasks`).set('Authorization', `Bearer ${token}`).field('options', '{}');
+    expect(noFile.status).toBe(400);
+    expect(noFile.body.error.message).toMatch(/file is required/);
+    await expect400({ fileName: 'x.jsonl', content: '', options: { contentType: TAG } }, /empty/);
+    await expect400({ fileName: 'x.jsonl', content: '  \n\n ', options: { contentType: TAG } }, /empty/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: 'api::nope.nope' } }, /Unknown content type "api::nope.nope"/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: 'admin::user' } }, /Unknown content type/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: ARTICLE, matchBy: 'title' } }, /matchBy "title" is not a unique attribute/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n' }, /contentType is required/);
+    await expect400({ fileName: 'x.json', content: 'name,slug\na,b\n', options: { contentType: TAG } }, /does not look like JSON/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: TAG, importStrategy: 'merge' } }, /importStrategy must be one of/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: TAG, surprise: 1 } }, /unspecified keys: surprise/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: ARTICLE, locale: 'de' } }, /Unknown locale "de"/);
+    await expect400({ fileName: 'x.jsonl', content: '{"name":"a"}\n', options: { contentType: TAG, fieldMapping: { a: 'nothing' } } }, /not an attribute of api::tag.tag/);
+    const badJson = await app.http().post(`${BASE}/import-tasks`).set('Authorization', `Bearer ${token}`).attach('file', Buffer.from('{}'), 'x.json').field('options', '{not json');
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error.message).toMatch(/options is not valid JSON/);
+  });
+
+  test('413 past the upload limit, naming it', async () => {
+    const res = await postImport(app, token, { fileName: 'big.jsonl', content: Buffer.alloc(300 * 1024, 'a'), options: { contentType: TAG } });
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/limit is 256\.0 KiB|limit is .*262144 bytes/);
+  });
+
+  test('a JSON syntax error fails the task naming line and column, and writes nothing', async () => {
+    const before = await snapshot();
+    const task = await importFile(app, token, {
+      fileName: 'tags.json',
+      content: '[\n  {"name": "ok-1"},\n  {"name": "ok-2",,}\n]',
+      options: { contentType: TAG, matchBy: 'name', onError: 'continue' },
+    });
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/line 3/);
+    expect(task.error).toMatch(/column/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test('continue: a malformed JSONL line is one failed item, the rest lands', async () => {
+    const task = await importFile(app, token, {
+      fileName: 'tags.jsonl',
+      content: '{"name":"line-1"}\n{"name": broken\n\n{"name":"line-4"}\n',
+      options: { contentType: TAG, matchBy: 'name', onError: 'continue' },
+    });
+    expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 2, failed: 1 } });
+    const rows = JSON.parse((await errorReport(app, token, task.id)).text);
+    expect(rows).toEqual([expect.objectContaining({ itemIndex: 1, line: 2, message: expect.stringMatching(/line 2, column/i) })]);
+  });
+
+  test('hostile keys, system fields, private fields and wrong types are item errors naming the field', async () => {
+    const content = [
+      '{"name":"p1","__proto__":{"polluted":true}}',
+      '{"name":"p2","constructor":{"x":1}}',
+      '{"name":"p3","id":5}',
+      '{"name":7}',
+    ].join('\n');
+    const task = await importFile(app, token, { fileName: 'tags.jsonl', content, options: { contentType: TAG, onError: 'continue' } });
+    expect(task).toMatchObject({ counts: { created: 0, failed: 4 } });
+    const messages = JSON.parse((await errorReport(app, token, task.id)).text).map((r: { message: string }) => r.message);
+    expect(messages[0]).toMatch(/__proto__/);
+    expect(messages[1]).toMatch(/constructor/);
+    expect(messages[2]).toMatch(/id: "id" is a system field/);
+    expect(messages[3]).toMatch(/name: expected text, got number 7/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    const secret = await importFile(app, token, {
+      fileName: 'a.jsonl',
+      content: jsonl([{ title: 'Secret', slug: 'secret', secretNote: 'x' }]),
+      options: { contentType: ARTICLE, onError: 'continue' },
+    });
+    const [row] = JSON.parse((await errorReport(app, token, secret.id)).text);
+    expect(row.message).toMatch(/secretNote: "secretNote" is a private attribute/);
+  });
+
+  test('a numeric id as a reference is refused: it differs between databases', async () => {
+    const task = await importFile(app, token, {
+      fileName: 'a.jsonl',
+      content: jsonl([{ title: 'Numeric', slug: 'numeric', category: 1 }]),
+      options: { contentType: ARTICLE, onError: 'continue' },
+    });
+    const [row] = JSON.parse((await errorReport(app, token, task.id)).text);
+    expect(row.message).toMatch(/category: 1 is a numeric id/);
+  });
+});
+
+describe('tasks', () => {
+  test('without ?wait the task is queued and finishes in the background; downloads', async () => {
+    const res = await postImport(app, token, { fileName: 'bg.jsonl', content: jsonl([{ name: 'bg-1' }, { name: 'bg-2' }]), options: { contentType: TAG }, wait: false });
+    expect(res.status).toBe(202);
+    expect(['queued', 'running', 'completed']).toContain(res.body.data.status);
+    let task = res.body.data;
+    for (let i = 0; i < 100 && !['completed', 'failed'].includes(task.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      task = (await app.http().get(`${BASE}/tasks/${task.id}`).set('Authorization', `Bearer ${token}`)).body.data;
+    }
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2 } });
+    const file = await app.http().get(`${BASE}/tasks/${task.id}/file`).set('Authorization', `Bearer ${token}`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(/filename="bg.jsonl"/);
+    expect((await errorReport(app, token, task.id)).status).toBe(404);
+  });
+});
