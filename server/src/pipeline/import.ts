@@ -20,13 +20,17 @@ import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type Def
  *
  *   file (storage) → parse (formats/*) → map + validate (prepare.ts) → batch → write (writer.ts) → report
  *
- * The whole task runs in ONE database transaction: `stop` rolls it all back at the first failing item;
- * `continue` rolls back each failing item to its savepoint, reports it, and goes on; a dry run rolls back at the
- * end; a cancel, a syntax error or a server stop rolls back everything. Nothing is ever half-imported.
- * Items flow in bounded batches (`batchSize`): memory does not grow with the file.
+ * `stop` runs the whole task in ONE database transaction, rolled back at the first failing item (or a cancel,
+ * a syntax error, a server stop): nothing is ever half-imported. A dry run is one transaction rolled back at
+ * the end. `continue` writes each batch in its own transaction and rolls a failing item back to its savepoint,
+ * reports it, and goes on. Items flow in bounded batches (`batchSize`): memory does not grow with the file.
  */
 
 class DryRunRollback extends Error {}
+
+const BATCH_TARGET_MS = 250;
+const MIN_BATCH = 10;
+const BATCH_PAUSE_MS = 20;
 
 /** Self references deferred to the second pass, kept on disk (bounded memory). */
 class DeferredFile {
@@ -51,11 +55,13 @@ class DeferredFile {
   }
 }
 
-async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+/** Groups items in batches of `size()` items (read before each batch, so it may adapt as the task runs). */
+async function* inBatches<T>(source: AsyncIterable<T>, size: number | (() => number)): AsyncGenerator<T[]> {
+  const limit = typeof size === 'number' ? () => size : size;
   let batch: T[] = [];
   for await (const item of source) {
     batch.push(item);
-    if (batch.length >= size) {
+    if (batch.length >= limit()) {
       yield batch;
       batch = [];
     }
@@ -164,11 +170,33 @@ export const createImportHandler =
       }
     }
 
-    /** write: one batch at a time, in the task's transaction. */
-    const write = (trx: Knex.Transaction) =>
+    /**
+     * Each batch is written in a transaction: the task's own when the whole task is one (stop, dry run), else
+     * its own (continue), which lets other requests use the database between batches (SQLite has one writer).
+     */
+    const inTransaction = <T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+      strapi.db.transaction(({ trx }) => fn(trx as Knex.Transaction)) as Promise<T>;
+
+    /**
+     * In `continue` mode a batch holds the database for as long as it writes: its size adapts so that one batch
+     * takes about BATCH_TARGET_MS, and other requests get the database between batches.
+     */
+    let adaptiveSize = Math.min(batchSize, 50);
+    const perBatchTransactions = options.onError === 'continue' && !options.dryRun;
+    const nextBatchSize = () => (perBatchTransactions ? adaptiveSize : batchSize);
+    const yieldBetweenBatches = perBatchTransactions && strapi.db.dialect.client === 'sqlite';
+
+    /** write: one batch at a time. */
+    const write = () =>
       async function (source: AsyncIterable<BatchEntry[]>) {
         for await (const batch of source) {
-          const results = await writeBatch(batch, { ...writer, trx });
+          context.signal.throwIfAborted();
+          const started = Date.now();
+          const results = await inTransaction((trx) => writeBatch(batch, { ...writer, trx }));
+          const perItem = (Date.now() - started) / batch.length;
+          adaptiveSize = Math.max(MIN_BATCH, Math.min(batchSize, Math.round(BATCH_TARGET_MS / Math.max(perItem, 0.01))));
+          // SQLite has one connection: pause briefly so that waiting requests run their queries back to back.
+          if (yieldBetweenBatches) await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
           for (const result of results) {
             if (result.outcome === 'failed') {
               await fail({ index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw }, result.message);
@@ -182,11 +210,12 @@ export const createImportHandler =
       };
 
     /** The second pass: self references to items that came later in the file. */
-    const linkDeferred = async (trx: Knex.Transaction) => {
+    const linkDeferred = async () => {
       const documentsApi = strapi.documents(uid as never) as unknown as {
         update(p: { documentId: string; locale?: string; data: Record<string, unknown>; status?: string }): Promise<unknown>;
       };
       for await (const batch of inBatches(deferred.read(), batchSize)) {
+        context.signal.throwIfAborted();
         const requests: Array<{ slot: RefSlot; locale: string | null; links: DeferredLinks }> = [];
         for (const links of batch) {
           for (const [attribute, value] of Object.entries(links.data)) {
@@ -202,6 +231,7 @@ export const createImportHandler =
             if (Array.isArray(value)) links.data[attribute] = list;
           }
         }
+        await inTransaction(async () => {
         const { missing, invalid } = await resolveReferences(requests, writer.resolve);
         const broken = new Map<DeferredLinks, string>();
         for (const { request, error } of [...invalid, ...missing]) {
@@ -224,6 +254,7 @@ export const createImportHandler =
             status: writer.draftAndPublish ? (options.status ?? 'draft') : undefined,
           });
         }
+        });
       }
     };
 
@@ -233,18 +264,24 @@ export const createImportHandler =
       resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
     };
 
+    const run = async () => {
+      await pipeline(
+        format.read(open, readOptions),
+        prepare,
+        (source: AsyncIterable<BatchEntry>) => inBatches(source, nextBatchSize),
+        write(),
+        { signal: context.signal }
+      );
+      await linkDeferred();
+      context.signal.throwIfAborted();
+      if (options.dryRun) throw new DryRunRollback();
+    };
+
     try {
-      await strapi.db.transaction(async ({ trx }) => {
-        await pipeline(
-          format.read(open, readOptions),
-          prepare,
-          (source: AsyncIterable<BatchEntry>) => inBatches(source, batchSize),
-          write(trx as Knex.Transaction),
-          { signal: context.signal }
-        );
-        await linkDeferred(trx as Knex.Transaction);
-        if (options.dryRun) throw new DryRunRollback();
-      });
+      // stop and dry run: the whole task is one transaction (rolled back at the first failure, or at the end of a
+      // dry run). continue: one transaction per batch, failing items rolled back to their savepoints.
+      if (options.onError === 'stop' || options.dryRun) await inTransaction(run);
+      else await run();
     } catch (error) {
       if (!(error instanceof DryRunRollback)) {
         if (error instanceof ItemFailure) {

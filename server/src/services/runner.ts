@@ -48,6 +48,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Tasks this instance is running, by id, with their live state. */
   const running = new Map<number, AbortController>();
   const live = new Map<number, TaskRow>();
+  /** Settles when a task this server runs has finished (and its final state is stored). */
+  const completions = new Map<number, Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
   let stopped = true;
   let claiming: Promise<void> | null = null;
@@ -142,7 +144,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const outcome = await handler(task, context);
       flush(true);
       await writing;
-      if (controller.signal.aborted) throw controller.signal.reason;
+      // The handler finished (and committed): a cancel that arrives now is too late to undo it.
       await finish(task.id, { state: outcome.status, error: outcome.error ?? null, ...outcome.counts, ...outcome.data });
     } catch (error) {
       flush(true);
@@ -182,7 +184,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         });
         if (count !== 1) continue; // another instance claimed it first
         const claimed = (await query().findOne({ where: { id: candidate.id } })) as TaskRow;
-        void run(claimed).finally(() => kick());
+        const done = run(claimed).finally(() => {
+          completions.delete(claimed.id);
+          kick();
+        });
+        completions.set(claimed.id, done);
       }
     }
   };
@@ -259,6 +265,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Resolves with the task once it has finished (for `?wait=true` and the CLI). */
     async waitFor(id: number, { signal, interval = 100 }: { signal?: AbortSignal; interval?: number } = {}): Promise<TaskRow> {
       for (;;) {
+        const local = completions.get(id);
+        if (local) await local;
         const row = (await query().findOne({ where: { id } })) as TaskRow | null;
         if (!row) throw new Error(`Task ${id} no longer exists`);
         if (isFinished(row.state)) return row;

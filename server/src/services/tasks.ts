@@ -116,6 +116,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const findRow = async (id: number): Promise<TaskRow | null> => (await query().findOne({ where: { id } })) as TaskRow | null;
 
   const getRow = async (id: number): Promise<TaskRow> => {
+    // A task this server runs is read from memory: its transaction may hold the database (SQLite has a single
+    // connection), and its progress there is the live one.
+    const live = getService(strapi, 'runner').snapshot(id);
+    if (live) return live;
     const row = await findRow(id);
     if (!row) throw new errors.NotFoundError(`Task ${id} not found`);
     return row;
@@ -139,10 +143,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async findOne(id: number): Promise<Task> {
-      // A task this server runs is answered from memory: live progress, even while its transaction holds the
-      // database (SQLite has one writer).
-      const live = getService(strapi, 'runner').snapshot(id);
-      return toTask(live ?? (await getRow(id)));
+      return toTask(await getRow(id));
     },
 
     async create(input: NewTask): Promise<TaskRow> {
@@ -178,13 +179,21 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (isFinished(row.state)) {
         throw conflict(`Task ${id} has already finished (${row.state})`);
       }
+      const runner = getService(strapi, 'runner');
+      if (runner.snapshot(id)) {
+        // Running here: abort it now; the runner rolls it back and marks it cancelled.
+        runner.requestCancel(id);
+        const final = await runner.waitFor(id);
+        if (final.state !== 'cancelled') throw conflict(`Task ${id} finished (${final.state}) before it could be cancelled`);
+        return toTask(final);
+      }
       const { count } = await query().updateMany({
         where: { id, state: 'queued' },
         data: { state: 'cancelled', finishedAt: new Date(), error: 'Cancelled before it started' },
       });
       if (count === 0) {
+        // Running on another server: it sees the request at its next heartbeat.
         await query().updateMany({ where: { id, state: 'running' }, data: { cancelRequested: true } });
-        getService(strapi, 'runner').requestCancel(id);
       }
       return toTask(await getRow(id));
     },
