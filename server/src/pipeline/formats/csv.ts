@@ -3,7 +3,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 
 import type { AttributeInfo } from '../../../../shared/contracts';
-import { ReadFailure, errorText, isPlainObject, setOwn, streamItems, truncate } from './json';
+import { ReadFailure, describeJsonParseError, isPlainObject, setOwn, streamItems, truncate } from './json';
 import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -45,6 +45,7 @@ import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, Wr
 
 /** Longest record read (characters): anything longer stops the read (a quote left open swallows the file). */
 export const MAX_RECORD_LENGTH = 32 * 1024 * 1024;
+const MAX_RECORD_MB = MAX_RECORD_LENGTH / 1024 / 1024;
 
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
 const DATE_TYPES = new Set(['date', 'time', 'datetime', 'timestamp']);
@@ -76,7 +77,7 @@ const parseJsonCell = (text: string): Decoded => {
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { error: `invalid JSON (${errorText(error).replace(/, ".*is not valid JSON$/s, '')})` };
+    return { error: `invalid JSON (${describeJsonParseError(error).reason})` };
   }
 };
 
@@ -214,7 +215,6 @@ class CsvItemParser extends Transform {
   private readonly resolveColumns?: ReadOptions['resolveColumns'];
   private readonly decoder = new StringDecoder('utf8');
   private started = false;
-  private sawText = false;
   private halted = false;
   private delimiter: string | null = null;
   private delimiterCode = 0;
@@ -248,7 +248,8 @@ class CsvItemParser extends Transform {
 
   _flush(callback: TransformCallback): void {
     this.run(this.decoder.end(), true);
-    if (!this.halted && !this.sawText) this.halt(new Error('The file is empty'));
+    // No header row: nothing but blank lines, or nothing at all.
+    if (!this.halted && this.headers === null) this.halt(new Error('The file is empty'));
     callback();
   }
 
@@ -259,14 +260,15 @@ class CsvItemParser extends Transform {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if (text.length > 0) this.sawText = true;
     this.pending += text;
     try {
       if (this.delimiter === null && !this.findDelimiter(final)) return;
       this.scan(final);
       this.parseRecords(final);
       if (this.pending.length > MAX_RECORD_LENGTH) {
-        throw new Error(`Line ${this.recordLine}: the record is longer than ${MAX_RECORD_LENGTH / 1024 / 1024} MB (is a quote left open?)`);
+        throw new Error(
+          `Line ${this.recordLine}: the record is longer than ${MAX_RECORD_MB} MB (is a quote left open?)`
+        );
       }
     } catch (error) {
       this.halt(error instanceof Error ? error : new Error(String(error)));
@@ -284,7 +286,8 @@ class CsvItemParser extends Transform {
     const text = this.pending.replace(/^[\r\n]+/, '');
     const end = headerEnd(text);
     if (end === -1 && !final) {
-      if (this.pending.length > MAX_RECORD_LENGTH) throw new Error('Line 1: the header row is longer than 32 MB');
+      if (this.pending.length > MAX_RECORD_LENGTH)
+        throw new Error(`Line 1: the header row is longer than ${MAX_RECORD_MB} MB`);
       return false;
     }
     this.delimiter = detectDelimiter(end === -1 ? text : text.slice(0, end));
@@ -320,7 +323,7 @@ class CsvItemParser extends Transform {
           pos += 1;
         }
         if (pos >= length) {
-          if (final) this.endRecord(length, false);
+          if (final) this.endRecord(length, text.charCodeAt(length - 1) === CR && length - 1 >= this.recordStart);
           break;
         }
         pos += 1;
@@ -416,7 +419,8 @@ class CsvItemParser extends Transform {
     for (let i = 0; i < records.length; i += 1) {
       const record = records[i];
       const cells = result.data[i];
-      if (record.trimCR) cells[cells.length - 1] = cells[cells.length - 1].slice(0, -1);
+      const last = cells[cells.length - 1];
+      if (record.trimCR && last.endsWith('\r')) cells[cells.length - 1] = last.slice(0, -1);
       if (record.malformed || badQuotes.has(i)) record.malformed = true;
       this.onRecord(record, cells, text.slice(record.start, record.end));
     }
@@ -547,7 +551,8 @@ const createWriter = (options: WriteOptions): FormatWriter => {
   const columns = csvColumns(options);
   return {
     begin: () => `${columns.map((column) => quoteCell(column.header)).join(',')}\r\n`,
-    item: (item) => `${columns.map((column) => encodeCell(column.attribute, valueAt(item, column.path))).join(',')}\r\n`,
+    item: (item) =>
+      `${columns.map((column) => encodeCell(column.attribute, valueAt(item, column.path))).join(',')}\r\n`,
     end: () => '',
   };
 };

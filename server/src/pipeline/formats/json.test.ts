@@ -11,12 +11,14 @@ const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
 const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
 
 /** A fresh stream of `text`'s bytes, in chunks of `size` bytes (1: every byte on its own). */
-const fromText = (text: string, size = 64 * 1024) => () => {
-  const bytes = Buffer.from(text);
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  return Readable.from(chunks);
-};
+const fromText =
+  (text: string, size = 64 * 1024) =>
+  () => {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    return Readable.from(chunks);
+  };
 
 const collect = async (items: AsyncIterable<SourceItem>) => {
   const out: SourceItem[] = [];
@@ -44,7 +46,11 @@ describe('json format: reading', () => {
   it('streams the items of the top-level array with their positions', async () => {
     const items = await collect(jsonFormat.read(fixture('articles.json'), {}));
     expect(items).toEqual([
-      { index: 0, line: null, value: { documentId: 'a1', title: 'Hello', views: 3, seo: { metaTitle: 'Hi', noIndex: false } } },
+      {
+        index: 0,
+        line: null,
+        value: { documentId: 'a1', title: 'Hello', views: 3, seo: { metaTitle: 'Hi', noIndex: false } },
+      },
       { index: 1, line: null, value: { documentId: 'a2', title: 'Café ☕', views: null, tags: ['x', 'y'] } },
     ]);
   });
@@ -76,7 +82,9 @@ describe('json format: reading', () => {
   });
 
   it('keeps __proto__ and constructor as own keys, never as a prototype', async () => {
-    const [item] = await collect(jsonFormat.read(fromText('[{"__proto__": {"polluted": true}, "constructor": 1}]'), {}));
+    const [item] = await collect(
+      jsonFormat.read(fromText('[{"__proto__": {"polluted": true}, "constructor": 1}]'), {})
+    );
     expect(Object.getPrototypeOf(item.value)).toBe(Object.prototype);
     expect(Object.keys(item.value ?? {})).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -122,7 +130,9 @@ describe('json format: reading', () => {
 
   it('finds a syntax error far into a large file, with the items before it', async () => {
     const good = Array.from({ length: 5000 }, (_, i) => `  {"n": ${i}, "text": "${'x'.repeat(i % 50)}"}`).join(',\n');
-    const { items, error } = await collectUntilError(jsonFormat.read(fromText(`[\n${good},\n  {"n": 5000 "oops": 1}\n]`, 1000), {}));
+    const { items, error } = await collectUntilError(
+      jsonFormat.read(fromText(`[\n${good},\n  {"n": 5000 "oops": 1}\n]`, 1000), {})
+    );
     expect(items).toHaveLength(5000);
     expect(error).toBe("Invalid JSON at line 5002, column 14: expected ','");
   });
@@ -137,9 +147,9 @@ describe('json format: reading', () => {
   });
 
   it('throws the error of the source', async () => {
-    await expect(collect(jsonFormat.read(() => fs.createReadStream(path.join(FIXTURES, 'missing.json')), {}))).rejects.toThrow(
-      /ENOENT/
-    );
+    await expect(
+      collect(jsonFormat.read(() => fs.createReadStream(path.join(FIXTURES, 'missing.json')), {}))
+    ).rejects.toThrow(/ENOENT/);
   });
 });
 
@@ -207,7 +217,9 @@ describe('json format: stopping early', () => {
     expect(open).not.toHaveBeenCalled();
     await collect(items);
     expect(open).toHaveBeenCalledTimes(1);
-    await expect(collect(jsonFormat.read(fromText('[{"a":1}]'), { signal: AbortSignal.abort() }))).rejects.toMatchObject({
+    await expect(
+      collect(jsonFormat.read(fromText('[{"a":1}]'), { signal: AbortSignal.abort() }))
+    ).rejects.toMatchObject({
       name: 'AbortError',
     });
   });
@@ -257,7 +269,12 @@ describe('json format: writing', () => {
     const read = await collect(jsonFormat.read(fromText(text, 3), {}));
     expect(read.map((item) => item.value)).toEqual(items);
     // And writing what was read gives the same bytes.
-    expect(write(jsonFormat, read.map((item) => item.value ?? {}))).toBe(text);
+    expect(
+      write(
+        jsonFormat,
+        read.map((item) => item.value ?? {})
+      )
+    ).toBe(text);
   });
 });
 

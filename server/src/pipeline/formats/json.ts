@@ -75,6 +75,21 @@ export const setOwn = (target: Record<string, unknown>, key: string, value: unkn
   }
 };
 
+/**
+ * What a `JSON.parse` error says, without the text V8 sometimes quotes into it: the reason, and the 0-based
+ * offset of the error when V8 names it ("... in JSON at position 7"), else null.
+ */
+export const describeJsonParseError = (error: unknown): { reason: string; offset: number | null } => {
+  const message = errorText(error);
+  const positioned = /^(.*?)\s+(?:in JSON\s+)?at position (\d+)$/s.exec(message);
+  if (positioned && !/is not valid JSON$/.test(message))
+    return { reason: positioned[1], offset: Number(positioned[2]) };
+  const reason = message
+    .replace(/^(Unexpected token .+?), (?:\.\.\.)?".*is not valid JSON$/s, '$1')
+    .replace(/^Unexpected end of JSON input$/, 'Unexpected end of the text');
+  return { reason, offset: null };
+};
+
 /** `a number`, `an array`, `null`...: what a JSON value is, for messages. */
 export const describeValue = (value: unknown): string => {
   if (value === null) return 'null';
@@ -376,7 +391,8 @@ export class JsonItemParser extends Parser {
     if (!this.sawToken && state._done && text.trim() === '') return new Error('The file is empty');
     const offset = findErrorOffset(text, state);
     const { line, column } = advancePosition(text, offset, this.line, this.column);
-    const reason = offset >= text.length && state._done ? 'unexpected end of the file' : describeTokenizerError(error.message);
+    const reason =
+      offset >= text.length && state._done ? 'unexpected end of the file' : describeTokenizerError(error.message);
     return new Error(`Invalid JSON at line ${line}, column ${column}: ${reason}`);
   }
 
@@ -498,9 +514,8 @@ export class JsonItemParser extends Parser {
         return;
       }
       super.push(value);
-      // Nothing more is needed: ignore the rest of the document.
-      this.place = 'end';
-      this.skipDepth = Number.POSITIVE_INFINITY;
+      // Nothing more is needed: the rest of the input is dropped untokenized until the consumer stops reading.
+      this.halted = true;
       return;
     }
     const index = this.index;

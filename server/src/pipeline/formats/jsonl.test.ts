@@ -10,12 +10,14 @@ import type { SourceItem } from './types';
 const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
 const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
 
-const fromText = (text: string, size = 64 * 1024) => () => {
-  const bytes = Buffer.from(text);
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  return Readable.from(chunks);
-};
+const fromText =
+  (text: string, size = 64 * 1024) =>
+  () => {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    return Readable.from(chunks);
+  };
 
 const collect = async (items: AsyncIterable<SourceItem>) => {
   const out: SourceItem[] = [];
@@ -59,7 +61,7 @@ describe('jsonl format: reading', () => {
   });
 
   it.each([
-    ['{"a":1', 'Line 1, column 7: invalid JSON: Expected \',\' or \'}\' after property value'],
+    ['{"a":1', "Line 1, column 7: invalid JSON: Expected ',' or '}' after property value"],
     ['{"a":tru}', "Line 1, column 6: invalid JSON: Unexpected token '}'"],
     ['{"a":1}}', 'Line 1, column 8: invalid JSON: Unexpected non-whitespace character after JSON'],
     ['{"a":"\\q"}', 'Line 1, column 8: invalid JSON: Bad escaped character'],
@@ -88,7 +90,7 @@ describe('jsonl format: reading', () => {
   it('keeps a truncated raw text for a long malformed line', async () => {
     const long = `{"a": "${'x'.repeat(20_000)}" oops}`;
     const [item] = await collect(jsonlFormat.read(fromText(long), {}));
-    expect(item.error).toBe('Line 1, column 20010: invalid JSON: Expected \',\' or \'}\' after property value');
+    expect(item.error).toBe("Line 1, column 20010: invalid JSON: Expected ',' or '}' after property value");
     expect(item.raw).toHaveLength(10 * 1024 + 1);
   });
 
@@ -185,7 +187,8 @@ describe('jsonl format: memory', () => {
     async function* chunks() {
       for (let i = 0; i < count; i += 1000) {
         let chunk = '';
-        for (let j = i; j < i + 1000; j += 1) chunk += `{"n":${j},"title":"Item ${j}","body":"${padding}","tags":["a","b"]}\n`;
+        for (let j = i; j < i + 1000; j += 1)
+          chunk += `{"n":${j},"title":"Item ${j}","body":"${padding}","tags":["a","b"]}\n`;
         yield chunk;
       }
     }

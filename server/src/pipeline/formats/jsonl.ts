@@ -5,8 +5,8 @@ import {
   JSON_PARSE_START,
   ReadFailure,
   describeJsonHead,
+  describeJsonParseError,
   describeValue,
-  errorText,
   findErrorOffset,
   isPlainObject,
   looksLikeJsont,
@@ -33,19 +33,6 @@ const isBlank = (text: string): boolean => {
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return /^\s*$/.test(text);
   }
   return true;
-};
-
-/** The reason and 0-based offset of a `JSON.parse` error in `text`. */
-const locateParseError = (error: unknown, text: string): { reason: string; offset: number } => {
-  const message = errorText(error);
-  // V8 names the position for most errors ("... in JSON at position 7"); for the others, which quote the text
-  // instead, replay the line through the tokenizer.
-  const positioned = /^(.*?)\s+(?:in JSON\s+)?at position (\d+)$/s.exec(message);
-  if (positioned && !/is not valid JSON$/.test(message)) return { reason: positioned[1], offset: Number(positioned[2]) };
-  const reason = message
-    .replace(/^(Unexpected token .+?), (?:\.\.\.)?".*is not valid JSON$/s, '$1')
-    .replace(/^Unexpected end of JSON input$/, 'Unexpected end of the line');
-  return { reason, offset: findErrorOffset(text, JSON_PARSE_START) };
 };
 
 /** Splits the byte stream into lines and parses each: outputs `SourceItem`s. */
@@ -145,18 +132,26 @@ class JsonlItemParser extends Transform {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const { reason, offset } = locateParseError(error, text);
+      // V8 names the position of most errors; for the others, replay the line through the tokenizer.
+      const { reason, offset } = describeJsonParseError(error);
+      const column = (offset ?? findErrorOffset(text, JSON_PARSE_START)) + 1;
       this.push({
         index: this.next(),
         line,
-        error: `Line ${line}, column ${offset + 1}: invalid JSON: ${reason}`,
+        error: `Line ${line}, column ${column}: invalid JSON: ${reason}`,
         raw: truncate(text),
       });
       return;
     }
     const index = this.next();
     if (isPlainObject(value)) this.push({ index, line, value });
-    else this.push({ index, line, error: `Line ${line}: expected a JSON object, found ${describeValue(value)}`, raw: truncate(text) });
+    else
+      this.push({
+        index,
+        line,
+        error: `Line ${line}: expected a JSON object, found ${describeValue(value)}`,
+        raw: truncate(text),
+      });
   }
 }
 

@@ -8,12 +8,14 @@ import type { SourceItem, WriteOptions } from './types';
 const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
 const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
 
-const fromText = (text: string, size = 64 * 1024) => () => {
-  const bytes = Buffer.from(text);
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  return Readable.from(chunks);
-};
+const fromText =
+  (text: string, size = 64 * 1024) =>
+  () => {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    return Readable.from(chunks);
+  };
 
 const collect = async (items: AsyncIterable<SourceItem>) => {
   const out: SourceItem[] = [];
@@ -43,7 +45,9 @@ describe('jsont format: reading items', () => {
   });
 
   it('applies the JSON rules to the items (non-objects are error items, syntax errors are positioned)', async () => {
-    const items = await collect(jsontFormat.read(fromText('\uFEFF{"items": [{"a": 1}, 2], "other": [1, {"x": []}]}', 1), {}));
+    const items = await collect(
+      jsontFormat.read(fromText('\uFEFF{"items": [{"a": 1}, 2], "other": [1, {"x": []}]}', 1), {})
+    );
     expect(items.map((item) => item.error ?? item.value)).toEqual([{ a: 1 }, 'Item 1 is a number, expected an object']);
     await expect(collect(jsontFormat.read(fromText('{"items": [\r\n  {"a" 1}]}'), {}))).rejects.toThrow(
       "Invalid JSON at line 2, column 8: expected ':'"
@@ -85,6 +89,8 @@ describe('jsont format: readConfiguration', () => {
         yield '{"configuration": {"contentType": "api::a.a"}, "items": [';
         for (let i = 0; ; i += 1) {
           state.pulled += 1;
+          // As a file does, let the event loop run between chunks.
+          await new Promise((resolve) => setImmediate(resolve));
           yield `${i ? ',' : ''}{"n": ${i}}`;
         }
       } finally {
@@ -149,7 +155,12 @@ describe('jsont format: toImportOptions', () => {
         className: 'api::article.article',
         parameters: { createStrategy: 'INSERT', importStrategy: 'ON_ERROR_FAIL', updateStrategy: 'UPDATE' },
       })
-    ).toEqual({ contentType: 'api::article.article', importStrategy: 'add-only', onError: 'stop', updateStrategy: 'overwrite' });
+    ).toEqual({
+      contentType: 'api::article.article',
+      importStrategy: 'add-only',
+      onError: 'stop',
+      updateStrategy: 'overwrite',
+    });
     expect(toImportOptions({ className: 'plugin::users-permissions.user' })).toEqual({
       contentType: 'plugin::users-permissions.user',
     });
@@ -167,15 +178,24 @@ describe('jsont format: toImportOptions', () => {
   });
 
   it.each([
-    [{ importStrategy: 'merge' }, 'Invalid importStrategy "merge" in the JSONT configuration: expected add-only or upsert'],
-    [{ updateStrategy: 'replace' }, 'Invalid updateStrategy "replace" in the JSONT configuration: expected patch or overwrite'],
+    [
+      { importStrategy: 'merge' },
+      'Invalid importStrategy "merge" in the JSONT configuration: expected add-only or upsert',
+    ],
+    [
+      { updateStrategy: 'replace' },
+      'Invalid updateStrategy "replace" in the JSONT configuration: expected patch or overwrite',
+    ],
     [{ onError: 'ignore' }, 'Invalid onError "ignore" in the JSONT configuration: expected stop or continue'],
     [{ status: 'archived' }, 'Invalid status "archived" in the JSONT configuration: expected draft or published'],
     [{ contentType: 42 }, 'Invalid contentType 42 in the JSONT configuration: expected a non-empty string'],
     [{ matchBy: '' }, 'Invalid matchBy "" in the JSONT configuration: expected a non-empty string'],
     [{ fieldMapping: { a: 1 } }, 'Invalid fieldMapping.a 1 in the JSONT configuration: expected a string or null'],
     [{ formatVersion: '1' }, 'Invalid formatVersion "1" in the JSONT configuration: expected a positive integer'],
-    [{ parameters: { createStrategy: 'MERGE' } }, 'Invalid parameters.createStrategy "MERGE" in the JSONT configuration: expected INSERT or UPSERT'],
+    [
+      { parameters: { createStrategy: 'MERGE' } },
+      'Invalid parameters.createStrategy "MERGE" in the JSONT configuration: expected INSERT or UPSERT',
+    ],
     [
       { parameters: { importStrategy: 'ON_ERROR_IGNORE' } },
       'Invalid parameters.importStrategy "ON_ERROR_IGNORE" in the JSONT configuration: expected ON_ERROR_FAIL or ON_ERROR_CONTINUE',
@@ -194,7 +214,9 @@ describe('jsont format: writing', () => {
   const configuration = { contentType: 'api::article.article', importStrategy: 'upsert', matchBy: 'slug' };
 
   it('writes the configuration first, then the items, indented', () => {
-    expect(write([{ slug: 'hello', seo: { metaTitle: 'Hi' } }, { slug: 'bye' }], { configuration, formatVersion: 1 })).toBe(
+    expect(
+      write([{ slug: 'hello', seo: { metaTitle: 'Hi' } }, { slug: 'bye' }], { configuration, formatVersion: 1 })
+    ).toBe(
       [
         '{',
         '  "configuration": {',
@@ -234,7 +256,12 @@ describe('jsont format: writing', () => {
     const read = await collect(jsontFormat.read(fromText(text, 5), {}));
     expect(read.map((item) => item.value)).toEqual(items);
     await expect(readConfiguration(fromText(text, 5))).resolves.toEqual({ formatVersion: 2, ...configuration });
-    expect(write(read.map((item) => item.value ?? {}), { configuration, formatVersion: 2 })).toBe(text);
+    expect(
+      write(
+        read.map((item) => item.value ?? {}),
+        { configuration, formatVersion: 2 }
+      )
+    ).toBe(text);
   });
 });
 

@@ -7,14 +7,7 @@ import {
   UPDATE_STRATEGIES,
   type ImportOptions,
 } from '../../../../shared/contracts';
-import {
-  JsonItemParser,
-  describeJsonHead,
-  indentJson,
-  isPlainObject,
-  looksLikeJsont,
-  streamItems,
-} from './json';
+import { JsonItemParser, describeJsonHead, indentJson, isPlainObject, looksLikeJsont, streamItems } from './json';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -84,7 +77,8 @@ const fieldMappingOf = (value: unknown): Record<string, string | null> => {
   if (!isPlainObject(value)) throw invalid('fieldMapping', value, 'an object of "source field": "attribute" pairs');
   const mapping: Record<string, string | null> = {};
   for (const [source, target] of Object.entries(value)) {
-    if (target !== null && typeof target !== 'string') throw invalid(`fieldMapping.${source}`, target, 'a string or null');
+    if (target !== null && typeof target !== 'string')
+      throw invalid(`fieldMapping.${source}`, target, 'a string or null');
     Object.defineProperty(mapping, source, { value: target, enumerable: true, writable: true, configurable: true });
   }
   return mapping;
@@ -103,7 +97,8 @@ export const toImportOptions = (configuration: Record<string, unknown>): JsontIm
     if (!isPlainObject(parameters)) throw invalid('parameters', parameters, 'an object');
     if (parameters.createStrategy !== undefined)
       options.importStrategy = liferayValue('createStrategy', parameters.createStrategy);
-    if (parameters.importStrategy !== undefined) options.onError = liferayValue('importStrategy', parameters.importStrategy);
+    if (parameters.importStrategy !== undefined)
+      options.onError = liferayValue('importStrategy', parameters.importStrategy);
     if (parameters.updateStrategy !== undefined)
       options.updateStrategy = liferayValue('updateStrategy', parameters.updateStrategy);
   }
@@ -114,15 +109,21 @@ export const toImportOptions = (configuration: Record<string, unknown>): JsontIm
   }
 
   if (configuration.contentType !== undefined) options.contentType = text('contentType', configuration.contentType);
-  if (configuration.importStrategy !== undefined) options.importStrategy = oneOf('importStrategy', configuration.importStrategy, IMPORT_STRATEGIES);
-  if (configuration.updateStrategy !== undefined) options.updateStrategy = oneOf('updateStrategy', configuration.updateStrategy, UPDATE_STRATEGIES);
+  if (configuration.importStrategy !== undefined)
+    options.importStrategy = oneOf('importStrategy', configuration.importStrategy, IMPORT_STRATEGIES);
+  if (configuration.updateStrategy !== undefined)
+    options.updateStrategy = oneOf('updateStrategy', configuration.updateStrategy, UPDATE_STRATEGIES);
   if (configuration.onError !== undefined) options.onError = oneOf('onError', configuration.onError, ON_ERROR);
   if (configuration.matchBy !== undefined) options.matchBy = text('matchBy', configuration.matchBy);
   if (configuration.fieldMapping !== undefined) options.fieldMapping = fieldMappingOf(configuration.fieldMapping);
   if (configuration.locale !== undefined) options.locale = text('locale', configuration.locale);
   if (configuration.status !== undefined) options.status = oneOf('status', configuration.status, ENTRY_STATUSES);
   if (configuration.formatVersion !== undefined) {
-    if (typeof configuration.formatVersion !== 'number' || !Number.isInteger(configuration.formatVersion) || configuration.formatVersion < 1)
+    if (
+      typeof configuration.formatVersion !== 'number' ||
+      !Number.isInteger(configuration.formatVersion) ||
+      configuration.formatVersion < 1
+    )
       throw invalid('formatVersion', configuration.formatVersion, 'a positive integer');
     options.formatVersion = configuration.formatVersion;
   }
