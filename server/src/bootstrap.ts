@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
+import { createExportHandler } from './pipeline/export';
 import { createImportHandler } from './pipeline/import';
 import { getService } from './utils';
 
@@ -8,6 +9,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   const runner = getService(strapi, 'runner');
   runner.registerHandler('import', createImportHandler(strapi));
+  runner.registerHandler('export', createExportHandler(strapi));
 
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
   await runner.start();

@@ -45,3 +45,28 @@ export const errorReport = async (app: TestApp, token: string, taskId: number, f
 };
 
 export const jsonl = (items: unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
+
+/** POST /export-tasks?wait=true and the exported file's text. */
+export const exportFile = async (app: TestApp, token: string, options: Record<string, unknown>) => {
+  const res = await app.http().post(`${BASE}/export-tasks?wait=true`).set('Authorization', `Bearer ${token}`).send(options);
+  if (res.status !== 200) throw new Error(`export answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const task = res.body.data as Task;
+  if (task.status !== 'completed') throw new Error(`export ${task.status}: ${task.error}`);
+  const file = await download(app, token, `${BASE}/tasks/${task.id}/file`);
+  return { task, text: file.text, headers: file.headers };
+};
+
+export const download = async (app: TestApp, token: string, path: string) => {
+  const res = await app
+    .http()
+    .get(path)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+  return { status: res.status, text: res.body as string, headers: res.headers };
+};

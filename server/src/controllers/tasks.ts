@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import {
   permission,
   type CancelTask,
+  type CreateExportTask,
   type CreateImportTask,
   type DeleteTask,
   type GetTask,
@@ -56,6 +57,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     ctx.status = 202;
     ctx.body = { data: toTask(row) } satisfies CreateImportTask.Response;
+  },
+
+  async createExport(ctx: Context) {
+    const row = await getService(strapi, 'exports').create({ body: ctx.request.body, creator: ctx.state.user });
+    if (wantsWait(ctx)) {
+      ctx.status = 200;
+      ctx.body = { data: toTask(await getService(strapi, 'runner').waitFor(row.id)) } satisfies CreateExportTask.Response;
+      return;
+    }
+    ctx.status = 202;
+    ctx.body = { data: toTask(row) } satisfies CreateExportTask.Response;
   },
 
   /** The exported file, or for an import the uploaded file, as an attachment. */

@@ -24,6 +24,7 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/content-types', 'content-types.find', 'read'),
 
   adminRoute('POST', '/import-tasks', 'tasks.createImport', 'import'),
+  adminRoute('POST', '/export-tasks', 'tasks.createExport', 'export'),
   adminRoute('GET', '/tasks', 'tasks.find', 'read'),
   adminRoute('GET', '/tasks/:id', 'tasks.findOne', 'read'),
   adminRoute('GET', '/tasks/:id/file', 'tasks.downloadFile', 'read'),

@@ -1,4 +1,5 @@
 import { createContentTypesService } from './content-types';
+import { createExportsService } from './exports';
 import { createImportsService } from './imports';
 import { createRunnerService } from './runner';
 import { createStorageService } from './storage';
@@ -7,6 +8,7 @@ import { createTemplatesService } from './templates';
 
 const services = {
   'content-types': createContentTypesService,
+  exports: createExportsService,
   imports: createImportsService,
   runner: createRunnerService,
   storage: createStorageService,

@@ -1,0 +1,148 @@
+import type { Core } from '@strapi/strapi';
+import { validateYupSchema, yup } from '@strapi/utils';
+import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type EntryStatus, type ExportOptions, type Format } from '../../../shared/contracts';
+import { fieldError } from './options';
+
+/**
+ * Export options: validated as the request sends them, then resolved against the content type (every mistake is
+ * a 400 before any task exists). Precedence: request options > template > defaults.
+ */
+
+export interface ResolvedExportOptions {
+  contentType: string;
+  format: Format;
+  /** Attribute names, in schema order. */
+  fields: string[];
+  filters: Record<string, unknown> | null;
+  /** A locale code, `all`, or null (the default locale of a localized type). */
+  locale: string | null;
+  status: EntryStatus | null;
+  sort: string[] | null;
+  /** documentId, or a unique attribute written for each reference whose target has it. */
+  relationsAs: string;
+  includeTimestamps: boolean;
+  templateId: number | null;
+  name: string;
+}
+
+const stringOrList = yup
+  .mixed()
+  .test('sort', 'sort must be "attribute:asc|desc" or a list of them', (value) => {
+    if (value === undefined) return true;
+    const list = Array.isArray(value) ? value : [value];
+    return list.every((v) => typeof v === 'string' && /^[A-Za-z_][\w]*(:(asc|desc))?$/i.test(v));
+  });
+
+export const exportOptionsSchema = yup
+  .object({
+    contentType: yup.string(),
+    format: yup.string().oneOf([...FORMATS]),
+    fields: yup.array(yup.string().required()),
+    filters: yup.object().test('plain', 'filters must be an object (Strapi filter syntax)', (v) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v))),
+    locale: yup.string().min(1),
+    status: yup.string().oneOf([...ENTRY_STATUSES]),
+    sort: stringOrList,
+    relationsAs: yup.string().min(1),
+    includeTimestamps: yup.boolean(),
+    templateId: yup.number().integer().positive(),
+    name: yup.string().max(255),
+  })
+  .noUnknown();
+
+const validateBody = validateYupSchema(exportOptionsSchema);
+
+export const parseExportOptions = async (body: unknown): Promise<ExportOptions> => {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw fieldError('options', 'the body must be a JSON object of export options');
+  return (await validateBody(body)) as ExportOptions;
+};
+
+export const resolveExportOptions = async ({
+  strapi,
+  layers,
+  describe,
+  locales,
+}: {
+  strapi: Core.Strapi;
+  layers: Array<Partial<ExportOptions> | null | undefined>;
+  describe: (uid: string) => ContentTypeInfo;
+  locales: string[];
+}): Promise<ResolvedExportOptions> => {
+  const pick = <K extends keyof ExportOptions>(key: K): ExportOptions[K] | undefined =>
+    layers.find((layer) => layer?.[key] !== undefined && layer?.[key] !== null)?.[key];
+
+  const contentType = pick('contentType');
+  if (!contentType) throw fieldError('contentType', 'contentType is required');
+  const type = describe(contentType);
+  const schema = strapi.contentType(contentType as never) as unknown as { attributes: Record<string, { private?: boolean; type: string }> };
+
+  const offered = type.attributes.filter((a) => !a.private).map((a) => a.name);
+  const requested = pick('fields');
+  if (requested) {
+    for (const field of requested) {
+      if (schema.attributes[field]?.private || schema.attributes[field]?.type === 'password') {
+        throw fieldError('fields', `"${field}" is a private attribute of ${contentType}: private attributes are never exported`);
+      }
+      if (!offered.includes(field)) {
+        throw fieldError('fields', `"${field}" is not an attribute of ${contentType} (attributes: ${offered.join(', ')})`);
+      }
+    }
+  }
+  const fields = requested ? offered.filter((name) => requested.includes(name)) : offered;
+
+  const locale = pick('locale') ?? null;
+  if (locale !== null) {
+    if (!type.localized) throw fieldError('locale', `${contentType} is not localized: remove the locale option`);
+    if (locale !== 'all' && !locales.includes(locale)) throw fieldError('locale', `Unknown locale "${locale}": use all or one of ${locales.join(', ')}`);
+  }
+  const status = pick('status') ?? null;
+  if (status !== null && !type.draftAndPublish) throw fieldError('status', `${contentType} has no draft and publish: remove the status option`);
+
+  const relationsAs = pick('relationsAs') ?? 'documentId';
+  if (relationsAs !== 'documentId') {
+    const targets = type.attributes.filter((a) => a.type === 'relation' && fields.includes(a.name)).map((a) => describe(a.target as string));
+    if (!targets.some((target) => target.matchKeys.includes(relationsAs))) {
+      throw fieldError(
+        'relationsAs',
+        `relationsAs "${relationsAs}" is not a unique attribute of any relation target of ${contentType}` +
+          (targets.length ? ` (${targets.map((t) => `${t.uid}: ${t.matchKeys.join(', ')}`).join('; ')})` : '')
+      );
+    }
+  }
+
+  const sortOption = pick('sort');
+  const sort = sortOption === undefined ? null : Array.isArray(sortOption) ? sortOption : [sortOption];
+  for (const entry of sort ?? []) {
+    const field = entry.split(':')[0];
+    if (!['documentId', 'createdAt', 'updatedAt', 'publishedAt', ...offered].includes(field) || ['relation', 'component', 'dynamiczone', 'media', 'json', 'blocks'].includes(schema.attributes[field]?.type)) {
+      throw fieldError('sort', `cannot sort by "${field}": sort by a scalar attribute of ${contentType}`);
+    }
+  }
+
+  const filters = (pick('filters') as Record<string, unknown> | undefined) ?? null;
+  if (filters) {
+    // Strapi validates filter keys and operators: an unknown attribute or operator is a 400 here, not a failed task.
+    try {
+      await (strapi.documents(contentType as never) as unknown as { count(p: object): Promise<number> }).count({
+        filters,
+        ...(locale ? { locale: locale === 'all' ? '*' : locale } : {}),
+      });
+    } catch (error) {
+      throw fieldError('filters', `Invalid filters: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    contentType,
+    format: pick('format') ?? 'json',
+    fields,
+    filters,
+    locale,
+    status,
+    sort,
+    relationsAs,
+    includeTimestamps: pick('includeTimestamps') ?? false,
+    templateId: pick('templateId') ?? null,
+    name: pick('name') || `Export ${type.pluralName || type.displayName}`,
+  };
+};
