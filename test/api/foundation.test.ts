@@ -87,6 +87,7 @@ describe('permissions: every admin route of the plugin', () => {
       multipart: { content: '{"name":"x"}\n', fileName: 'tags.jsonl', options: { contentType: 'api::tag.tag', dryRun: true } },
       expected: 200,
     }),
+    'POST /export-tasks': async () => ({ path: '/export-tasks?wait=true', body: { contentType: 'api::tag.tag', format: 'json' }, expected: 200 }),
     'GET /tasks/:id/file': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/file`, expected: 200 }),
     'GET /tasks/:id/error-report': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/error-report?format=csv`, expected: 200 }),
     'GET /content-types': async () => ({ path: '/content-types', expected: 200 }),

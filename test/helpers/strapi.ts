@@ -25,7 +25,7 @@ export interface TestApp {
 export const startApp = async ({ env = {} }: { env?: Record<string, string> } = {}): Promise<TestApp> => {
   const database = await createTestDatabase();
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-'));
-  Object.assign(process.env, {
+  const settings: Record<string, string> = {
     NODE_ENV: 'test',
     DMC_SEED: 'false',
     DMC_STORAGE_DIR: storageDir,
@@ -34,7 +34,10 @@ export const startApp = async ({ env = {} }: { env?: Record<string, string> } = 
     BROWSER: 'none',
     ...database.env,
     ...env,
-  });
+  };
+  // Restored by stop(): the next app of the same test file starts from the same environment (DATABASE_CLIENT...).
+  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, settings);
 
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
   const strapi = await createStrapi({ appDir: APP_DIR, distDir: DIST_DIR, autoReload: false, serveAdminPanel: false }).load();
@@ -53,7 +56,10 @@ export const startApp = async ({ env = {} }: { env?: Record<string, string> } = 
       await strapi.destroy();
       await database.drop();
       fs.rmSync(storageDir, { recursive: true, force: true });
-      for (const key of Object.keys(database.env)) delete process.env[key];
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     },
   };
 };

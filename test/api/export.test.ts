@@ -1,0 +1,150 @@
+import { registerSuperAdmin } from '../helpers/admin';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, download, exportFile } from '../helpers/tasks';
+
+/** Export options, file layouts and downloads, on the playground's demo content. */
+
+let app: TestApp;
+let token: string;
+const ARTICLE = 'api::article.article';
+
+beforeAll(async () => {
+  app = await startApp({ env: { DMC_SEED: 'true' } });
+  token = await registerSuperAdmin(app);
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** The items of an export, whatever its format (CSV: header → row objects of cell text). */
+const itemsOf = (format: string, text: string): Array<Record<string, unknown>> => {
+  if (format === 'json') return JSON.parse(text);
+  if (format === 'jsont') return JSON.parse(text).items;
+  if (format === 'jsonl') return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
+  const [header, ...rows] = text.trim().split('\r\n');
+  const columns = header.split(',');
+  return rows.map((row) => Object.fromEntries(row.split(',').slice(0, columns.length).map((cell, i) => [columns[i], cell])));
+};
+
+const FORMATS = ['json', 'jsonl', 'jsont', 'csv'];
+
+describe.each(FORMATS)('%s', (format) => {
+  test('a fields subset, in schema order, with documentId and locale first', async () => {
+    const { text } = await exportFile(app, token, { contentType: ARTICLE, format, fields: ['views', 'title', 'slug'] });
+    const items = itemsOf(format, text);
+    expect(items).toHaveLength(20); // the default locale (en), drafts: every document
+    expect(Object.keys(items[0])).toEqual(['documentId', 'locale', 'title', 'slug', 'views']);
+  });
+
+  test('filters, locale all, published only, relations as a natural key', async () => {
+    const { text } = await exportFile(app, token, {
+      contentType: ARTICLE,
+      format,
+      fields: ['slug', 'category', 'tags'],
+      filters: { slug: { $in: ['article-2', 'article-2-fr', 'article-3', 'article-4', 'article-4-fr'] } },
+      locale: 'all',
+      status: 'published',
+      relationsAs: 'slug',
+    });
+    const items = itemsOf(format, text);
+    // article-3 is a draft only (every third article); 2 and 4 are published in both locales.
+    expect(items.map((i) => `${i.slug}/${i.locale}`)).toEqual(
+      [...items].sort((a, b) => `${a.documentId}${a.locale}`.localeCompare(`${b.documentId}${b.locale}`)).map((i) => `${i.slug}/${i.locale}`)
+    );
+    expect(items.map((i) => i.slug).sort()).toEqual(['article-2', 'article-2-fr', 'article-4', 'article-4-fr']);
+    if (format !== 'csv') {
+      const two = items.find((i) => i.slug === 'article-2')!;
+      expect(two.category).toEqual({ slug: 'tutorials' }); // relationsAs slug: categories have one
+      expect(two.tags).toEqual([expect.any(String), expect.any(String)]); // tags have no slug: documentIds
+    } else {
+      expect(text).toContain('"{""slug"":""tutorials""}"');
+    }
+  });
+
+  test('private attributes are never exported; two exports of unchanged data are byte-identical', async () => {
+    const first = await exportFile(app, token, { contentType: ARTICLE, format, locale: 'all' });
+    const second = await exportFile(app, token, { contentType: ARTICLE, format, locale: 'all' });
+    expect(first.text).not.toMatch(/secretNote|Private note/);
+    expect(second.text).toBe(first.text);
+    expect(first.text).not.toMatch(/createdAt|updatedAt|publishedAt/);
+  });
+});
+
+describe('options', () => {
+  test('timestamps are opt-in', async () => {
+    const { text } = await exportFile(app, token, { contentType: 'api::tag.tag', format: 'jsonl', includeTimestamps: true });
+    const [item] = itemsOf('jsonl', text);
+    expect(Object.keys(item)).toEqual(['documentId', 'name', 'createdAt', 'updatedAt']);
+  });
+
+  test('sort by an attribute, documentId breaking ties', async () => {
+    const { text } = await exportFile(app, token, { contentType: ARTICLE, format: 'jsonl', fields: ['views'], sort: 'views:desc' });
+    const views = itemsOf('jsonl', text).map((i) => i.views as number);
+    expect(views).toEqual([...views].sort((a, b) => b - a));
+  });
+
+  test('JSONT writes a configuration that re-imports the file as it is', async () => {
+    const { text } = await exportFile(app, token, { contentType: ARTICLE, format: 'jsont', status: 'published' });
+    expect(JSON.parse(text).configuration).toEqual({
+      formatVersion: 1,
+      contentType: ARTICLE,
+      importStrategy: 'upsert',
+      updateStrategy: 'patch',
+      onError: 'stop',
+      matchBy: 'documentId',
+      status: 'published',
+    });
+  });
+
+  test.each([
+    [{ contentType: ARTICLE, fields: ['secretNote'] }, /secretNote" is a private attribute/],
+    [{ contentType: ARTICLE, fields: ['nope'] }, /"nope" is not an attribute/],
+    [{ contentType: ARTICLE, filters: { nope: { $eq: 1 } } }, /Invalid filters/],
+    [{ contentType: ARTICLE, filters: { title: { $nope: 1 } } }, /Invalid filters/],
+    [{ contentType: ARTICLE, relationsAs: 'zip' }, /relationsAs "zip" is not a unique attribute of any relation target/],
+    [{ contentType: 'api::tag.tag', locale: 'fr' }, /not localized/],
+    [{ contentType: 'api::tag.tag', status: 'published' }, /no draft and publish/],
+    [{ contentType: ARTICLE, locale: 'de' }, /Unknown locale "de"/],
+    [{ contentType: ARTICLE, sort: 'tags:asc' }, /cannot sort by "tags"/],
+    [{ contentType: 'api::nope.nope' }, /Unknown content type/],
+    [{ contentType: 'admin::user' }, /Unknown content type/],
+    [{ contentType: ARTICLE, format: 'xml' }, /format must be one of/],
+    [{ contentType: ARTICLE, color: 'red' }, /unspecified keys: color/],
+    [{}, /contentType is required/],
+  ])('400 before any task for %j', async (body, message) => {
+    const before = await app.strapi.db.query('plugin::data-migration-center.task').count();
+    const res = await app.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send(body);
+    expect({ status: res.status, message: res.body.error?.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
+    expect(await app.strapi.db.query('plugin::data-migration-center.task').count()).toBe(before);
+  });
+});
+
+describe('download', () => {
+  test('the right Content-Type and a dated file name', async () => {
+    const types: Record<string, RegExp> = { json: /application\/json/, jsonl: /application\/x-ndjson|jsonl/, jsont: /application\/json/, csv: /text\/csv/ };
+    const date = new Date().toISOString().slice(0, 10);
+    for (const format of FORMATS) {
+      const { headers } = await exportFile(app, token, { contentType: 'api::category.category', format });
+      expect(headers['content-type']).toMatch(types[format]);
+      expect(headers['content-disposition']).toContain(`attachment; filename="category-${date}.${format}"`);
+    }
+  });
+
+  test('404 for an unknown task, 409 while it is not finished', async () => {
+    expect((await download(app, token, `${BASE}/tasks/999999/file`)).status).toBe(404);
+    const running = (await app.strapi.db.query('plugin::data-migration-center.task').create({
+      data: { kind: 'export', name: 'x', contentType: ARTICLE, format: 'json', state: 'running', heartbeatAt: new Date(), instanceId: 'elsewhere', fileKey: 'tasks/x/y.json' },
+    })) as { id: number };
+    const res = await download(app, token, `${BASE}/tasks/${running.id}/file`);
+    expect(res.status).toBe(409);
+    await app.strapi.db.query('plugin::data-migration-center.task').update({ where: { id: running.id }, data: { state: 'failed' } });
+  });
+
+  test('an empty export is a valid file', async () => {
+    for (const format of FORMATS) {
+      const { text, task } = await exportFile(app, token, { contentType: 'api::tag.tag', format, filters: { name: { $eq: 'no such tag' } } });
+      expect(task.counts).toMatchObject({ total: 0, processed: 0 });
+      expect(itemsOf(format, text)).toEqual([]);
+    }
+  });
+});
