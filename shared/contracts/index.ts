@@ -205,6 +205,20 @@ export interface ContentTypeInfo {
   attributes: AttributeInfo[];
 }
 
+/** One failed item of a task's error report (GET /tasks/:id/error-report). */
+export interface ErrorReportRow {
+  /** 0-based position of the item in the file. */
+  itemIndex: number;
+  /** 1-based line (JSONL, CSV), when known. */
+  line: number | null;
+  /** The matchBy value, if any. */
+  key: string | number | null;
+  /** What was wrong, naming the field. */
+  message: string;
+  /** The item as read (or its raw text when it did not parse). */
+  item: unknown;
+}
+
 export interface Pagination {
   page: number;
   pageSize: number;
@@ -259,6 +273,18 @@ export declare namespace DeleteTask {
   interface Response {
     data: Task;
   }
+}
+
+/**
+ * GET /data-migration-center/tasks/:id/error-report?format=csv|json[&limit=N]: an attachment; in JSON, an array of
+ * rows (the first `limit` when given).
+ */
+export declare namespace GetErrorReport {
+  interface Request {
+    params: { id: string };
+    query: { format?: 'csv' | 'json'; limit?: string };
+  }
+  type Response = ErrorReportRow[];
 }
 
 /** POST /data-migration-center/tasks/:id/cancel */

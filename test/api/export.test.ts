@@ -148,3 +148,16 @@ describe('download', () => {
     }
   });
 });
+
+describe('save as template', () => {
+  test('POST /templates with fromTaskId saves the settings of a task', async () => {
+    const { task } = await exportFile(app, token, { contentType: ARTICLE, format: 'csv', fields: ['title', 'slug'], locale: 'all', name: 'Weekly' });
+    const res = await app.http().post(`${BASE}/templates`).set('Authorization', `Bearer ${token}`).send({ name: 'From a task', fromTaskId: task.id });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ name: 'From a task', kind: 'export', contentType: ARTICLE, options: { format: 'csv', fields: ['title', 'slug'], locale: 'all' } });
+    expect(res.body.data.options.name).toBeUndefined();
+    const missing = await app.http().post(`${BASE}/templates`).set('Authorization', `Bearer ${token}`).send({ name: 'Nope', fromTaskId: 999999 });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/Task 999999 not found/);
+  });
+});

@@ -1,143 +1,48 @@
-import { Badge, Box, EmptyStateLayout, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
+import { Box, Divider, Menu, Tabs } from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
+import { Layouts, Page, useQueryParams } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import type { ListTasks, ListTemplates, Task, Template } from '../../../shared/contracts';
+import { useNavigate } from 'react-router-dom';
+import { NewTaskButtons, TasksTab } from '../components/TasksTab';
+import { TemplatesTab } from '../components/TemplatesTab';
+import { usePermissions, type Permissions } from '../hooks/usePermissions';
 import { getTranslation } from '../utils/getTranslation';
 
-const STATUS_VARIANT: Record<Task['status'], { background: string; text: string }> = {
-  queued: { background: 'neutral150', text: 'neutral700' },
-  running: { background: 'primary100', text: 'primary700' },
-  completed: { background: 'success100', text: 'success700' },
-  'completed-with-errors': { background: 'warning100', text: 'warning700' },
-  failed: { background: 'danger100', text: 'danger700' },
-  cancelled: { background: 'neutral150', text: 'neutral700' },
-  interrupted: { background: 'danger100', text: 'danger700' },
-};
+type Tab = 'tasks' | 'templates';
 
-export const StatusBadge = ({ status }: { status: Task['status'] }) => {
+const NewTemplateMenu = () => {
   const { formatMessage } = useIntl();
-  const variant = STATUS_VARIANT[status];
+  const navigate = useNavigate();
   return (
-    <Badge backgroundColor={variant.background} textColor={variant.text}>
-      {formatMessage({ id: getTranslation(`status.${status}`), defaultMessage: status })}
-    </Badge>
+    <Menu.Root>
+      <Menu.Trigger variant="default" startIcon={<Plus />} endIcon={null}>
+        {formatMessage({ id: getTranslation('actions.newTemplate'), defaultMessage: 'New template' })}
+      </Menu.Trigger>
+      <Menu.Content popoverPlacement="bottom-end">
+        <Menu.Item onSelect={() => navigate('templates/new?kind=export')}>
+          {formatMessage({ id: getTranslation('templates.new.export'), defaultMessage: 'Export template' })}
+        </Menu.Item>
+        <Menu.Item onSelect={() => navigate('templates/new?kind=import')}>
+          {formatMessage({ id: getTranslation('templates.new.import'), defaultMessage: 'Import template' })}
+        </Menu.Item>
+      </Menu.Content>
+    </Menu.Root>
   );
 };
 
-const TasksTab = () => {
-  const { get } = useFetchClient();
-  const { formatMessage, formatDate } = useIntl();
-  const [tasks, setTasks] = useState<Task[] | null>(null);
-
-  useEffect(() => {
-    let active = true;
-    get<ListTasks.Response>('/data-migration-center/tasks').then(({ data }) => active && setTasks(data.data));
-    return () => {
-      active = false;
-    };
-  }, [get]);
-
-  if (tasks === null) return <Page.Loading />;
-  if (tasks.length === 0) {
-    return (
-      <EmptyStateLayout
-        content={formatMessage({
-          id: getTranslation('tasks.empty'),
-          defaultMessage: 'No import or export yet. Start one to move content in or out of this project.',
-        })}
-      />
-    );
-  }
-  return (
-    <Table colCount={6} rowCount={tasks.length + 1}>
-      <Thead>
-        <Tr>
-          {['name', 'kind', 'contentType', 'format', 'status', 'createdAt'].map((column) => (
-            <Th key={column}>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTranslation(`tasks.column.${column}`), defaultMessage: column })}
-              </Typography>
-            </Th>
-          ))}
-        </Tr>
-      </Thead>
-      <Tbody>
-        {tasks.map((task) => (
-          <Tr key={task.id}>
-            <Td>
-              <Typography textColor="neutral800">{task.name}</Typography>
-            </Td>
-            <Td>{formatMessage({ id: getTranslation(`kind.${task.kind}`), defaultMessage: task.kind })}</Td>
-            <Td>{task.contentType}</Td>
-            <Td>{task.format?.toUpperCase()}</Td>
-            <Td>
-              <StatusBadge status={task.status} />
-            </Td>
-            <Td>{formatDate(task.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</Td>
-          </Tr>
-        ))}
-      </Tbody>
-    </Table>
-  );
+const HeaderActions = ({ tab, permissions }: { tab: Tab; permissions: Permissions }) => {
+  if (tab === 'templates') return permissions.canManageTemplates ? <NewTemplateMenu /> : null;
+  return <NewTaskButtons permissions={permissions} />;
 };
 
-const TemplatesTab = () => {
-  const { get } = useFetchClient();
-  const { formatMessage, formatDate } = useIntl();
-  const [templates, setTemplates] = useState<Template[] | null>(null);
-
-  useEffect(() => {
-    let active = true;
-    get<ListTemplates.Response>('/data-migration-center/templates').then(({ data }) => active && setTemplates(data.data));
-    return () => {
-      active = false;
-    };
-  }, [get]);
-
-  if (templates === null) return <Page.Loading />;
-  if (templates.length === 0) {
-    return (
-      <EmptyStateLayout
-        content={formatMessage({
-          id: getTranslation('templates.empty'),
-          defaultMessage: 'No templates yet. Save the settings of an import or export to run it again in one click.',
-        })}
-      />
-    );
-  }
-  return (
-    <Table colCount={4} rowCount={templates.length + 1}>
-      <Thead>
-        <Tr>
-          {['name', 'kind', 'contentType', 'updatedAt'].map((column) => (
-            <Th key={column}>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTranslation(`templates.column.${column}`), defaultMessage: column })}
-              </Typography>
-            </Th>
-          ))}
-        </Tr>
-      </Thead>
-      <Tbody>
-        {templates.map((template) => (
-          <Tr key={template.id}>
-            <Td>
-              <Typography textColor="neutral800">{template.name}</Typography>
-            </Td>
-            <Td>{formatMessage({ id: getTranslation(`kind.${template.kind}`), defaultMessage: template.kind })}</Td>
-            <Td>{template.contentType}</Td>
-            <Td>{template.updatedAt ? formatDate(template.updatedAt, { dateStyle: 'medium' }) : ''}</Td>
-          </Tr>
-        ))}
-      </Tbody>
-    </Table>
-  );
-};
-
+/** The center's page: the Import and Export tab (tasks) and the Templates tab; `?tab=` keeps the choice. */
 export const HomePage = () => {
   const { formatMessage } = useIntl();
+  const permissions = usePermissions();
+  const [{ query }, setQuery] = useQueryParams<{ tab?: string; page?: string }>();
+  const tab: Tab = query.tab === 'templates' ? 'templates' : 'tasks';
   const title = formatMessage({ id: getTranslation('plugin.name'), defaultMessage: 'Data Migration Center' });
+
   return (
     <Layouts.Root>
       <Page.Title>{title}</Page.Title>
@@ -148,25 +53,31 @@ export const HomePage = () => {
             id: getTranslation('page.subtitle'),
             defaultMessage: 'Move content in and out of this project as JSON, JSONL, JSONT or CSV',
           })}
+          primaryAction={permissions.isLoading ? null : <HeaderActions tab={tab} permissions={permissions} />}
         />
         <Layouts.Content>
-          <Tabs.Root defaultValue="tasks">
-            <Tabs.List aria-label={title}>
-              <Tabs.Trigger value="tasks">
-                {formatMessage({ id: getTranslation('tabs.tasks'), defaultMessage: 'Import and Export' })}
-              </Tabs.Trigger>
-              <Tabs.Trigger value="templates">
-                {formatMessage({ id: getTranslation('tabs.templates'), defaultMessage: 'Templates' })}
-              </Tabs.Trigger>
-            </Tabs.List>
-            <Box paddingTop={4}>
-              <Tabs.Content value="tasks">
-                <TasksTab />
-              </Tabs.Content>
-              <Tabs.Content value="templates">
-                <TemplatesTab />
-              </Tabs.Content>
+          <Tabs.Root
+            variant="simple"
+            value={tab}
+            onValueChange={(value: string) => setQuery({ tab: value === 'templates' ? 'templates' : 'tasks', page: undefined })}
+          >
+            <Box paddingBottom={6}>
+              <Tabs.List aria-label={title}>
+                <Tabs.Trigger value="tasks">
+                  {formatMessage({ id: getTranslation('tabs.tasks'), defaultMessage: 'Import and Export' })}
+                </Tabs.Trigger>
+                <Tabs.Trigger value="templates">
+                  {formatMessage({ id: getTranslation('tabs.templates'), defaultMessage: 'Templates' })}
+                </Tabs.Trigger>
+              </Tabs.List>
+              <Divider />
             </Box>
+            <Tabs.Content value="tasks">
+              <TasksTab permissions={permissions} />
+            </Tabs.Content>
+            <Tabs.Content value="templates">
+              <TemplatesTab permissions={permissions} />
+            </Tabs.Content>
           </Tabs.Root>
         </Layouts.Content>
       </Page.Main>

@@ -86,6 +86,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async downloadErrorReport(ctx: Context) {
     const format = ctx.query.format ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
+    const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
+    if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
     const row = await getService(strapi, 'tasks').getRow(idParam(ctx));
     if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
     if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
@@ -93,7 +95,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const base = (row.fileName ?? `task-${row.id}`).replace(/\.[^.]+$/, '');
     ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
     ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
-    ctx.body = Readable.from(renderErrorReport(source, format));
+    ctx.body = Readable.from(renderErrorReport(source, format, limit));
   },
 
   async find(ctx: Context) {

@@ -31,7 +31,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async create(ctx: Context) {
     const input = await validateCreateTemplate(ctx.request.body);
-    const data = await getService(strapi, 'templates').create(input);
+    const templates = getService(strapi, 'templates');
+    const data = 'fromTaskId' in input ? await templates.createFromTask(input) : await templates.create(input);
     ctx.status = 201;
     ctx.body = { data } satisfies CreateTemplate.Response;
   },

@@ -1,24 +1,14 @@
 import { once } from 'node:events';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { ErrorReportRow } from '../../../shared/contracts';
 
 /**
  * The error report: one row per failed item, written as JSON lines while the task runs (bounded memory
  * whatever the number of failures), served as CSV or JSON on download.
  */
 
-export interface ErrorReportRow {
-  /** 0-based position of the item in the file. */
-  itemIndex: number;
-  /** 1-based line (JSONL, CSV), when known. */
-  line: number | null;
-  /** The matchBy value, if any. */
-  key: string | number | null;
-  /** What was wrong, naming the field. */
-  message: string;
-  /** The item as read (or its raw text when it did not parse). */
-  item: unknown;
-}
+export type { ErrorReportRow };
 
 export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'message', 'item'] as const;
 
@@ -50,12 +40,17 @@ const csvCell = (value: unknown): string => {
 };
 
 /** The stored report (JSON lines) as CSV or JSON text, streamed. */
-export async function* renderErrorReport(source: Readable, format: 'csv' | 'json'): AsyncGenerator<string> {
+export async function* renderErrorReport(source: Readable, format: 'csv' | 'json', limit = Infinity): AsyncGenerator<string> {
   const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
   let first = true;
+  let count = 0;
   yield format === 'csv' ? `${ERROR_REPORT_COLUMNS.join(',')}\r\n` : '[\n';
   for await (const line of lines) {
     if (!line) continue;
+    if (count++ >= limit) {
+      source.destroy();
+      break;
+    }
     const row = JSON.parse(line) as ErrorReportRow;
     if (format === 'csv') {
       yield `${ERROR_REPORT_COLUMNS.map((column) => csvCell(column === 'item' ? JSON.stringify(row.item) : row[column])).join(',')}\r\n`;

@@ -86,6 +86,16 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       return toTemplate(row);
     },
 
+    /** "Save as template": the settings of a finished task (its run-specific options left out). */
+    async createFromTask({ name, fromTaskId, description }: { name: string; fromTaskId: number; description?: string | null }): Promise<Template> {
+      const task = await getService(strapi, 'tasks')
+        .getRow(fromTaskId)
+        .catch(() => null);
+      if (!task) throw fieldError('fromTaskId', `Task ${fromTaskId} not found`);
+      const { name: _name, dryRun: _dryRun, templateId: _templateId, contentType: _contentType, ...options } = (task.options ?? {}) as Record<string, unknown>;
+      return this.create({ name, kind: task.kind, contentType: task.contentType, options: options as ImportOptions | ExportOptions, description: description ?? null });
+    },
+
     async update(id: number, input: Partial<TemplateInput>): Promise<Template> {
       const current = await getRow(id);
       const next = { ...current, ...input };

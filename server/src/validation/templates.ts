@@ -28,11 +28,28 @@ const updateTemplateBody = yup
 
 const listTemplatesQuery = yup.object({ kind: yup.string().oneOf([...TASK_KINDS]) }).noUnknown();
 
+const fromTaskBody = yup
+  .object({
+    name: name.required(),
+    fromTaskId: yup.number().integer().positive().required(),
+    description,
+  })
+  .noUnknown();
+
 const createTemplate = validateYupSchema(createTemplateBody);
+const createFromTask = validateYupSchema(fromTaskBody);
 const updateTemplate = validateYupSchema(updateTemplateBody);
 const listTemplates = validateYupSchema(listTemplatesQuery);
 
-export const validateCreateTemplate = async (body: unknown) => (await createTemplate(body)) as TemplateInput;
+/** A template, or `{ name, fromTaskId, description? }`: save the settings of a finished task. */
+export const validateCreateTemplate = async (
+  body: unknown
+): Promise<TemplateInput | { name: string; fromTaskId: number; description?: string | null }> => {
+  if (body && typeof body === 'object' && 'fromTaskId' in body) {
+    return (await createFromTask(body)) as { name: string; fromTaskId: number; description?: string | null };
+  }
+  return (await createTemplate(body)) as TemplateInput;
+};
 export const validateUpdateTemplate = async (body: unknown) => (await updateTemplate(body)) as Partial<TemplateInput>;
 export const validateListTemplatesQuery = async (query: unknown) =>
   (await listTemplates(query)) as ListTemplates.Request['query'];

@@ -1,0 +1,198 @@
+import { Grid } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import type { ContentTypeInfo, Format, ImportStrategy, OnError, UpdateStrategy } from '../../../shared/contracts';
+import type { I18nLocale } from '../hooks/useContentTypes';
+import { useErrorMessage } from '../hooks/useErrorMessage';
+import type { FormErrors, ImportFormField, ImportFormValues } from '../utils/forms';
+import { getTranslation } from '../utils/getTranslation';
+import { ContentTypeField } from './ContentTypeField';
+import { fromLocaleOption, toLocaleOption, useFormatOptions, useLocaleOptions, useStatusOptions } from './ExportOptionsFields';
+import { RadioField, SelectField } from './fields';
+
+export interface ImportOptionsFieldsProps {
+  values: ImportFormValues;
+  onChange: (patch: Partial<ImportFormValues>) => void;
+  onContentTypeChange: (uid: string) => void;
+  contentTypes: readonly ContentTypeInfo[];
+  locales: readonly I18nLocale[];
+  errors: FormErrors<ImportFormField>;
+  disabled?: boolean;
+  /** Where the content type came from, when not from the user (the file's configuration, a template). */
+  contentTypeHint?: string;
+  /** Where the format came from (the file's name or first bytes). */
+  formatHint?: string;
+}
+
+/**
+ * The import settings, shared by the import wizard and the template form: content type, format, the import
+ * and update strategies, what to do on error, the match key, and locale and status where the type has them.
+ */
+export const ImportOptionsFields = ({
+  values,
+  onChange,
+  onContentTypeChange,
+  contentTypes,
+  locales,
+  errors,
+  disabled,
+  contentTypeHint,
+  formatHint,
+}: ImportOptionsFieldsProps) => {
+  const { formatMessage } = useIntl();
+  const errorMessage = useErrorMessage();
+  const formatOptions = useFormatOptions();
+  const statusOptions = useStatusOptions();
+  const localeOptions = useLocaleOptions(locales, { withAll: false });
+  const contentType = contentTypes.find((candidate) => candidate.uid === values.contentType);
+  const matchKeys = contentType?.matchKeys ?? ['documentId'];
+
+  return (
+    <Grid.Root gap={5}>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <ContentTypeField
+          value={values.contentType}
+          contentTypes={contentTypes}
+          disabled={disabled}
+          hint={contentTypeHint}
+          error={errorMessage(errors.contentType)}
+          onChange={onContentTypeChange}
+        />
+      </Grid.Item>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <SelectField<Format>
+          name="format"
+          label={formatMessage({ id: getTranslation('form.format'), defaultMessage: 'File format' })}
+          placeholder={formatMessage({ id: getTranslation('form.format.auto'), defaultMessage: 'From the file' })}
+          hint={formatHint}
+          disabled={disabled}
+          value={values.format}
+          options={formatOptions}
+          onChange={(format) => onChange({ format })}
+        />
+      </Grid.Item>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <RadioField<ImportStrategy>
+          name="importStrategy"
+          label={formatMessage({ id: getTranslation('form.importStrategy'), defaultMessage: 'Import strategy' })}
+          disabled={disabled}
+          value={values.importStrategy}
+          options={[
+            {
+              value: 'upsert',
+              label: formatMessage({ id: getTranslation('form.importStrategy.upsert'), defaultMessage: 'Add or update records' }),
+              hint: formatMessage({
+                id: getTranslation('form.importStrategy.upsert.hint'),
+                defaultMessage: 'New entries are created; an entry that already exists is updated.',
+              }),
+            },
+            {
+              value: 'add-only',
+              label: formatMessage({ id: getTranslation('form.importStrategy.addOnly'), defaultMessage: 'Only add new records' }),
+              hint: formatMessage({
+                id: getTranslation('form.importStrategy.addOnly.hint'),
+                defaultMessage: 'An entry that already exists is an error.',
+              }),
+            },
+          ]}
+          onChange={(importStrategy) => onChange({ importStrategy })}
+        />
+      </Grid.Item>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <RadioField<UpdateStrategy>
+          name="updateStrategy"
+          label={formatMessage({ id: getTranslation('form.updateStrategy'), defaultMessage: 'Update strategy' })}
+          disabled={disabled || values.importStrategy === 'add-only'}
+          value={values.updateStrategy}
+          options={[
+            {
+              value: 'patch',
+              label: formatMessage({ id: getTranslation('form.updateStrategy.patch'), defaultMessage: 'Update changed fields' }),
+              hint: formatMessage({
+                id: getTranslation('form.updateStrategy.patch.hint'),
+                defaultMessage: 'Only the fields present in the file change; the others keep their values.',
+              }),
+            },
+            {
+              value: 'overwrite',
+              label: formatMessage({ id: getTranslation('form.updateStrategy.overwrite'), defaultMessage: 'Overwrite records' }),
+              hint: formatMessage({
+                id: getTranslation('form.updateStrategy.overwrite.hint'),
+                defaultMessage: 'The entry becomes exactly what the file says; fields absent from the file are emptied.',
+              }),
+            },
+          ]}
+          onChange={(updateStrategy) => onChange({ updateStrategy })}
+        />
+      </Grid.Item>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <RadioField<OnError>
+          name="onError"
+          label={formatMessage({ id: getTranslation('form.onError'), defaultMessage: 'On error' })}
+          disabled={disabled}
+          value={values.onError}
+          options={[
+            {
+              value: 'stop',
+              label: formatMessage({ id: getTranslation('form.onError.stop'), defaultMessage: 'Stop at the first error' }),
+              hint: formatMessage({
+                id: getTranslation('form.onError.stop.hint'),
+                defaultMessage: 'The import runs in one transaction: on an error, nothing of it is kept.',
+              }),
+            },
+            {
+              value: 'continue',
+              label: formatMessage({ id: getTranslation('form.onError.continue'), defaultMessage: 'Skip failed items and continue' }),
+              hint: formatMessage({
+                id: getTranslation('form.onError.continue.hint'),
+                defaultMessage: 'The other items are written; the failed ones are listed in the error report.',
+              }),
+            },
+          ]}
+          onChange={(onError) => onChange({ onError })}
+        />
+      </Grid.Item>
+      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <SelectField
+          name="matchBy"
+          label={formatMessage({ id: getTranslation('form.matchBy'), defaultMessage: 'Match existing entries by' })}
+          hint={formatMessage({
+            id: getTranslation('form.matchBy.hint'),
+            defaultMessage: 'The unique field that tells whether an entry of the file already exists.',
+          })}
+          disabled={disabled}
+          value={matchKeys.includes(values.matchBy) ? values.matchBy : 'documentId'}
+          options={matchKeys.map((key) => ({ value: key, label: key }))}
+          onChange={(matchBy) => onChange({ matchBy })}
+        />
+      </Grid.Item>
+      {contentType?.localized ? (
+        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <SelectField
+            name="locale"
+            label={formatMessage({ id: getTranslation('form.locale'), defaultMessage: 'Locale' })}
+            disabled={disabled}
+            value={toLocaleOption(values.locale)}
+            options={localeOptions}
+            onChange={(locale) => onChange({ locale: fromLocaleOption(locale) })}
+          />
+        </Grid.Item>
+      ) : null}
+      {contentType?.draftAndPublish ? (
+        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <SelectField
+            name="status"
+            label={formatMessage({ id: getTranslation('form.status.import'), defaultMessage: 'Import as' })}
+            hint={formatMessage({
+              id: getTranslation('form.status.import.hint'),
+              defaultMessage: 'Drafts, or published entries (their draft is written too).',
+            })}
+            disabled={disabled}
+            value={values.status}
+            options={statusOptions}
+            onChange={(status) => onChange({ status })}
+          />
+        </Grid.Item>
+      ) : null}
+    </Grid.Root>
+  );
+};

@@ -1,0 +1,126 @@
+import '@testing-library/jest-dom';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Task } from '../../../shared/contracts';
+import type { Permissions } from '../hooks/usePermissions';
+import { POLL_INTERVAL_MS } from '../hooks/useTasks';
+import { contentTypes, task } from '../testing/fixtures';
+import { polyfillDom, renderWithProviders } from '../testing/render';
+import { notifications, resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
+import { TasksTab } from './TasksTab';
+
+jest.mock('@strapi/strapi/admin', () => jest.requireActual('../testing/strapiAdmin'));
+
+beforeAll(polyfillDom);
+beforeEach(resetFetchClient);
+
+const ALL: Permissions = { isLoading: false, canRead: true, canImport: true, canExport: true, canManageTemplates: true };
+
+const tasks = [
+  task({
+    id: 2,
+    kind: 'import',
+    name: 'Contacts from CRM',
+    contentType: 'api::contact.contact',
+    format: 'csv',
+    status: 'completed-with-errors',
+    counts: { total: 10, processed: 10, created: 5, updated: 2, failed: 3 },
+    progress: 1,
+    fileName: 'crm.csv',
+    hasErrorReport: true,
+    createdBy: { id: 1, name: 'Ada Admin' },
+  }),
+  task({ id: 1, name: 'Articles', status: 'completed', counts: { total: 4, processed: 4, created: 0, updated: 0, failed: 0 }, fileName: 'articles.json' }),
+];
+
+const setup = (list: Task[] | (() => Task[]) = tasks, permissions = ALL) => {
+  const get = jest.fn(async (url: unknown, _config?: unknown) => {
+    if (url === '/data-migration-center/tasks') {
+      const data = typeof list === 'function' ? list() : list;
+      return { data: { data, meta: { pagination: { page: 1, pageSize: 10, pageCount: 1, total: data.length } } } };
+    }
+    if (url === '/data-migration-center/content-types') return { data: { data: contentTypes } };
+    throw new Error(`unexpected GET ${String(url)}`);
+  });
+  const del = jest.fn(async (_url: unknown) => ({ data: { data: tasks[0] } }));
+  setFetchClient({ get, del });
+  renderWithProviders(<TasksTab permissions={permissions} />);
+  return { get, del, user: userEvent.setup() };
+};
+
+describe('TasksTab', () => {
+  it('lists the tasks with their content type, status and counts', async () => {
+    const { get } = setup();
+    const row = (await screen.findByText('Contacts from CRM')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Contact')).toBeInTheDocument();
+    expect(within(row).getByText('Completed with errors')).toBeInTheDocument();
+    expect(within(row).getByText('5 created')).toBeInTheDocument();
+    expect(within(row).getByText('3 failed')).toBeInTheDocument();
+    expect(within(row).getByText('Ada Admin')).toBeInTheDocument();
+    expect(get).toHaveBeenCalledWith('/data-migration-center/tasks', { params: { page: 1, pageSize: 10 } });
+  });
+
+  it('offers the downloads and deletes a finished task after a confirmation', async () => {
+    const { del, get, user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Actions for Contacts from CRM' }));
+    expect(screen.getByRole('menuitem', { name: 'Download imported file' })).toBeInTheDocument();
+    expect(screen.getByRole('menuitem', { name: 'Error report (CSV)' })).toBeInTheDocument();
+    expect(screen.getByRole('menuitem', { name: 'Error report (JSON)' })).toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Cancel task' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('menuitem', { name: 'Delete' }));
+
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog).toHaveTextContent('Delete "Contacts from CRM" and its files? This cannot be undone.');
+    expect(del).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(del).toHaveBeenCalledWith('/data-migration-center/tasks/2'));
+    expect(notifications).toContainEqual({ type: 'success', message: '"Contacts from CRM" was deleted.' });
+    await waitFor(() => expect(get.mock.calls.filter(([url]) => url === '/data-migration-center/tasks')).toHaveLength(2));
+  });
+
+  it('hides the changes an admin may not make', async () => {
+    const { user } = setup(tasks, { ...ALL, canImport: false, canManageTemplates: false });
+    await user.click(await screen.findByRole('button', { name: 'Actions for Contacts from CRM' }));
+    expect(screen.getByRole('menuitem', { name: 'Error report (CSV)' })).toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Save as template' })).not.toBeInTheDocument();
+  });
+
+  it('asks again every second while a task is running, and stops once it has finished', async () => {
+    jest.useFakeTimers();
+    try {
+      const running = task({
+        id: 3,
+        name: 'Running export',
+        status: 'running',
+        counts: { total: 10, processed: 4, created: 0, updated: 0, failed: 0 },
+        progress: 0.4,
+      });
+      let current = [running];
+      const { get } = setup(() => current);
+      const listCalls = () => get.mock.calls.filter(([url]) => url === '/data-migration-center/tasks').length;
+
+      expect(await screen.findByText('40%')).toBeInTheDocument();
+      expect(screen.getByRole('progressbar', { name: 'Progress of Running export' })).toBeInTheDocument();
+      expect(listCalls()).toBe(1);
+
+      current = [{ ...running, status: 'completed', progress: 1, counts: { ...running.counts, processed: 10 } }];
+      await act(() => jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS));
+      expect(listCalls()).toBe(2);
+      expect(await screen.findByText('Completed')).toBeInTheDocument();
+      expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+
+      await act(() => jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS * 5));
+      expect(listCalls()).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('invites the first export or import when there is no task', async () => {
+    setup([], { ...ALL, canImport: false });
+    expect(await screen.findByText('No import or export yet. Start one to move content in or out of this project.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New export' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New import' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,253 @@
+import {
+  Badge,
+  Dialog,
+  EmptyStateLayout,
+  Flex,
+  IconButton,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+  VisuallyHidden,
+} from '@strapi/design-system';
+import { Duplicate, Pencil, Play, Trash } from '@strapi/icons';
+import { EmptyDocuments } from '@strapi/icons/symbols';
+import { ConfirmDialog, Page, useNotification } from '@strapi/strapi/admin';
+import { useState } from 'react';
+import { useIntl } from 'react-intl';
+import { useNavigate } from 'react-router-dom';
+import type { Task, Template } from '../../../shared/contracts';
+import { useApi } from '../hooks/useApi';
+import { useContentTypes } from '../hooks/useContentTypes';
+import type { Permissions } from '../hooks/usePermissions';
+import { useTemplates } from '../hooks/useTemplates';
+import { copyName } from '../utils/forms';
+import { getTranslation } from '../utils/getTranslation';
+import { TaskProgressModal } from './TaskProgressModal';
+
+const COLUMNS = [
+  { name: 'name', label: 'Name' },
+  { name: 'kind', label: 'Type' },
+  { name: 'contentType', label: 'Content type' },
+  { name: 'updatedAt', label: 'Updated' },
+] as const;
+
+/**
+ * The Templates tab: saved import and export settings. Run one (an export starts at once; an import opens the
+ * wizard with the template chosen), edit, duplicate or delete it. Templates shipped with the plugin are
+ * read-only: they can be run and duplicated only.
+ */
+export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
+  const { formatMessage, formatDate } = useIntl();
+  const navigate = useNavigate();
+  const { toggleNotification } = useNotification();
+  const { templates, isLoading, isError, refetch } = useTemplates();
+  const { byUid } = useContentTypes();
+  const api = useApi();
+  const [toDelete, setToDelete] = useState<Template | null>(null);
+  const [running, setRunning] = useState<Task | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+
+  if (isLoading && templates.length === 0) return <Page.Loading />;
+  if (isError && templates.length === 0) return <Page.Error />;
+
+  if (templates.length === 0) {
+    return (
+      <EmptyStateLayout
+        icon={<EmptyDocuments width="16rem" />}
+        content={formatMessage({
+          id: getTranslation('templates.empty'),
+          defaultMessage: 'No templates yet. Save the settings of an import or export to run it again in one click.',
+        })}
+      />
+    );
+  }
+
+  const canRun = (template: Template) => (template.kind === 'export' ? permissions.canExport : permissions.canImport);
+
+  const run = async (template: Template) => {
+    if (template.kind === 'import') {
+      navigate(`import?templateId=${template.id}`);
+      return;
+    }
+    setBusy(template.id);
+    const task = await api.startExport({ templateId: template.id, contentType: template.contentType });
+    setBusy(null);
+    if (task) setRunning(task);
+  };
+
+  const duplicate = async (template: Template) => {
+    setBusy(template.id);
+    const copy = await api.createTemplate({
+      name: copyName(
+        template.name,
+        templates.filter((other) => other.kind === template.kind).map((other) => other.name)
+      ),
+      kind: template.kind,
+      contentType: template.contentType,
+      options: template.options,
+      description: template.description,
+    });
+    setBusy(null);
+    if (copy) {
+      toggleNotification({
+        type: 'success',
+        message: formatMessage(
+          { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
+          { name: copy.name }
+        ),
+      });
+      void refetch();
+    }
+  };
+
+  const remove = async () => {
+    if (!toDelete) return;
+    const deleted = await api.deleteTemplate(toDelete);
+    setToDelete(null);
+    if (deleted) {
+      toggleNotification({
+        type: 'success',
+        message: formatMessage(
+          { id: getTranslation('templates.notification.deleted'), defaultMessage: 'Template "{name}" deleted.' },
+          { name: deleted.name }
+        ),
+      });
+      void refetch();
+    }
+  };
+
+  return (
+    <>
+      <Table colCount={COLUMNS.length + 1} rowCount={templates.length + 1}>
+        <Thead>
+          <Tr>
+            {COLUMNS.map((column) => (
+              <Th key={column.name}>
+                <Typography variant="sigma" textColor="neutral600">
+                  {formatMessage({ id: getTranslation(`templates.column.${column.name}`), defaultMessage: column.label })}
+                </Typography>
+              </Th>
+            ))}
+            <Th>
+              <VisuallyHidden>
+                {formatMessage({ id: getTranslation('templates.column.actions'), defaultMessage: 'Actions' })}
+              </VisuallyHidden>
+            </Th>
+          </Tr>
+        </Thead>
+        <Tbody>
+          {templates.map((template) => (
+            <Tr key={template.id}>
+              <Td maxWidth="40rem">
+                <Flex direction="column" alignItems="flex-start" gap={1}>
+                  <Flex gap={2}>
+                    <Typography textColor="neutral800" fontWeight="semiBold" ellipsis>
+                      {template.name}
+                    </Typography>
+                    {template.readOnly ? (
+                      <Badge size="S">
+                        {formatMessage({ id: getTranslation('templates.readOnly'), defaultMessage: 'Built-in' })}
+                      </Badge>
+                    ) : null}
+                  </Flex>
+                  {template.description ? (
+                    <Typography variant="pi" textColor="neutral600" ellipsis>
+                      {template.description}
+                    </Typography>
+                  ) : null}
+                </Flex>
+              </Td>
+              <Td>
+                <Typography textColor="neutral800">
+                  {formatMessage({
+                    id: getTranslation(`kind.${template.kind}`),
+                    defaultMessage: template.kind === 'import' ? 'Import' : 'Export',
+                  })}
+                </Typography>
+              </Td>
+              <Td>
+                <Typography textColor="neutral800">
+                  {byUid.get(template.contentType)?.displayName ?? template.contentType}
+                </Typography>
+              </Td>
+              <Td>
+                <Typography textColor="neutral800">
+                  {template.updatedAt ? formatDate(template.updatedAt, { dateStyle: 'medium', timeStyle: 'short' }) : '-'}
+                </Typography>
+              </Td>
+              <Td>
+                <Flex gap={1} justifyContent="flex-end">
+                  {canRun(template) ? (
+                    <IconButton
+                      variant="ghost"
+                      disabled={busy === template.id}
+                      label={formatMessage(
+                        { id: getTranslation('templates.actions.run'), defaultMessage: 'Run {name}' },
+                        { name: template.name }
+                      )}
+                      onClick={() => void run(template)}
+                    >
+                      <Play />
+                    </IconButton>
+                  ) : null}
+                  {permissions.canManageTemplates && !template.readOnly ? (
+                    <IconButton
+                      variant="ghost"
+                      label={formatMessage(
+                        { id: getTranslation('templates.actions.edit'), defaultMessage: 'Edit {name}' },
+                        { name: template.name }
+                      )}
+                      onClick={() => navigate(`templates/${template.id}`)}
+                    >
+                      <Pencil />
+                    </IconButton>
+                  ) : null}
+                  {permissions.canManageTemplates ? (
+                    <IconButton
+                      variant="ghost"
+                      disabled={busy === template.id}
+                      label={formatMessage(
+                        { id: getTranslation('templates.actions.duplicate'), defaultMessage: 'Duplicate {name}' },
+                        { name: template.name }
+                      )}
+                      onClick={() => void duplicate(template)}
+                    >
+                      <Duplicate />
+                    </IconButton>
+                  ) : null}
+                  {permissions.canManageTemplates && !template.readOnly ? (
+                    <IconButton
+                      variant="ghost"
+                      label={formatMessage(
+                        { id: getTranslation('templates.actions.delete'), defaultMessage: 'Delete {name}' },
+                        { name: template.name }
+                      )}
+                      onClick={() => setToDelete(template)}
+                    >
+                      <Trash />
+                    </IconButton>
+                  ) : null}
+                </Flex>
+              </Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+
+      <Dialog.Root open={toDelete !== null} onOpenChange={(open: boolean) => !open && setToDelete(null)}>
+        <ConfirmDialog onConfirm={remove} variant="danger">
+          {formatMessage(
+            { id: getTranslation('templates.delete.confirm'), defaultMessage: 'Delete the template "{name}"?' },
+            { name: toDelete?.name ?? '' }
+          )}
+        </ConfirmDialog>
+      </Dialog.Root>
+
+      <TaskProgressModal task={running} onClose={() => setRunning(null)} />
+    </>
+  );
+};

@@ -1,0 +1,206 @@
+import { Button, Flex, Grid } from '@strapi/design-system';
+import { Download } from '@strapi/icons';
+import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useIntl } from 'react-intl';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import type { Task, Template } from '../../../shared/contracts';
+import { ExportOptionsFields } from '../components/ExportOptionsFields';
+import { TextField } from '../components/fields';
+import { SaveTemplateModal } from '../components/SaveTemplateModal';
+import { Section } from '../components/Section';
+import { TaskProgressModal } from '../components/TaskProgressModal';
+import { TemplatePicker } from '../components/TemplatePicker';
+import { useApi } from '../hooks/useApi';
+import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { usePermissions } from '../hooks/usePermissions';
+import { useTemplates } from '../hooks/useTemplates';
+import {
+  buildExportOptions,
+  EXPORT_DEFAULTS,
+  exportValuesFromTemplate,
+  templateOptions,
+  validateExportForm,
+  type ExportFormField,
+  type ExportFormValues,
+  type FormErrors,
+} from '../utils/forms';
+import { getTranslation } from '../utils/getTranslation';
+
+const hasErrors = (errors: object) => Object.keys(errors).length > 0;
+
+/**
+ * New export: an optional template, the content type, format, fields, locale, status, relation key and
+ * filters; "Export" starts the task and follows it in a window with a Download button when done.
+ */
+export const ExportPage = () => {
+  const { formatMessage } = useIntl();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const { toggleNotification } = useNotification();
+  const { canManageTemplates } = usePermissions();
+  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
+  const { templates } = useTemplates('export');
+  const api = useApi();
+
+  const [values, setValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
+  const [errors, setErrors] = useState<FormErrors<ExportFormField>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [isStarting, setIsStarting] = useState(false);
+  const [task, setTask] = useState<Task | null>(null);
+  const [isSavingTemplate, setIsSavingTemplate] = useState(false);
+
+  // `?templateId=` (Templates tab, "Run" with changes): start from that template once the list is here.
+  const requestedTemplate = searchParams.get('templateId');
+  const appliedTemplate = useRef<string | null>(null);
+  useEffect(() => {
+    const template = templates.find((candidate) => String(candidate.id) === requestedTemplate);
+    if (!template || appliedTemplate.current === requestedTemplate) return;
+    appliedTemplate.current = requestedTemplate;
+    setValues((current) => ({ ...exportValuesFromTemplate(template), name: current.name }));
+  }, [requestedTemplate, templates]);
+
+  const contentType = byUid.get(values.contentType);
+  const change = (patch: Partial<ExportFormValues>) => {
+    const next = { ...values, ...patch };
+    setValues(next);
+    if (submitted) setErrors(validateExportForm(next));
+  };
+
+  const pickTemplate = (template: Template | null) =>
+    setValues((current) =>
+      template
+        ? { ...exportValuesFromTemplate(template), name: current.name }
+        : { ...current, templateId: null }
+    );
+
+  const validate = () => {
+    setSubmitted(true);
+    const found = validateExportForm(values);
+    setErrors(found);
+    return !hasErrors(found);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!validate()) return;
+    setIsStarting(true);
+    const started = await api.startExport(buildExportOptions({ ...values, name: values.name || defaultName }, contentType));
+    setIsStarting(false);
+    if (started) setTask(started);
+  };
+
+  const saveTemplate = async ({ name, description }: { name: string; description: string | null }) => {
+    const template = await api.createTemplate({
+      name,
+      kind: 'export',
+      contentType: values.contentType,
+      options: templateOptions(buildExportOptions(values, contentType)),
+      description,
+    });
+    if (!template) return false;
+    toggleNotification({
+      type: 'success',
+      message: formatMessage(
+        { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
+        { name: template.name }
+      ),
+    });
+    setValues((current) => ({ ...current, templateId: template.id }));
+    return true;
+  };
+
+  const title = formatMessage({ id: getTranslation('export.title'), defaultMessage: 'New export' });
+  const defaultName = useMemo(
+    () =>
+      contentType
+        ? formatMessage(
+            { id: getTranslation('export.defaultName'), defaultMessage: '{name} export' },
+            { name: contentType.displayName }
+          )
+        : '',
+    [contentType, formatMessage]
+  );
+
+  if (isLoading) return <Page.Loading />;
+
+  return (
+    <Layouts.Root>
+      <Page.Title>{title}</Page.Title>
+      <Page.Main>
+        <form onSubmit={submit} noValidate>
+          <Layouts.Header
+            navigationAction={<BackButton fallback=".." />}
+            title={title}
+            subtitle={formatMessage({
+              id: getTranslation('export.subtitle'),
+              defaultMessage: 'Write the entries of a content type to a file',
+            })}
+            primaryAction={
+              <Flex gap={2}>
+                {canManageTemplates ? (
+                  <Button
+                    type="button"
+                    variant="secondary"
+                    onClick={() => validate() && setIsSavingTemplate(true)}
+                  >
+                    {formatMessage({ id: getTranslation('actions.saveAsTemplate'), defaultMessage: 'Save as template' })}
+                  </Button>
+                ) : null}
+                <Button type="submit" startIcon={<Download />} loading={isStarting}>
+                  {formatMessage({ id: getTranslation('actions.export'), defaultMessage: 'Export' })}
+                </Button>
+              </Flex>
+            }
+          />
+          <Layouts.Content>
+            <Flex direction="column" alignItems="stretch" gap={6}>
+              <Section title={formatMessage({ id: getTranslation('export.section.task'), defaultMessage: 'Export' })}>
+                <Grid.Root gap={5}>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <TextField
+                      name="name"
+                      label={formatMessage({ id: getTranslation('form.name'), defaultMessage: 'Name' })}
+                      placeholder={defaultName}
+                      value={values.name}
+                      onChange={(name) => change({ name })}
+                    />
+                  </Grid.Item>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <TemplatePicker
+                      templates={templates}
+                      contentTypes={contentTypes}
+                      value={values.templateId}
+                      onChange={pickTemplate}
+                    />
+                  </Grid.Item>
+                </Grid.Root>
+              </Section>
+              <ExportOptionsFields
+                values={values}
+                onChange={change}
+                contentTypes={contentTypes}
+                locales={locales}
+                errors={errors}
+              />
+            </Flex>
+          </Layouts.Content>
+        </form>
+      </Page.Main>
+      <SaveTemplateModal
+        open={isSavingTemplate}
+        defaultName={values.name || defaultName}
+        onClose={() => setIsSavingTemplate(false)}
+        onSave={saveTemplate}
+      />
+      <TaskProgressModal
+        task={task}
+        onClose={() => {
+          setTask(null);
+          navigate('..');
+        }}
+      />
+    </Layouts.Root>
+  );
+};

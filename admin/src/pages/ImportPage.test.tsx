@@ -1,0 +1,109 @@
+import '@testing-library/jest-dom';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ImportOptions } from '../../../shared/contracts';
+import { answerGets, task } from '../testing/fixtures';
+import { polyfillDom, renderWithProviders } from '../testing/render';
+import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
+import { ImportPage } from './ImportPage';
+
+jest.mock('@strapi/strapi/admin', () => jest.requireActual('../testing/strapiAdmin'));
+
+beforeAll(polyfillDom);
+beforeEach(resetFetchClient);
+
+const dryRun = task({
+  id: 9,
+  kind: 'import',
+  name: 'articles',
+  status: 'completed-with-errors',
+  counts: { total: 3, processed: 3, created: 1, updated: 1, failed: 1 },
+  progress: 1,
+  hasErrorReport: true,
+});
+
+const failures = [{ itemIndex: 2, line: null, key: 'third', message: 'title: this field is required', item: { slug: 'third' } }];
+
+const setup = () => {
+  const post = jest.fn(async (_url: unknown, _body?: unknown, _config?: unknown) => ({ data: { data: dryRun } }));
+  const gets = answerGets();
+  const get = jest.fn(async (url: unknown, _config?: unknown) =>
+    String(url).endsWith('/tasks/9/error-report') ? { data: failures } : gets(url)
+  );
+  setFetchClient({ get, post });
+  const user = userEvent.setup();
+  renderWithProviders(<ImportPage />, { route: '/import' });
+  return { get, post, user };
+};
+
+const jsont = JSON.stringify({
+  configuration: { contentType: 'api::article.article', onError: 'continue' },
+  items: [
+    { Title: 'First', slug: 'first' },
+    { Title: 'Second', slug: 'second', colour: 'red' },
+  ],
+});
+
+describe('ImportPage', () => {
+  it('cannot go to the preview without a file', async () => {
+    const { post, user } = setup();
+    await user.click(await screen.findByRole('button', { name: /Next/ }));
+    expect(await screen.findAllByText('This value is required.')).not.toHaveLength(0);
+    expect(screen.queryByText('Preview of the import')).not.toBeInTheDocument();
+    expect(post).not.toHaveBeenCalled();
+  });
+
+  it('reads the file, pre-fills the settings and the mapping, previews as a dry run, then starts the import', async () => {
+    const { get, post, user } = setup();
+    await user.upload(
+      await screen.findByTestId('import-file-input'),
+      new File([jsont], 'articles.jsont', { type: 'application/json' })
+    );
+
+    // From the JSONT configuration: the content type and onError; the name from the file name.
+    expect(await screen.findByRole('combobox', { name: 'Content type' })).toHaveTextContent('Article (collection type)');
+    expect(screen.getByText("Found in the file's configuration.")).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Skip failed items and continue' })).toBeChecked();
+    expect(screen.getByRole('textbox', { name: 'Name' })).toHaveValue('articles');
+
+    // The mapping: Title → title (case-insensitive), slug → slug, colour ignored.
+    expect(screen.getByRole('combobox', { name: 'Attribute for Title' })).toHaveTextContent('title');
+    expect(screen.getByRole('combobox', { name: 'Attribute for slug' })).toHaveTextContent('slug');
+    expect(screen.getByRole('combobox', { name: 'Attribute for colour' })).toHaveTextContent('Ignore');
+
+    await user.click(screen.getByRole('button', { name: /Next/ }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Preview of the import' });
+    await waitFor(() => expect(within(dialog).getByText('Would create')).toBeInTheDocument());
+    expect(await within(dialog).findByText('title: this field is required')).toBeInTheDocument();
+
+    expect(post).toHaveBeenCalledTimes(1);
+    const [url, body, config] = post.mock.calls[0];
+    expect(url).toBe('/data-migration-center/import-tasks');
+    expect(config).toEqual({ params: { wait: 'true' } });
+    const form = body as FormData;
+    expect((form.get('file') as File).name).toBe('articles.jsont');
+    const options = JSON.parse(form.get('options') as string) as ImportOptions;
+    expect(options).toEqual({
+      contentType: 'api::article.article',
+      format: 'jsont',
+      importStrategy: 'upsert',
+      updateStrategy: 'patch',
+      onError: 'continue',
+      matchBy: 'documentId',
+      fieldMapping: { Title: 'title', colour: null },
+      status: 'draft',
+      dryRun: true,
+      name: 'articles',
+    });
+    expect(get).toHaveBeenCalledWith('/data-migration-center/tasks/9/error-report', { params: { format: 'json', limit: 10 } });
+
+    post.mockResolvedValueOnce({ data: { data: task({ id: 10, kind: 'import', name: 'articles', status: 'queued' }) } });
+    await user.click(within(dialog).getByRole('button', { name: 'Start import' }));
+    await waitFor(() => expect(post).toHaveBeenCalledTimes(2));
+    const started = JSON.parse((post.mock.calls[1][1] as FormData).get('options') as string) as ImportOptions;
+    expect(started.dryRun).toBeUndefined();
+    expect(post.mock.calls[1][2]).toEqual({ params: undefined });
+    expect(await screen.findByText('Import: articles')).toBeInTheDocument();
+  });
+});

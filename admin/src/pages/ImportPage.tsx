@@ -1,0 +1,354 @@
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
+import { ArrowRight, WarningCircle } from '@strapi/icons';
+import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useIntl } from 'react-intl';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import type { ContentTypeInfo, ImportOptions, Task, Template } from '../../../shared/contracts';
+import { FieldMappingTable } from '../components/FieldMappingTable';
+import { FileDropZone } from '../components/FileDropZone';
+import { TextField } from '../components/fields';
+import { ImportOptionsFields } from '../components/ImportOptionsFields';
+import { ImportPreviewModal } from '../components/ImportPreviewModal';
+import { SaveTemplateModal } from '../components/SaveTemplateModal';
+import { Section } from '../components/Section';
+import { TaskProgressModal } from '../components/TaskProgressModal';
+import { TemplatePicker } from '../components/TemplatePicker';
+import { useApi } from '../hooks/useApi';
+import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { useErrorMessage } from '../hooks/useErrorMessage';
+import { usePermissions } from '../hooks/usePermissions';
+import { useTemplates } from '../hooks/useTemplates';
+import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHead';
+import {
+  applyPresets,
+  buildImportOptions,
+  IMPORT_DEFAULTS,
+  importPresetFromConfiguration,
+  importPresetFromTemplate,
+  presetFieldMapping,
+  templateOptions,
+  validateImportForm,
+  type FormErrors,
+  type ImportFormField,
+  type ImportFormValues,
+  type ImportPreset,
+} from '../utils/forms';
+import { getTranslation } from '../utils/getTranslation';
+import { initialMapping, mappingTargets } from '../utils/mapping';
+
+const HEAD_ERRORS: Record<FileHeadError, string> = {
+  empty: 'The file is empty.',
+  'invalid-json': 'The start of the file is not valid JSON (line {line}).',
+  'invalid-jsonl': 'Line {line} of the file is not a JSON object.',
+  'not-items': 'A JSON file must hold an array of items; a JSONT file an object with "items".',
+  'unknown-format': 'The file is not JSON, JSONL, JSONT or CSV.',
+};
+
+const withoutExtension = (name: string) => name.replace(/\.[^.]+$/, '');
+
+const mappingFor = (
+  head: FileHead | null,
+  contentType: ContentTypeInfo | undefined,
+  saved: Record<string, string | null> | undefined
+) =>
+  head && contentType
+    ? initialMapping(
+        head.fields,
+        mappingTargets(contentType).map((target) => target.path),
+        saved
+      )
+    : [];
+
+/**
+ * New import, a small wizard: the file (dropped or chosen), its settings (pre-filled from a template or the
+ * file's JSONT configuration), the field mapping; "Next" previews it as a dry run, then "Start import".
+ */
+export const ImportPage = () => {
+  const { formatMessage } = useIntl();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const { toggleNotification } = useNotification();
+  const errorMessage = useErrorMessage();
+  const { canManageTemplates } = usePermissions();
+  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
+  const { templates } = useTemplates('import');
+  const api = useApi();
+
+  const [file, setFile] = useState<File | null>(null);
+  const [head, setHead] = useState<FileHead | null>(null);
+  const [isReading, setIsReading] = useState(false);
+  const [configPreset, setConfigPreset] = useState<ImportPreset>({});
+  const [templatePreset, setTemplatePreset] = useState<ImportPreset>({});
+  const [values, setValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
+  const [errors, setErrors] = useState<FormErrors<ImportFormField>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [preview, setPreview] = useState<{ file: File; options: ImportOptions } | null>(null);
+  const [task, setTask] = useState<Task | null>(null);
+  const [isSavingTemplate, setIsSavingTemplate] = useState(false);
+  const reading = useRef(0);
+
+  const contentType = byUid.get(values.contentType);
+  const targets = useMemo(() => (contentType ? mappingTargets(contentType) : []), [contentType]);
+
+  const update = (next: ImportFormValues, nextFile: File | null = file) => {
+    setValues(next);
+    if (submitted) setErrors(validateImportForm(next, nextFile));
+  };
+
+  /** The settings from the defaults, the file's configuration, the template, then the file's own format. */
+  const rebuild = (nextHead: FileHead | null, config: ImportPreset, template: ImportPreset, name: string, nextFile: File | null) => {
+    const base = applyPresets({ ...values, name }, config, template, nextHead?.format ? { format: nextHead.format } : {});
+    update(
+      { ...base, mapping: mappingFor(nextHead, byUid.get(base.contentType), presetFieldMapping(config, template)) },
+      nextFile
+    );
+  };
+
+  const chooseFile = async (chosen: File | null) => {
+    const mine = ++reading.current;
+    setFile(chosen);
+    setHead(null);
+    if (!chosen) {
+      setConfigPreset({});
+      rebuild(null, {}, templatePreset, values.name, null);
+      return;
+    }
+    setIsReading(true);
+    try {
+      const nextHead = await readFileHead(chosen);
+      if (mine !== reading.current) return;
+      const config = nextHead.configuration ? importPresetFromConfiguration(nextHead.configuration, contentTypes) : {};
+      setHead(nextHead);
+      setConfigPreset(config);
+      rebuild(nextHead, config, templatePreset, values.name || withoutExtension(chosen.name), chosen);
+    } finally {
+      if (mine === reading.current) setIsReading(false);
+    }
+  };
+
+  const pickTemplate = (template: Template | null) => {
+    const preset = template ? importPresetFromTemplate(template) : {};
+    setTemplatePreset(preset);
+    rebuild(head, configPreset, preset, values.name, file);
+  };
+
+  // `?templateId=` (Templates tab, "Run" on an import template): start from it once the list is here.
+  const requestedTemplate = searchParams.get('templateId');
+  const appliedTemplate = useRef<string | null>(null);
+  useEffect(() => {
+    const template = templates.find((candidate) => String(candidate.id) === requestedTemplate);
+    if (!template || contentTypes.length === 0 || appliedTemplate.current === requestedTemplate) return;
+    appliedTemplate.current = requestedTemplate;
+    pickTemplate(template);
+    // Applied once per requested template: later changes of the lists must not undo the user's edits.
+  }, [requestedTemplate, templates, contentTypes]);
+
+  const changeContentType = (uid: string) => {
+    const next = byUid.get(uid);
+    update({
+      ...values,
+      contentType: uid,
+      matchBy: next?.matchKeys.includes(values.matchBy) ? values.matchBy : 'documentId',
+      mapping: mappingFor(head, next, presetFieldMapping(configPreset, templatePreset)),
+    });
+  };
+
+  const validate = (needsFile: boolean) => {
+    setSubmitted(true);
+    const found = validateImportForm(values, file);
+    if (!needsFile) delete found.file;
+    setErrors(found);
+    return Object.keys(found).length === 0;
+  };
+
+  const next = (event: FormEvent) => {
+    event.preventDefault();
+    if (!validate(true) || !file) return;
+    setPreview({ file, options: buildImportOptions(values, contentType) });
+  };
+
+  const saveTemplate = async ({ name, description }: { name: string; description: string | null }) => {
+    const template = await api.createTemplate({
+      name,
+      kind: 'import',
+      contentType: values.contentType,
+      options: templateOptions(buildImportOptions(values, contentType)),
+      description,
+    });
+    if (!template) return false;
+    toggleNotification({
+      type: 'success',
+      message: formatMessage(
+        { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
+        { name: template.name }
+      ),
+    });
+    setValues((current) => ({ ...current, templateId: template.id }));
+    return true;
+  };
+
+  if (isLoading) return <Page.Loading />;
+
+  const title = formatMessage({ id: getTranslation('import.title'), defaultMessage: 'New import' });
+  const fromConfiguration = configPreset.contentType !== undefined && configPreset.contentType === values.contentType;
+  const headError = head?.error
+    ? formatMessage(
+        { id: getTranslation(`import.head.${head.error}`), defaultMessage: HEAD_ERRORS[head.error] },
+        { line: head.errorLine ?? 1 }
+      )
+    : undefined;
+
+  return (
+    <Layouts.Root>
+      <Page.Title>{title}</Page.Title>
+      <Page.Main>
+        <form onSubmit={next} noValidate>
+          <Layouts.Header
+            navigationAction={<BackButton fallback=".." />}
+            title={title}
+            subtitle={formatMessage({
+              id: getTranslation('import.subtitle'),
+              defaultMessage: 'Read entries from a file into a content type',
+            })}
+            primaryAction={
+              <Flex gap={2}>
+                {canManageTemplates ? (
+                  <Button type="button" variant="secondary" onClick={() => validate(false) && setIsSavingTemplate(true)}>
+                    {formatMessage({ id: getTranslation('actions.saveAsTemplate'), defaultMessage: 'Save as template' })}
+                  </Button>
+                ) : null}
+                <Button type="submit" endIcon={<ArrowRight />} loading={isReading}>
+                  {formatMessage({ id: getTranslation('actions.next'), defaultMessage: 'Next' })}
+                </Button>
+              </Flex>
+            }
+          />
+          <Layouts.Content>
+            <Flex direction="column" alignItems="stretch" gap={6}>
+              <Section title={formatMessage({ id: getTranslation('import.section.file'), defaultMessage: 'File' })}>
+                <Grid.Root gap={5}>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <TextField
+                      name="name"
+                      label={formatMessage({ id: getTranslation('form.name'), defaultMessage: 'Name' })}
+                      placeholder={formatMessage({ id: getTranslation('import.name.placeholder'), defaultMessage: 'Name of this import' })}
+                      value={values.name}
+                      onChange={(name) => update({ ...values, name })}
+                    />
+                  </Grid.Item>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <TemplatePicker
+                      templates={templates}
+                      contentTypes={contentTypes}
+                      value={values.templateId}
+                      onChange={pickTemplate}
+                    />
+                  </Grid.Item>
+                  <Grid.Item col={12} direction="column" alignItems="stretch">
+                    <FileDropZone file={file} onChange={(chosen) => void chooseFile(chosen)} error={errorMessage(errors.file)} />
+                    {headError ? (
+                      <Flex gap={2} paddingTop={2}>
+                        <WarningCircle fill="warning600" aria-hidden />
+                        <Typography variant="pi" textColor="warning700">
+                          {headError}
+                        </Typography>
+                      </Flex>
+                    ) : null}
+                  </Grid.Item>
+                </Grid.Root>
+              </Section>
+
+              <Section title={formatMessage({ id: getTranslation('import.section.settings'), defaultMessage: 'Settings' })}>
+                <ImportOptionsFields
+                  values={values}
+                  onChange={(patch) => update({ ...values, ...patch })}
+                  onContentTypeChange={changeContentType}
+                  contentTypes={contentTypes}
+                  locales={locales}
+                  errors={errors}
+                  contentTypeHint={
+                    fromConfiguration
+                      ? formatMessage({
+                          id: getTranslation('import.contentType.fromFile'),
+                          defaultMessage: "Found in the file's configuration.",
+                        })
+                      : undefined
+                  }
+                  formatHint={
+                    head?.format
+                      ? formatMessage({ id: getTranslation('import.format.detected'), defaultMessage: 'Detected from the file.' })
+                      : undefined
+                  }
+                />
+              </Section>
+
+              <Section
+                title={formatMessage({ id: getTranslation('import.section.mapping'), defaultMessage: 'Field mapping' })}
+                subtitle={formatMessage({
+                  id: getTranslation('import.section.mapping.subtitle'),
+                  defaultMessage: 'Which attribute each field of the file goes to. Fields are matched by name; change any of them, or ignore it.',
+                })}
+              >
+                {values.mapping.length > 0 ? (
+                  <FieldMappingTable
+                    rows={values.mapping}
+                    targets={targets}
+                    samples={head?.samples}
+                    onChange={(mapping) => update({ ...values, mapping })}
+                  />
+                ) : (
+                  <Box padding={4} background="neutral100" hasRadius>
+                    <Typography textColor="neutral600">
+                      {!file
+                        ? formatMessage({
+                            id: getTranslation('import.mapping.noFile'),
+                            defaultMessage: 'Choose a file to see its fields.',
+                          })
+                        : !contentType
+                          ? formatMessage({
+                              id: getTranslation('import.mapping.noContentType'),
+                              defaultMessage: 'Choose the content type to map the fields of the file to.',
+                            })
+                          : formatMessage({
+                              id: getTranslation('import.mapping.noFields'),
+                              defaultMessage: 'No fields found in the first items of the file.',
+                            })}
+                    </Typography>
+                  </Box>
+                )}
+                {errors.mapping ? (
+                  <Typography variant="pi" textColor="danger600">
+                    {errorMessage(errors.mapping)}
+                  </Typography>
+                ) : null}
+              </Section>
+            </Flex>
+          </Layouts.Content>
+        </form>
+      </Page.Main>
+      <SaveTemplateModal
+        open={isSavingTemplate}
+        defaultName={values.name}
+        onClose={() => setIsSavingTemplate(false)}
+        onSave={saveTemplate}
+      />
+      <ImportPreviewModal
+        request={preview}
+        onClose={() => setPreview(null)}
+        onStarted={(started) => {
+          setPreview(null);
+          setTask(started);
+        }}
+      />
+      <TaskProgressModal
+        task={task}
+        onClose={() => {
+          setTask(null);
+          navigate('..');
+        }}
+      />
+    </Layouts.Root>
+  );
+};

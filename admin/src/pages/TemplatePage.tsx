@@ -1,0 +1,325 @@
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
+import { Check, Lock } from '@strapi/icons';
+import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useIntl } from 'react-intl';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import type { GetTemplate, TaskKind, TemplateInput } from '../../../shared/contracts';
+import { PLUGIN_ID } from '../../../shared/contracts';
+import { ExportOptionsFields } from '../components/ExportOptionsFields';
+import { FieldMappingTable } from '../components/FieldMappingTable';
+import { SelectField, TextareaField, TextField } from '../components/fields';
+import { ImportOptionsFields } from '../components/ImportOptionsFields';
+import { Section } from '../components/Section';
+import { useApi } from '../hooks/useApi';
+import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { useErrorMessage } from '../hooks/useErrorMessage';
+import { useGet } from '../hooks/useGet';
+import {
+  buildExportOptions,
+  buildImportOptions,
+  EXPORT_DEFAULTS,
+  exportValuesFromTemplate,
+  IMPORT_DEFAULTS,
+  importValuesFromTemplate,
+  templateOptions,
+  validateExportForm,
+  type ExportFormField,
+  type ExportFormValues,
+  type FormErrorKey,
+  type FormErrors,
+  type ImportFormField,
+  type ImportFormValues,
+} from '../utils/forms';
+import { getTranslation } from '../utils/getTranslation';
+import { mappingTargets } from '../utils/mapping';
+
+type TemplateErrors = FormErrors<ExportFormField | ImportFormField | 'name'>;
+
+export const validateTemplateForm = (
+  name: string,
+  kind: TaskKind,
+  exportValues: ExportFormValues,
+  importValues: ImportFormValues
+): TemplateErrors => {
+  const errors: TemplateErrors = {};
+  if (!name.trim()) errors.name = 'required';
+  if (kind === 'export') Object.assign(errors, validateExportForm(exportValues));
+  else {
+    if (!importValues.contentType) errors.contentType = 'required';
+    const sources = importValues.mapping.map((row) => row.source.trim());
+    const targets = importValues.mapping.map((row) => row.target).filter((target) => target !== null);
+    if (sources.some((source) => source === '')) errors.mapping = 'required' satisfies FormErrorKey;
+    else if (new Set(targets).size !== targets.length) errors.mapping = 'duplicateTarget';
+  }
+  return errors;
+};
+
+/**
+ * Create or edit a template: its name, kind and content type, and the options of the export or import form
+ * (without the file: an import template's mapping is edited as a list of field → attribute rows).
+ * Shipped templates (`readOnly`) are shown, not edited.
+ */
+export const TemplatePage = () => {
+  const { formatMessage } = useIntl();
+  const navigate = useNavigate();
+  const { id } = useParams<{ id: string }>();
+  const [searchParams] = useSearchParams();
+  const { toggleNotification } = useNotification();
+  const errorMessage = useErrorMessage();
+  const api = useApi();
+  const isNew = id === undefined;
+  const { data, isLoading: isLoadingTemplate, isError } = useGet<GetTemplate.Response>(
+    isNew ? null : `/${PLUGIN_ID}/templates/${id}`
+  );
+  const template = data?.data;
+  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
+
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [kind, setKind] = useState<TaskKind>(searchParams.get('kind') === 'import' ? 'import' : 'export');
+  const [exportValues, setExportValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
+  const [importValues, setImportValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
+  const [errors, setErrors] = useState<TemplateErrors>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [isSaving, setIsSaving] = useState(false);
+
+  useEffect(() => {
+    if (!template) return;
+    setName(template.name);
+    setDescription(template.description ?? '');
+    setKind(template.kind);
+    if (template.kind === 'export') setExportValues({ ...exportValuesFromTemplate(template), templateId: null });
+    else setImportValues({ ...importValuesFromTemplate(template), templateId: null });
+  }, [template]);
+
+  const readOnly = template?.readOnly === true;
+  const importContentType = byUid.get(importValues.contentType);
+  const targets = useMemo(() => (importContentType ? mappingTargets(importContentType) : []), [importContentType]);
+
+  const revalidate = (next: { name?: string; exportValues?: ExportFormValues; importValues?: ImportFormValues }) => {
+    if (submitted) {
+      setErrors(
+        validateTemplateForm(next.name ?? name, kind, next.exportValues ?? exportValues, next.importValues ?? importValues)
+      );
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (readOnly) return;
+    setSubmitted(true);
+    const found = validateTemplateForm(name, kind, exportValues, importValues);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+
+    const input: TemplateInput =
+      kind === 'export'
+        ? {
+            name: name.trim(),
+            kind,
+            contentType: exportValues.contentType,
+            options: templateOptions(buildExportOptions({ ...exportValues, name: '', templateId: null }, byUid.get(exportValues.contentType))),
+            description: description.trim() || null,
+          }
+        : {
+            name: name.trim(),
+            kind,
+            contentType: importValues.contentType,
+            options: templateOptions(
+              buildImportOptions({ ...importValues, name: '', templateId: null }, importContentType)
+            ),
+            description: description.trim() || null,
+          };
+
+    setIsSaving(true);
+    const saved = isNew ? await api.createTemplate(input) : await api.updateTemplate(Number(id), input);
+    setIsSaving(false);
+    if (!saved) return;
+    toggleNotification({
+      type: 'success',
+      message: formatMessage(
+        { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
+        { name: saved.name }
+      ),
+    });
+    navigate('../..?tab=templates', { relative: 'path' });
+  };
+
+  if (isLoading || (!isNew && isLoadingTemplate && !template)) return <Page.Loading />;
+  if (!isNew && isError && !template) return <Page.Error />;
+
+  const title = isNew
+    ? formatMessage({ id: getTranslation('templates.new.title'), defaultMessage: 'New template' })
+    : (template?.name ?? '');
+
+  return (
+    <Layouts.Root>
+      <Page.Title>{title}</Page.Title>
+      <Page.Main>
+        <form onSubmit={submit} noValidate>
+          <Layouts.Header
+            navigationAction={<BackButton fallback="../..?tab=templates" />}
+            title={title}
+            subtitle={
+              readOnly
+                ? formatMessage({
+                    id: getTranslation('templates.readOnly.subtitle'),
+                    defaultMessage: 'A built-in template: run or duplicate it; it cannot be changed.',
+                  })
+                : formatMessage({
+                    id: getTranslation('templates.subtitle'),
+                    defaultMessage: 'Saved settings to run the same import or export again in one click',
+                  })
+            }
+            primaryAction={
+              readOnly ? (
+                <Flex gap={2}>
+                  <Lock aria-hidden />
+                  <Typography textColor="neutral600">
+                    {formatMessage({ id: getTranslation('templates.readOnly'), defaultMessage: 'Built-in' })}
+                  </Typography>
+                </Flex>
+              ) : (
+                <Button type="submit" startIcon={<Check />} loading={isSaving}>
+                  {formatMessage({ id: getTranslation('actions.save'), defaultMessage: 'Save' })}
+                </Button>
+              )
+            }
+          />
+          <Layouts.Content>
+            <Flex direction="column" alignItems="stretch" gap={6}>
+              <Section title={formatMessage({ id: getTranslation('templates.section.template'), defaultMessage: 'Template' })}>
+                <Grid.Root gap={5}>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <TextField
+                      name="name"
+                      label={formatMessage({ id: getTranslation('form.templateName'), defaultMessage: 'Template name' })}
+                      required
+                      disabled={readOnly}
+                      error={errorMessage(errors.name)}
+                      value={name}
+                      onChange={(next) => {
+                        setName(next);
+                        revalidate({ name: next });
+                      }}
+                    />
+                  </Grid.Item>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <SelectField<TaskKind>
+                      name="kind"
+                      label={formatMessage({ id: getTranslation('form.kind'), defaultMessage: 'Type' })}
+                      required
+                      disabled={readOnly || !isNew}
+                      value={kind}
+                      options={[
+                        { value: 'export', label: formatMessage({ id: getTranslation('kind.export'), defaultMessage: 'Export' }) },
+                        { value: 'import', label: formatMessage({ id: getTranslation('kind.import'), defaultMessage: 'Import' }) },
+                      ]}
+                      onChange={(next) => {
+                        setKind(next);
+                        setErrors({});
+                      }}
+                    />
+                  </Grid.Item>
+                  <Grid.Item col={12} direction="column" alignItems="stretch">
+                    <TextareaField
+                      name="description"
+                      label={formatMessage({ id: getTranslation('form.description'), defaultMessage: 'Description' })}
+                      disabled={readOnly}
+                      value={description}
+                      onChange={setDescription}
+                    />
+                  </Grid.Item>
+                </Grid.Root>
+              </Section>
+
+              {kind === 'export' ? (
+                <ExportOptionsFields
+                  values={exportValues}
+                  onChange={(patch) => {
+                    const next = { ...exportValues, ...patch };
+                    setExportValues(next);
+                    revalidate({ exportValues: next });
+                  }}
+                  contentTypes={contentTypes}
+                  locales={locales}
+                  errors={errors}
+                  disabled={readOnly}
+                />
+              ) : (
+                <>
+                  <Section title={formatMessage({ id: getTranslation('import.section.settings'), defaultMessage: 'Settings' })}>
+                    <ImportOptionsFields
+                      values={importValues}
+                      onChange={(patch) => {
+                        const next = { ...importValues, ...patch };
+                        setImportValues(next);
+                        revalidate({ importValues: next });
+                      }}
+                      onContentTypeChange={(uid) => {
+                        const next = {
+                          ...importValues,
+                          contentType: uid,
+                          matchBy: byUid.get(uid)?.matchKeys.includes(importValues.matchBy) ? importValues.matchBy : 'documentId',
+                        };
+                        setImportValues(next);
+                        revalidate({ importValues: next });
+                      }}
+                      contentTypes={contentTypes}
+                      locales={locales}
+                      errors={errors}
+                      disabled={readOnly}
+                    />
+                  </Section>
+                  <Section
+                    title={formatMessage({ id: getTranslation('import.section.mapping'), defaultMessage: 'Field mapping' })}
+                    subtitle={formatMessage({
+                      id: getTranslation('templates.mapping.subtitle'),
+                      defaultMessage:
+                        'Optional: fields of the files whose name differs from the attribute, or to ignore. Other fields go to the attribute of the same name.',
+                    })}
+                  >
+                    {importContentType ? (
+                      <FieldMappingTable
+                        rows={importValues.mapping}
+                        targets={targets}
+                        editableSources
+                        disabled={readOnly}
+                        onChange={(mapping) => {
+                          const next = { ...importValues, mapping };
+                          setImportValues(next);
+                          revalidate({ importValues: next });
+                        }}
+                      />
+                    ) : (
+                      <Box padding={4} background="neutral100" hasRadius>
+                        <Typography textColor="neutral600">
+                          {formatMessage({
+                            id: getTranslation('templates.mapping.noContentType'),
+                            defaultMessage: 'Choose the content type first.',
+                          })}
+                        </Typography>
+                      </Box>
+                    )}
+                    {errors.mapping ? (
+                      <Typography variant="pi" textColor="danger600">
+                        {errors.mapping === 'required'
+                          ? formatMessage({
+                              id: getTranslation('templates.mapping.emptySource'),
+                              defaultMessage: 'Every row needs the name of a field of the file.',
+                            })
+                          : errorMessage(errors.mapping)}
+                      </Typography>
+                    ) : null}
+                  </Section>
+                </>
+              )}
+            </Flex>
+          </Layouts.Content>
+        </form>
+      </Page.Main>
+    </Layouts.Root>
+  );
+};

@@ -1,0 +1,93 @@
+import type { AttributeInfo, ContentTypeInfo, Task, Template } from '../../../shared/contracts';
+
+/** Content types shaped as GET /content-types answers, for component tests. */
+const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
+  name,
+  type,
+  required: false,
+  unique: false,
+  private: false,
+  ...extra,
+});
+
+export const articleType: ContentTypeInfo = {
+  uid: 'api::article.article',
+  kind: 'collectionType',
+  displayName: 'Article',
+  singularName: 'article',
+  pluralName: 'articles',
+  draftAndPublish: true,
+  localized: true,
+  matchKeys: ['documentId', 'slug'],
+  attributes: [
+    attribute('title', 'string', { required: true }),
+    attribute('slug', 'uid', { unique: true }),
+    attribute('views', 'integer'),
+  ],
+};
+
+export const contactType: ContentTypeInfo = {
+  uid: 'api::contact.contact',
+  kind: 'collectionType',
+  displayName: 'Contact',
+  singularName: 'contact',
+  pluralName: 'contacts',
+  draftAndPublish: false,
+  localized: false,
+  matchKeys: ['documentId'],
+  attributes: [attribute('firstName', 'string'), attribute('lastName', 'string'), attribute('zip', 'string')],
+};
+
+export const contentTypes = [articleType, contactType];
+
+export const locales = [
+  { id: 1, code: 'en', name: 'English (en)', isDefault: true },
+  { id: 2, code: 'fr', name: 'French (fr)', isDefault: false },
+];
+
+export const task = (extra: Partial<Task> = {}): Task => ({
+  id: 1,
+  kind: 'export',
+  name: 'Articles',
+  contentType: 'api::article.article',
+  format: 'json',
+  status: 'queued',
+  options: {},
+  counts: { total: null, processed: 0, created: 0, updated: 0, failed: 0 },
+  progress: 0,
+  error: null,
+  fileName: null,
+  hasErrorReport: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: null,
+  finishedAt: null,
+  createdBy: null,
+  ...extra,
+});
+
+export const template = (extra: Partial<Template> = {}): Template => ({
+  id: 5,
+  name: 'Weekly articles',
+  kind: 'export',
+  contentType: 'api::article.article',
+  options: { format: 'csv' },
+  description: null,
+  readOnly: false,
+  createdAt: null,
+  updatedAt: null,
+  ...extra,
+});
+
+/** A GET handler answering the routes the forms read. */
+export const answerGets =
+  (templates: Template[] = []) =>
+  async (url: unknown) => {
+    const path = String(url);
+    if (path === '/data-migration-center/content-types') return { data: { data: contentTypes } };
+    if (path === '/i18n/locales') return { data: locales };
+    if (path.startsWith('/data-migration-center/templates')) {
+      const kind = /kind=(\w+)/.exec(path)?.[1];
+      return { data: { data: templates.filter((candidate) => !kind || candidate.kind === kind) } };
+    }
+    throw new Error(`unexpected GET ${path}`);
+  };
