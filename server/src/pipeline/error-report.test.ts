@@ -1,0 +1,36 @@
+import { Readable } from 'node:stream';
+import { neutraliseCsvCell, renderErrorReport } from './error-report';
+
+const rows = [
+  { itemIndex: 0, line: 1, key: 'a', message: 'title: expected text', item: { title: 5 } },
+  { itemIndex: 3, line: null, key: null, message: '=cmd|"/c calc"!A1', item: '{broken' },
+  { itemIndex: 7, line: 8, key: '-5', message: 'x, "quoted"\nnext line', item: null },
+];
+const source = () => Readable.from(rows.map((r) => `${JSON.stringify(r)}\n`));
+const render = async (format: 'csv' | 'json', limit?: number) => {
+  let text = '';
+  for await (const chunk of renderErrorReport(source(), format, limit)) text += chunk;
+  return text;
+};
+
+test('JSON: an array of the rows, or the first N', async () => {
+  expect(JSON.parse(await render('json'))).toEqual(rows);
+  expect(JSON.parse(await render('json', 2))).toEqual(rows.slice(0, 2));
+  let empty = '';
+  for await (const chunk of renderErrorReport(Readable.from([]), 'json')) empty += chunk;
+  expect(JSON.parse(empty)).toEqual([]);
+});
+
+test('CSV: header, quoting, and cells neutralised against formula injection', async () => {
+  const text = await render('csv');
+  const lines = text.split('\r\n');
+  expect(lines[0]).toBe('itemIndex,line,key,message,item');
+  expect(lines[1]).toBe('0,1,a,title: expected text,"{""title"":5}"');
+  expect(lines[2]).toBe(`3,,,"'=cmd|""/c calc""!A1","""{broken"""`);
+  expect(text).toContain(`'-5`);
+  expect(text).toContain('"x, ""quoted""\nnext line"');
+});
+
+test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('%j is prefixed', (cell) => {
+  expect(neutraliseCsvCell(cell)).toBe(`'${cell}`);
+});
