@@ -126,6 +126,8 @@ export interface Task {
   error: string | null;
   fileName: string | null;
   hasErrorReport: boolean;
+  /** Imports: which write path ran (`bulk`, `document-service`, `bulk+document-service`), once finished. */
+  writePath: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

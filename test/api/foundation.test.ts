@@ -398,7 +398,7 @@ describe('tasks', () => {
     expect(Object.keys(task).sort()).toEqual(
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
-        'hasErrorReport', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
+        'hasErrorReport', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
       ].sort()
     );
     expect(task).toMatchObject({ status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });

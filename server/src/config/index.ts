@@ -19,6 +19,8 @@ export interface PluginConfig {
   pollInterval: number;
   /** Items written per batch (one lookup query and one set of bulk writes per batch). */
   batchSize: number;
+  /** Write new entries of scalar-only types with multi-row inserts (the bulk path); false: always the Document Service. */
+  bulkWrites: boolean;
   /** Offer private attributes for import (they are never exported). */
   allowPrivateFields: boolean;
   /** Content types beyond `api::` that the center may offer, such as `plugin::users-permissions.user`. */
@@ -41,6 +43,7 @@ export const defaultConfig: PluginConfig = {
   heartbeatTimeout: 60_000,
   pollInterval: 2_000,
   batchSize: 500,
+  bulkWrites: true,
   allowPrivateFields: false,
   extraContentTypes: [],
   batchFiles: {
@@ -59,6 +62,7 @@ const configSchema = yup
     heartbeatTimeout: yup.number().integer().positive(),
     pollInterval: yup.number().integer().positive(),
     batchSize: yup.number().integer().min(1).max(10_000),
+    bulkWrites: yup.boolean(),
     allowPrivateFields: yup.boolean(),
     extraContentTypes: yup.array(yup.string().matches(/^(plugin|api)::[\w-]+\.[\w-]+$/)),
     batchFiles: yup

@@ -13,7 +13,7 @@ import { FORMATS, type CsvColumn, type SourceItem } from './formats';
 import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
 import { resolveReferences } from './references';
-import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WriterContext } from './writer';
+import { isBulkWritable, ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WritePaths, type WriterContext } from './writer';
 
 /**
  * The import path, top to bottom:
@@ -27,6 +27,10 @@ import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type Def
  */
 
 class DryRunRollback extends Error {}
+
+/** Which write path ran (recorded in the task): `bulk`, `document-service`, both, or null when nothing was written. */
+const describePaths = ({ bulk, documentService }: WritePaths) =>
+  bulk && documentService ? 'bulk+document-service' : bulk ? 'bulk' : documentService ? 'document-service' : null;
 
 const BATCH_TARGET_MS = 250;
 const MIN_BATCH = 10;
@@ -128,8 +132,12 @@ export const createImportHandler =
       localized: type.localized,
     };
     const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
+    const paths: WritePaths = { bulk: 0, documentService: 0 };
     const writer: Omit<WriterContext, 'trx'> = {
       strapi,
+      // The bulk path covers types without draft & publish and i18n for now (their rows are tested to be the
+      // Document Service's); the others go through the Document Service.
+      bulk: getConfig(strapi).bulkWrites && isBulkWritable(schema) && !type.draftAndPublish && !type.localized,
       uid,
       schema,
       options,
@@ -192,7 +200,7 @@ export const createImportHandler =
         for await (const batch of source) {
           context.signal.throwIfAborted();
           const started = Date.now();
-          const results = await inTransaction((trx) => writeBatch(batch, { ...writer, trx }));
+          const results = await inTransaction((trx) => writeBatch(batch, { ...writer, trx }, paths));
           const perItem = (Date.now() - started) / batch.length;
           adaptiveSize = Math.max(MIN_BATCH, Math.min(batchSize, Math.round(BATCH_TARGET_MS / Math.max(perItem, 0.01))));
           // SQLite has one connection: pause briefly so that waiting requests run their queries back to back.
@@ -317,6 +325,6 @@ export const createImportHandler =
     return {
       status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
       counts: { ...counts, total: counts.processed },
-      data: { errorReportKey: hasReport ? errorReportKey : null },
+      data: { errorReportKey: hasReport ? errorReportKey : null, writePath: describePaths(paths) },
     };
   };

@@ -1,16 +1,21 @@
+import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../services/content-types';
 import type { ResolvedImportOptions } from './options';
 import { ItemError, type PreparedItem } from './prepare';
 import { resolveReferences, type ResolveContext } from './references';
 
 /**
  * The write stage: one batch of prepared items into the database. Per batch: one lookup query per locale for
- * the entries that already exist (by `matchBy`, bounded IN lists), one set of reference lookups, then each item
- * written through Strapi's Document Service, so draft and published rows, locales, components and relation
- * links are exactly what Strapi itself writes. In `continue` mode each item runs in a savepoint: a failing
- * item rolls back alone and is reported; the rest of the task goes on.
+ * the entries that already exist (by `matchBy`, bounded IN lists), one set of reference lookups, then the writes:
+ * - the bulk path, for new entries of types made of scalar attributes only: each item validated by Strapi's own
+ *   entity validator, then one multi-row insert per batch writing the rows the Document Service would write
+ *   (documentId, locale, a draft row and, when published, a published row; one row with publishedAt for types
+ *   without draft & publish);
+ * - the Document Service, item by item, for everything else (updates, relations, media, components, dynamic
+ *   zones), so draft and published rows, locales, components and relation links are exactly what Strapi writes.
+ * In `continue` mode each write runs in a savepoint: a failing item rolls back alone and is reported.
  */
 
 export interface BatchEntry {
@@ -57,6 +62,29 @@ export interface WriterContext {
   resolve: ResolveContext;
   /** The task's transaction (set by the import): savepoints isolate failing items in `continue` mode. */
   trx: Knex.Transaction;
+  /** New entries of this type may be written by the bulk path (scalar attributes only). */
+  bulk: boolean;
+}
+
+/** Which write path ran, counted per task. */
+export interface WritePaths {
+  bulk: number;
+  documentService: number;
+}
+
+/** A type the bulk path can write: no relations (but the far side of one), media, components or dynamic zones. */
+export const isBulkWritable = (schema: ModelSchema) =>
+  Object.entries(schema.attributes).every(
+    ([name, attribute]) =>
+      // Strapi's own fields (createdBy, updatedBy...) are left null, as the Document Service leaves them for an
+      // import that no user runs through the Content Manager.
+      SYSTEM_ATTRIBUTES.has(name) ||
+      (!['media', 'component', 'dynamiczone', 'password'].includes(attribute.type) &&
+        (attribute.type !== 'relation' || Boolean(attribute.mappedBy)))
+  );
+
+interface EntityValidator {
+  validateEntityCreation(model: unknown, data: Record<string, unknown>, options: { isDraft: boolean; locale?: string }): Promise<Record<string, unknown>>;
 }
 
 interface DocumentsApi {
@@ -151,7 +179,7 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
   return { existing, documents };
 };
 
-export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promise<EntryResult[]> => {
+export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths: WritePaths): Promise<EntryResult[]> => {
   const { options } = ctx;
   const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
   const isolate = options.onError === 'continue';
@@ -183,6 +211,35 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promi
   /** Keys written in this batch: a key seen twice is created once, then updated. */
   const written = new Map<string, string>();
 
+  // The bulk path: new entries validated one by one, then inserted together.
+  const model = ctx.strapi.contentType(ctx.uid as never);
+  const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
+  const pending: Array<{ entry: BatchEntry; rows: Array<Record<string, unknown>>; documentId: string; locale: string | null }> = [];
+  const pendingKeys = new Set<string>();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const group = pending.splice(0);
+    pendingKeys.clear();
+    try {
+      await inSavepoint(ctx.trx, isolate, () => ctx.strapi.db.query(ctx.uid as never).createMany({ data: group.flatMap((p) => p.rows) }));
+      paths.bulk += group.length;
+      for (const p of group) results.push({ entry: p.entry, outcome: 'created', documentId: p.documentId, locale: p.locale, deferred: null });
+    } catch {
+      // The database refused the batch: write its items one by one to find (and report) the one it refuses.
+      for (const p of group) {
+        try {
+          await inSavepoint(ctx.trx, isolate, () => ctx.strapi.db.query(ctx.uid as never).createMany({ data: p.rows }));
+          paths.bulk += 1;
+          results.push({ entry: p.entry, outcome: 'created', documentId: p.documentId, locale: p.locale, deferred: null });
+        } catch (error) {
+          const message = describeWriteError(error);
+          if (!isolate) throw new ItemFailure(p.entry, message);
+          results.push({ entry: p.entry, outcome: 'failed', message });
+        }
+      }
+    }
+  };
+
   for (const entry of batch) {
     if ('error' in entry.prepared) {
       if (!isolate) throw new ItemFailure(entry, entry.prepared.error);
@@ -211,6 +268,8 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promi
       deferred = { index: entry.index, line: entry.line, key: prepared.key, raw: entry.raw, outcome: 'created', documentId: '', locale, data: links };
     }
 
+    // A key written earlier in this batch by the bulk path: insert those rows first, then update.
+    if (lookupKey && pendingKeys.has(lookupKey)) await flush();
     const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
     try {
       if (documentId && options.importStrategy === 'add-only') {
@@ -219,24 +278,45 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promi
       if (options.updateStrategy === 'overwrite' && documentId) data = { ...ctx.resetValues, ...data };
       const status = ctx.draftAndPublish ? (options.status ?? 'draft') : undefined;
 
+      const targetDocumentId = prepared.documentId ?? undefined;
+      const newLocaleVersion = Boolean(targetDocumentId && ctx.localized && documents.has(targetDocumentId));
+      if (ctx.bulk && !documentId && !newLocaleVersion && !deferred) {
+        // Validated as the Document Service validates, then written with the batch's other new entries.
+        const published = !ctx.draftAndPublish || status === 'published';
+        const valid = await validator.validateEntityCreation(model, data, { isDraft: !published, locale: locale ?? undefined });
+        const now = new Date();
+        const newId = targetDocumentId ?? createId();
+        const row = { ...valid, documentId: newId, ...(ctx.localized ? { locale } : {}), createdAt: now, updatedAt: now };
+        const rows = ctx.draftAndPublish
+          ? [{ ...row, publishedAt: null }, ...(published ? [{ ...row, publishedAt: now }] : [])]
+          : [{ ...row, publishedAt: now }];
+        pending.push({ entry, rows, documentId: newId, locale });
+        if (lookupKey) {
+          pendingKeys.add(lookupKey);
+          written.set(lookupKey, newId);
+        }
+        if (pending.length >= BULK_INSERT_ROWS) await flush();
+        continue;
+      }
+
       const outcome = await inSavepoint(ctx.trx, isolate, async () => {
         if (documentId) {
           await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
           return { outcome: 'updated' as const, documentId };
         }
         // matchBy documentId and the document exists in another locale: this creates its locale version.
-        const targetId = prepared.documentId ?? undefined;
-        if (targetId && ctx.localized && documents.has(targetId)) {
-          await documentsApi.update({ documentId: targetId, locale: locale ?? undefined, data, status });
-          return { outcome: 'created' as const, documentId: targetId };
+        if (targetDocumentId && newLocaleVersion) {
+          await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
+          return { outcome: 'created' as const, documentId: targetDocumentId };
         }
         const created = await documentsApi.create({
-          data: targetId ? { ...data, documentId: targetId } : data,
+          data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
           locale: locale ?? undefined,
           status,
         });
         return { outcome: 'created' as const, documentId: created.documentId };
       });
+      paths.documentService += 1;
       if (lookupKey) written.set(lookupKey, outcome.documentId);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
@@ -246,8 +326,14 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext): Promi
       results.push({ entry, outcome: 'failed', message });
     }
   }
-  return results;
+  await flush();
+  // Results in file order (bulk entries were recorded when their rows were inserted).
+  const order = new Map(batch.map((entry, i) => [entry, i]));
+  return results.sort((a, b) => (order.get(a.entry) ?? 0) - (order.get(b.entry) ?? 0));
 };
+
+/** Rows per multi-row insert (Strapi splits them further by the dialect's limit on bound values). */
+const BULK_INSERT_ROWS = 500;
 
 /** The first failing item of a `stop` task: the import rolls everything back and reports it. */
 export class ItemFailure extends Error {

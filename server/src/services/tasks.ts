@@ -100,6 +100,7 @@ export const toTask = (row: TaskRow): Task => {
     error: row.error ?? null,
     fileName: row.fileName ?? null,
     hasErrorReport: Boolean(row.errorReportKey),
+    writePath: row.writePath ?? null,
     createdAt: iso(row.createdAt) as string,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
