@@ -29,20 +29,8 @@ export const importFile = async (app: TestApp, token: string, request: ImportReq
   return res.body.data as Task;
 };
 
-export const errorReport = async (app: TestApp, token: string, taskId: number, format: 'json' | 'csv' = 'json') => {
-  const res = await app
-    .http()
-    .get(`${BASE}/tasks/${taskId}/error-report?format=${format}`)
-    .set('Authorization', `Bearer ${token}`)
-    .buffer(true)
-    .parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
-  return { status: res.status, text: res.body as string, headers: res.headers };
-};
+export const errorReport = (app: TestApp, token: string, taskId: number, format: 'json' | 'csv' = 'json') =>
+  download(app, token, `${BASE}/tasks/${taskId}/error-report?format=${format}`);
 
 export const jsonl = (items: unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
 

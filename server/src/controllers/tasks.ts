@@ -15,16 +15,10 @@ import {
 import { renderErrorReport } from '../pipeline/error-report';
 import { FORMATS } from '../pipeline/formats';
 import type { UploadedFile } from '../services/imports';
-import { isFinished, toTask } from '../services/tasks';
-import { getService, parseId } from '../utils';
+import { isFinished, toTask, type TaskRow } from '../services/tasks';
+import { getService, idParam, parseId } from '../utils';
 import { conflict } from '../utils/errors';
 import { validateListTasksQuery } from '../validation/tasks';
-
-const idParam = (ctx: Context): number => {
-  const id = parseId(ctx.params.id);
-  if (id === null) throw new errors.NotFoundError(`Task ${String(ctx.params.id)} not found`);
-  return id;
-};
 
 /** Cancelling or deleting a task needs the action of its kind (`import` or `export`), on top of `read`. */
 const assertKindPermission = (ctx: Context, kind: TaskKind) => {
@@ -37,91 +31,101 @@ const assertKindPermission = (ctx: Context, kind: TaskKind) => {
 
 /** `attachment; filename="…"` with an ASCII fallback and the UTF-8 name (RFC 6266). */
 const attachment = (fileName: string) =>
-  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(
+    fileName
+  )}`;
 
-const wantsWait = (ctx: Context) => ctx.query.wait === 'true' || ctx.query.wait === '1';
-
-export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async createImport(ctx: Context) {
-    const files = (ctx.request as unknown as { files?: Record<string, UploadedFile | UploadedFile[]> }).files;
-    const body = ctx.request.body as { options?: unknown } | undefined;
-    const row = await getService(strapi, 'imports').create({
-      file: files?.file,
-      rawOptions: body?.options,
-      creator: ctx.state.user,
-    });
-    if (wantsWait(ctx)) {
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /** 202 with the queued task; with `?wait=true`, 200 with the task once it has finished. */
+  const answerTask = async (ctx: Context, row: TaskRow) => {
+    if (ctx.query.wait === 'true' || ctx.query.wait === '1') {
       ctx.status = 200;
-      ctx.body = { data: toTask(await getService(strapi, 'runner').waitFor(row.id)) } satisfies CreateImportTask.Response;
-      return;
+      return {
+        data: toTask(await getService(strapi, 'runner').waitFor(row.id)),
+      };
     }
     ctx.status = 202;
-    ctx.body = { data: toTask(row) } satisfies CreateImportTask.Response;
-  },
+    return { data: toTask(row) };
+  };
 
-  async createExport(ctx: Context) {
-    const row = await getService(strapi, 'exports').create({ body: ctx.request.body, creator: ctx.state.user });
-    if (wantsWait(ctx)) {
-      ctx.status = 200;
-      ctx.body = { data: toTask(await getService(strapi, 'runner').waitFor(row.id)) } satisfies CreateExportTask.Response;
-      return;
-    }
-    ctx.status = 202;
-    ctx.body = { data: toTask(row) } satisfies CreateExportTask.Response;
-  },
+  return {
+    async createImport(ctx: Context) {
+      const files = (
+        ctx.request as unknown as {
+          files?: Record<string, UploadedFile | UploadedFile[]>;
+        }
+      ).files;
+      const body = ctx.request.body as { options?: unknown } | undefined;
+      const row = await getService(strapi, 'imports').create({
+        file: files?.file,
+        rawOptions: body?.options,
+        creator: ctx.state.user,
+      });
+      ctx.body = (await answerTask(ctx, row)) satisfies CreateImportTask.Response;
+    },
 
-  /** The exported file, or for an import the uploaded file, as an attachment. */
-  async downloadFile(ctx: Context) {
-    const row = await getService(strapi, 'tasks').getRow(idParam(ctx));
-    if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
-    if (!row.fileKey || (await getService(strapi, 'storage').size(row.fileKey)) === null) {
-      throw new errors.NotFoundError(`Task ${row.id} has no file`);
-    }
-    ctx.set('Content-Type', row.format ? FORMATS[row.format].mimeType : 'application/octet-stream');
-    ctx.set('Content-Disposition', attachment(row.fileName ?? `task-${row.id}`));
-    ctx.body = getService(strapi, 'storage').createReadStream(row.fileKey);
-  },
+    async createExport(ctx: Context) {
+      const row = await getService(strapi, 'exports').create({
+        body: ctx.request.body,
+        creator: ctx.state.user,
+      });
+      ctx.body = (await answerTask(ctx, row)) satisfies CreateExportTask.Response;
+    },
 
-  /** The failed items as CSV or JSON: itemIndex, line, key, message, item. */
-  async downloadErrorReport(ctx: Context) {
-    const format = ctx.query.format ?? 'csv';
-    if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
-    const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
-    if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
-    const row = await getService(strapi, 'tasks').getRow(idParam(ctx));
-    if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
-    if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
-    const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
-    const base = (row.fileName ?? `task-${row.id}`).replace(/\.[^.]+$/, '');
-    ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-    ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
-    ctx.body = Readable.from(renderErrorReport(source, format, limit));
-  },
+    /** The exported file, or for an import the uploaded file, as an attachment. */
+    async downloadFile(ctx: Context) {
+      const row = await getService(strapi, 'tasks').getRow(idParam(ctx, 'Task'));
+      if (row.kind === 'export' && !isFinished(row.state))
+        throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+      if (!row.fileKey || (await getService(strapi, 'storage').size(row.fileKey)) === null) {
+        throw new errors.NotFoundError(`Task ${row.id} has no file`);
+      }
+      ctx.set('Content-Type', row.format ? FORMATS[row.format].mimeType : 'application/octet-stream');
+      ctx.set('Content-Disposition', attachment(row.fileName ?? `task-${row.id}`));
+      ctx.body = getService(strapi, 'storage').createReadStream(row.fileKey);
+    },
 
-  async find(ctx: Context) {
-    const query = await validateListTasksQuery(ctx.query);
-    const { data, pagination } = await getService(strapi, 'tasks').list(query);
-    ctx.body = { data, meta: { pagination } } satisfies ListTasks.Response;
-  },
+    /** The failed items as CSV or JSON: itemIndex, line, key, message, item. */
+    async downloadErrorReport(ctx: Context) {
+      const format = ctx.query.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
+      const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
+      if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
+      const row = await getService(strapi, 'tasks').getRow(idParam(ctx, 'Task'));
+      if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
+      if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
+      const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
+      const base = (row.fileName ?? `task-${row.id}`).replace(/\.[^.]+$/, '');
+      ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+      ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
+      ctx.body = Readable.from(renderErrorReport(source, format, limit));
+    },
 
-  async findOne(ctx: Context) {
-    const data = await getService(strapi, 'tasks').findOne(idParam(ctx));
-    ctx.body = { data } satisfies GetTask.Response;
-  },
+    async find(ctx: Context) {
+      const query = await validateListTasksQuery(ctx.query);
+      const { data, pagination } = await getService(strapi, 'tasks').list(query);
+      ctx.body = { data, meta: { pagination } } satisfies ListTasks.Response;
+    },
 
-  async cancel(ctx: Context) {
-    const tasks = getService(strapi, 'tasks');
-    const id = idParam(ctx);
-    assertKindPermission(ctx, (await tasks.getRow(id)).kind);
-    const data = await tasks.cancel(id);
-    ctx.body = { data } satisfies CancelTask.Response;
-  },
+    async findOne(ctx: Context) {
+      const data = await getService(strapi, 'tasks').findOne(idParam(ctx, 'Task'));
+      ctx.body = { data } satisfies GetTask.Response;
+    },
 
-  async delete(ctx: Context) {
-    const tasks = getService(strapi, 'tasks');
-    const id = idParam(ctx);
-    assertKindPermission(ctx, (await tasks.getRow(id)).kind);
-    const data = await tasks.delete(id);
-    ctx.body = { data } satisfies DeleteTask.Response;
-  },
-});
+    async cancel(ctx: Context) {
+      const tasks = getService(strapi, 'tasks');
+      const id = idParam(ctx, 'Task');
+      assertKindPermission(ctx, (await tasks.getRow(id)).kind);
+      const data = await tasks.cancel(id);
+      ctx.body = { data } satisfies CancelTask.Response;
+    },
+
+    async delete(ctx: Context) {
+      const tasks = getService(strapi, 'tasks');
+      const id = idParam(ctx, 'Task');
+      assertKindPermission(ctx, (await tasks.getRow(id)).kind);
+      const data = await tasks.delete(id);
+      ctx.body = { data } satisfies DeleteTask.Response;
+    },
+  };
+};

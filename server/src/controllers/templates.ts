@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import type {
   CreateTemplate,
@@ -8,14 +7,8 @@ import type {
   ListTemplates,
   UpdateTemplate,
 } from '../../../shared/contracts';
-import { getService, parseId } from '../utils';
+import { getService, idParam } from '../utils';
 import { validateCreateTemplate, validateListTemplatesQuery, validateUpdateTemplate } from '../validation/templates';
-
-const idParam = (ctx: Context): number => {
-  const id = parseId(ctx.params.id);
-  if (id === null) throw new errors.NotFoundError(`Template ${String(ctx.params.id)} not found`);
-  return id;
-};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
@@ -25,7 +18,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findOne(ctx: Context) {
-    const data = await getService(strapi, 'templates').findOne(idParam(ctx));
+    const data = await getService(strapi, 'templates').findOne(idParam(ctx, 'Template'));
     ctx.body = { data } satisfies GetTemplate.Response;
   },
 
@@ -38,14 +31,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async update(ctx: Context) {
-    const id = idParam(ctx);
+    const id = idParam(ctx, 'Template');
     const input = await validateUpdateTemplate(ctx.request.body);
     const data = await getService(strapi, 'templates').update(id, input);
     ctx.body = { data } satisfies UpdateTemplate.Response;
   },
 
   async delete(ctx: Context) {
-    const data = await getService(strapi, 'templates').delete(idParam(ctx));
+    const data = await getService(strapi, 'templates').delete(idParam(ctx, 'Template'));
     ctx.body = { data } satisfies DeleteTemplate.Response;
   },
 });

@@ -147,6 +147,12 @@ export const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) =
     },
 
     isOffered: isOfferedUid,
+
+    /** The app's locale codes (i18n), for validating `locale` options. */
+    async localeCodes(): Promise<string[]> {
+      const locales = (await strapi.plugin('i18n')?.service('locales').find()) as Array<{ code: string }> | undefined;
+      return (locales ?? []).map((locale) => locale.code);
+    },
   };
 };
 

@@ -3,7 +3,6 @@ import type { Core } from '@strapi/strapi';
 import type { ExportOptions } from '../../../shared/contracts';
 import { parseExportOptions, resolveExportOptions } from '../pipeline/export-options';
 import { FORMATS } from '../pipeline/formats';
-import { fieldError } from '../pipeline/options';
 import { getService } from '../utils';
 import type { NewTask, TaskRow } from './tasks';
 
@@ -12,28 +11,13 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create({ body, creator }: { body: unknown; creator: NewTask['creator'] }): Promise<TaskRow> {
     const options = await parseExportOptions(body);
 
-    let template: ExportOptions | null = null;
-    if (options.templateId) {
-      const row = await getService(strapi, 'templates')
-        .getRow(options.templateId)
-        .catch(() => null);
-      if (!row || row.kind !== 'export') throw fieldError('templateId', `Export template ${options.templateId} not found`);
-      template = { ...((row.options ?? {}) as ExportOptions), contentType: row.contentType };
-    }
-
+    const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'export') : null;
     const contentTypes = getService(strapi, 'content-types');
-    const locales = ((await strapi.plugin('i18n')?.service('locales').find()) as Array<{ code: string }> | undefined) ?? [];
     const resolved = await resolveExportOptions({
       strapi,
       layers: [options, template],
-      describe: (uid) => {
-        try {
-          return contentTypes.get(uid);
-        } catch {
-          throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
-        }
-      },
-      locales: locales.map((l) => l.code),
+      describe: contentTypes.get,
+      locales: await contentTypes.localeCodes(),
     });
 
     const type = contentTypes.get(resolved.contentType);

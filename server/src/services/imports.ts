@@ -62,17 +62,9 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const text = head.toString('utf8').replace(/^\uFEFF/, '');
     if (text.trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
 
-    // The template, if any (an import template).
-    let template: { contentType: string; options: ImportOptions } | null = null;
-    if (options.templateId) {
-      const row = await getService(strapi, 'templates')
-        .getRow(options.templateId)
-        .catch(() => null);
-      if (!row || row.kind !== 'import') throw fieldError('templateId', `Import template ${options.templateId} not found`);
-      template = { contentType: row.contentType, options: (row.options ?? {}) as ImportOptions };
-    }
+    const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
 
-    const explicit = options.format ?? template?.options.format ?? null;
+    const explicit = options.format ?? template?.format ?? null;
     const format: Format | null = detectFormat({ option: explicit, fileName, head });
     if (!format) {
       throw fieldError('format', `Cannot tell the format of "${fileName}": name it .json, .jsonl, .jsont or .csv, or set the format option`);
@@ -98,19 +90,12 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     const contentTypes = getService(strapi, 'content-types');
-    const locales = ((await strapi.plugin('i18n')?.service('locales').find()) as Array<{ code: string }> | undefined) ?? [];
     const resolved = resolveImportOptions({
-      layers: [options, template && { ...template.options, contentType: template.contentType }, configuration],
+      layers: [options, template, configuration],
       format,
       fileName,
-      describe: (uid) => {
-        try {
-          return contentTypes.get(uid);
-        } catch {
-          throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
-        }
-      },
-      locales: locales.map((l) => l.code),
+      describe: contentTypes.get,
+      locales: await contentTypes.localeCodes(),
     });
 
     const storage = getService(strapi, 'storage');

@@ -59,6 +59,13 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     getRow,
 
+    /** The content type and options of a template of this kind, for `templateId` (a 400 naming it otherwise). */
+    async settingsFor(id: number, kind: TaskKind): Promise<ImportOptions & ExportOptions> {
+      const row = await getRow(id).catch(() => null);
+      if (!row || row.kind !== kind) throw fieldError('templateId', `${kind === 'import' ? 'Import' : 'Export'} template ${id} not found`);
+      return { ...((row.options ?? {}) as ImportOptions & ExportOptions), contentType: row.contentType };
+    },
+
     async list({ kind }: { kind?: TaskKind } = {}): Promise<Template[]> {
       const rows = (await query().findMany({
         where: kind ? { kind } : {},

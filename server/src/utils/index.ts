@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
 import { PLUGIN_ID } from '../constants';
 import type { Services } from '../services';
 import type { PluginConfig } from '../config';
@@ -9,6 +11,13 @@ export const getService = <TName extends keyof Services>(strapi: Core.Strapi, na
 
 /** The plugin's configuration, merged with its defaults by Strapi. */
 export const getConfig = (strapi: Core.Strapi): PluginConfig => strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
+
+/** The `:id` route parameter as a positive integer, or a 404 naming the resource. */
+export const idParam = (ctx: Context, resource: string): number => {
+  const id = parseId(ctx.params.id);
+  if (id === null) throw new errors.NotFoundError(`${resource} ${String(ctx.params.id)} not found`);
+  return id;
+};
 
 /** A positive integer id from a route parameter, or `null`. */
 export const parseId = (value: unknown): number | null => {
