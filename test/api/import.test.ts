@@ -295,6 +295,13 @@ describe('bad input', () => {
     expect(badJson.body.error.message).toMatch(/options is not valid JSON/);
   });
 
+  test('a JSONT file from a newer format version is refused, naming both versions', async () => {
+    await expect400(
+      { fileName: 'tags.jsont', content: JSON.stringify({ configuration: { formatVersion: 2, contentType: TAG }, items: [{ name: 'x' }] }) },
+      /format version 2; this version of the plugin reads format versions up to 1/
+    );
+  });
+
   test('413 past the upload limit, naming it', async () => {
     const res = await postImport(app, token, { fileName: 'big.jsonl', content: Buffer.alloc(1100 * 1024, 'a'), options: { contentType: TAG } });
     expect(res.status).toBe(413);

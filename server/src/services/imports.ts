@@ -5,6 +5,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Format, ImportOptions } from '../../../shared/contracts';
 import { detectFormat, FORMATS, HEAD_LENGTH, readConfiguration, toImportOptions } from '../pipeline/formats';
+import { FORMAT_VERSION } from '../pipeline/export';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../pipeline/options';
 import { getConfig, getService } from '../utils';
 import type { NewTask, TaskRow } from './tasks';
@@ -82,7 +83,13 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
           if (normalised.className && !normalised.contentType) {
             throw new Error(`The JSONT configuration names className "${normalised.className}", which is not a Strapi content type uid such as api::article.article`);
           }
-          configuration = normalised;
+          if (normalised.formatVersion !== undefined && normalised.formatVersion > FORMAT_VERSION) {
+            throw new Error(
+              `The file was written in format version ${normalised.formatVersion}; this version of the plugin reads format versions up to ${FORMAT_VERSION}: update the plugin to import it`
+            );
+          }
+          const { formatVersion: _version, className: _className, ...importOptions } = normalised;
+          configuration = importOptions;
         }
       } catch (error) {
         throw fieldError('file', (error as Error).message);
