@@ -357,6 +357,48 @@ describe('bad input', () => {
     expect(row.message).toMatch(/secretNote: "secretNote" is a private attribute/);
   });
 
+  test("Strapi's own rules: required, max length, min/max, unique, email", async () => {
+    const articles = await importFile(app, token, {
+      fileName: 'rules.jsonl',
+      content: jsonl([
+        { slug: 'no-title' },
+        { title: 'x'.repeat(201), slug: 'too-long' },
+        { title: 'Too good', slug: 'too-good', rating: 6 },
+        { title: 'Fine', slug: 'rules-fine' },
+      ]),
+      options: { contentType: ARTICLE, onError: 'continue', status: 'published' },
+    });
+    // Published: every rule applies (a draft may leave required fields empty, as in the Content Manager).
+    expect(articles).toMatchObject({ counts: { created: 1, failed: 3 } });
+    const messages = JSON.parse((await errorReport(app, token, articles.id)).text).map((r: { message: string }) => r.message);
+    expect(messages[0]).toMatch(/title/);
+    expect(messages[0]).toMatch(/^title: /); // Strapi's words: "title must be a `string` type, but the final value was: `null`"
+    expect(messages[1]).toMatch(/^title: .*at most 200 characters/);
+    expect(messages[2]).toMatch(/^rating: .*(less than or equal to 5|at most 5)/);
+    const draft = await importFile(app, token, { fileName: 'draft.jsonl', content: jsonl([{ slug: 'draft-no-title' }]), options: { contentType: ARTICLE } });
+    expect(draft).toMatchObject({ status: 'completed', counts: { created: 1 } });
+
+    // Unique attributes other than the match key: a tag name already used, an author email already used.
+    const tags = await importFile(app, token, {
+      fileName: 'tags.jsonl',
+      content: jsonl([{ name: 'strapi' }, { name: 'unique-new' }]),
+      options: { contentType: TAG, matchBy: 'documentId', onError: 'continue' },
+    });
+    expect(tags).toMatchObject({ counts: { created: 1, failed: 1 } });
+    const [tagRow] = JSON.parse((await errorReport(app, token, tags.id)).text);
+    expect(tagRow).toMatchObject({ itemIndex: 0, message: expect.stringMatching(/^name: .*unique/i) });
+
+    const authors = await importFile(app, token, {
+      fileName: 'authors.jsonl',
+      content: jsonl([{ name: 'Copy', email: 'ada@example.com' }, { name: 'Bad email', email: 'not-an-email' }]),
+      options: { contentType: AUTHOR, matchBy: 'documentId', onError: 'continue' },
+    });
+    expect(authors).toMatchObject({ counts: { created: 0, failed: 2 } });
+    const authorMessages = JSON.parse((await errorReport(app, token, authors.id)).text).map((r: { message: string }) => r.message);
+    expect(authorMessages[0]).toMatch(/^email: .*unique/i);
+    expect(authorMessages[1]).toMatch(/^email: .*email/i);
+  });
+
   test('a numeric id as a reference is refused: it differs between databases', async () => {
     const task = await importFile(app, token, {
       fileName: 'a.jsonl',
