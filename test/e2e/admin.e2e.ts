@@ -95,13 +95,13 @@ describeE2E('Data Migration Center in the browser', () => {
       const templatesTab = page.getByRole('tab', { name: 'Templates' });
       await expectVisible(tasksTab);
       await expectVisible(templatesTab);
-      expect(await tasksTab.getAttribute('aria-selected')).toBe('true');
+      await expectAttribute(tasksTab, 'aria-selected', 'true');
       await expectVisible(page.getByText('No import or export yet.', { exact: false }));
       await screenshot(page, '01-tab-import-and-export-empty');
 
       await templatesTab.click();
       await page.waitForURL((url) => url.searchParams.get('tab') === 'templates');
-      expect(await templatesTab.getAttribute('aria-selected')).toBe('true');
+      await expectAttribute(templatesTab, 'aria-selected', 'true');
       await expectVisible(page.getByText('No templates yet.', { exact: false }));
       await expectVisible(page.getByRole('button', { name: 'New template' }));
       await screenshot(page, '02-tab-templates-empty');
@@ -176,11 +176,11 @@ describeE2E('Data Migration Center in the browser', () => {
       await chooser.setFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(CONTACTS_CSV) });
       await expectVisible(page.getByText('contacts.csv', { exact: true }));
       await expectText(page.getByRole('combobox', { name: 'File format' }), 'CSV (spreadsheets)');
-      expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('contacts');
+      await expectValue(page.getByLabel('Name', { exact: true }), 'contacts');
 
       await choose(page, 'Content type', 'Contact (collection type)');
       await page.getByRole('radio', { name: 'Skip failed items and continue' }).click();
-      expect(await page.getByRole('radio', { name: 'Skip failed items and continue' }).getAttribute('aria-checked')).toBe('true');
+      await expectAttribute(page.getByRole('radio', { name: 'Skip failed items and continue' }), 'aria-checked', 'true');
 
       // The mapping: names that match loosely are matched, the others are ignored until mapped.
       const target = (field: string) => page.getByRole('combobox', { name: `Attribute for ${field}` });
@@ -357,7 +357,8 @@ describeE2E('Data Migration Center in the browser', () => {
       extraPage = await extraContext.newPage();
       const invited = extraPage;
       await invited.goto(`/admin/auth/register?registrationToken=${encodeURIComponent(user.registrationToken)}`);
-      expect(await invited.getByLabel(/^Email/).inputValue()).toBe(EXPORTER.email);
+      // The form fills in the invited user's name and email once it has read the token.
+      await expectValue(invited.getByLabel(/^Email/), EXPORTER.email);
       await invited.getByLabel(/^Password/).fill(EXPORTER.password);
       await invited.getByLabel(/^Confirm Password/).fill(EXPORTER.password);
       await invited.getByRole('button', { name: "Let's start" }).click();
@@ -410,6 +411,30 @@ async function expectText(locator: Locator, text: string, timeout = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Expected ${locator} to show "${text}", it shows "${last}"`);
+}
+
+/** Waits until the element's attribute `name` is `value`. */
+async function expectAttribute(locator: Locator, name: string, value: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Expected ${locator} to have ${name}="${value}", it has "${last}"`);
+}
+
+/** Waits until the input holds `value`. */
+async function expectValue(locator: Locator, value: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await locator.inputValue().catch(() => '');
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Expected ${locator} to hold "${value}", it holds "${last}"`);
 }
 
 /** The value under a figure's label in a task window (Created 3, Would fail 1...). */
