@@ -1,4 +1,7 @@
-/** Unit tests sit beside the code; API tests boot the playground (test/app) on a real database. */
+/**
+ * Unit tests sit beside the code; API tests boot the playground (test/app) on a real database; browser tests (e2e)
+ * drive the built admin panel of the playground in Chromium.
+ */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', target: 'es2022' } }];
 
 module.exports = {
@@ -25,6 +28,16 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.tsx?$': tsJest },
       globalSetup: '<rootDir>/test/global-setup.js',
+    },
+    {
+      // Browser tests (playwright-core + Debian's Chromium) against the playground started as a child process.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.e2e.ts'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      globalSetup: '<rootDir>/test/e2e/global-setup.js',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
     },
   ],
 };

@@ -60,9 +60,10 @@ describe('ImportPage', () => {
       new File([jsont], 'articles.jsont', { type: 'application/json' })
     );
 
-    // From the JSONT configuration: the content type and onError; the name from the file name.
-    expect(await screen.findByRole('combobox', { name: 'Content type' })).toHaveTextContent('Article (collection type)');
-    expect(screen.getByText("Found in the file's configuration.")).toBeInTheDocument();
+    // From the JSONT configuration: the content type and onError; the name from the file name. The file is read
+    // asynchronously: wait for what its configuration sets before looking at the fields.
+    expect(await screen.findByText("Found in the file's configuration.")).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Content type' })).toHaveTextContent('Article (collection type)');
     expect(screen.getByRole('radio', { name: 'Skip failed items and continue' })).toBeChecked();
     expect(screen.getByRole('textbox', { name: 'Name' })).toHaveValue('articles');
 

@@ -1,0 +1,454 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import {
+  adminToken,
+  api,
+  apiData,
+  CENTER_PATH,
+  describeE2E,
+  downloadText,
+  flow,
+  launchBrowser,
+  newContext,
+  parseCsv,
+  screenshot,
+} from './helpers';
+
+/**
+ * The admin UI in a real browser against the playground (started by global-setup.js with demo content), as an
+ * editor uses it: first admin, export, CSV import with mapping and preview, templates, and a user who may only
+ * export. The flows run in order: the first one creates the super admin the others work as.
+ */
+
+const SUPER_ADMIN = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', password: 'Sup3rSecret!' };
+const EXPORTER = { firstname: 'Eve', lastname: 'Exporter', email: 'eve@example.com', password: 'Exp0rter!Pass' };
+
+const CONTACTS_CSV =
+  [
+    'First name,Last name,Organisation,Street,City,ZIP,Phone,Notes,Internal ID',
+    'Alan,Turing,Bletchley Park,Hut 8,Milton Keynes,08123,+44 1908 000001,Codebreaker,X-1',
+    'Grace,Hopper,US Navy,1 Navy Way,Arlington,22201,+1 703 000 0002,COBOL,X-2',
+    // Three cells where the header has nine: this row fails, the others are imported.
+    'Broken,Row,only three cells',
+    'Katherine,Johnson,NASA,Langley,Hampton,23666,+1 757 000 0003,Orbits,X-4',
+  ].join('\n') + '\n';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let extraContext: BrowserContext | undefined;
+let extraPage: Page | undefined;
+
+/** A select of the design system (a combobox): open it and pick the option. */
+const choose = async (scope: Page | Locator, combobox: string, option: string | RegExp) => {
+  await scope.getByRole('combobox', { name: combobox }).click();
+  await page.getByRole('option', { name: option }).click();
+};
+
+const openCenter = async (target: Page) => {
+  await target.getByRole('navigation').getByRole('link', { name: 'Data Migration Center' }).click();
+  await target.waitForURL((url) => url.pathname.startsWith(CENTER_PATH));
+  await target.getByRole('heading', { name: 'Data Migration Center', level: 1 }).waitFor();
+};
+
+/** The task list's row of the task named `name` (its first column holds the name, then the file name). */
+const taskRow = (target: Page, name: string) =>
+  target.getByRole('row').filter({ has: target.getByText(name, { exact: true }) });
+
+beforeAll(async () => {
+  if (!process.env.DMC_E2E_URL) return;
+  browser = await launchBrowser();
+  context = await newContext(browser);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await extraContext?.close().catch(() => undefined);
+  await context?.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+});
+
+describeE2E('Data Migration Center in the browser', () => {
+  jest.setTimeout(90_000);
+
+  test('the first admin registers at /admin, lands in the admin and opens the center with its two tabs', () =>
+    flow(() => page, 'first-admin', async () => {
+      await page.goto('/admin');
+      await page.waitForURL((url) => url.pathname === '/admin/auth/register-admin');
+      await expectVisible(page.getByRole('heading', { name: 'Welcome to Strapi!' }));
+
+      await page.getByLabel(/^First name/).fill(SUPER_ADMIN.firstname);
+      await page.getByLabel(/^Last name/).fill(SUPER_ADMIN.lastname);
+      await page.getByLabel(/^Email/).fill(SUPER_ADMIN.email);
+      await page.getByLabel(/^Password/).fill(SUPER_ADMIN.password);
+      await page.getByLabel(/^Confirm Password/).fill(SUPER_ADMIN.password);
+      await page.getByRole('button', { name: "Let's start" }).click();
+
+      // The admin's home page greets the new admin.
+      await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === '/admin');
+      await expectVisible(page.getByRole('heading', { name: `Hello ${SUPER_ADMIN.firstname}` }));
+
+      const menuEntry = page.getByRole('navigation').getByRole('link', { name: 'Data Migration Center' });
+      await expectVisible(menuEntry);
+      await openCenter(page);
+
+      const tasksTab = page.getByRole('tab', { name: 'Import and Export' });
+      const templatesTab = page.getByRole('tab', { name: 'Templates' });
+      await expectVisible(tasksTab);
+      await expectVisible(templatesTab);
+      await expectAttribute(tasksTab, 'aria-selected', 'true');
+      await expectVisible(page.getByText('No import or export yet.', { exact: false }));
+      await screenshot(page, '01-tab-import-and-export-empty');
+
+      await templatesTab.click();
+      await page.waitForURL((url) => url.searchParams.get('tab') === 'templates');
+      await expectAttribute(templatesTab, 'aria-selected', 'true');
+      await expectVisible(page.getByText('No templates yet.', { exact: false }));
+      await expectVisible(page.getByRole('button', { name: 'New template' }));
+      await screenshot(page, '02-tab-templates-empty');
+    }));
+
+  test('exports the articles as JSONL and downloads the file: 20 drafts in en, one object per line, no private field', () =>
+    flow(() => page, 'export', async () => {
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New export' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await expectVisible(page.getByRole('heading', { name: 'New export', level: 1 }));
+
+      await choose(page, 'Content type', 'Article (collection type)');
+      await choose(page, 'File format', /^JSONL/);
+      // The defaults the test relies on: the default locale (en) and the drafts.
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'Default locale (English (en))');
+      await expectText(page.getByRole('combobox', { name: 'Version' }), 'Draft');
+      await expectVisible(page.getByText('21 of 21 fields selected', { exact: false }));
+      // The private field is not even offered.
+      expect(await page.getByRole('checkbox', { name: /secretNote/ }).count()).toBe(0);
+      await screenshot(page, '03-export-form');
+
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      await expectVisible(dialog.getByText('Exported', { exact: true }));
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        dialog.getByRole('button', { name: 'Download' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^article-.*\.jsonl$/);
+      const text = await downloadText(download);
+
+      const lines = text.split('\n').filter((line) => line !== '');
+      expect(text.endsWith('\n')).toBe(true);
+      expect(lines).toHaveLength(20);
+      const items = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const item of items) {
+        expect(item).toEqual(expect.any(Object));
+        expect(Array.isArray(item)).toBe(false);
+        expect(item.locale).toBe('en');
+        expect(item).not.toHaveProperty('secretNote');
+        expect(item).not.toHaveProperty('publishedAt');
+      }
+      expect(items.map((item) => item.slug).sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `article-${i + 1}`).sort()
+      );
+      expect(text).not.toContain('secretNote');
+      expect(text).not.toContain('Private note');
+
+      // Closing the window goes back to the list, where the export is completed.
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+      const row = taskRow(page, 'Article export');
+      await expectVisible(row.getByText('Completed', { exact: true }));
+      await expectVisible(row.getByText('JSONL', { exact: true }));
+    }));
+
+  test('imports a CSV of contacts: mapping, preview with the failing row, import with errors, error report', () =>
+    flow(() => page, 'import', async () => {
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New import' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/import`);
+      await expectVisible(page.getByRole('heading', { name: 'New import', level: 1 }));
+
+      // The file, through the browser's file picker.
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: /Drag and drop a file here/ }).click(),
+      ]);
+      await chooser.setFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(CONTACTS_CSV) });
+      await expectVisible(page.getByText('contacts.csv', { exact: true }));
+      await expectText(page.getByRole('combobox', { name: 'File format' }), 'CSV (spreadsheets)');
+      await expectValue(page.getByLabel('Name', { exact: true }), 'contacts');
+
+      await choose(page, 'Content type', 'Contact (collection type)');
+      await page.getByRole('radio', { name: 'Skip failed items and continue' }).click();
+      await expectAttribute(page.getByRole('radio', { name: 'Skip failed items and continue' }), 'aria-checked', 'true');
+
+      // The mapping: names that match loosely are matched, the others are ignored until mapped.
+      const target = (field: string) => page.getByRole('combobox', { name: `Attribute for ${field}` });
+      await expectText(target('First name'), 'firstName (string)');
+      await expectText(target('Last name'), 'lastName (string)');
+      await expectText(target('ZIP'), 'zip (string)');
+      await expectText(target('Organisation'), 'Ignore');
+      await expectText(target('Street'), 'Ignore');
+      await expectText(target('Internal ID'), 'Ignore');
+      await expectVisible(page.getByText('9 fields found in the first items of the file; 3 ignored.'));
+
+      await choose(page, 'Attribute for Organisation', 'company (string)');
+      await choose(page, 'Attribute for Street', 'address (string)');
+      await expectText(target('Organisation'), 'company (string)');
+      await expectText(target('Street'), 'address (string)');
+      await expectVisible(page.getByText('9 fields found in the first items of the file; 1 ignored.'));
+      await target('First name').scrollIntoViewIfNeeded();
+      await page.mouse.wheel(0, 400);
+      await screenshot(page, '04-import-mapping');
+
+      // Next: the preview, a dry run of the whole file.
+      await page.getByRole('button', { name: 'Next' }).click();
+      const preview = page.getByRole('dialog', { name: 'Preview of the import' });
+      await expectVisible(preview.getByText('First failures (1 of 1)'), 60_000);
+      await expectVisible(preview.getByText('Dry run: this is what the import would do. Nothing was written.'));
+      expect(await figure(preview, 'Would create')).toBe('3');
+      expect(await figure(preview, 'Would update')).toBe('0');
+      expect(await figure(preview, 'Would fail')).toBe('1');
+      const failure = preview.getByRole('row').filter({ hasText: 'expected 9 cells, found 3' });
+      await expectVisible(failure);
+      expect((await failure.getByRole('gridcell').allInnerTexts()).map((cell) => cell.trim())).toEqual([
+        '3',
+        '4',
+        '-',
+        'Line 4: expected 9 cells, found 3',
+      ]);
+      await screenshot(page, '05-import-preview');
+
+      // Start import: the task follows in its window until it is done.
+      await preview.getByRole('button', { name: 'Start import' }).click();
+      const progress = page.getByRole('dialog', { name: 'Import: contacts' });
+      await expectVisible(progress.getByText('Completed with errors', { exact: true }), 60_000);
+      expect(await figure(progress, 'Created')).toBe('3');
+      expect(await figure(progress, 'Failed')).toBe('1');
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        progress.getByRole('button', { name: 'Error report' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('contacts-errors.csv');
+      const report = parseCsv(await downloadText(download)).filter((row) => row.some((cell) => cell !== ''));
+      expect(report[0]).toEqual(['itemIndex', 'line', 'key', 'message', 'item']);
+      expect(report).toHaveLength(2);
+      const [itemIndex, line, , message, item] = report[1];
+      expect(itemIndex).toBe('2');
+      expect(line).toBe('4');
+      expect(message).toContain('Line 4: expected 9 cells, found 3');
+      expect(item).toContain('Broken,Row,only three cells');
+
+      await progress.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The list shows the finished import and its counts.
+      const row = taskRow(page, 'contacts').filter({ hasText: '3 created' }).first();
+      await expectVisible(row.getByText('Completed with errors', { exact: true }));
+      await expectVisible(row.getByText('1 failed', { exact: true }));
+
+      // Through the API: the import task, and the three contacts it wrote (mapped fields, the ZIP's leading zero).
+      const token = await adminToken(context);
+      const tasks = await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=import');
+      const imports = tasks.filter((task) => task.name === 'contacts' && task.options?.dryRun !== true);
+      expect(imports).toHaveLength(1);
+      expect(imports[0]).toMatchObject({
+        status: 'completed-with-errors',
+        contentType: 'api::contact.contact',
+        format: 'csv',
+        hasErrorReport: true,
+        counts: { total: 4, processed: 4, created: 3, updated: 0, failed: 1 },
+      });
+
+      const contacts = await api(token, 'GET', contactsUrl(['Turing', 'Hopper', 'Johnson', 'Row']));
+      expect(contacts.status).toBe(200);
+      const found = contactList(contacts.body);
+      expect(found.map((contact) => contact.lastName).sort()).toEqual(['Hopper', 'Johnson', 'Turing']);
+      expect(found.find((contact) => contact.lastName === 'Turing')).toMatchObject({
+        firstName: 'Alan',
+        company: 'Bletchley Park',
+        address: 'Hut 8',
+        city: 'Milton Keynes',
+        zip: '08123',
+        phone: '+44 1908 000001',
+        notes: 'Codebreaker',
+      });
+      expect(JSON.stringify(found)).not.toContain('X-1');
+    }));
+
+  test('creates an export template in the Templates tab, runs it, and finds the task completed in the list', () =>
+    flow(() => page, 'template', async () => {
+      const name = 'Tags as CSV';
+      await page.goto(`${CENTER_PATH}?tab=templates`);
+      await page.getByRole('button', { name: 'New template' }).click();
+      await page.getByRole('menuitem', { name: 'Export template' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/templates/new` && url.searchParams.get('kind') === 'export');
+      await expectVisible(page.getByRole('heading', { name: 'New template', level: 1 }));
+
+      await page.getByLabel(/^Template name/).fill(name);
+      await page.getByLabel('Description').fill('Every tag, for the spreadsheet');
+      await choose(page, 'Content type', 'Tag (collection type)');
+      await choose(page, 'File format', /^CSV/);
+      await page.getByRole('button', { name: 'Save' }).click();
+
+      await page.waitForURL((url) => url.pathname === CENTER_PATH && url.searchParams.get('tab') === 'templates');
+      await expectVisible(page.getByText(`Template "${name}" saved.`));
+      const row = page.getByRole('row').filter({ hasText: name });
+      await expectVisible(row.getByText('Every tag, for the spreadsheet'));
+      await expectVisible(row.getByText('Tag', { exact: true }));
+      await expectVisible(row.getByText('Export', { exact: true }));
+      await screenshot(page, '06-tab-templates');
+
+      const token = await adminToken(context);
+      const templates = await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/templates?kind=export');
+      const template = templates.find((candidate) => candidate.name === name);
+      expect(template).toMatchObject({ kind: 'export', contentType: 'api::tag.tag', options: { format: 'csv' } });
+      const before = await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export');
+
+      // Run: the export starts at once and is followed in its window.
+      await row.getByRole('button', { name: `Run ${name}` }).click();
+      const dialog = page.getByRole('dialog', { name: /^Export: / });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      const title = (await dialog.getByRole('heading').first().innerText()).replace(/^Export: /, '');
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+
+      // The new task, in the Import and Export tab.
+      await page.getByRole('tab', { name: 'Import and Export' }).click();
+      const taskLine = taskRow(page, title).first();
+      await expectVisible(taskLine.getByText('Completed', { exact: true }));
+      await expectVisible(taskLine.getByText('CSV', { exact: true }));
+      await expectVisible(taskLine.getByText('Tag', { exact: true }));
+      await screenshot(page, '07-tab-import-and-export');
+
+      const after = await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export');
+      const added = after.filter((task) => !before.some((old) => old.id === task.id));
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatchObject({ status: 'completed', contentType: 'api::tag.tag', format: 'csv', name: title });
+      expect(added[0].options).toMatchObject({ templateId: template!.id });
+    }));
+
+  test('a user with only read and export sees "New export" but no "New import"', () =>
+    flow(() => extraPage ?? page, 'export-only-user', async () => {
+      // The role and the invitation, through the admin API, as Settings > Roles and Settings > Users do.
+      const token = await adminToken(context);
+      const role = await apiData<{ id: number }>(token, 'POST', '/admin/roles', {
+        name: 'Exporter',
+        description: 'May open the Data Migration Center and export',
+      });
+      await apiData(token, 'PUT', `/admin/roles/${role.id}/permissions`, {
+        permissions: ['read', 'export'].map((action) => ({
+          action: `plugin::data-migration-center.${action}`,
+          subject: null,
+          properties: {},
+          conditions: [],
+        })),
+      });
+      const user = await apiData<{ id: number; registrationToken: string }>(token, 'POST', '/admin/users', {
+        firstname: EXPORTER.firstname,
+        lastname: EXPORTER.lastname,
+        email: EXPORTER.email,
+        roles: [role.id],
+      });
+      expect(user.registrationToken).toEqual(expect.any(String));
+
+      // The invited user finishes the registration in a browser of their own.
+      extraContext = await newContext(browser);
+      extraPage = await extraContext.newPage();
+      const invited = extraPage;
+      await invited.goto(`/admin/auth/register?registrationToken=${encodeURIComponent(user.registrationToken)}`);
+      // The form fills in the invited user's name and email once it has read the token.
+      await expectValue(invited.getByLabel(/^Email/), EXPORTER.email);
+      await invited.getByLabel(/^Password/).fill(EXPORTER.password);
+      await invited.getByLabel(/^Confirm Password/).fill(EXPORTER.password);
+      await invited.getByRole('button', { name: "Let's start" }).click();
+      await invited.waitForURL((url) => url.pathname.replace(/\/$/, '') === '/admin');
+      await expectVisible(invited.getByRole('heading', { name: `Hello ${EXPORTER.firstname}` }));
+
+      await openCenter(invited);
+      // The tasks of the others are listed (read), with the button to export and none to import.
+      await expectVisible(invited.getByRole('button', { name: 'New export' }));
+      await expectVisible(taskRow(invited, 'Article export').first());
+      expect(await invited.getByRole('button', { name: 'New import' }).count()).toBe(0);
+      await screenshot(invited, '08-export-only-user-tasks');
+
+      // No "New template" either (no templates permission); the export template can still be run.
+      await invited.getByRole('tab', { name: 'Templates' }).click();
+      await expectVisible(invited.getByRole('button', { name: 'Run Tags as CSV' }));
+      expect(await invited.getByRole('button', { name: 'New template' }).count()).toBe(0);
+      expect(await invited.getByRole('button', { name: 'Edit Tags as CSV' }).count()).toBe(0);
+      await screenshot(invited, '09-export-only-user-templates');
+
+      // The server agrees: this user's token may not import.
+      const exporterToken = await adminToken(extraContext);
+      const refused = await api(exporterToken, 'GET', '/data-migration-center/tasks');
+      expect(refused.status).toBe(200);
+      const form = new FormData();
+      form.append('file', new Blob([CONTACTS_CSV], { type: 'text/csv' }), 'contacts.csv');
+      form.append('options', JSON.stringify({ contentType: 'api::contact.contact' }));
+      const res = await fetch(`${process.env.DMC_E2E_URL}/data-migration-center/import-tasks`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${exporterToken}` },
+        body: form,
+      });
+      expect(res.status).toBe(403);
+    }));
+});
+
+/* ------------------------------------------------------------------------------------------------------------ */
+
+async function expectVisible(locator: Locator, timeout = 30_000) {
+  await locator.waitFor({ state: 'visible', timeout });
+}
+
+/** Waits until the element's text contains `text` (the design system's selects show the chosen option). */
+async function expectText(locator: Locator, text: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.innerText().catch(() => '')).trim();
+    if (last.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Expected ${locator} to show "${text}", it shows "${last}"`);
+}
+
+/** Waits until the element's attribute `name` is `value`. */
+async function expectAttribute(locator: Locator, name: string, value: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Expected ${locator} to have ${name}="${value}", it has "${last}"`);
+}
+
+/** Waits until the input holds `value`. */
+async function expectValue(locator: Locator, value: string, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await locator.inputValue().catch(() => '');
+    if (last === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Expected ${locator} to hold "${value}", it holds "${last}"`);
+}
+
+/** The value under a figure's label in a task window (Created 3, Would fail 1...). */
+async function figure(dialog: Locator, label: string) {
+  const box = dialog.getByText(label, { exact: true }).locator('xpath=..');
+  return ((await box.textContent()) ?? '').replace(label, '').trim();
+}
+
+function contactsUrl(lastNames: string[]) {
+  const filters = lastNames.map((name, i) => `filters[lastName][$in][${i}]=${encodeURIComponent(name)}`).join('&');
+  return `/content-manager/collection-types/api::contact.contact?page=1&pageSize=100&${filters}`;
+}
+
+/** The content manager's list answer: `{ results }` (Strapi 5) or a plain array. */
+function contactList(body: any): Array<Record<string, any>> {
+  return Array.isArray(body) ? body : (body?.results ?? []);
+}
