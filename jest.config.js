@@ -2,7 +2,7 @@
  * Unit tests sit beside the code; API tests boot the playground (test/app) on a real database; browser tests (e2e)
  * drive the built admin panel of the playground in Chromium.
  */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', target: 'es2022' } }];
+const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }];
 
 module.exports = {
   testTimeout: 120000,

@@ -249,7 +249,8 @@ export declare namespace GetContentTypes {
 /** GET /data-migration-center/tasks */
 export declare namespace ListTasks {
   interface Request {
-    query: { kind?: TaskKind; status?: TaskStatus; page?: number; pageSize?: number };
+    /** Dry runs (import previews) are left out unless `dryRun=true`, which lists them alone. */
+    query: { kind?: TaskKind; status?: TaskStatus; dryRun?: boolean; page?: number; pageSize?: number };
   }
   interface Response {
     data: Task[];

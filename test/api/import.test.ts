@@ -264,6 +264,11 @@ describe('on error', () => {
     });
     expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, updated: 1, failed: 1 } });
     expect(await snapshot()).toEqual(before);
+    // A dry run is a preview: left out of the task list unless asked for.
+    const listed = await app.http().get(`${BASE}/tasks?kind=import&pageSize=100`).set('Authorization', `Bearer ${token}`);
+    expect(listed.body.data.map((t: { id: number }) => t.id)).not.toContain(task.id);
+    const dryRuns = await app.http().get(`${BASE}/tasks?dryRun=true`).set('Authorization', `Bearer ${token}`);
+    expect(dryRuns.body.data.map((t: { id: number }) => t.id)).toContain(task.id);
   });
 });
 

@@ -118,6 +118,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       options: Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== null)) as ImportOptions,
       fileName,
       fileKey,
+      dryRun: resolved.dryRun,
       creator,
     });
     getService(strapi, 'runner').kick();

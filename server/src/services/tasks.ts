@@ -31,6 +31,7 @@ export interface TaskRow {
   failed: number | null;
   /** Progress by bytes read, while the item total is unknown (0..1). */
   fraction: number | null;
+  dryRun: boolean | null;
   error: string | null;
   fileName: string | null;
   fileKey: string | null;
@@ -56,12 +57,15 @@ export interface NewTask {
   fileName?: string | null;
   fileKey?: string | null;
   total?: number | null;
+  dryRun?: boolean;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
 }
 
 export interface ListQuery {
   kind?: TaskKind;
   status?: TaskStatus;
+  /** Dry runs (import previews) are listed only when asked: `true` lists them alone. */
+  dryRun?: boolean;
   page?: number;
   pageSize?: number;
 }
@@ -130,8 +134,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     findRow,
     getRow,
 
-    async list({ kind, status, page = 1, pageSize = 20 }: ListQuery): Promise<{ data: Task[]; pagination: Pagination }> {
-      const where: Record<string, unknown> = {};
+    async list({ kind, status, dryRun = false, page = 1, pageSize = 20 }: ListQuery): Promise<{ data: Task[]; pagination: Pagination }> {
+      const where: Record<string, unknown> = dryRun ? { dryRun: true } : { $or: [{ dryRun: false }, { dryRun: { $null: true } }] };
       if (kind) where.kind = kind;
       if (status) where.state = status;
       const { results, pagination } = (await query().findPage({
@@ -159,6 +163,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
           total: input.total ?? null,
+          dryRun: input.dryRun ?? false,
           processed: 0,
           created: 0,
           updated: 0,

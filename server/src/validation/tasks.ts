@@ -12,6 +12,7 @@ const listTasksQuery = yup
   .object({
     kind: yup.string().oneOf([...TASK_KINDS]),
     status: yup.string().oneOf([...TASK_STATUSES]),
+    dryRun: yup.string().oneOf(['true', 'false']),
     page: positiveInteger('page'),
     pageSize: positiveInteger('pageSize', 100),
   })
@@ -20,8 +21,9 @@ const listTasksQuery = yup
 const listTasks = validateYupSchema(listTasksQuery);
 
 export const validateListTasksQuery = async (query: unknown): Promise<ListTasks.Request['query']> => {
-  const { kind, status, page, pageSize } = (await listTasks(query)) as Record<string, string | undefined>;
+  const { kind, status, dryRun, page, pageSize } = (await listTasks(query)) as Record<string, string | undefined>;
   return {
+    dryRun: dryRun === 'true',
     kind: kind as ListTasks.Request['query']['kind'],
     status: status as ListTasks.Request['query']['status'],
     page: page === undefined ? undefined : Number(page),

@@ -76,6 +76,10 @@ export default {
     "fraction": {
       "type": "float"
     },
+    "dryRun": {
+      "type": "boolean",
+      "default": false
+    },
     "error": {
       "type": "text"
     },
