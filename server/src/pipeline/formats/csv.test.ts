@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -7,24 +6,7 @@ import { Readable } from 'node:stream';
 import type { AttributeInfo, AttributeType } from '../../../../shared/contracts';
 import { csvColumns, csvFormat, decodeCell, encodeCell } from './csv';
 import type { CsvColumn, SourceItem, WriteOptions } from './types';
-
-const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
-const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
-
-const fromText =
-  (text: string, size = 64 * 1024) =>
-  () => {
-    const bytes = Buffer.from(text);
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-    return Readable.from(chunks);
-  };
-
-const collect = async (items: AsyncIterable<SourceItem>) => {
-  const out: SourceItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+import { collect, fixture, fromText } from './test-streams';
 
 const attr = (name: string, type: AttributeType, extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
   name,

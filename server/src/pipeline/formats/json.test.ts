@@ -6,25 +6,7 @@ import { Readable } from 'node:stream';
 
 import { describeJsonHead, jsonFormat, looksLikeJsont } from './json';
 import type { FormatModule, SourceItem, WriteOptions } from './types';
-
-const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
-const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
-
-/** A fresh stream of `text`'s bytes, in chunks of `size` bytes (1: every byte on its own). */
-const fromText =
-  (text: string, size = 64 * 1024) =>
-  () => {
-    const bytes = Buffer.from(text);
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-    return Readable.from(chunks);
-  };
-
-const collect = async (items: AsyncIterable<SourceItem>) => {
-  const out: SourceItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+import { FIXTURES, collect, fixture, fromText } from './test-streams';
 
 /** The items read before a failure, and the failure's message. */
 const collectUntilError = async (items: AsyncIterable<SourceItem>) => {

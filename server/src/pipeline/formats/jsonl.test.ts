@@ -6,24 +6,7 @@ import { Readable } from 'node:stream';
 
 import { MAX_LINE_LENGTH, jsonlFormat } from './jsonl';
 import type { SourceItem } from './types';
-
-const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
-const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
-
-const fromText =
-  (text: string, size = 64 * 1024) =>
-  () => {
-    const bytes = Buffer.from(text);
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-    return Readable.from(chunks);
-  };
-
-const collect = async (items: AsyncIterable<SourceItem>) => {
-  const out: SourceItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+import { FIXTURES, collect, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[]) => {
   const writer = jsonlFormat.createWriter({ attributes: [], leadingKeys: [] });

@@ -1,27 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 
 import { jsontFormat, readConfiguration, toImportOptions } from './jsont';
 import type { SourceItem, WriteOptions } from './types';
-
-const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
-const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
-
-const fromText =
-  (text: string, size = 64 * 1024) =>
-  () => {
-    const bytes = Buffer.from(text);
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-    return Readable.from(chunks);
-  };
-
-const collect = async (items: AsyncIterable<SourceItem>) => {
-  const out: SourceItem[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+import { collect, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {
   const writer = jsontFormat.createWriter({ attributes: [], leadingKeys: [], ...options });

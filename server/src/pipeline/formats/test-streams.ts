@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { SourceItem } from './types';
+
+/** Stream helpers shared by the format tests (not part of the plugin: only the *.test.ts files import them). */
+
+export const FIXTURES = path.join(__dirname, '../../../../test/fixtures/formats');
+
+/** A fresh stream of a fixture file under test/fixtures/formats. */
+export const fixture = (name: string) => () => fs.createReadStream(path.join(FIXTURES, name));
+
+/** A fresh stream of `text`'s bytes, in chunks of `size` bytes (1: every byte on its own). */
+export const fromText =
+  (text: string, size = 64 * 1024) =>
+  () => {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    return Readable.from(chunks);
+  };
+
+export const collect = async (items: AsyncIterable<SourceItem>) => {
+  const out: SourceItem[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+};
