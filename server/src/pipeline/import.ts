@@ -13,7 +13,8 @@ import { FORMATS, type CsvColumn, type SourceItem } from './formats';
 import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
 import { resolveReferences } from './references';
-import { isBulkWritable, ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WritePaths, type WriterContext } from './writer';
+import { createBulkWriter } from './bulk-insert';
+import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WritePaths, type WriterContext } from './writer';
 
 /**
  * The import path, top to bottom:
@@ -135,9 +136,8 @@ export const createImportHandler =
     const paths: WritePaths = { bulk: 0, documentService: 0 };
     const writer: Omit<WriterContext, 'trx'> = {
       strapi,
-      // The bulk path covers types without draft & publish and i18n for now (their rows are tested to be the
-      // Document Service's); the others go through the Document Service.
-      bulk: getConfig(strapi).bulkWrites && isBulkWritable(schema) && !type.draftAndPublish && !type.localized,
+      // New entries go through the bulk path when the item sets only what it writes as the Document Service does.
+      bulk: getConfig(strapi).bulkWrites ? createBulkWriter(strapi, uid) : null,
       uid,
       schema,
       options,

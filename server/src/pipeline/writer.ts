@@ -1,8 +1,9 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from '../services/content-types';
 import type { ResolvedImportOptions } from './options';
+import type { BulkWriter, NewDocument } from './bulk-insert';
 import { ItemError, type PreparedItem } from './prepare';
 import { resolveReferences, type ResolveContext } from './references';
 
@@ -62,8 +63,8 @@ export interface WriterContext {
   resolve: ResolveContext;
   /** The task's transaction (set by the import): savepoints isolate failing items in `continue` mode. */
   trx: Knex.Transaction;
-  /** New entries of this type may be written by the bulk path (scalar attributes only). */
-  bulk: boolean;
+  /** The bulk path for new entries of this type (null: every item goes through the Document Service). */
+  bulk: BulkWriter | null;
 }
 
 /** Which write path ran, counted per task. */
@@ -71,17 +72,6 @@ export interface WritePaths {
   bulk: number;
   documentService: number;
 }
-
-/** A type the bulk path can write: no relations (but the far side of one), media, components or dynamic zones. */
-export const isBulkWritable = (schema: ModelSchema) =>
-  Object.entries(schema.attributes).every(
-    ([name, attribute]) =>
-      // Strapi's own fields (createdBy, updatedBy...) are left null, as the Document Service leaves them for an
-      // import that no user runs through the Content Manager.
-      SYSTEM_ATTRIBUTES.has(name) ||
-      (!['media', 'component', 'dynamiczone', 'password'].includes(attribute.type) &&
-        (attribute.type !== 'relation' || Boolean(attribute.mappedBy)))
-  );
 
 interface EntityValidator {
   validateEntityCreation(model: unknown, data: Record<string, unknown>, options: { isDraft: boolean; locale?: string }): Promise<Record<string, unknown>>;
@@ -126,6 +116,25 @@ export const describeWriteError = (error: unknown): string => {
   const message = e.message ?? String(error);
   if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message.split('\n')[0]})`;
   return message.split('\n')[0];
+};
+
+/**
+ * Validates a new entry for the bulk path as the Document Service does: a draft as a draft; a published entry of a
+ * draft & publish type first as a draft (its create), then as read back by its publish, so that the first rule
+ * broken and its message are the ones the Document Service reports.
+ */
+const validateNew = async (ctx: WriterContext, values: Record<string, unknown>, published: boolean, locale: string | null) => {
+  const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
+  const model = ctx.strapi.contentType(ctx.uid as never);
+  const options = { locale: locale ?? undefined };
+  if (!ctx.draftAndPublish || !published) return validator.validateEntityCreation(model, values, { ...options, isDraft: !published });
+  try {
+    // A valid published entry is a valid draft too: the draft rules run again only to name the first failure.
+    return await validator.validateEntityCreation(model, ctx.bulk!.asReadBack(values), { ...options, isDraft: false });
+  } catch (error) {
+    await validator.validateEntityCreation(model, values, { ...options, isDraft: true });
+    throw error;
+  }
 };
 
 let savepointCounter = 0;
@@ -212,25 +221,22 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   const written = new Map<string, string>();
 
   // The bulk path: new entries validated one by one, then inserted together.
-  const model = ctx.strapi.contentType(ctx.uid as never);
-  const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-  const pending: Array<{ entry: BatchEntry; rows: Array<Record<string, unknown>>; documentId: string; locale: string | null }> = [];
-  const pendingKeys = new Set<string>();
+  const pending: Array<{ entry: BatchEntry; doc: NewDocument }> = [];
   const flush = async () => {
-    if (pending.length === 0) return;
+    const bulk = ctx.bulk;
+    if (pending.length === 0 || !bulk) return;
     const group = pending.splice(0);
-    pendingKeys.clear();
     try {
-      await inSavepoint(ctx.trx, isolate, () => ctx.strapi.db.query(ctx.uid as never).createMany({ data: group.flatMap((p) => p.rows) }));
+      await inSavepoint(ctx.trx, isolate, () => bulk.insert(group.map((p) => p.doc), ctx.trx));
       paths.bulk += group.length;
-      for (const p of group) results.push({ entry: p.entry, outcome: 'created', documentId: p.documentId, locale: p.locale, deferred: null });
+      for (const p of group) results.push({ entry: p.entry, outcome: 'created', documentId: p.doc.documentId, locale: p.doc.locale, deferred: null });
     } catch {
       // The database refused the batch: write its items one by one to find (and report) the one it refuses.
       for (const p of group) {
         try {
-          await inSavepoint(ctx.trx, isolate, () => ctx.strapi.db.query(ctx.uid as never).createMany({ data: p.rows }));
+          await inSavepoint(ctx.trx, isolate, () => bulk.insert([p.doc], ctx.trx));
           paths.bulk += 1;
-          results.push({ entry: p.entry, outcome: 'created', documentId: p.documentId, locale: p.locale, deferred: null });
+          results.push({ entry: p.entry, outcome: 'created', documentId: p.doc.documentId, locale: p.doc.locale, deferred: null });
         } catch (error) {
           const message = describeWriteError(error);
           if (!isolate) throw new ItemFailure(p.entry, message);
@@ -268,8 +274,6 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
       deferred = { index: entry.index, line: entry.line, key: prepared.key, raw: entry.raw, outcome: 'created', documentId: '', locale, data: links };
     }
 
-    // A key written earlier in this batch by the bulk path: insert those rows first, then update.
-    if (lookupKey && pendingKeys.has(lookupKey)) await flush();
     const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
     try {
       if (documentId && options.importStrategy === 'add-only') {
@@ -280,25 +284,22 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
 
       const targetDocumentId = prepared.documentId ?? undefined;
       const newLocaleVersion = Boolean(targetDocumentId && ctx.localized && documents.has(targetDocumentId));
-      if (ctx.bulk && !documentId && !newLocaleVersion && !deferred) {
-        // Validated as the Document Service validates, then written with the batch's other new entries.
+      if (ctx.bulk && !documentId && !newLocaleVersion && !deferred && ctx.bulk.blockerOf(data) === null) {
+        // Validated as the Document Service validates (its relations and media were resolved above), then written
+        // with the batch's other new entries.
         const published = !ctx.draftAndPublish || status === 'published';
-        const valid = await validator.validateEntityCreation(model, data, { isDraft: !published, locale: locale ?? undefined });
-        const now = new Date();
+        const { values, links } = ctx.bulk.splitData(data);
+        const valid = await validateNew(ctx, values, published, locale);
         const newId = targetDocumentId ?? createId();
-        const row = { ...valid, documentId: newId, ...(ctx.localized ? { locale } : {}), createdAt: now, updatedAt: now };
-        const rows = ctx.draftAndPublish
-          ? [{ ...row, publishedAt: null }, ...(published ? [{ ...row, publishedAt: now }] : [])]
-          : [{ ...row, publishedAt: now }];
-        pending.push({ entry, rows, documentId: newId, locale });
-        if (lookupKey) {
-          pendingKeys.add(lookupKey);
-          written.set(lookupKey, newId);
-        }
+        pending.push({ entry, doc: { documentId: newId, locale, published, data: { ...valid, ...links } } });
+        if (lookupKey) written.set(lookupKey, newId);
         if (pending.length >= BULK_INSERT_ROWS) await flush();
         continue;
       }
 
+      // Writes happen in file order: the new entries waiting for the bulk insert go first (relation order columns
+      // count links in the order they are written).
+      await flush();
       const outcome = await inSavepoint(ctx.trx, isolate, async () => {
         if (documentId) {
           await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
@@ -332,7 +333,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   return results.sort((a, b) => (order.get(a.entry) ?? 0) - (order.get(b.entry) ?? 0));
 };
 
-/** Rows per multi-row insert (Strapi splits them further by the dialect's limit on bound values). */
+/** New entries per bulk write (each table's rows are split further to fit the dialect's statement limits). */
 const BULK_INSERT_ROWS = 500;
 
 /** The first failing item of a `stop` task: the import rolls everything back and reports it. */
