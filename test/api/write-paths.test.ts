@@ -76,6 +76,20 @@ const article = (i: number, extra: Record<string, unknown> = {}) => ({
   seo: i % 6 === 5 ? null : { metaTitle: `Meta ${i}`, keywords: i % 2 ? ['a', 'b'] : null },
   sections: i % 3 ? [] : [{ __component: 'sections.quote', text: `Quote ${i}` }, { __component: 'sections.text-block', body: `Body ${i}` }],
   cover: i % 4 === 0 ? { hash: 'cover_hash' } : null,
+  // Every other scalar kind, on some items.
+  ...(i % 8 === 1
+    ? {
+        summary: `Summary ${i}`,
+        rating: (i % 50) / 10,
+        price: i + 0.25,
+        bigViews: String(9_000_000_000 + i),
+        publishDate: '2026-01-15',
+        reviewTime: '10:30:00',
+        lastReviewedAt: '2026-01-15T10:30:00.000Z',
+        kind: 'review',
+        body: [{ type: 'paragraph', children: [{ type: 'text', text: `Body ${i}` }] }],
+      }
+    : {}),
   ...extra,
 });
 const PUBLISHED = jsonl([
@@ -160,6 +174,14 @@ const runArticles = async (bulk: boolean) => {
     const options = { contentType: 'api::article.article', matchBy: 'slug', onError: 'continue' };
     const published = await importFile(app, token, { fileName: 'published.jsonl', content: PUBLISHED, options: { ...options, status: 'published' } });
     const drafts = await importFile(app, token, { fileName: 'drafts.jsonl', content: DRAFTS, options: { ...options, status: 'draft' } });
+    // Unique values: a slug an existing published entry holds, and one repeated within the file (matchBy
+    // documentId, so every item is new): Strapi's own rule fails the later ones.
+    const unique = await importFile(app, token, {
+      fileName: 'unique.jsonl',
+      content: jsonl([article(300, { slug: 'article-1' }), article(301, { slug: 'repeated' }), article(302, { slug: 'repeated' }), article(303)]),
+      options: { contentType: 'api::article.article', onError: 'continue', status: 'published' },
+    });
+    const uniqueReport = JSON.parse((await errorReport(app, token, unique.id)).text) as Array<{ itemIndex: number; message: string }>;
     // The French version of an English document (matchBy documentId): the Document Service's locale path.
     const [first] = (await app.strapi.db.connection('articles').select('document_id').where({ slug: 'article-0', locale: 'en' })) as Array<{ document_id: string }>;
     const localeVersion = await importFile(app, token, {
@@ -176,7 +198,7 @@ const runArticles = async (bulk: boolean) => {
       sort: ['slug:asc', 'locale:asc'],
       limit: 1000,
     } as never)) as Array<Record<string, unknown>>;
-    return { published, drafts, localeVersion, report, read: read.map(({ id: _id, documentId: _d, createdAt: _c, updatedAt: _u, publishedAt: _p, ...rest }) => JSON.stringify(rest, (k, v) => (['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt'].includes(k) ? undefined : v))), rows: await articleState(app) };
+    return { published, drafts, localeVersion, report, unique, uniqueReport, read: read.map(({ id: _id, documentId: _d, createdAt: _c, updatedAt: _u, publishedAt: _p, ...rest }) => JSON.stringify(rest, (k, v) => (['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt'].includes(k) ? undefined : v))), rows: await articleState(app) };
   } finally {
     await app.stop();
   }
@@ -191,6 +213,12 @@ test('articles (draft & publish, locales, relations, components, media): both pa
   expect(service.drafts.counts).toEqual(bulk.drafts.counts);
   expect(bulk.localeVersion).toMatchObject({ status: 'completed', writePath: 'document-service', counts: { created: 1 } });
   expect(bulk.report.map((r) => [r.itemIndex, r.message])).toEqual(service.report.map((r) => [r.itemIndex, r.message]));
+  expect(bulk.unique).toMatchObject({ status: 'completed-with-errors', counts: { created: 2, failed: 2 } });
+  expect(bulk.uniqueReport.map((r) => [r.itemIndex, r.message])).toEqual([
+    [0, 'slug: This attribute must be unique'],
+    [2, 'slug: This attribute must be unique'],
+  ]);
+  expect(service.uniqueReport).toEqual(bulk.uniqueReport);
   expect(bulk.read).toEqual(service.read);
   expect(bulk.read.length).toBeGreaterThan(150);
   for (const table of Object.keys(service.rows) as Array<keyof typeof service.rows>) {

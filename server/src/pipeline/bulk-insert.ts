@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
+import { compileRules } from './rules';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch instead of one Document Service
@@ -387,7 +388,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     return { ...full, ...values };
   };
 
-  return { blockerOf, splitData, asReadBack, insert, typeBlocker };
+  const rules = compileRules(schema, (component) => strapi.components[component as never] as unknown as ModelSchema | undefined);
+
+  return { blockerOf, splitData, asReadBack, insert, typeBlocker, rules };
 };
 
 export type BulkWriter = ReturnType<typeof createBulkWriter>;

@@ -188,6 +188,31 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
   return { existing, documents };
 };
 
+/** `${attribute}|${locale}|${value}` of the unique values this batch's entries carry that published entries already hold. */
+const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[]) => {
+  const held = new Set<string>();
+  for (const name of attributes) {
+    const byLocale = new Map<string, Set<unknown>>();
+    for (const { prepared } of entries) {
+      const value = prepared.data[name];
+      if (value === undefined || value === null || value === '') continue;
+      const locale = localeOf(ctx, prepared) ?? '';
+      if (!byLocale.has(locale)) byLocale.set(locale, new Set());
+      byLocale.get(locale)!.add(value);
+    }
+    for (const [locale, values] of byLocale) {
+      const list = [...values];
+      for (let i = 0; i < list.length; i += IN_LIST) {
+        const where: Record<string, unknown> = { [name]: { $in: list.slice(i, i + IN_LIST) }, publishedAt: { $notNull: true } };
+        if (ctx.localized) where.locale = locale;
+        const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({ select: [name], where })) as Array<Record<string, unknown>>;
+        for (const row of rows) held.add(`${name}|${locale}|${String(row[name])}`);
+      }
+    }
+  }
+  return held;
+};
+
 export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths: WritePaths): Promise<EntryResult[]> => {
   const { options } = ctx;
   const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
@@ -216,6 +241,22 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
       failed.set(entry, error.message);
     }
   }
+
+  // Unique values already held by published entries (one query per unique attribute and locale), and those this
+  // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
+  const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
+  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes) : new Set<string>();
+  const clashes = (values: Record<string, unknown>, locale: string | null) =>
+    uniqueAttributes.some((name) => {
+      const value = values[name];
+      return value !== undefined && value !== null && value !== '' && held.has(`${name}|${locale ?? ''}|${String(value)}`);
+    });
+  const hold = (values: Record<string, unknown>, locale: string | null) => {
+    for (const name of uniqueAttributes) {
+      const value = values[name];
+      if (value !== undefined && value !== null && value !== '') held.add(`${name}|${locale ?? ''}|${String(value)}`);
+    }
+  };
 
   /** Keys written in this batch: a key seen twice is created once, then updated. */
   const written = new Map<string, string>();
@@ -289,7 +330,15 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
         // with the batch's other new entries.
         const published = !ctx.draftAndPublish || status === 'published';
         const { values, links } = ctx.bulk.splitData(data);
-        const valid = await validateNew(ctx, values, published, locale);
+        let valid = values;
+        if (!(published && clashes(values, locale)) && ctx.bulk.rules.passes(values, published)) {
+          // Certainly valid by Strapi's rules (see rules.ts): written as it is.
+        } else {
+          // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
+          await flush();
+          valid = await validateNew(ctx, values, published, locale);
+        }
+        if (published) hold(values, locale);
         const newId = targetDocumentId ?? createId();
         pending.push({ entry, doc: { documentId: newId, locale, published, data: { ...valid, ...links } } });
         if (lookupKey) written.set(lookupKey, newId);
@@ -318,6 +367,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
         return { outcome: 'created' as const, documentId: created.documentId };
       });
       paths.documentService += 1;
+      if (!ctx.draftAndPublish || status === 'published') hold(data, locale);
       if (lookupKey) written.set(lookupKey, outcome.documentId);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
