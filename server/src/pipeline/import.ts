@@ -29,6 +29,15 @@ import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type Def
 
 class DryRunRollback extends Error {}
 
+/** Remembers a function's answer per argument. */
+const once = <T>(fn: (key: string) => T) => {
+  const answers = new Map<string, T>();
+  return (key: string): T => {
+    if (!answers.has(key)) answers.set(key, fn(key));
+    return answers.get(key)!;
+  };
+};
+
 /** Which write path ran (recorded in the task): `bulk`, `document-service`, both, or null when nothing was written. */
 const describePaths = ({ bulk, documentService }: WritePaths) =>
   bulk && documentService ? 'bulk+document-service' : bulk ? 'bulk' : documentService ? 'document-service' : null;
@@ -151,9 +160,11 @@ export const createImportHandler =
       ),
       resolve: {
         strapi,
-        keysOf: (target) => (contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId']),
-        isLocalized: (target) =>
-          (contentTypes.schemaOf(target)?.pluginOptions as { i18n?: { localized?: boolean } } | undefined)?.i18n?.localized === true,
+        // Asked for every reference: worked out once per target.
+        keysOf: once((target) => (contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId'])),
+        isLocalized: once(
+          (target) => (contentTypes.schemaOf(target)?.pluginOptions as { i18n?: { localized?: boolean } } | undefined)?.i18n?.localized === true
+        ),
       },
     };
 
