@@ -19,7 +19,7 @@ export interface PluginConfig {
   pollInterval: number;
   /** Items written per batch (one lookup query and one set of bulk writes per batch). */
   batchSize: number;
-  /** Write new entries of scalar-only types with multi-row inserts (the bulk path); false: always the Document Service. */
+  /** Write new entries with multi-row inserts (the bulk path); false: always the Document Service. */
   bulkWrites: boolean;
   /** Offer private attributes for import (they are never exported). */
   allowPrivateFields: boolean;
