@@ -229,8 +229,22 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     return chunks(rows, size).flatMap((part, i) => part.map((_, j) => Number(ids[i]) + j));
   };
 
+  /** Per relation: target id → the last target-side order this task wrote or read. */
+  const lastOrders = new Map<string, Map<number, number>>();
+  /** Others wrote links (the Document Service, or a write rolled back): read the last orders again. */
+  const forgetOrders = () => lastOrders.clear();
+
   /** Writes new documents: main rows, then components, relation links and media links, for every version. */
   const insert = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
+    try {
+      await insertDocuments(docs, trx);
+    } catch (error) {
+      forgetOrders();
+      throw error;
+    }
+  };
+
+  const insertDocuments = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
     if (docs.length === 0) return;
     const table = knexOf(trx);
     const now = new Date();
@@ -328,10 +342,13 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       return id;
     };
 
-    // The target side's order: after the target's last link; a published version shares its draft's.
-    const nextInverse = new Map<number, number>();
+    // The target side's order: after the target's last link; a published version shares its draft's. The last
+    // order of each target is read once per task, then counted here (a popular target has many links to scan).
+    if (!lastOrders.has(name)) lastOrders.set(name, new Map());
+    const nextInverse = lastOrders.get(name)!;
     if (plan.inverseOrderColumn) {
-      const ids = [...new Set(versions.flatMap((v) => targetsOf(v).map((d) => targetId(v, d))))];
+      const ids = [...new Set(versions.flatMap((v) => targetsOf(v).map((d) => targetId(v, d))))].filter((id) => !nextInverse.has(id));
+      for (const id of ids) nextInverse.set(id, 0);
       for (const part of chunks(ids, IN_LIST)) {
         const maxima = (await table(plan.table)
           .select(plan.inverseJoinColumn)
@@ -390,7 +407,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   const rules = compileRules(schema, (component) => strapi.components[component as never] as unknown as ModelSchema | undefined);
 
-  return { blockerOf, splitData, asReadBack, insert, typeBlocker, rules };
+  return { blockerOf, splitData, asReadBack, insert, forgetOrders, typeBlocker, rules };
 };
 
 export type BulkWriter = ReturnType<typeof createBulkWriter>;

@@ -168,6 +168,8 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
     byLocale.get(locale)!.add(prepared.key);
   }
   const existing = new Map<string, string>();
+  /** The matchBy values published entries hold (`${matchBy}|${locale}|${value}`): a unique matchBy needs no second lookup. */
+  const held = new Set<string>();
   /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
   const documents = new Set<string>();
   for (const [locale, keys] of byLocale) {
@@ -176,22 +178,27 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
       const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
       if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
       const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
-        select: [...new Set(['documentId', matchBy, ...(ctx.localized ? ['locale'] : [])])],
+        select: [...new Set(['documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
         where,
       })) as Array<Record<string, string>>;
       for (const row of rows) {
         documents.add(row.documentId);
-        if (!ctx.localized || row.locale === locale) existing.set(`${locale}|${row[matchBy]}`, row.documentId);
+        if (!ctx.localized || row.locale === locale) {
+          existing.set(`${locale}|${row[matchBy]}`, row.documentId);
+          if (row.publishedAt !== null) held.add(`${matchBy}|${locale}|${String(row[matchBy])}`);
+        }
       }
     }
   }
-  return { existing, documents };
+  return { existing, documents, held };
 };
 
 /** `${attribute}|${locale}|${value}` of the unique values this batch's entries carry that published entries already hold. */
-const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[]) => {
-  const held = new Set<string>();
+const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[], held: Set<string>) => {
+  // Drafts are not checked for unique values: a draft import needs no lookup.
+  if (ctx.draftAndPublish && ctx.options.status !== 'published') return held;
   for (const name of attributes) {
+    if (name === ctx.options.matchBy) continue; // known from the lookup of existing entries
     const byLocale = new Map<string, Set<unknown>>();
     for (const { prepared } of entries) {
       const value = prepared.data[name];
@@ -221,7 +228,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   const results: EntryResult[] = [];
   const failed = new Map<ReadyEntry, string>();
 
-  const { existing, documents } = await lookupExisting(ctx, entries);
+  const { existing, documents, held: heldKeys } = await lookupExisting(ctx, entries);
 
   // References, for the whole batch at once.
   const requests = entries.flatMap((entry) =>
@@ -245,7 +252,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   // Unique values already held by published entries (one query per unique attribute and locale), and those this
   // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
   const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
-  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes) : new Set<string>();
+  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
   const clashes = (values: Record<string, unknown>, locale: string | null) =>
     uniqueAttributes.some((name) => {
       const value = values[name];
@@ -367,6 +374,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
         return { outcome: 'created' as const, documentId: created.documentId };
       });
       paths.documentService += 1;
+      ctx.bulk?.forgetOrders();
       if (!ctx.draftAndPublish || status === 'published') hold(data, locale);
       if (lookupKey) written.set(lookupKey, outcome.documentId);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
