@@ -21,9 +21,10 @@ export interface TestApp {
 /**
  * Boots the playground (compiled once by the global setup) on a fresh database, without the admin panel.
  * `env` adds environment variables for this boot (plugin settings read by test/app/config/plugins.ts).
+ * `database`: boot on this database instead (it is kept by stop(): its creator drops it).
  */
-export const startApp = async ({ env = {} }: { env?: Record<string, string> } = {}): Promise<TestApp> => {
-  const database = await createTestDatabase();
+export const startApp = async ({ env = {}, database: given }: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> => {
+  const database = given ?? (await createTestDatabase());
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-'));
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
@@ -54,7 +55,7 @@ export const startApp = async ({ env = {} }: { env?: Record<string, string> } = 
     http: () => request(strapi.server.httpServer),
     async stop() {
       await strapi.destroy();
-      await database.drop();
+      if (!given) await database.drop();
       fs.rmSync(storageDir, { recursive: true, force: true });
       for (const [key, value] of Object.entries(previous)) {
         if (value === undefined) delete process.env[key];

@@ -11,7 +11,9 @@ import {
   type TaskKind,
   type TaskStatus,
 } from '../../../shared/contracts';
+import type { Readable } from 'node:stream';
 import { TASK_UID } from '../constants';
+import { renderErrorReport } from '../pipeline/error-report';
 import { getService } from '../utils';
 import { conflict } from '../utils/errors';
 
@@ -151,8 +153,26 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       return toTask(await getRow(id));
     },
 
+    /** The exported file (or, for an import, the uploaded file) of a task: 409 while an export runs, 404 without one. */
+    async file(id: number): Promise<{ task: TaskRow; content: Readable }> {
+      const row = await getRow(id);
+      if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+      const storage = getService(strapi, 'storage');
+      if (!row.fileKey || (await storage.size(row.fileKey)) === null) throw new errors.NotFoundError(`Task ${row.id} has no file`);
+      return { task: row, content: storage.createReadStream(row.fileKey) };
+    },
+
+    /** The failed items of a finished task as CSV or JSON text, streamed (the first `limit`): 404 when none failed. */
+    async errorReport(id: number, { format, limit = Infinity }: { format: 'csv' | 'json'; limit?: number }): Promise<{ task: TaskRow; content: AsyncGenerator<string> }> {
+      const row = await getRow(id);
+      if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
+      if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
+      const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
+      return { task: row, content: renderErrorReport(source, format, limit) };
+    },
+
     async create(input: NewTask): Promise<TaskRow> {
-      return (await query().create({
+      const row = (await query().create({
         data: {
           kind: input.kind,
           name: input.name,
@@ -173,6 +193,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorName: input.creator ? creatorName(input.creator) : null,
         },
       })) as TaskRow;
+      getService(strapi, 'runner').created(row.id);
+      return row;
     },
 
     async update(id: number, data: Partial<Omit<TaskRow, 'id'>>): Promise<void> {
