@@ -37,6 +37,8 @@ export interface TaskRow {
   fileKey: string | null;
   errorReportKey: string | null;
   writePath: string | null;
+  /** Imports of JSON and JSONT files: the format version the file declares (null: none, read as the current one). */
+  formatVersion: number | null;
   startedAt: string | Date | null;
   finishedAt: string | Date | null;
   heartbeatAt: string | Date | null;
@@ -58,6 +60,7 @@ export interface NewTask {
   fileKey?: string | null;
   total?: number | null;
   dryRun?: boolean;
+  formatVersion?: number | null;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
 }
 
@@ -164,6 +167,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           fileKey: input.fileKey ?? null,
           total: input.total ?? null,
           dryRun: input.dryRun ?? false,
+          formatVersion: input.formatVersion ?? null,
           processed: 0,
           created: 0,
           updated: 0,
