@@ -61,6 +61,8 @@ export interface NewTask {
   total?: number | null;
   dryRun?: boolean;
   formatVersion?: number | null;
+  /** Records a task that failed before it could run (a batch file refused at start-up): created `failed` with this error. */
+  failure?: string;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
 }
 
@@ -155,6 +157,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: NewTask): Promise<TaskRow> {
+      const now = new Date();
       return (await query().create({
         data: {
           kind: input.kind,
@@ -162,7 +165,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           contentType: input.contentType,
           format: input.format,
           options: input.options,
-          state: 'queued',
+          state: input.failure === undefined ? 'queued' : 'failed',
+          ...(input.failure === undefined ? {} : { error: input.failure, startedAt: now, finishedAt: now }),
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
           total: input.total ?? null,
