@@ -79,7 +79,18 @@ const main = async (argv) => {
     }
     command = parsed.command;
     const { values, positionals } = parsed;
-    const io = { stdout, stderr, setCurrentTask: (/** @type {number | null} */ id) => (currentTask = id) };
+    const io = {
+      stdout,
+      stderr,
+      /** After a signal, a task that starts (the next batch file) is cancelled too. */
+      setCurrentTask: (/** @type {number | null} */ id) => {
+        currentTask = id;
+        if (signalled && id !== null && app)
+          service(app, 'tasks')
+            .cancel(id)
+            .catch(() => undefined);
+      },
+    };
     const appDir = path.resolve(typeof values['app-dir'] === 'string' ? values['app-dir'] : '.');
     const load = () => loadApp({ appDir, compile: values['no-compile'] !== true, onSignal });
 
@@ -96,7 +107,9 @@ const main = async (argv) => {
       app = await load();
       code = await commands.runTasks(app, job, io);
     } else {
-      throw new UsageError(`"${parsed.command}" is not available in this version`, parsed.command);
+      const job = commands.prepareApply(values, positionals);
+      app = await load();
+      code = await commands.runApply(app, job, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -136,7 +136,7 @@ const prepareImport = (values, positionals) => {
       status: text(values, 'status'),
       dryRun: values['dry-run'] === true ? true : undefined,
       name: text(values, 'name'),
-      /** @type {number | undefined} */
+      /** @type {import('../../shared/contracts').TemplateId | undefined} */
       templateId: undefined,
     }),
   };
@@ -225,7 +225,7 @@ const prepareExport = (values) => {
       relationsAs: text(values, 'relations-as'),
       includeTimestamps: values['include-timestamps'] === true ? true : undefined,
       name: text(values, 'name'),
-      /** @type {number | undefined} */
+      /** @type {import('../../shared/contracts').TemplateId | undefined} */
       templateId: undefined,
     }),
   };
@@ -294,12 +294,102 @@ const runTasks = async (app, job, io) => {
   return EXIT.OK;
 };
 
+/* ------------------------------------------------------------------------------------------------------------
+ * apply <folder>
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @typedef {import('../../server/src/services/batch-files').BatchFileResult} BatchFileResult */
+
+/** @param {Values} values @param {string[]} positionals */
+const prepareApply = (values, positionals) => {
+  const folder = path.resolve(positionals[0]);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`${positionals[0]} is not a folder`, 'apply');
+  }
+  return {
+    folder,
+    force: values.force === true,
+    failOnError: values['fail-on-error'] === true,
+    json: values.json === true,
+  };
+};
+
+/** One line per file: its state, path, task and counts or error. @param {BatchFileResult} result */
+const resultLine = (result) => {
+  const task = result.taskId === null ? '' : ` (task #${result.taskId})`;
+  if (result.state === 'skipped') return `  skipped  ${result.path}: already applied with this content${task}`;
+  if (result.state === 'failed') return `  failed   ${result.path}${task}: ${result.error}`;
+  const { created = 0, updated = 0, failed = 0 } = result.counts ?? {};
+  return `  applied  ${result.path}${task}: created ${created}, updated ${updated}, failed ${failed}`;
+};
+
+/**
+ * Applies the batch files of the folder, one import task each, showing the running one's progress. Exit code: 1 when
+ * a file failed, 2 when a file was applied with failed items, else 0.
+ * @param {Strapi} app @param {ReturnType<typeof prepareApply>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runApply = async (app, job, io) => {
+  /** @type {{ stop(): void } | null} */
+  let progress = null;
+  const tasks = service(app, 'tasks');
+  /** @param {Task} task */
+  const onTask = (task) => {
+    progress?.stop();
+    progress = null;
+    if (task.status === 'queued' || task.status === 'running') {
+      io.setCurrentTask(task.id);
+      progress = showProgress({ stream: io.stderr, read: () => tasks.findOne(task.id) });
+    } else io.setCurrentTask(null);
+  };
+
+  /** @type {BatchFileResult[]} */
+  let results;
+  /** @type {string | null} */
+  let stoppedBy = null;
+  try {
+    results = await service(app, 'batch-files').applyFolder(job.folder, {
+      force: job.force,
+      failOnError: job.failOnError,
+      onTask,
+    });
+  } catch (error) {
+    // --fail-on-error: the failing file stops the folder; the results so far travel with the error.
+    const partial = /** @type {{ name?: string, results?: BatchFileResult[] }} */ (error);
+    if (partial?.name !== 'BatchFileError' || !partial.results) throw error;
+    results = partial.results;
+    stoppedBy = /** @type {Error} */ (error).message;
+  } finally {
+    /** @type {{ stop(): void } | null} */ (progress)?.stop();
+    io.setCurrentTask(null);
+  }
+
+  const count = (/** @type {BatchFileResult['state']} */ state) =>
+    results.filter((result) => result.state === state).length;
+  if (job.json) await print(io.stdout, JSON.stringify({ folder: job.folder, files: results, stoppedBy }, null, 2));
+  else {
+    const lines = [
+      `Batch files in ${job.folder}: ${count('applied')} applied, ${count('skipped')} skipped, ${count(
+        'failed'
+      )} failed`,
+      ...results.map(resultLine),
+    ];
+    if (results.length === 0) lines.push('  no batch files (*.jsont, *.batch-engine-data.json) in this folder');
+    if (stoppedBy) lines.push(`  stopped (--fail-on-error): the files after it were not applied`);
+    await print(io.stdout, lines.join('\n'));
+  }
+  if (count('failed') > 0) return EXIT.FAILED;
+  return results.some((result) => (result.counts?.failed ?? 0) > 0) ? EXIT.COMPLETED_WITH_ERRORS : EXIT.OK;
+};
+
 module.exports = {
   exitCodeOf,
+  prepareApply,
   prepareExport,
   prepareImport,
   prepareTasks,
   print,
+  runApply,
   runExport,
   runImport,
   runTasks,

@@ -121,7 +121,7 @@ beforeAll(async () => {
       });
     foreignTaskId = foreign.id;
   } finally {
-    await app.stop();
+    await app.stop({ keepDatabase: true });
   }
 });
 
@@ -287,7 +287,7 @@ describe('import', () => {
 
     const unknown = await fast(['import', file, '--template', 'Nope']);
     expect(unknown.code).toBe(64);
-    expect(unknown.stderr).toContain('No import template named "Nope" (import templates: "Contacts from the CRM")');
+    expect(unknown.stderr).toContain('No import template named "Nope" (import templates: "Contacts from the CRM"');
   });
 
   it('a value the plugin refuses (missing content type) is a usage error naming the option, exit 64, no task', async () => {
@@ -360,6 +360,63 @@ describe('tasks', () => {
   });
 });
 
+describe('apply', () => {
+  const jsont = (contentType: string, configuration: Record<string, unknown>, items: unknown[]) =>
+    JSON.stringify({ configuration: { formatVersion: 1, contentType, ...configuration }, items });
+
+  it('applies the batch files of a folder in name order, once each; --fail-on-error stops at a failing one; --force applies again', async () => {
+    const folder = path.join(work, 'batch');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, '01-tags.jsont'),
+      jsont(TAG, { matchBy: 'name' }, [{ name: 'cli' }, { name: 'batch' }])
+    );
+    fs.writeFileSync(
+      path.join(folder, '02-categories.jsont'),
+      jsont(CATEGORY, { matchBy: 'slug', onError: 'continue' }, [{ name: 'Seeds', slug: 'seeds' }, { name: 'No slug' }])
+    );
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not a batch file');
+
+    const first = await fast(['apply', folder, '--json']);
+    expect(first.code).toBe(2); // applied, with a failed item in 02
+    const applied = parseJson<{
+      files: Array<{ path: string; state: string; taskId: number; counts: Task['counts'] }>;
+    }>(first).files;
+    expect(applied.map((file) => [path.basename(file.path), file.state])).toEqual([
+      ['01-tags.jsont', 'applied'],
+      ['02-categories.jsont', 'applied'],
+    ]);
+    expect(applied[0].counts).toMatchObject({ created: 2, failed: 0 });
+    expect(applied[1].counts).toMatchObject({ created: 1, failed: 1 });
+
+    fs.writeFileSync(path.join(folder, '03-broken.jsont'), jsont('api::nothing.nothing', {}, [{ name: 'x' }]));
+    fs.writeFileSync(path.join(folder, '04-after.jsont'), jsont(TAG, { matchBy: 'name' }, [{ name: 'never' }]));
+    const second = await fast(['apply', folder, '--fail-on-error']);
+    expect(second.code).toBe(1);
+    const lines = second.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`Batch files in ${folder}: 0 applied, 2 skipped, 1 failed`);
+    expect(lines[1]).toMatch(/^  skipped  .*01-tags\.jsont: already applied with this content \(task #\d+\)$/);
+    expect(lines[2]).toMatch(/^  skipped  .*02-categories\.jsont/);
+    expect(lines[3]).toMatch(/^  failed   .*03-broken\.jsont \(task #\d+\): .*api::nothing\.nothing/);
+    expect(lines[4]).toBe('  stopped (--fail-on-error): the files after it were not applied');
+    expect(second.stdout).not.toContain('04-after');
+
+    fs.rmSync(path.join(folder, '03-broken.jsont'));
+    fs.rmSync(path.join(folder, '04-after.jsont'));
+    const forced = await fast(['apply', folder, '--force']);
+    expect(forced.code).toBe(2);
+    expect(forced.stdout).toContain(': 2 applied, 0 skipped, 0 failed');
+    expect(forced.stdout).toMatch(/applied  .*01-tags\.jsont \(task #\d+\): created 0, updated 2, failed 0/);
+    expect(forced.stdout).toMatch(/applied  .*02-categories\.jsont \(task #\d+\): created 0, updated 1, failed 1/);
+  });
+
+  it('refuses a folder that does not exist before loading the app', async () => {
+    const run = await cli(['apply', path.join(work, 'no-such-folder')]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('is not a folder');
+  });
+});
+
 describe('what landed', () => {
   it('the database holds exactly what the successful imports wrote', async () => {
     const app = await startApp({ database });
@@ -372,11 +429,12 @@ describe('what landed', () => {
         )
           .map((entry) => entry[field])
           .sort();
-      expect(await names(CATEGORY, 'slug')).toEqual(['news', 'science', 'sport', 'tech']);
-      expect(await names(TAG, 'name')).toEqual([]);
+      // The stopped import of tags wrote nothing: the tags are the batch file's.
+      expect(await names(CATEGORY, 'slug')).toEqual(['news', 'science', 'seeds', 'sport', 'tech']);
+      expect(await names(TAG, 'name')).toEqual(['batch', 'cli']);
       expect(await names(CONTACT, 'zip')).toEqual(['08123', '12345']);
     } finally {
-      await app.stop();
+      await app.stop({ keepDatabase: true });
     }
   });
 });

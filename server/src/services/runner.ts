@@ -272,6 +272,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     kick,
 
+    /** Whether this instance claims and runs tasks (between `start()` and `stop()`). */
+    isStarted(): boolean {
+      return !stopped;
+    },
+
     /** The live state of a task this server runs, or null. */
     snapshot(id: number): TaskRow | null {
       return live.get(id) ?? null;

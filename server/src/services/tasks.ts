@@ -39,6 +39,8 @@ export interface TaskRow {
   fileKey: string | null;
   errorReportKey: string | null;
   writePath: string | null;
+  /** Imports of JSON and JSONT files: the format version the file declares (null: none, read as the current one). */
+  formatVersion: number | null;
   startedAt: string | Date | null;
   finishedAt: string | Date | null;
   heartbeatAt: string | Date | null;
@@ -60,6 +62,9 @@ export interface NewTask {
   fileKey?: string | null;
   total?: number | null;
   dryRun?: boolean;
+  formatVersion?: number | null;
+  /** Records a task that failed before it could run (a batch file refused at start-up): created `failed` with this error. */
+  failure?: string;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
 }
 
@@ -172,6 +177,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: NewTask): Promise<TaskRow> {
+      const now = new Date();
       const row = (await query().create({
         data: {
           kind: input.kind,
@@ -179,11 +185,13 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           contentType: input.contentType,
           format: input.format,
           options: input.options,
-          state: 'queued',
+          state: input.failure === undefined ? 'queued' : 'failed',
+          ...(input.failure === undefined ? {} : { error: input.failure, startedAt: now, finishedAt: now }),
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
           total: input.total ?? null,
           dryRun: input.dryRun ?? false,
+          formatVersion: input.formatVersion ?? null,
           processed: 0,
           created: 0,
           updated: 0,
@@ -193,7 +201,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorName: input.creator ? creatorName(input.creator) : null,
         },
       })) as TaskRow;
-      getService(strapi, 'runner').created(row.id);
+      if (row.state === 'queued') getService(strapi, 'runner').created(row.id);
       return row;
     },
 
