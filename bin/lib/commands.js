@@ -31,6 +31,12 @@ const { EXIT, UsageError, jsonObjectOption, kindOption, limitOption, listOption,
 /** @param {NodeJS.WritableStream} stream @param {string} text @returns {Promise<void>} */
 const print = (stream, text) => new Promise((resolve) => stream.write(`${text}\n`, () => resolve()));
 
+/** A path as the summary shows it: relative to the current directory when inside it. @param {string} file */
+const shown = (file) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+};
+
 /** An option's text, or undefined. @param {Values} values @param {string} name */
 const text = (values, name) => {
   const value = values[name];
@@ -178,7 +184,8 @@ const runImport = async (app, job, io) => {
   }
 
   if (job.json) await print(io.stdout, JSON.stringify({ task, errorReport }, null, 2));
-  else await print(io.stdout, summary(task, { source: job.file, errorReport }));
+  else
+    await print(io.stdout, summary(task, { source: shown(job.file), errorReport: errorReport && shown(errorReport) }));
   return exitCodeOf(task);
 };
 
@@ -258,7 +265,8 @@ const runExport = async (app, job, io) => {
       io.stdout,
       JSON.stringify({ task, out: task.status === 'completed' ? job.target ?? '-' : null }, null, 2)
     );
-  else await print(job.target ? io.stdout : io.stderr, summary(task, { out: job.target ?? 'stdout' }));
+  else
+    await print(job.target ? io.stdout : io.stderr, summary(task, { out: job.target ? shown(job.target) : 'stdout' }));
   return exitCodeOf(task);
 };
 
@@ -369,7 +377,7 @@ const runApply = async (app, job, io) => {
   if (job.json) await print(io.stdout, JSON.stringify({ folder: job.folder, files: results, stoppedBy }, null, 2));
   else {
     const lines = [
-      `Batch files in ${job.folder}: ${count('applied')} applied, ${count('skipped')} skipped, ${count(
+      `Batch files in ${shown(job.folder)}: ${count('applied')} applied, ${count('skipped')} skipped, ${count(
         'failed'
       )} failed`,
       ...results.map(resultLine),

@@ -329,7 +329,7 @@ describe('export', () => {
 });
 
 describe('tasks', () => {
-  it('lists the tasks newest first (previews only with --dry-run), and never ran the task queued by a server', async () => {
+  it('lists the tasks newest first (dry runs left out), and never ran the task queued by a server', async () => {
     const run = await fast(['tasks', '--json', '--limit', '100']);
     expect(run.code).toBe(0);
     const { tasks, total } = parseJson<{ tasks: Task[]; total: number }>(run);
