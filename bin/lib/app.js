@@ -78,6 +78,9 @@ const quietLogs = (log) => {
  * @returns {Promise<Strapi>}
  */
 const loadApp = async ({ appDir, compile, onSignal }) => {
+  // What the app and its libraries print with console.log (TypeScript diagnostics, knex notices on MySQL DDL...)
+  // goes to stderr too: stdout carries only the command's own output.
+  console.log = console.info = console.debug = console.error;
   if (!fs.existsSync(path.join(appDir, 'package.json'))) {
     throw new UsageError(
       `No Strapi project in ${appDir} (no package.json): run the command in your Strapi project's directory, or pass --app-dir`
