@@ -93,7 +93,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const assertWritable = (template: TemplateBase) => {
     if (template.readOnly) {
-      throw new errors.ForbiddenError(
+      // A PolicyError (403) keeps its message; Strapi blanks a plain ForbiddenError's.
+      throw new errors.PolicyError(
         `Template "${template.name}" (${template.id}) is shipped with the plugin and read-only: duplicate it to change it`
       );
     }
@@ -150,6 +151,12 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** A template is saved only when it fits its content type: else a 400 naming the attribute. */
+  const assertFits = async (template: TemplateBase) => {
+    const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
+    if (broken) throw fieldError('options', `The template's options do not fit ${template.contentType}: ${broken}`);
+  };
+
   const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
     const locales = await contentTypes().localeCodes();
     return Promise.all(
@@ -194,6 +201,17 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: TemplateInput): Promise<Template> {
       assertContentType(input.contentType);
       await assertNameFree(input.name, input.kind);
+      await assertFits({
+        id: 0,
+        name: input.name,
+        kind: input.kind,
+        contentType: input.contentType,
+        options: input.options ?? {},
+        description: null,
+        readOnly: false,
+        createdAt: null,
+        updatedAt: null,
+      });
       const row = (await query().create({
         data: {
           name: input.name,
@@ -222,6 +240,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = { ...current, ...input };
       if (input.contentType !== undefined) assertContentType(next.contentType);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
+      await assertFits({ ...fromRow(current), kind: next.kind, contentType: next.contentType, options: next.options ?? {} });
       await query().update({
         where: { id: current.id },
         data: {
