@@ -50,8 +50,12 @@ describe('shipped templates in another app', () => {
     expect((await templates.list()).map((template) => [template.id, template.broken])).toEqual([
       ['shipped:contacts-from-a-spreadsheet', null],
     ]);
-    await expect(templates.findOne('shipped:articles-by-slug')).rejects.toThrow('Template shipped:articles-by-slug not found');
-    await expect(templates.settingsFor('shipped:articles-by-slug', 'import')).rejects.toThrow('Import template shipped:articles-by-slug not found');
+    await expect(templates.findOne('shipped:articles-by-slug')).rejects.toThrow(
+      'Template shipped:articles-by-slug not found'
+    );
+    await expect(templates.settingsFor('shipped:articles-by-slug', 'import')).rejects.toThrow(
+      'Import template shipped:articles-by-slug not found'
+    );
     await expect(templates.settingsFor('shipped:contacts-from-a-spreadsheet', 'import')).resolves.toMatchObject({
       contentType: 'api::contact.contact',
       importStrategy: 'add-only',
@@ -59,9 +63,14 @@ describe('shipped templates in another app', () => {
   });
 
   it('marks one broken when the app has the content type with other attributes', async () => {
-    const templates = appWith({ ...contact, attributes: contact.attributes.filter((attribute) => attribute.name !== 'zip') });
+    const templates = appWith({
+      ...contact,
+      attributes: contact.attributes.filter((attribute) => attribute.name !== 'zip'),
+    });
     const [template] = await templates.list();
-    expect(template.broken).toMatch(/^fieldMapping maps "ZIP" to "zip", which is not an attribute of api::contact\.contact/);
+    expect(template.broken).toMatch(
+      /^fieldMapping maps "ZIP" to "zip", which is not an attribute of api::contact\.contact/
+    );
     await expect(templates.settingsFor('shipped:contacts-from-a-spreadsheet', 'import')).rejects.toThrow(
       /^Import template "Contacts from a spreadsheet \(CSV\)" \(shipped:contacts-from-a-spreadsheet\) is broken: fieldMapping maps "ZIP"/
     );

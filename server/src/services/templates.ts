@@ -105,7 +105,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const where: Record<string, unknown> = { name, kind };
     if (exceptId !== undefined) where.id = { $ne: exceptId };
     const taken =
-      (await query().count({ where })) > 0 || visibleShipped().some((template) => template.kind === kind && template.name === name);
+      (await query().count({ where })) > 0 ||
+      visibleShipped().some((template) => template.kind === kind && template.name === name);
     if (taken) throw fieldError('name', `An ${kind} template named "${name}" already exists`);
   };
 
@@ -113,7 +114,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       contentTypes().get(uid);
     } catch {
-      throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
+      throw fieldError(
+        'contentType',
+        `Unknown content type "${uid}": it does not exist or is not offered for migration`
+      );
     }
   };
 
@@ -134,7 +138,13 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const layer = { ...options, contentType: template.contentType };
     try {
       if (template.kind === 'import') {
-        resolveImportOptions({ layers: [layer], format: layer.format ?? 'json', fileName: '', describe: types.get, locales });
+        resolveImportOptions({
+          layers: [layer],
+          format: layer.format ?? 'json',
+          fileName: '',
+          describe: types.get,
+          locales,
+        });
       } else {
         await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters });
         if (!checkFilters && layer.filters) {
@@ -160,7 +170,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
     const locales = await contentTypes().localeCodes();
     return Promise.all(
-      templates.map(async (template) => ({ ...template, broken: await brokenReason(template, { locales, checkFilters: false }) }))
+      templates.map(async (template) => ({
+        ...template,
+        broken: await brokenReason(template, { locales, checkFilters: false }),
+      }))
     );
   };
 
@@ -225,13 +238,33 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** "Save as template": the settings of a finished task (its run-specific options left out). */
-    async createFromTask({ name, fromTaskId, description }: { name: string; fromTaskId: number; description?: string | null }): Promise<Template> {
+    async createFromTask({
+      name,
+      fromTaskId,
+      description,
+    }: {
+      name: string;
+      fromTaskId: number;
+      description?: string | null;
+    }): Promise<Template> {
       const task = await getService(strapi, 'tasks')
         .getRow(fromTaskId)
         .catch(() => null);
       if (!task) throw fieldError('fromTaskId', `Task ${fromTaskId} not found`);
-      const { name: _name, dryRun: _dryRun, templateId: _templateId, contentType: _contentType, ...options } = (task.options ?? {}) as Record<string, unknown>;
-      return this.create({ name, kind: task.kind, contentType: task.contentType, options: options as ImportOptions | ExportOptions, description: description ?? null });
+      const {
+        name: _name,
+        dryRun: _dryRun,
+        templateId: _templateId,
+        contentType: _contentType,
+        ...options
+      } = (task.options ?? {}) as Record<string, unknown>;
+      return this.create({
+        name,
+        kind: task.kind,
+        contentType: task.contentType,
+        options: options as ImportOptions | ExportOptions,
+        description: description ?? null,
+      });
     },
 
     async update(id: TemplateId, input: Partial<TemplateInput>): Promise<Template> {
@@ -240,7 +273,12 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = { ...current, ...input };
       if (input.contentType !== undefined) assertContentType(next.contentType);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
-      await assertFits({ ...fromRow(current), kind: next.kind, contentType: next.contentType, options: next.options ?? {} });
+      await assertFits({
+        ...fromRow(current),
+        kind: next.kind,
+        contentType: next.contentType,
+        options: next.options ?? {},
+      });
       await query().update({
         where: { id: current.id },
         data: {
