@@ -172,7 +172,7 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
       }
       const dir = path.resolve(strapi.dirs.app.root, folder);
       const stat = await fs.promises.stat(dir).catch(() => null);
-      if (!stat?.isDirectory()) throw new Error(`The batch files folder ${dir} does not exist`);
+      if (!stat?.isDirectory()) throw new Error(`The batch files folder ${dir} does not exist (or is not a folder)`);
 
       const results: BatchFileResult[] = [];
       for (const file of await listBatchFiles(dir)) {
