@@ -36,7 +36,7 @@ export interface ApplyFolderOptions {
   force?: boolean;
   /** Stop at the first failing file: the files after it are not applied, and a {@link BatchFileError} is thrown. */
   failOnError?: boolean;
-  /** Called with each file's task when it is created, and again once it has finished. */
+  /** Called with each file's task when it is created, and again once it has finished (once for a file refused before it could run). */
   onTask?: (task: Task) => void;
 }
 
