@@ -125,6 +125,7 @@ export interface Task {
   id: number;
   kind: TaskKind;
   name: string;
+  /** The content type's uid; '' for a batch file refused before its content type was known. */
   contentType: string;
   format: Format | null;
   status: TaskStatus;

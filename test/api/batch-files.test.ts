@@ -31,7 +31,10 @@ const makeFolder = (files: Record<string, unknown>) => {
   fs.mkdirSync(absolute, { recursive: true });
   const write = (name: string, content: unknown) => {
     fs.mkdirSync(path.dirname(path.join(absolute, name)), { recursive: true });
-    fs.writeFileSync(path.join(absolute, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    fs.writeFileSync(
+      path.join(absolute, name),
+      typeof content === 'string' ? content : JSON.stringify(content, null, 2)
+    );
   };
   for (const [name, content] of Object.entries(files)) write(name, content);
   return { relative, absolute, write, remove: () => fs.rmSync(absolute, { recursive: true, force: true }) };
@@ -49,7 +52,9 @@ const tasksNamed = async (app: TestApp, token: string, prefix: string): Promise<
 };
 
 const names = async (app: TestApp, uid: string, field = 'name') =>
-  ((await app.strapi.db.query(uid).findMany({ orderBy: [{ [field]: 'asc' }] })) as Array<Record<string, string>>).map((row) => row[field]);
+  ((await app.strapi.db.query(uid).findMany({ orderBy: [{ [field]: 'asc' }] })) as Array<Record<string, string>>).map(
+    (row) => row[field]
+  );
 
 const tagsJsont = (names: string[], configuration: Record<string, unknown> = {}) => ({
   configuration: { formatVersion: 1, contentType: 'api::tag.tag', matchBy: 'name', ...configuration },
@@ -63,7 +68,8 @@ describe('the shipped example batch files', () => {
 
   beforeAll(async () => {
     folder = makeFolder({});
-    for (const file of fs.readdirSync(SHIPPED_EXAMPLES)) fs.copyFileSync(path.join(SHIPPED_EXAMPLES, file), path.join(folder.absolute, file));
+    for (const file of fs.readdirSync(SHIPPED_EXAMPLES))
+      fs.copyFileSync(path.join(SHIPPED_EXAMPLES, file), path.join(folder.absolute, file));
     folder.write('README.txt', 'not a batch file');
     folder.write('later/04-ignored.jsont', tagsJsont(['in-a-sub-folder']));
     database = await createTestDatabase();
@@ -87,14 +93,21 @@ describe('the shipped example batch files', () => {
 
     // Each file ran as a task of the task list, in order, with its counts; nobody created them.
     const tasks = await tasksNamed(app, token, 'Batch file ');
-    expect(tasks.map((task) => [task.name, task.status, task.contentType, task.format, task.counts.created, task.createdBy])).toEqual([
+    expect(
+      tasks.map((task) => [task.name, task.status, task.contentType, task.format, task.counts.created, task.createdBy])
+    ).toEqual([
       [`Batch file ${folder.relative}/01-categories.jsont`, 'completed', 'api::category.category', 'jsont', 3, null],
       [`Batch file ${folder.relative}/02-tags.batch-engine-data.json`, 'completed', 'api::tag.tag', 'jsont', 3, null],
       [`Batch file ${folder.relative}/03-articles.jsont`, 'completed', 'api::article.article', 'jsont', 2, null],
     ]);
     expect(rows.map((row) => row.taskId)).toEqual(tasks.map((task) => task.id));
     // The Liferay keys of 02 were understood: className → contentType, createStrategy UPSERT, PARTIAL_UPDATE, ON_ERROR_FAIL.
-    expect(tasks[1].options).toMatchObject({ importStrategy: 'upsert', updateStrategy: 'patch', onError: 'stop', matchBy: 'name' });
+    expect(tasks[1].options).toMatchObject({
+      importStrategy: 'upsert',
+      updateStrategy: 'patch',
+      onError: 'stop',
+      matchBy: 'name',
+    });
 
     expect(await names(app, 'api::category.category', 'slug')).toEqual(['announcements', 'case-studies', 'guides']);
     expect(await names(app, 'api::tag.tag')).toEqual(['batch-files', 'liferay', 'seed-data']);
@@ -125,24 +138,40 @@ describe('the shipped example batch files', () => {
     app = await startApp({ database, env: { DMC_BATCH_FOLDER: folder.relative } });
 
     const after = await appliedRows(app);
-    expect(after[0]).toMatchObject({ state: 'applied', checksum: sha256(path.join(folder.absolute, '01-categories.jsont')) });
+    expect(after[0]).toMatchObject({
+      state: 'applied',
+      checksum: sha256(path.join(folder.absolute, '01-categories.jsont')),
+    });
     expect(after[0].checksum).not.toBe(before[0].checksum);
     expect(after[0].taskId).not.toBe(before[0].taskId);
     expect(after.slice(1)).toEqual(before.slice(1));
-    const rerun = (await app.strapi.db.query(`plugin::${PLUGIN_ID}.task`).findOne({ where: { id: after[0].taskId } })) as Record<string, unknown>;
+    const rerun = (await app.strapi.db
+      .query(`plugin::${PLUGIN_ID}.task`)
+      .findOne({ where: { id: after[0].taskId } })) as Record<string, unknown>;
     expect(rerun).toMatchObject({ state: 'completed', created: 1, updated: 3 });
-    expect(await names(app, 'api::category.category', 'slug')).toEqual(['announcements', 'case-studies', 'guides', 'interviews']);
+    expect(await names(app, 'api::category.category', 'slug')).toEqual([
+      'announcements',
+      'case-studies',
+      'guides',
+      'interviews',
+    ]);
   });
 
   test('applyFolder (what the CLI calls): skips what is applied, force runs everything, onTask sees each task', async () => {
     const service = app!.strapi.plugin(PLUGIN_ID).service('batch-files') as {
-      applyFolder(folder: string, options?: { force?: boolean; onTask?: (task: Task) => void }): Promise<Array<Record<string, unknown>>>;
+      applyFolder(
+        folder: string,
+        options?: { force?: boolean; onTask?: (task: Task) => void }
+      ): Promise<Array<Record<string, unknown>>>;
     };
     const skipped = await service.applyFolder(folder.relative);
     expect(skipped.map((result) => result.state)).toEqual(['skipped', 'skipped', 'skipped']);
 
     const seen: Array<[string, string]> = [];
-    const forced = await service.applyFolder(folder.absolute, { force: true, onTask: (task) => seen.push([task.name.split('/').pop()!, task.status]) });
+    const forced = await service.applyFolder(folder.absolute, {
+      force: true,
+      onTask: (task) => seen.push([task.name.split('/').pop()!, task.status]),
+    });
     expect(forced.map((result) => [result.state, result.error])).toEqual([
       ['applied', null],
       ['applied', null],
@@ -157,7 +186,9 @@ describe('the shipped example batch files', () => {
       ['03-articles.jsont', 'queued'],
       ['03-articles.jsont', 'completed'],
     ]);
-    await expect(service.applyFolder('no-such-folder')).rejects.toThrow(/The batch files folder .*no-such-folder does not exist/);
+    await expect(service.applyFolder('no-such-folder')).rejects.toThrow(
+      /The batch files folder .*no-such-folder does not exist/
+    );
   });
 });
 
@@ -165,7 +196,10 @@ describe('a failing batch file', () => {
   const FILES = {
     '01-tags.jsont': tagsJsont(['first']),
     // onError stop (the default): one bad item fails the file, nothing of it is written.
-    '02-bad-item.jsont': { configuration: { contentType: 'api::tag.tag' }, items: [{ name: 'never-written' }, { name: 'x', surprise: 1 }] },
+    '02-bad-item.jsont': {
+      configuration: { contentType: 'api::tag.tag' },
+      items: [{ name: 'never-written' }, { name: 'x', surprise: 1 }],
+    },
     // Refused before any task runs: recorded as a failed task all the same.
     '03-unknown-type.jsont': { configuration: { contentType: 'api::nope.nope' }, items: [] },
     // onError continue: the file is applied, its failed item is in the task's error report.
@@ -173,7 +207,10 @@ describe('a failing batch file', () => {
       configuration: { contentType: 'api::tag.tag', matchBy: 'name', onError: 'continue' },
       items: [{ name: 'partial-ok' }, { name: 'partial-bad', colour: 'red' }],
     },
-    '05-last.batch-engine-data.json': { configuration: { className: 'api::tag.tag', parameters: { createStrategy: 'INSERT' } }, items: [{ name: 'last' }] },
+    '05-last.batch-engine-data.json': {
+      configuration: { className: 'api::tag.tag', parameters: { createStrategy: 'INSERT' } },
+      items: [{ name: 'last' }],
+    },
   };
   let folder: ReturnType<typeof makeFolder>;
 
@@ -197,7 +234,9 @@ describe('a failing batch file', () => {
       ]);
       expect(rows[1].message).toMatch(/^Stopped at item 1\b.*surprise.*Nothing was imported \(onError: stop\)\./);
       expect(rows[2].message).toMatch(/Unknown content type "api::nope.nope"/);
-      expect(rows[3].message).toBe(`1 item(s) failed (onError: continue): see the error report of task ${rows[3].taskId}`);
+      expect(rows[3].message).toBe(
+        `1 item(s) failed (onError: continue): see the error report of task ${rows[3].taskId}`
+      );
 
       const tasks = await tasksNamed(app, token, 'Batch file ');
       expect(tasks.map((task) => [task.id, task.status, task.hasErrorReport])).toEqual([
@@ -207,7 +246,11 @@ describe('a failing batch file', () => {
         [rows[3].taskId, 'completed-with-errors', true],
         [rows[4].taskId, 'completed', false],
       ]);
-      expect(tasks[2]).toMatchObject({ format: 'jsont', fileName: '03-unknown-type.jsont', error: expect.stringMatching(/Unknown content type/) });
+      expect(tasks[2]).toMatchObject({
+        format: 'jsont',
+        fileName: '03-unknown-type.jsont',
+        error: expect.stringMatching(/Unknown content type/),
+      });
       expect(await names(app, 'api::tag.tag')).toEqual(['first', 'last', 'partial-ok']);
 
       // The next start: the failed files run again (they fail again), the applied ones do not.
@@ -223,8 +266,15 @@ describe('a failing batch file', () => {
 
   test('with failOnError: start-up fails naming the file, and the files after it are not applied', async () => {
     const database = await createTestDatabase();
-    await expect(startApp({ database, env: { DMC_BATCH_FOLDER: folder.relative, DMC_BATCH_FAIL_ON_ERROR: 'true' } })).rejects.toThrow(
-      new RegExp(`^Batch file ${folder.relative.replace(/\./g, '\\.')}/02-bad-item\\.jsont failed \\(task \\d+\\): Stopped at item 1`)
+    await expect(
+      startApp({ database, env: { DMC_BATCH_FOLDER: folder.relative, DMC_BATCH_FAIL_ON_ERROR: 'true' } })
+    ).rejects.toThrow(
+      new RegExp(
+        `^Batch file ${folder.relative.replace(
+          /\./g,
+          '\\.'
+        )}/02-bad-item\\.jsont failed \\(task \\d+\\): Stopped at item 1`
+      )
     );
     // Look at what the failed start left, with batch files off.
     const app = await startApp({ database, env: { DMC_BATCH_FOLDER: folder.relative, DMC_BATCH_FILES: 'false' } });

@@ -332,9 +332,14 @@ describe('bad input', () => {
       content: JSON.stringify({ items, configuration: { className: TAG, parameters: { createStrategy: 'INSERT' } } }),
     });
     expect(liferay).toMatchObject({ status: 'completed', format: 'jsont', contentType: TAG, options: { importStrategy: 'add-only' }, counts: { created: 3000 } });
+    // With the format option json: refused, whether the configuration shows in the first bytes or only later.
     await expect400(
       { fileName: 'seed.json', content: JSON.stringify({ items: [], configuration: { className: TAG } }), options: { format: 'json' } },
-      /has a JSONT configuration: import it with the format jsont/
+      /"seed.json" does not look like JSON \(the format option\)/
+    );
+    await expect400(
+      { fileName: 'seed.json', content: JSON.stringify({ items, configuration: { className: TAG } }), options: { format: 'json' } },
+      /"seed.json" has a JSONT configuration: import it with the format jsont/
     );
   });
 

@@ -13,7 +13,13 @@ jest.mock('@strapi/strapi/admin', () => jest.requireActual('../testing/strapiAdm
 beforeAll(polyfillDom);
 beforeEach(resetFetchClient);
 
-const ALL: Permissions = { isLoading: false, canRead: true, canImport: true, canExport: true, canManageTemplates: true };
+const ALL: Permissions = {
+  isLoading: false,
+  canRead: true,
+  canImport: true,
+  canExport: true,
+  canManageTemplates: true,
+};
 
 const templates: Template[] = [
   template({ id: 5, name: 'Weekly articles' }),
@@ -38,7 +44,9 @@ const setup = (permissions = ALL) => {
     if (url === '/data-migration-center/content-types') return { data: { data: contentTypes } };
     throw new Error(`unexpected GET ${String(url)}`);
   });
-  const post = jest.fn(async (_url: unknown, _body: unknown) => ({ data: { data: { ...templates[2], id: 9, name: 'copy', readOnly: false } } }));
+  const post = jest.fn(async (_url: unknown, _body: unknown) => ({
+    data: { data: { ...templates[2], id: 9, name: 'copy', readOnly: false } },
+  }));
   setFetchClient({ get, post });
   renderWithProviders(<TemplatesTab permissions={permissions} />);
   return { get, post, user: userEvent.setup() };
@@ -52,7 +60,10 @@ describe('TemplatesTab', () => {
     setup();
     const row = await rowOf('Weekly articles');
     for (const action of ['Run', 'Edit', 'Duplicate', 'Delete']) {
-      expect(within(row).getByRole('button', { name: `${action} Weekly articles` })).not.toHaveAttribute('aria-disabled', 'true');
+      expect(within(row).getByRole('button', { name: `${action} Weekly articles` })).not.toHaveAttribute(
+        'aria-disabled',
+        'true'
+      );
     }
     expect(within(row).queryByText('Built-in')).not.toBeInTheDocument();
     expect(within(row).queryByText('Broken')).not.toBeInTheDocument();
@@ -63,9 +74,16 @@ describe('TemplatesTab', () => {
     const row = await rowOf('Export published articles as CSV');
     expect(within(row).getByText('Built-in')).toBeInTheDocument();
     expect(within(row).getByText('For a spreadsheet.')).toBeInTheDocument();
-    expect(within(row).getByRole('button', { name: 'Run Export published articles as CSV' })).not.toHaveAttribute('aria-disabled', 'true');
-    expect(within(row).queryByRole('button', { name: 'Edit Export published articles as CSV' })).not.toBeInTheDocument();
-    expect(within(row).queryByRole('button', { name: 'Delete Export published articles as CSV' })).not.toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Run Export published articles as CSV' })).not.toHaveAttribute(
+      'aria-disabled',
+      'true'
+    );
+    expect(
+      within(row).queryByRole('button', { name: 'Edit Export published articles as CSV' })
+    ).not.toBeInTheDocument();
+    expect(
+      within(row).queryByRole('button', { name: 'Delete Export published articles as CSV' })
+    ).not.toBeInTheDocument();
 
     // Duplicating makes an editable copy with its settings.
     await user.click(within(row).getByRole('button', { name: 'Duplicate Export published articles as CSV' }));
@@ -83,11 +101,16 @@ describe('TemplatesTab', () => {
     const row = await rowOf('Old contacts');
     expect(within(row).getByText('Broken')).toBeInTheDocument();
     expect(
-      within(row).getByText('Cannot run: fieldMapping maps "Fax" to "fax", which is not an attribute of api::contact.contact')
+      within(row).getByText(
+        'Cannot run: fieldMapping maps "Fax" to "fax", which is not an attribute of api::contact.contact'
+      )
     ).toBeInTheDocument();
     expect(within(row).getByRole('button', { name: 'Run Old contacts' })).toHaveAttribute('aria-disabled', 'true');
     // It can still be edited (to fix it) or deleted.
     expect(within(row).getByRole('button', { name: 'Edit Old contacts' })).not.toHaveAttribute('aria-disabled', 'true');
-    expect(within(row).getByRole('button', { name: 'Delete Old contacts' })).not.toHaveAttribute('aria-disabled', 'true');
+    expect(within(row).getByRole('button', { name: 'Delete Old contacts' })).not.toHaveAttribute(
+      'aria-disabled',
+      'true'
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { FORMAT_VERSION, FormatVersionError, parseFormatVersion, planUpgrade, UPGRADES, type UpgradeStep } from './format-version';
+import {
+  FORMAT_VERSION,
+  FormatVersionError,
+  parseFormatVersion,
+  planUpgrade,
+  UPGRADES,
+  type UpgradeStep,
+} from './format-version';
 
 /**
  * A made-up history, to drive the upgrade machinery the way a real format change will:

@@ -36,7 +36,7 @@ export interface ApplyFolderOptions {
   force?: boolean;
   /** Stop at the first failing file: the files after it are not applied, and a {@link BatchFileError} is thrown. */
   failOnError?: boolean;
-  /** Called with each file's task when it is created, and again once it has finished. */
+  /** Called with each file's task when it is created, and again once it has finished (once for a file refused before it could run). */
   onTask?: (task: Task) => void;
 }
 
@@ -55,10 +55,7 @@ export interface AppliedBatchFileRow {
 
 /** Thrown by `applyFolder` with `failOnError` when a file fails: names the file; carries the results so far. */
 export class BatchFileError extends Error {
-  constructor(
-    readonly result: BatchFileResult,
-    readonly results: BatchFileResult[]
-  ) {
+  constructor(readonly result: BatchFileResult, readonly results: BatchFileResult[]) {
     super(`Batch file ${result.path} failed${result.taskId ? ` (task ${result.taskId})` : ''}: ${result.error}`);
     this.name = 'BatchFileError';
   }
@@ -82,7 +79,8 @@ const MAX_NAME = 255;
 
 export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(APPLIED_BATCH_FILE_UID);
-  const log = (level: 'info' | 'warn' | 'error', message: string) => strapi.log[level](`[data-migration-center] ${message}`);
+  const log = (level: 'info' | 'warn' | 'error', message: string) =>
+    strapi.log[level](`[data-migration-center] ${message}`);
 
   /** How a file is recorded: relative to the app's root, with `/` separators (absolute when outside the app). */
   const recordedPath = (file: string): string => {
@@ -124,7 +122,7 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
         checksum,
         state: applied ? 'applied' : 'failed',
         taskId: finished.id,
-        error: applied ? null : (finished.error ?? `its task ended ${finished.status}`),
+        error: applied ? null : finished.error ?? `its task ended ${finished.status}`,
         counts: finished.counts,
       };
     } catch (error) {
@@ -153,7 +151,9 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
       taskId: result.taskId,
       message:
         result.error ??
-        (failedItems > 0 ? `${failedItems} item(s) failed (onError: continue): see the error report of task ${result.taskId}` : null),
+        (failedItems > 0
+          ? `${failedItems} item(s) failed (onError: continue): see the error report of task ${result.taskId}`
+          : null),
       appliedAt: new Date(),
     });
     return result;
@@ -172,7 +172,7 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
       }
       const dir = path.resolve(strapi.dirs.app.root, folder);
       const stat = await fs.promises.stat(dir).catch(() => null);
-      if (!stat?.isDirectory()) throw new Error(`The batch files folder ${dir} does not exist`);
+      if (!stat?.isDirectory()) throw new Error(`The batch files folder ${dir} does not exist (or is not a folder)`);
 
       const results: BatchFileResult[] = [];
       for (const file of await listBatchFiles(dir)) {
@@ -192,7 +192,12 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
         }
       }
       const count = (state: BatchFileResult['state']) => results.filter((result) => result.state === state).length;
-      log('info', `batch files in ${dir}: ${count('applied')} applied, ${count('skipped')} already applied, ${count('failed')} failed`);
+      log(
+        'info',
+        `batch files in ${dir}: ${count('applied')} applied, ${count('skipped')} already applied, ${count(
+          'failed'
+        )} failed`
+      );
       return results;
     },
 

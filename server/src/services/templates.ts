@@ -93,7 +93,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const assertWritable = (template: TemplateBase) => {
     if (template.readOnly) {
-      throw new errors.ForbiddenError(
+      // A PolicyError (403) keeps its message; Strapi blanks a plain ForbiddenError's.
+      throw new errors.PolicyError(
         `Template "${template.name}" (${template.id}) is shipped with the plugin and read-only: duplicate it to change it`
       );
     }
@@ -104,7 +105,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const where: Record<string, unknown> = { name, kind };
     if (exceptId !== undefined) where.id = { $ne: exceptId };
     const taken =
-      (await query().count({ where })) > 0 || visibleShipped().some((template) => template.kind === kind && template.name === name);
+      (await query().count({ where })) > 0 ||
+      visibleShipped().some((template) => template.kind === kind && template.name === name);
     if (taken) throw fieldError('name', `An ${kind} template named "${name}" already exists`);
   };
 
@@ -112,7 +114,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       contentTypes().get(uid);
     } catch {
-      throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
+      throw fieldError(
+        'contentType',
+        `Unknown content type "${uid}": it does not exist or is not offered for migration`
+      );
     }
   };
 
@@ -133,7 +138,13 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const layer = { ...options, contentType: template.contentType };
     try {
       if (template.kind === 'import') {
-        resolveImportOptions({ layers: [layer], format: layer.format ?? 'json', fileName: '', describe: types.get, locales });
+        resolveImportOptions({
+          layers: [layer],
+          format: layer.format ?? 'json',
+          fileName: '',
+          describe: types.get,
+          locales,
+        });
       } else {
         await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters });
         if (!checkFilters && layer.filters) {
@@ -150,10 +161,19 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** A template is saved only when it fits its content type: else a 400 naming the attribute. */
+  const assertFits = async (template: TemplateBase) => {
+    const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
+    if (broken) throw fieldError('options', `The template's options do not fit ${template.contentType}: ${broken}`);
+  };
+
   const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
     const locales = await contentTypes().localeCodes();
     return Promise.all(
-      templates.map(async (template) => ({ ...template, broken: await brokenReason(template, { locales, checkFilters: false }) }))
+      templates.map(async (template) => ({
+        ...template,
+        broken: await brokenReason(template, { locales, checkFilters: false }),
+      }))
     );
   };
 
@@ -194,6 +214,17 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: TemplateInput): Promise<Template> {
       assertContentType(input.contentType);
       await assertNameFree(input.name, input.kind);
+      await assertFits({
+        id: 0,
+        name: input.name,
+        kind: input.kind,
+        contentType: input.contentType,
+        options: input.options ?? {},
+        description: null,
+        readOnly: false,
+        createdAt: null,
+        updatedAt: null,
+      });
       const row = (await query().create({
         data: {
           name: input.name,
@@ -207,13 +238,33 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** "Save as template": the settings of a finished task (its run-specific options left out). */
-    async createFromTask({ name, fromTaskId, description }: { name: string; fromTaskId: number; description?: string | null }): Promise<Template> {
+    async createFromTask({
+      name,
+      fromTaskId,
+      description,
+    }: {
+      name: string;
+      fromTaskId: number;
+      description?: string | null;
+    }): Promise<Template> {
       const task = await getService(strapi, 'tasks')
         .getRow(fromTaskId)
         .catch(() => null);
       if (!task) throw fieldError('fromTaskId', `Task ${fromTaskId} not found`);
-      const { name: _name, dryRun: _dryRun, templateId: _templateId, contentType: _contentType, ...options } = (task.options ?? {}) as Record<string, unknown>;
-      return this.create({ name, kind: task.kind, contentType: task.contentType, options: options as ImportOptions | ExportOptions, description: description ?? null });
+      const {
+        name: _name,
+        dryRun: _dryRun,
+        templateId: _templateId,
+        contentType: _contentType,
+        ...options
+      } = (task.options ?? {}) as Record<string, unknown>;
+      return this.create({
+        name,
+        kind: task.kind,
+        contentType: task.contentType,
+        options: options as ImportOptions | ExportOptions,
+        description: description ?? null,
+      });
     },
 
     async update(id: TemplateId, input: Partial<TemplateInput>): Promise<Template> {
@@ -222,6 +273,12 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = { ...current, ...input };
       if (input.contentType !== undefined) assertContentType(next.contentType);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
+      await assertFits({
+        ...fromRow(current),
+        kind: next.kind,
+        contentType: next.contentType,
+        options: next.options ?? {},
+      });
       await query().update({
         where: { id: current.id },
         data: {

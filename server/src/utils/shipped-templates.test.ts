@@ -24,7 +24,8 @@ describe('shipped templates', () => {
   it('leaves out, and names, a file that is not a valid template', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-shipped-'));
     try {
-      const write = (name: string, value: unknown) => fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+      const write = (name: string, value: unknown) =>
+        fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
       const valid = { name: 'Tags', kind: 'export', contentType: 'api::tag.tag', options: { format: 'jsonl' } };
       write('a-valid.json', valid);
       write('b-same-name.json', valid);

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHIPPED_TEMPLATE_ID, SHIPPED_TEMPLATE_PREFIX, type Template, type TemplateInput } from '../../../shared/contracts';
+import {
+  SHIPPED_TEMPLATE_ID,
+  SHIPPED_TEMPLATE_PREFIX,
+  type Template,
+  type TemplateInput,
+} from '../../../shared/contracts';
 import { exportOptionsSchema } from '../pipeline/export-options';
 import { importOptionsSchema } from '../pipeline/options';
 import { createTemplateBody } from '../validation/templates';
@@ -55,10 +60,13 @@ export const readShippedTemplates = (dir: string | null): { templates: ShippedTe
         strict: true,
         abortEarly: true,
       }) as TemplateInput;
-      const options = (input.kind === 'import' ? importOptionsSchema : exportOptionsSchema).validateSync(input.options ?? {}, {
-        strict: true,
-        abortEarly: true,
-      }) as Record<string, unknown>;
+      const options = (input.kind === 'import' ? importOptionsSchema : exportOptionsSchema).validateSync(
+        input.options ?? {},
+        {
+          strict: true,
+          abortEarly: true,
+        }
+      ) as Record<string, unknown>;
       if (options.templateId !== undefined) throw new Error('options.templateId: a template cannot name another one');
       if (templates.some((other) => other.kind === input.kind && other.name === input.name)) {
         throw new Error(`another shipped ${input.kind} template is named "${input.name}"`);

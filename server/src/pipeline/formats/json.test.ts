@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 
 import { describeJsonHead, jsonFormat, looksLikeJsont, readHeader } from './json';
 import type { FormatModule, SourceItem, WriteOptions } from './types';
-import { FIXTURES, collect, fixture, fromText } from './test-streams';
+import { FIXTURES, collect, endlessItems, fixture, fromText } from './test-streams';
 
 /** The items read before a failure, and the failure's message. */
 const collectUntilError = async (items: AsyncIterable<SourceItem>) => {
@@ -301,20 +301,8 @@ describe('json format: writing', () => {
 
 describe('readHeader', () => {
   it('reads the format version and configuration of an export, and stops at the items', async () => {
-    const state = { pulled: 0, closed: false };
-    async function* chunks() {
-      try {
-        yield '{"formatVersion": 1, "items": [';
-        for (let i = 0; ; i += 1) {
-          state.pulled += 1;
-          await new Promise((resolve) => setImmediate(resolve));
-          yield `${i ? ',' : ''}{"n": ${i}}`;
-        }
-      } finally {
-        state.closed = true;
-      }
-    }
-    await expect(readHeader(() => Readable.from(chunks()))).resolves.toEqual({ root: 'an object', formatVersion: 1, configuration: null });
+    const { open, state } = endlessItems('{"formatVersion": 1, "items": [');
+    await expect(readHeader(open)).resolves.toEqual({ root: 'an object', formatVersion: 1, configuration: null });
     await new Promise((resolve) => setImmediate(resolve));
     expect(state.closed).toBe(true);
     expect(state.pulled).toBeLessThan(100);
