@@ -1,5 +1,5 @@
 import type { Task } from '../../shared/contracts';
-import { duration, progressLine, summary, taskTable } from './progress';
+import { duration, progressLine, showProgress, summary, taskTable } from './progress';
 
 const task = (overrides: Partial<Task> = {}): Task => ({
   id: 12,
@@ -115,5 +115,45 @@ describe('taskTable and duration', () => {
     expect(duration(0.04)).toBe('0.0 s');
     expect(duration(59.94)).toBe('59.9 s');
     expect(duration(125)).toBe('2 min 5 s');
+  });
+});
+
+describe('showProgress', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const fakeStream = (isTTY: boolean) => {
+    const chunks: string[] = [];
+    return {
+      chunks,
+      stream: { isTTY, columns: 100, write: (text: string) => chunks.push(text) } as unknown as NodeJS.WriteStream,
+    };
+  };
+
+  it('redraws a bar in place on a terminal, and clears it when stopped', async () => {
+    const { chunks, stream } = fakeStream(true);
+    const progress = showProgress({ stream, read: async () => task(), interval: 5 });
+    await sleep(60);
+    progress.stop();
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks[0]).toMatch(/^\rimport #12 \[#+-+\]  48%  1,200 items  \d[\d,]* items\/s\x1b\[K$/);
+    expect(chunks[chunks.length - 1]).toBe('\r\x1b[K');
+    expect(chunks.join('')).not.toContain('\n');
+  });
+
+  it('prints plain lines, at most one per period, when not on a terminal', async () => {
+    const { chunks, stream } = fakeStream(false);
+    const progress = showProgress({ stream, read: async () => task(), plainEvery: 20 });
+    await sleep(90);
+    progress.stop();
+    expect(chunks.length).toBeGreaterThanOrEqual(1);
+    expect(chunks.length).toBeLessThanOrEqual(5);
+    for (const chunk of chunks) expect(chunk).toMatch(/^import #12  48%  1,200 items  \d[\d,]* items\/s\n$/);
+  });
+
+  it('draws nothing for a finished task', async () => {
+    const { chunks, stream } = fakeStream(true);
+    const progress = showProgress({ stream, read: async () => task({ status: 'completed' }), interval: 5 });
+    await sleep(40);
+    progress.stop();
+    expect(chunks).toEqual([]);
   });
 });
