@@ -10,7 +10,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/server/src', '<rootDir>/shared'],
+      roots: ['<rootDir>/server/src', '<rootDir>/shared', '<rootDir>/bin'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.tsx?$': tsJest },
     },

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
 import { createExportHandler } from './pipeline/export';
 import { createImportHandler } from './pipeline/import';
-import { getService } from './utils';
+import { getConfig, getService } from './utils';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
@@ -13,6 +15,13 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
   await runner.start();
+
+  // Batch files, once the runner runs their tasks. A failing file with failOnError throws: start-up fails, naming it.
+  const { batchFiles } = getConfig(strapi);
+  const folder = path.resolve(strapi.dirs.app.root, batchFiles.folder);
+  if (batchFiles.enabled && fs.existsSync(folder)) {
+    await getService(strapi, 'batch-files').applyFolder(folder, { failOnError: batchFiles.failOnError });
+  }
 };
 
 export default bootstrap;

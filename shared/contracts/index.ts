@@ -55,6 +55,15 @@ export const ACTIONS = ['read', 'import', 'export', 'templates'] as const;
 export type Action = (typeof ACTIONS)[number];
 export const permission = (action: Action) => `plugin::${PLUGIN_ID}.${action}` as const;
 
+/**
+ * A template's id: a number for the templates saved in the database, `shipped:<file name>` for the read-only ones
+ * shipped with the plugin (its `templates/` folder), such as `shipped:articles-by-slug`.
+ */
+export type TemplateId = number | string;
+export const SHIPPED_TEMPLATE_PREFIX = 'shipped:';
+export const SHIPPED_TEMPLATE_ID = /^shipped:[a-z0-9][a-z0-9-]*$/;
+export const isShippedTemplateId = (id: unknown): id is string => typeof id === 'string' && SHIPPED_TEMPLATE_ID.test(id);
+
 /* ------------------------------------------------------------------------------------------------------------
  * Options
  * ---------------------------------------------------------------------------------------------------------- */
@@ -72,7 +81,7 @@ export interface ImportOptions {
   locale?: string;
   status?: EntryStatus;
   dryRun?: boolean;
-  templateId?: number;
+  templateId?: TemplateId;
   name?: string;
 }
 
@@ -91,7 +100,7 @@ export interface ExportOptions {
   relationsAs?: string;
   /** Opt-in volatile fields: `createdAt`, `updatedAt`, `publishedAt`. */
   includeTimestamps?: boolean;
-  templateId?: number;
+  templateId?: TemplateId;
   name?: string;
 }
 
@@ -116,6 +125,7 @@ export interface Task {
   id: number;
   kind: TaskKind;
   name: string;
+  /** The content type's uid; '' for a batch file refused before its content type was known. */
   contentType: string;
   format: Format | null;
   status: TaskStatus;
@@ -135,7 +145,7 @@ export interface Task {
 }
 
 export interface Template {
-  id: number;
+  id: TemplateId;
   name: string;
   kind: TaskKind;
   contentType: string;
@@ -143,6 +153,11 @@ export interface Template {
   description: string | null;
   /** Shipped with the plugin (from its `templates/` folder): listed, runnable, never edited or deleted. */
   readOnly: boolean;
+  /**
+   * Why the template cannot run any more, naming the attribute (its content type or an attribute its options name
+   * was removed or changed), or null. A task started with a broken template is refused with this reason.
+   */
+  broken: string | null;
   createdAt: string | null;
   updatedAt: string | null;
 }

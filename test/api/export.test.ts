@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** The items of an export, whatever its format (CSV: header → row objects of cell text). */
 const itemsOf = (format: string, text: string): Array<Record<string, unknown>> => {
-  if (format === 'json') return JSON.parse(text);
+  if (format === 'json') return JSON.parse(text).items;
   if (format === 'jsont') return JSON.parse(text).items;
   if (format === 'jsonl') return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
   const [header, ...rows] = text.trim().split('\r\n');
@@ -68,6 +68,13 @@ describe.each(FORMATS)('%s', (format) => {
     expect(second.text).toBe(first.text);
     expect(first.text).not.toMatch(/createdAt|updatedAt|publishedAt/);
   });
+});
+
+test('JSON and JSONT exports carry the format version first', async () => {
+  const json = await exportFile(app, token, { contentType: 'api::tag.tag', format: 'json' });
+  expect(json.text).toMatch(/^\{\n {2}"formatVersion": 1,\n {2}"items": \[\n/);
+  const jsont = await exportFile(app, token, { contentType: 'api::tag.tag', format: 'jsont' });
+  expect(jsont.text).toMatch(/^\{\n {2}"configuration": \{\n {4}"formatVersion": 1,\n/);
 });
 
 describe('options', () => {

@@ -305,6 +305,42 @@ describe('bad input', () => {
       { fileName: 'tags.jsont', content: JSON.stringify({ configuration: { formatVersion: 2, contentType: TAG }, items: [{ name: 'x' }] }) },
       /format version 2; this version of the plugin reads format versions up to 1/
     );
+    // JSON exports carry it at the top: { "formatVersion", "items" }.
+    await expect400(
+      { fileName: 'tags.json', content: JSON.stringify({ formatVersion: 3, items: [{ name: 'x' }] }), options: { contentType: TAG } },
+      /format version 3; this version of the plugin reads format versions up to 1/
+    );
+    await expect400(
+      { fileName: 'tags.json', content: JSON.stringify({ formatVersion: 'one', items: [] }), options: { contentType: TAG } },
+      /Invalid formatVersion "one": expected a positive integer/
+    );
+  });
+
+  test('JSON: a bare array (other systems) and a JSON export ({ formatVersion, items }) both import', async () => {
+    const bare = await importFile(app, token, { fileName: 'bare.json', content: JSON.stringify([{ name: 'bare-1' }]), options: { contentType: TAG } });
+    expect(bare).toMatchObject({ status: 'completed', format: 'json', counts: { created: 1 } });
+    const exported = await importFile(app, token, {
+      fileName: 'export.json',
+      content: JSON.stringify({ formatVersion: 1, items: [{ name: 'enveloped-1' }, { name: 'enveloped-2' }] }, null, 2),
+      options: { contentType: TAG },
+    });
+    expect(exported).toMatchObject({ status: 'completed', format: 'json', counts: { created: 2 } });
+    // A configuration makes it JSONT, even in a .json file and after more items than the first 64 KB show.
+    const items = Array.from({ length: 3000 }, (_, i) => ({ name: `late-configuration-${i}` }));
+    const liferay = await importFile(app, token, {
+      fileName: 'seed.json',
+      content: JSON.stringify({ items, configuration: { className: TAG, parameters: { createStrategy: 'INSERT' } } }),
+    });
+    expect(liferay).toMatchObject({ status: 'completed', format: 'jsont', contentType: TAG, options: { importStrategy: 'add-only' }, counts: { created: 3000 } });
+    // With the format option json: refused, whether the configuration shows in the first bytes or only later.
+    await expect400(
+      { fileName: 'seed.json', content: JSON.stringify({ items: [], configuration: { className: TAG } }), options: { format: 'json' } },
+      /"seed.json" does not look like JSON \(the format option\)/
+    );
+    await expect400(
+      { fileName: 'seed.json', content: JSON.stringify({ items, configuration: { className: TAG } }), options: { format: 'json' } },
+      /"seed.json" has a JSONT configuration: import it with the format jsont/
+    );
   });
 
   test('413 past the upload limit, naming it', async () => {

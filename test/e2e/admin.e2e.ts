@@ -102,9 +102,13 @@ describeE2E('Data Migration Center in the browser', () => {
       await templatesTab.click();
       await page.waitForURL((url) => url.searchParams.get('tab') === 'templates');
       await expectAttribute(templatesTab, 'aria-selected', 'true');
-      await expectVisible(page.getByText('No templates yet.', { exact: false }));
+      // No saved template yet: the ones shipped with the plugin, read-only (run and duplicate only).
+      const shipped = page.getByRole('row').filter({ hasText: 'Export published articles as CSV' });
+      await expectVisible(shipped.getByText('Built-in'));
+      await expectVisible(shipped.getByRole('button', { name: 'Run Export published articles as CSV' }));
+      expect(await shipped.getByRole('button', { name: 'Edit Export published articles as CSV' }).count()).toBe(0);
       await expectVisible(page.getByRole('button', { name: 'New template' }));
-      await screenshot(page, '02-tab-templates-empty');
+      await screenshot(page, '02-tab-templates-built-in');
     }));
 
   test('exports the articles as JSONL and downloads the file: 20 drafts in en, one object per line, no private field', () =>

@@ -15,15 +15,18 @@ export interface TestApp {
   storageDir: string;
   /** supertest on the running server. */
   http(): ReturnType<typeof request>;
-  stop(): Promise<void>;
+  /** Stops Strapi and drops its database (kept with `keepDatabase`, for a restart on it). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 /**
  * Boots the playground (compiled once by the global setup) on a fresh database, without the admin panel.
  * `env` adds environment variables for this boot (plugin settings read by test/app/config/plugins.ts).
+ * `database` boots on an existing database instead (a restart): `stop({ keepDatabase: true })` leaves it for the
+ * next boot, whose `stop()` drops it.
  */
-export const startApp = async ({ env = {} }: { env?: Record<string, string> } = {}): Promise<TestApp> => {
-  const database = await createTestDatabase();
+export const startApp = async ({ env = {}, database: existing }: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> => {
+  const database = existing ?? (await createTestDatabase());
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-'));
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
@@ -39,8 +42,27 @@ export const startApp = async ({ env = {} }: { env?: Record<string, string> } = 
   const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
   Object.assign(process.env, settings);
 
+  const restore = () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = await createStrapi({ appDir: APP_DIR, distDir: DIST_DIR, autoReload: false, serveAdminPanel: false }).load();
+  const instance = createStrapi({ appDir: APP_DIR, distDir: DIST_DIR, autoReload: false, serveAdminPanel: false });
+  let strapi: Core.Strapi;
+  try {
+    strapi = await instance.load();
+  } catch (error) {
+    // Start-up failed (what some tests expect): release what the half-started instance holds. The database is
+    // kept when it was given (the test looks at it afterwards), dropped otherwise.
+    await instance.destroy().catch(() => undefined);
+    if (!existing) await database.drop();
+    fs.rmSync(storageDir, { recursive: true, force: true });
+    restore();
+    throw error;
+  }
   await strapi.server.mount();
 
   if (!strapi.plugin(PLUGIN_ID)) {
@@ -52,14 +74,11 @@ export const startApp = async ({ env = {} }: { env?: Record<string, string> } = 
     database,
     storageDir,
     http: () => request(strapi.server.httpServer),
-    async stop() {
+    async stop({ keepDatabase = false } = {}) {
       await strapi.destroy();
-      await database.drop();
+      if (!keepDatabase) await database.drop();
       fs.rmSync(storageDir, { recursive: true, force: true });
-      for (const [key, value] of Object.entries(previous)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restore();
     },
   };
 };

@@ -175,7 +175,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                 </Typography>
               </Td>
               <Td>
-                <Typography textColor="neutral800">{byUid.get(task.contentType)?.displayName ?? task.contentType}</Typography>
+                <Typography textColor="neutral800">{byUid.get(task.contentType)?.displayName ?? (task.contentType || '-')}</Typography>
               </Td>
               <Td>
                 <Typography textColor="neutral800">{task.format?.toUpperCase() ?? '-'}</Typography>

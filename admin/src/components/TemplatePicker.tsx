@@ -1,11 +1,11 @@
 import { useIntl } from 'react-intl';
-import type { ContentTypeInfo, Template } from '../../../shared/contracts';
+import type { ContentTypeInfo, Template, TemplateId } from '../../../shared/contracts';
 import { getTranslation } from '../utils/getTranslation';
 import { SelectField } from './fields';
 
 const NONE = 'none';
 
-/** "Template (optional)": picking one fills the form with its settings. */
+/** "Template (optional)": picking one fills the form with its settings. A broken one is marked (the server refuses it). */
 export const TemplatePicker = ({
   templates,
   contentTypes,
@@ -15,7 +15,7 @@ export const TemplatePicker = ({
 }: {
   templates: readonly Template[];
   contentTypes: readonly ContentTypeInfo[];
-  value: number | null;
+  value: TemplateId | null;
   disabled?: boolean;
   onChange: (template: Template | null) => void;
 }) => {
@@ -33,10 +33,15 @@ export const TemplatePicker = ({
       value={value === null ? NONE : String(value)}
       options={[
         { value: NONE, label: formatMessage({ id: getTranslation('form.template.none'), defaultMessage: 'None' }) },
-        ...templates.map((template) => ({
-          value: String(template.id),
-          label: `${template.name} (${displayName(template.contentType)})`,
-        })),
+        ...templates.map((template) => {
+          const label = `${template.name} (${displayName(template.contentType)})`;
+          return {
+            value: String(template.id),
+            label: template.broken
+              ? formatMessage({ id: getTranslation('form.template.broken'), defaultMessage: '{name} (broken)' }, { name: label })
+              : label,
+          };
+        }),
       ]}
       onChange={(next) => onChange(next === NONE ? null : (templates.find((template) => String(template.id) === next) ?? null))}
     />

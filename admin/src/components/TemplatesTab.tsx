@@ -19,7 +19,7 @@ import { ConfirmDialog, Page, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import type { Task, Template } from '../../../shared/contracts';
+import type { Task, Template, TemplateId } from '../../../shared/contracts';
 import { useApi } from '../hooks/useApi';
 import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
@@ -38,7 +38,8 @@ const COLUMNS = [
 /**
  * The Templates tab: saved import and export settings. Run one (an export starts at once; an import opens the
  * wizard with the template chosen), edit, duplicate or delete it. Templates shipped with the plugin are
- * read-only: they can be run and duplicated only.
+ * read-only: they can be run and duplicated only. A broken template (its content type or an attribute it names is
+ * gone) shows why, and cannot be run until it is edited.
  */
 export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const { formatMessage, formatDate } = useIntl();
@@ -49,7 +50,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const api = useApi();
   const [toDelete, setToDelete] = useState<Template | null>(null);
   const [running, setRunning] = useState<Task | null>(null);
-  const [busy, setBusy] = useState<number | null>(null);
+  const [busy, setBusy] = useState<TemplateId | null>(null);
 
   if (isLoading && templates.length === 0) return <Page.Loading />;
   if (isError && templates.length === 0) return <Page.Error />;
@@ -70,7 +71,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
 
   const run = async (template: Template) => {
     if (template.kind === 'import') {
-      navigate(`import?templateId=${template.id}`);
+      navigate(`import?templateId=${encodeURIComponent(template.id)}`);
       return;
     }
     setBusy(template.id);
@@ -153,7 +154,20 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                         {formatMessage({ id: getTranslation('templates.readOnly'), defaultMessage: 'Built-in' })}
                       </Badge>
                     ) : null}
+                    {template.broken ? (
+                      <Badge size="S" variant="warning">
+                        {formatMessage({ id: getTranslation('templates.broken'), defaultMessage: 'Broken' })}
+                      </Badge>
+                    ) : null}
                   </Flex>
+                  {template.broken ? (
+                    <Typography variant="pi" textColor="warning700">
+                      {formatMessage(
+                        { id: getTranslation('templates.broken.reason'), defaultMessage: 'Cannot run: {reason}' },
+                        { reason: template.broken }
+                      )}
+                    </Typography>
+                  ) : null}
                   {template.description ? (
                     <Typography variant="pi" textColor="neutral600" ellipsis>
                       {template.description}
@@ -184,7 +198,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                   {canRun(template) ? (
                     <IconButton
                       variant="ghost"
-                      disabled={busy === template.id}
+                      disabled={busy === template.id || template.broken !== null}
                       label={formatMessage(
                         { id: getTranslation('templates.actions.run'), defaultMessage: 'Run {name}' },
                         { name: template.name }
@@ -201,7 +215,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                         { id: getTranslation('templates.actions.edit'), defaultMessage: 'Edit {name}' },
                         { name: template.name }
                       )}
-                      onClick={() => navigate(`templates/${template.id}`)}
+                      onClick={() => navigate(`templates/${encodeURIComponent(template.id)}`)}
                     >
                       <Pencil />
                     </IconButton>

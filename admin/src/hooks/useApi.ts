@@ -11,6 +11,7 @@ import type {
   ImportOptions,
   Task,
   Template,
+  TemplateId,
   UpdateTemplate,
 } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
@@ -63,11 +64,11 @@ export const useApi = () => {
       createTemplate: (body: CreateTemplate.Request['body']): Promise<Template | null> =>
         call(() => post<CreateTemplate.Response, CreateTemplate.Request['body']>(`${base}/templates`, body)),
 
-      updateTemplate: (id: number, body: UpdateTemplate.Request['body']): Promise<Template | null> =>
-        call(() => put<UpdateTemplate.Response, UpdateTemplate.Request['body']>(`${base}/templates/${id}`, body)),
+      updateTemplate: (id: TemplateId, body: UpdateTemplate.Request['body']): Promise<Template | null> =>
+        call(() => put<UpdateTemplate.Response, UpdateTemplate.Request['body']>(`${base}/templates/${encodeURIComponent(id)}`, body)),
 
       deleteTemplate: (template: Template): Promise<Template | null> =>
-        call(() => del<DeleteTemplate.Response>(`${base}/templates/${template.id}`)),
+        call(() => del<DeleteTemplate.Response>(`${base}/templates/${encodeURIComponent(template.id)}`)),
     }),
     [call, del, post, put]
   );

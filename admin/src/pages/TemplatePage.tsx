@@ -70,7 +70,7 @@ export const TemplatePage = () => {
   const api = useApi();
   const isNew = id === undefined;
   const { data, isLoading: isLoadingTemplate, isError } = useGet<GetTemplate.Response>(
-    isNew ? null : `/${PLUGIN_ID}/templates/${id}`
+    isNew ? null : `/${PLUGIN_ID}/templates/${encodeURIComponent(id)}`
   );
   const template = data?.data;
   const { contentTypes, byUid, isLoading } = useContentTypes();
@@ -134,7 +134,7 @@ export const TemplatePage = () => {
           };
 
     setIsSaving(true);
-    const saved = isNew ? await api.createTemplate(input) : await api.updateTemplate(Number(id), input);
+    const saved = isNew ? await api.createTemplate(input) : await api.updateTemplate(template?.id ?? Number(id), input);
     setIsSaving(false);
     if (!saved) return;
     toggleNotification({

@@ -74,6 +74,7 @@ export const template = (extra: Partial<Template> = {}): Template => ({
   options: { format: 'csv' },
   description: null,
   readOnly: false,
+  broken: null,
   createdAt: null,
   updatedAt: null,
   ...extra,

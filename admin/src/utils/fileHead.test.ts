@@ -66,6 +66,18 @@ describe('parseHead: JSON', () => {
     expect(head).toMatchObject({ error: 'invalid-json', errorLine: 3 });
   });
 
+  it('reads a JSON export: { "formatVersion", "items" }', () => {
+    const text = JSON.stringify({ formatVersion: 1, items: [{ documentId: 'a', title: 'A' }] }, null, 2);
+    expect(parseHead(text, 'article-2026-11-22.json', true)).toMatchObject({
+      format: 'json',
+      error: null,
+      configuration: null,
+      fields: ['documentId', 'title'],
+    });
+    // The same object in a .jsont file is JSONT (without a configuration).
+    expect(parseHead(text, 'articles.jsont', true).format).toBe('jsont');
+  });
+
   it('reports a JSON file that is not an array', () => {
     expect(parseHead('"text"', 'string.json', true).error).toBe('not-items');
   });

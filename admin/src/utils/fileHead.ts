@@ -116,16 +116,21 @@ const arrayElements = (text: string, start: number, limit: number): unknown[] =>
   return elements;
 };
 
-/** A JSONT document's `configuration` and first `items`, from the object whose `{` is at `start`. */
-const jsontParts = (text: string, start: number): { configuration: Item | null; items: unknown[] | null } => {
+/**
+ * A JSONT document's `configuration` and first `items` (and the top-level keys seen), from the object whose `{` is at
+ * `start`. JSON exports are such objects too: `{ "formatVersion": 1, "items": [...] }`.
+ */
+const jsontParts = (text: string, start: number): { configuration: Item | null; items: unknown[] | null; keys: string[] } => {
   let configuration: Item | null = null;
   let items: unknown[] | null = null;
+  const keys: string[] = [];
   let i = skipWhitespace(text, start + 1);
   while (i < text.length && text[i] !== '}') {
     if (text[i] !== '"') throw new HeadSyntaxError(i);
     const keyEnd = stringEnd(text, i);
     if (keyEnd === -1) break;
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    keys.push(key);
     i = skipWhitespace(text, keyEnd);
     if (text[i] !== ':') {
       if (i >= text.length) break;
@@ -154,7 +159,7 @@ const jsontParts = (text: string, start: number): { configuration: Item | null; 
     if (text[i] === ',') i = skipWhitespace(text, i + 1);
     else if (text[i] !== '}' && i < text.length) throw new HeadSyntaxError(i);
   }
-  return { configuration, items };
+  return { configuration, items, keys };
 };
 
 /** Splits CSV text into rows of cells (RFC 4180 quoting), dropping a last row the head may have cut. */
@@ -284,8 +289,10 @@ export const parseHead = (rawText: string, name: string, complete: boolean): Fil
       }
       case 'jsont': {
         if (text[start] !== '{') return empty(format, 'not-items', lineAt(text, start));
-        const { configuration, items } = jsontParts(text, start);
-        return { ...empty(format, null), ...describeItems(items ?? []), configuration };
+        const { configuration, items, keys } = jsontParts(text, start);
+        // A JSON export named .json: its format version comes first, and it has no configuration.
+        const exported = named === 'json' && configuration === null && keys[0] === 'formatVersion';
+        return { ...empty(exported ? 'json' : format, null), ...describeItems(items ?? []), configuration };
       }
       case 'jsonl': {
         const lines = text.split('\n');

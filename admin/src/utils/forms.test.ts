@@ -69,6 +69,7 @@ const template = (extra: Partial<Template>): Template => ({
   options: {},
   description: null,
   readOnly: false,
+  broken: null,
   createdAt: null,
   updatedAt: null,
   ...extra,

@@ -7,6 +7,7 @@ import type {
   ImportStrategy,
   OnError,
   Template,
+  TemplateId,
   UpdateStrategy,
 } from '../../../shared/contracts';
 import { ENTRY_STATUSES, FORMATS, IMPORT_STRATEGIES, ON_ERROR, UPDATE_STRATEGIES } from '../../../shared/contracts';
@@ -33,7 +34,7 @@ const oneOf = <T extends string>(values: readonly T[], value: unknown): T | unde
 
 export interface ExportFormValues {
   name: string;
-  templateId: number | null;
+  templateId: TemplateId | null;
   contentType: string;
   format: Format;
   /** The attributes to export; `null`: all of them (the server's default, which also follows new attributes). */
@@ -160,7 +161,7 @@ export const exportValuesFromTemplate = (template: Template): ExportFormValues =
 
 export interface ImportFormValues {
   name: string;
-  templateId: number | null;
+  templateId: TemplateId | null;
   contentType: string;
   /** '' until a file says it (by its name or its first bytes). */
   format: Format | '';

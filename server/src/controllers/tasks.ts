@@ -12,12 +12,10 @@ import {
   type ListTasks,
   type TaskKind,
 } from '../../../shared/contracts';
-import { renderErrorReport } from '../pipeline/error-report';
 import { FORMATS } from '../pipeline/formats';
 import type { UploadedFile } from '../services/imports';
-import { isFinished, toTask, type TaskRow } from '../services/tasks';
+import { toTask, type TaskRow } from '../services/tasks';
 import { getService, idParam, parseId } from '../utils';
-import { conflict } from '../utils/errors';
 import { validateListTasksQuery } from '../validation/tasks';
 
 /** Cancelling or deleting a task needs the action of its kind (`import` or `export`), on top of `read`. */
@@ -74,15 +72,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The exported file, or for an import the uploaded file, as an attachment. */
     async downloadFile(ctx: Context) {
-      const row = await getService(strapi, 'tasks').getRow(idParam(ctx, 'Task'));
-      if (row.kind === 'export' && !isFinished(row.state))
-        throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
-      if (!row.fileKey || (await getService(strapi, 'storage').size(row.fileKey)) === null) {
-        throw new errors.NotFoundError(`Task ${row.id} has no file`);
-      }
-      ctx.set('Content-Type', row.format ? FORMATS[row.format].mimeType : 'application/octet-stream');
-      ctx.set('Content-Disposition', attachment(row.fileName ?? `task-${row.id}`));
-      ctx.body = getService(strapi, 'storage').createReadStream(row.fileKey);
+      const { task, content } = await getService(strapi, 'tasks').file(idParam(ctx, 'Task'));
+      ctx.set('Content-Type', task.format ? FORMATS[task.format].mimeType : 'application/octet-stream');
+      ctx.set('Content-Disposition', attachment(task.fileName ?? `task-${task.id}`));
+      ctx.body = content;
     },
 
     /** The failed items as CSV or JSON: itemIndex, line, key, message, item. */
@@ -91,14 +84,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
       const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
       if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
-      const row = await getService(strapi, 'tasks').getRow(idParam(ctx, 'Task'));
-      if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
-      if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
-      const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
-      const base = (row.fileName ?? `task-${row.id}`).replace(/\.[^.]+$/, '');
+      const { task, content } = await getService(strapi, 'tasks').errorReport(idParam(ctx, 'Task'), { format, limit });
+      const base = (task.fileName ?? `task-${task.id}`).replace(/\.[^.]+$/, '');
       ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
       ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
-      ctx.body = Readable.from(renderErrorReport(source, format, limit));
+      ctx.body = Readable.from(content);
     },
 
     async find(ctx: Context) {

@@ -7,7 +7,7 @@ import type {
   ListTemplates,
   UpdateTemplate,
 } from '../../../shared/contracts';
-import { getService, idParam } from '../utils';
+import { getService, templateIdParam } from '../utils';
 import { validateCreateTemplate, validateListTemplatesQuery, validateUpdateTemplate } from '../validation/templates';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -18,7 +18,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findOne(ctx: Context) {
-    const data = await getService(strapi, 'templates').findOne(idParam(ctx, 'Template'));
+    const data = await getService(strapi, 'templates').findOne(templateIdParam(ctx));
     ctx.body = { data } satisfies GetTemplate.Response;
   },
 
@@ -31,14 +31,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async update(ctx: Context) {
-    const id = idParam(ctx, 'Template');
+    const id = templateIdParam(ctx);
     const input = await validateUpdateTemplate(ctx.request.body);
     const data = await getService(strapi, 'templates').update(id, input);
     ctx.body = { data } satisfies UpdateTemplate.Response;
   },
 
   async delete(ctx: Context) {
-    const data = await getService(strapi, 'templates').delete(idParam(ctx, 'Template'));
+    const data = await getService(strapi, 'templates').delete(templateIdParam(ctx));
     ctx.body = { data } satisfies DeleteTemplate.Response;
   },
 });

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
-import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type EntryStatus, type ExportOptions, type Format } from '../../../shared/contracts';
+import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type EntryStatus, type ExportOptions, type Format, type TemplateId } from '../../../shared/contracts';
+import { templateIdSchema } from '../validation/templates';
 import { fieldError } from './options';
 
 /**
@@ -21,7 +22,7 @@ export interface ResolvedExportOptions {
   /** documentId, or a unique attribute written for each reference whose target has it. */
   relationsAs: string;
   includeTimestamps: boolean;
-  templateId: number | null;
+  templateId: TemplateId | null;
   name: string;
 }
 
@@ -44,7 +45,7 @@ export const exportOptionsSchema = yup
     sort: stringOrList,
     relationsAs: yup.string().min(1),
     includeTimestamps: yup.boolean(),
-    templateId: yup.number().integer().positive(),
+    templateId: templateIdSchema,
     name: yup.string().max(255),
   })
   .noUnknown();
@@ -62,11 +63,14 @@ export const resolveExportOptions = async ({
   layers,
   describe,
   locales,
+  checkFilters = true,
 }: {
   strapi: Core.Strapi;
   layers: Array<Partial<ExportOptions> | null | undefined>;
   describe: (uid: string) => ContentTypeInfo;
   locales: string[];
+  /** Let Strapi validate the filters (one count query); false checks everything else only. */
+  checkFilters?: boolean;
 }): Promise<ResolvedExportOptions> => {
   const pick = <K extends keyof ExportOptions>(key: K): ExportOptions[K] | undefined =>
     layers.find((layer) => layer?.[key] !== undefined && layer?.[key] !== null)?.[key];
@@ -120,7 +124,7 @@ export const resolveExportOptions = async ({
   }
 
   const filters = (pick('filters') as Record<string, unknown> | undefined) ?? null;
-  if (filters) {
+  if (filters && checkFilters) {
     // Strapi validates filter keys and operators: an unknown attribute or operator is a 400 here, not a failed task.
     try {
       await (strapi.documents(contentType as never) as unknown as { count(p: object): Promise<number> }).count({

@@ -6,6 +6,7 @@ import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
 import type { TaskRow } from '../services/tasks';
 import { getConfig, getService } from '../utils';
 import type { ResolvedExportOptions } from './export-options';
+import { FORMAT_VERSION } from './format-version';
 import { FORMATS } from './formats';
 
 /**
@@ -17,8 +18,6 @@ import { FORMATS } from './formats';
  * as keys (never populated recursively), no volatile fields unless asked. Two exports of unchanged data are
  * byte-identical, and the file re-imports as it is.
  */
-
-export const FORMAT_VERSION = 1;
 
 interface DocumentsReader {
   findMany(params: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;

@@ -9,6 +9,7 @@ import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
 import type { TaskRow } from '../services/tasks';
 import { getConfig, getService } from '../utils';
 import { ErrorReportWriter } from './error-report';
+import { planUpgrade } from './format-version';
 import { FORMATS, type CsvColumn, type SourceItem } from './formats';
 import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
@@ -19,7 +20,8 @@ import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type Def
 /**
  * The import path, top to bottom:
  *
- *   file (storage) → parse (formats/*) → map + validate (prepare.ts) → batch → write (writer.ts) → report
+ *   file (storage) → parse (formats/*) → upgrade (format-version.ts, older files only) → map + validate (prepare.ts)
+ *   → batch → write (writer.ts) → report
  *
  * `stop` runs the whole task in ONE database transaction, rolled back at the first failing item (or a cancel,
  * a syntax error, a server stop): nothing is ever half-imported. A dry run is one transaction rolled back at
@@ -173,14 +175,18 @@ export const createImportHandler =
       await report.add({ itemIndex: entry.index, line: entry.line, key: entry.key, message, item: entry.raw });
     };
 
-    /** parse → map + validate: each item read becomes a batch entry (failures travel with it, in file order). */
+    // A file from an older format version: each item is upgraded to the current shape as it is read.
+    const upgrade = planUpgrade(task.formatVersion ?? undefined);
+    const upgradeItem = upgrade.steps.length > 0 ? upgrade.item : (value: Record<string, unknown>) => value;
+
+    /** parse → (upgrade) → map + validate: each item read becomes a batch entry (failures travel with it, in file order). */
     async function* prepare(source: AsyncIterable<SourceItem>): AsyncGenerator<BatchEntry> {
       for await (const item of source) {
         counts.processed += 1;
         const raw = item.value ?? item.raw ?? null;
         try {
           if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read');
-          yield { index: item.index, line: item.line, raw, prepared: prepareItem(item.value, prepareContext) };
+          yield { index: item.index, line: item.line, raw, prepared: prepareItem(upgradeItem(item.value), prepareContext) };
         } catch (error) {
           const value = item.value?.[options.matchBy === 'documentId' ? 'documentId' : options.matchBy];
           const key = typeof value === 'string' || typeof value === 'number' ? value : null;

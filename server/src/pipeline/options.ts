@@ -11,8 +11,10 @@ import {
   type ImportOptions,
   type ImportStrategy,
   type OnError,
+  type TemplateId,
   type UpdateStrategy,
 } from '../../../shared/contracts';
+import { templateIdSchema } from '../validation/templates';
 
 /**
  * Import options: validated as the request sends them, then resolved with the precedence of DESIGN.md section 5:
@@ -30,7 +32,7 @@ export interface ResolvedImportOptions {
   locale: string | null;
   status: EntryStatus | null;
   dryRun: boolean;
-  templateId: number | null;
+  templateId: TemplateId | null;
   name: string;
 }
 
@@ -62,7 +64,7 @@ export const importOptionsSchema = yup
     locale: yup.string().min(1),
     status: yup.string().oneOf([...ENTRY_STATUSES]),
     dryRun: yup.boolean(),
-    templateId: yup.number().integer().positive(),
+    templateId: templateIdSchema,
     name: yup.string().max(255),
   })
   .noUnknown();

@@ -2,20 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { ExportOptions } from '../../../shared/contracts';
 import { parseExportOptions, resolveExportOptions } from '../pipeline/export-options';
-import { FORMATS } from '../pipeline/formats';
+import { FORMATS, formatOfFileName } from '../pipeline/formats';
 import { getService } from '../utils';
 import type { NewTask, TaskRow } from './tasks';
 
 /** Starting an export: options validated and resolved (400s before any task), then the task is queued. */
 export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async create({ body, creator }: { body: unknown; creator: NewTask['creator'] }): Promise<TaskRow> {
+  /**
+   * `outFileName` (the command line's `--out`) suggests the format by its ending when the options do not name one:
+   * it ranks below the options and above a template.
+   */
+  async create({ body, creator, outFileName }: { body: unknown; creator: NewTask['creator']; outFileName?: string }): Promise<TaskRow> {
     const options = await parseExportOptions(body);
+    const formatOfOut = outFileName ? formatOfFileName(outFileName) : null;
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'export') : null;
     const contentTypes = getService(strapi, 'content-types');
     const resolved = await resolveExportOptions({
       strapi,
-      layers: [options, template],
+      layers: [options, formatOfOut ? { format: formatOfOut } : null, template],
       describe: contentTypes.get,
       locales: await contentTypes.localeCodes(),
     });

@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Format, ImportOptions } from '../../../shared/contracts';
-import { detectFormat, FORMATS, HEAD_LENGTH, readConfiguration, toImportOptions } from '../pipeline/formats';
-import { FORMAT_VERSION } from '../pipeline/export';
+import { parseFormatVersion, planUpgrade } from '../pipeline/format-version';
+import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../pipeline/formats';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../pipeline/options';
 import { getConfig, getService } from '../utils';
 import type { NewTask, TaskRow } from './tasks';
@@ -33,8 +33,9 @@ const formatBytes = (n: number) =>
 
 /**
  * Starting an import: everything that can be refused is refused here, with a 400 (or 413) and before any task
- * exists: the options, the file (missing, empty, too large, not what its name says), the format, a JSONT
- * configuration, the template, the content type and matchBy. Then the upload is moved into the task storage
+ * exists: the options, the file (missing, empty, too large, not what its name says), the format, the file's format
+ * version (a newer one is refused; an older one is upgraded), a JSONT configuration, the template, the content type
+ * and matchBy. Then the upload is moved into the task storage
  * and the task is queued.
  */
 export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -66,7 +67,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
 
     const explicit = options.format ?? template?.format ?? null;
-    const format: Format | null = detectFormat({ option: explicit, fileName, head });
+    let format: Format | null = detectFormat({ option: explicit, fileName, head });
     if (!format) {
       throw fieldError('format', `Cannot tell the format of "${fileName}": name it .json, .jsonl, .jsont or .csv, or set the format option`);
     }
@@ -74,19 +75,29 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       throw fieldError('file', `The file "${fileName}" does not look like ${format.toUpperCase()}${explicit ? ' (the format option)' : ' (its name)'}`);
     }
 
+    // JSON and JSONT: the header (format version, configuration), read up to the items.
     let configuration: Partial<ImportOptions> | null = null;
-    if (format === 'jsont') {
+    let formatVersion: number | undefined;
+    if (format === 'json' || format === 'jsont') {
+      const header = await readHeader(() => fs.createReadStream(file.filepath)).catch((error: Error) => {
+        throw fieldError('file', error.message);
+      });
+      if (format === 'json' && header.configuration) {
+        // A JSONT configuration found after the items (beyond what the name and first bytes showed).
+        if (explicit) throw fieldError('format', `The file "${fileName}" has a JSONT configuration: import it with the format jsont`);
+        format = 'jsont';
+      }
       try {
-        const raw = await readConfiguration(() => fs.createReadStream(file.filepath));
-        if (raw) {
-          const normalised = toImportOptions(raw);
+        if (format === 'jsont' && header.root !== 'an object') {
+          throw new Error(`Expected a JSONT object with "configuration" and "items", found ${header.root}`);
+        }
+        formatVersion = parseFormatVersion(header.configuration?.formatVersion ?? header.formatVersion);
+        // An older file is upgraded: its configuration here, its items as the task reads them.
+        const upgrade = planUpgrade(formatVersion);
+        if (header.configuration) {
+          const normalised = toImportOptions(upgrade.configuration(header.configuration));
           if (normalised.className && !normalised.contentType) {
             throw new Error(`The JSONT configuration names className "${normalised.className}", which is not a Strapi content type uid such as api::article.article`);
-          }
-          if (normalised.formatVersion !== undefined && normalised.formatVersion > FORMAT_VERSION) {
-            throw new Error(
-              `The file was written in format version ${normalised.formatVersion}; this version of the plugin reads format versions up to ${FORMAT_VERSION}: update the plugin to import it`
-            );
           }
           const { formatVersion: _version, className: _className, ...importOptions } = normalised;
           configuration = importOptions;
@@ -119,6 +130,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       fileName,
       fileKey,
       dryRun: resolved.dryRun,
+      formatVersion: formatVersion ?? null,
       creator,
     });
     getService(strapi, 'runner').kick();

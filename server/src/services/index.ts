@@ -1,3 +1,4 @@
+import { createBatchFilesService } from './batch-files';
 import { createContentTypesService } from './content-types';
 import { createExportsService } from './exports';
 import { createImportsService } from './imports';
@@ -7,6 +8,7 @@ import { createTasksService } from './tasks';
 import { createTemplatesService } from './templates';
 
 const services = {
+  'batch-files': createBatchFilesService,
   'content-types': createContentTypesService,
   exports: createExportsService,
   imports: createImportsService,

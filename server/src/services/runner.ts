@@ -51,6 +51,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Settles when a task this server runs has finished (and its final state is stored). */
   const completions = new Map<number, Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
+  /**
+   * When set, this process claims only the tasks it created itself (their ids, until claimed): the command line
+   * runs this way, so that it never picks up a task queued by a server and then abandons it when it exits.
+   */
+  let ownTasks: Set<number> | null = null;
   let stopped = true;
   let claiming: Promise<void> | null = null;
 
@@ -170,8 +175,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const claimQueued = async () => {
     const { concurrency } = getConfig(strapi);
     while (!stopped && running.size < concurrency && handlers.size > 0) {
+      if (ownTasks?.size === 0) return;
       const candidates = (await query().findMany({
-        where: { state: 'queued', kind: { $in: [...handlers.keys()] } },
+        where: { state: 'queued', kind: { $in: [...handlers.keys()] }, ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}) },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         limit: concurrency - running.size,
       })) as TaskRow[];
@@ -182,6 +188,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           where: { id: candidate.id, state: 'queued' },
           data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now },
         });
+        ownTasks?.delete(candidate.id);
         if (count !== 1) continue; // another instance claimed it first
         const claimed = (await query().findOne({ where: { id: candidate.id } })) as TaskRow;
         const done = run(claimed).finally(() => {
@@ -211,6 +218,19 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     registerHandler(kind: TaskKind, handler: TaskHandler) {
       handlers.set(kind, handler);
+    },
+
+    /**
+     * From now on this process runs only the tasks it creates (see `ownTasks`). The command line calls it between
+     * the app's register and bootstrap phases, before the runner starts claiming.
+     */
+    runOwnTasksOnly() {
+      ownTasks ??= new Set();
+    },
+
+    /** A task was created in this process (the tasks service tells the runner). */
+    created(id: number) {
+      ownTasks?.add(id);
     },
 
     async start() {
@@ -251,6 +271,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     kick,
+
+    /** Whether this instance claims and runs tasks (between `start()` and `stop()`). */
+    isStarted(): boolean {
+      return !stopped;
+    },
 
     /** The live state of a task this server runs, or null. */
     snapshot(id: number): TaskRow | null {

@@ -11,7 +11,9 @@ import {
   type TaskKind,
   type TaskStatus,
 } from '../../../shared/contracts';
+import type { Readable } from 'node:stream';
 import { TASK_UID } from '../constants';
+import { renderErrorReport } from '../pipeline/error-report';
 import { getService } from '../utils';
 import { conflict } from '../utils/errors';
 
@@ -37,6 +39,8 @@ export interface TaskRow {
   fileKey: string | null;
   errorReportKey: string | null;
   writePath: string | null;
+  /** Imports of JSON and JSONT files: the format version the file declares (null: none, read as the current one). */
+  formatVersion: number | null;
   startedAt: string | Date | null;
   finishedAt: string | Date | null;
   heartbeatAt: string | Date | null;
@@ -58,6 +62,9 @@ export interface NewTask {
   fileKey?: string | null;
   total?: number | null;
   dryRun?: boolean;
+  formatVersion?: number | null;
+  /** Records a task that failed before it could run (a batch file refused at start-up): created `failed` with this error. */
+  failure?: string;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
 }
 
@@ -151,19 +158,40 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       return toTask(await getRow(id));
     },
 
+    /** The exported file (or, for an import, the uploaded file) of a task: 409 while an export runs, 404 without one. */
+    async file(id: number): Promise<{ task: TaskRow; content: Readable }> {
+      const row = await getRow(id);
+      if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+      const storage = getService(strapi, 'storage');
+      if (!row.fileKey || (await storage.size(row.fileKey)) === null) throw new errors.NotFoundError(`Task ${row.id} has no file`);
+      return { task: row, content: storage.createReadStream(row.fileKey) };
+    },
+
+    /** The failed items of a finished task as CSV or JSON text, streamed (the first `limit`): 404 when none failed. */
+    async errorReport(id: number, { format, limit = Infinity }: { format: 'csv' | 'json'; limit?: number }): Promise<{ task: TaskRow; content: AsyncGenerator<string> }> {
+      const row = await getRow(id);
+      if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
+      if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
+      const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
+      return { task: row, content: renderErrorReport(source, format, limit) };
+    },
+
     async create(input: NewTask): Promise<TaskRow> {
-      return (await query().create({
+      const now = new Date();
+      const row = (await query().create({
         data: {
           kind: input.kind,
           name: input.name,
           contentType: input.contentType,
           format: input.format,
           options: input.options,
-          state: 'queued',
+          state: input.failure === undefined ? 'queued' : 'failed',
+          ...(input.failure === undefined ? {} : { error: input.failure, startedAt: now, finishedAt: now }),
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
           total: input.total ?? null,
           dryRun: input.dryRun ?? false,
+          formatVersion: input.formatVersion ?? null,
           processed: 0,
           created: 0,
           updated: 0,
@@ -173,6 +201,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorName: input.creator ? creatorName(input.creator) : null,
         },
       })) as TaskRow;
+      if (row.state === 'queued') getService(strapi, 'runner').created(row.id);
+      return row;
     },
 
     async update(id: number, data: Partial<Omit<TaskRow, 'id'>>): Promise<void> {

@@ -1,8 +1,19 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ExportOptions, ImportOptions, TaskKind, Template, TemplateInput } from '../../../shared/contracts';
+import {
+  isShippedTemplateId,
+  type ExportOptions,
+  type ImportOptions,
+  type TaskKind,
+  type Template,
+  type TemplateId,
+  type TemplateInput,
+} from '../../../shared/contracts';
 import { TEMPLATE_UID } from '../constants';
+import { resolveExportOptions } from '../pipeline/export-options';
+import { fieldError, resolveImportOptions } from '../pipeline/options';
 import { getService } from '../utils';
+import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from '../utils/shipped-templates';
 
 export interface TemplateRow {
   id: number;
@@ -15,7 +26,10 @@ export interface TemplateRow {
   updatedAt: string | Date;
 }
 
-const toTemplate = (row: TemplateRow): Template => ({
+/** A template before its `broken` state is known: a saved one (from its row) or a shipped one. */
+type TemplateBase = Omit<Template, 'broken'>;
+
+const fromRow = (row: TemplateRow): TemplateBase => ({
   id: row.id,
   name: row.name,
   kind: row.kind,
@@ -27,11 +41,39 @@ const toTemplate = (row: TemplateRow): Template => ({
   updatedAt: new Date(row.updatedAt).toISOString(),
 });
 
-const fieldError = (path: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError' }] });
+/** Keys of a filter object that are not operators (`$and`, `$eq`...), at its top level and inside `$and`/`$or`/`$not`. */
+const filterAttributes = (filters: unknown): string[] => {
+  if (Array.isArray(filters)) return filters.flatMap(filterAttributes);
+  if (typeof filters !== 'object' || filters === null) return [];
+  return Object.entries(filters).flatMap(([key, value]) =>
+    ['$and', '$or', '$not'].includes(key) ? filterAttributes(value) : key.startsWith('$') ? [] : [key]
+  );
+};
 
+const FILTERABLE_SYSTEM_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
+
+/**
+ * Templates: the ones saved in the database (`dmc_templates`), and the read-only ones shipped with the plugin
+ * (`templates/*.json`, ids `shipped:<file name>`). Shipped templates whose content type the app does not have are
+ * left out (they are examples for the playground); any other template that its content type no longer fits is
+ * listed with `broken` naming the attribute, and refused (400) when a task names it.
+ */
 export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(TEMPLATE_UID);
+  const contentTypes = () => getService(strapi, 'content-types');
+
+  let shipped: ShippedTemplate[] | null = null;
+  /** The shipped templates, read once; a file that is not a valid template is logged and left out. */
+  const allShipped = (): ShippedTemplate[] => {
+    if (!shipped) {
+      const { templates, problems } = readShippedTemplates(shippedTemplatesDir());
+      for (const problem of problems) strapi.log.warn(`[data-migration-center] shipped template ${problem}`);
+      shipped = templates;
+    }
+    return shipped;
+  };
+  /** The shipped templates for this app's content types. */
+  const visibleShipped = () => allShipped().filter((template) => contentTypes().isOffered(template.contentType));
 
   const getRow = async (id: number): Promise<TemplateRow> => {
     const row = (await query().findOne({ where: { id } })) as TemplateRow | null;
@@ -39,48 +81,150 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     return row;
   };
 
-  /** Names are unique per kind: an import and an export template may share a name. */
+  /** A template by id, saved or shipped, or a 404. */
+  const getBase = async (id: TemplateId): Promise<TemplateBase> => {
+    if (isShippedTemplateId(id)) {
+      const found = visibleShipped().find((template) => template.id === id);
+      if (!found) throw new errors.NotFoundError(`Template ${id} not found`);
+      return found;
+    }
+    return fromRow(await getRow(id as number));
+  };
+
+  const assertWritable = (template: TemplateBase) => {
+    if (template.readOnly) {
+      // A PolicyError (403) keeps its message; Strapi blanks a plain ForbiddenError's.
+      throw new errors.PolicyError(
+        `Template "${template.name}" (${template.id}) is shipped with the plugin and read-only: duplicate it to change it`
+      );
+    }
+  };
+
+  /** Names are unique per kind (shipped templates included): an import and an export template may share a name. */
   const assertNameFree = async (name: string, kind: TaskKind, exceptId?: number) => {
     const where: Record<string, unknown> = { name, kind };
     if (exceptId !== undefined) where.id = { $ne: exceptId };
-    if ((await query().count({ where })) > 0) {
-      throw fieldError('name', `An ${kind} template named "${name}" already exists`);
-    }
+    const taken =
+      (await query().count({ where })) > 0 ||
+      visibleShipped().some((template) => template.kind === kind && template.name === name);
+    if (taken) throw fieldError('name', `An ${kind} template named "${name}" already exists`);
   };
 
   const assertContentType = (uid: string) => {
     try {
-      getService(strapi, 'content-types').get(uid);
+      contentTypes().get(uid);
     } catch {
-      throw fieldError('contentType', `Unknown content type "${uid}": it does not exist or is not offered for migration`);
+      throw fieldError(
+        'contentType',
+        `Unknown content type "${uid}": it does not exist or is not offered for migration`
+      );
     }
+  };
+
+  /**
+   * Why a template cannot run in this app (its content type, or an attribute its options name, is gone or no longer
+   * fits), or null. Checked with the same rules as a task's options; `checkFilters` lets Strapi validate the
+   * filters too (a query), else their attribute names are checked.
+   */
+  const brokenReason = async (
+    template: TemplateBase,
+    { locales, checkFilters }: { locales: string[]; checkFilters: boolean }
+  ): Promise<string | null> => {
+    const types = contentTypes();
+    if (!types.isOffered(template.contentType)) {
+      return `its content type ${template.contentType} does not exist (or is not offered for migration)`;
+    }
+    const { templateId: _templateId, name: _name, ...options } = template.options as ImportOptions & ExportOptions;
+    const layer = { ...options, contentType: template.contentType };
+    try {
+      if (template.kind === 'import') {
+        resolveImportOptions({
+          layers: [layer],
+          format: layer.format ?? 'json',
+          fileName: '',
+          describe: types.get,
+          locales,
+        });
+      } else {
+        await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters });
+        if (!checkFilters && layer.filters) {
+          const type = types.get(template.contentType);
+          const known = new Set([...FILTERABLE_SYSTEM_FIELDS, ...type.attributes.map((attribute) => attribute.name)]);
+          const unknown = filterAttributes(layer.filters).find((name) => !known.has(name));
+          if (unknown) return `filters name "${unknown}", which is not an attribute of ${template.contentType}`;
+        }
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof errors.ValidationError) return error.message;
+      throw error;
+    }
+  };
+
+  /** A template is saved only when it fits its content type: else a 400 naming the attribute. */
+  const assertFits = async (template: TemplateBase) => {
+    const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
+    if (broken) throw fieldError('options', `The template's options do not fit ${template.contentType}: ${broken}`);
+  };
+
+  const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
+    const locales = await contentTypes().localeCodes();
+    return Promise.all(
+      templates.map(async (template) => ({
+        ...template,
+        broken: await brokenReason(template, { locales, checkFilters: false }),
+      }))
+    );
   };
 
   return {
     getRow,
 
-    /** The content type and options of a template of this kind, for `templateId` (a 400 naming it otherwise). */
-    async settingsFor(id: number, kind: TaskKind): Promise<ImportOptions & ExportOptions> {
-      const row = await getRow(id).catch(() => null);
-      if (!row || row.kind !== kind) throw fieldError('templateId', `${kind === 'import' ? 'Import' : 'Export'} template ${id} not found`);
-      return { ...((row.options ?? {}) as ImportOptions & ExportOptions), contentType: row.contentType };
+    /**
+     * The content type and options of a template of this kind, for `templateId`: a 400 naming it when it does not
+     * exist, and naming the attribute when it is broken, before any task exists.
+     */
+    async settingsFor(id: TemplateId, kind: TaskKind): Promise<ImportOptions & ExportOptions> {
+      const template = await getBase(id).catch(() => null);
+      const label = kind === 'import' ? 'Import' : 'Export';
+      if (!template || template.kind !== kind) throw fieldError('templateId', `${label} template ${id} not found`);
+      const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
+      if (broken) {
+        throw fieldError('templateId', `${label} template "${template.name}" (${template.id}) is broken: ${broken}`);
+      }
+      const { templateId: _templateId, ...options } = template.options as ImportOptions & ExportOptions;
+      return { ...options, contentType: template.contentType };
     },
 
+    /** Saved templates by name, then the shipped ones by name. */
     async list({ kind }: { kind?: TaskKind } = {}): Promise<Template[]> {
       const rows = (await query().findMany({
         where: kind ? { kind } : {},
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       })) as TemplateRow[];
-      return rows.map(toTemplate);
+      const shippedOfKind = visibleShipped().filter((template) => !kind || template.kind === kind);
+      return withBroken([...rows.map(fromRow), ...shippedOfKind]);
     },
 
-    async findOne(id: number): Promise<Template> {
-      return toTemplate(await getRow(id));
+    async findOne(id: TemplateId): Promise<Template> {
+      const [template] = await withBroken([await getBase(id)]);
+      return template;
     },
 
     async create(input: TemplateInput): Promise<Template> {
       assertContentType(input.contentType);
       await assertNameFree(input.name, input.kind);
+      await assertFits({
+        id: 0,
+        name: input.name,
+        kind: input.kind,
+        contentType: input.contentType,
+        options: input.options ?? {},
+        description: null,
+        readOnly: false,
+        createdAt: null,
+        updatedAt: null,
+      });
       const row = (await query().create({
         data: {
           name: input.name,
@@ -90,26 +234,53 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
           description: input.description ?? null,
         },
       })) as TemplateRow;
-      return toTemplate(row);
+      return this.findOne(row.id);
     },
 
     /** "Save as template": the settings of a finished task (its run-specific options left out). */
-    async createFromTask({ name, fromTaskId, description }: { name: string; fromTaskId: number; description?: string | null }): Promise<Template> {
+    async createFromTask({
+      name,
+      fromTaskId,
+      description,
+    }: {
+      name: string;
+      fromTaskId: number;
+      description?: string | null;
+    }): Promise<Template> {
       const task = await getService(strapi, 'tasks')
         .getRow(fromTaskId)
         .catch(() => null);
       if (!task) throw fieldError('fromTaskId', `Task ${fromTaskId} not found`);
-      const { name: _name, dryRun: _dryRun, templateId: _templateId, contentType: _contentType, ...options } = (task.options ?? {}) as Record<string, unknown>;
-      return this.create({ name, kind: task.kind, contentType: task.contentType, options: options as ImportOptions | ExportOptions, description: description ?? null });
+      const {
+        name: _name,
+        dryRun: _dryRun,
+        templateId: _templateId,
+        contentType: _contentType,
+        ...options
+      } = (task.options ?? {}) as Record<string, unknown>;
+      return this.create({
+        name,
+        kind: task.kind,
+        contentType: task.contentType,
+        options: options as ImportOptions | ExportOptions,
+        description: description ?? null,
+      });
     },
 
-    async update(id: number, input: Partial<TemplateInput>): Promise<Template> {
-      const current = await getRow(id);
+    async update(id: TemplateId, input: Partial<TemplateInput>): Promise<Template> {
+      assertWritable(await getBase(id));
+      const current = await getRow(id as number);
       const next = { ...current, ...input };
       if (input.contentType !== undefined) assertContentType(next.contentType);
-      if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, id);
-      const row = (await query().update({
-        where: { id },
+      if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
+      await assertFits({
+        ...fromRow(current),
+        kind: next.kind,
+        contentType: next.contentType,
+        options: next.options ?? {},
+      });
+      await query().update({
+        where: { id: current.id },
         data: {
           name: next.name,
           kind: next.kind,
@@ -117,14 +288,15 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
           options: next.options ?? {},
           description: next.description ?? null,
         },
-      })) as TemplateRow;
-      return toTemplate(row);
+      });
+      return this.findOne(current.id);
     },
 
-    async delete(id: number): Promise<Template> {
-      const row = await getRow(id);
-      await query().delete({ where: { id } });
-      return toTemplate(row);
+    async delete(id: TemplateId): Promise<Template> {
+      const template = await this.findOne(id);
+      assertWritable(template);
+      await query().delete({ where: { id: template.id } });
+      return template;
     },
   };
 };

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { isShippedTemplateId, type TemplateId } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../constants';
 import type { Services } from '../services';
 import type { PluginConfig } from '../config';
@@ -24,3 +25,7 @@ export const parseId = (value: unknown): number | null => {
   const n = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 };
+
+/** The `:id` of a template route: a positive integer, or `shipped:<name>`; a 404 otherwise. */
+export const templateIdParam = (ctx: Context): TemplateId =>
+  isShippedTemplateId(ctx.params.id) ? (ctx.params.id as string) : idParam(ctx, 'Template');

@@ -1,12 +1,22 @@
 import { validateYupSchema, yup } from '@strapi/utils';
-import { TASK_KINDS, type ListTemplates, type TemplateInput } from '../../../shared/contracts';
+import { isShippedTemplateId, TASK_KINDS, type ListTemplates, type TemplateId, type TemplateInput } from '../../../shared/contracts';
+
+/** A template id, as import and export options name it: a positive integer (`"12"` too), or `shipped:<name>`. */
+export const templateIdSchema = yup
+  .mixed<TemplateId>()
+  .transform((value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value))
+  .test(
+    'template-id',
+    'templateId must be the id of a template: a positive integer, or shipped:<name> for a shipped template',
+    (value) => value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || isShippedTemplateId(value)
+  );
 
 const name = yup.string().trim().min(1).max(255);
 const contentType = yup.string().matches(/^[a-z]+::[\w-]+\.[\w-]+$/, 'contentType must be a content type uid such as api::article.article');
 const options = yup.object().test('plain-object', 'options must be an object', (value) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)));
 const description = yup.string().max(2000).nullable();
 
-const createTemplateBody = yup
+export const createTemplateBody = yup
   .object({
     name: name.required(),
     kind: yup.string().oneOf([...TASK_KINDS]).required(),

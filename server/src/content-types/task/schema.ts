@@ -95,6 +95,9 @@ export default {
     "writePath": {
       "type": "string"
     },
+    "formatVersion": {
+      "type": "integer"
+    },
     "startedAt": {
       "type": "datetime"
     },

@@ -60,6 +60,9 @@ describe('detectFormat', () => {
 
   it('prefers the file name over the content, but takes a .json that holds a JSONT object as JSONT', () => {
     expect(detectFormat({ fileName: 'a.csv', head: '[{"a":1}]' })).toBe('csv');
+    // A JSON export: items and a format version, no configuration.
+    expect(detectFormat({ fileName: 'a.json', head: '{\n  "formatVersion": 1,\n  "items": [\n' })).toBe('json');
+    expect(detectFormat({ head: '{\n  "formatVersion": 1,\n  "items": [\n' })).toBe('json');
     expect(detectFormat({ fileName: 'a.json', head: '{"a":1}\n{"a":2}\n' })).toBe('json');
     expect(detectFormat({ fileName: 'batch.json', head: head('liferay.batch-engine-data.json') })).toBe('jsont');
     expect(detectFormat({ fileName: 'batch.json', head: head('articles-items-first.jsont') })).toBe('jsont');

@@ -7,6 +7,7 @@ import type { FormatModule } from './types';
 
 export type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 export { readConfiguration, toImportOptions, type JsontImportOptions } from './jsont';
+export { readHeader, type JsonHeader } from './json';
 
 /** Every format, by name: adding a format means adding its file and one line here. */
 export const FORMATS: Record<Format, FormatModule> = {
@@ -40,8 +41,9 @@ export const formatOfFileName = (fileName: string): Format | null => {
 
 /**
  * The format of a file: the explicit option, else the file name's ending, else what its first bytes look like
- * (`head`: at most the first 64 KB; a UTF-8 BOM is ignored). A `.json` file whose content is a JSONT object
- * (Liferay names its batch files `*.json`) is JSONT. Null when nothing matches.
+ * (`head`: at most the first 64 KB; a UTF-8 BOM is ignored). A `.json` file whose content is a JSONT object with a
+ * `configuration` (Liferay names its batch files `*.json`) is JSONT; `{ "formatVersion", "items" }` (a JSON export) is
+ * JSON. Null when nothing matches.
  */
 export const detectFormat = ({
   option,
@@ -55,7 +57,10 @@ export const detectFormat = ({
   if (isFormat(option)) return option;
   const text = (typeof head === 'string' ? head : head.toString('utf8')).replace(/^\uFEFF/, '');
   const byName = fileName ? formatOfFileName(fileName) : null;
-  if (byName === 'json' && looksLikeJsont(describeJsonHead(text))) return 'jsont';
+  if (byName === 'json') {
+    const json = describeJsonHead(text);
+    if (looksLikeJsont(json) && json.keys.includes('configuration')) return 'jsont';
+  }
   if (byName) return byName;
   return SNIFF_ORDER.find((format) => FORMATS[format].sniff(text)) ?? null;
 };

@@ -4,9 +4,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
-import { describeJsonHead, jsonFormat, looksLikeJsont } from './json';
+import { describeJsonHead, jsonFormat, looksLikeJsont, readHeader } from './json';
 import type { FormatModule, SourceItem, WriteOptions } from './types';
-import { FIXTURES, collect, fixture, fromText } from './test-streams';
+import { FIXTURES, collect, endlessItems, fixture, fromText } from './test-streams';
 
 /** The items read before a failure, and the failure's message. */
 const collectUntilError = async (items: AsyncIterable<SourceItem>) => {
@@ -72,6 +72,17 @@ describe('json format: reading', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('reads the items of an export, { "formatVersion", "items" }, whatever the other keys and their order', async () => {
+    for (const text of [
+      '{"formatVersion": 1, "items": [{"a": 1}, {"b": [2]}]}',
+      '{"items": [{"a": 1}, {"b": [2]}], "formatVersion": 1, "note": {"items": [3]}}',
+    ]) {
+      const items = await collect(jsonFormat.read(fromText(text, 5), {}));
+      expect(items.map((item) => item.value)).toEqual([{ a: 1 }, { b: [2] }]);
+    }
+    expect(await collect(jsonFormat.read(fromText('{"formatVersion": 1, "items": []}'), {}))).toEqual([]);
+  });
+
   it('keeps an empty array as no items', async () => {
     expect(await collect(jsonFormat.read(fromText('[]'), {}))).toEqual([]);
     expect(await collect(jsonFormat.read(fromText(' [ \n ] \n'), {}))).toEqual([]);
@@ -81,9 +92,10 @@ describe('json format: reading', () => {
     ['', 'The file is empty'],
     ['  \n\t\r\n ', 'The file is empty'],
     ['\uFEFF', 'The file is empty'],
-    ['{"items": []}', 'Expected a JSON array of items, found an object'],
-    ['"text"', 'Expected a JSON array of items, found a string'],
-    ['42', 'Expected a JSON array of items, found a number'],
+    ['{"formatVersion": 1}', 'The JSON object has no items array'],
+    ['{"items": {"a": 1}}', 'The JSON "items" must be an array, found an object'],
+    ['"text"', 'Expected a JSON array of items (or an object with an "items" array), found a string'],
+    ['42', 'Expected a JSON array of items (or an object with an "items" array), found a number'],
   ])('rejects %j: %s', async (text, message) => {
     await expect(collect(jsonFormat.read(fromText(text), {}))).rejects.toThrow(message);
   });
@@ -237,6 +249,33 @@ describe('json format: writing', () => {
     ]);
   });
 
+  it('writes the format version first when given, then the items', async () => {
+    const writer = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
+    const text = writer.begin() + writer.item({ documentId: 'a1', title: 'Hello' }) + writer.item({ documentId: 'a2' }) + writer.end();
+    expect(text).toBe(
+      [
+        '{',
+        '  "formatVersion": 1,',
+        '  "items": [',
+        '    {',
+        '      "documentId": "a1",',
+        '      "title": "Hello"',
+        '    },',
+        '    {',
+        '      "documentId": "a2"',
+        '    }',
+        '  ]',
+        '}',
+        '',
+      ].join('\n')
+    );
+    expect(JSON.parse(text)).toEqual({ formatVersion: 1, items: [{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }] });
+    const read = await collect(jsonFormat.read(fromText(text, 7), {}));
+    expect(read.map((item) => item.value)).toEqual([{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }]);
+    const empty = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
+    expect(empty.begin() + empty.end()).toBe('{\n  "formatVersion": 1,\n  "items": []\n}\n');
+  });
+
   it('writes an empty export as []', async () => {
     expect(write(jsonFormat, [])).toBe('[]\n');
     expect(await collect(jsonFormat.read(fromText('[]\n'), {}))).toEqual([]);
@@ -260,9 +299,41 @@ describe('json format: writing', () => {
   });
 });
 
+describe('readHeader', () => {
+  it('reads the format version and configuration of an export, and stops at the items', async () => {
+    const { open, state } = endlessItems('{"formatVersion": 1, "items": [');
+    await expect(readHeader(open)).resolves.toEqual({ root: 'an object', formatVersion: 1, configuration: null });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.closed).toBe(true);
+    expect(state.pulled).toBeLessThan(100);
+  });
+
+  it.each([
+    ['[{"a": 1}]', { root: 'an array', configuration: null }],
+    ['{"items": [{"formatVersion": 9}], "formatVersion": 2}', { root: 'an object', formatVersion: 2, configuration: null }],
+    ['{"configuration": {"formatVersion": 1}, "items": []}', { root: 'an object', configuration: { formatVersion: 1 } }],
+    ['{"items": [], "configuration": {"a": 1}, "formatVersion": "x"}', { root: 'an object', formatVersion: 'x', configuration: { a: 1 } }],
+    ['{"items": []}', { root: 'an object', configuration: null }],
+    ['"text"', { root: 'a string', configuration: null }],
+  ])('reads the header of %j', async (text, header) => {
+    await expect(readHeader(fromText(text, 4))).resolves.toEqual(header);
+  });
+
+  it('names what is wrong', async () => {
+    await expect(readHeader(fromText(''))).rejects.toThrow('The file is empty');
+    await expect(readHeader(fromText('{"configuration": [], "items": []}'))).rejects.toThrow(
+      'The JSONT configuration must be an object, found an array'
+    );
+    await expect(readHeader(fromText('{"items": [1, }'))).rejects.toThrow(/^Invalid JSON at line 1, column 15/);
+  });
+});
+
 describe('json format: sniffing', () => {
-  it('recognises a top-level array', () => {
+  it('recognises a top-level array, or an object of items without a configuration', () => {
     expect(jsonFormat.sniff('  \n[{"a":1}')).toBe(true);
+    expect(jsonFormat.sniff('{\n  "formatVersion": 1,\n  "items": [\n')).toBe(true);
+    expect(jsonFormat.sniff('{"configuration": {}, "items": []}')).toBe(false);
+    expect(jsonFormat.sniff('{"items": [1]}\n{"items": [2]}\n')).toBe(false);
     expect(jsonFormat.sniff('{"a":1}')).toBe(false);
     expect(jsonFormat.sniff('a,b\n1,2')).toBe(false);
     expect(jsonFormat.sniff('')).toBe(false);

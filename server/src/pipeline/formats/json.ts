@@ -5,7 +5,8 @@ import Parser from 'stream-json/Parser';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
- * JSON: a top-level array of items, `[ {...}, {...} ]`.
+ * JSON: a top-level array of items, `[ {...}, {...} ]`, or (as exports write it, with the format version) an object
+ * `{ "formatVersion": 1, "items": [ {...} ] }`.
  *
  * Read with stream-json's tokenizer, assembled here one element at a time (memory holds one item, never the
  * file). stream-json's errors carry no position, so the parser below keeps the line and column of the text it
@@ -290,11 +291,22 @@ interface Token {
 
 /**
  * What to stream out of the document:
- * - `array`: the elements of a top-level array (JSON);
+ * - `array`: the elements of a top-level array, or of the `items` array of a top-level object (JSON, whose exports
+ *   are `{ "formatVersion": 1, "items": [...] }`);
  * - `jsont`: the elements of the `items` array of a top-level object (JSONT);
- * - `configuration`: the value of the top-level `configuration` key (JSONT), then nothing more.
+ * - `header`: one {@link JsonHeader} (the top-level `formatVersion` and `configuration`), then nothing more.
  */
-export type JsonReadMode = 'array' | 'jsont' | 'configuration';
+export type JsonReadMode = 'array' | 'jsont' | 'header';
+
+/** What precedes the items of a JSON or JSONT file. */
+export interface JsonHeader {
+  /** What the top-level value is: `an array`, `an object`, `a string`... */
+  root: string;
+  /** The top-level `formatVersion`, as written (undefined when absent). */
+  formatVersion?: unknown;
+  /** The top-level `configuration` object (JSONT), or null. */
+  configuration: Record<string, unknown> | null;
+}
 
 type Container = Record<string, unknown> | unknown[];
 type Place = 'root' | 'elements' | 'keys' | 'value' | 'end';
@@ -327,7 +339,7 @@ const describeToken = (token: Token): string => {
 
 /**
  * stream-json's tokenizer with the assembly of items fused in (its tokens never travel through a stream, which
- * would cost a stream write per token): outputs `SourceItem`s (or, in `configuration` mode, the configuration).
+ * would cost a stream write per token): outputs `SourceItem`s (or, in `header` mode, one `JsonHeader`).
  */
 export class JsonItemParser extends Parser {
   private readonly mode: JsonReadMode;
@@ -345,7 +357,12 @@ export class JsonItemParser extends Parser {
   private frames: Container[] = [];
   private frameKeys: Array<string | null> = [];
   private key: string | null = null;
-  private purpose: 'element' | 'configuration' = 'element';
+  private purpose: 'element' | 'header' = 'element';
+  /** `header` mode: what has been read so far, and which key the value being assembled belongs to. */
+  private header: JsonHeader = { root: '', configuration: null };
+  private headerKey = '';
+  /** Whether the top-level value is an object whose `items` are read (JSONT, a JSON export). */
+  private inObject = false;
   /** Nesting depth of a value being skipped. */
   private skipDepth = 0;
   private index = 0;
@@ -419,16 +436,19 @@ export class JsonItemParser extends Parser {
         this.onRoot(token);
         return;
       case 'elements':
-        if (token.name === 'endArray') this.place = this.mode === 'array' ? 'end' : 'keys';
+        if (token.name === 'endArray') this.place = this.inObject ? 'keys' : 'end';
         else this.startValue(token, 'element');
         return;
       case 'keys':
         if (token.name === 'keyValue') {
           this.pendingKey = token.value ?? '';
-          this.place = 'value';
+          // The header is what comes before the items (where the plugin writes it): no need to read further.
+          if (this.mode === 'header' && this.pendingKey === 'items' && this.headerSeen()) this.emitHeader();
+          else this.place = 'value';
         } else if (token.name === 'endObject') {
           this.place = 'end';
-          if (this.mode === 'jsont' && !this.sawItems) this.fail('The JSONT file has no items array');
+          if (this.mode === 'header') this.emitHeader();
+          else if (!this.sawItems) this.fail(this.mode === 'jsont' ? 'The JSONT file has no items array' : 'The JSON object has no items array');
         }
         return;
       case 'value':
@@ -439,32 +459,53 @@ export class JsonItemParser extends Parser {
   }
 
   private onRoot(token: Token) {
-    if (this.mode === 'array') {
-      if (token.name === 'startArray') this.place = 'elements';
-      else this.fail(`Expected a JSON array of items, found ${describeToken(token)}`);
+    if (this.mode === 'header') {
+      this.header.root = describeToken(token);
+      if (token.name === 'startObject') this.place = 'keys';
+      else this.emitHeader();
       return;
     }
-    if (token.name === 'startObject') this.place = 'keys';
-    else this.fail(`Expected a JSONT object with "configuration" and "items", found ${describeToken(token)}`);
+    if (this.mode === 'array' && token.name === 'startArray') {
+      this.place = 'elements';
+    } else if (token.name === 'startObject') {
+      this.inObject = true;
+      this.place = 'keys';
+    } else if (this.mode === 'array') {
+      this.fail(`Expected a JSON array of items (or an object with an "items" array), found ${describeToken(token)}`);
+    } else {
+      this.fail(`Expected a JSONT object with "configuration" and "items", found ${describeToken(token)}`);
+    }
   }
 
   private onKeyValue(token: Token) {
     this.place = 'keys';
-    if (this.mode === 'jsont' && this.pendingKey === 'items') {
+    if (this.mode !== 'header' && this.pendingKey === 'items') {
       if (token.name !== 'startArray') {
-        this.fail(`The JSONT "items" must be an array, found ${describeToken(token)}`);
+        this.fail(`The ${this.mode === 'jsont' ? 'JSONT' : 'JSON'} "items" must be an array, found ${describeToken(token)}`);
         return;
       }
       this.sawItems = true;
       this.place = 'elements';
-    } else if (this.mode === 'configuration' && this.pendingKey === 'configuration') {
-      this.startValue(token, 'configuration');
+    } else if (this.mode === 'header' && (this.pendingKey === 'configuration' || this.pendingKey === 'formatVersion')) {
+      this.headerKey = this.pendingKey;
+      this.startValue(token, 'header');
     } else if (token.name === 'startObject' || token.name === 'startArray') {
       this.skipDepth = 1;
     }
   }
 
-  private startValue(token: Token, purpose: 'element' | 'configuration') {
+  private headerSeen(): boolean {
+    return this.header.configuration !== null || this.header.formatVersion !== undefined;
+  }
+
+  private emitHeader() {
+    this.place = 'end';
+    super.push(this.header);
+    // Nothing more is needed: the rest of the input is dropped untokenized until the consumer stops reading.
+    this.halted = true;
+  }
+
+  private startValue(token: Token, purpose: 'element' | 'header') {
     this.purpose = purpose;
     if (token.name === 'startObject') this.open({});
     else if (token.name === 'startArray') this.open([]);
@@ -508,14 +549,16 @@ export class JsonItemParser extends Parser {
   }
 
   private complete(value: unknown) {
-    if (this.purpose === 'configuration') {
-      if (!isPlainObject(value)) {
+    if (this.purpose === 'header') {
+      if (this.headerKey === 'formatVersion') {
+        this.header.formatVersion = value;
+      } else if (isPlainObject(value)) {
+        this.header.configuration = value;
+      } else {
         this.fail(`The JSONT configuration must be an object, found ${describeValue(value)}`);
         return;
       }
-      super.push(value);
-      // Nothing more is needed: the rest of the input is dropped untokenized until the consumer stops reading.
-      this.halted = true;
+      if (this.header.configuration !== null && this.header.formatVersion !== undefined) this.emitHeader();
       return;
     }
     const index = this.index;
@@ -536,28 +579,50 @@ export class JsonItemParser extends Parser {
  * The format
  * ---------------------------------------------------------------------------------------------------------- */
 
-/** `[\n  {...},\n  {...}\n]\n`, each item as `JSON.stringify(item, null, 2)`; an empty export is `[]\n`. */
-const createWriter = (): FormatWriter => {
+/**
+ * The header of a JSON or JSONT file: what its top-level value is, its `formatVersion` and `configuration`. Reads
+ * up to the start of the `items` when the header comes first (as the plugin writes it), else the whole file.
+ */
+export const readHeader = async (open: () => Readable): Promise<JsonHeader> => {
+  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'))) return header;
+  throw new Error('The file is empty');
+};
+
+/**
+ * With a format version (exports): `{\n  "formatVersion": 1,\n  "items": [\n    {...}\n  ]\n}\n`. Without one: the
+ * bare array `[\n  {...},\n  {...}\n]\n`. Each item as `JSON.stringify(item, null, 2)`, indented.
+ */
+const createWriter = ({ formatVersion }: Pick<WriteOptions, 'formatVersion'>): FormatWriter => {
   let count = 0;
+  const indent = formatVersion === undefined ? '  ' : '    ';
+  const close = formatVersion === undefined ? ']\n' : '  ]\n}\n';
   return {
-    begin: () => '[',
+    begin: () => (formatVersion === undefined ? '[' : `{\n  "formatVersion": ${JSON.stringify(formatVersion)},\n  "items": [`),
     item: (value) => {
       const separator = count === 0 ? '\n' : ',\n';
       count += 1;
-      return `${separator}  ${indentJson(value, '  ')}`;
+      return `${separator}${indent}${indentJson(value, indent)}`;
     },
-    end: () => (count === 0 ? ']\n' : '\n]\n'),
+    end: () => (count === 0 ? `${close.trimStart()}` : `\n${close}`),
   };
 };
+
+/**
+ * A JSON file: a top-level array, or an object with an `items` array and no `configuration` (that is JSONT),
+ * as JSON exports are. One object per line is JSONL.
+ */
+export const looksLikeJson = (head: JsonHead): boolean =>
+  head.first === '[' ||
+  (head.first === '{' && head.after !== 'next-line-value' && head.keys.includes('items') && !head.keys.includes('configuration'));
 
 export const jsonFormat: FormatModule = {
   format: 'json',
   extensions: ['json'],
   mimeType: 'application/json',
-  sniff: (head) => describeJsonHead(head).first === '[',
+  sniff: (head) => looksLikeJson(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonItemParser('array'), options.signal),
-  createWriter: (_options: WriteOptions) => createWriter(),
+  createWriter,
 };
 
 export default jsonFormat;

@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-
 import { jsontFormat, readConfiguration, toImportOptions } from './jsont';
 import type { SourceItem, WriteOptions } from './types';
-import { collect, fixture, fromText } from './test-streams';
+import { collect, endlessItems, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {
   const writer = jsontFormat.createWriter({ attributes: [], leadingKeys: [], ...options });
@@ -64,21 +62,8 @@ describe('jsont format: readConfiguration', () => {
   });
 
   it('stops reading as soon as the configuration is read', async () => {
-    const state = { pulled: 0, closed: false };
-    async function* chunks() {
-      try {
-        yield '{"configuration": {"contentType": "api::a.a"}, "items": [';
-        for (let i = 0; ; i += 1) {
-          state.pulled += 1;
-          // As a file does, let the event loop run between chunks.
-          await new Promise((resolve) => setImmediate(resolve));
-          yield `${i ? ',' : ''}{"n": ${i}}`;
-        }
-      } finally {
-        state.closed = true;
-      }
-    }
-    await expect(readConfiguration(() => Readable.from(chunks()))).resolves.toEqual({ contentType: 'api::a.a' });
+    const { open, state } = endlessItems('{"configuration": {"contentType": "api::a.a"}, "items": [');
+    await expect(readConfiguration(open)).resolves.toEqual({ contentType: 'api::a.a' });
     await new Promise((resolve) => setImmediate(resolve));
     expect(state.closed).toBe(true);
     expect(state.pulled).toBeLessThan(100);

@@ -7,7 +7,7 @@ import {
   UPDATE_STRATEGIES,
   type ImportOptions,
 } from '../../../../shared/contracts';
-import { JsonItemParser, describeJsonHead, indentJson, isPlainObject, looksLikeJsont, streamItems } from './json';
+import { JsonItemParser, describeJsonHead, indentJson, isPlainObject, looksLikeJsont, readHeader, streamItems } from './json';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -28,17 +28,15 @@ export type JsontImportOptions = Pick<
 };
 
 /**
- * The configuration of a JSONT file, or null when it has none. Reads only up to the end of the configuration:
- * almost nothing when it comes first, a full pass over the items when it comes after them.
+ * The configuration of a JSONT file, or null when it has none. Reads only up to the start of the items when the
+ * configuration comes first, a full pass over the items when it comes after them.
  */
 export const readConfiguration = async (open: () => Readable): Promise<Record<string, unknown> | null> => {
-  for await (const configuration of streamItems<Record<string, unknown>>(
-    open,
-    () => new JsonItemParser('configuration')
-  )) {
-    return configuration;
+  const header = await readHeader(open);
+  if (header.root !== 'an object') {
+    throw new Error(`Expected a JSONT object with "configuration" and "items", found ${header.root}`);
   }
-  return null;
+  return header.configuration;
 };
 
 const STRAPI_UID = /^(?:api|plugin)::[\w-]+\.[\w-]+$/;

@@ -25,3 +25,24 @@ export const collect = async (items: AsyncIterable<SourceItem>) => {
   for await (const item of items) out.push(item);
   return out;
 };
+
+/**
+ * A stream of `head` followed by endless `{"n": i}` array elements, one chunk at a time (letting the event loop run
+ * between chunks, as a file does): `state` tells how many elements were pulled and whether the stream was closed.
+ */
+export const endlessItems = (head: string) => {
+  const state = { pulled: 0, closed: false };
+  async function* chunks() {
+    try {
+      yield head;
+      for (let i = 0; ; i += 1) {
+        state.pulled += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        yield `${i ? ',' : ''}{"n": ${i}}`;
+      }
+    } finally {
+      state.closed = true;
+    }
+  }
+  return { open: () => Readable.from(chunks()), state };
+};

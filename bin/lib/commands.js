@@ -1,0 +1,406 @@
+// @ts-check
+'use strict';
+
+/**
+ * The commands. Each has two halves: `prepare` checks the command line and the local files before anything is
+ * loaded (a mistake costs no boot), `run` does the work with the loaded app through the plugin's services, the
+ * same pipeline as the admin API, and returns the exit code.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { Readable } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
+const { service } = require('./app');
+const { showProgress, summary, taskTable } = require('./progress');
+const { EXIT, UsageError, jsonObjectOption, kindOption, limitOption, listOption, statusOption } = require('./usage');
+
+/** @typedef {import('@strapi/strapi').Core.Strapi} Strapi */
+/** @typedef {import('../../shared/contracts').Task} Task */
+/** @typedef {import('../../shared/contracts').TaskKind} TaskKind */
+/** @typedef {Record<string, string | boolean | undefined>} Values */
+
+/**
+ * Where the command writes: `stdout` for its result, `stderr` for progress and messages.
+ * @typedef {object} Io
+ * @property {NodeJS.WriteStream} stdout
+ * @property {NodeJS.WriteStream} stderr
+ * @property {(id: number | null) => void} setCurrentTask the task a signal cancels
+ */
+
+/** @param {NodeJS.WritableStream} stream @param {string} text @returns {Promise<void>} */
+const print = (stream, text) => new Promise((resolve) => stream.write(`${text}\n`, () => resolve()));
+
+/** A path as the summary shows it: relative to the current directory when inside it. @param {string} file */
+const shown = (file) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+};
+
+/** An option's text, or undefined. @param {Values} values @param {string} name */
+const text = (values, name) => {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** The object without its undefined values. @template {Record<string, unknown>} T @param {T} object @returns {T} */
+const defined = (object) =>
+  /** @type {T} */ (Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)));
+
+/**
+ * Writes `source` to `target` through a temporary file beside it, renamed once complete: a failure never leaves a
+ * half-written file in place of the previous one.
+ * @param {string} target @param {NodeJS.ReadableStream | AsyncIterable<string | Buffer>} source
+ */
+const writeFileAtomically = async (target, source) => {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.partial`);
+  try {
+    await pipeline(
+      source instanceof Readable ? source : Readable.from(/** @type {AsyncIterable<string | Buffer>} */ (source)),
+      fs.createWriteStream(temporary)
+    );
+    await fs.promises.rename(temporary, target);
+  } catch (error) {
+    await fs.promises.rm(temporary, { force: true });
+    throw error;
+  }
+};
+
+/**
+ * The id of the template of this name and kind, or a UsageError listing the names there are.
+ * @param {Strapi} app @param {string} name @param {TaskKind} kind
+ */
+const templateId = async (app, name, kind) => {
+  const templates = await service(app, 'templates').list({ kind });
+  const found = templates.find((template) => template.name === name);
+  if (found) return found.id;
+  const names = templates.map((template) => `"${template.name}"`);
+  throw new UsageError(
+    `No ${kind} template named "${name}" (${
+      names.length ? `${kind} templates: ${names.join(', ')}` : `there are no ${kind} templates`
+    })`
+  );
+};
+
+/**
+ * Waits for a task to finish, showing its progress, and returns it as the API shapes it.
+ * @param {Strapi} app @param {number} id @param {Io} io
+ * @returns {Promise<Task>}
+ */
+const waitWithProgress = async (app, id, io) => {
+  const tasks = service(app, 'tasks');
+  io.setCurrentTask(id);
+  const progress = showProgress({ stream: io.stderr, read: () => tasks.findOne(id) });
+  try {
+    await service(app, 'runner').waitFor(id);
+  } finally {
+    progress.stop();
+    io.setCurrentTask(null);
+  }
+  return tasks.findOne(id);
+};
+
+/** The exit code a finished task gives. @param {Task} task */
+const exitCodeOf = (task) =>
+  task.status === 'completed'
+    ? EXIT.OK
+    : task.status === 'completed-with-errors'
+    ? EXIT.COMPLETED_WITH_ERRORS
+    : EXIT.FAILED;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * import <file>
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @param {Values} values @param {string[]} positionals */
+const prepareImport = (values, positionals) => {
+  const file = path.resolve(positionals[0]);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`${positionals[0]}: no such file`, 'import');
+  if (!stat.isFile()) throw new UsageError(`${positionals[0]} is not a file`, 'import');
+  const mapping = text(values, 'mapping');
+  const defaultReport = `${file}.errors.csv`;
+  const errorReport = text(values, 'error-report');
+  return {
+    file,
+    size: stat.size,
+    template: text(values, 'template'),
+    json: values.json === true,
+    errorReport: errorReport ? path.resolve(errorReport) : defaultReport,
+    /** Only the report at the default path is ours to remove when it is stale. */
+    defaultReport: !errorReport,
+    options: defined({
+      contentType: text(values, 'type'),
+      format: text(values, 'format'),
+      importStrategy: text(values, 'import-strategy'),
+      updateStrategy: text(values, 'update-strategy'),
+      onError: text(values, 'on-error'),
+      matchBy: text(values, 'match-by'),
+      fieldMapping:
+        mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"Source field":"attribute"}'),
+      locale: text(values, 'locale'),
+      status: text(values, 'status'),
+      dryRun: values['dry-run'] === true ? true : undefined,
+      name: text(values, 'name'),
+      /** @type {import('../../shared/contracts').TemplateId | undefined} */
+      templateId: undefined,
+    }),
+  };
+};
+
+/**
+ * @param {Strapi} app @param {ReturnType<typeof prepareImport>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runImport = async (app, job, io) => {
+  const options = { ...job.options };
+  if (job.template !== undefined) options.templateId = await templateId(app, job.template, 'import');
+
+  // The service copies the file into the task storage: the user's file is only read.
+  const row = await service(app, 'imports').create({
+    file: { filepath: job.file, originalFilename: path.basename(job.file), size: job.size },
+    rawOptions: options,
+    creator: null,
+  });
+  const task = await waitWithProgress(app, row.id, io);
+
+  let errorReport = null;
+  if (task.hasErrorReport) {
+    try {
+      const { content } = await service(app, 'tasks').errorReport(task.id, { format: 'csv' });
+      await writeFileAtomically(job.errorReport, content);
+      errorReport = job.errorReport;
+    } catch (error) {
+      await print(
+        io.stderr,
+        `Could not write the error report to ${job.errorReport}: ${
+          /** @type {Error} */ (error).message
+        } (it stays downloadable with task #${task.id} in the admin)`
+      );
+    }
+  } else if (job.defaultReport) {
+    // A report left by an earlier run of the same file would describe failures that no longer exist.
+    await fs.promises.rm(job.errorReport, { force: true }).catch(() => undefined);
+  }
+
+  if (job.json) await print(io.stdout, JSON.stringify({ task, errorReport }, null, 2));
+  else
+    await print(io.stdout, summary(task, { source: shown(job.file), errorReport: errorReport && shown(errorReport) }));
+  return exitCodeOf(task);
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * export
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @param {Values} values */
+const prepareExport = (values) => {
+  const out = text(values, 'out');
+  if (out === undefined) throw new UsageError('Missing --out <file> (--out - writes the file to stdout)', 'export');
+  if (text(values, 'type') === undefined && text(values, 'template') === undefined) {
+    throw new UsageError(
+      'Missing --type <uid> (the content type to export, such as api::article.article), or --template <name>',
+      'export'
+    );
+  }
+  if (out === '-' && values.json === true)
+    throw new UsageError('--json and --out - both write to stdout: use one of them', 'export');
+  const target = out === '-' ? null : path.resolve(out);
+  if (target) {
+    const folder = fs.statSync(path.dirname(target), { throwIfNoEntry: false });
+    if (!folder?.isDirectory())
+      throw new UsageError(`--out ${out}: the folder ${path.dirname(target)} does not exist`, 'export');
+    if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`--out ${out} is a folder: name the file`, 'export');
+  }
+  const filters = text(values, 'filters');
+  const fields = text(values, 'fields');
+  const sort = text(values, 'sort');
+  return {
+    target,
+    template: text(values, 'template'),
+    json: values.json === true,
+    options: defined({
+      contentType: text(values, 'type'),
+      format: text(values, 'format'),
+      fields: fields === undefined ? undefined : listOption(fields),
+      filters:
+        filters === undefined ? undefined : jsonObjectOption('filters', filters, '{"slug":{"$startsWith":"news-"}}'),
+      locale: text(values, 'locale'),
+      status: text(values, 'status'),
+      sort: sort === undefined ? undefined : listOption(sort),
+      relationsAs: text(values, 'relations-as'),
+      includeTimestamps: values['include-timestamps'] === true ? true : undefined,
+      name: text(values, 'name'),
+      /** @type {import('../../shared/contracts').TemplateId | undefined} */
+      templateId: undefined,
+    }),
+  };
+};
+
+/**
+ * @param {Strapi} app @param {ReturnType<typeof prepareExport>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runExport = async (app, job, io) => {
+  const options = { ...job.options };
+  if (job.template !== undefined) options.templateId = await templateId(app, job.template, 'export');
+
+  const row = await service(app, 'exports').create({
+    body: options,
+    creator: null,
+    outFileName: job.target ?? undefined,
+  });
+  const task = await waitWithProgress(app, row.id, io);
+
+  if (task.status === 'completed') {
+    const { content } = await service(app, 'tasks').file(task.id);
+    if (job.target) await writeFileAtomically(job.target, content);
+    else await pipeline(content, io.stdout, { end: false });
+  }
+
+  // With --out -, stdout carries the file: the summary goes to stderr.
+  if (job.json)
+    await print(
+      io.stdout,
+      JSON.stringify({ task, out: task.status === 'completed' ? job.target ?? '-' : null }, null, 2)
+    );
+  else
+    await print(job.target ? io.stdout : io.stderr, summary(task, { out: job.target ? shown(job.target) : 'stdout' }));
+  return exitCodeOf(task);
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * tasks
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @param {Values} values */
+const prepareTasks = (values) => ({
+  json: values.json === true,
+  query: {
+    kind: kindOption(text(values, 'kind')),
+    status: statusOption(text(values, 'status')),
+    dryRun: values['dry-run'] === true,
+    page: 1,
+    pageSize: limitOption(text(values, 'limit')),
+  },
+});
+
+/**
+ * @param {Strapi} app @param {ReturnType<typeof prepareTasks>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runTasks = async (app, job, io) => {
+  const { data, pagination } = await service(app, 'tasks').list(job.query);
+  if (job.json) await print(io.stdout, JSON.stringify({ tasks: data, total: pagination.total }, null, 2));
+  else if (data.length === 0) await print(io.stdout, 'No tasks.');
+  else {
+    const more =
+      pagination.total > data.length ? `\n${data.length} of ${pagination.total} tasks (--limit for more)` : '';
+    await print(io.stdout, `${taskTable(data)}${more}`);
+  }
+  return EXIT.OK;
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * apply <folder>
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @typedef {import('../../server/src/services/batch-files').BatchFileResult} BatchFileResult */
+
+/** @param {Values} values @param {string[]} positionals */
+const prepareApply = (values, positionals) => {
+  const folder = path.resolve(positionals[0]);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`${positionals[0]} is not a folder`, 'apply');
+  }
+  return {
+    folder,
+    force: values.force === true,
+    failOnError: values['fail-on-error'] === true,
+    json: values.json === true,
+  };
+};
+
+/** One line per file: its state, path, task and counts or error. @param {BatchFileResult} result */
+const resultLine = (result) => {
+  const task = result.taskId === null ? '' : ` (task #${result.taskId})`;
+  if (result.state === 'skipped') return `  skipped  ${result.path}: already applied with this content${task}`;
+  if (result.state === 'failed') return `  failed   ${result.path}${task}: ${result.error}`;
+  const { created = 0, updated = 0, failed = 0 } = result.counts ?? {};
+  return `  applied  ${result.path}${task}: created ${created}, updated ${updated}, failed ${failed}`;
+};
+
+/**
+ * Applies the batch files of the folder, one import task each, showing the running one's progress. Exit code: 1 when
+ * a file failed, 2 when a file was applied with failed items, else 0.
+ * @param {Strapi} app @param {ReturnType<typeof prepareApply>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runApply = async (app, job, io) => {
+  /** @type {{ stop(): void } | null} */
+  let progress = null;
+  const tasks = service(app, 'tasks');
+  /** @param {Task} task */
+  const onTask = (task) => {
+    progress?.stop();
+    progress = null;
+    if (task.status === 'queued' || task.status === 'running') {
+      io.setCurrentTask(task.id);
+      progress = showProgress({ stream: io.stderr, read: () => tasks.findOne(task.id) });
+    } else io.setCurrentTask(null);
+  };
+
+  /** @type {BatchFileResult[]} */
+  let results;
+  /** @type {string | null} */
+  let stoppedBy = null;
+  try {
+    results = await service(app, 'batch-files').applyFolder(job.folder, {
+      force: job.force,
+      failOnError: job.failOnError,
+      onTask,
+    });
+  } catch (error) {
+    // --fail-on-error: the failing file stops the folder; the results so far travel with the error.
+    const partial = /** @type {{ name?: string, results?: BatchFileResult[] }} */ (error);
+    if (partial?.name !== 'BatchFileError' || !partial.results) throw error;
+    results = partial.results;
+    stoppedBy = /** @type {Error} */ (error).message;
+  } finally {
+    /** @type {{ stop(): void } | null} */ (progress)?.stop();
+    io.setCurrentTask(null);
+  }
+
+  const count = (/** @type {BatchFileResult['state']} */ state) =>
+    results.filter((result) => result.state === state).length;
+  if (job.json) await print(io.stdout, JSON.stringify({ folder: job.folder, files: results, stoppedBy }, null, 2));
+  else {
+    const lines = [
+      `Batch files in ${shown(job.folder)}: ${count('applied')} applied, ${count('skipped')} skipped, ${count(
+        'failed'
+      )} failed`,
+      ...results.map(resultLine),
+    ];
+    if (results.length === 0) lines.push('  no batch files (*.jsont, *.batch-engine-data.json) in this folder');
+    if (stoppedBy) lines.push(`  stopped (--fail-on-error): the files after it were not applied`);
+    await print(io.stdout, lines.join('\n'));
+  }
+  if (count('failed') > 0) return EXIT.FAILED;
+  return results.some((result) => (result.counts?.failed ?? 0) > 0) ? EXIT.COMPLETED_WITH_ERRORS : EXIT.OK;
+};
+
+module.exports = {
+  exitCodeOf,
+  prepareApply,
+  prepareExport,
+  prepareImport,
+  prepareTasks,
+  print,
+  runApply,
+  runExport,
+  runImport,
+  runTasks,
+  waitWithProgress,
+  writeFileAtomically,
+};

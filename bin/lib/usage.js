@@ -1,0 +1,390 @@
+// @ts-check
+'use strict';
+
+/**
+ * The command line's grammar: its commands, their options and help texts, and the parsing of argv into a
+ * command with checked values (Node's util.parseArgs, strict). Nothing here loads the Strapi app: a usage error
+ * is reported at once, before any boot.
+ */
+
+const { parseArgs } = require('node:util');
+
+const BIN = 'data-migration-center';
+
+/** Exit codes (documented in the README's "Command line" section). */
+const EXIT = {
+  /** The task completed (import, export, apply); the command did what it was asked. */
+  OK: 0,
+  /** The task failed, was cancelled or interrupted; or the app could not be loaded. */
+  FAILED: 1,
+  /** The task completed, but some items failed (listed in the error report). */
+  COMPLETED_WITH_ERRORS: 2,
+  /** Nothing was started: the command line or its values were refused (unknown option, bad value, a 400). */
+  USAGE: 64,
+};
+
+/** A refused command line: printed with a hint to `--help`, exit code 64. */
+class UsageError extends Error {
+  /** @param {string} message @param {string | null} [command] */
+  constructor(message, command = null) {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+/** @typedef {import('node:util').ParseArgsConfig['options']} OptionSpecs */
+
+/** @type {NonNullable<OptionSpecs>} */
+const COMMON_OPTIONS = {
+  'app-dir': { type: 'string' },
+  'no-compile': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const COMMON_HELP = `Common options:
+  --app-dir <dir>     the Strapi project (default: the current directory)
+  --no-compile        do not compile the project's TypeScript first: use its built dist folder as it is
+  -h, --help          this help`;
+
+/**
+ * @typedef {object} CommandSpec
+ * @property {string[]} positionals names of the required positional arguments, in order
+ * @property {NonNullable<OptionSpecs>} options
+ * @property {string} summary
+ * @property {string} help
+ */
+
+/** @type {Record<'import' | 'export' | 'apply' | 'tasks', CommandSpec>} */
+const COMMANDS = {
+  import: {
+    positionals: ['file'],
+    summary: 'import a JSON, JSONL, JSONT or CSV file of entries',
+    options: {
+      type: { type: 'string' },
+      format: { type: 'string' },
+      'import-strategy': { type: 'string' },
+      'update-strategy': { type: 'string' },
+      'on-error': { type: 'string' },
+      'match-by': { type: 'string' },
+      mapping: { type: 'string' },
+      locale: { type: 'string' },
+      status: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      'error-report': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} import <file> [options]
+
+Imports the entries of <file> through the Data Migration Center's pipeline (the same as the admin's), waits for
+the task to finish, and prints a summary. The file is copied into the task storage; it is never moved or changed.
+
+Options:
+  --type <uid>                 the content type, such as api::article.article (or from --template, or the
+                               JSONT file's configuration)
+  --format <format>            json, jsonl, jsont or csv (default: from the file name, then its content)
+  --import-strategy <s>        upsert (default: add new entries, update existing ones) or add-only
+  --update-strategy <s>        patch (default: only the fields in the file change) or overwrite
+  --on-error <mode>            stop (default: the first failing item rolls the whole import back) or
+                               continue (failing items are skipped and listed in the error report)
+  --match-by <attribute>       documentId (default) or a unique attribute, such as slug or email
+  --mapping <json>             field mapping, {"source field": "attribute"} (null ignores a field)
+  --locale <code>              the locale written, for localized types
+  --status <status>            draft (default) or published, for draft & publish types
+  --dry-run                    run everything, count what would happen, write nothing
+  --template <name>            apply the settings of the import template of that name
+  --name <name>                the task's name (default: Import <file name>)
+  --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 completed, 2 completed with errors (see the error report), 1 failed, cancelled, interrupted or the
+app could not be loaded, 64 refused before it started (usage or validation error), 130 stopped by Ctrl-C.
+
+Example:
+  ${BIN} import data/articles.jsonl --type api::article.article --match-by slug --on-error continue`,
+  },
+
+  export: {
+    positionals: [],
+    summary: 'export entries of a content type to a file',
+    options: {
+      type: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      fields: { type: 'string' },
+      filters: { type: 'string' },
+      locale: { type: 'string' },
+      status: { type: 'string' },
+      sort: { type: 'string' },
+      'relations-as': { type: 'string' },
+      'include-timestamps': { type: 'boolean' },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} export --type <uid> --out <file> [options]
+
+Exports entries through the Data Migration Center's pipeline (the same as the admin's), waits for the task to
+finish and writes the file to --out (replaced only once the export has completed).
+
+Options:
+  --type <uid>                 the content type, such as api::article.article (or from --template)
+  -o, --out <file>             where to write the file; - writes it to stdout (required)
+  --format <format>            json, jsonl, jsont or csv (default: from the --out file name, else the template,
+                               else json)
+  --fields <a,b,...>           the attributes to write (default: every non-private attribute)
+  --filters <json>             Strapi's filter syntax, such as {"slug":{"$startsWith":"news-"}}
+  --locale <code|all>          a locale code, or all for every locale version (default: the default locale)
+  --status <status>            draft (default: every document, its latest content) or published
+  --sort <a:asc,b:desc>        the order (default: documentId, then locale)
+  --relations-as <attribute>   the key written for references: documentId (default) or a unique attribute
+  --include-timestamps         also write createdAt, updatedAt and publishedAt
+  --template <name>            apply the settings of the export template of that name
+  --name <name>                the task's name (default: Export <type>)
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 completed, 1 failed, cancelled, interrupted or the app could not be loaded, 64 refused before it
+started (usage or validation error), 130 stopped by Ctrl-C.
+
+Example:
+  ${BIN} export --type api::article.article --locale all --out articles.jsonl`,
+  },
+
+  apply: {
+    positionals: ['folder'],
+    summary: 'apply the batch files (*.jsont, *.batch-engine-data.json) of a folder, once each',
+    options: {
+      force: { type: 'boolean' },
+      'fail-on-error': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} apply <folder> [options]
+
+Applies the batch files of <folder> (*.jsont and *.batch-engine-data.json, in name order) as imports, like
+migrations: a file already applied with the same content (checksum) is skipped.
+
+Options:
+  --force                      apply every file again, even those already applied
+  --fail-on-error              stop at the first file that fails
+  --json                       print the results as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 every file applied or skipped, 2 some items of a file failed, 1 a file failed or the app could not
+be loaded, 64 refused (usage error), 130 stopped by Ctrl-C.
+
+Example:
+  ${BIN} apply data-migration`,
+  },
+
+  tasks: {
+    positionals: [],
+    summary: 'list recent import and export tasks, newest first',
+    options: {
+      kind: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} tasks [options]
+
+Lists the Data Migration Center's tasks, newest first: id, kind, status, content type, counts, creation time.
+
+Options:
+  --kind <kind>                import or export
+  --status <status>            queued, running, completed, completed-with-errors, failed, cancelled or
+                               interrupted
+  --limit <n>                  how many (1-100, default 20)
+  --dry-run                    list dry runs (import previews) instead of the other tasks
+  --json                       print the tasks as JSON on stdout
+
+${COMMON_HELP}
+
+Exit codes: 0 listed, 1 the app could not be loaded, 64 refused (usage error).
+
+Example:
+  ${BIN} tasks --kind import --status failed --limit 5`,
+  },
+};
+
+const MAIN_HELP = `Usage: ${BIN} <command> [options]
+
+The Data Migration Center of a Strapi 5 project, from the command line. Run it in the project's directory (or
+pass --app-dir): it loads the app (without starting its HTTP server), runs the task and exits.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, spec]) => `  ${`${name}${spec.positionals.map((p) => ` <${p}>`).join('')}`.padEnd(17)}${spec.summary}`)
+  .join('\n')}
+
+Run ${BIN} <command> --help for its options.
+
+${COMMON_HELP}
+  -v, --version       the plugin's version`;
+
+/** @type {Record<import('../../shared/contracts').TaskStatus, true>} */
+const TASK_STATUSES = {
+  queued: true,
+  running: true,
+  completed: true,
+  'completed-with-errors': true,
+  failed: true,
+  cancelled: true,
+  interrupted: true,
+};
+
+/**
+ * @typedef {{ kind: 'help', text: string }
+ *   | { kind: 'version' }
+ *   | { kind: 'run', command: keyof typeof COMMANDS, positionals: string[], values: Record<string, string | boolean | undefined> }} Parsed
+ */
+
+/**
+ * The command line, parsed and checked (a UsageError otherwise).
+ * @param {string[]} argv the arguments after the program name
+ * @returns {Parsed}
+ */
+const parseCommandLine = (argv) => {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
+  if (first === '-v' || first === '--version') return { kind: 'version' };
+  if (first === 'help') {
+    if (rest[0] === undefined) return { kind: 'help', text: MAIN_HELP };
+    if (!isCommand(rest[0])) throw new UsageError(`Unknown command "${rest[0]}"`);
+    return { kind: 'help', text: COMMANDS[rest[0]].help };
+  }
+  if (!isCommand(first)) {
+    throw new UsageError(
+      first.startsWith('-')
+        ? `Expected a command before ${first}`
+        : `Unknown command "${first}": use ${Object.keys(COMMANDS).join(', ')}`
+    );
+  }
+
+  const spec = COMMANDS[first];
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...spec.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = /** @type {Error} */ (error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `Unknown option ${unknown[1]}` : message.replace(/\.$/, ''), first);
+  }
+  const values = /** @type {Record<string, string | boolean | undefined>} */ ({ ...parsed.values });
+  if (values.help) return { kind: 'help', text: spec.help };
+
+  const { positionals } = parsed;
+  if (positionals.length < spec.positionals.length) {
+    throw new UsageError(`Missing <${spec.positionals[positionals.length]}>`, first);
+  }
+  if (positionals.length > spec.positionals.length) {
+    throw new UsageError(`Unexpected argument "${positionals[spec.positionals.length]}"`, first);
+  }
+  return { kind: 'run', command: first, positionals, values };
+};
+
+/** @param {string} name @returns {name is keyof typeof COMMANDS} */
+const isCommand = (name) => Object.prototype.hasOwnProperty.call(COMMANDS, name);
+
+/**
+ * A JSON object given as an option's text (`--mapping`, `--filters`), or a UsageError naming the option.
+ * @param {string} option @param {string} text @param {string} example
+ * @returns {Record<string, unknown>}
+ */
+const jsonObjectOption = (option, text, example) => {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `--${option} is not valid JSON (${/** @type {Error} */ (error).message}): write it as ${example}`
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--${option} must be a JSON object, such as ${example}`);
+  }
+  return value;
+};
+
+/** A comma-separated list (`--fields title,slug`), blanks dropped. @param {string} text */
+const listOption = (text) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+/** @param {string | undefined} text @returns {number} */
+const limitOption = (text) => {
+  if (text === undefined) return 20;
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 100))
+    throw new UsageError(`--limit must be a whole number from 1 to 100, not "${text}"`, 'tasks');
+  return n;
+};
+
+/** @param {string | undefined} text @returns {import('../../shared/contracts').TaskKind | undefined} */
+const kindOption = (text) => {
+  if (text === undefined || text === 'import' || text === 'export') return text;
+  throw new UsageError(`--kind must be import or export, not "${text}"`, 'tasks');
+};
+
+/** @param {string | undefined} text @returns {import('../../shared/contracts').TaskStatus | undefined} */
+const statusOption = (text) => {
+  if (text === undefined) return undefined;
+  if (Object.prototype.hasOwnProperty.call(TASK_STATUSES, text))
+    return /** @type {import('../../shared/contracts').TaskStatus} */ (text);
+  throw new UsageError(`--status must be one of ${Object.keys(TASK_STATUSES).join(', ')}, not "${text}"`, 'tasks');
+};
+
+/**
+ * The command-line option that sets an API option: validation errors name what the user typed.
+ * @type {Record<string, string>}
+ */
+const OPTION_OF_FIELD = {
+  contentType: '--type',
+  format: '--format',
+  importStrategy: '--import-strategy',
+  updateStrategy: '--update-strategy',
+  onError: '--on-error',
+  matchBy: '--match-by',
+  fieldMapping: '--mapping',
+  locale: '--locale',
+  status: '--status',
+  dryRun: '--dry-run',
+  templateId: '--template',
+  name: '--name',
+  fields: '--fields',
+  filters: '--filters',
+  sort: '--sort',
+  relationsAs: '--relations-as',
+  includeTimestamps: '--include-timestamps',
+  file: '<file>',
+  options: 'options',
+};
+
+module.exports = {
+  BIN,
+  COMMANDS,
+  EXIT,
+  MAIN_HELP,
+  OPTION_OF_FIELD,
+  UsageError,
+  jsonObjectOption,
+  kindOption,
+  limitOption,
+  listOption,
+  parseCommandLine,
+  statusOption,
+};

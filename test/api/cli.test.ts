@@ -1,0 +1,440 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Task } from '../../shared/contracts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { APP_DIR, PLUGIN_ID, startApp } from '../helpers/strapi';
+import { jsonl } from '../helpers/tasks';
+
+/**
+ * The `data-migration-center` command line, spawned as a real process in the playground's directory against one
+ * database, as a user runs it: exit codes, output, the files it writes, and what lands in the database (read back
+ * at the end through the Document Service of an app booted in this process).
+ */
+
+const BIN = path.resolve(__dirname, '../../bin/data-migration-center.js');
+const CATEGORY = 'api::category.category';
+const TAG = 'api::tag.tag';
+const CONTACT = 'api::contact.contact';
+
+let database: TestDatabase;
+let storageDir: string;
+let work: string;
+let foreignTaskId: number;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command line in the playground's directory, on the test database. */
+const cli = (args: string[], { timeout = 110_000 }: { timeout?: number } = {}): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: APP_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DMC_SEED: 'false',
+        DMC_STORAGE_DIR: storageDir,
+        STRAPI_TELEMETRY_DISABLED: 'true',
+        BROWSER: 'none',
+        ...database.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+
+/** The app was compiled by the global setup: later runs skip compiling (the first run compiles, as users do). */
+const fast = (args: string[]) => cli([...args, '--no-compile']);
+
+const write = (name: string, content: string) => {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+
+const parseJson = <T>(run: Run): T => {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-cli-files-'));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-cli-work-'));
+
+  // Templates the command line runs by name, and a task queued by "a server" that the command line must leave
+  // alone. The runner is stopped first so that this app does not claim it either.
+  const app = await startApp({ database });
+  try {
+    const templates = app.strapi.plugin(PLUGIN_ID).service('templates');
+    await templates.create({
+      name: 'Contacts from the CRM',
+      kind: 'import',
+      contentType: CONTACT,
+      options: {
+        onError: 'continue',
+        fieldMapping: { 'First name': 'firstName', 'Last name': 'lastName', 'Post code': 'zip' },
+      },
+    });
+    await templates.create({
+      name: 'Categories as CSV',
+      kind: 'export',
+      contentType: CATEGORY,
+      options: { format: 'csv', fields: ['name', 'slug'] },
+    });
+    await app.strapi.plugin(PLUGIN_ID).service('runner').stop();
+    const foreign = await app.strapi
+      .plugin(PLUGIN_ID)
+      .service('tasks')
+      .create({
+        kind: 'export',
+        name: 'Queued by a server',
+        contentType: TAG,
+        format: 'json',
+        options: {
+          contentType: TAG,
+          format: 'json',
+          fields: ['name'],
+          relationsAs: 'documentId',
+          includeTimestamps: false,
+          name: 'Queued by a server',
+        },
+        fileName: 'tags.json',
+        fileKey: 'tasks/foreign/tags.json',
+      });
+    foreignTaskId = foreign.id;
+  } finally {
+    await app.stop({ keepDatabase: true });
+  }
+});
+
+afterAll(async () => {
+  await database?.drop();
+  for (const dir of [storageDir, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help and usage errors (no app is loaded)', () => {
+  it('prints the help of the bin and of each command, exit 0', async () => {
+    const main = await cli(['--help']);
+    expect(main.code).toBe(0);
+    for (const command of ['import <file>', 'export', 'apply <folder>', 'tasks'])
+      expect(main.stdout).toContain(command);
+
+    const expected: Record<string, string[]> = {
+      import: [
+        '--type <uid>',
+        '--import-strategy',
+        '--update-strategy',
+        '--on-error',
+        '--match-by',
+        '--mapping',
+        '--dry-run',
+        '--template',
+        '--error-report',
+        '--app-dir',
+      ],
+      export: ['--type <uid>', '--out <file>', '--format', '--fields', '--filters', '--locale', '--template'],
+      apply: ['<folder>', '--force'],
+      tasks: ['--kind', '--status', '--limit'],
+    };
+    for (const [command, options] of Object.entries(expected)) {
+      const run = await cli([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: data-migration-center ${command}`);
+      for (const option of options) expect(run.stdout).toContain(option);
+      expect(run.stdout).toContain('Exit codes');
+    }
+  });
+
+  it('refuses an unknown command, an unknown option, a missing argument or value with exit 64', async () => {
+    const unknownCommand = await cli(['frobnicate']);
+    expect(unknownCommand.code).toBe(64);
+    expect(unknownCommand.stderr).toContain('Unknown command "frobnicate"');
+
+    const unknownOption = await cli(['import', 'x.json', '--typo', 'a']);
+    expect(unknownOption.code).toBe(64);
+    expect(unknownOption.stderr).toContain('Unknown option --typo');
+    expect(unknownOption.stderr).toContain('data-migration-center import --help');
+
+    const missingFile = await cli(['import', '--type', CATEGORY]);
+    expect(missingFile.code).toBe(64);
+    expect(missingFile.stderr).toContain('Missing <file>');
+
+    const noSuchFile = await cli(['import', path.join(work, 'nothing.json'), '--type', CATEGORY]);
+    expect(noSuchFile.code).toBe(64);
+    expect(noSuchFile.stderr).toContain('no such file');
+
+    const missingType = await cli(['export', '--out', path.join(work, 'x.json')]);
+    expect(missingType.code).toBe(64);
+    expect(missingType.stderr).toContain('Missing --type');
+
+    const missingOut = await cli(['export', '--type', CATEGORY]);
+    expect(missingOut.code).toBe(64);
+    expect(missingOut.stderr).toContain('Missing --out');
+
+    const badMapping = await cli(['import', BIN, '--mapping', '{not json']);
+    expect(badMapping.code).toBe(64);
+    expect(badMapping.stderr).toContain('--mapping is not valid JSON');
+
+    const badLimit = await cli(['tasks', '--limit', '0']);
+    expect(badLimit.code).toBe(64);
+    expect(badLimit.stderr).toContain('--limit must be a whole number from 1 to 100');
+  });
+});
+
+describe('import', () => {
+  it('imports a file (exit 0), leaves the file where it was, unchanged, and writes no error report', async () => {
+    const content = jsonl([
+      { name: 'News', slug: 'news' },
+      { name: 'Tech', slug: 'tech' },
+    ]);
+    const file = write('categories.jsonl', content);
+    // A report left by an earlier run of the same file: stale once nothing fails.
+    fs.writeFileSync(`${file}.errors.csv`, 'itemIndex,line,key,message,item\r\n');
+
+    // The first run compiles the app, as Strapi's own commands do.
+    const run = await cli(['import', file, '--type', CATEGORY, '--match-by', 'slug']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Import #\d+ completed in \d+\.\d s/);
+    expect(run.stdout).toContain(`${file} → ${CATEGORY} (jsonl)`);
+    expect(run.stdout).toContain('processed 2, created 2, updated 0, failed 0');
+    expect(fs.readFileSync(file, 'utf8')).toBe(content);
+    expect(fs.existsSync(`${file}.errors.csv`)).toBe(false);
+  });
+
+  it('--dry-run counts what would happen and writes nothing', async () => {
+    const file = write(
+      'contacts.json',
+      JSON.stringify([
+        { firstName: 'Dry', lastName: 'Run' },
+        { firstName: 'Not', lastName: 'Written' },
+      ])
+    );
+    const run = await fast(['import', file, '--type', CONTACT, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const { task, errorReport } = parseJson<{ task: Task; errorReport: string | null }>(run);
+    expect(task).toMatchObject({
+      kind: 'import',
+      status: 'completed',
+      options: { dryRun: true },
+      counts: { processed: 2, created: 2, failed: 0 },
+    });
+    expect(errorReport).toBeNull();
+    // Nothing landed: checked with the other imports at the end ('what landed').
+  });
+
+  it('--on-error continue: failing items go to <file>.errors.csv beside the file, the rest lands, exit 2', async () => {
+    const file = write(
+      'more-categories.jsonl',
+      jsonl([{ name: 'Science', slug: 'science' }, { name: 'No slug' }, { name: 'Sport', slug: 'sport' }])
+    );
+    const run = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--on-error', 'continue']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('completed-with-errors');
+    expect(run.stdout).toContain('processed 3, created 2, updated 0, failed 1');
+    expect(run.stdout).toContain(`error report: ${file}.errors.csv`);
+
+    const report = fs.readFileSync(`${file}.errors.csv`, 'utf8').split('\r\n');
+    expect(report[0]).toBe('itemIndex,line,key,message,item');
+    expect(report[1]).toMatch(/^1,2,,"?slug: /);
+    expect(report[1]).toContain('No slug');
+    expect(report.filter(Boolean)).toHaveLength(2);
+  });
+
+  it('--on-error stop: the first failing item fails the task, nothing is written, exit 1', async () => {
+    const file = write('tags.jsonl', jsonl([{ name: 'strapi' }, { name: 'csv', unknownField: 1 }, { name: 'json' }]));
+    const report = path.join(work, 'reports', 'tags-errors.csv');
+    fs.mkdirSync(path.dirname(report));
+    const run = await fast(['import', file, '--type', TAG, '--match-by', 'name', '--error-report', report]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(' failed in ');
+    expect(run.stdout).toMatch(/error: Stopped at item 1, line 2, key "csv": .*unknownField/);
+    expect(run.stdout).toContain(`error report: ${report}`);
+    expect(fs.readFileSync(report, 'utf8')).toContain('unknownField');
+    expect(fs.existsSync(`${file}.errors.csv`)).toBe(false);
+  });
+
+  it('--template NAME runs with an import template: its content type, mapping and onError', async () => {
+    const file = write('crm-export.csv', 'First name,Last name,Post code\nAda,Lovelace,08123\nAlan,Turing,12345\n');
+    const run = await fast(['import', file, '--template', 'Contacts from the CRM', '--json']);
+    expect(run.code).toBe(0);
+    const { task } = parseJson<{ task: Task }>(run);
+    expect(task).toMatchObject({
+      contentType: CONTACT,
+      format: 'csv',
+      status: 'completed',
+      counts: { created: 2, failed: 0 },
+      options: { onError: 'continue', fieldMapping: { 'First name': 'firstName' } },
+    });
+
+    const unknown = await fast(['import', file, '--template', 'Nope']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('No import template named "Nope" (import templates: "Contacts from the CRM"');
+  });
+
+  it('a value the plugin refuses (missing content type) is a usage error naming the option, exit 64, no task', async () => {
+    const file = write('untyped.json', JSON.stringify([{ name: 'x' }]));
+    const run = await fast(['import', file, '--json']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('--type: contentType is required');
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('export', () => {
+  it('writes the file to --out, in the format its name says', async () => {
+    const out = path.join(work, 'categories.csv');
+    const run = await fast(['export', '--type', CATEGORY, '--out', out, '--fields', 'name,slug']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Export #\d+ completed in /);
+    expect(run.stdout).toContain(`${CATEGORY} → ${out} (csv)`);
+    expect(run.stdout).toContain('4 items written');
+    const lines = fs.readFileSync(out, 'utf8').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('documentId,name,slug');
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(',').slice(1).join(','))
+        .sort()
+    ).toEqual(['News,news', 'Science,science', 'Sport,sport', 'Tech,tech']);
+    expect(fs.readdirSync(work).filter((name) => name.includes('.partial'))).toEqual([]);
+  });
+
+  it('--template NAME with --out - writes the file to stdout and the summary to stderr', async () => {
+    const run = await fast(['export', '--template', 'Categories as CSV', '--out', '-']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('documentId,name,slug');
+    expect(lines).toHaveLength(5);
+    expect(run.stderr).toContain(`${CATEGORY} → stdout (csv)`);
+  });
+});
+
+describe('tasks', () => {
+  it('lists the tasks newest first (dry runs left out), and never ran the task queued by a server', async () => {
+    const run = await fast(['tasks', '--json', '--limit', '100']);
+    expect(run.code).toBe(0);
+    const { tasks, total } = parseJson<{ tasks: Task[]; total: number }>(run);
+    expect(total).toBe(tasks.length);
+    // Newest first: the two exports, the template import, the stop and continue imports, the first import, then
+    // the task queued before any of them (still queued: the command line runs only the tasks it creates).
+    expect(tasks.map((task) => [task.kind, task.status])).toEqual([
+      ['export', 'completed'],
+      ['export', 'completed'],
+      ['import', 'completed'],
+      ['import', 'failed'],
+      ['import', 'completed-with-errors'],
+      ['import', 'completed'],
+      ['export', 'queued'],
+    ]);
+    expect(tasks[6].id).toBe(foreignTaskId);
+
+    const table = await fast(['tasks', '--kind', 'import', '--status', 'failed']);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^ID\s+KIND\s+STATUS\s+TYPE\s+PROCESSED\s+CREATED\s+UPDATED\s+FAILED\s+CREATED AT\s+NAME$/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(
+      new RegExp(
+        `^\\s*\\d+\\s+import\\s+failed\\s+${TAG.replace(/\./g, '\\.')}\\s+3\\s+0\\s+0\\s+1\\s+.*Import tags\\.jsonl$`
+      )
+    );
+  });
+});
+
+describe('apply', () => {
+  const jsont = (contentType: string, configuration: Record<string, unknown>, items: unknown[]) =>
+    JSON.stringify({ configuration: { formatVersion: 1, contentType, ...configuration }, items });
+
+  it('applies the batch files of a folder in name order, once each; --fail-on-error stops at a failing one; --force applies again', async () => {
+    const folder = path.join(work, 'batch');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, '01-tags.jsont'),
+      jsont(TAG, { matchBy: 'name' }, [{ name: 'cli' }, { name: 'batch' }])
+    );
+    fs.writeFileSync(
+      path.join(folder, '02-categories.jsont'),
+      jsont(CATEGORY, { matchBy: 'slug', onError: 'continue' }, [{ name: 'Seeds', slug: 'seeds' }, { name: 'No slug' }])
+    );
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not a batch file');
+
+    const first = await fast(['apply', folder, '--json']);
+    expect(first.code).toBe(2); // applied, with a failed item in 02
+    const applied = parseJson<{
+      files: Array<{ path: string; state: string; taskId: number; counts: Task['counts'] }>;
+    }>(first).files;
+    expect(applied.map((file) => [path.basename(file.path), file.state])).toEqual([
+      ['01-tags.jsont', 'applied'],
+      ['02-categories.jsont', 'applied'],
+    ]);
+    expect(applied[0].counts).toMatchObject({ created: 2, failed: 0 });
+    expect(applied[1].counts).toMatchObject({ created: 1, failed: 1 });
+
+    fs.writeFileSync(path.join(folder, '03-broken.jsont'), jsont('api::nothing.nothing', {}, [{ name: 'x' }]));
+    fs.writeFileSync(path.join(folder, '04-after.jsont'), jsont(TAG, { matchBy: 'name' }, [{ name: 'never' }]));
+    const second = await fast(['apply', folder, '--fail-on-error']);
+    expect(second.code).toBe(1);
+    const lines = second.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`Batch files in ${folder}: 0 applied, 2 skipped, 1 failed`);
+    expect(lines[1]).toMatch(/^  skipped  .*01-tags\.jsont: already applied with this content \(task #\d+\)$/);
+    expect(lines[2]).toMatch(/^  skipped  .*02-categories\.jsont/);
+    expect(lines[3]).toMatch(/^  failed   .*03-broken\.jsont \(task #\d+\): .*api::nothing\.nothing/);
+    expect(lines[4]).toBe('  stopped (--fail-on-error): the files after it were not applied');
+    expect(second.stdout).not.toContain('04-after');
+
+    fs.rmSync(path.join(folder, '03-broken.jsont'));
+    fs.rmSync(path.join(folder, '04-after.jsont'));
+    const forced = await fast(['apply', folder, '--force']);
+    expect(forced.code).toBe(2);
+    expect(forced.stdout).toContain(': 2 applied, 0 skipped, 0 failed');
+    expect(forced.stdout).toMatch(/applied  .*01-tags\.jsont \(task #\d+\): created 0, updated 2, failed 0/);
+    expect(forced.stdout).toMatch(/applied  .*02-categories\.jsont \(task #\d+\): created 0, updated 1, failed 1/);
+  });
+
+  it('refuses a folder that does not exist before loading the app', async () => {
+    const run = await cli(['apply', path.join(work, 'no-such-folder')]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('is not a folder');
+  });
+});
+
+describe('what landed', () => {
+  it('the database holds exactly what the successful imports wrote', async () => {
+    const app = await startApp({ database });
+    try {
+      const names = async (uid: string, field: string) =>
+        (
+          (await app.strapi.documents(uid as never).findMany({ fields: [field] } as never)) as unknown as Array<
+            Record<string, string>
+          >
+        )
+          .map((entry) => entry[field])
+          .sort();
+      // The stopped import of tags wrote nothing: the tags are the batch file's.
+      expect(await names(CATEGORY, 'slug')).toEqual(['news', 'science', 'seeds', 'sport', 'tech']);
+      expect(await names(TAG, 'name')).toEqual(['batch', 'cli']);
+      expect(await names(CONTACT, 'zip')).toEqual(['08123', '12345']);
+    } finally {
+      await app.stop({ keepDatabase: true });
+    }
+  });
+});
