@@ -4,7 +4,7 @@
  * the same rows) and the naive baseline (one `strapi.documents().create` per item). DESIGN.md section 6.
  *
  *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv] [--phases raw-insert,baseline,import,upsert,raw-select,export]
- *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000]
+ *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000] [--type article|contact]
  *   npm run bench -- --memory [--items 1000000] [--reference-items 10000]
  *
  * One run boots the playground in this process on a fresh database (a temporary SQLite file, or a new PostgreSQL or
@@ -26,6 +26,8 @@
  *
  * `--memory`: the 1,000,000-item JSONL import and export (DESIGN: peak RSS within idle + 200 MB), after the same
  * phases at `--reference-items` (10,000), so that the cost per item at both sizes can be compared (±20%).
+ * `--type contact`: the same phases on plain contact rows (the bulk write path), matched by their documentIds.
+ * README, section Benchmark, says what each row means.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -35,7 +37,6 @@ const { execFileSync } = require('node:child_process');
 const root = path.resolve(__dirname, '../..');
 const appDir = path.join(root, 'test/app');
 
-const UID = 'api::article.article';
 const FORMATS = ['json', 'jsonl', 'jsont', 'csv'];
 const PHASES = ['raw-insert', 'baseline', 'import', 'upsert', 'raw-select', 'export'];
 const MEMORY_LIMIT_MB = 200;
@@ -53,6 +54,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory)
   --status S            draft (one row per article, the default) or published (a draft and a published row)
   --on-error M          the imports' onError: continue (default) or stop
+  --type T              article (default) or contact (plain rows, the bulk write path)
   --baseline-items N    articles created one by one by the baseline (default min(items, 1000))
   --memory              the 1,000,000-item JSONL import and export memory check
   --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)`;
@@ -70,7 +72,7 @@ const parseOptions = (argv) => {
       continue;
     }
     const name = arg.startsWith('--') ? arg.slice(2) : null;
-    if (!name || !['items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)) {
+    if (!name || !['type', 'items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)) {
       throw new Error(`Unknown option ${arg}\n${USAGE}`);
     }
     if (i + 1 >= argv.length) throw new Error(`--${name} needs a value`);
@@ -95,8 +97,11 @@ const parseOptions = (argv) => {
     return value;
   };
   const memory = Boolean(values.memory);
+  const type = oneOf('type', Object.keys(DATASETS));
   const items = count('items', memory ? 1_000_000 : 10_000);
   return {
+    type,
+    dataset: DATASETS[type],
     memory,
     items,
     formats: list('formats', FORMATS, memory ? ['jsonl'] : FORMATS),
@@ -192,30 +197,68 @@ const article = (i) => ({
   seo: { metaTitle: `Article ${i}`, metaDescription: `About article ${i}` },
 });
 
-/** CSV, as the product writes it: component fields as dot paths, relations as JSON key objects (README, Formats). */
-const CSV_COLUMNS = ['title', 'slug', 'summary', 'views', 'rating', 'featured', 'kind', 'publishDate', 'category', 'tags', 'seo.metaTitle', 'seo.metaDescription'];
+/** Contact i (`--type contact`): plain spreadsheet rows, written by the bulk path; matched by a documentId of the file. */
+const contact = (i) => ({
+  documentId: `benchcontact${String(i).padStart(12, '0')}`,
+  firstName: `First ${i}`,
+  lastName: `Last ${i}`,
+  company: `Company ${i % 100}`,
+  city: 'Barcelona',
+  zip: String(i % 100000).padStart(5, '0'),
+  phone: `+34 600 ${String(i).padStart(6, '0')}`,
+});
+
+/**
+ * What can be benched: the item generator, the matchBy key, the CSV columns (as the product writes them: component
+ * fields as dot paths, relations as JSON key objects; README, Formats) and the Document Service data of the baseline.
+ */
+const DATASETS = {
+  article: {
+    uid: 'api::article.article',
+    item: article,
+    matchBy: 'slug',
+    csvColumns: ['title', 'slug', 'summary', 'views', 'rating', 'featured', 'kind', 'publishDate', 'category', 'tags', 'seo.metaTitle', 'seo.metaDescription'],
+    documentData: (item, targets) => ({
+      ...item,
+      category: targets.documentIdOf('api::category.category', item.category),
+      tags: item.tags.map((tag) => targets.documentIdOf('api::tag.tag', tag)),
+    }),
+  },
+  contact: {
+    uid: 'api::contact.contact',
+    item: contact,
+    matchBy: 'documentId',
+    csvColumns: ['documentId', 'firstName', 'lastName', 'company', 'city', 'zip', 'phone'],
+    documentData: (item) => item,
+  },
+};
+
 const csvCell = (value) => {
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
-const csvRow = (item) => CSV_COLUMNS.map((column) => csvCell(column.split('.').reduce((value, key) => value[key], item))).join(',');
 
 /** How each format starts, separates and ends items. */
-const layouts = (importConfiguration) => ({
+const layouts = (dataset, importConfiguration) => ({
   json: { begin: '[\n', item: (item) => JSON.stringify(item), separator: ',\n', end: '\n]\n' },
   jsonl: { begin: '', item: (item) => JSON.stringify(item), separator: '\n', end: '\n' },
   jsont: { begin: `{"configuration":${JSON.stringify(importConfiguration)},"items":[\n`, item: (item) => JSON.stringify(item), separator: ',\n', end: '\n]}\n' },
-  csv: { begin: `${CSV_COLUMNS.join(',')}\r\n`, item: csvRow, separator: '\r\n', end: '\r\n' },
+  csv: {
+    begin: `${dataset.csvColumns.join(',')}\r\n`,
+    item: (item) => dataset.csvColumns.map((column) => csvCell(column.split('.').reduce((value, key) => value[key], item))).join(','),
+    separator: '\r\n',
+    end: '\r\n',
+  },
 });
 
-/** Writes articles [from, to) to `file` as a stream (never held in memory). */
-const writeFile = async (file, layout, from, to) => {
+/** Writes items [from, to) to `file` as a stream (never held in memory). */
+const writeFile = async (file, layout, item, from, to) => {
   const out = fs.createWriteStream(file);
   const write = async (text) => {
     if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
   };
   await write(layout.begin);
-  for (let i = from; i < to; i += 1) await write((i > from ? layout.separator : '') + layout.item(article(i)));
+  for (let i = from; i < to; i += 1) await write((i > from ? layout.separator : '') + layout.item(item(i)));
   await write(layout.end);
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
 };
@@ -228,9 +271,9 @@ const writeFile = async (file, layout, from, to) => {
  * What the raw phases need to know about the article's tables, read from `strapi.db.metadata`: its table and
  * scalar columns, its link tables (relations) and its component tables (single components).
  */
-const describeTables = (strapi, defaultLocale) => {
-  const md = strapi.db.metadata.get(UID);
-  const schema = strapi.contentType(UID);
+const describeTables = (strapi, dataset, defaultLocale) => {
+  const md = strapi.db.metadata.get(dataset.uid);
+  const schema = strapi.contentType(dataset.uid);
   const scalars = Object.entries(schema.attributes)
     .filter(([name, a]) => md.attributes[name]?.columnName && !['relation', 'component', 'dynamiczone', 'media'].includes(a.type))
     .map(([name, a]) => ({ name, column: md.attributes[name].columnName, type: a.type, default: a.default, private: Boolean(a.private) }));
@@ -247,7 +290,7 @@ const describeTables = (strapi, defaultLocale) => {
       links.push({ name, target: a.target, targetTable: strapi.db.metadata.get(a.target).tableName, joinTable: jt, many: /ToMany$|^manyWay$/.test(a.relation) });
     }
   }
-  return { table: md.tableName, scalars, links, components, draftAndPublish: Boolean(schema.options?.draftAndPublish), localized: Boolean(schema.pluginOptions?.i18n?.localized), defaultLocale };
+  return { uid: dataset.uid, item: dataset.item, matchColumn: md.attributes[dataset.matchBy].columnName, table: md.tableName, scalars, links, components, draftAndPublish: Boolean(schema.options?.draftAndPublish), localized: Boolean(schema.pluginOptions?.i18n?.localized), defaultLocale };
 };
 
 const columnValue = (type, value) => {
@@ -272,9 +315,9 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
     for (const item of items) {
       documentNumber += 1;
       const documentId = `bench${process.pid.toString(36)}${String(documentNumber).padStart(12, '0')}`.padEnd(24, '0').slice(0, 24);
-      for (const published of status === 'published' ? [false, true] : [false]) {
+      for (const published of tables.draftAndPublish && status === 'published' ? [false, true] : [false]) {
         const id = nextId(tables.table);
-        const row = { id, document_id: documentId };
+        const row = { id, document_id: item.documentId ?? documentId };
         for (const scalar of tables.scalars) {
           if (['documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'].includes(scalar.name)) continue;
           row[scalar.column] = columnValue(scalar.type, item[scalar.name] ?? scalar.default);
@@ -329,7 +372,7 @@ const clearArticles = async (knex, tables) => {
 };
 
 /** Rows per insert statement: within SQLite's 500 compound terms and every database's bound-value limit. */
-const chunkSize = (client, row) => Math.max(1, Math.min(client === 'sqlite' ? 400 : 2000, Math.floor(30000 / Object.keys(row).length)));
+const chunkSize = (client, row) => Math.max(1, Math.min(client === 'sqlite' ? 100 : 2000, Math.floor(30000 / Object.keys(row).length)));
 
 /**
  * Inserts N articles' rows with batched knex inserts in one transaction, generated page by page; returns the
@@ -347,7 +390,7 @@ const rawInsert = async (strapi, tables, targets, { from, to, status }) => {
     const generate = createRowGenerator(tables, targets, { status, nextId: (table) => (next[table] += 1) });
     for (let i = from; i < to; i += PAGE) {
       const items = [];
-      for (let j = i; j < Math.min(to, i + PAGE); j += 1) items.push(article(j));
+      for (let j = i; j < Math.min(to, i + PAGE); j += 1) items.push(tables.item(j));
       const rows = generate(items);
       const started = process.hrtime.bigint();
       for (const table of tablesOf(tables).reverse()) {
@@ -378,9 +421,10 @@ const rawInsert = async (strapi, tables, targets, { from, to, status }) => {
 const snapshot = async (knex, tables) => {
   const articleKey = new Map();
   const documentGroups = new Map();
-  const articles = (await knex(tables.table).select('*')).sort((a, b) => String(a.slug).localeCompare(String(b.slug)) || (a.published_at === null ? -1 : 1));
+  const match = tables.matchColumn;
+  const articles = (await knex(tables.table).select('*')).sort((a, b) => String(a[match]).localeCompare(String(b[match])) || (a.published_at === null ? -1 : 1));
   for (const row of articles) {
-    articleKey.set(row.id, `${row.slug}|${row.locale ?? ''}|${row.published_at === null ? 'draft' : 'published'}`);
+    articleKey.set(row.id, `${row[match]}|${row.locale ?? ''}|${row.published_at === null ? 'draft' : 'published'}`);
     if (!documentGroups.has(row.document_id)) documentGroups.set(row.document_id, `document ${documentGroups.size + 1}`);
   }
   const stamp = (value) => (value === null || value === undefined ? null : 'set');
@@ -411,7 +455,7 @@ const snapshot = async (knex, tables) => {
     result[jt.name] = (await knex(jt.name).select('*')).map(({ id, ...row }) => ({
       ...row,
       [jt.joinColumn.name]: articleKey.get(row[jt.joinColumn.name]),
-      ...(link.target === UID ? { [jt.inverseJoinColumn.name]: articleKey.get(row[jt.inverseJoinColumn.name]) } : {}),
+      ...(link.target === tables.uid ? { [jt.inverseJoinColumn.name]: articleKey.get(row[jt.inverseJoinColumn.name]) } : {}),
     }));
   }
   for (const table of Object.keys(result)) result[table] = result[table].map((row) => JSON.stringify(row)).sort();
@@ -440,7 +484,7 @@ const checkRawRows = async ({ strapi, api, tables, targets, options, work }) => 
   const knex = strapi.db.connection;
   const count = Math.min(SAMPLE_ITEMS, options.items);
   const file = path.join(work, `sample.jsonl`);
-  await writeFile(file, layouts().jsonl, 0, count);
+  await writeFile(file, layouts(options.dataset).jsonl, tables.item, 0, count);
   await clearArticles(knex, tables);
   await api.login();
   const before = await countRows(strapi);
@@ -556,6 +600,8 @@ const expectTask = (task, label, expected) => {
 
 /** The admin API through supertest, as an administrator. Admin tokens expire: log in again before each phase. */
 const createApi = async (strapi, options) => {
+  const { dataset } = options;
+  const draftAndPublish = Boolean(strapi.contentType(dataset.uid).options?.draftAndPublish);
   const request = require('supertest')(strapi.server.httpServer);
   const credentials = { email: 'bench@example.com', password: 'Bench1234!' };
   const registered = await request.post('/admin/register-admin').send({ firstname: 'Bench', lastname: 'Mark', ...credentials });
@@ -573,10 +619,16 @@ const createApi = async (strapi, options) => {
       auth.Authorization = `Bearer ${answer(await request.post('/admin/login').send(credentials), 'login').token}`;
       loggedInAt = Date.now();
     },
-    importOptions: (importStrategy) => ({ contentType: UID, importStrategy, matchBy: 'slug', onError: options.onError, status: options.status }),
+    importOptions: (importStrategy) => ({
+      contentType: dataset.uid,
+      importStrategy,
+      matchBy: dataset.matchBy,
+      onError: options.onError,
+      ...(draftAndPublish ? { status: options.status } : {}),
+    }),
     importFile: async (file, importOptions) =>
       answer(await request.post('/data-migration-center/import-tasks?wait=true').set(auth).attach('file', file).field('options', JSON.stringify(importOptions)), 'import'),
-    exportAll: async (format) => answer(await request.post('/data-migration-center/export-tasks?wait=true').set(auth).send({ contentType: UID, format }), 'export'),
+    exportAll: async (format) => answer(await request.post('/data-migration-center/export-tasks?wait=true').set(auth).send({ contentType: dataset.uid, format }), 'export'),
   };
 };
 
@@ -651,7 +703,9 @@ const run = async (strapi, options, work) => {
   const api = await createApi(strapi, options);
   const targets = await seedTargets(strapi);
   const defaultLocale = await strapi.plugin('i18n').service('locales').getDefaultLocale();
-  const tables = describeTables(strapi, defaultLocale);
+  const { dataset } = options;
+  const tables = describeTables(strapi, dataset, defaultLocale);
+  const rowsPerItem = tables.draftAndPublish && options.status === 'published' ? 2 : 1;
   const { phases, formats } = options;
   const sizes = options.memory ? [options.referenceItems, options.items] : [options.items];
 
@@ -662,14 +716,17 @@ const run = async (strapi, options, work) => {
     commit: gitCommit(),
     machine: machine(),
     database: { client, version: await databaseVersion(strapi) },
-    options: { ...options, contentType: UID, matchBy: 'slug', importStatus: options.status, rowsPerArticle: options.status === 'published' ? 2 : 1 },
+    options: { ...options, dataset: undefined, type: options.type, contentType: dataset.uid, matchBy: dataset.matchBy, rowsPerItem },
     rawRowsCheck: null,
     idleRssMb: null,
     phases: [],
     targets: [],
   };
-  console.log(`Data Migration Center bench: ${sizes.join(' then ')} articles (category, 2 tags, seo component), ${results.database.version}, ${results.machine.cpus} CPUs, node ${process.version}`);
-  console.log(`Imports write ${options.status} entries (${results.options.rowsPerArticle} article row${results.options.rowsPerArticle > 1 ? 's' : ''} each), onError ${options.onError}, matchBy slug; formats ${formats.join(', ')}`);
+  const what = options.type === 'article' ? 'articles (a category, 2 tags, the seo component)' : `${options.type}s`;
+  console.log(`Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${results.machine.cpus} CPUs, node ${process.version}`);
+  console.log(
+    `Imports write ${tables.draftAndPublish ? `${options.status} entries` : 'entries'} (${rowsPerItem} ${tables.table} row${rowsPerItem > 1 ? 's' : ''} each), onError ${options.onError}, matchBy ${dataset.matchBy}; formats ${formats.join(', ')}`
+  );
 
   if (phases.includes('raw-insert')) {
     results.rawRowsCheck = await checkRawRows({ strapi, api, tables, targets, options, work });
@@ -677,12 +734,12 @@ const run = async (strapi, options, work) => {
   }
 
   // The files: written before idle RSS is measured, straight to disk.
-  const layout = layouts({ formatVersion: 1, contentType: UID, matchBy: 'slug', onError: options.onError });
+  const layout = layouts(dataset, { formatVersion: 1, contentType: dataset.uid, matchBy: dataset.matchBy, onError: options.onError });
   const files = {};
   for (const n of sizes) {
     for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
-      files[`${n}.${format}`] = path.join(work, `articles-${n}.${format}`);
-      await writeFile(files[`${n}.${format}`], layout[format], 0, n);
+      files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format}`);
+      await writeFile(files[`${n}.${format}`], layout[format], dataset.item, 0, n);
     }
   }
 
@@ -758,12 +815,10 @@ const run = async (strapi, options, work) => {
     if (phases.includes('baseline') && n === sizes[0]) {
       await clearArticles(knex, tables);
       loaded = 0;
-      const documents = strapi.documents(UID);
+      const documents = strapi.documents(dataset.uid);
       await measure('baseline', null, options.baselineItems, async () => {
         for (let i = 0; i < options.baselineItems; i += 1) {
-          const item = article(i);
-          const data = { ...item, category: targets.documentIdOf('api::category.category', item.category), tags: item.tags.map((tag) => targets.documentIdOf('api::tag.tag', tag)) };
-          await documents.create({ data, status: options.status });
+          await documents.create({ data: dataset.documentData(dataset.item(i), targets), ...(tables.draftAndPublish ? { status: options.status } : {}) });
         }
       });
       await clearArticles(knex, tables);
