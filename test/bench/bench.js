@@ -72,7 +72,10 @@ const parseOptions = (argv) => {
       continue;
     }
     const name = arg.startsWith('--') ? arg.slice(2) : null;
-    if (!name || !['type', 'items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)) {
+    if (
+      !name ||
+      !['type', 'items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)
+    ) {
       throw new Error(`Unknown option ${arg}\n${USAGE}`);
     }
     if (i + 1 >= argv.length) throw new Error(`--${name} needs a value`);
@@ -86,9 +89,13 @@ const parseOptions = (argv) => {
   };
   const list = (name, allowed, fallback) => {
     if (values[name] === undefined) return fallback;
-    const items = values[name].split(',').map((s) => s.trim()).filter(Boolean);
+    const items = values[name]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = items.filter((item) => !allowed.includes(item));
-    if (unknown.length || items.length === 0) throw new Error(`--${name}: ${unknown.join(', ') || 'empty'} (allowed: ${allowed.join(', ')})`);
+    if (unknown.length || items.length === 0)
+      throw new Error(`--${name}: ${unknown.join(', ') || 'empty'} (allowed: ${allowed.join(', ')})`);
     return allowed.filter((item) => items.includes(item));
   };
   const oneOf = (name, allowed) => {
@@ -144,7 +151,14 @@ const createDatabase = async (work) => {
     };
     await run(`CREATE DATABASE "${name}"`);
     return {
-      env: { DATABASE_CLIENT: client, DATABASE_HOST: host, DATABASE_PORT: String(settings.port), DATABASE_USERNAME: settings.user, DATABASE_PASSWORD: settings.password ?? '', DATABASE_NAME: name },
+      env: {
+        DATABASE_CLIENT: client,
+        DATABASE_HOST: host,
+        DATABASE_PORT: String(settings.port),
+        DATABASE_USERNAME: settings.user,
+        DATABASE_PASSWORD: settings.password ?? '',
+        DATABASE_NAME: name,
+      },
       drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
     };
   }
@@ -166,7 +180,14 @@ const createDatabase = async (work) => {
     };
     await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     return {
-      env: { DATABASE_CLIENT: client, DATABASE_HOST: host, DATABASE_PORT: String(settings.port), DATABASE_USERNAME: settings.user, DATABASE_PASSWORD: settings.password, DATABASE_NAME: name },
+      env: {
+        DATABASE_CLIENT: client,
+        DATABASE_HOST: host,
+        DATABASE_PORT: String(settings.port),
+        DATABASE_USERNAME: settings.user,
+        DATABASE_PASSWORD: settings.password,
+        DATABASE_NAME: name,
+      },
       drop: () => run(`DROP DATABASE IF EXISTS \`${name}\``),
     };
   }
@@ -217,7 +238,20 @@ const DATASETS = {
     uid: 'api::article.article',
     item: article,
     matchBy: 'slug',
-    csvColumns: ['title', 'slug', 'summary', 'views', 'rating', 'featured', 'kind', 'publishDate', 'category', 'tags', 'seo.metaTitle', 'seo.metaDescription'],
+    csvColumns: [
+      'title',
+      'slug',
+      'summary',
+      'views',
+      'rating',
+      'featured',
+      'kind',
+      'publishDate',
+      'category',
+      'tags',
+      'seo.metaTitle',
+      'seo.metaDescription',
+    ],
     documentData: (item, targets) => ({
       ...item,
       category: targets.documentIdOf('api::category.category', item.category),
@@ -242,10 +276,16 @@ const csvCell = (value) => {
 const layouts = (dataset, importConfiguration) => ({
   json: { begin: '[\n', item: (item) => JSON.stringify(item), separator: ',\n', end: '\n]\n' },
   jsonl: { begin: '', item: (item) => JSON.stringify(item), separator: '\n', end: '\n' },
-  jsont: { begin: `{"configuration":${JSON.stringify(importConfiguration)},"items":[\n`, item: (item) => JSON.stringify(item), separator: ',\n', end: '\n]}\n' },
+  jsont: {
+    begin: `{"configuration":${JSON.stringify(importConfiguration)},"items":[\n`,
+    item: (item) => JSON.stringify(item),
+    separator: ',\n',
+    end: '\n]}\n',
+  },
   csv: {
     begin: `${dataset.csvColumns.join(',')}\r\n`,
-    item: (item) => dataset.csvColumns.map((column) => csvCell(column.split('.').reduce((value, key) => value[key], item))).join(','),
+    item: (item) =>
+      dataset.csvColumns.map((column) => csvCell(column.split('.').reduce((value, key) => value[key], item))).join(','),
     separator: '\r\n',
     end: '\r\n',
   },
@@ -275,8 +315,17 @@ const describeTables = (strapi, dataset, defaultLocale) => {
   const md = strapi.db.metadata.get(dataset.uid);
   const schema = strapi.contentType(dataset.uid);
   const scalars = Object.entries(schema.attributes)
-    .filter(([name, a]) => md.attributes[name]?.columnName && !['relation', 'component', 'dynamiczone', 'media'].includes(a.type))
-    .map(([name, a]) => ({ name, column: md.attributes[name].columnName, type: a.type, default: a.default, private: Boolean(a.private) }));
+    .filter(
+      ([name, a]) =>
+        md.attributes[name]?.columnName && !['relation', 'component', 'dynamiczone', 'media'].includes(a.type)
+    )
+    .map(([name, a]) => ({
+      name,
+      column: md.attributes[name].columnName,
+      type: a.type,
+      default: a.default,
+      private: Boolean(a.private),
+    }));
   const links = [];
   const components = [];
   for (const [name, a] of Object.entries(md.attributes)) {
@@ -284,13 +333,35 @@ const describeTables = (strapi, dataset, defaultLocale) => {
     if (!jt || jt.morphColumn) continue;
     if (jt.on?.field) {
       const cmd = strapi.db.metadata.get(a.target);
-      const fields = Object.entries(strapi.getModel(a.target).attributes).map(([field, c]) => ({ name: field, column: cmd.attributes[field].columnName, type: c.type, default: c.default }));
+      const fields = Object.entries(strapi.getModel(a.target).attributes).map(([field, c]) => ({
+        name: field,
+        column: cmd.attributes[field].columnName,
+        type: c.type,
+        default: c.default,
+      }));
       components.push({ name, uid: a.target, table: cmd.tableName, joinTable: jt, fields });
     } else {
-      links.push({ name, target: a.target, targetTable: strapi.db.metadata.get(a.target).tableName, joinTable: jt, many: /ToMany$|^manyWay$/.test(a.relation) });
+      links.push({
+        name,
+        target: a.target,
+        targetTable: strapi.db.metadata.get(a.target).tableName,
+        joinTable: jt,
+        many: /ToMany$|^manyWay$/.test(a.relation),
+      });
     }
   }
-  return { uid: dataset.uid, item: dataset.item, matchColumn: md.attributes[dataset.matchBy].columnName, table: md.tableName, scalars, links, components, draftAndPublish: Boolean(schema.options?.draftAndPublish), localized: Boolean(schema.pluginOptions?.i18n?.localized), defaultLocale };
+  return {
+    uid: dataset.uid,
+    item: dataset.item,
+    matchColumn: md.attributes[dataset.matchBy].columnName,
+    table: md.tableName,
+    scalars,
+    links,
+    components,
+    draftAndPublish: Boolean(schema.options?.draftAndPublish),
+    localized: Boolean(schema.pluginOptions?.i18n?.localized),
+    defaultLocale,
+  };
 };
 
 const columnValue = (type, value) => {
@@ -314,7 +385,9 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
     const now = new Date();
     for (const item of items) {
       documentNumber += 1;
-      const documentId = `bench${process.pid.toString(36)}${String(documentNumber).padStart(12, '0')}`.padEnd(24, '0').slice(0, 24);
+      const documentId = `bench${process.pid.toString(36)}${String(documentNumber).padStart(12, '0')}`
+        .padEnd(24, '0')
+        .slice(0, 24);
       for (const published of tables.draftAndPublish && status === 'published' ? [false, true] : [false]) {
         const id = nextId(tables.table);
         const row = { id, document_id: item.documentId ?? documentId };
@@ -322,7 +395,11 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
           if (['documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'].includes(scalar.name)) continue;
           row[scalar.column] = columnValue(scalar.type, item[scalar.name] ?? scalar.default);
         }
-        Object.assign(row, { created_at: now, updated_at: now, published_at: tables.draftAndPublish && !published ? null : now });
+        Object.assign(row, {
+          created_at: now,
+          updated_at: now,
+          published_at: tables.draftAndPublish && !published ? null : now,
+        });
         if (tables.localized) row.locale = tables.defaultLocale;
         add(tables.table, row);
         for (const component of tables.components) {
@@ -330,10 +407,17 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
           if (!value) continue;
           const cmpId = nextId(component.table);
           const cmpRow = { id: cmpId };
-          for (const field of component.fields) cmpRow[field.column] = columnValue(field.type, value[field.name] ?? field.default);
+          for (const field of component.fields)
+            cmpRow[field.column] = columnValue(field.type, value[field.name] ?? field.default);
           add(component.table, cmpRow);
           const jt = component.joinTable;
-          add(jt.name, { [jt.joinColumn.name]: id, [jt.inverseJoinColumn.name]: cmpId, component_type: component.uid, field: component.name, [jt.orderColumnName]: null });
+          add(jt.name, {
+            [jt.joinColumn.name]: id,
+            [jt.inverseJoinColumn.name]: cmpId,
+            component_type: component.uid,
+            field: component.name,
+            [jt.orderColumnName]: null,
+          });
         }
         for (const link of tables.links) {
           const value = item[link.name];
@@ -360,19 +444,30 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
 };
 
 /** Every table the article's rows live in, children first (the order to delete in). */
-const tablesOf = (tables) => [...new Set([...tables.components.map((c) => c.table), ...tables.components.map((c) => c.joinTable.name), ...tables.links.map((l) => l.joinTable.name), tables.table])];
+const tablesOf = (tables) => [
+  ...new Set([
+    ...tables.components.map((c) => c.table),
+    ...tables.components.map((c) => c.joinTable.name),
+    ...tables.links.map((l) => l.joinTable.name),
+    tables.table,
+  ]),
+];
 
 /** Deletes every article and its link and component rows (between phases). */
 const clearArticles = async (knex, tables) => {
   for (const component of tables.components) {
     const jt = component.joinTable;
-    await knex(component.table).whereIn('id', knex(jt.name).select(jt.inverseJoinColumn.name).where('component_type', component.uid)).del();
+    await knex(component.table)
+      .whereIn('id', knex(jt.name).select(jt.inverseJoinColumn.name).where('component_type', component.uid))
+      .del();
   }
-  for (const table of tablesOf(tables).filter((t) => !tables.components.some((c) => c.table === t))) await knex(table).del();
+  for (const table of tablesOf(tables).filter((t) => !tables.components.some((c) => c.table === t)))
+    await knex(table).del();
 };
 
 /** Rows per insert statement: within SQLite's 500 compound terms and every database's bound-value limit. */
-const chunkSize = (client, row) => Math.max(1, Math.min(client === 'sqlite' ? 100 : 2000, Math.floor(30000 / Object.keys(row).length)));
+const chunkSize = (client, row) =>
+  Math.max(1, Math.min(client === 'sqlite' ? 100 : 2000, Math.floor(30000 / Object.keys(row).length)));
 
 /**
  * Inserts N articles' rows with batched knex inserts in one transaction, generated page by page; returns the
@@ -403,7 +498,11 @@ const rawInsert = async (strapi, tables, targets, { from, to, status }) => {
     }
     if (client === 'postgres') {
       // Explicit ids leave PostgreSQL's sequences behind: move them past the rows written.
-      for (const table of Object.keys(next)) await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), GREATEST((SELECT MAX(id) FROM ??), 1))`, [table, table]);
+      for (const table of Object.keys(next))
+        await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), GREATEST((SELECT MAX(id) FROM ??), 1))`, [
+          table,
+          table,
+        ]);
     }
   });
   return seconds;
@@ -422,10 +521,13 @@ const snapshot = async (knex, tables) => {
   const articleKey = new Map();
   const documentGroups = new Map();
   const match = tables.matchColumn;
-  const articles = (await knex(tables.table).select('*')).sort((a, b) => String(a[match]).localeCompare(String(b[match])) || (a.published_at === null ? -1 : 1));
+  const articles = (await knex(tables.table).select('*')).sort(
+    (a, b) => String(a[match]).localeCompare(String(b[match])) || (a.published_at === null ? -1 : 1)
+  );
   for (const row of articles) {
     articleKey.set(row.id, `${row[match]}|${row.locale ?? ''}|${row.published_at === null ? 'draft' : 'published'}`);
-    if (!documentGroups.has(row.document_id)) documentGroups.set(row.document_id, `document ${documentGroups.size + 1}`);
+    if (!documentGroups.has(row.document_id))
+      documentGroups.set(row.document_id, `document ${documentGroups.size + 1}`);
   }
   const stamp = (value) => (value === null || value === undefined ? null : 'set');
   const result = {
@@ -448,14 +550,19 @@ const snapshot = async (knex, tables) => {
       if (row.component_type === component.uid) componentKey.set(row[jt.inverseJoinColumn.name], key);
       return { ...row, [jt.joinColumn.name]: owner, [jt.inverseJoinColumn.name]: key };
     });
-    result[component.table] = (await knex(component.table).select('*')).map((row) => ({ ...row, id: componentKey.get(row.id) ?? `orphan ${row.id}` }));
+    result[component.table] = (await knex(component.table).select('*')).map((row) => ({
+      ...row,
+      id: componentKey.get(row.id) ?? `orphan ${row.id}`,
+    }));
   }
   for (const link of tables.links) {
     const jt = link.joinTable;
     result[jt.name] = (await knex(jt.name).select('*')).map(({ id, ...row }) => ({
       ...row,
       [jt.joinColumn.name]: articleKey.get(row[jt.joinColumn.name]),
-      ...(link.target === tables.uid ? { [jt.inverseJoinColumn.name]: articleKey.get(row[jt.inverseJoinColumn.name]) } : {}),
+      ...(link.target === tables.uid
+        ? { [jt.inverseJoinColumn.name]: articleKey.get(row[jt.inverseJoinColumn.name]) }
+        : {}),
     }));
   }
   for (const table of Object.keys(result)) result[table] = result[table].map((row) => JSON.stringify(row)).sort();
@@ -471,7 +578,8 @@ const countRows = async (strapi) => {
     for (const a of Object.values(md.attributes)) if (a.joinTable) names.add(a.joinTable.name);
   }
   const counts = {};
-  for (const name of names) if (await knex.schema.hasTable(name)) counts[name] = Number((await knex(name).count({ c: '*' }))[0].c);
+  for (const name of names)
+    if (await knex.schema.hasTable(name)) counts[name] = Number((await knex(name).count({ c: '*' }))[0].c);
   return counts;
 };
 
@@ -494,7 +602,8 @@ const checkRawRows = async ({ strapi, api, tables, targets, options, work }) => 
   const touched = Object.keys(after).filter((t) => after[t] !== before[t] && !t.startsWith('dmc_'));
   const known = tablesOf(tables);
   const unknown = touched.filter((t) => !known.includes(t));
-  if (unknown.length) throw new Error(`The import wrote to tables the raw insert does not write: ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`The import wrote to tables the raw insert does not write: ${unknown.join(', ')}`);
   const product = await snapshot(knex, tables);
   await clearArticles(knex, tables);
   await rawInsert(strapi, tables, targets, { from: 0, to: count, status: options.status });
@@ -504,14 +613,17 @@ const checkRawRows = async ({ strapi, api, tables, targets, options, work }) => 
   for (const table of known) {
     const a = product[table] ?? [];
     const b = raw[table] ?? [];
-    if (a.length !== b.length) differences.push(`${table}: the import wrote ${a.length} rows, the raw insert ${b.length}`);
+    if (a.length !== b.length)
+      differences.push(`${table}: the import wrote ${a.length} rows, the raw insert ${b.length}`);
     else {
       const i = a.findIndex((row, k) => row !== b[k]);
       if (i >= 0) differences.push(`${table}: import ${a[i]}\n${' '.repeat(table.length + 2)}raw    ${b[i]}`);
     }
   }
   if (differences.length) {
-    throw new Error(`The raw insert does not write the rows the import writes (${count} sample items):\n${differences.join('\n')}`);
+    throw new Error(
+      `The raw insert does not write the rows the import writes (${count} sample items):\n${differences.join('\n')}`
+    );
   }
   return { sampleItems: count, tables: known };
 };
@@ -523,7 +635,9 @@ const checkRawRows = async ({ strapi, api, tables, targets, options, work }) => 
 const rawSelect = async (strapi, tables, file) => {
   const knex = strapi.db.connection;
   const out = fs.createWriteStream(file);
-  const scalars = tables.scalars.filter((s) => !s.private && !['documentId', 'locale', 'createdAt', 'updatedAt', 'publishedAt'].includes(s.name));
+  const scalars = tables.scalars.filter(
+    (s) => !s.private && !['documentId', 'locale', 'createdAt', 'updatedAt', 'publishedAt'].includes(s.name)
+  );
   let last = 0;
   let count = 0;
   for (;;) {
@@ -562,7 +676,8 @@ const rawSelect = async (strapi, tables, file) => {
         .where(`${jt.name}.field`, component.name)
         .select(`${jt.name}.${jt.joinColumn.name} as owner`, `${component.table}.*`);
       for (const item of items.values()) item[component.name] = null;
-      for (const row of found) items.get(row.owner)[component.name] = Object.fromEntries(component.fields.map((f) => [f.name, row[f.column]]));
+      for (const row of found)
+        items.get(row.owner)[component.name] = Object.fromEntries(component.fields.map((f) => [f.name, row[f.column]]));
     }
     let chunk = '';
     for (const item of items.values()) chunk += `${JSON.stringify(item)}\n`;
@@ -594,7 +709,11 @@ const expectTask = (task, label, expected) => {
   const counts = task?.counts ?? {};
   const wrong = Object.entries(expected).filter(([key, value]) => counts[key] !== value);
   if (task?.status !== 'completed' || counts.failed || wrong.length) {
-    throw new Error(`${label}: expected status completed with ${JSON.stringify(expected)}, got ${task?.status} ${JSON.stringify(counts)}${task?.error ? `: ${task.error}` : ''}`);
+    throw new Error(
+      `${label}: expected status completed with ${JSON.stringify(expected)}, got ${task?.status} ${JSON.stringify(
+        counts
+      )}${task?.error ? `: ${task.error}` : ''}`
+    );
   }
 };
 
@@ -604,8 +723,11 @@ const createApi = async (strapi, options) => {
   const draftAndPublish = Boolean(strapi.contentType(dataset.uid).options?.draftAndPublish);
   const request = require('supertest')(strapi.server.httpServer);
   const credentials = { email: 'bench@example.com', password: 'Bench1234!' };
-  const registered = await request.post('/admin/register-admin').send({ firstname: 'Bench', lastname: 'Mark', ...credentials });
-  if (registered.status !== 200 && registered.status !== 201) throw new Error(`register-admin answered ${registered.status}`);
+  const registered = await request
+    .post('/admin/register-admin')
+    .send({ firstname: 'Bench', lastname: 'Mark', ...credentials });
+  if (registered.status !== 200 && registered.status !== 201)
+    throw new Error(`register-admin answered ${registered.status}`);
   const auth = {};
   let loggedInAt = 0;
   const answer = (res, what) => {
@@ -627,8 +749,22 @@ const createApi = async (strapi, options) => {
       ...(draftAndPublish ? { status: options.status } : {}),
     }),
     importFile: async (file, importOptions) =>
-      answer(await request.post('/data-migration-center/import-tasks?wait=true').set(auth).attach('file', file).field('options', JSON.stringify(importOptions)), 'import'),
-    exportAll: async (format) => answer(await request.post('/data-migration-center/export-tasks?wait=true').set(auth).send({ contentType: dataset.uid, format }), 'export'),
+      answer(
+        await request
+          .post('/data-migration-center/import-tasks?wait=true')
+          .set(auth)
+          .attach('file', file)
+          .field('options', JSON.stringify(importOptions)),
+        'import'
+      ),
+    exportAll: async (format) =>
+      answer(
+        await request
+          .post('/data-migration-center/export-tasks?wait=true')
+          .set(auth)
+          .send({ contentType: dataset.uid, format }),
+        'export'
+      ),
   };
 };
 
@@ -636,8 +772,15 @@ const createApi = async (strapi, options) => {
 const seedTargets = async (strapi) => {
   const byKey = new Map();
   const remember = (uid, key, value, entry) => byKey.set(`${uid}|${key}=${value}`, entry);
-  for (const slug of CATEGORIES) remember('api::category.category', 'slug', slug, await strapi.documents('api::category.category').create({ data: { name: slug, slug } }));
-  for (const name of TAGS) remember('api::tag.tag', 'name', name, await strapi.documents('api::tag.tag').create({ data: { name } }));
+  for (const slug of CATEGORIES)
+    remember(
+      'api::category.category',
+      'slug',
+      slug,
+      await strapi.documents('api::category.category').create({ data: { name: slug, slug } })
+    );
+  for (const name of TAGS)
+    remember('api::tag.tag', 'name', name, await strapi.documents('api::tag.tag').create({ data: { name } }));
   const entryOf = (uid, ref) => {
     const [key, value] = Object.entries(ref)[0];
     const entry = byKey.get(`${uid}|${key}=${value}`);
@@ -650,7 +793,10 @@ const seedTargets = async (strapi) => {
 const gitCommit = () => {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${commit}+changes` : commit;
   } catch {
     return null;
@@ -662,12 +808,20 @@ const databaseVersion = async (strapi) => {
   const client = strapi.db.dialect.client;
   if (client === 'sqlite') return `SQLite ${(await knex.raw('select sqlite_version() as v'))[0].v}`;
   if (client === 'postgres') return `PostgreSQL ${(await knex.raw('show server_version')).rows[0].server_version}`;
-  return `MySQL ${(await knex.raw('select version() as v'))[0][0].v}`;
+  const version = (await knex.raw('select version() as v'))[0][0].v;
+  return `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`;
 };
 
 const machine = () => {
   const cpus = os.cpus();
-  return { cpus: cpus.length, model: cpus[0]?.model ?? null, totalMemoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100) };
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? null,
+    totalMemoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
 };
 
 const main = async () => {
@@ -687,7 +841,12 @@ const main = async () => {
     require(path.join(root, 'scripts/build-if-needed.js')).buildPlugin();
     const { compileStrapi, createStrapi } = require('@strapi/strapi');
     await compileStrapi({ appDir });
-    strapi = await createStrapi({ appDir, distDir: path.join(appDir, 'dist'), autoReload: false, serveAdminPanel: false }).load();
+    strapi = await createStrapi({
+      appDir,
+      distDir: path.join(appDir, 'dist'),
+      autoReload: false,
+      serveAdminPanel: false,
+    }).load();
     await strapi.server.mount();
     await run(strapi, options, work);
   } finally {
@@ -716,25 +875,46 @@ const run = async (strapi, options, work) => {
     commit: gitCommit(),
     machine: machine(),
     database: { client, version: await databaseVersion(strapi) },
-    options: { ...options, dataset: undefined, type: options.type, contentType: dataset.uid, matchBy: dataset.matchBy, rowsPerItem },
+    options: {
+      ...options,
+      dataset: undefined,
+      contentType: dataset.uid,
+      matchBy: dataset.matchBy,
+      rowsPerItem,
+    },
     rawRowsCheck: null,
     idleRssMb: null,
     phases: [],
     targets: [],
   };
   const what = options.type === 'article' ? 'articles (a category, 2 tags, the seo component)' : `${options.type}s`;
-  console.log(`Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${results.machine.cpus} CPUs, node ${process.version}`);
   console.log(
-    `Imports write ${tables.draftAndPublish ? `${options.status} entries` : 'entries'} (${rowsPerItem} ${tables.table} row${rowsPerItem > 1 ? 's' : ''} each), onError ${options.onError}, matchBy ${dataset.matchBy}; formats ${formats.join(', ')}`
+    `Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${
+      results.machine.cpus
+    } CPUs, node ${process.version}`
+  );
+  console.log(
+    `Imports write ${tables.draftAndPublish ? `${options.status} entries` : 'entries'} (${rowsPerItem} row${
+      rowsPerItem > 1 ? 's' : ''
+    } of ${tables.table} each), onError ${options.onError}, matchBy ${dataset.matchBy}; formats ${formats.join(', ')}`
   );
 
   if (phases.includes('raw-insert')) {
     results.rawRowsCheck = await checkRawRows({ strapi, api, tables, targets, options, work });
-    console.log(`Raw rows checked: the raw insert writes the rows the import writes for ${results.rawRowsCheck.sampleItems} sample items (${results.rawRowsCheck.tables.join(', ')})`);
+    console.log(
+      `Raw rows checked: the raw insert writes the rows the import writes for ${
+        results.rawRowsCheck.sampleItems
+      } sample items (${results.rawRowsCheck.tables.join(', ')})`
+    );
   }
 
   // The files: written before idle RSS is measured, straight to disk.
-  const layout = layouts(dataset, { formatVersion: 1, contentType: dataset.uid, matchBy: dataset.matchBy, onError: options.onError });
+  const layout = layouts(dataset, {
+    formatVersion: 1,
+    contentType: dataset.uid,
+    matchBy: dataset.matchBy,
+    onError: options.onError,
+  });
   const files = {};
   for (const n of sizes) {
     for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
@@ -752,9 +932,22 @@ const run = async (strapi, options, work) => {
   }, 50);
   console.log(`Idle RSS ${mb(idle)} MB${global.gc ? '' : ' (run with node --expose-gc for heap after GC)'}\n`);
 
-  const header = ['phase', 'format', 'items', 'seconds', 'items/s', 'µs/item', 'peak RSS', 'above idle', 'heap', 'ours/raw', 'ours/baseline'];
+  const header = [
+    'phase',
+    'format',
+    'items',
+    'seconds',
+    'items/s',
+    'µs/item',
+    'peak RSS',
+    'above idle',
+    'heap',
+    'ours/raw',
+    'ours/baseline',
+  ];
   const widths = [20, 6, 8, 8, 8, 8, 9, 10, 7, 9, 13];
-  const line = (cells) => cells.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' ');
+  const line = (cells) =>
+    cells.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' ');
   console.log(line(header));
   console.log(line(header.map((_, i) => '-'.repeat(widths[i]))));
 
@@ -782,17 +975,36 @@ const run = async (strapi, options, work) => {
       heapAfterGcMb: mb(process.memoryUsage().heapUsed),
       ratioToRaw: null,
       ratioToBaseline: null,
-      ...(outcome.task ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null } : {}),
+      ...(outcome.task
+        ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null }
+        : {}),
     };
-    const raw = results.phases.find((p) => p.items === items && p.phase === (phase === 'export' ? 'raw-select' : 'raw-insert'));
+    const raw = results.phases.find(
+      (p) => p.items === items && p.phase === (phase === 'export' ? 'raw-select' : 'raw-insert')
+    );
     const baseline = results.phases.find((p) => p.phase === 'baseline');
     if (['import', 'upsert', 'export'].includes(phase)) {
       if (raw) result.ratioToRaw = Math.round((result.itemsPerSecond / raw.itemsPerSecond) * 1000) / 1000;
-      if (baseline && phase !== 'export') result.ratioToBaseline = Math.round((result.itemsPerSecond / baseline.itemsPerSecond) * 10) / 10;
+      if (baseline && phase !== 'export')
+        result.ratioToBaseline = Math.round((result.itemsPerSecond / baseline.itemsPerSecond) * 10) / 10;
     }
     results.phases.push(result);
     const ratio = (value, suffix) => (value === null ? '' : `${value}${suffix}`);
-    console.log(line([phase, format ?? '', items, result.seconds, result.itemsPerSecond, result.microsecondsPerItem, `${result.peakRssMb} MB`, `${result.peakAboveIdleMb >= 0 ? '+' : ''}${result.peakAboveIdleMb} MB`, `${result.heapAfterGcMb} MB`, ratio(result.ratioToRaw, ''), ratio(result.ratioToBaseline, '×')]));
+    console.log(
+      line([
+        phase,
+        format ?? '',
+        items,
+        result.seconds,
+        result.itemsPerSecond,
+        result.microsecondsPerItem,
+        `${result.peakRssMb} MB`,
+        `${result.peakAboveIdleMb >= 0 ? '+' : ''}${result.peakAboveIdleMb} MB`,
+        `${result.heapAfterGcMb} MB`,
+        ratio(result.ratioToRaw, ''),
+        ratio(result.ratioToBaseline, '×'),
+      ])
+    );
     return result;
   };
 
@@ -809,7 +1021,9 @@ const run = async (strapi, options, work) => {
     if (phases.includes('raw-insert')) {
       await clearArticles(knex, tables);
       loaded = 0;
-      await measure('raw-insert', null, n, async () => ({ seconds: await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status }) }));
+      await measure('raw-insert', null, n, async () => ({
+        seconds: await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status }),
+      }));
       loaded = n;
     }
     if (phases.includes('baseline') && n === sizes[0]) {
@@ -818,7 +1032,10 @@ const run = async (strapi, options, work) => {
       const documents = strapi.documents(dataset.uid);
       await measure('baseline', null, options.baselineItems, async () => {
         for (let i = 0; i < options.baselineItems; i += 1) {
-          await documents.create({ data: dataset.documentData(dataset.item(i), targets), ...(tables.draftAndPublish ? { status: options.status } : {}) });
+          await documents.create({
+            data: dataset.documentData(dataset.item(i), targets),
+            ...(tables.draftAndPublish ? { status: options.status } : {}),
+          });
         }
       });
       await clearArticles(knex, tables);
@@ -864,17 +1081,32 @@ const run = async (strapi, options, work) => {
   // Targets (DESIGN section 6 and issue 7): ratios on the same data and database, and the memory bar.
   const target = (name, value, ok) => results.targets.push({ name, value, met: ok });
   for (const p of results.phases) {
-    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToRaw !== null) target(`${p.phase} ${p.format} ≥ 0.5 × raw-insert (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
-    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToBaseline !== null) target(`${p.phase} ${p.format} ≥ 30 × baseline (${p.items} items)`, p.ratioToBaseline, p.ratioToBaseline >= 30);
-    if (p.phase === 'export' && p.ratioToRaw !== null) target(`export ${p.format} ≥ 0.5 × raw-select (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
+    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToRaw !== null)
+      target(`${p.phase} ${p.format} ≥ 0.5 × raw-insert (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
+    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToBaseline !== null)
+      target(`${p.phase} ${p.format} ≥ 30 × baseline (${p.items} items)`, p.ratioToBaseline, p.ratioToBaseline >= 30);
+    if (p.phase === 'export' && p.ratioToRaw !== null)
+      target(`export ${p.format} ≥ 0.5 × raw-select (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
   }
   if (options.memory) {
-    for (const p of results.phases.filter((q) => q.items === options.items && (q.phase === 'import' || q.phase === 'export'))) {
-      target(`${p.phase} ${p.format} peak RSS ≤ idle + ${MEMORY_LIMIT_MB} MB (${p.items} items)`, p.peakAboveIdleMb, p.peakAboveIdleMb <= MEMORY_LIMIT_MB);
-      const reference = results.phases.find((q) => q.items === options.referenceItems && q.phase === p.phase && q.format === p.format);
+    for (const p of results.phases.filter(
+      (q) => q.items === options.items && (q.phase === 'import' || q.phase === 'export')
+    )) {
+      target(
+        `${p.phase} ${p.format} peak RSS ≤ idle + ${MEMORY_LIMIT_MB} MB (${p.items} items)`,
+        p.peakAboveIdleMb,
+        p.peakAboveIdleMb <= MEMORY_LIMIT_MB
+      );
+      const reference = results.phases.find(
+        (q) => q.items === options.referenceItems && q.phase === p.phase && q.format === p.format
+      );
       if (reference) {
         const ratio = Math.round((p.microsecondsPerItem / reference.microsecondsPerItem) * 100) / 100;
-        target(`${p.phase} ${p.format} µs/item at ${p.items} within ±20% of ${reference.items}`, ratio, ratio >= 0.8 && ratio <= 1.2);
+        target(
+          `${p.phase} ${p.format} µs/item at ${p.items} within ±20% of ${reference.items}`,
+          ratio,
+          ratio >= 0.8 && ratio <= 1.2
+        );
       }
     }
   }
