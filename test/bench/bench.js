@@ -1,0 +1,1128 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how fast and how lean the import and export paths are, against the physical limit (raw knex on
+ * the same rows) and the naive baseline (one `strapi.documents().create` per item). DESIGN.md section 6.
+ *
+ *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv] [--phases raw-insert,baseline,import,upsert,raw-select,export]
+ *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000] [--type article|contact]
+ *   npm run bench -- --memory [--items 1000000] [--reference-items 10000]
+ *
+ * One run boots the playground in this process on a fresh database (a temporary SQLite file, or a new PostgreSQL or
+ * MariaDB/MySQL database created and dropped here when DATABASE_CLIENT says so), writes N deterministic articles
+ * (each with a category, two tags and the `seo` component) to disk in each format, then measures, one phase at a
+ * time, with RSS sampled every 50 ms:
+ * - raw-insert: the rows our import writes for those N articles (article rows, category and tag link rows with their
+ *   order columns, seo component rows and their `articles_cmps` rows), inserted by batched knex inserts in one
+ *   transaction; only the inserts are timed. The rows are first checked against the ones the product writes for a
+ *   sample of the same items: a difference stops the bench.
+ * - baseline: `strapi.documents('api::article.article').create` item by item, relations by documentId, on a sample.
+ * - import / upsert, per format: the file through the admin API (`POST /import-tasks?wait=true`), add-only into an
+ *   empty article table, then upsert (matchBy slug) over the entries it wrote.
+ * - raw-select: keyset pages (id > last, 1000 rows) of the article rows with their link and component rows, each item
+ *   JSON.stringify'd to a file.
+ * - export, per format: `POST /export-tasks?wait=true` of every article.
+ * A task that does not finish `completed` with every item counted stops the bench (exit code 1).
+ * It prints a table, then, as its last line, one JSON object with every figure and the machine.
+ *
+ * `--memory`: the 1,000,000-item JSONL import and export (DESIGN: peak RSS within idle + 200 MB), after the same
+ * phases at `--reference-items` (10,000), so that the cost per item at both sizes can be compared (±20%).
+ * `--type contact`: the same phases on plain contact rows (the bulk write path), matched by their documentIds.
+ * README, section Benchmark, says what each row means.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '../..');
+const appDir = path.join(root, 'test/app');
+
+const FORMATS = ['json', 'jsonl', 'jsont', 'csv'];
+const PHASES = ['raw-insert', 'baseline', 'import', 'upsert', 'raw-select', 'export'];
+const MEMORY_LIMIT_MB = 200;
+/** Items imported through the product, then written raw, to check that the raw insert writes the same rows. */
+const SAMPLE_ITEMS = 24;
+const PAGE = 1000;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Options
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const USAGE = `Usage: npm run bench -- [options]
+  --items N             articles (default 10000; 1000000 with --memory)
+  --formats LIST        ${FORMATS.join(',')} (default all; jsonl with --memory)
+  --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory)
+  --status S            draft (one row per article, the default) or published (a draft and a published row)
+  --on-error M          the imports' onError: continue (default) or stop
+  --type T              article (default) or contact (plain rows, the bulk write path)
+  --baseline-items N    articles created one by one by the baseline (default min(items, 1000))
+  --memory              the 1,000,000-item JSONL import and export memory check
+  --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)`;
+
+const parseOptions = (argv) => {
+  const values = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (arg === '--memory') {
+      values.memory = true;
+      continue;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (
+      !name ||
+      !['type', 'items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)
+    ) {
+      throw new Error(`Unknown option ${arg}\n${USAGE}`);
+    }
+    if (i + 1 >= argv.length) throw new Error(`--${name} needs a value`);
+    values[name] = argv[(i += 1)];
+  }
+  const count = (name, fallback) => {
+    if (values[name] === undefined) return fallback;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${values[name]}"`);
+    return n;
+  };
+  const list = (name, allowed, fallback) => {
+    if (values[name] === undefined) return fallback;
+    const items = values[name]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (unknown.length || items.length === 0)
+      throw new Error(`--${name}: ${unknown.join(', ') || 'empty'} (allowed: ${allowed.join(', ')})`);
+    return allowed.filter((item) => items.includes(item));
+  };
+  const oneOf = (name, allowed) => {
+    const value = values[name] ?? allowed[0];
+    if (!allowed.includes(value)) throw new Error(`--${name} must be ${allowed.join(' or ')}, not "${value}"`);
+    return value;
+  };
+  const memory = Boolean(values.memory);
+  const type = oneOf('type', Object.keys(DATASETS));
+  const items = count('items', memory ? 1_000_000 : 10_000);
+  return {
+    type,
+    dataset: DATASETS[type],
+    memory,
+    items,
+    formats: list('formats', FORMATS, memory ? ['jsonl'] : FORMATS),
+    phases: list('phases', PHASES, memory ? ['import', 'export'] : PHASES),
+    status: oneOf('status', ['draft', 'published']),
+    onError: oneOf('on-error', ['continue', 'stop']),
+    baselineItems: Math.min(items, count('baseline-items', 1000)),
+    referenceItems: memory ? count('reference-items', 10_000) : null,
+  };
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * A fresh database (the JS twin of test/helpers/database.ts)
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const createDatabase = async (work) => {
+  const client = process.env.DATABASE_CLIENT || 'sqlite';
+  if (client === 'sqlite') {
+    return { env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(work, 'bench.db') }, drop: async () => {} };
+  }
+  const name = `dmc_bench_${process.pid}_${Date.now().toString(36)}`;
+  const host = process.env.DATABASE_HOST || '127.0.0.1';
+  if (client === 'postgres') {
+    const { Client } = require('pg');
+    const settings = {
+      host,
+      port: Number(process.env.DATABASE_PORT || 5432),
+      user: process.env.DATABASE_USERNAME || 'postgres',
+      password: process.env.DATABASE_PASSWORD || undefined,
+      database: 'postgres',
+    };
+    const run = async (sql) => {
+      const c = new Client(settings);
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    await run(`CREATE DATABASE "${name}"`);
+    return {
+      env: {
+        DATABASE_CLIENT: client,
+        DATABASE_HOST: host,
+        DATABASE_PORT: String(settings.port),
+        DATABASE_USERNAME: settings.user,
+        DATABASE_PASSWORD: settings.password ?? '',
+        DATABASE_NAME: name,
+      },
+      drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    };
+  }
+  if (client === 'mysql') {
+    const mysql = require('mysql2/promise');
+    const settings = {
+      host,
+      port: Number(process.env.DATABASE_PORT || 3306),
+      user: process.env.DATABASE_USERNAME || 'root',
+      password: process.env.DATABASE_PASSWORD || '',
+    };
+    const run = async (sql) => {
+      const c = await mysql.createConnection(settings);
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+    };
+    await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    return {
+      env: {
+        DATABASE_CLIENT: client,
+        DATABASE_HOST: host,
+        DATABASE_PORT: String(settings.port),
+        DATABASE_USERNAME: settings.user,
+        DATABASE_PASSWORD: settings.password,
+        DATABASE_NAME: name,
+      },
+      drop: () => run(`DROP DATABASE IF EXISTS \`${name}\``),
+    };
+  }
+  throw new Error(`Unsupported DATABASE_CLIENT "${client}" (sqlite, postgres or mysql)`);
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The data: deterministic articles, and the files of each format
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const CATEGORIES = ['news', 'tech', 'life'];
+const TAGS = Array.from({ length: 10 }, (_, t) => `tag-${t}`);
+const KINDS = ['news', 'review', 'tutorial', 'opinion'];
+const pad2 = (n) => String(n).padStart(2, '0');
+
+/** Article i, as a file carries it: references by natural key. */
+const article = (i) => ({
+  title: `Article ${i}`,
+  slug: `article-${i}`,
+  summary: `Summary of article ${i}`,
+  views: i,
+  rating: (i % 50) / 10,
+  featured: i % 2 === 0,
+  kind: KINDS[i % KINDS.length],
+  publishDate: `2025-${pad2(1 + (i % 12))}-${pad2(1 + (i % 28))}`,
+  category: { slug: CATEGORIES[i % CATEGORIES.length] },
+  tags: [{ name: TAGS[i % TAGS.length] }, { name: TAGS[(i + 3) % TAGS.length] }],
+  seo: { metaTitle: `Article ${i}`, metaDescription: `About article ${i}` },
+});
+
+/** Contact i (`--type contact`): plain spreadsheet rows, written by the bulk path; matched by a documentId of the file. */
+const contact = (i) => ({
+  documentId: `benchcontact${String(i).padStart(12, '0')}`,
+  firstName: `First ${i}`,
+  lastName: `Last ${i}`,
+  company: `Company ${i % 100}`,
+  city: 'Barcelona',
+  zip: String(i % 100000).padStart(5, '0'),
+  phone: `+34 600 ${String(i).padStart(6, '0')}`,
+});
+
+/**
+ * What can be benched: the item generator, the matchBy key, the CSV columns (as the product writes them: component
+ * fields as dot paths, relations as JSON key objects; README, Formats) and the Document Service data of the baseline.
+ */
+const DATASETS = {
+  article: {
+    uid: 'api::article.article',
+    item: article,
+    matchBy: 'slug',
+    csvColumns: [
+      'title',
+      'slug',
+      'summary',
+      'views',
+      'rating',
+      'featured',
+      'kind',
+      'publishDate',
+      'category',
+      'tags',
+      'seo.metaTitle',
+      'seo.metaDescription',
+    ],
+    documentData: (item, targets) => ({
+      ...item,
+      category: targets.documentIdOf('api::category.category', item.category),
+      tags: item.tags.map((tag) => targets.documentIdOf('api::tag.tag', tag)),
+    }),
+  },
+  contact: {
+    uid: 'api::contact.contact',
+    item: contact,
+    matchBy: 'documentId',
+    csvColumns: ['documentId', 'firstName', 'lastName', 'company', 'city', 'zip', 'phone'],
+    documentData: (item) => item,
+  },
+};
+
+const csvCell = (value) => {
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** How each format starts, separates and ends items. */
+const layouts = (dataset, importConfiguration) => ({
+  json: { begin: '[\n', item: (item) => JSON.stringify(item), separator: ',\n', end: '\n]\n' },
+  jsonl: { begin: '', item: (item) => JSON.stringify(item), separator: '\n', end: '\n' },
+  jsont: {
+    begin: `{"configuration":${JSON.stringify(importConfiguration)},"items":[\n`,
+    item: (item) => JSON.stringify(item),
+    separator: ',\n',
+    end: '\n]}\n',
+  },
+  csv: {
+    begin: `${dataset.csvColumns.join(',')}\r\n`,
+    item: (item) =>
+      dataset.csvColumns.map((column) => csvCell(column.split('.').reduce((value, key) => value[key], item))).join(','),
+    separator: '\r\n',
+    end: '\r\n',
+  },
+});
+
+/** Writes items [from, to) to `file` as a stream (never held in memory). */
+const writeFile = async (file, layout, item, from, to) => {
+  const out = fs.createWriteStream(file);
+  const write = async (text) => {
+    if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+  };
+  await write(layout.begin);
+  for (let i = from; i < to; i += 1) await write((i > from ? layout.separator : '') + layout.item(item(i)));
+  await write(layout.end);
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The rows of an article, from Strapi's database metadata
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * What the raw phases need to know about the article's tables, read from `strapi.db.metadata`: its table and
+ * scalar columns, its link tables (relations) and its component tables (single components).
+ */
+const describeTables = (strapi, dataset, defaultLocale) => {
+  const md = strapi.db.metadata.get(dataset.uid);
+  const schema = strapi.contentType(dataset.uid);
+  const scalars = Object.entries(schema.attributes)
+    .filter(
+      ([name, a]) =>
+        md.attributes[name]?.columnName && !['relation', 'component', 'dynamiczone', 'media'].includes(a.type)
+    )
+    .map(([name, a]) => ({
+      name,
+      column: md.attributes[name].columnName,
+      type: a.type,
+      default: a.default,
+      private: Boolean(a.private),
+    }));
+  const links = [];
+  const components = [];
+  for (const [name, a] of Object.entries(md.attributes)) {
+    const jt = a.joinTable;
+    if (!jt || jt.morphColumn) continue;
+    if (jt.on?.field) {
+      const cmd = strapi.db.metadata.get(a.target);
+      const fields = Object.entries(strapi.getModel(a.target).attributes).map(([field, c]) => ({
+        name: field,
+        column: cmd.attributes[field].columnName,
+        type: c.type,
+        default: c.default,
+      }));
+      components.push({ name, uid: a.target, table: cmd.tableName, joinTable: jt, fields });
+    } else {
+      links.push({
+        name,
+        target: a.target,
+        targetTable: strapi.db.metadata.get(a.target).tableName,
+        joinTable: jt,
+        many: /ToMany$|^manyWay$/.test(a.relation),
+      });
+    }
+  }
+  return {
+    uid: dataset.uid,
+    item: dataset.item,
+    matchColumn: md.attributes[dataset.matchBy].columnName,
+    table: md.tableName,
+    scalars,
+    links,
+    components,
+    draftAndPublish: Boolean(schema.options?.draftAndPublish),
+    localized: Boolean(schema.pluginOptions?.i18n?.localized),
+    defaultLocale,
+  };
+};
+
+const columnValue = (type, value) => {
+  if (value === undefined || value === null) return null;
+  if (type === 'json') return JSON.stringify(value);
+  return value;
+};
+
+/**
+ * Generates, for articles, the rows our import writes: per article a draft row (and a published row when the
+ * import publishes), each with its component rows, `*_cmps` rows and link rows. Ids are given explicitly
+ * (continuing from the tables' largest), so that link rows can name them.
+ */
+const createRowGenerator = (tables, targets, { status, nextId }) => {
+  /** Inverse order columns count, per target and per draft/published, the entries linked to it so far. */
+  const inverseCounters = new Map();
+  let documentNumber = 0;
+  return (items) => {
+    const rows = { [tables.table]: [] };
+    const add = (table, row) => (rows[table] ??= []).push(row);
+    const now = new Date();
+    for (const item of items) {
+      documentNumber += 1;
+      const documentId = `bench${process.pid.toString(36)}${String(documentNumber).padStart(12, '0')}`
+        .padEnd(24, '0')
+        .slice(0, 24);
+      for (const published of tables.draftAndPublish && status === 'published' ? [false, true] : [false]) {
+        const id = nextId(tables.table);
+        const row = { id, document_id: item.documentId ?? documentId };
+        for (const scalar of tables.scalars) {
+          if (['documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'].includes(scalar.name)) continue;
+          row[scalar.column] = columnValue(scalar.type, item[scalar.name] ?? scalar.default);
+        }
+        Object.assign(row, {
+          created_at: now,
+          updated_at: now,
+          published_at: tables.draftAndPublish && !published ? null : now,
+        });
+        if (tables.localized) row.locale = tables.defaultLocale;
+        add(tables.table, row);
+        for (const component of tables.components) {
+          const value = item[component.name];
+          if (!value) continue;
+          const cmpId = nextId(component.table);
+          const cmpRow = { id: cmpId };
+          for (const field of component.fields)
+            cmpRow[field.column] = columnValue(field.type, value[field.name] ?? field.default);
+          add(component.table, cmpRow);
+          const jt = component.joinTable;
+          add(jt.name, {
+            [jt.joinColumn.name]: id,
+            [jt.inverseJoinColumn.name]: cmpId,
+            component_type: component.uid,
+            field: component.name,
+            [jt.orderColumnName]: null,
+          });
+        }
+        for (const link of tables.links) {
+          const value = item[link.name];
+          if (!value) continue;
+          const refs = Array.isArray(value) ? value : [value];
+          const jt = link.joinTable;
+          refs.forEach((ref, position) => {
+            const targetId = targets.idOf(link.target, ref);
+            const linkRow = { [jt.joinColumn.name]: id, [jt.inverseJoinColumn.name]: targetId };
+            if (jt.orderColumnName) linkRow[jt.orderColumnName] = position + 1;
+            if (jt.inverseOrderColumnName) {
+              const key = `${jt.name}|${targetId}|${published}`;
+              const order = (inverseCounters.get(key) ?? 0) + 1;
+              inverseCounters.set(key, order);
+              linkRow[jt.inverseOrderColumnName] = order;
+            }
+            add(jt.name, linkRow);
+          });
+        }
+      }
+    }
+    return rows;
+  };
+};
+
+/** Every table the article's rows live in, children first (the order to delete in). */
+const tablesOf = (tables) => [
+  ...new Set([
+    ...tables.components.map((c) => c.table),
+    ...tables.components.map((c) => c.joinTable.name),
+    ...tables.links.map((l) => l.joinTable.name),
+    tables.table,
+  ]),
+];
+
+/** Deletes every article and its link and component rows (between phases). */
+const clearArticles = async (knex, tables) => {
+  for (const component of tables.components) {
+    const jt = component.joinTable;
+    await knex(component.table)
+      .whereIn('id', knex(jt.name).select(jt.inverseJoinColumn.name).where('component_type', component.uid))
+      .del();
+  }
+  for (const table of tablesOf(tables).filter((t) => !tables.components.some((c) => c.table === t)))
+    await knex(table).del();
+};
+
+/** Rows per insert statement: within SQLite's 500 compound terms and every database's bound-value limit. */
+const chunkSize = (client, row) =>
+  Math.max(1, Math.min(client === 'sqlite' ? 100 : 2000, Math.floor(30000 / Object.keys(row).length)));
+
+/**
+ * Inserts N articles' rows with batched knex inserts in one transaction, generated page by page; returns the
+ * seconds spent in the inserts alone.
+ */
+const rawInsert = async (strapi, tables, targets, { from, to, status }) => {
+  const knex = strapi.db.connection;
+  const client = strapi.db.dialect.client;
+  let seconds = 0;
+  await knex.transaction(async (trx) => {
+    const next = {};
+    for (const table of [tables.table, ...tables.components.map((c) => c.table)]) {
+      next[table] = Number((await trx(table).max({ max: 'id' }))[0].max ?? 0);
+    }
+    const generate = createRowGenerator(tables, targets, { status, nextId: (table) => (next[table] += 1) });
+    for (let i = from; i < to; i += PAGE) {
+      const items = [];
+      for (let j = i; j < Math.min(to, i + PAGE); j += 1) items.push(tables.item(j));
+      const rows = generate(items);
+      const started = process.hrtime.bigint();
+      for (const table of tablesOf(tables).reverse()) {
+        const list = rows[table];
+        if (!list?.length) continue;
+        const size = chunkSize(client, list[0]);
+        for (let k = 0; k < list.length; k += size) await trx(table).insert(list.slice(k, k + size));
+      }
+      seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    }
+    if (client === 'postgres') {
+      // Explicit ids leave PostgreSQL's sequences behind: move them past the rows written.
+      for (const table of Object.keys(next))
+        await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), GREATEST((SELECT MAX(id) FROM ??), 1))`, [
+          table,
+          table,
+        ]);
+    }
+  });
+  return seconds;
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The raw rows are the product's rows: checked on a sample
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * The rows of every article table, with what differs between two identical imports taken out: ids become the
+ * entry they belong to (slug, locale, draft/published), documentIds the group of rows sharing one, timestamps
+ * set or null.
+ */
+const snapshot = async (knex, tables) => {
+  const articleKey = new Map();
+  const documentGroups = new Map();
+  const match = tables.matchColumn;
+  const articles = (await knex(tables.table).select('*')).sort(
+    (a, b) => String(a[match]).localeCompare(String(b[match])) || (a.published_at === null ? -1 : 1)
+  );
+  for (const row of articles) {
+    articleKey.set(row.id, `${row[match]}|${row.locale ?? ''}|${row.published_at === null ? 'draft' : 'published'}`);
+    if (!documentGroups.has(row.document_id))
+      documentGroups.set(row.document_id, `document ${documentGroups.size + 1}`);
+  }
+  const stamp = (value) => (value === null || value === undefined ? null : 'set');
+  const result = {
+    [tables.table]: articles.map(({ id, document_id, created_at, updated_at, published_at, ...rest }) => ({
+      id: articleKey.get(id),
+      document_id: documentGroups.get(document_id),
+      created_at: stamp(created_at),
+      updated_at: stamp(updated_at),
+      published_at: stamp(published_at),
+      ...rest,
+    })),
+  };
+  for (const component of tables.components) {
+    const jt = component.joinTable;
+    const owners = await knex(jt.name).select('*');
+    const componentKey = new Map();
+    result[jt.name] = owners.map(({ id, ...row }) => {
+      const owner = articleKey.get(row[jt.joinColumn.name]);
+      const key = `${row.field} of ${owner}`;
+      if (row.component_type === component.uid) componentKey.set(row[jt.inverseJoinColumn.name], key);
+      return { ...row, [jt.joinColumn.name]: owner, [jt.inverseJoinColumn.name]: key };
+    });
+    result[component.table] = (await knex(component.table).select('*')).map((row) => ({
+      ...row,
+      id: componentKey.get(row.id) ?? `orphan ${row.id}`,
+    }));
+  }
+  for (const link of tables.links) {
+    const jt = link.joinTable;
+    result[jt.name] = (await knex(jt.name).select('*')).map(({ id, ...row }) => ({
+      ...row,
+      [jt.joinColumn.name]: articleKey.get(row[jt.joinColumn.name]),
+      ...(link.target === tables.uid
+        ? { [jt.inverseJoinColumn.name]: articleKey.get(row[jt.inverseJoinColumn.name]) }
+        : {}),
+    }));
+  }
+  for (const table of Object.keys(result)) result[table] = result[table].map((row) => JSON.stringify(row)).sort();
+  return result;
+};
+
+/** Row counts of every table Strapi knows, to see which ones an import touched. */
+const countRows = async (strapi) => {
+  const knex = strapi.db.connection;
+  const names = new Set();
+  for (const md of strapi.db.metadata.values()) {
+    names.add(md.tableName);
+    for (const a of Object.values(md.attributes)) if (a.joinTable) names.add(a.joinTable.name);
+  }
+  const counts = {};
+  for (const name of names)
+    if (await knex.schema.hasTable(name)) counts[name] = Number((await knex(name).count({ c: '*' }))[0].c);
+  return counts;
+};
+
+/**
+ * Imports a sample of the articles through the product, reads every table it touched, writes the same items
+ * with the raw generator, and compares. Any difference stops the bench: the raw phases would not measure the
+ * same work.
+ */
+const checkRawRows = async ({ strapi, api, tables, targets, options, work }) => {
+  const knex = strapi.db.connection;
+  const count = Math.min(SAMPLE_ITEMS, options.items);
+  const file = path.join(work, `sample.jsonl`);
+  await writeFile(file, layouts(options.dataset).jsonl, tables.item, 0, count);
+  await clearArticles(knex, tables);
+  await api.login();
+  const before = await countRows(strapi);
+  const task = await api.importFile(file, { ...api.importOptions('add-only'), format: 'jsonl' });
+  expectTask(task, 'sample import', { created: count });
+  const after = await countRows(strapi);
+  const touched = Object.keys(after).filter((t) => after[t] !== before[t] && !t.startsWith('dmc_'));
+  const known = tablesOf(tables);
+  const unknown = touched.filter((t) => !known.includes(t));
+  if (unknown.length)
+    throw new Error(`The import wrote to tables the raw insert does not write: ${unknown.join(', ')}`);
+  const product = await snapshot(knex, tables);
+  await clearArticles(knex, tables);
+  await rawInsert(strapi, tables, targets, { from: 0, to: count, status: options.status });
+  const raw = await snapshot(knex, tables);
+  await clearArticles(knex, tables);
+  const differences = [];
+  for (const table of known) {
+    const a = product[table] ?? [];
+    const b = raw[table] ?? [];
+    if (a.length !== b.length)
+      differences.push(`${table}: the import wrote ${a.length} rows, the raw insert ${b.length}`);
+    else {
+      const i = a.findIndex((row, k) => row !== b[k]);
+      if (i >= 0) differences.push(`${table}: import ${a[i]}\n${' '.repeat(table.length + 2)}raw    ${b[i]}`);
+    }
+  }
+  if (differences.length) {
+    throw new Error(
+      `The raw insert does not write the rows the import writes (${count} sample items):\n${differences.join('\n')}`
+    );
+  }
+  return { sampleItems: count, tables: known };
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The raw select: keyset pages of the article rows, their links and components, serialised
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const rawSelect = async (strapi, tables, file) => {
+  const knex = strapi.db.connection;
+  const out = fs.createWriteStream(file);
+  const scalars = tables.scalars.filter(
+    (s) => !s.private && !['documentId', 'locale', 'createdAt', 'updatedAt', 'publishedAt'].includes(s.name)
+  );
+  let last = 0;
+  let count = 0;
+  for (;;) {
+    let query = knex(tables.table).select('*').where('id', '>', last).orderBy('id').limit(PAGE);
+    if (tables.draftAndPublish) query = query.whereNull('published_at');
+    if (tables.localized) query = query.where('locale', tables.defaultLocale);
+    const rows = await query;
+    if (rows.length === 0) break;
+    const ids = rows.map((row) => row.id);
+    const items = new Map();
+    for (const row of rows) {
+      const item = { documentId: row.document_id };
+      if (tables.localized) item.locale = row.locale;
+      for (const s of scalars) item[s.name] = row[s.column];
+      items.set(row.id, item);
+    }
+    for (const link of tables.links) {
+      const jt = link.joinTable;
+      let q = knex(jt.name)
+        .join(link.targetTable, `${link.targetTable}.id`, `${jt.name}.${jt.inverseJoinColumn.name}`)
+        .whereIn(`${jt.name}.${jt.joinColumn.name}`, ids)
+        .select(`${jt.name}.${jt.joinColumn.name} as owner`, `${link.targetTable}.document_id as documentId`);
+      if (jt.orderColumnName) q = q.orderBy(`${jt.name}.${jt.orderColumnName}`);
+      for (const item of items.values()) item[link.name] = link.many ? [] : null;
+      for (const { owner, documentId } of await q) {
+        const item = items.get(owner);
+        if (link.many) item[link.name].push(documentId);
+        else item[link.name] = documentId;
+      }
+    }
+    for (const component of tables.components) {
+      const jt = component.joinTable;
+      const found = await knex(jt.name)
+        .join(component.table, `${component.table}.id`, `${jt.name}.${jt.inverseJoinColumn.name}`)
+        .whereIn(`${jt.name}.${jt.joinColumn.name}`, ids)
+        .where(`${jt.name}.field`, component.name)
+        .select(`${jt.name}.${jt.joinColumn.name} as owner`, `${component.table}.*`);
+      for (const item of items.values()) item[component.name] = null;
+      for (const row of found)
+        items.get(row.owner)[component.name] = Object.fromEntries(component.fields.map((f) => [f.name, row[f.column]]));
+    }
+    let chunk = '';
+    for (const item of items.values()) chunk += `${JSON.stringify(item)}\n`;
+    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    count += rows.length;
+    last = ids[ids.length - 1];
+  }
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+  return count;
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Running and measuring
+ * ---------------------------------------------------------------------------------------------------------- */
+
+const mb = (bytes) => Math.round(bytes / 1024 / 1024);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Collects garbage until the heap settles, so that RSS starts from what the process really holds. */
+const settle = async () => {
+  for (let i = 0; i < 3; i += 1) {
+    global.gc?.();
+    await sleep(300);
+  }
+};
+
+/** A task must finish `completed` with every item counted, else the figures mean nothing: stop loudly. */
+const expectTask = (task, label, expected) => {
+  const counts = task?.counts ?? {};
+  const wrong = Object.entries(expected).filter(([key, value]) => counts[key] !== value);
+  if (task?.status !== 'completed' || counts.failed || wrong.length) {
+    throw new Error(
+      `${label}: expected status completed with ${JSON.stringify(expected)}, got ${task?.status} ${JSON.stringify(
+        counts
+      )}${task?.error ? `: ${task.error}` : ''}`
+    );
+  }
+};
+
+/** The admin API through supertest, as an administrator. Admin tokens expire: log in again before each phase. */
+const createApi = async (strapi, options) => {
+  const { dataset } = options;
+  const draftAndPublish = Boolean(strapi.contentType(dataset.uid).options?.draftAndPublish);
+  const request = require('supertest')(strapi.server.httpServer);
+  const credentials = { email: 'bench@example.com', password: 'Bench1234!' };
+  const registered = await request
+    .post('/admin/register-admin')
+    .send({ firstname: 'Bench', lastname: 'Mark', ...credentials });
+  if (registered.status !== 200 && registered.status !== 201)
+    throw new Error(`register-admin answered ${registered.status}`);
+  const auth = {};
+  let loggedInAt = 0;
+  const answer = (res, what) => {
+    if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.data;
+  };
+  return {
+    /** A new token when the last one is 10 minutes old (they last about 30; logins are rate-limited). */
+    login: async () => {
+      if (Date.now() - loggedInAt < 10 * 60 * 1000) return;
+      auth.Authorization = `Bearer ${answer(await request.post('/admin/login').send(credentials), 'login').token}`;
+      loggedInAt = Date.now();
+    },
+    importOptions: (importStrategy) => ({
+      contentType: dataset.uid,
+      importStrategy,
+      matchBy: dataset.matchBy,
+      onError: options.onError,
+      ...(draftAndPublish ? { status: options.status } : {}),
+    }),
+    importFile: async (file, importOptions) =>
+      answer(
+        await request
+          .post('/data-migration-center/import-tasks?wait=true')
+          .set(auth)
+          .attach('file', file)
+          .field('options', JSON.stringify(importOptions)),
+        'import'
+      ),
+    exportAll: async (format) =>
+      answer(
+        await request
+          .post('/data-migration-center/export-tasks?wait=true')
+          .set(auth)
+          .send({ contentType: dataset.uid, format }),
+        'export'
+      ),
+  };
+};
+
+/** The categories and tags the articles refer to, and their ids and documentIds by natural key. */
+const seedTargets = async (strapi) => {
+  const byKey = new Map();
+  const remember = (uid, key, value, entry) => byKey.set(`${uid}|${key}=${value}`, entry);
+  for (const slug of CATEGORIES)
+    remember(
+      'api::category.category',
+      'slug',
+      slug,
+      await strapi.documents('api::category.category').create({ data: { name: slug, slug } })
+    );
+  for (const name of TAGS)
+    remember('api::tag.tag', 'name', name, await strapi.documents('api::tag.tag').create({ data: { name } }));
+  const entryOf = (uid, ref) => {
+    const [key, value] = Object.entries(ref)[0];
+    const entry = byKey.get(`${uid}|${key}=${value}`);
+    if (!entry) throw new Error(`No ${uid} with ${key} ${value}`);
+    return entry;
+  };
+  return { idOf: (uid, ref) => entryOf(uid, ref).id, documentIdOf: (uid, ref) => entryOf(uid, ref).documentId };
+};
+
+const gitCommit = () => {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${commit}+changes` : commit;
+  } catch {
+    return null;
+  }
+};
+
+const databaseVersion = async (strapi) => {
+  const knex = strapi.db.connection;
+  const client = strapi.db.dialect.client;
+  if (client === 'sqlite') return `SQLite ${(await knex.raw('select sqlite_version() as v'))[0].v}`;
+  if (client === 'postgres') return `PostgreSQL ${(await knex.raw('show server_version')).rows[0].server_version}`;
+  const version = (await knex.raw('select version() as v'))[0][0].v;
+  return `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`;
+};
+
+const machine = () => {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? null,
+    totalMemoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+};
+
+const main = async () => {
+  const options = parseOptions(process.argv.slice(2));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-bench-'));
+  const database = await createDatabase(work);
+  Object.assign(process.env, {
+    NODE_ENV: 'production',
+    DMC_SEED: 'false',
+    DMC_STORAGE_DIR: path.join(work, 'files'),
+    STRAPI_LOG_LEVEL: 'warn',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    ...database.env,
+  });
+  let strapi = null;
+  try {
+    require(path.join(root, 'scripts/build-if-needed.js')).buildPlugin();
+    const { compileStrapi, createStrapi } = require('@strapi/strapi');
+    await compileStrapi({ appDir });
+    strapi = await createStrapi({
+      appDir,
+      distDir: path.join(appDir, 'dist'),
+      autoReload: false,
+      serveAdminPanel: false,
+    }).load();
+    await strapi.server.mount();
+    await run(strapi, options, work);
+  } finally {
+    if (strapi) await strapi.destroy();
+    await database.drop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+};
+
+const run = async (strapi, options, work) => {
+  const knex = strapi.db.connection;
+  const client = strapi.db.dialect.client;
+  const api = await createApi(strapi, options);
+  const targets = await seedTargets(strapi);
+  const defaultLocale = await strapi.plugin('i18n').service('locales').getDefaultLocale();
+  const { dataset } = options;
+  const tables = describeTables(strapi, dataset, defaultLocale);
+  const rowsPerItem = tables.draftAndPublish && options.status === 'published' ? 2 : 1;
+  const { phases, formats } = options;
+  const sizes = options.memory ? [options.referenceItems, options.items] : [options.items];
+
+  const started = new Date();
+  const results = {
+    bench: 'strapi-plugin-data-migration-center',
+    date: started.toISOString(),
+    commit: gitCommit(),
+    machine: machine(),
+    database: { client, version: await databaseVersion(strapi) },
+    options: {
+      ...options,
+      dataset: undefined,
+      contentType: dataset.uid,
+      matchBy: dataset.matchBy,
+      rowsPerItem,
+    },
+    rawRowsCheck: null,
+    idleRssMb: null,
+    phases: [],
+    targets: [],
+  };
+  const what = options.type === 'article' ? 'articles (a category, 2 tags, the seo component)' : `${options.type}s`;
+  console.log(
+    `Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${
+      results.machine.cpus
+    } CPUs, node ${process.version}`
+  );
+  console.log(
+    `Imports write ${tables.draftAndPublish ? `${options.status} entries` : 'entries'} (${rowsPerItem} row${
+      rowsPerItem > 1 ? 's' : ''
+    } of ${tables.table} each), onError ${options.onError}, matchBy ${dataset.matchBy}; formats ${formats.join(', ')}`
+  );
+
+  if (phases.includes('raw-insert')) {
+    results.rawRowsCheck = await checkRawRows({ strapi, api, tables, targets, options, work });
+    console.log(
+      `Raw rows checked: the raw insert writes the rows the import writes for ${
+        results.rawRowsCheck.sampleItems
+      } sample items (${results.rawRowsCheck.tables.join(', ')})`
+    );
+  }
+
+  // The files: written before idle RSS is measured, straight to disk.
+  const layout = layouts(dataset, {
+    formatVersion: 1,
+    contentType: dataset.uid,
+    matchBy: dataset.matchBy,
+    onError: options.onError,
+  });
+  const files = {};
+  for (const n of sizes) {
+    for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
+      files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format}`);
+      await writeFile(files[`${n}.${format}`], layout[format], dataset.item, 0, n);
+    }
+  }
+
+  await settle();
+  const idle = process.memoryUsage().rss;
+  results.idleRssMb = mb(idle);
+  let peak = idle;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  console.log(`Idle RSS ${mb(idle)} MB${global.gc ? '' : ' (run with node --expose-gc for heap after GC)'}\n`);
+
+  const header = [
+    'phase',
+    'format',
+    'items',
+    'seconds',
+    'items/s',
+    'µs/item',
+    'peak RSS',
+    'above idle',
+    'heap',
+    'ours/raw',
+    'ours/baseline',
+  ];
+  const widths = [20, 6, 8, 8, 8, 8, 9, 10, 7, 9, 13];
+  const line = (cells) =>
+    cells.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' ');
+  console.log(line(header));
+  console.log(line(header.map((_, i) => '-'.repeat(widths[i]))));
+
+  /** Runs one phase: its seconds (the wall time, or what `fn` says it timed), items/s, peak RSS, heap after GC. */
+  const measure = async (phase, format, items, fn) => {
+    await api.login();
+    await settle();
+    peak = process.memoryUsage().rss;
+    const begun = process.hrtime.bigint();
+    const outcome = (await fn()) ?? {};
+    const wall = Number(process.hrtime.bigint() - begun) / 1e9;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const peakRss = peak;
+    global.gc?.();
+    const seconds = outcome.seconds ?? wall;
+    const result = {
+      phase,
+      format,
+      items,
+      seconds: Math.round(seconds * 1000) / 1000,
+      itemsPerSecond: Math.round(items / seconds),
+      microsecondsPerItem: Math.round((seconds * 1e6) / items),
+      peakRssMb: mb(peakRss),
+      peakAboveIdleMb: mb(peakRss - idle),
+      heapAfterGcMb: mb(process.memoryUsage().heapUsed),
+      ratioToRaw: null,
+      ratioToBaseline: null,
+      ...(outcome.task
+        ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null }
+        : {}),
+    };
+    const raw = results.phases.find(
+      (p) => p.items === items && p.phase === (phase === 'export' ? 'raw-select' : 'raw-insert')
+    );
+    const baseline = results.phases.find((p) => p.phase === 'baseline');
+    if (['import', 'upsert', 'export'].includes(phase)) {
+      if (raw) result.ratioToRaw = Math.round((result.itemsPerSecond / raw.itemsPerSecond) * 1000) / 1000;
+      if (baseline && phase !== 'export')
+        result.ratioToBaseline = Math.round((result.itemsPerSecond / baseline.itemsPerSecond) * 10) / 10;
+    }
+    results.phases.push(result);
+    const ratio = (value, suffix) => (value === null ? '' : `${value}${suffix}`);
+    console.log(
+      line([
+        phase,
+        format ?? '',
+        items,
+        result.seconds,
+        result.itemsPerSecond,
+        result.microsecondsPerItem,
+        `${result.peakRssMb} MB`,
+        `${result.peakAboveIdleMb >= 0 ? '+' : ''}${result.peakAboveIdleMb} MB`,
+        `${result.heapAfterGcMb} MB`,
+        ratio(result.ratioToRaw, ''),
+        ratio(result.ratioToBaseline, '×'),
+      ])
+    );
+    return result;
+  };
+
+  /** How many articles the database holds now (draft rows of the default locale), to know when to reseed. */
+  let loaded = 0;
+  const load = async (n) => {
+    if (loaded === n) return;
+    await clearArticles(knex, tables);
+    await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status });
+    loaded = n;
+  };
+
+  for (const n of sizes) {
+    if (phases.includes('raw-insert')) {
+      await clearArticles(knex, tables);
+      loaded = 0;
+      await measure('raw-insert', null, n, async () => ({
+        seconds: await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status }),
+      }));
+      loaded = n;
+    }
+    if (phases.includes('baseline') && n === sizes[0]) {
+      await clearArticles(knex, tables);
+      loaded = 0;
+      const documents = strapi.documents(dataset.uid);
+      await measure('baseline', null, options.baselineItems, async () => {
+        for (let i = 0; i < options.baselineItems; i += 1) {
+          await documents.create({
+            data: dataset.documentData(dataset.item(i), targets),
+            ...(tables.draftAndPublish ? { status: options.status } : {}),
+          });
+        }
+      });
+      await clearArticles(knex, tables);
+    }
+    for (const format of formats) {
+      if (phases.includes('import')) {
+        await clearArticles(knex, tables);
+        loaded = 0;
+        await measure('import', format, n, async () => {
+          const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('add-only'), format });
+          expectTask(task, `import ${format} (add-only into empty)`, { total: n, processed: n, created: n });
+          return { task };
+        });
+        loaded = n;
+      }
+      if (phases.includes('upsert')) {
+        await load(n);
+        await measure('upsert', format, n, async () => {
+          const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('upsert'), format });
+          expectTask(task, `import ${format} (upsert over existing)`, { total: n, processed: n, updated: n });
+          return { task };
+        });
+      }
+    }
+    if (phases.includes('raw-select')) {
+      await load(n);
+      await measure('raw-select', null, n, async () => {
+        const count = await rawSelect(strapi, tables, path.join(work, `raw-select-${n}.jsonl`));
+        if (count !== n) throw new Error(`raw-select: read ${count} articles, expected ${n}`);
+      });
+    }
+    for (const format of phases.includes('export') ? formats : []) {
+      await load(n);
+      await measure('export', format, n, async () => {
+        const task = await api.exportAll(format);
+        expectTask(task, `export ${format}`, { total: n, processed: n });
+        return { task };
+      });
+    }
+  }
+  clearInterval(sampler);
+
+  // Targets (DESIGN section 6 and issue 7): ratios on the same data and database, and the memory bar.
+  const target = (name, value, ok) => results.targets.push({ name, value, met: ok });
+  for (const p of results.phases) {
+    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToRaw !== null)
+      target(`${p.phase} ${p.format} ≥ 0.5 × raw-insert (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
+    if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToBaseline !== null)
+      target(`${p.phase} ${p.format} ≥ 30 × baseline (${p.items} items)`, p.ratioToBaseline, p.ratioToBaseline >= 30);
+    if (p.phase === 'export' && p.ratioToRaw !== null)
+      target(`export ${p.format} ≥ 0.5 × raw-select (${p.items} items)`, p.ratioToRaw, p.ratioToRaw >= 0.5);
+  }
+  if (options.memory) {
+    for (const p of results.phases.filter(
+      (q) => q.items === options.items && (q.phase === 'import' || q.phase === 'export')
+    )) {
+      target(
+        `${p.phase} ${p.format} peak RSS ≤ idle + ${MEMORY_LIMIT_MB} MB (${p.items} items)`,
+        p.peakAboveIdleMb,
+        p.peakAboveIdleMb <= MEMORY_LIMIT_MB
+      );
+      const reference = results.phases.find(
+        (q) => q.items === options.referenceItems && q.phase === p.phase && q.format === p.format
+      );
+      if (reference) {
+        const ratio = Math.round((p.microsecondsPerItem / reference.microsecondsPerItem) * 100) / 100;
+        target(
+          `${p.phase} ${p.format} µs/item at ${p.items} within ±20% of ${reference.items}`,
+          ratio,
+          ratio >= 0.8 && ratio <= 1.2
+        );
+      }
+    }
+  }
+  if (results.targets.length) {
+    console.log('\nTargets:');
+    for (const t of results.targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.value}`);
+  }
+  results.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  console.log(JSON.stringify(results));
+};
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  }
+);
