@@ -144,7 +144,8 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
           {templates.map((template) => (
             <Tr key={template.id}>
               <Td maxWidth="40rem">
-                <Flex direction="column" alignItems="flex-start" gap={1}>
+                {/* Stretched to the cell's width, so that a long description ends in an ellipsis instead of overflowing. */}
+                <Flex direction="column" alignItems="stretch" gap={1} maxWidth="40rem">
                   <Flex gap={2}>
                     <Typography textColor="neutral800" fontWeight="semiBold" ellipsis>
                       {template.name}
@@ -169,7 +170,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                     </Typography>
                   ) : null}
                   {template.description ? (
-                    <Typography variant="pi" textColor="neutral600" ellipsis>
+                    <Typography variant="pi" textColor="neutral600" ellipsis title={template.description}>
                       {template.description}
                     </Typography>
                   ) : null}
