@@ -824,6 +824,18 @@ const machine = () => {
   };
 };
 
+/** The signal that stopped the run, if one did (Strapi's own handler destroys it and exits). */
+let stopSignal = null;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    stopSignal = signal;
+    console.error(`bench: ${signal} received, Strapi is stopping`);
+  });
+}
+
+/** The figures so far: printed as the last line even when a phase fails. */
+let partial = null;
+
 const main = async () => {
   const options = parseOptions(process.argv.slice(2));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-bench-'));
@@ -850,7 +862,8 @@ const main = async () => {
     await strapi.server.mount();
     await run(strapi, options, work);
   } finally {
-    if (strapi) await strapi.destroy();
+    // Strapi destroys itself on SIGTERM / SIGINT: a second destroy would hide why the run stopped.
+    if (strapi && !stopSignal) await strapi.destroy();
     await database.drop();
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -887,6 +900,7 @@ const run = async (strapi, options, work) => {
     phases: [],
     targets: [],
   };
+  partial = results;
   const what = options.type === 'article' ? 'articles (a category, 2 tags, the seo component)' : `${options.type}s`;
   console.log(
     `Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${
@@ -1123,6 +1137,8 @@ main().then(
   () => process.exit(0),
   (error) => {
     console.error(error instanceof Error ? error.stack : error);
+    if (partial)
+      console.log(JSON.stringify({ ...partial, error: error instanceof Error ? error.message : String(error) }));
     process.exit(1);
   }
 );
