@@ -14,7 +14,7 @@ import { FORMATS, type CsvColumn, type SourceItem } from './formats';
 import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
 import { resolveReferences } from './references';
-import { createBulkWriter } from './bulk-insert';
+import { createBulkWriter } from './bulk-writer';
 import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WritePaths, type WriterContext } from './writer';
 
 /**

@@ -44,7 +44,8 @@ const withinLength = (attribute: LengthRules, value: string) =>
   (attribute.maxLength === undefined || value.length <= attribute.maxLength);
 
 const withinRange = (attribute: LengthRules, value: number) =>
-  (attribute.min === undefined || value >= Number(attribute.min)) && (attribute.max === undefined || value <= Number(attribute.max));
+  (attribute.min === undefined || value >= Number(attribute.min)) &&
+  (attribute.max === undefined || value <= Number(attribute.max));
 
 const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
   const regex = attribute.regex ? new RegExp(attribute.regex) : null;
@@ -54,7 +55,9 @@ const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
     case 'richtext':
       return (v) => typeof v === 'string' && withinLength(attribute, v) && (!regex || regex.test(v));
     case 'uid':
-      return attribute.options?.regex ? null : (v) => typeof v === 'string' && withinLength(attribute, v) && UID_VALUE.test(v);
+      return attribute.options?.regex
+        ? null
+        : (v) => typeof v === 'string' && withinLength(attribute, v) && UID_VALUE.test(v);
     case 'enumeration':
       return (v) => typeof v === 'string' && (attribute.enum ?? []).includes(v);
     case 'integer':
@@ -63,7 +66,9 @@ const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
     case 'decimal':
       return (v) => typeof v === 'number' && Number.isFinite(v) && withinRange(attribute, v);
     case 'biginteger':
-      return attribute.min !== undefined || attribute.max !== undefined ? null : (v) => typeof v === 'string' && /^-?\d+$/.test(v);
+      return attribute.min !== undefined || attribute.max !== undefined
+        ? null
+        : (v) => typeof v === 'string' && /^-?\d+$/.test(v);
     case 'boolean':
       return (v) => typeof v === 'boolean';
     case 'date':
@@ -82,24 +87,36 @@ const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
 };
 
 export interface CompiledRules {
-  /** True when the values certainly pass Strapi's rules (as a draft, or as published). */
-  passes(values: Record<string, unknown>, published: boolean): boolean;
+  /**
+   * True when the values certainly pass Strapi's rules (as a draft, or as published). For an update, an attribute
+   * the values leave out is left as it is (Strapi checks only what an update sets).
+   */
+  passes(values: Record<string, unknown>, published: boolean, options?: { update?: boolean }): boolean;
   /** Top-level attributes whose values must be unique among published entries (checked per batch by the writer). */
   uniqueAttributes: string[];
 }
 
-export const compileRules = (schema: ModelSchema, componentOf: (uid: string) => ModelSchema | undefined): CompiledRules => {
-  const compileModel = (model: ModelSchema, nested: boolean): ((data: Record<string, unknown>, published: boolean) => boolean) => {
+export const compileRules = (
+  schema: ModelSchema,
+  componentOf: (uid: string) => ModelSchema | undefined
+): CompiledRules => {
+  type Check = (data: Record<string, unknown>, published: boolean, isSet?: (name: string) => boolean) => boolean;
+  const compileModel = (model: ModelSchema, nested: boolean): Check => {
     const checks: Array<[string, Rule]> = [];
-    for (const [name, attribute] of Object.entries(model.attributes) as Array<[string, AttributeSchema & LengthRules]>) {
+    for (const [name, attribute] of Object.entries(model.attributes) as Array<
+      [string, AttributeSchema & LengthRules]
+    >) {
       if (['relation', 'media'].includes(attribute.type)) continue; // resolved by the importer, not validated by Strapi
       let rule: Rule | null;
       if (attribute.type === 'component') {
         const component = componentOf(attribute.component ?? '');
         const inner = component && !attribute.repeatable ? compileModel(component, true) : null;
-        rule = inner ? (v, published) => typeof v === 'object' && v !== null && !Array.isArray(v) && inner(v as Record<string, unknown>, published) : null;
+        rule = inner
+          ? (v, published) =>
+              typeof v === 'object' && v !== null && !Array.isArray(v) && inner(v as Record<string, unknown>, published)
+          : null;
       } else if (attribute.type === 'dynamiczone') {
-        const inners = new Map<string, (data: Record<string, unknown>, published: boolean) => boolean>();
+        const inners = new Map<string, Check>();
         for (const uid of attribute.components ?? []) {
           const component = componentOf(uid);
           if (component) inners.set(uid, compileModel(component, true));
@@ -110,7 +127,10 @@ export const compileRules = (schema: ModelSchema, componentOf: (uid: string) => 
           : (v, published) =>
               Array.isArray(v) &&
               v.every((entry) => {
-                const inner = typeof entry === 'object' && entry !== null ? inners.get(String((entry as Record<string, unknown>).__component)) : undefined;
+                const inner =
+                  typeof entry === 'object' && entry !== null
+                    ? inners.get(String((entry as Record<string, unknown>).__component))
+                    : undefined;
                 return Boolean(inner) && inner!(entry as Record<string, unknown>, published);
               });
       } else {
@@ -128,12 +148,17 @@ export const compileRules = (schema: ModelSchema, componentOf: (uid: string) => 
         },
       ]);
     }
-    return (data, published) => {
-      for (const [name, check] of checks) if (!check(data[name], published)) return false;
+    return (data, published, isSet = () => true) => {
+      for (const [name, check] of checks) if (isSet(name) && !check(data[name], published)) return false;
       return true;
     };
   };
-  const passes = compileModel(schema, false);
+  const checkEntry = compileModel(schema, false);
+  const passes = (values: Record<string, unknown>, published: boolean, options?: { update?: boolean }) => {
+    if (!options?.update) return checkEntry(values, published);
+    // An update checks the attributes it sets: those left out stand for themselves (their stored values).
+    return checkEntry(values, published, (name) => Object.prototype.hasOwnProperty.call(values, name));
+  };
   const uniqueAttributes = Object.entries(schema.attributes)
     .filter(([, a]) => a.unique === true || a.type === 'uid')
     .map(([name]) => name);

@@ -3,20 +3,20 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
 import type { ResolvedImportOptions } from './options';
-import type { BulkWriter, NewDocument } from './bulk-insert';
+import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk-writer';
 import { ItemError, type PreparedItem } from './prepare';
 import { resolveReferences, type ResolveContext } from './references';
 
 /**
  * The write stage: one batch of prepared items into the database. Per batch: one lookup query per locale for
- * the entries that already exist (by `matchBy`, bounded IN lists), one set of reference lookups, then the writes:
- * - the bulk path, for new entries of types made of scalar attributes only: each item validated by Strapi's own
- *   entity validator, then one multi-row insert per batch writing the rows the Document Service would write
- *   (documentId, locale, a draft row and, when published, a published row; one row with publishedAt for types
- *   without draft & publish);
- * - the Document Service, item by item, for everything else (updates, relations, media, components, dynamic
- *   zones), so draft and published rows, locales, components and relation links are exactly what Strapi writes.
- * In `continue` mode each write runs in a savepoint: a failing item rolls back alone and is reported.
+ * the entries that already exist (by `matchBy`, bounded IN lists), one set of reference lookups, then the writes,
+ * in file order:
+ * - the bulk path (bulk-writer.ts), for new entries and for updates of existing drafts (or entries of types without
+ *   draft & publish): each entry checked against Strapi's rules (rules.ts, else Strapi's own entity validator),
+ *   then a few multi-row statements per group of consecutive entries, writing the rows the Document Service would;
+ * - the Document Service, item by item, for everything the bulk path does not write the same way (see
+ *   bulk-writer.ts: updates that publish, self references, a new locale of an existing document, some attributes).
+ * In `continue` mode each write runs in a savepoint: a failing item (or group) rolls back alone and is reported.
  */
 
 export interface BatchEntry {
@@ -33,7 +33,13 @@ type ReadyEntry = BatchEntry & { prepared: PreparedItem };
 export const keyOf = (entry: BatchEntry) => entry.prepared.key;
 
 export type EntryResult =
-  | { entry: BatchEntry; outcome: 'created' | 'updated'; documentId: string; locale: string | null; deferred: DeferredLinks | null }
+  | {
+      entry: BatchEntry;
+      outcome: 'created' | 'updated';
+      documentId: string;
+      locale: string | null;
+      deferred: DeferredLinks | null;
+    }
   | { entry: BatchEntry; outcome: 'failed'; message: string };
 
 /** Self references to items later in the file: written in a second pass, once every item exists. */
@@ -74,7 +80,17 @@ export interface WritePaths {
 }
 
 interface EntityValidator {
-  validateEntityCreation(model: unknown, data: Record<string, unknown>, options: { isDraft: boolean; locale?: string }): Promise<Record<string, unknown>>;
+  validateEntityCreation(
+    model: unknown,
+    data: Record<string, unknown>,
+    options: { isDraft: boolean; locale?: string }
+  ): Promise<Record<string, unknown>>;
+  validateEntityUpdate(
+    model: unknown,
+    data: Record<string, unknown>,
+    options: { isDraft: boolean; locale?: string },
+    entity: { id: number }
+  ): Promise<Record<string, unknown>>;
 }
 
 interface DocumentsApi {
@@ -111,10 +127,11 @@ export const describeWriteError = (error: unknown): string => {
   const e = error as { message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
   const details = e.details?.errors;
   if (details?.length) {
-    return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : (d.message ?? ''))).join('; ');
+    return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : d.message ?? '')).join('; ');
   }
   const message = e.message ?? String(error);
-  if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message.split('\n')[0]})`;
+  if (/unique|duplicate/i.test(message))
+    return `a value that must be unique is already used (${message.split('\n')[0]})`;
   return message.split('\n')[0];
 };
 
@@ -123,11 +140,17 @@ export const describeWriteError = (error: unknown): string => {
  * draft & publish type first as a draft (its create), then as read back by its publish, so that the first rule
  * broken and its message are the ones the Document Service reports.
  */
-const validateNew = async (ctx: WriterContext, values: Record<string, unknown>, published: boolean, locale: string | null) => {
+const validateNew = async (
+  ctx: WriterContext,
+  values: Record<string, unknown>,
+  published: boolean,
+  locale: string | null
+) => {
   const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
   const model = ctx.strapi.contentType(ctx.uid as never);
   const options = { locale: locale ?? undefined };
-  if (!ctx.draftAndPublish || !published) return validator.validateEntityCreation(model, values, { ...options, isDraft: !published });
+  if (!ctx.draftAndPublish || !published)
+    return validator.validateEntityCreation(model, values, { ...options, isDraft: !published });
   try {
     // A valid published entry is a valid draft too: the draft rules run again only to name the first failure.
     return await validator.validateEntityCreation(model, ctx.bulk!.asReadBack(values), { ...options, isDraft: false });
@@ -155,7 +178,7 @@ const inSavepoint = async <T>(trx: Knex.Transaction, isolate: boolean, fn: () =>
 };
 
 const localeOf = (ctx: WriterContext, prepared: PreparedItem) =>
-  ctx.localized ? (prepared.locale ?? ctx.options.locale ?? ctx.defaultLocale) : null;
+  ctx.localized ? prepared.locale ?? ctx.options.locale ?? ctx.defaultLocale : null;
 
 /** The entries of this batch that exist already: `${locale}|${key}` → documentId (and documentIds in other locales). */
 const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
@@ -168,8 +191,10 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
     byLocale.get(locale)!.add(prepared.key);
   }
   const existing = new Map<string, string>();
-  /** The matchBy values published entries hold (`${matchBy}|${locale}|${value}`): a unique matchBy needs no second lookup. */
-  const held = new Set<string>();
+  /** `${locale}|${key}` → the row id of the version an update writes (the draft, or the only row), when it matched. */
+  const rowIds = new Map<string, number>();
+  /** The matchBy values published entries hold (`${matchBy}|${locale}|${value}` → their documentId): a unique matchBy needs no second lookup. */
+  const held: Held = new Map();
   /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
   const documents = new Set<string>();
   for (const [locale, keys] of byLocale) {
@@ -178,23 +203,27 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
       const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
       if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
       const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
-        select: [...new Set(['documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
+        select: [...new Set(['id', 'documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
         where,
       })) as Array<Record<string, string>>;
       for (const row of rows) {
         documents.add(row.documentId);
         if (!ctx.localized || row.locale === locale) {
           existing.set(`${locale}|${row[matchBy]}`, row.documentId);
-          if (row.publishedAt !== null) held.add(`${matchBy}|${locale}|${String(row[matchBy])}`);
+          if (row.publishedAt !== null) held.set(`${matchBy}|${locale}|${String(row[matchBy])}`, row.documentId);
+          if (!ctx.draftAndPublish || row.publishedAt === null) rowIds.set(`${locale}|${row[matchBy]}`, Number(row.id));
         }
       }
     }
   }
-  return { existing, documents, held };
+  return { existing, rowIds, documents, held };
 };
 
-/** `${attribute}|${locale}|${value}` of the unique values this batch's entries carry that published entries already hold. */
-const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[], held: Set<string>) => {
+/** Unique values published entries hold: `${attribute}|${locale}|${value}` → the holder's documentId. */
+type Held = Map<string, string>;
+
+/** The unique values this batch's entries carry that published entries already hold (added to `held`). */
+const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[], held: Held) => {
   // Drafts are not checked for unique values: a draft import needs no lookup.
   if (ctx.draftAndPublish && ctx.options.status !== 'published') return held;
   for (const name of attributes) {
@@ -210,17 +239,26 @@ const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attri
     for (const [locale, values] of byLocale) {
       const list = [...values];
       for (let i = 0; i < list.length; i += IN_LIST) {
-        const where: Record<string, unknown> = { [name]: { $in: list.slice(i, i + IN_LIST) }, publishedAt: { $notNull: true } };
+        const where: Record<string, unknown> = {
+          [name]: { $in: list.slice(i, i + IN_LIST) },
+          publishedAt: { $notNull: true },
+        };
         if (ctx.localized) where.locale = locale;
-        const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({ select: [name], where })) as Array<Record<string, unknown>>;
-        for (const row of rows) held.add(`${name}|${locale}|${String(row[name])}`);
+        const rows = (await ctx.strapi.db
+          .query(ctx.uid as never)
+          .findMany({ select: [name, 'documentId'], where })) as Array<Record<string, unknown>>;
+        for (const row of rows) held.set(`${name}|${locale}|${String(row[name])}`, String(row.documentId));
       }
     }
   }
   return held;
 };
 
-export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths: WritePaths): Promise<EntryResult[]> => {
+export const writeBatch = async (
+  batch: BatchEntry[],
+  ctx: WriterContext,
+  paths: WritePaths
+): Promise<EntryResult[]> => {
   const { options } = ctx;
   const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
   const isolate = options.onError === 'continue';
@@ -228,7 +266,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   const results: EntryResult[] = [];
   const failed = new Map<ReadyEntry, string>();
 
-  const { existing, documents, held: heldKeys } = await lookupExisting(ctx, entries);
+  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
 
   // References, for the whole batch at once.
   const requests = entries.flatMap((entry) =>
@@ -253,38 +291,66 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
   // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
   const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
   const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
-  const clashes = (values: Record<string, unknown>, locale: string | null) =>
+  /** A unique value held by another document (or, for a new entry, by any). */
+  const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
     uniqueAttributes.some((name) => {
       const value = values[name];
-      return value !== undefined && value !== null && value !== '' && held.has(`${name}|${locale ?? ''}|${String(value)}`);
+      if (value === undefined || value === null || value === '') return false;
+      const holder = held.get(`${name}|${locale ?? ''}|${String(value)}`);
+      return holder !== undefined && holder !== documentId;
     });
-  const hold = (values: Record<string, unknown>, locale: string | null) => {
+  const hold = (values: Record<string, unknown>, locale: string | null, documentId: string) => {
     for (const name of uniqueAttributes) {
       const value = values[name];
-      if (value !== undefined && value !== null && value !== '') held.add(`${name}|${locale ?? ''}|${String(value)}`);
+      if (value !== undefined && value !== null && value !== '')
+        held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
     }
   };
 
   /** Keys written in this batch: a key seen twice is created once, then updated. */
   const written = new Map<string, string>();
 
-  // The bulk path: new entries validated one by one, then inserted together.
-  const pending: Array<{ entry: BatchEntry; doc: NewDocument }> = [];
+  // The bulk path: consecutive new entries (or consecutive updates) validated one by one, then written together.
+  type Pending =
+    | { entry: BatchEntry; kind: 'create'; doc: NewDocument }
+    | { entry: BatchEntry; kind: 'update'; doc: UpdatedDocument };
+  const pending: Pending[] = [];
+  /** Row ids of the pending updates: a row updated twice is written in two groups, in file order. */
+  const pendingRows = new Set<number>();
+  const write = (bulk: BulkWriter, group: Pending[]) =>
+    group[0].kind === 'create'
+      ? bulk.insert(
+          group.map((p) => p.doc as NewDocument),
+          ctx.trx
+        )
+      : bulk.update(
+          group.map((p) => p.doc as UpdatedDocument),
+          ctx.trx
+        );
+  const done = (p: Pending): EntryResult => ({
+    entry: p.entry,
+    outcome: p.kind === 'create' ? 'created' : 'updated',
+    documentId: p.doc.documentId,
+    locale: p.doc.locale,
+    deferred: null,
+  });
   const flush = async () => {
     const bulk = ctx.bulk;
     if (pending.length === 0 || !bulk) return;
     const group = pending.splice(0);
+    pendingRows.clear();
     try {
-      await inSavepoint(ctx.trx, isolate, () => bulk.insert(group.map((p) => p.doc), ctx.trx));
+      // Always in a savepoint: after a refused statement, PostgreSQL accepts nothing else in the transaction.
+      await inSavepoint(ctx.trx, true, () => write(bulk, group));
       paths.bulk += group.length;
-      for (const p of group) results.push({ entry: p.entry, outcome: 'created', documentId: p.doc.documentId, locale: p.doc.locale, deferred: null });
+      for (const p of group) results.push(done(p));
     } catch {
-      // The database refused the batch: write its items one by one to find (and report) the one it refuses.
+      // The database refused the group: write its items one by one to find (and report) the one it refuses.
       for (const p of group) {
         try {
-          await inSavepoint(ctx.trx, isolate, () => bulk.insert([p.doc], ctx.trx));
+          await inSavepoint(ctx.trx, true, () => write(bulk, [p]));
           paths.bulk += 1;
-          results.push({ entry: p.entry, outcome: 'created', documentId: p.doc.documentId, locale: p.doc.locale, deferred: null });
+          results.push(done(p));
         } catch (error) {
           const message = describeWriteError(error);
           if (!isolate) throw new ItemFailure(p.entry, message);
@@ -292,6 +358,16 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
         }
       }
     }
+  };
+  const queue = async (next: Pending) => {
+    if (
+      pending.length > 0 &&
+      (pending[0].kind !== next.kind || (next.kind === 'update' && pendingRows.has(next.doc.id)))
+    )
+      await flush();
+    pending.push(next);
+    if (next.kind === 'update') pendingRows.add(next.doc.id);
+    if (pending.length >= BULK_INSERT_ROWS) await flush();
   };
 
   for (const entry of batch) {
@@ -319,37 +395,81 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
         links[attribute] = prepared.data[attribute];
         delete data[attribute];
       }
-      deferred = { index: entry.index, line: entry.line, key: prepared.key, raw: entry.raw, outcome: 'created', documentId: '', locale, data: links };
+      deferred = {
+        index: entry.index,
+        line: entry.line,
+        key: prepared.key,
+        raw: entry.raw,
+        outcome: 'created',
+        documentId: '',
+        locale,
+        data: links,
+      };
     }
 
     const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
     try {
       if (documentId && options.importStrategy === 'add-only') {
-        throw new ItemError(`an entry with ${options.matchBy} ${JSON.stringify(prepared.key)} already exists (importStrategy add-only)`, options.matchBy);
+        throw new ItemError(
+          `an entry with ${options.matchBy} ${JSON.stringify(prepared.key)} already exists (importStrategy add-only)`,
+          options.matchBy
+        );
       }
       if (options.updateStrategy === 'overwrite' && documentId) data = { ...ctx.resetValues, ...data };
-      const status = ctx.draftAndPublish ? (options.status ?? 'draft') : undefined;
+      const status = ctx.draftAndPublish ? options.status ?? 'draft' : undefined;
 
       const targetDocumentId = prepared.documentId ?? undefined;
       const newLocaleVersion = Boolean(targetDocumentId && ctx.localized && documents.has(targetDocumentId));
-      if (ctx.bulk && !documentId && !newLocaleVersion && !deferred && ctx.bulk.blockerOf(data) === null) {
+      const published = !ctx.draftAndPublish || status === 'published';
+      // The row an update writes, when the entry existed before this batch (one created in it goes through the Document Service).
+      const rowId =
+        documentId && lookupKey && existing.get(lookupKey) === documentId ? rowIds.get(lookupKey) : undefined;
+      const bulk = ctx.bulk && !deferred && ctx.bulk.blockerOf(data) === null ? ctx.bulk : null;
+      if (bulk && !documentId && !newLocaleVersion) {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
-        const published = !ctx.draftAndPublish || status === 'published';
-        const { values, links } = ctx.bulk.splitData(data);
+        const newId = targetDocumentId ?? createId();
+        const { values, links } = bulk.splitData(data);
         let valid = values;
-        if (!(published && clashes(values, locale)) && ctx.bulk.rules.passes(values, published)) {
+        if (!(published && clashes(values, locale, newId)) && bulk.rules.passes(values, published)) {
           // Certainly valid by Strapi's rules (see rules.ts): written as it is.
         } else {
           // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
           await flush();
           valid = await validateNew(ctx, values, published, locale);
         }
-        if (published) hold(values, locale);
-        const newId = targetDocumentId ?? createId();
-        pending.push({ entry, doc: { documentId: newId, locale, published, data: { ...valid, ...links } } });
+        if (published) hold(values, locale, newId);
         if (lookupKey) written.set(lookupKey, newId);
-        if (pending.length >= BULK_INSERT_ROWS) await flush();
+        await queue({
+          entry,
+          kind: 'create',
+          doc: { documentId: newId, locale, published, data: { ...valid, ...links } },
+        });
+        continue;
+      }
+      if (bulk && documentId && rowId !== undefined && bulk.updateBlockerOf(published) === null) {
+        // An update of the draft (or of the only row), validated as the Document Service validates an update.
+        const { values, links } = bulk.splitData(data);
+        let valid = values;
+        if (
+          !(published && clashes(values, locale, documentId)) &&
+          bulk.rules.passes(values, published, { update: true })
+        ) {
+          // Certainly valid by Strapi's rules: written as it is.
+        } else {
+          await flush();
+          const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
+          const model = ctx.strapi.contentType(ctx.uid as never);
+          valid = await validator.validateEntityUpdate(
+            model,
+            values,
+            { isDraft: !published, locale: locale ?? undefined },
+            { id: rowId }
+          );
+        }
+        if (published) hold(values, locale, documentId);
+        if (lookupKey) written.set(lookupKey, documentId);
+        await queue({ entry, kind: 'update', doc: { id: rowId, documentId, locale, data: { ...valid, ...links } } });
         continue;
       }
 
@@ -375,7 +495,7 @@ export const writeBatch = async (batch: BatchEntry[], ctx: WriterContext, paths:
       });
       paths.documentService += 1;
       ctx.bulk?.forgetOrders();
-      if (!ctx.draftAndPublish || status === 'published') hold(data, locale);
+      if (published) hold(data, locale, outcome.documentId);
       if (lookupKey) written.set(lookupKey, outcome.documentId);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
@@ -396,10 +516,7 @@ const BULK_INSERT_ROWS = 500;
 
 /** The first failing item of a `stop` task: the import rolls everything back and reports it. */
 export class ItemFailure extends Error {
-  constructor(
-    readonly entry: BatchEntry,
-    readonly reason: string
-  ) {
+  constructor(readonly entry: BatchEntry, readonly reason: string) {
     super(reason);
   }
 }

@@ -1,0 +1,716 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
+import { compileRules } from './rules';
+
+/**
+ * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
+ * a few statements per batch, instead of one Document Service call each, producing the rows the Document Service
+ * writes (a test compares both paths row by row).
+ *
+ * New documents:
+ * - the main table: a draft row (publishedAt null) and, when published, a published row with the same values; one
+ *   row with publishedAt for types without draft & publish; documentId and locale on each;
+ * - components and dynamic zones: one set of component rows per version (draft and published), linked through
+ *   the type's `_cmps` join table (`field`, `component_type`, `order` 1..n for a dynamic zone, null for a single
+ *   component);
+ * - relations with a join table to types without draft & publish: one link row per version and target, the
+ *   relation's order (1..n, as listed) and the target side's order (after the target's last link, counted in
+ *   file order; the published row shares its draft's);
+ * - media: `files_related_mph` rows per version (`field`, `order` 1..n).
+ *
+ * Updates (the draft version of a draft & publish type, or the only row of a type without it), as the Document
+ * Service's update does for each attribute the item sets:
+ * - scalars: one UPDATE per row (and `updatedAt`);
+ * - components and dynamic zones: the old component rows and their `_cmps` links deleted, new copies written;
+ * - relations, as a `set`: links to targets no longer listed deleted (and the target side's order closed up, as
+ *   Strapi's `cleanOrderColumns` does), links kept keep their target-side order and get the listed order, new
+ *   links continue after the target's last link;
+ * - media: the `files_related_mph` rows of the field replaced.
+ * Updates that publish (the Document Service deletes and re-creates the published version, and re-points every
+ * link to it) and updates of localized types with non-localized attributes (synced to every locale) go through
+ * the Document Service.
+ *
+ * What it does not write the same way (relations to draft & publish types, one-to-one and one-to-many relations
+ * that take the target from another entry, repeatable or nested components, components with relations or media,
+ * morph relations, relations kept in a column) is "unsupported": an item that sets such an attribute goes
+ * through the Document Service (the writer decides per item; an item that leaves it empty still goes bulk).
+ */
+
+/** The column Strapi names the component type in a `_cmps` join table (its own constant, not in the metadata). */
+const COMPONENT_TYPE_COLUMN = 'component_type';
+
+interface JoinTableMeta {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn?: { name: string };
+  morphColumn?: { idColumn: { name: string }; typeColumn: { name: string } };
+  orderColumnName?: string;
+  inverseOrderColumnName?: string;
+  on?: Record<string, unknown>;
+}
+
+interface AttributeMeta {
+  type: string;
+  relation?: string;
+  target?: string;
+  joinTable?: JoinTableMeta;
+  joinColumn?: unknown;
+  morphBy?: string;
+  component?: string;
+  components?: string[];
+  repeatable?: boolean;
+}
+
+interface Metadata {
+  tableName: string;
+  attributes: Record<string, AttributeMeta>;
+}
+
+type RelationPlan = {
+  kind: 'relation';
+  target: string;
+  table: string;
+  joinColumn: string;
+  inverseJoinColumn: string;
+  orderColumn: string | null;
+  inverseOrderColumn: string | null;
+  targetTable: string;
+  targetLocalized: boolean;
+};
+type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
+type ComponentPlan = {
+  kind: 'components';
+  /** A dynamic zone (ordered, `__component` per entry) or a single component. */
+  zone: boolean;
+  table: string;
+  joinColumn: string;
+  idColumn: string;
+  field: string;
+  orderColumn: string;
+};
+type AttributePlan =
+  | { kind: 'scalar' }
+  | RelationPlan
+  | MediaPlan
+  | ComponentPlan
+  | { kind: 'unsupported'; reason: string };
+
+/** A new document for the bulk path: data validated, relations as documentIds, media as file ids. */
+export interface NewDocument {
+  documentId: string;
+  locale: string | null;
+  /** Draft & publish types: also write the published version. */
+  published: boolean;
+  data: Record<string, unknown>;
+}
+
+/** An existing document's version to update (the draft, or the only row): data validated, as for NewDocument. */
+export interface UpdatedDocument {
+  /** The row's id. */
+  id: number;
+  documentId: string;
+  locale: string | null;
+  data: Record<string, unknown>;
+}
+
+interface Version {
+  doc: Pick<NewDocument, 'documentId' | 'locale' | 'data'>;
+  id: number;
+  published: boolean;
+}
+
+const IN_LIST = 500;
+/** Rows per insert statement: SQLite refuses more than 500 terms in a compound insert. */
+const INSERT_ROWS = 200;
+
+const chunks = <T>(list: T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+};
+
+const isEmptyValue = (value: unknown) =>
+  value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+
+const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } | undefined) =>
+  schema?.options?.draftAndPublish === true;
+
+export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
+  const metadata = strapi.db.metadata.get(uid) as unknown as Metadata;
+  const schema = strapi.contentType(uid as never) as unknown as ModelSchema;
+  const draftAndPublish = hasDraftAndPublish(schema);
+  const localized = schema.pluginOptions?.i18n?.localized === true;
+  const fileMeta = strapi.db.metadata.get('plugin::upload.file' as never) as unknown as Metadata | undefined;
+
+  /** A component the bulk path can copy: scalar attributes only. */
+  const isFlatComponent = (componentUid: string) => {
+    const component = strapi.components[componentUid as never] as unknown as ModelSchema | undefined;
+    return (
+      Boolean(component) &&
+      Object.values(component!.attributes).every(
+        (a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type)
+      )
+    );
+  };
+
+  const planOf = (name: string): AttributePlan => {
+    const attribute = schema.attributes[name];
+    const meta = metadata.attributes[name];
+    if (SYSTEM_ATTRIBUTES.has(name)) return { kind: 'scalar' };
+    switch (attribute.type) {
+      case 'relation': {
+        const join = meta?.joinTable;
+        const target = attribute.target ?? '';
+        if (!join?.inverseJoinColumn)
+          return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
+        if (!['manyToOne', 'manyToMany', 'oneWay', 'manyWay'].includes(attribute.relation ?? '')) {
+          return {
+            kind: 'unsupported',
+            reason: `a ${attribute.relation} relation takes its target from another entry`,
+          };
+        }
+        const targetSchema = strapi.contentType(target as never) as unknown as ModelSchema | undefined;
+        if (!targetSchema || hasDraftAndPublish(targetSchema))
+          return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
+        return {
+          kind: 'relation',
+          target,
+          table: join.name,
+          joinColumn: join.joinColumn.name,
+          inverseJoinColumn: join.inverseJoinColumn.name,
+          orderColumn: join.orderColumnName ?? null,
+          inverseOrderColumn: join.inverseOrderColumnName ?? null,
+          targetTable: (strapi.db.metadata.get(target as never) as unknown as Metadata).tableName,
+          targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
+        };
+      }
+      case 'media': {
+        const join = fileMeta?.attributes.related?.joinTable;
+        if (!join?.morphColumn) return { kind: 'unsupported', reason: 'media' };
+        return {
+          kind: 'media',
+          table: join.name,
+          fileColumn: join.joinColumn.name,
+          idColumn: join.morphColumn.idColumn.name,
+          typeColumn: join.morphColumn.typeColumn.name,
+        };
+      }
+      case 'component':
+      case 'dynamiczone': {
+        const join = meta?.joinTable;
+        const zone = attribute.type === 'dynamiczone';
+        const components = zone ? attribute.components ?? [] : [attribute.component ?? ''];
+        if (!zone && attribute.repeatable) return { kind: 'unsupported', reason: 'a repeatable component' };
+        if (!components.every(isFlatComponent))
+          return { kind: 'unsupported', reason: 'a component with relations, media or components' };
+        const idColumn = zone ? join?.morphColumn?.idColumn.name : join?.inverseJoinColumn?.name;
+        if (!join || !idColumn) return { kind: 'unsupported', reason: 'a component without a join table' };
+        return {
+          kind: 'components',
+          zone,
+          table: join.name,
+          joinColumn: join.joinColumn.name,
+          idColumn,
+          field: String(join.on?.field ?? name),
+          orderColumn: join.orderColumnName ?? 'order',
+        };
+      }
+      case 'password':
+        return { kind: 'unsupported', reason: 'a password' };
+      default:
+        return { kind: 'scalar' };
+    }
+  };
+
+  const plans = new Map(Object.keys(schema.attributes).map((name) => [name, planOf(name)]));
+  /** Strapi features the bulk path does not reproduce for any item of this type. */
+  const typeBlocker =
+    'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
+
+  /** i18n copies the non-localized attributes of an updated entry to its other locales: the Document Service's job. */
+  const i18n = strapi.plugin('i18n')?.service('content-types') as
+    | { getNonLocalizedAttributes(model: unknown): string[] }
+    | undefined;
+  const syncsLocales = localized && (i18n?.getNonLocalizedAttributes(schema) ?? []).length > 0;
+  /** Why updates of this type, writing a draft or (`published`) publishing, cannot take the bulk path, or null. */
+  const updateBlockerOf = (published: boolean): string | null =>
+    typeBlocker ??
+    (draftAndPublish && published
+      ? 'an update that publishes'
+      : syncsLocales
+      ? 'non-localized attributes (synced to every locale)'
+      : null);
+
+  /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
+  const blockerOf = (data: Record<string, unknown>): string | null => {
+    if (typeBlocker) return typeBlocker;
+    for (const [name, value] of Object.entries(data)) {
+      const plan = plans.get(name);
+      if (!plan) return `unknown attribute ${name}`;
+      if (plan.kind === 'unsupported' && !isEmptyValue(value)) return plan.reason;
+    }
+    return null;
+  };
+
+  /** The item's attributes the Document Service's validator checks (scalars and components); the rest is links. */
+  const splitData = (data: Record<string, unknown>) => {
+    const values: Record<string, unknown> = {};
+    const links: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(data)) {
+      const kind = plans.get(name)?.kind;
+      if (kind === 'relation' || kind === 'media') links[name] = value;
+      else values[name] = value;
+    }
+    return { values, links };
+  };
+
+  const knexOf = (trx: Knex.Transaction) => (table: string) => strapi.db.connection(table).transacting(trx);
+
+  const insertRows = async (trx: Knex.Transaction, table: string, rows: Array<Record<string, unknown>>) => {
+    for (const part of chunks(rows, INSERT_ROWS)) await knexOf(trx)(table).insert(part);
+  };
+
+  /** MySQL/MariaDB return only the first id of a multi-row insert: the others follow it when ids are consecutive. */
+  let consecutiveIds: boolean | null = null;
+  const mysqlIdsAreConsecutive = async (trx: Knex.Transaction) => {
+    if (consecutiveIds === null) {
+      const [rows] = (await strapi.db.connection
+        .raw('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step')
+        .transacting(trx)) as unknown as [Array<{ mode: number | string; step: number | string }>];
+      consecutiveIds = Number(rows[0]?.mode) <= 1 && Number(rows[0]?.step) === 1;
+    }
+    return consecutiveIds;
+  };
+
+  /** Inserts rows through Strapi's query layer (its column names, defaults and value conversions); returns their ids in order. */
+  const createRows = async (
+    trx: Knex.Transaction,
+    modelUid: string,
+    rows: Array<Record<string, unknown>>
+  ): Promise<number[]> => {
+    const query = strapi.db.query(modelUid as never);
+    if (strapi.db.dialect.client !== 'mysql') {
+      const { ids } = (await query.createMany({ data: rows })) as { ids: number[] };
+      return ids.map(Number);
+    }
+    if (!(await mysqlIdsAreConsecutive(trx))) {
+      const ids: number[] = [];
+      for (const row of rows) ids.push(Number(((await query.createMany({ data: [row] })) as { ids: number[] }).ids[0]));
+      return ids;
+    }
+    const size = strapi.db.dialect.getBatchInsertSize();
+    const { ids } = (await query.createMany({ data: rows })) as { ids: number[] };
+    return chunks(rows, size).flatMap((part, i) => part.map((_, j) => Number(ids[i]) + j));
+  };
+
+  /** Per relation: target id → the last target-side order this task wrote or read. */
+  const lastOrders = new Map<string, Map<number, number>>();
+  /** Others wrote links (the Document Service, or a write rolled back): read the last orders again. */
+  const forgetOrders = () => lastOrders.clear();
+
+  /** Writes new documents: main rows, then components, relation links and media links, for every version. */
+  const insert = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
+    try {
+      await insertDocuments(docs, trx);
+    } catch (error) {
+      forgetOrders();
+      throw error;
+    }
+  };
+
+  const insertDocuments = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
+    if (docs.length === 0) return;
+    const table = knexOf(trx);
+    const now = new Date();
+
+    // 1. The main rows (draft, then published), and their ids.
+    const rows: Array<Record<string, unknown>> = [];
+    for (const doc of docs) {
+      const values: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(doc.data))
+        if (plans.get(name)?.kind === 'scalar') values[name] = value;
+      const row = {
+        ...values,
+        documentId: doc.documentId,
+        ...(localized ? { locale: doc.locale } : {}),
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!draftAndPublish) rows.push({ ...row, publishedAt: now });
+      else {
+        rows.push({ ...row, publishedAt: null });
+        if (doc.published) rows.push({ ...row, publishedAt: now });
+      }
+    }
+    await strapi.db.query(uid as never).createMany({ data: rows });
+    const byKey = new Map(docs.map((doc) => [`${doc.documentId}|${localized ? doc.locale : ''}`, doc]));
+    const versions: Version[] = [];
+    for (const part of chunks([...new Set(docs.map((d) => d.documentId))], IN_LIST)) {
+      const columns = ['id', 'document_id', 'published_at', ...(localized ? ['locale'] : [])];
+      const found = (await table(metadata.tableName).select(columns).whereIn('document_id', part)) as Array<
+        Record<string, unknown>
+      >;
+      for (const row of found) {
+        const doc = byKey.get(`${row.document_id}|${localized ? row.locale : ''}`);
+        if (doc) versions.push({ doc, id: Number(row.id), published: !draftAndPublish || row.published_at !== null });
+      }
+    }
+    // Link rows follow the main rows' order: by document as listed, draft before published.
+    const order = new Map<Version['doc'], number>(docs.map((doc, i) => [doc, i]));
+    versions.sort((a, b) => order.get(a.doc)! - order.get(b.doc)! || Number(a.published) - Number(b.published));
+
+    for (const [name, plan] of plans) {
+      if (plan.kind === 'components') await insertComponents(trx, name, plan, versions);
+      if (plan.kind === 'relation') await insertRelations(trx, name, plan, versions);
+      if (plan.kind === 'media') await insertMedia(trx, name, plan, versions);
+    }
+  };
+
+  /** Updates existing versions: their scalars, then each component, relation and media attribute the data sets. */
+  const update = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
+    try {
+      await updateDocuments(docs, trx);
+    } catch (error) {
+      forgetOrders();
+      throw error;
+    }
+  };
+
+  const updateDocuments = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
+    const now = new Date();
+    const query = strapi.db.query(uid as never);
+    for (const doc of docs) {
+      const values: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(doc.data)) {
+        if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = value;
+      }
+      await query.updateMany({ where: { id: doc.id }, data: { ...values, updatedAt: now } });
+    }
+    const versions: Version[] = docs.map((doc) => ({ doc, id: doc.id, published: !draftAndPublish }));
+    for (const [name, plan] of plans) {
+      const touched = versions.filter((v) => Object.prototype.hasOwnProperty.call(v.doc.data, name));
+      if (touched.length === 0) continue;
+      if (plan.kind === 'components') {
+        await removeComponents(trx, plan, touched);
+        await insertComponents(trx, name, plan, touched);
+      }
+      if (plan.kind === 'relation') await replaceRelations(trx, name, plan, touched);
+      if (plan.kind === 'media') {
+        await removeMedia(trx, name, plan, touched);
+        await insertMedia(trx, name, plan, touched);
+      }
+    }
+  };
+
+  const insertComponents = async (trx: Knex.Transaction, name: string, plan: ComponentPlan, versions: Version[]) => {
+    // Component rows per component type, each version its own copy.
+    const pending = new Map<string, Array<{ version: Version; order: number | null; data: Record<string, unknown> }>>();
+    for (const version of versions) {
+      const value = version.doc.data[name];
+      if (isEmptyValue(value)) continue;
+      const entries = (plan.zone ? (value as Array<Record<string, unknown>>) : [value as Record<string, unknown>]).map(
+        (entry, i) => ({
+          componentUid: plan.zone ? String(entry.__component) : String(schema.attributes[name].component),
+          order: plan.zone ? i + 1 : null,
+          entry,
+        })
+      );
+      for (const { componentUid, order, entry } of entries) {
+        const { __component: _type, id: _id, ...data } = entry;
+        if (!pending.has(componentUid)) pending.set(componentUid, []);
+        pending.get(componentUid)!.push({ version, order, data });
+      }
+    }
+    const links: Array<Record<string, unknown>> = [];
+    for (const [componentUid, items] of pending) {
+      const ids = await createRows(
+        trx,
+        componentUid,
+        items.map((i) => i.data)
+      );
+      items.forEach((item, i) =>
+        links.push({
+          [plan.joinColumn]: item.version.id,
+          [plan.idColumn]: ids[i],
+          [COMPONENT_TYPE_COLUMN]: componentUid,
+          field: plan.field,
+          [plan.orderColumn]: item.order,
+        })
+      );
+    }
+    // The Document Service links a version's components in the zone's order.
+    const position = new Map(versions.map((v, i) => [v.id, i]));
+    links.sort(
+      (a, b) =>
+        position.get(a[plan.joinColumn] as number)! - position.get(b[plan.joinColumn] as number)! ||
+        Number(a[plan.orderColumn] ?? 0) - Number(b[plan.orderColumn] ?? 0)
+    );
+    await insertRows(trx, plan.table, links);
+  };
+
+  /** The relation's targets of a version, as listed (documentIds, each once). */
+  const targetsOf = (name: string, version: Version) => {
+    const value = version.doc.data[name];
+    if (isEmptyValue(value)) return [];
+    return [...new Set((Array.isArray(value) ? value : [value]).map(String))];
+  };
+
+  /** documentId (and locale) → the target's row id, for every target the versions list. */
+  const targetIdsFor = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
+    const documentIds = [...new Set(versions.flatMap((v) => targetsOf(name, v)))];
+    const targetIds = new Map<string, number>();
+    for (const part of chunks(documentIds, IN_LIST)) {
+      const columns = ['id', 'document_id', ...(plan.targetLocalized ? ['locale'] : [])];
+      for (const row of (await knexOf(trx)(plan.targetTable).select(columns).whereIn('document_id', part)) as Array<
+        Record<string, unknown>
+      >) {
+        targetIds.set(`${row.document_id}|${plan.targetLocalized ? row.locale : ''}`, Number(row.id));
+      }
+    }
+    return (version: Version, documentId: string) => {
+      const id = targetIds.get(`${documentId}|${plan.targetLocalized ? version.doc.locale : ''}`);
+      if (id === undefined) throw new Error(`${name}: no ${plan.target} matches "${documentId}"`);
+      return id;
+    };
+  };
+
+  /**
+   * The target side's order of new links: after the target's last link. The last order of each target is read
+   * once per task, then counted here (a popular target has many links to scan). Returns the next order of a target.
+   */
+  const inverseOrders = async (trx: Knex.Transaction, name: string, plan: RelationPlan, targetIds: number[]) => {
+    if (!lastOrders.has(name)) lastOrders.set(name, new Map());
+    const last = lastOrders.get(name)!;
+    if (plan.inverseOrderColumn) {
+      const unknown = [...new Set(targetIds)].filter((id) => !last.has(id));
+      for (const id of unknown) last.set(id, 0);
+      for (const part of chunks(unknown, IN_LIST)) {
+        const maxima = (await knexOf(trx)(plan.table)
+          .select(plan.inverseJoinColumn)
+          .max(plan.inverseOrderColumn, { as: 'max' })
+          .whereIn(plan.inverseJoinColumn, part)
+          .groupBy(plan.inverseJoinColumn)) as Array<Record<string, unknown>>;
+        for (const row of maxima) last.set(Number(row[plan.inverseJoinColumn]), Number(row.max ?? 0));
+      }
+    }
+    return (targetId: number) => {
+      const next = (last.get(targetId) ?? 0) + 1;
+      last.set(targetId, next);
+      return next;
+    };
+  };
+
+  const insertRelations = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
+    if (!versions.some((v) => targetsOf(name, v).length > 0)) return;
+    const targetId = await targetIdsFor(trx, name, plan, versions);
+    const nextInverse = await inverseOrders(
+      trx,
+      name,
+      plan,
+      versions.flatMap((v) => targetsOf(name, v).map((d) => targetId(v, d)))
+    );
+    // A published version shares its draft's target-side order.
+    const inverseOf = new Map<string, number>();
+    const links: Array<Record<string, unknown>> = [];
+    for (const version of versions) {
+      targetsOf(name, version).forEach((documentId, i) => {
+        const id = targetId(version, documentId);
+        const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: id };
+        if (plan.orderColumn) row[plan.orderColumn] = i + 1;
+        if (plan.inverseOrderColumn) {
+          const key = `${version.doc.documentId}|${version.doc.locale ?? ''}|${id}`;
+          if (!inverseOf.has(key)) inverseOf.set(key, nextInverse(id));
+          row[plan.inverseOrderColumn] = inverseOf.get(key);
+        }
+        links.push(row);
+      });
+    }
+    await insertRows(trx, plan.table, links);
+  };
+
+  /**
+   * Closes up the target side's order of these targets after links to them were deleted (1..n in the order they
+   * had), with the statement Strapi's `cleanOrderColumns` runs, once for all of a batch's targets.
+   */
+  const closeUpInverseOrders = async (trx: Knex.Transaction, name: string, plan: RelationPlan, targetIds: number[]) => {
+    const column = plan.inverseOrderColumn;
+    if (!column || targetIds.length === 0) return;
+    const schemaName = strapi.db.getSchemaName();
+    const table = schemaName ? `${schemaName}.${plan.table}` : plan.table;
+    for (const part of chunks(targetIds, IN_LIST)) {
+      const select = strapi.db
+        .connection(table)
+        .select('id')
+        .rowNumber('inv_order', column, plan.inverseJoinColumn)
+        .whereIn(plan.inverseJoinColumn, part)
+        .toSQL();
+      const statement =
+        strapi.db.dialect.client === 'mysql'
+          ? strapi.db.connection.raw(`UPDATE ?? as a, ( ${select.sql} ) AS b SET ?? = b.inv_order WHERE b.id = a.id`, [
+              table,
+              ...select.bindings,
+              column,
+            ])
+          : strapi.db.connection.raw(
+              `UPDATE ?? as a SET ?? = b.inv_order FROM ( ${select.sql} ) AS b WHERE b.id = a.id`,
+              [table, column, ...select.bindings]
+            );
+      await statement.transacting(trx);
+    }
+    const last = lastOrders.get(name);
+    for (const id of targetIds) last?.delete(id);
+  };
+
+  /**
+   * A relation of updated versions, written as the Document Service writes a `set`: links to targets no longer
+   * listed are deleted (the target side's order closed up), the links kept get the listed order and keep their
+   * target-side order, new links get the listed order and continue after the target's last link.
+   */
+  const replaceRelations = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
+    const table = knexOf(trx);
+    const targetId = await targetIdsFor(trx, name, plan, versions);
+    const columns = ['id', plan.joinColumn, plan.inverseJoinColumn, ...(plan.orderColumn ? [plan.orderColumn] : [])];
+    /** version id → target id → the link row (id, order). */
+    const current = new Map<number, Map<number, { id: number; order: number | null }>>();
+    for (const part of chunks(
+      versions.map((v) => v.id),
+      IN_LIST
+    )) {
+      for (const row of (await table(plan.table).select(columns).whereIn(plan.joinColumn, part)) as Array<
+        Record<string, unknown>
+      >) {
+        const owner = Number(row[plan.joinColumn]);
+        if (!current.has(owner)) current.set(owner, new Map());
+        current
+          .get(owner)!
+          .set(Number(row[plan.inverseJoinColumn]), {
+            id: Number(row.id),
+            order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
+          });
+      }
+    }
+    const wanted = new Map(versions.map((v) => [v, targetsOf(name, v).map((d) => targetId(v, d))]));
+
+    // 1. Links to targets no longer listed.
+    const deleted: number[] = [];
+    const released = new Set<number>();
+    for (const [version, targets] of wanted) {
+      for (const [target, link] of current.get(version.id) ?? []) {
+        if (!targets.includes(target)) {
+          deleted.push(link.id);
+          released.add(target);
+        }
+      }
+    }
+    for (const part of chunks(deleted, IN_LIST)) await table(plan.table).whereIn('id', part).delete();
+    await closeUpInverseOrders(trx, name, plan, [...released]);
+
+    // 2. Links kept: the listed order. New links: after the target's last link.
+    const fresh = [...wanted].flatMap(([version, targets]) => targets.filter((t) => !current.get(version.id)?.has(t)));
+    const nextInverse = await inverseOrders(trx, name, plan, fresh);
+    const links: Array<Record<string, unknown>> = [];
+    for (const [version, targets] of wanted) {
+      for (const [i, target] of targets.entries()) {
+        const link = current.get(version.id)?.get(target);
+        if (link) {
+          if (plan.orderColumn && link.order !== i + 1)
+            await table(plan.table)
+              .where('id', link.id)
+              .update({ [plan.orderColumn]: i + 1 });
+          continue;
+        }
+        const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: target };
+        if (plan.orderColumn) row[plan.orderColumn] = i + 1;
+        if (plan.inverseOrderColumn) row[plan.inverseOrderColumn] = nextInverse(target);
+        links.push(row);
+      }
+    }
+    await insertRows(trx, plan.table, links);
+  };
+
+  /** Deletes the component rows of updated versions' field, and their `_cmps` links (new copies are written after). */
+  const removeComponents = async (trx: Knex.Transaction, plan: ComponentPlan, versions: Version[]) => {
+    const table = knexOf(trx);
+    const links: Array<Record<string, unknown>> = [];
+    for (const part of chunks(
+      versions.map((v) => v.id),
+      IN_LIST
+    )) {
+      links.push(
+        ...((await table(plan.table)
+          .select('id', plan.idColumn, COMPONENT_TYPE_COLUMN)
+          .whereIn(plan.joinColumn, part)
+          .where('field', plan.field)) as Array<Record<string, unknown>>)
+      );
+    }
+    const byType = new Map<string, number[]>();
+    for (const link of links) {
+      const type = String(link[COMPONENT_TYPE_COLUMN]);
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type)!.push(Number(link[plan.idColumn]));
+    }
+    for (const [componentUid, ids] of byType) {
+      const componentTable = (strapi.db.metadata.get(componentUid as never) as unknown as Metadata).tableName;
+      for (const part of chunks(ids, IN_LIST)) await table(componentTable).whereIn('id', part).delete();
+    }
+    for (const part of chunks(
+      links.map((l) => Number(l.id)),
+      IN_LIST
+    ))
+      await table(plan.table).whereIn('id', part).delete();
+  };
+
+  /** Deletes the media links of updated versions' field (new ones are written after). */
+  const removeMedia = async (trx: Knex.Transaction, name: string, plan: MediaPlan, versions: Version[]) => {
+    for (const part of chunks(
+      versions.map((v) => v.id),
+      IN_LIST
+    )) {
+      await knexOf(trx)(plan.table)
+        .whereIn(plan.idColumn, part)
+        .where({ [plan.typeColumn]: uid, field: name })
+        .delete();
+    }
+  };
+
+  const insertMedia = async (trx: Knex.Transaction, name: string, plan: MediaPlan, versions: Version[]) => {
+    const links: Array<Record<string, unknown>> = [];
+    for (const version of versions) {
+      const value = version.doc.data[name];
+      if (isEmptyValue(value)) continue;
+      const files = [...new Set((Array.isArray(value) ? value : [value]).map(Number))];
+      files.forEach((fileId, i) =>
+        links.push({
+          [plan.fileColumn]: fileId,
+          [plan.idColumn]: version.id,
+          [plan.typeColumn]: uid,
+          field: name,
+          order: i + 1,
+        })
+      );
+    }
+    await insertRows(trx, plan.table, links);
+  };
+
+  /**
+   * The Document Service publishes a document by validating its draft as read back from the database: every
+   * scalar attribute the file left out is there, as its default or null. The bulk path validates the same shape.
+   */
+  const asReadBack = (values: Record<string, unknown>) => {
+    const full: Record<string, unknown> = {};
+    for (const [name, attribute] of Object.entries(schema.attributes)) {
+      if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) full[name] = attribute.default ?? null;
+    }
+    return { ...full, ...values };
+  };
+
+  const rules = compileRules(
+    schema,
+    (component) => strapi.components[component as never] as unknown as ModelSchema | undefined
+  );
+
+  return { blockerOf, updateBlockerOf, splitData, asReadBack, insert, update, forgetOrders, typeBlocker, rules };
+};
+
+export type BulkWriter = ReturnType<typeof createBulkWriter>;
