@@ -44,6 +44,47 @@ const MEMORY_LIMIT_MB = 200;
 const SAMPLE_ITEMS = 24;
 const PAGE = 1000;
 
+/**
+ * `--sql`: every statement knex runs from now until `stop()`, by kind and table (`insert into articles`), with the
+ * time from knex's `query` event to its `query-response` (SQLite: the statement's preparation and run).
+ */
+const tallyStatements = (knex) => {
+  const started = new Map();
+  const byShape = new Map();
+  const shapeOf = (sql) => {
+    const kind = (
+      /^\s*(insert into|delete from|release savepoint|rollback to savepoint|\w+)/i.exec(sql)?.[1] ?? ''
+    ).toLowerCase();
+    const table =
+      kind === 'insert into' || kind === 'update'
+        ? /^\s*(?:insert into|update)\s+[`"]?(\w+)/i.exec(sql)?.[1]
+        : /\bfrom\s+[`"]?(\w+)/i.exec(sql)?.[1];
+    return `${kind} ${table ?? ''}`.trim();
+  };
+  const onQuery = (q) => started.set(q.__knexQueryUid, process.hrtime.bigint());
+  const onDone = (_response, q) => {
+    const begun = started.get(q.__knexQueryUid);
+    if (begun === undefined) return;
+    started.delete(q.__knexQueryUid);
+    const shape = shapeOf(q.sql ?? '');
+    const entry = byShape.get(shape) ?? { statement: shape, count: 0, ms: 0 };
+    entry.count += 1;
+    entry.ms += Number(process.hrtime.bigint() - begun) / 1e6;
+    byShape.set(shape, entry);
+  };
+  knex.on('query', onQuery);
+  knex.on('query-response', onDone);
+  knex.on('query-error', onDone);
+  return {
+    stop: () => {
+      knex.off('query', onQuery);
+      knex.off('query-response', onDone);
+      knex.off('query-error', onDone);
+      return [...byShape.values()].map((e) => ({ ...e, ms: Math.round(e.ms * 10) / 10 })).sort((a, b) => b.ms - a.ms);
+    },
+  };
+};
+
 /* ------------------------------------------------------------------------------------------------------------
  * Options
  * ---------------------------------------------------------------------------------------------------------- */
@@ -57,7 +98,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --type T              article (default) or contact (plain rows, the bulk write path)
   --baseline-items N    articles created one by one by the baseline (default min(items, 1000))
   --memory              the 1,000,000-item JSONL import and export memory check
-  --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)`;
+  --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)
+  --sql                 per phase, the SQL statements run (by kind and table): count and milliseconds, to see what bounds it`;
 
 const parseOptions = (argv) => {
   const values = {};
@@ -67,8 +109,8 @@ const parseOptions = (argv) => {
       console.log(USAGE);
       process.exit(0);
     }
-    if (arg === '--memory') {
-      values.memory = true;
+    if (arg === '--memory' || arg === '--sql') {
+      values[arg.slice(2)] = true;
       continue;
     }
     const name = arg.startsWith('--') ? arg.slice(2) : null;
@@ -117,6 +159,7 @@ const parseOptions = (argv) => {
     onError: oneOf('on-error', ['continue', 'stop']),
     baselineItems: Math.min(items, count('baseline-items', 1000)),
     referenceItems: memory ? count('reference-items', 10_000) : null,
+    sql: Boolean(values.sql),
   };
 };
 
@@ -970,9 +1013,12 @@ const run = async (strapi, options, work) => {
     await api.login();
     await settle();
     peak = process.memoryUsage().rss;
+    const statements = options.sql ? tallyStatements(knex) : null;
     const begun = process.hrtime.bigint();
     const outcome = (await fn()) ?? {};
-    const wall = Number(process.hrtime.bigint() - begun) / 1e9;
+    const ended = process.hrtime.bigint();
+    const sql = statements?.stop() ?? null;
+    const wall = Number(ended - begun) / 1e9;
     peak = Math.max(peak, process.memoryUsage().rss);
     const peakRss = peak;
     global.gc?.();
@@ -989,6 +1035,8 @@ const run = async (strapi, options, work) => {
       heapAfterGcMb: mb(process.memoryUsage().heapUsed),
       ratioToRaw: null,
       ratioToBaseline: null,
+      // The phase on the monotonic clock (µs) that `node --cpu-prof` profiles are stamped with: to cut a profile.
+      monotonicUs: [Number(begun / 1000n), Number(ended / 1000n)],
       ...(outcome.task
         ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null }
         : {}),
@@ -1002,6 +1050,7 @@ const run = async (strapi, options, work) => {
       if (baseline && phase !== 'export')
         result.ratioToBaseline = Math.round((result.itemsPerSecond / baseline.itemsPerSecond) * 10) / 10;
     }
+    if (sql) result.sql = sql;
     results.phases.push(result);
     const ratio = (value, suffix) => (value === null ? '' : `${value}${suffix}`);
     console.log(
@@ -1019,6 +1068,16 @@ const run = async (strapi, options, work) => {
         ratio(result.ratioToBaseline, '×'),
       ])
     );
+    if (sql) {
+      const total = sql.reduce((sum, s) => sum + s.ms, 0);
+      console.log(
+        `  SQL: ${sql.reduce((n, s) => n + s.count, 0)} statements, ${Math.round(total)} ms (${Math.round(
+          total / 10 / result.seconds
+        )}% of the phase)`
+      );
+      for (const s of sql.slice(0, 12))
+        console.log(`    ${String(s.count).padStart(7)} × ${String(Math.round(s.ms)).padStart(6)} ms  ${s.statement}`);
+    }
     return result;
   };
 

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
 import { compileRules } from './rules';
+import { createRowUpdater } from './update-rows';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
@@ -21,7 +22,7 @@ import { compileRules } from './rules';
  *
  * Updates (the draft version of a draft & publish type, or the only row of a type without it), as the Document
  * Service's update does for each attribute the item sets:
- * - scalars: one UPDATE per row (and `updatedAt`);
+ * - scalars (and `updatedAt`): a few multi-row UPDATE statements (update-rows.ts);
  * - components and dynamic zones: the old component rows and their `_cmps` links deleted, new copies written;
  * - relations, as a `set`: links to targets no longer listed deleted (and the target side's order closed up, as
  *   Strapi's `cleanOrderColumns` does), links kept keep their target-side order and get the listed order, new
@@ -265,6 +266,8 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     return { values, links };
   };
 
+  const rowUpdater = createRowUpdater(strapi, uid);
+
   const knexOf = (trx: Knex.Transaction) => (table: string) => strapi.db.connection(table).transacting(trx);
 
   const insertRows = async (trx: Knex.Transaction, table: string, rows: Array<Record<string, unknown>>) => {
@@ -379,14 +382,16 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   const updateDocuments = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
     const now = new Date();
-    const query = strapi.db.query(uid as never);
-    for (const doc of docs) {
-      const values: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(doc.data)) {
-        if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = value;
-      }
-      await query.updateMany({ where: { id: doc.id }, data: { ...values, updatedAt: now } });
-    }
+    await rowUpdater.update(
+      trx,
+      docs.map((doc) => {
+        const values: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(doc.data)) {
+          if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = value;
+        }
+        return { id: doc.id, values: { ...values, updatedAt: now } };
+      })
+    );
     const versions: Version[] = docs.map((doc) => ({ doc, id: doc.id, published: !draftAndPublish }));
     for (const [name, plan] of plans) {
       const touched = versions.filter((v) => Object.prototype.hasOwnProperty.call(v.doc.data, name));
@@ -582,12 +587,10 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       >) {
         const owner = Number(row[plan.joinColumn]);
         if (!current.has(owner)) current.set(owner, new Map());
-        current
-          .get(owner)!
-          .set(Number(row[plan.inverseJoinColumn]), {
-            id: Number(row.id),
-            order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
-          });
+        current.get(owner)!.set(Number(row[plan.inverseJoinColumn]), {
+          id: Number(row.id),
+          order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
+        });
       }
     }
     const wanted = new Map(versions.map((v) => [v, targetsOf(name, v).map((d) => targetId(v, d))]));

@@ -15,7 +15,16 @@ import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
 import { resolveReferences } from './references';
 import { createBulkWriter } from './bulk-writer';
-import { ItemFailure, keyOf, resetValueOf, writeBatch, type BatchEntry, type DeferredLinks, type WritePaths, type WriterContext } from './writer';
+import {
+  ItemFailure,
+  keyOf,
+  resetValueOf,
+  writeBatch,
+  type BatchEntry,
+  type DeferredLinks,
+  type WritePaths,
+  type WriterContext,
+} from './writer';
 
 /**
  * The import path, top to bottom:
@@ -56,7 +65,8 @@ class DeferredFile {
   async add(links: DeferredLinks) {
     this.out ??= fs.createWriteStream(this.file);
     this.count += 1;
-    if (!this.out.write(`${JSON.stringify(links)}\n`)) await new Promise<void>((r) => this.out!.once('drain', () => r()));
+    if (!this.out.write(`${JSON.stringify(links)}\n`))
+      await new Promise<void>((r) => this.out!.once('drain', () => r()));
   }
   async *read(): AsyncGenerator<DeferredLinks> {
     if (!this.out) return;
@@ -86,27 +96,39 @@ async function* inBatches<T>(source: AsyncIterable<T>, size: number | (() => num
 }
 
 /** CSV headers → item paths and attributes, after the field mapping (`seo.metaTitle` → the component's field). */
-export const csvColumnsFor = (attributes: AttributeInfo[], mapping: Record<string, string | null>) => (headers: string[]): CsvColumn[] =>
-  headers.map((header) => {
-    const target = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
-    if (target === null) return { header, path: null };
-    const [name, ...rest] = target.split('.');
-    const attribute = attributes.find((a) => a.name === name);
-    if (attribute && rest.length > 0 && attribute.type === 'component' && !attribute.multiple) {
-      const leaf = attribute.attributes?.find((a) => a.name === rest.join('.'));
-      return { header, path: [name, rest.join('.')], attribute: leaf };
-    }
-    if (['documentId', 'locale'].includes(target)) {
-      return { header, path: [target], attribute: { name: target, type: 'string', required: false, unique: false, private: false } };
-    }
-    return { header, path: [target], attribute };
-  });
+export const csvColumnsFor =
+  (attributes: AttributeInfo[], mapping: Record<string, string | null>) =>
+  (headers: string[]): CsvColumn[] =>
+    headers.map((header) => {
+      const target = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
+      if (target === null) return { header, path: null };
+      const [name, ...rest] = target.split('.');
+      const attribute = attributes.find((a) => a.name === name);
+      if (attribute && rest.length > 0 && attribute.type === 'component' && !attribute.multiple) {
+        const leaf = attribute.attributes?.find((a) => a.name === rest.join('.'));
+        return { header, path: [name, rest.join('.')], attribute: leaf };
+      }
+      if (['documentId', 'locale'].includes(target)) {
+        return {
+          header,
+          path: [target],
+          attribute: { name: target, type: 'string', required: false, unique: false, private: false },
+        };
+      }
+      return { header, path: [target], attribute };
+    });
 
 export const createImportHandler =
   (strapi: Core.Strapi): TaskHandler =>
   async (task: TaskRow, context: TaskContext): Promise<TaskOutcome> => {
     const stored = task.options as Partial<ResolvedImportOptions>;
-    const options = { locale: null, status: null, templateId: null, fieldMapping: {}, ...stored } as ResolvedImportOptions;
+    const options = {
+      locale: null,
+      status: null,
+      templateId: null,
+      fieldMapping: {},
+      ...stored,
+    } as ResolvedImportOptions;
     const storage = getService(strapi, 'storage');
     const contentTypes = getService(strapi, 'content-types');
     const { batchSize } = getConfig(strapi);
@@ -163,14 +185,21 @@ export const createImportHandler =
       resolve: {
         strapi,
         // Asked for every reference: worked out once per target.
-        keysOf: once((target) => (contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId'])),
+        keysOf: once((target) =>
+          contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId']
+        ),
         isLocalized: once(
-          (target) => (contentTypes.schemaOf(target)?.pluginOptions as { i18n?: { localized?: boolean } } | undefined)?.i18n?.localized === true
+          (target) =>
+            (contentTypes.schemaOf(target)?.pluginOptions as { i18n?: { localized?: boolean } } | undefined)?.i18n
+              ?.localized === true
         ),
       },
     };
 
-    const fail = async (entry: { index: number; line: number | null; key: string | number | null; raw: unknown }, message: string) => {
+    const fail = async (
+      entry: { index: number; line: number | null; key: string | number | null; raw: unknown },
+      message: string
+    ) => {
       counts.failed += 1;
       await report.add({ itemIndex: entry.index, line: entry.line, key: entry.key, message, item: entry.raw });
     };
@@ -186,7 +215,12 @@ export const createImportHandler =
         const raw = item.value ?? item.raw ?? null;
         try {
           if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read');
-          yield { index: item.index, line: item.line, raw, prepared: prepareItem(upgradeItem(item.value), prepareContext) };
+          yield {
+            index: item.index,
+            line: item.line,
+            raw,
+            prepared: prepareItem(upgradeItem(item.value), prepareContext),
+          };
         } catch (error) {
           const value = item.value?.[options.matchBy === 'documentId' ? 'documentId' : options.matchBy];
           const key = typeof value === 'string' || typeof value === 'number' ? value : null;
@@ -210,6 +244,11 @@ export const createImportHandler =
     const perBatchTransactions = options.onError === 'continue' && !options.dryRun;
     const nextBatchSize = () => (perBatchTransactions ? adaptiveSize : batchSize);
     const yieldBetweenBatches = perBatchTransactions && strapi.db.dialect.client === 'sqlite';
+    /** Whether another request holds or waits for a connection (knex's pool; unknown counts as wanted). */
+    const connectionWanted = () => {
+      const pool = (strapi.db.connection.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+      return !pool || pool.numUsed() + pool.numPendingAcquires() > 0;
+    };
 
     /** write: one batch at a time. */
     const write = () =>
@@ -219,12 +258,20 @@ export const createImportHandler =
           const started = Date.now();
           const results = await inTransaction((trx) => writeBatch(batch, { ...writer, trx }, paths));
           const perItem = (Date.now() - started) / batch.length;
-          adaptiveSize = Math.max(MIN_BATCH, Math.min(batchSize, Math.round(BATCH_TARGET_MS / Math.max(perItem, 0.01))));
-          // SQLite has one connection: pause briefly so that waiting requests run their queries back to back.
-          if (yieldBetweenBatches) await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
+          adaptiveSize = Math.max(
+            MIN_BATCH,
+            Math.min(batchSize, Math.round(BATCH_TARGET_MS / Math.max(perItem, 0.01)))
+          );
+          // SQLite has one connection: when another request took it as the batch ended (or waits for it), pause
+          // briefly so that it runs its queries back to back instead of one per batch.
+          if (yieldBetweenBatches && connectionWanted())
+            await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
           for (const result of results) {
             if (result.outcome === 'failed') {
-              await fail({ index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw }, result.message);
+              await fail(
+                { index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw },
+                result.message
+              );
             } else {
               counts[result.outcome] += 1;
               if (result.deferred) await deferred.add(result.deferred);
@@ -237,7 +284,12 @@ export const createImportHandler =
     /** The second pass: self references to items that came later in the file. */
     const linkDeferred = async () => {
       const documentsApi = strapi.documents(uid as never) as unknown as {
-        update(p: { documentId: string; locale?: string; data: Record<string, unknown>; status?: string }): Promise<unknown>;
+        update(p: {
+          documentId: string;
+          locale?: string;
+          data: Record<string, unknown>;
+          status?: string;
+        }): Promise<unknown>;
       };
       for await (const batch of inBatches(deferred.read(), batchSize)) {
         context.signal.throwIfAborted();
@@ -248,7 +300,13 @@ export const createImportHandler =
             const holder = Array.isArray(value) ? list : links.data;
             list.forEach((v, i) =>
               requests.push({
-                slot: { target: uid, path: Array.isArray(value) ? `${attribute}[${i}]` : attribute, holder, key: Array.isArray(value) ? i : attribute, value: v },
+                slot: {
+                  target: uid,
+                  path: Array.isArray(value) ? `${attribute}[${i}]` : attribute,
+                  holder,
+                  key: Array.isArray(value) ? i : attribute,
+                  value: v,
+                },
                 locale: links.locale,
                 links,
               })
@@ -257,28 +315,33 @@ export const createImportHandler =
           }
         }
         await inTransaction(async () => {
-        const { missing, invalid } = await resolveReferences(requests, writer.resolve);
-        const broken = new Map<DeferredLinks, string>();
-        for (const { request, error } of [...invalid, ...missing]) {
-          const { links } = request as (typeof requests)[number];
-          if (!broken.has(links)) broken.set(links, `${error.message} (the entry was written without this relation)`);
-        }
-        for (const links of batch) {
-          const message = broken.get(links);
-          if (message) {
-            const entry: BatchEntry = { index: links.index, line: links.line, raw: links.raw, prepared: { error: message, key: links.key } };
-            if (options.onError === 'stop') throw new ItemFailure(entry, message);
-            counts[links.outcome] -= 1;
-            await fail({ ...entry, key: links.key }, message);
-            continue;
+          const { missing, invalid } = await resolveReferences(requests, writer.resolve);
+          const broken = new Map<DeferredLinks, string>();
+          for (const { request, error } of [...invalid, ...missing]) {
+            const { links } = request as (typeof requests)[number];
+            if (!broken.has(links)) broken.set(links, `${error.message} (the entry was written without this relation)`);
           }
-          await documentsApi.update({
-            documentId: links.documentId,
-            locale: links.locale ?? undefined,
-            data: links.data,
-            status: writer.draftAndPublish ? (options.status ?? 'draft') : undefined,
-          });
-        }
+          for (const links of batch) {
+            const message = broken.get(links);
+            if (message) {
+              const entry: BatchEntry = {
+                index: links.index,
+                line: links.line,
+                raw: links.raw,
+                prepared: { error: message, key: links.key },
+              };
+              if (options.onError === 'stop') throw new ItemFailure(entry, message);
+              counts[links.outcome] -= 1;
+              await fail({ ...entry, key: links.key }, message);
+              continue;
+            }
+            await documentsApi.update({
+              documentId: links.documentId,
+              locale: links.locale ?? undefined,
+              data: links.data,
+              status: writer.draftAndPublish ? options.status ?? 'draft' : undefined,
+            });
+          }
         });
       }
     };
@@ -320,7 +383,11 @@ export const createImportHandler =
         if (error instanceof ItemFailure) {
           const { entry } = error;
           const key = keyOf(entry);
-          const where = [`item ${entry.index}`, entry.line ? `line ${entry.line}` : null, key !== null ? `key ${JSON.stringify(key)}` : null]
+          const where = [
+            `item ${entry.index}`,
+            entry.line ? `line ${entry.line}` : null,
+            key !== null ? `key ${JSON.stringify(key)}` : null,
+          ]
             .filter(Boolean)
             .join(', ');
           return {

@@ -1,4 +1,4 @@
-import { createId } from '@paralleldrive/cuid2';
+import { newDocumentId } from './document-id';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
@@ -428,7 +428,7 @@ export const writeBatch = async (
       if (bulk && !documentId && !newLocaleVersion) {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
-        const newId = targetDocumentId ?? createId();
+        const newId = targetDocumentId ?? newDocumentId();
         const { values, links } = bulk.splitData(data);
         let valid = values;
         if (!(published && clashes(values, locale, newId)) && bulk.rules.passes(values, published)) {

@@ -57,12 +57,21 @@ const SECRET_TYPES = new Set<string>(['password']);
 const SCALAR_KEY_TYPES = new Set<string>(['string', 'uid', 'email', 'integer', 'biginteger']);
 
 export const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const schemaOf = (uid: string): ModelSchema | undefined =>
-    (strapi.contentTypes as unknown as Record<string, ModelSchema>)[uid] ??
-    (strapi.components as unknown as Record<string, ModelSchema>)[uid];
+  /** Schemas by uid, remembered: `strapi.contentTypes` and `strapi.components` build a new object at every read. */
+  const schemas = new Map<string, ModelSchema>();
+  const schemaOf = (uid: string): ModelSchema | undefined => {
+    let schema = schemas.get(uid);
+    if (!schema) {
+      schema =
+        (strapi.contentTypes as unknown as Record<string, ModelSchema>)[uid] ??
+        (strapi.components as unknown as Record<string, ModelSchema>)[uid];
+      if (schema) schemas.set(uid, schema);
+    }
+    return schema;
+  };
 
   const isOfferedUid = (uid: string): boolean => {
-    const schema = (strapi.contentTypes as unknown as Record<string, ModelSchema>)[uid];
+    const schema = schemaOf(uid);
     if (!schema || schema.modelType !== 'contentType') return false;
     return uid.startsWith('api::') || getConfig(strapi).extraContentTypes.includes(uid);
   };
@@ -139,9 +148,12 @@ export const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) =
     /** One offered content type, or a 400 naming it. */
     get(uid: string): ContentTypeInfo {
       if (!isOfferedUid(uid)) {
-        throw new errors.ValidationError(`Unknown content type "${uid}": it does not exist or is not offered for migration`, {
-          errors: [{ path: ['contentType'], message: `Unknown content type "${uid}"`, name: 'ValidationError' }],
-        });
+        throw new errors.ValidationError(
+          `Unknown content type "${uid}": it does not exist or is not offered for migration`,
+          {
+            errors: [{ path: ['contentType'], message: `Unknown content type "${uid}"`, name: 'ValidationError' }],
+          }
+        );
       }
       return describe(schemaOf(uid) as ModelSchema);
     },
