@@ -15,6 +15,7 @@ import type { ResolvedImportOptions } from './options';
 import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
 import { resolveReferences } from './references';
 import { createBulkWriter } from './bulk-writer';
+import { createLookupIndex } from './lookup-index';
 import {
   ItemFailure,
   keyOf,
@@ -136,6 +137,14 @@ export const createImportHandler =
     const schema = contentTypes.schemaOf(uid);
     if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
     const type = contentTypes.get(uid);
+    const metadata = strapi.db.metadata.get(uid as never) as unknown as {
+      tableName: string;
+      attributes: Record<string, { columnName?: string }>;
+    };
+    const lookupColumns = [
+      metadata.attributes[options.matchBy]?.columnName ?? options.matchBy,
+      ...(type.localized ? ['locale'] : []),
+    ];
 
     const folder = task.fileKey.slice(0, task.fileKey.lastIndexOf('/'));
     const errorReportKey = `${folder}/errors.jsonl`;
@@ -365,6 +374,9 @@ export const createImportHandler =
       if (options.dryRun) throw new DryRunRollback();
     };
 
+    // A temporary index on the matchBy column while the task runs (lookup-index.ts), made outside its transaction.
+    const dropLookupIndex =
+      options.matchBy === 'documentId' ? null : await createLookupIndex(strapi, metadata.tableName, lookupColumns);
     try {
       // stop and dry run: the whole task is one transaction (rolled back at the first failure, or at the end of a
       // dry run). continue: one transaction per batch, failing items rolled back to their savepoints.
@@ -400,6 +412,8 @@ export const createImportHandler =
         if (hasReport) await storage.remove(errorReportKey).catch(() => undefined);
         throw Object.assign(new Error(`${(error as Error).message}. Nothing was imported.`), { cause: error });
       }
+    } finally {
+      await dropLookupIndex?.();
     }
 
     await report.close();
