@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
 import { compileRules } from './rules';
-import { createRowUpdater } from './update-rows';
+import { createRowWriter } from './rows';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
@@ -122,8 +122,6 @@ interface Version {
 }
 
 const IN_LIST = 500;
-/** Rows per insert statement: SQLite refuses more than 500 terms in a compound insert. */
-const INSERT_ROWS = 200;
 
 const chunks = <T>(list: T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -266,46 +264,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     return { values, links };
   };
 
-  const rowUpdater = createRowUpdater(strapi, uid);
+  const rows = createRowWriter(strapi);
 
   const knexOf = (trx: Knex.Transaction) => (table: string) => strapi.db.connection(table).transacting(trx);
-
-  const insertRows = async (trx: Knex.Transaction, table: string, rows: Array<Record<string, unknown>>) => {
-    for (const part of chunks(rows, INSERT_ROWS)) await knexOf(trx)(table).insert(part);
-  };
-
-  /** MySQL/MariaDB return only the first id of a multi-row insert: the others follow it when ids are consecutive. */
-  let consecutiveIds: boolean | null = null;
-  const mysqlIdsAreConsecutive = async (trx: Knex.Transaction) => {
-    if (consecutiveIds === null) {
-      const [rows] = (await strapi.db.connection
-        .raw('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step')
-        .transacting(trx)) as unknown as [Array<{ mode: number | string; step: number | string }>];
-      consecutiveIds = Number(rows[0]?.mode) <= 1 && Number(rows[0]?.step) === 1;
-    }
-    return consecutiveIds;
-  };
-
-  /** Inserts rows through Strapi's query layer (its column names, defaults and value conversions); returns their ids in order. */
-  const createRows = async (
-    trx: Knex.Transaction,
-    modelUid: string,
-    rows: Array<Record<string, unknown>>
-  ): Promise<number[]> => {
-    const query = strapi.db.query(modelUid as never);
-    if (strapi.db.dialect.client !== 'mysql') {
-      const { ids } = (await query.createMany({ data: rows })) as { ids: number[] };
-      return ids.map(Number);
-    }
-    if (!(await mysqlIdsAreConsecutive(trx))) {
-      const ids: number[] = [];
-      for (const row of rows) ids.push(Number(((await query.createMany({ data: [row] })) as { ids: number[] }).ids[0]));
-      return ids;
-    }
-    const size = strapi.db.dialect.getBatchInsertSize();
-    const { ids } = (await query.createMany({ data: rows })) as { ids: number[] };
-    return chunks(rows, size).flatMap((part, i) => part.map((_, j) => Number(ids[i]) + j));
-  };
 
   /** Per relation: target id → the last target-side order this task wrote or read. */
   const lastOrders = new Map<string, Map<number, number>>();
@@ -324,44 +285,29 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   const insertDocuments = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
     if (docs.length === 0) return;
-    const table = knexOf(trx);
     const now = new Date();
 
-    // 1. The main rows (draft, then published), and their ids.
-    const rows: Array<Record<string, unknown>> = [];
-    for (const doc of docs) {
-      const values: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(doc.data))
-        if (plans.get(name)?.kind === 'scalar') values[name] = value;
-      const row = {
-        ...values,
-        documentId: doc.documentId,
-        ...(localized ? { locale: doc.locale } : {}),
-        createdAt: now,
-        updatedAt: now,
-      };
-      if (!draftAndPublish) rows.push({ ...row, publishedAt: now });
-      else {
-        rows.push({ ...row, publishedAt: null });
-        if (doc.published) rows.push({ ...row, publishedAt: now });
-      }
-    }
-    await strapi.db.query(uid as never).createMany({ data: rows });
-    const byKey = new Map(docs.map((doc) => [`${doc.documentId}|${localized ? doc.locale : ''}`, doc]));
+    // 1. The main rows (by document as listed, draft before published), and their ids.
+    const mainRows: Array<Record<string, unknown>> = [];
     const versions: Version[] = [];
-    for (const part of chunks([...new Set(docs.map((d) => d.documentId))], IN_LIST)) {
-      const columns = ['id', 'document_id', 'published_at', ...(localized ? ['locale'] : [])];
-      const found = (await table(metadata.tableName).select(columns).whereIn('document_id', part)) as Array<
-        Record<string, unknown>
-      >;
-      for (const row of found) {
-        const doc = byKey.get(`${row.document_id}|${localized ? row.locale : ''}`);
-        if (doc) versions.push({ doc, id: Number(row.id), published: !draftAndPublish || row.published_at !== null });
+    for (const doc of docs) {
+      const row: Record<string, unknown> = { documentId: doc.documentId, createdAt: now, updatedAt: now };
+      if (localized) row.locale = doc.locale;
+      for (const name in doc.data) if (plans.get(name)?.kind === 'scalar') row[name] = doc.data[name];
+      if (!draftAndPublish) {
+        mainRows.push({ ...row, publishedAt: now });
+        versions.push({ doc, id: 0, published: true });
+      } else {
+        mainRows.push({ ...row, publishedAt: null });
+        versions.push({ doc, id: 0, published: false });
+        if (doc.published) {
+          mainRows.push({ ...row, publishedAt: now });
+          versions.push({ doc, id: 0, published: true });
+        }
       }
     }
-    // Link rows follow the main rows' order: by document as listed, draft before published.
-    const order = new Map<Version['doc'], number>(docs.map((doc, i) => [doc, i]));
-    versions.sort((a, b) => order.get(a.doc)! - order.get(b.doc)! || Number(a.published) - Number(b.published));
+    const ids = await rows.createMany(trx, uid, mainRows);
+    versions.forEach((version, i) => (version.id = ids[i]));
 
     for (const [name, plan] of plans) {
       if (plan.kind === 'components') await insertComponents(trx, name, plan, versions);
@@ -382,14 +328,15 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   const updateDocuments = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
     const now = new Date();
-    await rowUpdater.update(
+    await rows.updateMany(
       trx,
+      uid,
       docs.map((doc) => {
-        const values: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(doc.data)) {
-          if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = value;
+        const values: Record<string, unknown> = { updatedAt: now };
+        for (const name in doc.data) {
+          if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = doc.data[name];
         }
-        return { id: doc.id, values: { ...values, updatedAt: now } };
+        return { id: doc.id, values };
       })
     );
     const versions: Version[] = docs.map((doc) => ({ doc, id: doc.id, published: !draftAndPublish }));
@@ -429,7 +376,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     }
     const links: Array<Record<string, unknown>> = [];
     for (const [componentUid, items] of pending) {
-      const ids = await createRows(
+      const ids = await rows.createMany(
         trx,
         componentUid,
         items.map((i) => i.data)
@@ -451,7 +398,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         position.get(a[plan.joinColumn] as number)! - position.get(b[plan.joinColumn] as number)! ||
         Number(a[plan.orderColumn] ?? 0) - Number(b[plan.orderColumn] ?? 0)
     );
-    await insertRows(trx, plan.table, links);
+    await rows.insertLinks(trx, plan.table, links);
   };
 
   /** The relation's targets of a version, as listed (documentIds, each once). */
@@ -531,7 +478,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         links.push(row);
       });
     }
-    await insertRows(trx, plan.table, links);
+    await rows.insertLinks(trx, plan.table, links);
   };
 
   /**
@@ -629,7 +576,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         links.push(row);
       }
     }
-    await insertRows(trx, plan.table, links);
+    await rows.insertLinks(trx, plan.table, links);
   };
 
   /** Deletes the component rows of updated versions' field, and their `_cmps` links (new copies are written after). */
@@ -693,7 +640,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         })
       );
     }
-    await insertRows(trx, plan.table, links);
+    await rows.insertLinks(trx, plan.table, links);
   };
 
   /**

@@ -1,0 +1,302 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+
+/**
+ * Rows written many at a time: multi-row INSERT statements, and UPDATE statements that join the table to a list of
+ * values (`WITH v AS (VALUES ...) UPDATE ... FROM v` on SQLite and PostgreSQL, `UPDATE ... JOIN (SELECT ... UNION
+ * ALL ...)` on MySQL/MariaDB), written as SQL text with bound values. The values of a model's rows (a content type,
+ * a component) are converted as Strapi's query layer converts them (its `processData`: its own field classes, the
+ * attribute defaults of a new row), so what is stored is what `strapi.db.query(uid).createMany()` and `.update()`
+ * store; a test compares the rows with the Document Service's.
+ *
+ * Strapi does not export its field classes; they are loaded from the app's `@strapi/database`. Where they cannot be
+ * (another layout), model rows go through `strapi.db.query(uid).createMany` and `.updateMany` (one row at a time
+ * for updates), which store the same, more slowly; so do updates on SQLite older than 3.33 (no `UPDATE ... FROM`).
+ */
+
+interface Field {
+  toDB(value: unknown): unknown;
+  validate?: (value: unknown) => void;
+}
+
+interface AttributeMeta {
+  type: string;
+  columnName?: string;
+  default?: unknown;
+}
+
+interface ModelMeta {
+  tableName: string;
+  attributes: Record<string, AttributeMeta>;
+}
+
+interface Internals {
+  createField(attribute: AttributeMeta): Field;
+  isScalarAttribute(attribute: AttributeMeta): boolean;
+}
+
+export interface RowUpdate {
+  id: number;
+  /** Attribute names → values, as for `strapi.db.query(uid).update({ data })` (scalar attributes only). */
+  values: Record<string, unknown>;
+}
+
+/** Bound values per statement: well under SQLite's 32,766, PostgreSQL's and MySQL's 65,535. */
+const MAX_VALUES = 10_000;
+/** Rows per statement: SQLite refuses a VALUES list of more than 500 rows (its compound-select limit). */
+const MAX_ROWS = 500;
+
+const loadInternals = (strapi: Core.Strapi): Internals | null => {
+  try {
+    const load = createRequire(path.join(strapi.dirs.app.root, 'package.json'));
+    const { createField } = load('@strapi/database/dist/fields/index.js') as Partial<Internals>;
+    const { isScalarAttribute } = load('@strapi/database/dist/utils/types.js') as Partial<Internals>;
+    if (typeof createField !== 'function' || typeof isScalarAttribute !== 'function') return null;
+    return { createField, isScalarAttribute };
+  } catch {
+    return null;
+  }
+};
+
+const chunks = <T>(list: T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+};
+
+export const createRowWriter = (strapi: Core.Strapi) => {
+  const client = strapi.db.dialect.client;
+  const internals = loadInternals(strapi);
+  const schemaName = strapi.db.getSchemaName();
+  const qualified = (table: string) => (schemaName ? `${schemaName}.${table}` : table);
+  const metaOf = (uid: string) => strapi.db.metadata.get(uid as never) as unknown as ModelMeta;
+
+  /** A quoted identifier, as knex quotes it for this dialect (remembered: rows repeat the same few). */
+  const quoted = new Map<string, string>();
+  const quote = (name: string) => {
+    let q = quoted.get(name);
+    if (q === undefined) {
+      q = strapi.db.connection.raw('??', [name]).toString();
+      quoted.set(name, q);
+    }
+    return q;
+  };
+
+  const raw = (trx: Knex.Transaction, sql: string, bindings: unknown[]) =>
+    strapi.db.connection.raw(sql, bindings as Knex.RawBinding[]).transacting(trx) as unknown as Promise<unknown>;
+
+  /** A model's attribute values → its columns, as Strapi's query layer writes them (`processData`). */
+  const toColumns = (
+    meta: ModelMeta,
+    { createField, isScalarAttribute }: Internals,
+    values: Record<string, unknown>,
+    withDefaults: boolean
+  ) => {
+    const row: Record<string, unknown> = {};
+    const names = withDefaults ? Object.keys(meta.attributes) : Object.keys(values);
+    for (const name of names) {
+      const attribute = meta.attributes[name];
+      if (!attribute || !isScalarAttribute(attribute)) continue;
+      const value = values[name];
+      const column = attribute.columnName ?? name;
+      if (value === undefined) {
+        if (withDefaults && attribute.default !== undefined) {
+          row[column] =
+            typeof attribute.default === 'function' ? (attribute.default as () => unknown)() : attribute.default;
+        }
+        continue;
+      }
+      const field = createField(attribute);
+      if (value !== null && typeof field.validate === 'function') field.validate(value);
+      row[column] = value === null ? null : field.toDB(value);
+    }
+    return row;
+  };
+
+  /**
+   * INSERT of rows (column → value) into a table, in statements of up to MAX_ROWS rows. A row without a column of
+   * another gets the column's default, as knex writes it (NULL on SQLite, where Strapi sets useNullAsDefault).
+   * Returns the new ids in the rows' order on SQLite and PostgreSQL (RETURNING, in the order the rows are listed,
+   * which Strapi's own createMany relies on too); MySQL answers with the first id of each statement.
+   */
+  const insert = async (
+    trx: Knex.Transaction,
+    table: string,
+    rows: Array<Record<string, unknown>>,
+    returnIds: boolean
+  ) => {
+    const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    const missing = client === 'sqlite' ? 'NULL' : 'DEFAULT';
+    const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_VALUES / Math.max(columns.length, 1))));
+    const ids: number[] = [];
+    const firstIds: number[] = [];
+    for (const part of chunks(rows, size)) {
+      const bindings: unknown[] = [];
+      const tuples = part.map((row) => {
+        const cells = columns.map((column) => {
+          if (!Object.prototype.hasOwnProperty.call(row, column) || row[column] === undefined) return missing;
+          bindings.push(row[column]);
+          return '?';
+        });
+        return `(${cells.join(', ')})`;
+      });
+      const returning = returnIds && client !== 'mysql' ? ' RETURNING id' : '';
+      const sql = `INSERT INTO ${quote(qualified(table))} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(
+        ', '
+      )}${returning}`;
+      const result = await raw(trx, sql, bindings);
+      if (!returnIds) continue;
+      if (client === 'mysql') firstIds.push(Number((result as [{ insertId: number }])[0].insertId));
+      else {
+        const returned =
+          client === 'postgres' ? (result as { rows: Array<{ id: number }> }).rows : (result as Array<{ id: number }>);
+        ids.push(...returned.map((r) => Number(r.id)));
+      }
+    }
+    return { ids, firstIds, statementSize: size };
+  };
+
+  /** MySQL/MariaDB give the first id of a multi-row insert: the others follow it when ids are consecutive. */
+  let consecutiveIds: boolean | null = null;
+  const mysqlIdsAreConsecutive = async (trx: Knex.Transaction) => {
+    if (consecutiveIds === null) {
+      const [rows] = (await raw(
+        trx,
+        'SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step',
+        []
+      )) as [Array<{ mode: number | string; step: number | string }>];
+      consecutiveIds = Number(rows[0]?.mode) <= 1 && Number(rows[0]?.step) === 1;
+    }
+    return consecutiveIds;
+  };
+
+  /** New rows of a model (attribute values, as for `strapi.db.query(uid).createMany`); returns their ids in order. */
+  const createMany = async (
+    trx: Knex.Transaction,
+    uid: string,
+    data: Array<Record<string, unknown>>
+  ): Promise<number[]> => {
+    if (data.length === 0) return [];
+    const oneByOne = client === 'mysql' && !(await mysqlIdsAreConsecutive(trx));
+    if (!internals) {
+      const query = strapi.db.query(uid as never);
+      const createdIds = async (rows: Array<Record<string, unknown>>) =>
+        ((await query.createMany({ data: rows })) as { ids: number[] }).ids;
+      if (oneByOne) {
+        const ids: number[] = [];
+        for (const row of data) ids.push(Number((await createdIds([row]))[0]));
+        return ids;
+      }
+      const ids = await createdIds(data);
+      if (client !== 'mysql') return ids.map(Number);
+      return chunks(data, strapi.db.dialect.getBatchInsertSize()).flatMap((part, i) =>
+        part.map((_, j) => Number(ids[i]) + j)
+      );
+    }
+    const meta = metaOf(uid);
+    const rows = data.map((values) => toColumns(meta, internals, values, true));
+    if (oneByOne) {
+      const ids: number[] = [];
+      for (const row of rows) ids.push(...(await insert(trx, meta.tableName, [row], true)).firstIds);
+      return ids;
+    }
+    const { ids, firstIds, statementSize } = await insert(trx, meta.tableName, rows, true);
+    if (client !== 'mysql') return ids;
+    return chunks(rows, statementSize).flatMap((part, i) => part.map((_, j) => firstIds[i] + j));
+  };
+
+  /** Link rows (join tables: ids and order columns, nothing to convert). */
+  const insertLinks = async (trx: Knex.Transaction, table: string, rows: Array<Record<string, unknown>>) => {
+    if (rows.length > 0) await insert(trx, table, rows, false);
+  };
+
+  /** PostgreSQL needs the type of every value in a VALUES list: a table's column types, read once. */
+  const columnTypes = new Map<string, Map<string, string>>();
+  const postgresTypes = async (trx: Knex.Transaction, table: string) => {
+    if (!columnTypes.has(table)) {
+      const { rows } = (await raw(
+        trx,
+        'SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?',
+        [schemaName ?? null, table]
+      )) as { rows: Array<{ column_name: string; udt_name: string }> };
+      columnTypes.set(table, new Map(rows.map((row) => [row.column_name, row.udt_name])));
+    }
+    return columnTypes.get(table)!;
+  };
+
+  let updateFrom: boolean | null = null;
+  const canUpdateFrom = async (trx: Knex.Transaction) => {
+    if (updateFrom === null) {
+      if (client !== 'sqlite') updateFrom = true;
+      else {
+        const [row] = (await raw(trx, 'SELECT sqlite_version() AS version', [])) as Array<{ version: string }>;
+        const [major, minor] = String(row?.version ?? '0.0')
+          .split('.')
+          .map(Number);
+        updateFrom = major > 3 || (major === 3 && minor >= 33);
+      }
+    }
+    return updateFrom;
+  };
+
+  const updateStatement = async (
+    trx: Knex.Transaction,
+    table: string,
+    columns: string[],
+    rows: Array<{ id: number; row: Record<string, unknown> }>
+  ) => {
+    const bindings = rows.flatMap(({ id, row }) => [id, ...columns.map((c) => row[c])]);
+    const t = quote(qualified(table));
+    let sql: string;
+    if (client === 'mysql') {
+      // UPDATE t JOIN (SELECT ? AS id, ? AS c UNION ALL SELECT ?, ? ...) AS v ON t.id = v.id SET t.c = v.c
+      const named = `SELECT ${['id', ...columns].map((c) => `? AS ${quote(c)}`).join(', ')}`;
+      const unnamed = `SELECT ${['id', ...columns].map(() => '?').join(', ')}`;
+      const values = [named, ...rows.slice(1).map(() => unnamed)].join(' UNION ALL ');
+      sql = `UPDATE ${t} JOIN (${values}) AS v ON ${t}.id = v.id SET ${columns
+        .map((c) => `${t}.${quote(c)} = v.${quote(c)}`)
+        .join(', ')}`;
+    } else {
+      // WITH v(id, c) AS (VALUES (?, ?), ...) UPDATE t SET c = v.c FROM v WHERE t.id = v.id
+      const types = client === 'postgres' ? await postgresTypes(trx, table) : null;
+      const cell = (column: string) => (types?.has(column) ? `?::${types.get(column)}` : '?');
+      const tuple = `(${['id', ...columns].map(cell).join(', ')})`;
+      const names = ['id', ...columns].map(quote).join(', ');
+      const sets = columns.map((c) => `${quote(c)} = v.${quote(c)}`).join(', ');
+      sql = `WITH v(${names}) AS (VALUES ${rows
+        .map(() => tuple)
+        .join(', ')}) UPDATE ${t} SET ${sets} FROM v WHERE ${t}.id = v.id`;
+    }
+    await raw(trx, sql, bindings);
+  };
+
+  /** Updates rows of a model, each with its own values; rows setting the same attributes share statements. */
+  const updateMany = async (trx: Knex.Transaction, uid: string, updates: RowUpdate[]) => {
+    if (updates.length === 0) return;
+    if (!internals || !(await canUpdateFrom(trx))) {
+      const query = strapi.db.query(uid as never);
+      for (const { id, values } of updates) await query.updateMany({ where: { id }, data: values });
+      return;
+    }
+    const meta = metaOf(uid);
+    const groups = new Map<string, { columns: string[]; rows: Array<{ id: number; row: Record<string, unknown> }> }>();
+    for (const { id, values } of updates) {
+      const row = toColumns(meta, internals, values, false);
+      const columns = Object.keys(row).sort();
+      const key = columns.join(',');
+      if (!groups.has(key)) groups.set(key, { columns, rows: [] });
+      groups.get(key)!.rows.push({ id, row });
+    }
+    for (const { columns, rows } of groups.values()) {
+      if (columns.length === 0) continue;
+      const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_VALUES / (columns.length + 1))));
+      for (const part of chunks(rows, size)) await updateStatement(trx, meta.tableName, columns, part);
+    }
+  };
+
+  return { createMany, insertLinks, updateMany };
+};
+
+export type RowWriter = ReturnType<typeof createRowWriter>;
