@@ -273,16 +273,19 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   /** Others wrote links (the Document Service, or a write rolled back): read the last orders again. */
   const forgetOrders = () => lastOrders.clear();
 
-  /** Writes new documents: main rows, then components, relation links and media links, for every version. */
-  const insert = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
-    try {
-      await insertDocuments(docs, trx);
-    } catch (error) {
-      forgetOrders();
-      throw error;
-    }
-  };
+  /** A write whose failure is rolled back (to a savepoint): the last orders counted for it are forgotten. */
+  const forgettingOrdersOnFailure =
+    <T>(write: (docs: T[], trx: Knex.Transaction) => Promise<void>) =>
+    async (docs: T[], trx: Knex.Transaction): Promise<void> => {
+      try {
+        await write(docs, trx);
+      } catch (error) {
+        forgetOrders();
+        throw error;
+      }
+    };
 
+  /** Writes new documents: main rows, then components, relation links and media links, for every version. */
   const insertDocuments = async (docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
     if (docs.length === 0) return;
     const now = new Date();
@@ -317,15 +320,6 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   };
 
   /** Updates existing versions: their scalars, then each component, relation and media attribute the data sets. */
-  const update = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
-    try {
-      await updateDocuments(docs, trx);
-    } catch (error) {
-      forgetOrders();
-      throw error;
-    }
-  };
-
   const updateDocuments = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
     const now = new Date();
     await rows.updateMany(
@@ -659,6 +653,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     schema,
     (component) => strapi.components[component as never] as unknown as ModelSchema | undefined
   );
+
+  const insert = forgettingOrdersOnFailure(insertDocuments);
+  const update = forgettingOrdersOnFailure(updateDocuments);
 
   return { blockerOf, updateBlockerOf, splitData, asReadBack, insert, update, forgetOrders, typeBlocker, rules };
 };
