@@ -386,10 +386,12 @@ export const writeBatch = async (
       continue;
     }
 
-    let data = { ...prepared.data };
+    // The item's data as written (copied only when the self references deferred to the second pass leave it).
+    let data = prepared.data;
     let deferred: DeferredLinks | null = null;
     const later = deferredSlots.get(entry as ReadyEntry);
     if (later) {
+      data = { ...prepared.data };
       const links: Record<string, unknown> = {};
       for (const attribute of later) {
         links[attribute] = prepared.data[attribute];
@@ -443,7 +445,7 @@ export const writeBatch = async (
         await queue({
           entry,
           kind: 'create',
-          doc: { documentId: newId, locale, published, data: { ...valid, ...links } },
+          doc: { documentId: newId, locale, published, data: valid === values ? data : { ...valid, ...links } },
         });
         continue;
       }
@@ -469,13 +471,16 @@ export const writeBatch = async (
         }
         if (published) hold(values, locale, documentId);
         if (lookupKey) written.set(lookupKey, documentId);
-        await queue({ entry, kind: 'update', doc: { id: rowId, documentId, locale, data: { ...valid, ...links } } });
+        const merged = valid === values ? data : { ...valid, ...links };
+        await queue({ entry, kind: 'update', doc: { id: rowId, documentId, locale, data: merged } });
         continue;
       }
 
       // Writes happen in file order: the new entries waiting for the bulk insert go first (relation order columns
       // count links in the order they are written).
       await flush();
+      const given = data;
+      data = { ...data }; // the Document Service's own copy
       const outcome = await inSavepoint(ctx.trx, isolate, async () => {
         if (documentId) {
           await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
@@ -495,7 +500,7 @@ export const writeBatch = async (
       });
       paths.documentService += 1;
       ctx.bulk?.forgetOrders();
-      if (published) hold(data, locale, outcome.documentId);
+      if (published) hold(given, locale, outcome.documentId);
       if (lookupKey) written.set(lookupKey, outcome.documentId);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
