@@ -87,28 +87,34 @@ export const createRowWriter = (strapi: Core.Strapi) => {
   const raw = (trx: Knex.Transaction, sql: string, bindings: unknown[]) =>
     strapi.db.connection.raw(sql, bindings as Knex.RawBinding[]).transacting(trx) as unknown as Promise<unknown>;
 
+  /** Per model, its scalar attributes with their column, field class and default (read once). */
+  const scalarsOf = new Map<ModelMeta, Array<{ name: string; column: string; field: Field; default: unknown }>>();
+  const scalars = (meta: ModelMeta, { createField, isScalarAttribute }: Internals) => {
+    let list = scalarsOf.get(meta);
+    if (!list) {
+      list = Object.entries(meta.attributes)
+        .filter(([, attribute]) => isScalarAttribute(attribute))
+        .map(([name, attribute]) => ({
+          name,
+          column: attribute.columnName ?? name,
+          field: createField(attribute),
+          default: attribute.default,
+        }));
+      scalarsOf.set(meta, list);
+    }
+    return list;
+  };
+
   /** A model's attribute values → its columns, as Strapi's query layer writes them (`processData`). */
-  const toColumns = (
-    meta: ModelMeta,
-    { createField, isScalarAttribute }: Internals,
-    values: Record<string, unknown>,
-    withDefaults: boolean
-  ) => {
+  const toColumns = (meta: ModelMeta, internals: Internals, values: Record<string, unknown>, withDefaults: boolean) => {
     const row: Record<string, unknown> = {};
-    const names = withDefaults ? Object.keys(meta.attributes) : Object.keys(values);
-    for (const name of names) {
-      const attribute = meta.attributes[name];
-      if (!attribute || !isScalarAttribute(attribute)) continue;
+    for (const { name, column, field, default: fallback } of scalars(meta, internals)) {
       const value = values[name];
-      const column = attribute.columnName ?? name;
       if (value === undefined) {
-        if (withDefaults && attribute.default !== undefined) {
-          row[column] =
-            typeof attribute.default === 'function' ? (attribute.default as () => unknown)() : attribute.default;
-        }
+        if (withDefaults && fallback !== undefined)
+          row[column] = typeof fallback === 'function' ? (fallback as () => unknown)() : fallback;
         continue;
       }
-      const field = createField(attribute);
       if (value !== null && typeof field.validate === 'function') field.validate(value);
       row[column] = value === null ? null : field.toDB(value);
     }
@@ -132,20 +138,29 @@ export const createRowWriter = (strapi: Core.Strapi) => {
     const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_VALUES / Math.max(columns.length, 1))));
     const ids: number[] = [];
     const firstIds: number[] = [];
+    const head = `INSERT INTO ${quote(qualified(table))} (${columns.map(quote).join(', ')}) VALUES `;
+    const returning = returnIds && client !== 'mysql' ? ' RETURNING id' : '';
+    const full = `(${columns.map(() => '?').join(', ')})`;
     for (const part of chunks(rows, size)) {
       const bindings: unknown[] = [];
-      const tuples = part.map((row) => {
-        const cells = columns.map((column) => {
-          if (!Object.prototype.hasOwnProperty.call(row, column) || row[column] === undefined) return missing;
-          bindings.push(row[column]);
-          return '?';
-        });
-        return `(${cells.join(', ')})`;
-      });
-      const returning = returnIds && client !== 'mysql' ? ' RETURNING id' : '';
-      const sql = `INSERT INTO ${quote(qualified(table))} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(
-        ', '
-      )}${returning}`;
+      const tuples: string[] = [];
+      for (const row of part) {
+        let complete = true;
+        for (const column of columns) {
+          const value = row[column];
+          if (value === undefined || !Object.prototype.hasOwnProperty.call(row, column)) complete = false;
+          else bindings.push(value);
+        }
+        // A row without a column of another (rare): its cells one by one.
+        tuples.push(
+          complete
+            ? full
+            : `(${columns
+                .map((c) => (row[c] === undefined || !Object.prototype.hasOwnProperty.call(row, c) ? missing : '?'))
+                .join(', ')})`
+        );
+      }
+      const sql = `${head}${tuples.join(', ')}${returning}`;
       const result = await raw(trx, sql, bindings);
       if (!returnIds) continue;
       if (client === 'mysql') firstIds.push(Number((result as [{ insertId: number }])[0].insertId));
