@@ -1014,9 +1014,11 @@ const run = async (strapi, options, work) => {
     await settle();
     peak = process.memoryUsage().rss;
     const statements = options.sql ? tallyStatements(knex) : null;
+    const cpu = process.cpuUsage();
     const begun = process.hrtime.bigint();
     const outcome = (await fn()) ?? {};
     const ended = process.hrtime.bigint();
+    const cpuUsed = process.cpuUsage(cpu);
     const sql = statements?.stop() ?? null;
     const wall = Number(ended - begun) / 1e9;
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -1035,6 +1037,8 @@ const run = async (strapi, options, work) => {
       heapAfterGcMb: mb(process.memoryUsage().heapUsed),
       ratioToRaw: null,
       ratioToBaseline: null,
+      // CPU time of the whole process during the phase (user + system): less sensitive than seconds to other work.
+      cpuSeconds: Math.round((cpuUsed.user + cpuUsed.system) / 1000) / 1000,
       // The phase on the monotonic clock (µs) that `node --cpu-prof` profiles are stamped with: to cut a profile.
       monotonicUs: [Number(begun / 1000n), Number(ended / 1000n)],
       ...(outcome.task
