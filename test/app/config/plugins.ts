@@ -29,6 +29,7 @@ export default ({ env }) => ({
       storageDir: env('DMC_STORAGE_DIR', '.data-migration-center'),
       maxFileSize: env.int('DMC_MAX_FILE_SIZE', 1024 * 1024 * 1024),
       bulkWrites: env.bool('DMC_BULK_WRITES', true),
+      leanExports: env.bool('DMC_LEAN_EXPORTS', true),
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),
