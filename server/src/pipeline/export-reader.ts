@@ -162,7 +162,7 @@ export interface RelationPlan {
   on: Record<string, string | number>;
   /** The link's order column (to-many relations), then its id. */
   order: string | null;
-  /** `id`, `documentId` and the relationsAs key, when it is another attribute. */
+  /** `documentId` and the relationsAs key, when it is another attribute: what `exportValue` writes of a target. */
   columns: ColumnPlan[];
   /** The target's publishedAt column when the target has draft & publish: the export's status picks the version. */
   publishedAt: string | null;
@@ -282,10 +282,10 @@ const planRelation = (
   const targetSchema = context.schemaOf(target);
   if (!targetMeta || !targetSchema) return unsupported(`${where}: unknown target ${target}`);
   const key = context.keyFor(target);
-  const columns: ColumnPlan[] = [...new Set(['id', 'documentId', key])].map((a) => ({
+  const columns: ColumnPlan[] = [...new Set(['documentId', key])].map((a) => ({
     attribute: a,
     column: columnOf(targetMeta, a),
-    type: a === 'id' ? 'increments' : a === 'documentId' ? 'string' : targetSchema.attributes[a]?.type ?? 'string',
+    type: a === 'documentId' ? 'string' : targetSchema.attributes[a]?.type ?? 'string',
   }));
   return {
     kind: 'relation',

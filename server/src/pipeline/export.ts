@@ -30,58 +30,86 @@ const TIMESTAMPS = ['createdAt', 'updatedAt', 'publishedAt'];
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** One value as the file writes it (and as the importer reads it back). */
-export const exportValue = (shape: ExportShape, attribute: AttributeSchema, value: unknown): unknown => {
-  if (value === undefined) value = null;
+type Entry = Record<string, unknown>;
+/** Writes one attribute's value as the file carries it. */
+export type ValueWriter = (value: unknown) => unknown;
+
+/**
+ * The writer of one attribute's values as the file writes them (and as the importer reads them back), worked out
+ * once per attribute: the attribute's type, its reference key and its component's fields are looked at once per
+ * task, not once per value.
+ */
+export const compileExportValue = (shape: ExportShape, attribute: AttributeSchema): ValueWriter => {
   switch (attribute.type) {
     case 'relation': {
-      const target = attribute.target as string;
-      const key = shape.keyFor(target);
-      const ref = (entry: Record<string, unknown>) => (key === 'documentId' ? entry.documentId : { [key]: entry[key] });
+      const key = shape.keyFor(attribute.target as string);
+      const ref = key === 'documentId' ? (entry: Entry) => entry.documentId : (entry: Entry) => ({ [key]: entry[key] });
       if (TO_MANY.test(attribute.relation ?? ''))
-        return ((value as Array<Record<string, unknown>> | null) ?? []).map(ref);
-      return value ? ref(value as Record<string, unknown>) : null;
+        return (value) => ((value as Entry[] | null | undefined) ?? []).map(ref);
+      return (value) => (value ? ref(value as Entry) : null);
     }
     case 'media': {
-      const file = (entry: Record<string, unknown>) => ({ url: entry.url, id: entry.id, hash: entry.hash });
-      if (attribute.multiple) return ((value as Array<Record<string, unknown>> | null) ?? []).map(file);
-      return value ? file(value as Record<string, unknown>) : null;
+      const file = (entry: Entry) => ({ url: entry.url, id: entry.id, hash: entry.hash });
+      if (attribute.multiple) return (value) => ((value as Entry[] | null | undefined) ?? []).map(file);
+      return (value) => (value ? file(value as Entry) : null);
     }
     case 'component': {
-      const schema = shape.schemaOf(attribute.component as string) as ModelSchema;
-      const one = (entry: Record<string, unknown>) =>
-        Object.fromEntries(componentFields(schema).map(([name, a]) => [name, exportValue(shape, a, entry[name])]));
-      if (attribute.repeatable) return ((value as Array<Record<string, unknown>> | null) ?? []).map(one);
-      return value ? one(value as Record<string, unknown>) : null;
+      const one = componentWriter(shape, attribute.component as string);
+      if (attribute.repeatable) return (value) => ((value as Entry[] | null | undefined) ?? []).map(one);
+      return (value) => (value ? one(value as Entry) : null);
     }
-    case 'dynamiczone':
-      return ((value as Array<Record<string, unknown>> | null) ?? []).map((entry) => {
-        const uid = entry.__component as string;
-        const schema = shape.schemaOf(uid) as ModelSchema;
-        return {
-          __component: uid,
-          ...Object.fromEntries(componentFields(schema).map(([name, a]) => [name, exportValue(shape, a, entry[name])])),
-        };
-      });
+    case 'dynamiczone': {
+      const writers = new Map<string, (entry: Entry) => Entry>();
+      return (value) =>
+        ((value as Entry[] | null | undefined) ?? []).map((entry) => {
+          const uid = entry.__component as string;
+          let one = writers.get(uid);
+          if (!one) {
+            one = componentWriter(shape, uid);
+            writers.set(uid, one);
+          }
+          return { __component: uid, ...one(entry) };
+        });
+    }
     case 'biginteger':
-      return value === null ? null : String(value);
+      return (value) => (value === null || value === undefined ? null : String(value));
     case 'integer':
     case 'float':
     case 'decimal':
-      return value === null ? null : Number(value);
+      return (value) => (value === null || value === undefined ? null : Number(value));
     case 'boolean':
-      return value === null ? null : Boolean(value);
+      return (value) => (value === null || value === undefined ? null : Boolean(value));
     case 'date':
-      if (value instanceof Date)
-        return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
-      return value;
+      return (value) => {
+        if (value instanceof Date)
+          return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+        return value === undefined ? null : value;
+      };
     case 'datetime':
     case 'timestamp':
-      return value === null ? null : new Date(value as string).toISOString();
+      return (value) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
     default:
-      return value;
+      return (value) => (value === undefined ? null : value);
   }
 };
+
+/** A component entry as the file writes it: its exported fields, in schema order. */
+const componentWriter = (shape: ExportShape, uid: string): ((entry: Entry) => Entry) => {
+  const schema = shape.schemaOf(uid);
+  if (!schema) throw new Error(`Unknown component ${uid}`);
+  const fields = componentFields(schema).map(
+    ([name, attribute]) => [name, compileExportValue(shape, attribute)] as const
+  );
+  return (entry) => {
+    const result: Entry = {};
+    for (const [name, write] of fields) result[name] = write(entry[name]);
+    return result;
+  };
+};
+
+/** One value as the file writes it (and as the importer reads it back). */
+export const exportValue = (shape: ExportShape, attribute: AttributeSchema, value: unknown): unknown =>
+  compileExportValue(shape, attribute)(value);
 
 export const createExportHandler =
   (strapi: Core.Strapi): TaskHandler =>
@@ -179,25 +207,25 @@ export const createExportHandler =
       },
     });
 
+    const values = fields.map(([name, attribute]) => [name, compileExportValue(shape, attribute)] as const);
     let processed = 0;
     async function* render(): AsyncGenerator<string> {
       yield writer.begin();
       for await (const page of reader.pages(context.signal)) {
-        let chunk = '';
-        for (const entry of page) {
+        const items = page.map((entry) => {
           const item: Record<string, unknown> = { documentId: entry.documentId };
           if (type.localized) item.locale = entry.locale;
-          for (const [name, attribute] of fields) item[name] = exportValue(shape, attribute, entry[name]);
+          for (const [name, write] of values) item[name] = write(entry[name]);
           if (options.includeTimestamps) {
             for (const key of TIMESTAMPS)
               if (key !== 'publishedAt' || type.draftAndPublish)
                 item[key] = entry[key] ? new Date(entry[key] as string).toISOString() : null;
           }
-          chunk += writer.item(item);
-        }
+          return item;
+        });
         processed += page.length;
         context.progress({ processed });
-        yield chunk;
+        yield writer.items ? writer.items(items) : items.map((item) => writer.item(item)).join('');
       }
       yield writer.end();
     }
