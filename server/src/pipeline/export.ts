@@ -181,8 +181,9 @@ export const createExportHandler =
       shape,
       { lean: leanExports }
     );
-    if (reader.reason)
-      strapi.log.debug(
+    // Said when the lean reader does not cover the type (not when the setting turns it off).
+    if (reader.reason && leanExports)
+      strapi.log.info(
         `[data-migration-center] export task ${task.id}: read through the Document Service (${reader.reason})`
       );
 
