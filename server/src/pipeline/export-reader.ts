@@ -5,22 +5,28 @@ import type { AttributeSchema, ModelSchema } from '../services/content-types';
 
 /**
  * The export's read path: pages of entries (one page in memory), each entry shaped as the Document Service returns
- * it with the export's populate (relations as `{ id, documentId, <key> }`, media as `{ id, url, hash }`, components
- * as objects, dynamic zones as arrays with `__component`), so that `exportValue` writes the same file from either
- * reader. Two readers:
+ * it with the export's populate (relations as objects with `documentId` and the relationsAs key, media as
+ * `{ id, url, hash }`, components as objects, dynamic zones as arrays with `__component`), so that the export's
+ * value writers write the same file from either reader. Two readers:
  *
  * - **lean** (the default): per page, the main rows through `strapi.db.query(uid).findMany` with only the columns
- *   the file needs, and the where the Document Service builds (status and locale lookups, the filters through
- *   Strapi's own `query-params` transformation); then ONE query per relation attribute (its link table joined to
- *   the target, in the link's order), one per component or dynamic-zone attribute over the `_cmps` table plus one
- *   per component table (recursively for nested components), one per media attribute (`files_related_mph` joined
- *   to `files`). Never a query per entry; IN lists of at most 500 values. The rows, the order and the target
- *   versions are those of `@strapi/database`'s populate (query/helpers/populate/apply.js): the target's draft
- *   rows for a draft export of a draft & publish target, its published rows for a published one, whatever rows
- *   the link table names otherwise (a localized entry's links name the same locale's versions).
+ *   the file needs and the where the Document Service builds (its status and locale lookups, then the filters,
+ *   status and sort through Strapi's own `query-params` transformation), so that Strapi's field types convert the
+ *   values and the main rows' database lifecycles run as they do for the Document Service. Then ONE query per
+ *   relation attribute (its link table joined to the target, in the link's order), ONE over the `_cmps` table for
+ *   all the components and dynamic zones plus one per component table (recursively for nested components), ONE
+ *   per media attribute (`files_related_mph` joined to `files`). Never a query per entry; IN lists of at most 500
+ *   values. The rows, the order and the target versions are those of `@strapi/database`'s populate
+ *   (query/helpers/populate/apply.js): the target's draft rows for a draft export of a draft & publish target,
+ *   its published rows for a published one (types without draft & publish export as drafts, as the Document
+ *   Service defaults to), whatever rows the link table names otherwise; a localized entry's links name its own
+ *   locale's versions (Strapi adds no locale condition either). Ties in a link's order are broken by the link's id.
  * - **document service**: `strapi.documents(uid).findMany({ populate })` per page, for types with something the
  *   lean reader does not cover (morph relations, relations kept in a column, media signed by a private upload
  *   provider...), or for every type when the `leanExports` setting is false.
+ *
+ * Table and column names come from `strapi.db.metadata` (join tables: name, joinColumn, inverseJoinColumn,
+ * orderBy, on, morphColumn), never from naming conventions.
  */
 
 export type Entry = Record<string, unknown>;
