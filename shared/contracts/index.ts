@@ -136,7 +136,10 @@ export interface Task {
   error: string | null;
   fileName: string | null;
   hasErrorReport: boolean;
-  /** Imports: which write path ran (`bulk`, `document-service`, `bulk+document-service`), once finished. */
+  /**
+   * Once finished: for an import, which write path ran (`bulk`, `document-service`, `bulk+document-service`); for
+   * an export, which read path (`lean`, `document-service`).
+   */
   writePath: string | null;
   createdAt: string;
   startedAt: string | null;

@@ -21,6 +21,8 @@ export interface PluginConfig {
   batchSize: number;
   /** Write new entries with multi-row inserts (the bulk path); false: always the Document Service. */
   bulkWrites: boolean;
+  /** Read exports with the lean per-page reader (export-reader.ts); false: always through the Document Service. */
+  leanExports: boolean;
   /** Offer private attributes for import (they are never exported). */
   allowPrivateFields: boolean;
   /** Content types beyond `api::` that the center may offer, such as `plugin::users-permissions.user`. */
@@ -44,6 +46,7 @@ export const defaultConfig: PluginConfig = {
   pollInterval: 2_000,
   batchSize: 500,
   bulkWrites: true,
+  leanExports: true,
   allowPrivateFields: false,
   extraContentTypes: [],
   batchFiles: {
@@ -63,6 +66,7 @@ const configSchema = yup
     pollInterval: yup.number().integer().positive(),
     batchSize: yup.number().integer().min(1).max(10_000),
     bulkWrites: yup.boolean(),
+    leanExports: yup.boolean(),
     allowPrivateFields: yup.boolean(),
     extraContentTypes: yup.array(yup.string().matches(/^(plugin|api)::[\w-]+\.[\w-]+$/)),
     batchFiles: yup

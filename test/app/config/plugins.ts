@@ -30,6 +30,7 @@ export default ({ env }) => ({
       maxFileSize: env.int('DMC_MAX_FILE_SIZE', 1024 * 1024 * 1024),
       bulkWrites: env.bool('DMC_BULK_WRITES', true),
       batchSize: env.int('DMC_BATCH_SIZE', 500),
+      leanExports: env.bool('DMC_LEAN_EXPORTS', true),
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),

@@ -525,18 +525,25 @@ const textOf = (value: unknown): string => {
   return String(value);
 };
 
-/** The cell text of a value (null and undefined: an empty unquoted cell). */
-export const encodeCell = (attribute: AttributeInfo | undefined, value: unknown): string => {
-  if (value === null || value === undefined) return '';
+/** The encoder of a column's cells, worked out once per column (null and undefined: an empty unquoted cell). */
+const cellEncoder = (attribute: AttributeInfo | undefined): ((value: unknown) => string) => {
   if (isTextColumn(attribute)) {
-    const text = textOf(value);
-    return quoteCell(FORMULA_START.test(text) ? `'${text}` : text);
+    return (value) => {
+      if (value === null || value === undefined) return '';
+      const text = textOf(value);
+      return quoteCell(FORMULA_START.test(text) ? `'${text}` : text);
+    };
   }
   const type = attribute?.type ?? 'string';
-  if (type === 'boolean') return value ? 'true' : 'false';
-  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) return quoteCell(JSON.stringify(value));
-  return quoteCell(textOf(value));
+  if (type === 'boolean') return (value) => (value === null || value === undefined ? '' : value ? 'true' : 'false');
+  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) {
+    return (value) => (value === null || value === undefined ? '' : quoteCell(JSON.stringify(value)));
+  }
+  return (value) => (value === null || value === undefined ? '' : quoteCell(textOf(value)));
 };
+
+/** The cell text of a value (null and undefined: an empty unquoted cell). */
+export const encodeCell = (attribute: AttributeInfo | undefined, value: unknown): string => cellEncoder(attribute)(value);
 
 const valueAt = (item: Record<string, unknown>, path: string[]): unknown => {
   let value: unknown = item;
@@ -548,11 +555,23 @@ const valueAt = (item: Record<string, unknown>, path: string[]): unknown => {
 };
 
 const createWriter = (options: WriteOptions): FormatWriter => {
-  const columns = csvColumns(options);
+  const columns = csvColumns(options).map((column) => ({ ...column, encode: cellEncoder(column.attribute) }));
+  const row = (item: Record<string, unknown>) => {
+    let line = '';
+    for (let i = 0; i < columns.length; i += 1) {
+      const column = columns[i];
+      line += `${i === 0 ? '' : ','}${column.encode(valueAt(item, column.path))}`;
+    }
+    return `${line}\r\n`;
+  };
   return {
     begin: () => `${columns.map((column) => quoteCell(column.header)).join(',')}\r\n`,
-    item: (item) =>
-      `${columns.map((column) => encodeCell(column.attribute, valueAt(item, column.path))).join(',')}\r\n`,
+    item: row,
+    items: (items) => {
+      let text = '';
+      for (const item of items) text += row(item);
+      return text;
+    },
     end: () => '',
   };
 };

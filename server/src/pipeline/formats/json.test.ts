@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
-import { describeJsonHead, jsonFormat, looksLikeJsont, readHeader } from './json';
+import { describeJsonHead, indentJson, indentJsonList, jsonFormat, looksLikeJsont, readHeader } from './json';
 import type { FormatModule, SourceItem, WriteOptions } from './types';
 import { FIXTURES, collect, endlessItems, fixture, fromText } from './test-streams';
 
@@ -274,6 +274,21 @@ describe('json format: writing', () => {
     expect(read.map((item) => item.value)).toEqual([{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }]);
     const empty = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
     expect(empty.begin() + empty.end()).toBe('{\n  "formatVersion": 1,\n  "items": []\n}\n');
+  });
+
+  it('writes a page of items at once with the same bytes as item by item', () => {
+    const items = [
+      { documentId: 'a1', title: 'Line\nbreak "quoted" \\ é ☕ 𝄞', list: [], object: {}, n: -1.5e-7, ok: true, none: null },
+      { documentId: 'a2', nested: { list: [1, { deep: [null, '', 0, [[]]] }], empty: {} }, blocks: [{ type: 'p', children: [] }] },
+      { documentId: 'a3' },
+    ];
+    for (const formatVersion of [undefined, 1]) {
+      const one = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
+      const many = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
+      const expected = one.begin() + items.map((item) => one.item(item)).join('') + one.end();
+      expect(many.begin() + many.items?.(items.slice(0, 1)) + many.items?.([]) + many.items?.(items.slice(1)) + many.end()).toBe(expected);
+    }
+    expect(indentJsonList(items, '      ')).toBe(items.map((item) => `      ${indentJson(item, '      ')}`).join(',\n'));
   });
 
   it('writes an empty export as []', async () => {

@@ -208,6 +208,14 @@ describe('jsont format: writing', () => {
     );
   });
 
+  it('writes a page of items at once with the same bytes as item by item', () => {
+    const items = [{ slug: 'a', seo: { metaTitle: 'Hi', keywords: [] } }, { slug: 'b', list: [null, { x: '' }] }, {}];
+    const many = jsontFormat.createWriter({ attributes: [], leadingKeys: [], configuration, formatVersion: 1 });
+    expect(many.begin() + many.items?.(items.slice(0, 2)) + many.items?.(items.slice(2)) + many.end()).toBe(
+      write(items, { configuration, formatVersion: 1 })
+    );
+  });
+
   it('writes an empty export with an empty items array', () => {
     expect(write([], { configuration: {} })).toBe('{\n  "configuration": {},\n  "items": []\n}\n');
   });

@@ -7,7 +7,16 @@ import {
   UPDATE_STRATEGIES,
   type ImportOptions,
 } from '../../../../shared/contracts';
-import { JsonItemParser, describeJsonHead, indentJson, isPlainObject, looksLikeJsont, readHeader, streamItems } from './json';
+import {
+  JsonItemParser,
+  describeJsonHead,
+  indentJson,
+  indentJsonList,
+  isPlainObject,
+  looksLikeJsont,
+  readHeader,
+  streamItems,
+} from './json';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -146,6 +155,12 @@ const createWriter = (options: WriteOptions): FormatWriter => {
       const separator = count === 0 ? '\n' : ',\n';
       count += 1;
       return `${separator}    ${indentJson(value, '    ')}`;
+    },
+    items: (values) => {
+      if (values.length === 0) return '';
+      const separator = count === 0 ? '\n' : ',\n';
+      count += values.length;
+      return `${separator}${indentJsonList(values, '    ')}`;
     },
     end: () => (count === 0 ? ']\n}\n' : '\n  ]\n}\n'),
   };

@@ -59,6 +59,8 @@ export interface WriteOptions {
 export interface FormatWriter {
   begin(): string;
   item(value: Record<string, unknown>): string;
+  /** Several items at once (an export's page): the same text as `item()` for each, in one go where that is faster. */
+  items?(values: Array<Record<string, unknown>>): string;
   end(): string;
 }
 
