@@ -99,6 +99,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --baseline-items N    articles created one by one by the baseline (default min(items, 1000))
   --memory              the 1,000,000-item JSONL import and export memory check
   --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)
+  --warmup N            items imported (add-only, then upsert) and exported in each format before the measured
+                        phases, untimed, so that every phase runs warm code (default 1000; 0: no warm-up)
+  --runs N              run every measured phase N times and report the run of median seconds (default 1)
   --sql                 per phase, the SQL statements run (by kind and table): count and milliseconds, to see what bounds it`;
 
 const parseOptions = (argv) => {
@@ -116,7 +119,18 @@ const parseOptions = (argv) => {
     const name = arg.startsWith('--') ? arg.slice(2) : null;
     if (
       !name ||
-      !['type', 'items', 'formats', 'phases', 'status', 'on-error', 'baseline-items', 'reference-items'].includes(name)
+      ![
+        'type',
+        'items',
+        'formats',
+        'phases',
+        'status',
+        'on-error',
+        'baseline-items',
+        'reference-items',
+        'warmup',
+        'runs',
+      ].includes(name)
     ) {
       throw new Error(`Unknown option ${arg}\n${USAGE}`);
     }
@@ -159,6 +173,8 @@ const parseOptions = (argv) => {
     onError: oneOf('on-error', ['continue', 'stop']),
     baselineItems: Math.min(items, count('baseline-items', 1000)),
     referenceItems: memory ? count('reference-items', 10_000) : null,
+    warmup: values.warmup === '0' ? 0 : count('warmup', 1000),
+    runs: count('runs', 1),
     sql: Boolean(values.sql),
   };
 };
@@ -980,6 +996,40 @@ const run = async (strapi, options, work) => {
     }
   }
 
+  // Warm-up: each format's import, upsert and export on a few items, so that no measured phase pays for compiling
+  // the code it runs (the first of them would, and the others not).
+  const warmupItems = Math.min(options.warmup, options.items);
+  if (warmupItems > 0) {
+    await api.login();
+    for (const format of formats) {
+      const file = path.join(work, `warmup.${format}`);
+      await writeFile(file, layout[format], dataset.item, 0, warmupItems);
+      await clearArticles(knex, tables);
+      if (phases.some((p) => p === 'import' || p === 'upsert')) {
+        expectTask(
+          await api.importFile(file, { ...api.importOptions('add-only'), format }),
+          `warm-up import ${format}`,
+          {
+            created: warmupItems,
+          }
+        );
+        expectTask(await api.importFile(file, { ...api.importOptions('upsert'), format }), `warm-up upsert ${format}`, {
+          updated: warmupItems,
+        });
+      } else {
+        await rawInsert(strapi, tables, targets, { from: 0, to: warmupItems, status: options.status });
+      }
+      if (phases.includes('export')) {
+        const task = await api.exportAll(format);
+        if (task.status !== 'completed')
+          throw new Error(`warm-up export ${format}: ${task.status} ${task.error ?? ''}`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+    await clearArticles(knex, tables);
+    console.log(`Warm-up: ${warmupItems} items imported, upserted and exported in each format (not measured)`);
+  }
+
   await settle();
   const idle = process.memoryUsage().rss;
   results.idleRssMb = mb(idle);
@@ -1008,8 +1058,8 @@ const run = async (strapi, options, work) => {
   console.log(line(header));
   console.log(line(header.map((_, i) => '-'.repeat(widths[i]))));
 
-  /** Runs one phase: its seconds (the wall time, or what `fn` says it timed), items/s, peak RSS, heap after GC. */
-  const measure = async (phase, format, items, fn) => {
+  /** One run of a phase: its seconds (the wall time, or what `fn` says it timed), CPU time, peak RSS. */
+  const runOnce = async (fn) => {
     await api.login();
     await settle();
     peak = process.memoryUsage().rss;
@@ -1020,11 +1070,33 @@ const run = async (strapi, options, work) => {
     const ended = process.hrtime.bigint();
     const cpuUsed = process.cpuUsage(cpu);
     const sql = statements?.stop() ?? null;
-    const wall = Number(ended - begun) / 1e9;
     peak = Math.max(peak, process.memoryUsage().rss);
-    const peakRss = peak;
+    return {
+      outcome,
+      begun,
+      ended,
+      cpuUsed,
+      sql,
+      peakRss: peak,
+      seconds: outcome.seconds ?? Number(ended - begun) / 1e9,
+    };
+  };
+
+  /**
+   * Runs one phase `--runs` times (`before` readies the database before each run) and reports the run of median
+   * seconds, with every run's seconds: items/s, peak RSS (the highest of the runs), heap after GC, ratios.
+   */
+  const measure = async (phase, format, items, fn, before = async () => {}) => {
+    const runs = [];
+    for (let r = 0; r < options.runs; r += 1) {
+      await before();
+      runs.push(await runOnce(fn));
+    }
+    const { outcome, begun, ended, cpuUsed, sql, seconds } = [...runs].sort((a, b) => a.seconds - b.seconds)[
+      Math.floor((runs.length - 1) / 2)
+    ];
+    const peakRss = Math.max(...runs.map((run) => run.peakRss));
     global.gc?.();
-    const seconds = outcome.seconds ?? wall;
     const result = {
       phase,
       format,
@@ -1041,6 +1113,7 @@ const run = async (strapi, options, work) => {
       cpuSeconds: Math.round((cpuUsed.user + cpuUsed.system) / 1000) / 1000,
       // The phase on the monotonic clock (µs) that `node --cpu-prof` profiles are stamped with: to cut a profile.
       monotonicUs: [Number(begun / 1000n), Number(ended / 1000n)],
+      ...(runs.length > 1 ? { runs: runs.map((run) => Math.round(run.seconds * 1000) / 1000) } : {}),
       ...(outcome.task
         ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null }
         : {}),
@@ -1095,62 +1168,92 @@ const run = async (strapi, options, work) => {
   };
 
   for (const n of sizes) {
-    if (phases.includes('raw-insert')) {
+    /** Before a run that starts from an empty article table. */
+    const empty = async () => {
       await clearArticles(knex, tables);
       loaded = 0;
-      await measure('raw-insert', null, n, async () => ({
-        seconds: await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status }),
-      }));
+    };
+    if (phases.includes('raw-insert')) {
+      await measure(
+        'raw-insert',
+        null,
+        n,
+        async () => ({ seconds: await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status }) }),
+        empty
+      );
       loaded = n;
     }
     if (phases.includes('baseline') && n === sizes[0]) {
-      await clearArticles(knex, tables);
-      loaded = 0;
       const documents = strapi.documents(dataset.uid);
-      await measure('baseline', null, options.baselineItems, async () => {
-        for (let i = 0; i < options.baselineItems; i += 1) {
-          await documents.create({
-            data: dataset.documentData(dataset.item(i), targets),
-            ...(tables.draftAndPublish ? { status: options.status } : {}),
-          });
-        }
-      });
-      await clearArticles(knex, tables);
+      await measure(
+        'baseline',
+        null,
+        options.baselineItems,
+        async () => {
+          for (let i = 0; i < options.baselineItems; i += 1) {
+            await documents.create({
+              data: dataset.documentData(dataset.item(i), targets),
+              ...(tables.draftAndPublish ? { status: options.status } : {}),
+            });
+          }
+        },
+        empty
+      );
+      await empty();
     }
     for (const format of formats) {
       if (phases.includes('import')) {
-        await clearArticles(knex, tables);
-        loaded = 0;
-        await measure('import', format, n, async () => {
-          const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('add-only'), format });
-          expectTask(task, `import ${format} (add-only into empty)`, { total: n, processed: n, created: n });
-          return { task };
-        });
-        loaded = n;
+        await measure(
+          'import',
+          format,
+          n,
+          async () => {
+            const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('add-only'), format });
+            expectTask(task, `import ${format} (add-only into empty)`, { total: n, processed: n, created: n });
+            loaded = n;
+            return { task };
+          },
+          empty
+        );
       }
       if (phases.includes('upsert')) {
-        await load(n);
-        await measure('upsert', format, n, async () => {
-          const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('upsert'), format });
-          expectTask(task, `import ${format} (upsert over existing)`, { total: n, processed: n, updated: n });
-          return { task };
-        });
+        await measure(
+          'upsert',
+          format,
+          n,
+          async () => {
+            const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('upsert'), format });
+            expectTask(task, `import ${format} (upsert over existing)`, { total: n, processed: n, updated: n });
+            return { task };
+          },
+          () => load(n)
+        );
       }
     }
     if (phases.includes('raw-select')) {
-      await load(n);
-      await measure('raw-select', null, n, async () => {
-        const count = await rawSelect(strapi, tables, path.join(work, `raw-select-${n}.jsonl`));
-        if (count !== n) throw new Error(`raw-select: read ${count} articles, expected ${n}`);
-      });
+      await measure(
+        'raw-select',
+        null,
+        n,
+        async () => {
+          const count = await rawSelect(strapi, tables, path.join(work, `raw-select-${n}.jsonl`));
+          if (count !== n) throw new Error(`raw-select: read ${count} articles, expected ${n}`);
+        },
+        () => load(n)
+      );
     }
     for (const format of phases.includes('export') ? formats : []) {
-      await load(n);
-      await measure('export', format, n, async () => {
-        const task = await api.exportAll(format);
-        expectTask(task, `export ${format}`, { total: n, processed: n });
-        return { task };
-      });
+      await measure(
+        'export',
+        format,
+        n,
+        async () => {
+          const task = await api.exportAll(format);
+          expectTask(task, `export ${format}`, { total: n, processed: n });
+          return { task };
+        },
+        () => load(n)
+      );
     }
   }
   clearInterval(sampler);
