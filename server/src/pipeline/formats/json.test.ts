@@ -4,7 +4,15 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
-import { describeJsonHead, indentJson, indentJsonList, jsonFormat, looksLikeJsont, readHeader } from './json';
+import {
+  describeJsonHead,
+  endOfValue,
+  indentJson,
+  indentJsonList,
+  jsonFormat,
+  looksLikeJsont,
+  readHeader,
+} from './json';
 import type { FormatModule, SourceItem, WriteOptions } from './types';
 import { FIXTURES, collect, endlessItems, fixture, fromText } from './test-streams';
 
@@ -147,6 +155,71 @@ describe('json format: reading', () => {
   });
 });
 
+describe('json format: the fast path (elements cut out and parsed by JSON.parse)', () => {
+  /** A deterministic pseudo-random JSON value: nested objects and arrays, strings with brackets, quotes, escapes. */
+  const randomValue = (seed: number) => {
+    let state = seed;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const strings = ['', 'plain', 'br}ack]ets{[', 'q\\"uote', 'back\\\\slash', 'tab\\there', 'é☕🎉', 'a\\u0041b', '\\\\\\"'];
+    const make = (depth: number): string => {
+      const r = next();
+      if (depth > 4 || r < 0.3) {
+        const k = Math.floor(next() * 6);
+        return [
+          `"${strings[Math.floor(next() * strings.length)]}"`,
+          String(Math.floor(next() * 1e6) - 5e5),
+          '1.5e-3',
+          'true',
+          'null',
+          'false',
+        ][k];
+      }
+      const n = Math.floor(next() * 4);
+      if (r < 0.65) return `[${Array.from({ length: n }, () => make(depth + 1)).join(' , ')}]`;
+      return `{${Array.from(
+        { length: n },
+        (_, i) => `"k${i}${strings[i % strings.length]}" :\n ${make(depth + 1)}`
+      ).join(',')}}`;
+    };
+    return make(0);
+  };
+
+  it('reads the same values as JSON.parse of the whole file, object and other elements mixed, whatever the chunking', async () => {
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const elements = Array.from({ length: 30 }, (_, i) =>
+        i % 7 === 3 ? randomValue(seed * 100 + i) : `{"i": ${i}, "v": ${randomValue(seed * 100 + i)}}`
+      );
+      const text = `[\n ${elements.join(' ,\n\t')} \n]`;
+      const expected = (JSON.parse(text) as unknown[]).map((value) =>
+        value !== null && typeof value === 'object' && !Array.isArray(value) ? value : 'error'
+      );
+      for (const size of [1, 7, 64 * 1024]) {
+        const items = await collect(jsonFormat.read(fromText(text, size), {}));
+        expect(items.map((item) => item.value ?? 'error')).toEqual(expected);
+        expect(items.map((item) => item.index)).toEqual(expected.map((_, i) => i));
+      }
+    }
+  });
+
+  it('reads an element longer than the fast path holds (over 1 MiB), and the elements after it', async () => {
+    const big = 'x'.repeat(1.5 * 1024 * 1024);
+    const text = `{"items": [{"n": 0}, {"big": "${big}", "nested": [{"a": "]}"}]}, {"n": 2}, {"n": 3}]}`;
+    const items = await collect(jsonFormat.read(fromText(text, 64 * 1024), {}));
+    expect(items.map((item) => (item.value as { n?: number }).n ?? (item.value as { big: string }).big.length)).toEqual(
+      [0, big.length, 2, 3]
+    );
+    expect((items[1].value as { nested: unknown }).nested).toEqual([{ a: ']}' }]);
+  });
+
+  it('finds where a value ends: strings, escapes and nesting followed, -1 when it does not end', () => {
+    expect(endOfValue('{"a": [1, {"b": "}]"}]} ,', 0, 0, false)).toBe(23);
+    expect(endOfValue('"x\\"}", 1] tail', 0, 1, false)).toBe(10);
+    expect(endOfValue('still \\" in a string"}]', 0, 2, true)).toBe(23);
+    expect(endOfValue('{"a": "\\"', 0, 0, false)).toBe(-1);
+    expect(endOfValue('[[[]]', 0, 0, false)).toBe(-1);
+  });
+});
+
 describe('json format: stopping early', () => {
   /** An endless array, and whether its source was torn down. */
   const endlessArray = () => {
@@ -251,7 +324,11 @@ describe('json format: writing', () => {
 
   it('writes the format version first when given, then the items', async () => {
     const writer = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
-    const text = writer.begin() + writer.item({ documentId: 'a1', title: 'Hello' }) + writer.item({ documentId: 'a2' }) + writer.end();
+    const text =
+      writer.begin() +
+      writer.item({ documentId: 'a1', title: 'Hello' }) +
+      writer.item({ documentId: 'a2' }) +
+      writer.end();
     expect(text).toBe(
       [
         '{',
@@ -269,7 +346,10 @@ describe('json format: writing', () => {
         '',
       ].join('\n')
     );
-    expect(JSON.parse(text)).toEqual({ formatVersion: 1, items: [{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }] });
+    expect(JSON.parse(text)).toEqual({
+      formatVersion: 1,
+      items: [{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }],
+    });
     const read = await collect(jsonFormat.read(fromText(text, 7), {}));
     expect(read.map((item) => item.value)).toEqual([{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }]);
     const empty = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
@@ -278,17 +358,33 @@ describe('json format: writing', () => {
 
   it('writes a page of items at once with the same bytes as item by item', () => {
     const items = [
-      { documentId: 'a1', title: 'Line\nbreak "quoted" \\ é ☕ 𝄞', list: [], object: {}, n: -1.5e-7, ok: true, none: null },
-      { documentId: 'a2', nested: { list: [1, { deep: [null, '', 0, [[]]] }], empty: {} }, blocks: [{ type: 'p', children: [] }] },
+      {
+        documentId: 'a1',
+        title: 'Line\nbreak "quoted" \\ é ☕ 𝄞',
+        list: [],
+        object: {},
+        n: -1.5e-7,
+        ok: true,
+        none: null,
+      },
+      {
+        documentId: 'a2',
+        nested: { list: [1, { deep: [null, '', 0, [[]]] }], empty: {} },
+        blocks: [{ type: 'p', children: [] }],
+      },
       { documentId: 'a3' },
     ];
     for (const formatVersion of [undefined, 1]) {
       const one = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
       const many = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
       const expected = one.begin() + items.map((item) => one.item(item)).join('') + one.end();
-      expect(many.begin() + many.items?.(items.slice(0, 1)) + many.items?.([]) + many.items?.(items.slice(1)) + many.end()).toBe(expected);
+      expect(
+        many.begin() + many.items?.(items.slice(0, 1)) + many.items?.([]) + many.items?.(items.slice(1)) + many.end()
+      ).toBe(expected);
     }
-    expect(indentJsonList(items, '      ')).toBe(items.map((item) => `      ${indentJson(item, '      ')}`).join(',\n'));
+    expect(indentJsonList(items, '      ')).toBe(
+      items.map((item) => `      ${indentJson(item, '      ')}`).join(',\n')
+    );
   });
 
   it('writes an empty export as []', async () => {
@@ -325,9 +421,18 @@ describe('readHeader', () => {
 
   it.each([
     ['[{"a": 1}]', { root: 'an array', configuration: null }],
-    ['{"items": [{"formatVersion": 9}], "formatVersion": 2}', { root: 'an object', formatVersion: 2, configuration: null }],
-    ['{"configuration": {"formatVersion": 1}, "items": []}', { root: 'an object', configuration: { formatVersion: 1 } }],
-    ['{"items": [], "configuration": {"a": 1}, "formatVersion": "x"}', { root: 'an object', formatVersion: 'x', configuration: { a: 1 } }],
+    [
+      '{"items": [{"formatVersion": 9}], "formatVersion": 2}',
+      { root: 'an object', formatVersion: 2, configuration: null },
+    ],
+    [
+      '{"configuration": {"formatVersion": 1}, "items": []}',
+      { root: 'an object', configuration: { formatVersion: 1 } },
+    ],
+    [
+      '{"items": [], "configuration": {"a": 1}, "formatVersion": "x"}',
+      { root: 'an object', formatVersion: 'x', configuration: { a: 1 } },
+    ],
     ['{"items": []}', { root: 'an object', configuration: null }],
     ['"text"', { root: 'a string', configuration: null }],
   ])('reads the header of %j', async (text, header) => {
