@@ -522,6 +522,11 @@ const clearArticles = async (knex, tables) => {
   }
   for (const table of tablesOf(tables).filter((t) => !tables.components.some((c) => c.table === t)))
     await knex(table).del();
+  // Every phase starts from the same database state, whatever ran before it: deleted rows leave free pages (SQLite)
+  // and dead tuples (PostgreSQL) that make the next inserts slower the more phases came first.
+  const dialect = String(knex.client.dialect ?? knex.client.config.client);
+  if (/sqlite/.test(dialect)) await knex.raw('VACUUM');
+  if (/postgres|^pg$/.test(dialect)) for (const table of tablesOf(tables)) await knex.raw('VACUUM ANALYZE ??', [table]);
 };
 
 /** Rows per insert statement: within SQLite's 500 compound terms and every database's bound-value limit. */
