@@ -141,24 +141,21 @@ export const createRowWriter = (strapi: Core.Strapi) => {
     const head = `INSERT INTO ${quote(qualified(table))} (${columns.map(quote).join(', ')}) VALUES `;
     const returning = returnIds && client !== 'mysql' ? ' RETURNING id' : '';
     const full = `(${columns.map(() => '?').join(', ')})`;
+    // A cell is a row's own value: only a column named as an Object.prototype member needs the slower check.
+    const inherited = new Set(columns.filter((column) => column in Object.prototype));
+    const has = (row: Record<string, unknown>, column: string) =>
+      row[column] !== undefined && (!inherited.has(column) || Object.prototype.hasOwnProperty.call(row, column));
     for (const part of chunks(rows, size)) {
       const bindings: unknown[] = [];
       const tuples: string[] = [];
       for (const row of part) {
         let complete = true;
         for (const column of columns) {
-          const value = row[column];
-          if (value === undefined || !Object.prototype.hasOwnProperty.call(row, column)) complete = false;
-          else bindings.push(value);
+          if (has(row, column)) bindings.push(row[column]);
+          else complete = false;
         }
         // A row without a column of another (rare): its cells one by one.
-        tuples.push(
-          complete
-            ? full
-            : `(${columns
-                .map((c) => (row[c] === undefined || !Object.prototype.hasOwnProperty.call(row, c) ? missing : '?'))
-                .join(', ')})`
-        );
+        tuples.push(complete ? full : `(${columns.map((c) => (has(row, c) ? '?' : missing)).join(', ')})`);
       }
       const sql = `${head}${tuples.join(', ')}${returning}`;
       const result = await raw(trx, sql, bindings);
