@@ -69,7 +69,10 @@ const tallyStatements = (knex) => {
     const shape = shapeOf(q.sql ?? '');
     const entry = byShape.get(shape) ?? { statement: shape, count: 0, ms: 0 };
     entry.count += 1;
-    entry.ms += Number(process.hrtime.bigint() - begun) / 1e6;
+    const ms = Number(process.hrtime.bigint() - begun) / 1e6;
+    if (process.env.DMC_BENCH_SLOW_SQL && ms > Number(process.env.DMC_BENCH_SLOW_SQL))
+      console.log(`  slow ${ms.toFixed(1)} ms: ${(q.sql ?? '').slice(0, 160)} [${(q.bindings ?? []).length} values]`);
+    entry.ms += ms;
     byShape.set(shape, entry);
   };
   knex.on('query', onQuery);
@@ -523,11 +526,10 @@ const clearArticles = async (knex, tables) => {
   }
   for (const table of tablesOf(tables).filter((t) => !tables.components.some((c) => c.table === t)))
     await knex(table).del();
-  // Every phase starts from the same database state, whatever ran before it: deleted rows leave free pages (SQLite)
-  // and dead tuples (PostgreSQL) that make the next inserts slower the more phases came first.
+  // Every phase starts from the same database state, whatever ran before it: deleted rows leave free pages that make
+  // SQLite's next inserts slower the more phases came first.
   const dialect = String(knex.client.dialect ?? knex.client.config.client);
   if (/sqlite/.test(dialect)) await knex.raw('VACUUM');
-  if (/postgres|^pg$/.test(dialect)) for (const table of tablesOf(tables)) await knex.raw('VACUUM ANALYZE ??', [table]);
 };
 
 /** Rows per insert statement: within SQLite's 500 compound terms and every database's bound-value limit. */
