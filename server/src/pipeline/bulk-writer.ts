@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
+import { IN_LIST, chunks } from './in-lists';
 import { compileRules } from './rules';
 import { createRowWriter } from './rows';
 
@@ -120,14 +121,6 @@ interface Version {
   id: number;
   published: boolean;
 }
-
-const IN_LIST = 500;
-
-const chunks = <T>(list: T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-};
 
 const isEmptyValue = (value: unknown) =>
   value === undefined || value === null || (Array.isArray(value) && value.length === 0);

@@ -1,10 +1,9 @@
 import knexFactory, { type Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import { IN_LIST, chunks } from './in-lists';
 import {
   after,
-  chunks,
   fromDatabase,
-  IN_LIST,
   planExport,
   populateRows,
   readsMedia,

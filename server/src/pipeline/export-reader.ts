@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { EntryStatus } from '../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import { IN_LIST, chunks } from './in-lists';
 
 /**
  * The export's read path: pages of entries (one page in memory), each entry shaped as the Document Service returns
@@ -62,9 +63,6 @@ export interface PageReader {
   reason: string | null;
   pages(signal: AbortSignal): AsyncGenerator<Entry[]>;
 }
-
-/** The most values bound in one IN list (SQLite refuses more than about 32,000 bound values per statement). */
-export const IN_LIST = 500;
 
 const TO_MANY = /ToMany$|^manyWay$/;
 const FILE_UID = 'plugin::upload.file';
@@ -441,12 +439,6 @@ export const readsMedia = (plan: ModelPlan): boolean =>
 /* ------------------------------------------------------------------------------------------------------------
  * Running the plan: per page, one query per joined attribute (bounded IN lists)
  * ---------------------------------------------------------------------------------------------------------- */
-
-export const chunks = <T>(list: T[], size = IN_LIST): T[][] => {
-  const result: T[][] = [];
-  for (let i = 0; i < list.length; i += size) result.push(list.slice(i, i + size));
-  return result;
-};
 
 const BIG_INTEGER = /^[+-]?\d+$/;
 

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { chunks } from './in-lists';
 import { ItemError, type RefSlot } from './prepare';
 
 /**
@@ -7,8 +8,6 @@ import { ItemError, type RefSlot } from './prepare';
  * key and locale for the whole batch, with bounded IN lists. A reference that matches nothing is an item error
  * naming the attribute and the missing key, never a silent drop.
  */
-
-const IN_LIST = 500;
 
 export interface ResolveContext {
   strapi: Core.Strapi;
@@ -25,12 +24,6 @@ export interface RefRequest {
 
 type KeyValue = string | number;
 
-const chunk = <T>(list: T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-};
-
 const describeRef = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : JSON.stringify(value));
 
 /** How a reference is looked up: which attribute of the target, which value. */
@@ -39,17 +32,27 @@ const relationKey = (slot: RefSlot, keys: string[]): { attribute: string; value:
   if (typeof value === 'string') return { attribute: 'documentId', value };
   if (typeof value === 'number') {
     throw new ItemError(
-      `${value} is a numeric id, which differs between databases: reference ${slot.target} by documentId or a key object such as {"${keys[1] ?? 'documentId'}": ...}`,
+      `${value} is a numeric id, which differs between databases: reference ${
+        slot.target
+      } by documentId or a key object such as {"${keys[1] ?? 'documentId'}": ...}`,
       slot.path
     );
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length !== 1) {
-    throw new ItemError(`a key object names exactly one unique attribute of ${slot.target} (${keys.join(', ')}), got ${describeRef(value)}`, slot.path);
+    throw new ItemError(
+      `a key object names exactly one unique attribute of ${slot.target} (${keys.join(', ')}), got ${describeRef(
+        value
+      )}`,
+      slot.path
+    );
   }
   const [attribute, keyValue] = entries[0];
   if (!keys.includes(attribute)) {
-    throw new ItemError(`"${attribute}" is not a unique attribute of ${slot.target}: use one of ${keys.join(', ')}`, slot.path);
+    throw new ItemError(
+      `"${attribute}" is not a unique attribute of ${slot.target}: use one of ${keys.join(', ')}`,
+      slot.path
+    );
   }
   if (typeof keyValue !== 'string' && typeof keyValue !== 'number') {
     throw new ItemError(`the key ${attribute} must be text or a number, got ${describeRef(keyValue)}`, slot.path);
@@ -92,7 +95,8 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
     const { slot } = request;
     try {
       const keys = slot.target === 'media' ? mediaKeys(slot.value) : [relationKey(slot, ctx.keysOf(slot.target))];
-      if (keys.length === 0) throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path);
+      if (keys.length === 0)
+        throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path);
       const locale = slot.target !== 'media' && ctx.isLocalized(slot.target) ? request.locale : null;
       const candidates = keys.map(({ attribute, value }) => {
         const id = `${slot.target}|${attribute}|${locale ?? ''}`;
@@ -112,10 +116,12 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
     const map = new Map<string, KeyValue>();
     const uid = lookup.target === 'media' ? 'plugin::upload.file' : lookup.target;
     const select = lookup.target === 'media' ? ['id', lookup.attribute] : ['documentId', lookup.attribute];
-    for (const values of chunk([...lookup.values], IN_LIST)) {
+    for (const values of chunks([...lookup.values])) {
       const where: Record<string, unknown> = { [lookup.attribute]: { $in: values } };
       if (lookup.locale) where.locale = lookup.locale;
-      const rows = (await ctx.strapi.db.query(uid as never).findMany({ select: [...new Set(select)], where })) as Array<Record<string, KeyValue>>;
+      const rows = (await ctx.strapi.db.query(uid as never).findMany({ select: [...new Set(select)], where })) as Array<
+        Record<string, KeyValue>
+      >;
       for (const row of rows) {
         map.set(String(row[lookup.attribute]), lookup.target === 'media' ? row.id : row.documentId);
       }
@@ -128,8 +134,12 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
     const hit = candidates.map((c) => found.get(c.lookup)!.get(String(c.value))).find((v) => v !== undefined);
     if (hit === undefined) {
       const what = slot.target === 'media' ? 'file' : slot.target;
-      const where = request.locale && slot.target !== 'media' && ctx.isLocalized(slot.target) ? ` in locale ${request.locale}` : '';
-      result.missing.push({ request, error: new ItemError(`no ${what} matches ${describeRef(slot.value)}${where}`, slot.path) });
+      const where =
+        request.locale && slot.target !== 'media' && ctx.isLocalized(slot.target) ? ` in locale ${request.locale}` : '';
+      result.missing.push({
+        request,
+        error: new ItemError(`no ${what} matches ${describeRef(slot.value)}${where}`, slot.path),
+      });
       continue;
     }
     (slot.holder as Record<string | number, unknown>)[slot.key] = hit;

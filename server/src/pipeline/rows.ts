@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { chunks } from './in-lists';
 
 /**
  * Rows written many at a time: multi-row INSERT statements, and UPDATE statements that join the table to a list of
@@ -58,12 +59,6 @@ const loadInternals = (strapi: Core.Strapi): Internals | null => {
   } catch {
     return null;
   }
-};
-
-const chunks = <T>(list: T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 };
 
 export const createRowWriter = (strapi: Core.Strapi) => {

@@ -1,4 +1,5 @@
 import { newDocumentId } from './document-id';
+import { IN_LIST } from './in-lists';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
@@ -102,8 +103,6 @@ interface DocumentsApi {
     status?: string;
   }): Promise<{ documentId: string } | null>;
 }
-
-const IN_LIST = 500;
 
 /** What `overwrite` sets an attribute to when the file does not mention it: its default, or empty. */
 export const resetValueOf = (attribute: AttributeSchema): unknown => {
