@@ -634,13 +634,12 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
    * The Document Service publishes a document by validating its draft as read back from the database: every
    * scalar attribute the file left out is there, as its default or null. The bulk path validates the same shape.
    */
-  const asReadBack = (values: Record<string, unknown>) => {
-    const full: Record<string, unknown> = {};
-    for (const [name, attribute] of Object.entries(schema.attributes)) {
-      if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) full[name] = attribute.default ?? null;
-    }
-    return { ...full, ...values };
-  };
+  const readBackDefaults: Record<string, unknown> = {};
+  for (const [name, attribute] of Object.entries(schema.attributes)) {
+    if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name))
+      readBackDefaults[name] = attribute.default ?? null;
+  }
+  const asReadBack = (values: Record<string, unknown>) => ({ ...readBackDefaults, ...values });
 
   const rules = compileRules(
     schema,
@@ -650,7 +649,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   const insert = forgettingOrdersOnFailure(insertDocuments);
   const update = forgettingOrdersOnFailure(updateDocuments);
 
-  return { blockerOf, updateBlockerOf, splitData, asReadBack, insert, update, forgetOrders, typeBlocker, rules };
+  return { blockerOf, updateBlockerOf, splitData, asReadBack, insert, update, forgetOrders, rules };
 };
 
 export type BulkWriter = ReturnType<typeof createBulkWriter>;
