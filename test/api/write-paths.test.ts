@@ -242,6 +242,52 @@ const UPDATES = jsonl([
   { slug: 'article-210', featured: true, category: { slug: 'life' } }, // an entry that only ever was a draft
 ]);
 
+/**
+ * Updates that publish (patch): the draft as updated, what the file sets and what the draft held already, becomes
+ * the published version; drafts never published are published for the first time. Items the bulk path is not
+ * certain of go through the Document Service: an attribute with a published-only rule left out (seo, on every
+ * tenth), a required title emptied or left out as null, a component rule broken, a document holding a self relation.
+ */
+const PUBLISHING = jsonl([
+  ...Array.from({ length: 40 }, (_, i) => ({
+    slug: `article-${i}`,
+    title: `Article ${i} published again`,
+    views: 2000 + i,
+    rating: (i % 5) / 2,
+    ...(i % 10 === 9 ? {} : { seo: i % 2 ? null : { metaTitle: `Published meta ${i}`, noIndex: i % 4 === 0 } }),
+    ...(i % 5 === 0
+      ? { category: { slug: ['news', 'tech', 'life'][(i + 2) % 3] } }
+      : i % 5 === 1
+      ? { category: null }
+      : {}),
+    ...(i % 3 === 0
+      ? { tags: [{ name: TAG_NAMES[(i + 3) % 5] }, { name: TAG_NAMES[i % 5] }] }
+      : i % 3 === 1
+      ? { tags: [] }
+      : {}),
+    ...(i % 4 === 0 ? { sections: [{ __component: 'sections.quote', text: `Published quote ${i}` }] } : {}),
+    ...(i % 6 === 0 ? { cover: null } : i % 6 === 3 ? { cover: { hash: 'cover_hash' } } : {}),
+    ...(i % 7 === 4 ? { summary: `Published summary ${i}`, featured: true } : {}),
+  })),
+  // Drafts published for the first time (their relations, components and media as the drafts hold them).
+  ...Array.from({ length: 12 }, (_, i) => ({
+    slug: `article-${200 + i}`,
+    title: `Article ${200 + i} first published`,
+    views: 1,
+    rating: 0,
+    seo: i % 3 ? { metaTitle: `First meta ${i}` } : null,
+    ...(i % 4 === 1 ? { tags: [{ name: 't4' }] } : {}),
+  })),
+  { slug: 'article-125', locale: 'fr', title: 'Article 125 publié', views: 1, rating: 1, seo: null },
+  { slug: 'article-60', title: 'Article 60 (a self relation points at it)', views: 6, rating: 1, seo: null },
+  { slug: 'article-121', title: 'Article 121 (holds a self relation)', views: 1, rating: 1, seo: null },
+  { slug: 'article-41', title: null, views: 1, rating: 1, seo: null }, // a required title emptied
+  { slug: 'draft-without-title', views: 3, rating: 0, seo: null }, // its draft has no title: publishing it fails
+  { slug: 'article-42', title: 'Article 42', views: 1, rating: 1, seo: { metaTitle: 'x'.repeat(61) } },
+  { slug: 'article-43', title: 'Article 43 published', views: 43, rating: 1, seo: null },
+  { slug: 'article-43', title: 'Article 43 published twice', views: 43, rating: 2, seo: null },
+]);
+
 const COMPONENT_TABLES: Record<string, string> = {
   components_shared_seos: 'shared.seo',
   components_sections_quotes: 'sections.quote',
@@ -259,7 +305,13 @@ const ARTICLE_TABLES = [
   'files_related_mph',
 ];
 
-const articleState = async (app: TestApp) => {
+/**
+ * `rankTargetOrders`: the target side's order compared as each link's place among the target's links, not as the
+ * number stored. The Document Service's publish deletes the published version's links,
+ * closes up each target's order, writes new links and puts back the old numbers, one document after the other: the
+ * places it leaves are the ones the bulk path keeps, the numbers have gaps where the bulk path's do not.
+ */
+const articleState = async (app: TestApp, { rankTargetOrders = false } = {}) => {
   const knex = app.strapi.db.connection;
   const rows: Record<string, Array<Record<string, unknown>>> = {};
   for (const table of ARTICLE_TABLES)
@@ -302,6 +354,21 @@ const articleState = async (app: TestApp) => {
   // a tie in no set order (PostgreSQL and MariaDB differ from run to run), on either path. So the versions of one
   // document linked to one target are compared by the set of orders they hold, not by which holds which.
   const versionOrders = (table: string, target: string, order: string) => {
+    if (rankTargetOrders) {
+      // Each link's place among its target's links (ties in the order taken by what the link stands for).
+      const key = (r: Record<string, unknown>) => [Number(r[order]), String(byArticle(r.article_id))] as const;
+      const sortedLinks = [...rows[table]].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+      });
+      const seen = new Map<unknown, number>();
+      const place = new Map<Record<string, unknown>, number>();
+      for (const r of sortedLinks) {
+        seen.set(r[target], (seen.get(r[target]) ?? 0) + 1);
+        place.set(r, seen.get(r[target])!);
+      }
+      rows[table] = rows[table].map((r) => ({ ...r, [order]: place.get(r) }));
+    }
     const document = (r: Record<string, unknown>) => String(byArticle(r.article_id)).split('|').slice(0, 2).join('|');
     const held = new Map<string, number[]>();
     for (const r of rows[table]) {
@@ -422,6 +489,16 @@ const runArticles = async (bulk: boolean) => {
       itemIndex: number;
       message: string;
     }>;
+    const beforePublishing = await articleState(app);
+    const publishing = await importFile(app, token, {
+      fileName: 'publishing.jsonl',
+      content: PUBLISHING,
+      options: { contentType: 'api::article.article', matchBy: 'slug', onError: 'continue', status: 'published' },
+    });
+    const publishingReport = JSON.parse((await errorReport(app, token, publishing.id)).text) as Array<{
+      itemIndex: number;
+      message: string;
+    }>;
     // Read back through the Document Service: what Strapi itself sees.
     const read = (await app.strapi.documents('api::article.article' as never).findMany({
       locale: '*',
@@ -445,7 +522,10 @@ const runArticles = async (bulk: boolean) => {
           ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt'].includes(k) ? undefined : v
         )
       ),
-      rows: await articleState(app),
+      beforePublishing,
+      publishing,
+      publishingReport,
+      rows: await articleState(app, { rankTargetOrders: true }),
     };
   } finally {
     await app.stop();
@@ -496,7 +576,23 @@ test('articles (draft & publish, locales, relations, components, media): both pa
   expect(service.rows.danglingComponentLinks).toEqual([
     '{"entity_id":"article-6|en|draft","cmp_id":null,"component_type":"sections.text-block","field":"sections","order":1}',
   ]);
-  expect(bulk.rows.danglingComponentLinks).toEqual([]);
+  expect(bulk.beforePublishing.danglingComponentLinks).toEqual([]);
+  for (const table of (Object.keys(service.beforePublishing) as Array<keyof typeof service.rows>).filter(
+    (t) => t !== 'danglingComponentLinks'
+  )) {
+    expect({ table, rows: bulk.beforePublishing[table] }).toEqual({ table, rows: service.beforePublishing[table] });
+  }
+  // Updates that publish.
+  expect(bulk.publishing).toMatchObject({
+    status: 'completed-with-errors',
+    writePath: 'bulk+document-service',
+    counts: { processed: 60, created: 0, updated: 57, failed: 3 },
+  });
+  expect(bulk.publishingReport.map((r) => r.itemIndex)).toEqual([55, 56, 57]);
+  expect(service.publishing).toMatchObject({ writePath: 'document-service', counts: bulk.publishing.counts });
+  expect(bulk.publishingReport.map((r) => [r.itemIndex, r.message])).toEqual(
+    service.publishingReport.map((r) => [r.itemIndex, r.message])
+  );
   for (const table of (Object.keys(service.rows) as Array<keyof typeof service.rows>).filter(
     (t) => t !== 'danglingComponentLinks'
   )) {

@@ -114,6 +114,15 @@ export interface UpdatedDocument {
   documentId: string;
   locale: string | null;
   data: Record<string, unknown>;
+  /** Draft & publish types: publish the updated draft (its published version becomes a copy of it). */
+  publish: boolean;
+}
+
+/** A published version written as a copy of its draft: the existing published row, or a new one (`fresh`). */
+interface PublishedCopy {
+  draft: Version;
+  published: Version;
+  fresh: boolean;
 }
 
 interface Version {
@@ -225,14 +234,160 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     | { getNonLocalizedAttributes(model: unknown): string[] }
     | undefined;
   const syncsLocales = localized && (i18n?.getNonLocalizedAttributes(schema) ?? []).length > 0;
-  /** Why updates of this type, writing a draft or (`published`) publishing, cannot take the bulk path, or null. */
-  const updateBlockerOf = (published: boolean): string | null =>
-    typeBlocker ??
-    (draftAndPublish && published
-      ? 'an update that publishes'
-      : syncsLocales
-      ? 'non-localized attributes (synced to every locale)'
-      : null);
+  /** Why updates of this type cannot take the bulk path, or null. */
+  const updateBlocker: string | null =
+    typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
+
+  /**
+   * Attributes whose stored draft value certainly passes the rules of a published entry: none of the rules Strapi
+   * checks for published entries only (required, minLength, min, regex, unique, email and uid formats, the bounds
+   * of repeatable components and dynamic zones), in components too. An update that publishes leaves such an
+   * attribute out and stays certain.
+   */
+  const STORED_TYPES = new Set([
+    'string',
+    'text',
+    'richtext',
+    'enumeration',
+    'integer',
+    'float',
+    'decimal',
+    'biginteger',
+    'boolean',
+    'date',
+    'time',
+    'datetime',
+    'timestamp',
+    'json',
+    'blocks',
+    'password',
+    'relation',
+    'media',
+    'component',
+    'dynamiczone',
+  ]);
+  const publishableAsStored = (attribute: ModelSchema['attributes'][string], depth = 0): boolean => {
+    if (depth > 8 || !STORED_TYPES.has(attribute.type)) return false;
+    if (attribute.required || attribute.unique || attribute.minLength !== undefined || attribute.regex !== undefined)
+      return false;
+    if (attribute.min !== undefined) return false;
+    if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
+      if (attribute.max !== undefined) return false;
+      const uids = attribute.type === 'component' ? [attribute.component ?? ''] : attribute.components ?? [];
+      return uids.every((componentUid) => {
+        const component = strapi.components[componentUid as never] as unknown as ModelSchema | undefined;
+        return (
+          Boolean(component) &&
+          Object.values(component!.attributes).every((inner) => publishableAsStored(inner, depth + 1))
+        );
+      });
+    }
+    return true;
+  };
+  const leftOutMustBeSet = Object.entries(schema.attributes)
+    .filter(([name, attribute]) => !SYSTEM_ATTRIBUTES.has(name) && !publishableAsStored(attribute))
+    .map(([name]) => name);
+
+  /**
+   * For a batch's updates that publish: whether each certainly passes Strapi's rules, as its draft and then as the
+   * published entry the whole draft becomes (the Document Service validates the update as a draft, then the draft
+   * read back as published). The values it sets are checked as a published entry's; an attribute it leaves out is
+   * certain when its stored value is: any value of an attribute without published-only rules, the stored scalar
+   * checked by the same rules, an empty component or dynamic zone that may be empty. What is not certain (and a
+   * document holding what the bulk path does not copy) goes through the Document Service, which names any failure.
+   */
+  const preparePublishing = async (trx: Knex.Transaction, drafts: Array<{ id: number; documentId: string }>) => {
+    const blocked = await publishBlocked(trx, [...new Set(drafts.map((d) => d.documentId))]);
+    const ids = [...new Set(drafts.map((d) => d.id))];
+    const scalarNames = leftOutMustBeSet.filter(
+      (name) =>
+        plans.get(name)?.kind === 'scalar' && !schema.attributes[name].unique && schema.attributes[name].type !== 'uid'
+    );
+    const stored = new Map<number, Record<string, unknown>>();
+    if (scalarNames.length > 0) {
+      for (const part of chunks(ids, IN_LIST)) {
+        const found = (await strapi.db
+          .query(uid as never)
+          .findMany({ select: ['id', ...scalarNames], where: { id: { $in: part } } })) as Array<
+          Record<string, unknown>
+        >;
+        for (const row of found) stored.set(Number(row.id), row);
+      }
+    }
+    /** Draft id → the component fields (left out, with published-only rules) it holds entries in. */
+    const holding = new Map<number, Set<string>>();
+    for (const name of leftOutMustBeSet) {
+      const plan = plans.get(name);
+      if (plan?.kind !== 'components') continue;
+      for (const part of chunks(ids, IN_LIST)) {
+        for (const row of (await knexOf(trx)(plan.table)
+          .distinct(plan.joinColumn)
+          .whereIn(plan.joinColumn, part)
+          .where('field', plan.field)) as Array<Record<string, unknown>>) {
+          const owner = Number(row[plan.joinColumn]);
+          if (!holding.has(owner)) holding.set(owner, new Set());
+          holding.get(owner)!.add(name);
+        }
+      }
+    }
+    const storedIsCertain = (name: string, id: number) => {
+      const attribute = schema.attributes[name];
+      const plan = plans.get(name);
+      if (plan?.kind === 'scalar' && scalarNames.includes(name))
+        return stored.has(id) && rules.passes({ [name]: stored.get(id)![name] }, true, { update: true });
+      if (plan?.kind === 'components')
+        return (
+          !holding.get(id)?.has(name) && !attribute.required && !(attribute.min !== undefined && attribute.min > 0)
+        );
+      return false;
+    };
+    return (data: Record<string, unknown>, draft: { id: number; documentId: string }) =>
+      !blocked.has(draft.documentId) &&
+      rules.passes(splitData(data).values, true, { update: true }) &&
+      leftOutMustBeSet.every(
+        (name) => Object.prototype.hasOwnProperty.call(data, name) || storedIsCertain(name, draft.id)
+      );
+  };
+
+  /**
+   * The documents (of these) whose draft or published version holds a value in an attribute the bulk path does not
+   * write (a relation to a draft & publish type, a repeatable or nested component...): publishing them is copying
+   * that value, which is the Document Service's job.
+   */
+  const publishBlocked = async (trx: Knex.Transaction, documentIds: string[]): Promise<Set<string>> => {
+    const unsupported = [...plans].filter(([, plan]) => plan.kind === 'unsupported').map(([name]) => name);
+    const blocked = new Set<string>();
+    if (unsupported.length === 0 || documentIds.length === 0) return blocked;
+    const table = knexOf(trx);
+    for (const part of chunks(documentIds, IN_LIST)) {
+      const versions = (await table(metadata.tableName)
+        .select('id', 'document_id')
+        .whereIn('document_id', part)) as Array<{
+        id: number;
+        document_id: string;
+      }>;
+      const documentOf = new Map(versions.map((v) => [Number(v.id), v.document_id]));
+      const ids = [...documentOf.keys()];
+      for (const name of unsupported) {
+        const attribute = schema.attributes[name];
+        const meta = metadata.attributes[name];
+        const join = meta?.joinTable;
+        if (attribute.type === 'password') continue; // a column: copied as it is
+        if (!join || join.morphColumn || !['relation', 'component', 'dynamiczone'].includes(attribute.type)) {
+          // Kept where this path does not look (a column, a morph relation): every document goes to the Document Service.
+          for (const id of documentIds) blocked.add(id);
+          return blocked;
+        }
+        for (const idsPart of chunks(ids, IN_LIST)) {
+          const query = table(join.name).distinct(join.joinColumn.name).whereIn(join.joinColumn.name, idsPart);
+          if (attribute.type !== 'relation') query.where('field', String(join.on?.field ?? name));
+          for (const row of (await query) as Array<Record<string, unknown>>)
+            blocked.add(documentOf.get(Number(row[join.joinColumn.name]))!);
+        }
+      }
+    }
+    return blocked;
+  };
 
   /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
   const blockerOf = (data: Record<string, unknown>): string | null => {
@@ -312,7 +467,13 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     }
   };
 
-  /** Updates existing versions: their scalars, then each component, relation and media attribute the data sets. */
+  /**
+   * Updates existing versions: their scalars, then each component, relation and media attribute the data sets.
+   * Drafts to publish then get their published version as the Document Service's publish writes it: a copy of the
+   * whole draft (what the file set and what it left as it was), in the published row the document has (kept, with
+   * its id: links from other entries to it stay as they are, where the Document Service deletes it and re-points
+   * them to a new one) or in a new one.
+   */
   const updateDocuments = async (docs: UpdatedDocument[], trx: Knex.Transaction): Promise<void> => {
     const now = new Date();
     await rows.updateMany(
@@ -327,19 +488,164 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       })
     );
     const versions: Version[] = docs.map((doc) => ({ doc, id: doc.id, published: !draftAndPublish }));
+    const copies = draftAndPublish
+      ? await publishedCopies(
+          trx,
+          versions.filter((v) => docs[versions.indexOf(v)].publish),
+          now
+        )
+      : [];
     for (const [name, plan] of plans) {
       const touched = versions.filter((v) => Object.prototype.hasOwnProperty.call(v.doc.data, name));
-      if (touched.length === 0) continue;
+      if (touched.length === 0 && copies.length === 0) continue;
       if (plan.kind === 'components') {
-        await removeComponents(trx, plan, touched);
-        await insertComponents(trx, name, plan, touched);
+        if (touched.length > 0) {
+          await removeComponents(trx, plan, touched);
+          await insertComponents(trx, name, plan, touched);
+        }
+        if (copies.length > 0) await copyComponents(trx, name, plan, copies);
       }
-      if (plan.kind === 'relation') await replaceRelations(trx, name, plan, touched);
+      if (plan.kind === 'relation') await replaceRelations(trx, name, plan, versions, touched, copies);
       if (plan.kind === 'media') {
-        await removeMedia(trx, name, plan, touched);
-        await insertMedia(trx, name, plan, touched);
+        if (touched.length > 0) {
+          await removeMedia(trx, name, plan, touched);
+          await insertMedia(trx, name, plan, touched);
+        }
+        if (copies.length > 0) await copyMedia(trx, name, plan, copies);
       }
     }
+  };
+
+  /** The published rows of these drafts' documents (`${documentId}|${locale}` → id). */
+  const publishedRows = async (trx: Knex.Transaction, drafts: Version[]) => {
+    const key = (documentId: unknown, locale: unknown) => `${documentId}|${localized ? locale : ''}`;
+    const found = new Map<string, number>();
+    const columns = ['id', 'document_id', ...(localized ? ['locale'] : [])];
+    for (const part of chunks([...new Set(drafts.map((d) => d.doc.documentId))], IN_LIST)) {
+      for (const row of (await knexOf(trx)(metadata.tableName)
+        .select(columns)
+        .whereIn('document_id', part)
+        .whereNotNull('published_at')) as Array<Record<string, unknown>>)
+        found.set(key(row.document_id, row.locale), Number(row.id));
+    }
+    return (draft: Version) => found.get(key(draft.doc.documentId, draft.doc.locale));
+  };
+
+  /** The drafts' scalars copied to their published rows (new ones for drafts never published), published now. */
+  const publishedCopies = async (trx: Knex.Transaction, drafts: Version[], now: Date): Promise<PublishedCopy[]> => {
+    if (drafts.length === 0) return [];
+    const before = await publishedRows(trx, drafts);
+    const pairs = drafts.flatMap((d) => (before(d) === undefined ? [] : [{ from: d.id, to: before(d)! }]));
+    await rows.copyRows(trx, uid, pairs, { publishedAt: now });
+    const fresh = drafts.filter((d) => before(d) === undefined);
+    await rows.cloneRows(
+      trx,
+      uid,
+      fresh.map((d) => d.id),
+      { publishedAt: now }
+    );
+    const after = fresh.length > 0 ? await publishedRows(trx, fresh) : before;
+    return drafts.map((draft) => {
+      const id = before(draft) ?? after(draft);
+      if (id === undefined) throw new Error(`no published version of ${draft.doc.documentId} was written`);
+      return {
+        draft,
+        published: {
+          doc: { documentId: draft.doc.documentId, locale: draft.doc.locale, data: {} },
+          id,
+          published: true,
+        },
+        fresh: before(draft) === undefined,
+      };
+    });
+  };
+
+  /** The published versions' components of a field: the old ones deleted, copies of their drafts' written. */
+  const copyComponents = async (trx: Knex.Transaction, name: string, plan: ComponentPlan, copies: PublishedCopy[]) => {
+    await removeComponents(
+      trx,
+      plan,
+      copies.filter((c) => !c.fresh).map((c) => c.published)
+    );
+    const links: Array<Record<string, unknown>> = [];
+    for (const part of chunks(
+      copies.map((c) => c.draft.id),
+      IN_LIST
+    )) {
+      links.push(
+        ...((await knexOf(trx)(plan.table)
+          .select(plan.joinColumn, plan.idColumn, COMPONENT_TYPE_COLUMN, plan.orderColumn)
+          .whereIn(plan.joinColumn, part)
+          .where('field', plan.field)) as Array<Record<string, unknown>>)
+      );
+    }
+    // The drafts' component values, read as the Document Service reads them (its publish copies a populated draft).
+    const values = new Map<string, Record<string, unknown>>();
+    const byType = new Map<string, number[]>();
+    for (const link of links) {
+      const type = String(link[COMPONENT_TYPE_COLUMN]);
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type)!.push(Number(link[plan.idColumn]));
+    }
+    for (const [componentUid, ids] of byType) {
+      for (const part of chunks(ids, IN_LIST)) {
+        const found = (await strapi.db
+          .query(componentUid as never)
+          .findMany({ where: { id: { $in: part } } })) as Array<Record<string, unknown>>;
+        for (const row of found) values.set(`${componentUid}|${row.id}`, row);
+      }
+    }
+    const ofDraft = new Map<number, Array<Record<string, unknown>>>();
+    for (const link of [...links].sort((a, b) => Number(a[plan.orderColumn] ?? 0) - Number(b[plan.orderColumn] ?? 0))) {
+      const type = String(link[COMPONENT_TYPE_COLUMN]);
+      const value = values.get(`${type}|${link[plan.idColumn]}`);
+      if (!value) continue;
+      const owner = Number(link[plan.joinColumn]);
+      if (!ofDraft.has(owner)) ofDraft.set(owner, []);
+      ofDraft.get(owner)!.push(plan.zone ? { ...value, __component: type } : value);
+    }
+    for (const { draft, published } of copies) {
+      const entries = ofDraft.get(draft.id) ?? [];
+      published.doc.data[name] = plan.zone ? entries : entries[0] ?? null;
+    }
+    await insertComponents(
+      trx,
+      name,
+      plan,
+      copies.map((c) => c.published)
+    );
+  };
+
+  /** The published versions' media of a field: replaced by their drafts' files, in the drafts' order. */
+  const copyMedia = async (trx: Knex.Transaction, name: string, plan: MediaPlan, copies: PublishedCopy[]) => {
+    await removeMedia(
+      trx,
+      name,
+      plan,
+      copies.filter((c) => !c.fresh).map((c) => c.published)
+    );
+    const files = new Map<number, number[]>();
+    for (const part of chunks(
+      copies.map((c) => c.draft.id),
+      IN_LIST
+    )) {
+      for (const row of (await knexOf(trx)(plan.table)
+        .select(plan.fileColumn, plan.idColumn)
+        .whereIn(plan.idColumn, part)
+        .where({ [plan.typeColumn]: uid, field: name })
+        .orderBy([plan.idColumn, 'order', 'id'])) as Array<Record<string, unknown>>) {
+        const owner = Number(row[plan.idColumn]);
+        if (!files.has(owner)) files.set(owner, []);
+        files.get(owner)!.push(Number(row[plan.fileColumn]));
+      }
+    }
+    for (const { draft, published } of copies) published.doc.data[name] = files.get(draft.id) ?? [];
+    await insertMedia(
+      trx,
+      name,
+      plan,
+      copies.map((c) => c.published)
+    );
   };
 
   const insertComponents = async (trx: Knex.Transaction, name: string, plan: ComponentPlan, versions: Version[]) => {
@@ -504,19 +810,34 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   /**
    * A relation of updated versions, written as the Document Service writes a `set`: links to targets no longer
    * listed are deleted (the target side's order closed up), the links kept get the listed order and keep their
-   * target-side order, new links get the listed order and continue after the target's last link.
+   * target-side order, new links get the listed order and continue after the target's last link. A published copy
+   * lists its draft's targets (as the file set them, or as the draft had them) right after its draft; a new one
+   * shares its draft's target-side order, as the Document Service's publish leaves it.
    */
-  const replaceRelations = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
+  const replaceRelations = async (
+    trx: Knex.Transaction,
+    name: string,
+    plan: RelationPlan,
+    drafts: Version[],
+    touched: Version[],
+    copies: PublishedCopy[]
+  ) => {
     const table = knexOf(trx);
-    const targetId = await targetIdsFor(trx, name, plan, versions);
-    const columns = ['id', plan.joinColumn, plan.inverseJoinColumn, ...(plan.orderColumn ? [plan.orderColumn] : [])];
-    /** version id → target id → the link row (id, order). */
-    const current = new Map<number, Map<number, { id: number; order: number | null }>>();
-    for (const part of chunks(
-      versions.map((v) => v.id),
-      IN_LIST
-    )) {
-      for (const row of (await table(plan.table).select(columns).whereIn(plan.joinColumn, part)) as Array<
+    const targetId = touched.length > 0 ? await targetIdsFor(trx, name, plan, touched) : null;
+    const copyOf = new Map(copies.map((c) => [c.draft, c]));
+    const owners = [...touched, ...copies.flatMap((c) => (c.fresh ? [c.draft] : [c.draft, c.published]))];
+    const columns = [
+      'id',
+      plan.joinColumn,
+      plan.inverseJoinColumn,
+      ...(plan.orderColumn ? [plan.orderColumn] : []),
+      ...(plan.inverseOrderColumn ? [plan.inverseOrderColumn] : []),
+    ];
+    type Link = { id: number; order: number | null; inverse: number | null };
+    /** version id → target id → the link row (id, order, target-side order). */
+    const current = new Map<number, Map<number, Link>>();
+    for (const part of chunks([...new Set(owners.map((v) => v.id))], IN_LIST)) {
+      for (const row of (await table(plan.table).select(columns).whereIn(plan.joinColumn, part).orderBy('id')) as Array<
         Record<string, unknown>
       >) {
         const owner = Number(row[plan.joinColumn]);
@@ -524,10 +845,28 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         current.get(owner)!.set(Number(row[plan.inverseJoinColumn]), {
           id: Number(row.id),
           order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
+          inverse: plan.inverseOrderColumn ? Number(row[plan.inverseOrderColumn]) : null,
         });
       }
     }
-    const wanted = new Map(versions.map((v) => [v, targetsOf(name, v).map((d) => targetId(v, d))]));
+    /** A draft's targets as it holds them (by its order of them). */
+    const held = (version: Version) =>
+      [...(current.get(version.id) ?? [])]
+        .sort(([, a], [, b]) => (a.order ?? 0) - (b.order ?? 0) || a.id - b.id)
+        .map(([target]) => target);
+
+    // The versions written, in the Document Service's order (each draft, then its published copy), and their targets.
+    const wanted = new Map<Version, number[]>();
+    const isTouched = new Set(touched);
+    for (const draft of drafts) {
+      if (isTouched.has(draft))
+        wanted.set(
+          draft,
+          targetsOf(name, draft).map((d) => targetId!(draft, d))
+        );
+      const copy = copyOf.get(draft);
+      if (copy) wanted.set(copy.published, wanted.get(draft) ?? held(draft));
+    }
 
     // 1. Links to targets no longer listed.
     const deleted: number[] = [];
@@ -543,10 +882,16 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     for (const part of chunks(deleted, IN_LIST)) await table(plan.table).whereIn('id', part).delete();
     await closeUpInverseOrders(trx, name, plan, [...released]);
 
-    // 2. Links kept: the listed order. New links: after the target's last link.
-    const fresh = [...wanted].flatMap(([version, targets]) => targets.filter((t) => !current.get(version.id)?.has(t)));
+    // 2. Links kept: the listed order. New links: after the target's last link (a new published copy: its draft's).
+    const sharesDraftOrder = (version: Version) => copies.some((c) => c.fresh && c.published === version);
+    const fresh = [...wanted]
+      .filter(([version]) => !sharesDraftOrder(version))
+      .flatMap(([version, targets]) => targets.filter((t) => !current.get(version.id)?.has(t)));
     const nextInverse = await inverseOrders(trx, name, plan, fresh);
+    /** `${draft id}|${target}` → the draft's target-side order once written (a new published copy shares it). */
+    const draftInverse = new Map<string, number | null>();
     const links: Array<Record<string, unknown>> = [];
+    const draftOf = new Map(copies.map((c) => [c.published, c.draft]));
     for (const [version, targets] of wanted) {
       for (const [i, target] of targets.entries()) {
         const link = current.get(version.id)?.get(target);
@@ -555,11 +900,19 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
             await table(plan.table)
               .where('id', link.id)
               .update({ [plan.orderColumn]: i + 1 });
+          draftInverse.set(`${version.id}|${target}`, link.inverse);
           continue;
         }
         const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: target };
         if (plan.orderColumn) row[plan.orderColumn] = i + 1;
-        if (plan.inverseOrderColumn) row[plan.inverseOrderColumn] = nextInverse(target);
+        if (plan.inverseOrderColumn) {
+          const draft = draftOf.get(version);
+          const inverse = sharesDraftOrder(version)
+            ? draftInverse.get(`${draft!.id}|${target}`) ?? current.get(draft!.id)?.get(target)?.inverse
+            : nextInverse(target);
+          row[plan.inverseOrderColumn] = inverse ?? nextInverse(target);
+          draftInverse.set(`${version.id}|${target}`, row[plan.inverseOrderColumn] as number);
+        }
         links.push(row);
       }
     }
@@ -649,7 +1002,17 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   const insert = forgettingOrdersOnFailure(insertDocuments);
   const update = forgettingOrdersOnFailure(updateDocuments);
 
-  return { blockerOf, updateBlockerOf, splitData, asReadBack, insert, update, forgetOrders, rules };
+  return {
+    blockerOf,
+    updateBlocker,
+    preparePublishing,
+    splitData,
+    asReadBack,
+    insert,
+    update,
+    forgetOrders,
+    rules,
+  };
 };
 
 export type BulkWriter = ReturnType<typeof createBulkWriter>;

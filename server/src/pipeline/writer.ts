@@ -290,6 +290,14 @@ export const writeBatch = async (
   // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
   const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
   const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
+  // Updates that publish: which certainly pass Strapi's rules (stored values read once for the batch).
+  const publishable =
+    ctx.bulk && ctx.draftAndPublish && options.status === 'published' && rowIds.size > 0
+      ? await ctx.bulk.preparePublishing(
+          ctx.trx,
+          [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
+        )
+      : () => false;
   /** A unique value held by another document (or, for a new entry, by any). */
   const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
     uniqueAttributes.some((name) => {
@@ -448,13 +456,26 @@ export const writeBatch = async (
         });
         continue;
       }
-      if (bulk && documentId && rowId !== undefined && bulk.updateBlockerOf(published) === null) {
+      // An update that publishes is written in bulk only when it certainly passes Strapi's rules, as its draft and
+      // then as the published entry the whole draft becomes (the Document Service validates and names any failure).
+      const publishes = ctx.draftAndPublish && published;
+      if (
+        bulk &&
+        documentId &&
+        rowId !== undefined &&
+        bulk.updateBlocker === null &&
+        !(
+          publishes &&
+          (!publishable(data, { id: rowId, documentId }) || clashes(bulk.splitData(data).values, locale, documentId))
+        )
+      ) {
         // An update of the draft (or of the only row), validated as the Document Service validates an update.
         const { values, links } = bulk.splitData(data);
         let valid = values;
         if (
-          !(published && clashes(values, locale, documentId)) &&
-          bulk.rules.passes(values, published, { update: true })
+          publishes ||
+          (!(published && clashes(values, locale, documentId)) &&
+            bulk.rules.passes(values, published, { update: true }))
         ) {
           // Certainly valid by Strapi's rules: written as it is.
         } else {
@@ -471,7 +492,11 @@ export const writeBatch = async (
         if (published) hold(values, locale, documentId);
         if (lookupKey) written.set(lookupKey, documentId);
         const merged = valid === values ? data : { ...valid, ...links };
-        await queue({ entry, kind: 'update', doc: { id: rowId, documentId, locale, data: merged } });
+        await queue({
+          entry,
+          kind: 'update',
+          doc: { id: rowId, documentId, locale, data: merged, publish: publishes },
+        });
         continue;
       }
 
