@@ -29,9 +29,14 @@ import { createRowWriter } from './rows';
  *   Strapi's `cleanOrderColumns` does), links kept keep their target-side order and get the listed order, new
  *   links continue after the target's last link;
  * - media: the `files_related_mph` rows of the field replaced.
- * Updates that publish (the Document Service deletes and re-creates the published version, and re-points every
- * link to it) and updates of localized types with non-localized attributes (synced to every locale) go through
- * the Document Service.
+ * Updates that publish: the draft updated as above, then its published version made a copy of the whole draft, as
+ * the Document Service's publish makes it: scalars copied row to row in SQL, components copied, relation links set
+ * to the draft's targets (as a `set`), media links to the draft's files. The published row is kept (the Document
+ * Service deletes it, writes a new one and re-points the links other entries hold to it: the same links, in the
+ * same places); a draft never published gets a new one, sharing its draft's target-side orders. Only updates that
+ * certainly pass Strapi's rules as published entries take this path (`preparePublishing`).
+ * Updates of localized types with non-localized attributes (synced to every locale) go through the Document
+ * Service.
  *
  * What it does not write the same way (relations to draft & publish types, one-to-one and one-to-many relations
  * that take the target from another entry, repeatable or nested components, components with relations or media,
