@@ -247,6 +247,7 @@ describe('what the files say', () => {
       metadata: null,
       cover: null,
       category: null,
+      edition: null,
       author: null,
       tags: [],
       related: [],

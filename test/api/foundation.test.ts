@@ -209,6 +209,7 @@ describe('GET /content-types', () => {
         'api::author.author',
         'api::category.category',
         'api::contact.contact',
+        'api::edition.edition',
         'api::homepage.homepage',
         'api::tag.tag',
       ].sort()
@@ -241,7 +242,8 @@ describe('GET /content-types', () => {
     expect(byName.kind).toMatchObject({ type: 'enumeration', enum: ['news', 'review', 'tutorial', 'opinion'] });
     expect(Object.keys(byName)).toEqual([
       'title', 'slug', 'body', 'summary', 'views', 'rating', 'price', 'bigViews', 'featured', 'publishDate',
-      'reviewTime', 'lastReviewedAt', 'kind', 'metadata', 'cover', 'category', 'author', 'tags', 'related', 'seo',
+      'reviewTime', 'lastReviewedAt', 'kind', 'metadata', 'cover', 'category', 'author', 'edition', 'tags', 'related',
+      'seo',
       'sections',
     ]);
     expect(article.matchKeys).toEqual(['documentId', 'slug']);

@@ -38,7 +38,11 @@ import { createRowWriter } from './rows';
  * Updates of localized types with non-localized attributes (synced to every locale) go through the Document
  * Service.
  *
- * What it does not write the same way (relations to draft & publish types, one-to-one and one-to-many relations
+ * Relations to one entry of another draft & publish type (many-to-one, one-way, from a draft & publish type): a
+ * draft links to the target's draft, a published version to the target's published version (none while the target
+ * has none), sharing its draft's target-side order, as the Document Service's publish leaves it.
+ *
+ * What it does not write the same way (other relations to draft & publish types, one-to-one and one-to-many relations
  * that take the target from another entry, repeatable or nested components, components with relations or media,
  * morph relations, relations kept in a column) is "unsupported": an item that sets such an attribute goes
  * through the Document Service (the writer decides per item; an item that leaves it empty still goes bulk).
@@ -84,6 +88,11 @@ type RelationPlan = {
   inverseOrderColumn: string | null;
   targetTable: string;
   targetLocalized: boolean;
+  /**
+   * The target has draft & publish: a draft links to the target's draft, a published version to the target's
+   * published version, or to nothing when the target has none (as the Document Service links them).
+   */
+  targetDraftAndPublish: boolean;
 };
 type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
 type ComponentPlan = {
@@ -177,7 +186,14 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
           };
         }
         const targetSchema = strapi.contentType(target as never) as unknown as ModelSchema | undefined;
-        if (!targetSchema || hasDraftAndPublish(targetSchema))
+        if (!targetSchema) return { kind: 'unsupported', reason: `an unknown target ${target}` };
+        const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
+        // To a draft & publish type: relations to one target, between two draft & publish types, not to itself (the
+        // Document Service's publish re-orders and re-links those in ways of its own).
+        if (
+          targetDraftAndPublish &&
+          (target === uid || !draftAndPublish || !['manyToOne', 'oneWay'].includes(attribute.relation ?? ''))
+        )
           return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
         return {
           kind: 'relation',
@@ -189,6 +205,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
           inverseOrderColumn: join.inverseOrderColumnName ?? null,
           targetTable: (strapi.db.metadata.get(target as never) as unknown as Metadata).tableName,
           targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
+          targetDraftAndPublish,
         };
       }
       case 'media': {
@@ -706,23 +723,64 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     return [...new Set((Array.isArray(value) ? value : [value]).map(String))];
   };
 
-  /** documentId (and locale) → the target's row id, for every target the versions list. */
+  /** The version of a target a version links to: its draft or published row, for a draft & publish target. */
+  const targetVersion = (plan: RelationPlan, published: unknown) =>
+    plan.targetDraftAndPublish ? (published ? 'published' : 'draft') : '';
+
+  /**
+   * documentId (and locale) → the target's row id, for every target the versions list; undefined for a published
+   * version whose draft & publish target has no published version (the Document Service links nothing).
+   */
   const targetIdsFor = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
     const documentIds = [...new Set(versions.flatMap((v) => targetsOf(name, v)))];
     const targetIds = new Map<string, number>();
+    const columns = [
+      'id',
+      'document_id',
+      ...(plan.targetLocalized ? ['locale'] : []),
+      ...(plan.targetDraftAndPublish ? ['published_at'] : []),
+    ];
     for (const part of chunks(documentIds, IN_LIST)) {
-      const columns = ['id', 'document_id', ...(plan.targetLocalized ? ['locale'] : [])];
       for (const row of (await knexOf(trx)(plan.targetTable).select(columns).whereIn('document_id', part)) as Array<
         Record<string, unknown>
       >) {
-        targetIds.set(`${row.document_id}|${plan.targetLocalized ? row.locale : ''}`, Number(row.id));
+        const version = targetVersion(plan, row.published_at !== null && row.published_at !== undefined);
+        targetIds.set(`${row.document_id}|${plan.targetLocalized ? row.locale : ''}|${version}`, Number(row.id));
       }
     }
-    return (version: Version, documentId: string) => {
-      const id = targetIds.get(`${documentId}|${plan.targetLocalized ? version.doc.locale : ''}`);
-      if (id === undefined) throw new Error(`${name}: no ${plan.target} matches "${documentId}"`);
+    return (version: Version, documentId: string): number | undefined => {
+      const status = targetVersion(plan, version.published);
+      const id = targetIds.get(`${documentId}|${plan.targetLocalized ? version.doc.locale : ''}|${status}`);
+      if (id === undefined && status !== 'published')
+        throw new Error(`${name}: no ${plan.target} matches "${documentId}"`);
       return id;
     };
+  };
+
+  /** A draft & publish target's draft row id → its published row id (when it has one). */
+  const publishedTargets = async (trx: Knex.Transaction, plan: RelationPlan, draftIds: number[]) => {
+    const published = new Map<number, number>();
+    if (!plan.targetDraftAndPublish || draftIds.length === 0) return published;
+    const columns = ['id', 'document_id', ...(plan.targetLocalized ? ['locale'] : [])];
+    const key = (row: Record<string, unknown>) => `${row.document_id}|${plan.targetLocalized ? row.locale : ''}`;
+    const drafts = new Map<string, number>();
+    for (const part of chunks([...new Set(draftIds)], IN_LIST)) {
+      for (const row of (await knexOf(trx)(plan.targetTable).select(columns).whereIn('id', part)) as Array<
+        Record<string, unknown>
+      >)
+        drafts.set(key(row), Number(row.id));
+    }
+    const documentIds = [...new Set([...drafts.keys()].map((k) => k.split('|')[0]))];
+    for (const part of chunks(documentIds, IN_LIST)) {
+      for (const row of (await knexOf(trx)(plan.targetTable)
+        .select(columns)
+        .whereIn('document_id', part)
+        .whereNotNull('published_at')) as Array<Record<string, unknown>>) {
+        const draft = drafts.get(key(row));
+        if (draft !== undefined) published.set(draft, Number(row.id));
+      }
+    }
+    return published;
   };
 
   /**
@@ -754,22 +812,30 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   const insertRelations = async (trx: Knex.Transaction, name: string, plan: RelationPlan, versions: Version[]) => {
     if (!versions.some((v) => targetsOf(name, v).length > 0)) return;
     const targetId = await targetIdsFor(trx, name, plan, versions);
+    /** Per version, its targets' documentIds and row ids (a published version's missing targets left out). */
+    const linked = versions.map((version) => ({
+      version,
+      targets: targetsOf(name, version).flatMap((documentId) => {
+        const id = targetId(version, documentId);
+        return id === undefined ? [] : [{ documentId, id }];
+      }),
+    }));
     const nextInverse = await inverseOrders(
       trx,
       name,
       plan,
-      versions.flatMap((v) => targetsOf(name, v).map((d) => targetId(v, d)))
+      linked.flatMap(({ targets }) => targets.map((t) => t.id))
     );
-    // A published version shares its draft's target-side order.
+    // A published version shares its draft's target-side order (the Document Service's publish copies it, to the
+    // target's published version too).
     const inverseOf = new Map<string, number>();
     const links: Array<Record<string, unknown>> = [];
-    for (const version of versions) {
-      targetsOf(name, version).forEach((documentId, i) => {
-        const id = targetId(version, documentId);
+    for (const { version, targets } of linked) {
+      targets.forEach(({ documentId, id }, i) => {
         const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: id };
         if (plan.orderColumn) row[plan.orderColumn] = i + 1;
         if (plan.inverseOrderColumn) {
-          const key = `${version.doc.documentId}|${version.doc.locale ?? ''}|${id}`;
+          const key = `${version.doc.documentId}|${version.doc.locale ?? ''}|${documentId}`;
           if (!inverseOf.has(key)) inverseOf.set(key, nextInverse(id));
           row[plan.inverseOrderColumn] = inverseOf.get(key);
         }
@@ -867,10 +933,27 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       if (isTouched.has(draft))
         wanted.set(
           draft,
-          targetsOf(name, draft).map((d) => targetId!(draft, d))
+          targetsOf(name, draft).map((d) => targetId!(draft, d)!)
         );
       const copy = copyOf.get(draft);
       if (copy) wanted.set(copy.published, wanted.get(draft) ?? held(draft));
+    }
+    // A published copy links to its draft's targets' published versions (a draft & publish target without one: no
+    // link); `draftTarget` gives back the draft's target of each.
+    const draftTarget = new Map<number, number>();
+    if (plan.targetDraftAndPublish && copies.length > 0) {
+      const published = await publishedTargets(
+        trx,
+        plan,
+        copies.flatMap((c) => wanted.get(c.published) ?? [])
+      );
+      for (const [draftId, publishedId] of published) draftTarget.set(publishedId, draftId);
+      for (const { published: version } of copies) {
+        wanted.set(
+          version,
+          (wanted.get(version) ?? []).flatMap((t) => (published.has(t) ? [published.get(t)!] : []))
+        );
+      }
     }
 
     // 1. Links to targets no longer listed.
@@ -912,8 +995,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         if (plan.orderColumn) row[plan.orderColumn] = i + 1;
         if (plan.inverseOrderColumn) {
           const draft = draftOf.get(version);
+          const ofDraft = draftTarget.get(target) ?? target;
           const inverse = sharesDraftOrder(version)
-            ? draftInverse.get(`${draft!.id}|${target}`) ?? current.get(draft!.id)?.get(target)?.inverse
+            ? draftInverse.get(`${draft!.id}|${ofDraft}`) ?? current.get(draft!.id)?.get(ofDraft)?.inverse
             : nextInverse(target);
           row[plan.inverseOrderColumn] = inverse ?? nextInverse(target);
           draftInverse.set(`${version.id}|${target}`, row[plan.inverseOrderColumn] as number);
