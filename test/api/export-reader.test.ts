@@ -250,6 +250,7 @@ describe('what the files say', () => {
       edition: null,
       author: null,
       tags: [],
+      topics: [],
       related: [],
       seo: null,
       sections: [],

@@ -212,6 +212,7 @@ describe('GET /content-types', () => {
         'api::edition.edition',
         'api::homepage.homepage',
         'api::tag.tag',
+        'api::topic.topic',
       ].sort()
     );
   });
@@ -242,8 +243,8 @@ describe('GET /content-types', () => {
     expect(byName.kind).toMatchObject({ type: 'enumeration', enum: ['news', 'review', 'tutorial', 'opinion'] });
     expect(Object.keys(byName)).toEqual([
       'title', 'slug', 'body', 'summary', 'views', 'rating', 'price', 'bigViews', 'featured', 'publishDate',
-      'reviewTime', 'lastReviewedAt', 'kind', 'metadata', 'cover', 'category', 'author', 'edition', 'tags', 'related',
-      'seo',
+      'reviewTime', 'lastReviewedAt', 'kind', 'metadata', 'cover', 'category', 'author', 'edition', 'tags',
+      'topics', 'related', 'seo',
       'sections',
     ]);
     expect(article.matchKeys).toEqual(['documentId', 'slug']);

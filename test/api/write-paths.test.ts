@@ -140,6 +140,11 @@ const CATEGORIES = jsonl(['news', 'tech', 'life'].map((slug) => ({ name: slug, s
 const EDITIONS = ['spring', 'summer', 'winter'];
 const PUBLISHED_EDITIONS = jsonl(EDITIONS.slice(0, 2).map((slug) => ({ name: slug, slug })));
 const DRAFT_EDITIONS = jsonl(EDITIONS.slice(2).map((slug) => ({ name: slug, slug })));
+/** Topics: a draft & publish target of a many-to-many relation (art and bio published, car a draft only). */
+const TOPICS = ['art', 'bio', 'car'];
+const PUBLISHED_TOPICS = jsonl(TOPICS.slice(0, 2).map((slug) => ({ name: slug, slug })));
+const DRAFT_TOPICS = jsonl(TOPICS.slice(2).map((slug) => ({ name: slug, slug })));
+const topics = (...slugs: string[]) => slugs.map((slug) => ({ slug }));
 const TAG_NAMES = ['t0', 't1', 't2', 't3', 't4'];
 const TAG_FILE = jsonl(TAG_NAMES.map((name) => ({ name })));
 const article = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -150,6 +155,7 @@ const article = (i: number, extra: Record<string, unknown> = {}) => ({
   metadata: i % 5 ? null : { n: i },
   category: i % 7 === 6 ? null : { slug: ['news', 'tech', 'life'][i % 3] },
   edition: i % 5 === 4 ? null : { slug: EDITIONS[i % 3] },
+  topics: i % 6 === 5 ? [] : topics(TOPICS[i % 3], TOPICS[(i + 1) % 3]),
   tags: i % 4 === 3 ? [] : [{ name: TAG_NAMES[i % 5] }, { name: TAG_NAMES[(i + 2) % 5] }],
   seo: i % 6 === 5 ? null : { metaTitle: `Meta ${i}`, keywords: i % 2 ? ['a', 'b'] : null },
   sections:
@@ -198,6 +204,7 @@ const UPDATES = jsonl([
     title: `Article ${i} updated`,
     views: 1000 + i,
     ...(i % 4 === 1 ? { edition: { slug: EDITIONS[(i + 1) % 3] } } : i % 4 === 2 ? { edition: null } : {}),
+    ...(i % 5 === 2 ? { topics: topics(TOPICS[(i + 2) % 3], TOPICS[i % 3]) } : i % 5 === 3 ? { topics: [] } : {}),
     ...(i % 5 === 0
       ? { category: { slug: ['news', 'tech', 'life'][(i + 1) % 3] } }
       : i % 5 === 1
@@ -262,6 +269,7 @@ const PUBLISHING = jsonl([
     rating: (i % 5) / 2,
     ...(i % 10 === 9 ? {} : { seo: i % 2 ? null : { metaTitle: `Published meta ${i}`, noIndex: i % 4 === 0 } }),
     ...(i % 4 === 3 ? { edition: { slug: EDITIONS[(i + 2) % 3] } } : {}),
+    ...(i % 5 === 1 ? { topics: topics(TOPICS[(i + 1) % 3], TOPICS[(i + 2) % 3], TOPICS[i % 3]) } : {}),
     ...(i % 5 === 0
       ? { category: { slug: ['news', 'tech', 'life'][(i + 2) % 3] } }
       : i % 5 === 1
@@ -305,6 +313,8 @@ const ARTICLE_TABLES = [
   'articles_category_lnk',
   'articles_edition_lnk',
   'editions',
+  'articles_topics_lnk',
+  'topics',
   'articles_tags_lnk',
   'articles_related_lnk',
   'articles_cmps',
@@ -319,7 +329,7 @@ const ARTICLE_TABLES = [
  * number stored. The Document Service's publish deletes the published version's links,
  * closes up each target's order, writes new links and puts back the old numbers, one document after the other: the
  * places it leaves are the ones the bulk path keeps, the numbers have gaps where the bulk path's do not. The order
- * on a draft & publish target (editions) is left out then: a version published for the first time takes its
+ * on a draft & publish target (editions, topics) is left out then: a version published for the first time takes its
  * draft's number (in the target draft's sequence) into the target's published sequence, and where that number
  * lands depends on how the published sequence is numbered at that moment, document after document.
  */
@@ -339,6 +349,9 @@ const articleState = async (app: TestApp, { rankTargetOrders = false } = {}) => 
     documentIds.get(key)!.add(r.document_id);
   }
   expect([...documentIds.values()].every((ids) => ids.size === 1)).toBe(true);
+  const topicId = new Map(
+    rows.topics.map((r) => [r.id, `${r.slug}|${r.published_at === null ? 'draft' : 'published'}`])
+  );
   const editionId = new Map(
     rows.editions.map((r) => [r.id, `${r.slug}|${r.published_at === null ? 'draft' : 'published'}`])
   );
@@ -401,6 +414,13 @@ const articleState = async (app: TestApp, { rankTargetOrders = false } = {}) => 
   return {
     articles: sorted(rows.articles.map((r) => ({ ...strip(r, {}), version: articleId.get(r.id) }))),
     articles_category_lnk: sorted(versionOrders('articles_category_lnk', 'category_id', 'article_ord')),
+    articles_topics_lnk: sorted(
+      versionOrders('articles_topics_lnk', 'topic_id', 'article_ord').map(({ article_ord: order, ...r }) => ({
+        ...r,
+        topic_id: topicId.get(r.topic_id),
+        ...(rankTargetOrders ? {} : { article_ord: order }),
+      }))
+    ),
     articles_edition_lnk: sorted(
       versionOrders('articles_edition_lnk', 'edition_id', 'article_ord').map(({ article_ord: order, ...r }) => ({
         ...r,
@@ -449,14 +469,16 @@ const runArticles = async (bulk: boolean) => {
       content: TAG_FILE,
       options: { contentType: 'api::tag.tag', matchBy: 'name' },
     });
-    for (const [content, status] of [
-      [PUBLISHED_EDITIONS, 'published'],
-      [DRAFT_EDITIONS, 'draft'],
+    for (const [type, content, status] of [
+      ['api::edition.edition', PUBLISHED_EDITIONS, 'published'],
+      ['api::edition.edition', DRAFT_EDITIONS, 'draft'],
+      ['api::topic.topic', PUBLISHED_TOPICS, 'published'],
+      ['api::topic.topic', DRAFT_TOPICS, 'draft'],
     ] as const) {
       await importFile(app, token, {
-        fileName: 'editions.jsonl',
+        fileName: 'targets.jsonl',
         content,
-        options: { contentType: 'api::edition.edition', matchBy: 'slug', status },
+        options: { contentType: type, matchBy: 'slug', status },
       });
     }
     const options = { contentType: 'api::article.article', matchBy: 'slug', onError: 'continue' };

@@ -38,9 +38,9 @@ import { createRowWriter } from './rows';
  * Updates of localized types with non-localized attributes (synced to every locale) go through the Document
  * Service.
  *
- * Relations to one entry of another draft & publish type (many-to-one, one-way, from a draft & publish type): a
- * draft links to the target's draft, a published version to the target's published version (none while the target
- * has none), sharing its draft's target-side order, as the Document Service's publish leaves it.
+ * Relations from a draft & publish type to another one: a draft links to the target's draft, a published version
+ * to the target's published version (none while the target has none), sharing its draft's target-side order, as
+ * the Document Service's publish leaves it (see `keepsDraftOrder` for the source side's).
  *
  * What it does not write the same way (other relations to draft & publish types, one-to-one and one-to-many relations
  * that take the target from another entry, repeatable or nested components, components with relations or media,
@@ -93,6 +93,12 @@ type RelationPlan = {
    * published version, or to nothing when the target has none (as the Document Service links them).
    */
   targetDraftAndPublish: boolean;
+  /**
+   * A many-to-many relation owning a two-sided relation to a draft & publish type: a version published for the first
+   * time keeps its draft's order of each target (the Document Service's publish puts the draft's numbers back, with
+   * a gap where a target has no published version); otherwise the published version's targets are numbered 1..n.
+   */
+  keepsDraftOrder: boolean;
 };
 type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
 type ComponentPlan = {
@@ -188,12 +194,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         const targetSchema = strapi.contentType(target as never) as unknown as ModelSchema | undefined;
         if (!targetSchema) return { kind: 'unsupported', reason: `an unknown target ${target}` };
         const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
-        // To a draft & publish type: relations to one target, between two draft & publish types, not to itself (the
-        // Document Service's publish re-orders and re-links those in ways of its own).
-        if (
-          targetDraftAndPublish &&
-          (target === uid || !draftAndPublish || !['manyToOne', 'oneWay'].includes(attribute.relation ?? ''))
-        )
+        // To a draft & publish type: between two draft & publish types, not to itself (the Document Service's publish
+        // re-links self relations in ways of its own).
+        if (targetDraftAndPublish && (target === uid || !draftAndPublish))
           return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
         return {
           kind: 'relation',
@@ -206,6 +209,8 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
           targetTable: (strapi.db.metadata.get(target as never) as unknown as Metadata).tableName,
           targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
           targetDraftAndPublish,
+          keepsDraftOrder:
+            targetDraftAndPublish && attribute.relation === 'manyToMany' && Boolean(attribute.inversedBy),
         };
       }
       case 'media': {
@@ -815,9 +820,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     /** Per version, its targets' documentIds and row ids (a published version's missing targets left out). */
     const linked = versions.map((version) => ({
       version,
-      targets: targetsOf(name, version).flatMap((documentId) => {
+      targets: targetsOf(name, version).flatMap((documentId, listed) => {
         const id = targetId(version, documentId);
-        return id === undefined ? [] : [{ documentId, id }];
+        return id === undefined ? [] : [{ documentId, id, listed }];
       }),
     }));
     const nextInverse = await inverseOrders(
@@ -831,9 +836,9 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     const inverseOf = new Map<string, number>();
     const links: Array<Record<string, unknown>> = [];
     for (const { version, targets } of linked) {
-      targets.forEach(({ documentId, id }, i) => {
+      targets.forEach(({ documentId, id, listed }, i) => {
         const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: id };
-        if (plan.orderColumn) row[plan.orderColumn] = i + 1;
+        if (plan.orderColumn) row[plan.orderColumn] = plan.keepsDraftOrder && version.published ? listed + 1 : i + 1;
         if (plan.inverseOrderColumn) {
           const key = `${version.doc.documentId}|${version.doc.locale ?? ''}|${documentId}`;
           if (!inverseOf.has(key)) inverseOf.set(key, nextInverse(id));
@@ -978,11 +983,14 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     const nextInverse = await inverseOrders(trx, name, plan, fresh);
     /** `${draft id}|${target}` → the draft's target-side order once written (a new published copy shares it). */
     const draftInverse = new Map<string, number | null>();
+    /** `${draft id}|${target}` → the draft's own order of the target once written (see `keepsDraftOrder`). */
+    const draftOrder = new Map<string, number | null>();
     const links: Array<Record<string, unknown>> = [];
     const draftOf = new Map(copies.map((c) => [c.published, c.draft]));
     for (const [version, targets] of wanted) {
       for (const [i, target] of targets.entries()) {
         const link = current.get(version.id)?.get(target);
+        draftOrder.set(`${version.id}|${target}`, i + 1);
         if (link) {
           if (plan.orderColumn && link.order !== i + 1)
             await table(plan.table)
@@ -992,10 +1000,15 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
           continue;
         }
         const row: Record<string, unknown> = { [plan.joinColumn]: version.id, [plan.inverseJoinColumn]: target };
-        if (plan.orderColumn) row[plan.orderColumn] = i + 1;
+        const draft = draftOf.get(version);
+        const ofDraft = draftTarget.get(target) ?? target;
+        if (plan.orderColumn) {
+          row[plan.orderColumn] =
+            plan.keepsDraftOrder && sharesDraftOrder(version)
+              ? draftOrder.get(`${draft!.id}|${ofDraft}`) ?? current.get(draft!.id)?.get(ofDraft)?.order ?? i + 1
+              : i + 1;
+        }
         if (plan.inverseOrderColumn) {
-          const draft = draftOf.get(version);
-          const ofDraft = draftTarget.get(target) ?? target;
           const inverse = sharesDraftOrder(version)
             ? draftInverse.get(`${draft!.id}|${ofDraft}`) ?? current.get(draft!.id)?.get(ofDraft)?.inverse
             : nextInverse(target);
