@@ -378,7 +378,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   /**
    * The documents (of these) whose draft or published version holds a value in an attribute the bulk path does not
-   * write (a relation to a draft & publish type, a repeatable or nested component...): publishing them is copying
+   * write (a self relation, a repeatable or nested component...): publishing them is copying
    * that value, which is the Document Service's job.
    */
   const publishBlocked = async (trx: Knex.Transaction, documentIds: string[]): Promise<Set<string>> => {
@@ -518,7 +518,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     const copies = draftAndPublish
       ? await publishedCopies(
           trx,
-          versions.filter((v) => docs[versions.indexOf(v)].publish),
+          versions.filter((_, i) => docs[i].publish),
           now
         )
       : [];
