@@ -123,7 +123,7 @@ describeE2E('Data Migration Center in the browser', () => {
       // The defaults the test relies on: the default locale (en) and the drafts.
       await expectText(page.getByRole('combobox', { name: 'Locale' }), 'Default locale (English (en))');
       await expectText(page.getByRole('combobox', { name: 'Version' }), 'Draft');
-      await expectVisible(page.getByText('21 of 21 fields selected', { exact: false }));
+      await expectVisible(page.getByText('23 of 23 fields selected', { exact: false }));
       // The private field is not even offered.
       expect(await page.getByRole('checkbox', { name: /secretNote/ }).count()).toBe(0);
       await screenshot(page, '03-export-form');
