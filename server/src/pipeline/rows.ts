@@ -12,6 +12,9 @@ import { IN_LIST, chunks } from './in-lists';
  * attribute defaults of a new row), so what is stored is what `strapi.db.query(uid).createMany()` and `.update()`
  * store; a test compares the rows with the Document Service's.
  *
+ * Rows are also copied within a table as they are stored (`copyRows` onto existing rows, `cloneRows` into new ones),
+ * with no conversion: a draft's row becomes its published version's, as the Document Service's publish copies it.
+ *
  * Strapi does not export its field classes; they are loaded from the app's `@strapi/database`. Where they cannot be
  * (another layout), model rows go through `strapi.db.query(uid).createMany` and `.updateMany` (one row at a time
  * for updates), which store the same, more slowly; so do updates on SQLite older than 3.33 (no `UPDATE ... FROM`).
