@@ -18,6 +18,10 @@ const CONTACTS = jsonl([
 ]);
 const TAGS = jsonl([{ name: 'alpha' }, { name: 'beta' }, { name: 'alpha' }, { name: 5 }, { name: '' }]);
 
+/** A task's error report (JSON): the failed items with their index and message. */
+const reportOf = async (app: TestApp, token: string, task: { id: number }) =>
+  JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemIndex: number; message: string }>;
+
 const VOLATILE = new Set(['id', 'document_id', 'created_at', 'updated_at', 'published_at']);
 
 const state = async (app: TestApp) => {
@@ -45,7 +49,7 @@ const run = async (bulk: boolean) => {
       content: TAGS,
       options: { contentType: 'api::tag.tag', matchBy: 'name', onError: 'continue' },
     });
-    const report = JSON.parse((await errorReport(app, token, tags.id)).text);
+    const report = await reportOf(app, token, tags);
     // Updates (types without draft & publish: the only row), by documentId: every other contact patched, tags
     // renamed, one onto a name another tag holds (Strapi's unique rule fails it), one onto its own name.
     const contactIds = (await app.strapi.db.connection('contacts').select('document_id').orderBy('id')) as Array<{
@@ -75,10 +79,7 @@ const run = async (bulk: boolean) => {
       ]),
       options: { contentType: 'api::tag.tag', matchBy: 'documentId', onError: 'continue' },
     });
-    const updateReport = JSON.parse((await errorReport(app, token, tagUpdates.id)).text) as Array<{
-      itemIndex: number;
-      message: string;
-    }>;
+    const updateReport = await reportOf(app, token, tagUpdates);
     // Read back through the Document Service: every entry is visible as Strapi sees it.
     const visible = await app.strapi.documents('api::contact.contact' as never).count({} as never);
     return { contacts, tags, report, contactUpdates, tagUpdates, updateReport, visible, rows: await state(app) };
@@ -500,10 +501,7 @@ const runArticles = async (bulk: boolean) => {
       content: UPDATES,
       options: { contentType: 'api::article.article', matchBy: 'slug', onError: 'continue', status: 'draft' },
     });
-    const updatesReport = JSON.parse((await errorReport(app, token, updates.id)).text) as Array<{
-      itemIndex: number;
-      message: string;
-    }>;
+    const updatesReport = await reportOf(app, token, updates);
     // overwrite: what the file leaves out is reset (relations and components emptied, scalars to their default).
     const overwrite = await importFile(app, token, {
       fileName: 'overwrite.jsonl',
@@ -526,10 +524,7 @@ const runArticles = async (bulk: boolean) => {
       ]),
       options: { contentType: 'api::article.article', onError: 'continue', status: 'published' },
     });
-    const uniqueReport = JSON.parse((await errorReport(app, token, unique.id)).text) as Array<{
-      itemIndex: number;
-      message: string;
-    }>;
+    const uniqueReport = await reportOf(app, token, unique);
     // The French version of an English document (matchBy documentId): the Document Service's locale path.
     const [first] = (await app.strapi.db
       .connection('articles')
@@ -540,20 +535,14 @@ const runArticles = async (bulk: boolean) => {
       content: jsonl([{ documentId: first.document_id, locale: 'fr', ...article(0, { slug: 'article-0-fr' }) }]),
       options: { contentType: 'api::article.article', status: 'published' },
     });
-    const report = JSON.parse((await errorReport(app, token, published.id)).text) as Array<{
-      itemIndex: number;
-      message: string;
-    }>;
+    const report = await reportOf(app, token, published);
     const beforePublishing = await articleState(app);
     const publishing = await importFile(app, token, {
       fileName: 'publishing.jsonl',
       content: PUBLISHING,
       options: { contentType: 'api::article.article', matchBy: 'slug', onError: 'continue', status: 'published' },
     });
-    const publishingReport = JSON.parse((await errorReport(app, token, publishing.id)).text) as Array<{
-      itemIndex: number;
-      message: string;
-    }>;
+    const publishingReport = await reportOf(app, token, publishing);
     // Read back through the Document Service: what Strapi itself sees.
     const read = (await app.strapi.documents('api::article.article' as never).findMany({
       locale: '*',

@@ -151,6 +151,13 @@ interface Version {
   published: boolean;
 }
 
+/** Adds `value` to the list `map` holds for `key`. */
+const append = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
 const isEmptyValue = (value: unknown) =>
   value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 
@@ -346,15 +353,12 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     for (const name of leftOutMustBeSet) {
       const plan = plans.get(name);
       if (plan?.kind !== 'components') continue;
-      for (const part of chunks(ids, IN_LIST)) {
-        for (const row of (await knexOf(trx)(plan.table)
-          .distinct(plan.joinColumn)
-          .whereIn(plan.joinColumn, part)
-          .where('field', plan.field)) as Array<Record<string, unknown>>) {
-          const owner = Number(row[plan.joinColumn]);
-          if (!holding.has(owner)) holding.set(owner, new Set());
-          holding.get(owner)!.add(name);
-        }
+      for (const row of await selectIn(trx, plan.table, plan.joinColumn, ids, (q) =>
+        q.distinct(plan.joinColumn).where('field', plan.field)
+      )) {
+        const owner = Number(row[plan.joinColumn]);
+        if (!holding.has(owner)) holding.set(owner, new Set());
+        holding.get(owner)!.add(name);
       }
     }
     const storedIsCertain = (name: string, id: number) => {
@@ -368,9 +372,13 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
         );
       return false;
     };
-    return (data: Record<string, unknown>, draft: { id: number; documentId: string }) =>
+    return (
+      data: Record<string, unknown>,
+      values: Record<string, unknown>,
+      draft: { id: number; documentId: string }
+    ) =>
       !blocked.has(draft.documentId) &&
-      rules.passes(splitData(data).values, true, { update: true }) &&
+      rules.passes(values, true, { update: true }) &&
       leftOutMustBeSet.every(
         (name) => Object.prototype.hasOwnProperty.call(data, name) || storedIsCertain(name, draft.id)
       );
@@ -442,6 +450,44 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   const rows = createRowWriter(strapi);
 
   const knexOf = (trx: Knex.Transaction) => (table: string) => strapi.db.connection(table).transacting(trx);
+
+  /** The rows of `table` whose `column` is one of `values`, read in bounded IN lists; `narrow` selects and filters. */
+  const selectIn = async (
+    trx: Knex.Transaction,
+    table: string,
+    column: string,
+    values: unknown[],
+    narrow: (query: Knex.QueryBuilder) => Knex.QueryBuilder
+  ) => {
+    const found: Array<Record<string, unknown>> = [];
+    for (const part of chunks([...new Set(values)], IN_LIST))
+      found.push(...((await narrow(knexOf(trx)(table).whereIn(column, part as Knex.Value[]))) as typeof found));
+    return found;
+  };
+
+  /** The published rows of these documents in a table: `${documentId}|${locale}` (locale if localized) → id. */
+  const publishedIdsOf = async (
+    trx: Knex.Transaction,
+    table: string,
+    byLocale: boolean,
+    documentIds: unknown[]
+  ): Promise<Map<string, number>> => {
+    const columns = ['id', 'document_id', ...(byLocale ? ['locale'] : [])];
+    const found = await selectIn(trx, table, 'document_id', documentIds, (q) =>
+      q.select(columns).whereNotNull('published_at')
+    );
+    return new Map(found.map((row) => [`${row.document_id}|${byLocale ? row.locale : ''}`, Number(row.id)]));
+  };
+
+  /** The `_cmps` links of a component field for these owners, with `columns`; and their component ids by type. */
+  const componentLinks = async (trx: Knex.Transaction, plan: ComponentPlan, owners: number[], columns: string[]) => {
+    const links = await selectIn(trx, plan.table, plan.joinColumn, owners, (q) =>
+      q.select(columns).where('field', plan.field)
+    );
+    const idsByType = new Map<string, number[]>();
+    for (const link of links) append(idsByType, String(link[COMPONENT_TYPE_COLUMN]), Number(link[plan.idColumn]));
+    return { links, idsByType };
+  };
 
   /** Per relation: target id → the last target-side order this task wrote or read. */
   const lastOrders = new Map<string, Map<number, number>>();
@@ -545,17 +591,13 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
 
   /** The published rows of these drafts' documents (`${documentId}|${locale}` → id). */
   const publishedRows = async (trx: Knex.Transaction, drafts: Version[]) => {
-    const key = (documentId: unknown, locale: unknown) => `${documentId}|${localized ? locale : ''}`;
-    const found = new Map<string, number>();
-    const columns = ['id', 'document_id', ...(localized ? ['locale'] : [])];
-    for (const part of chunks([...new Set(drafts.map((d) => d.doc.documentId))], IN_LIST)) {
-      for (const row of (await knexOf(trx)(metadata.tableName)
-        .select(columns)
-        .whereIn('document_id', part)
-        .whereNotNull('published_at')) as Array<Record<string, unknown>>)
-        found.set(key(row.document_id, row.locale), Number(row.id));
-    }
-    return (draft: Version) => found.get(key(draft.doc.documentId, draft.doc.locale));
+    const found = await publishedIdsOf(
+      trx,
+      metadata.tableName,
+      localized,
+      drafts.map((d) => d.doc.documentId)
+    );
+    return (draft: Version) => found.get(`${draft.doc.documentId}|${localized ? draft.doc.locale : ''}`);
   };
 
   /** The drafts' scalars copied to their published rows (new ones for drafts never published), published now. */
@@ -594,27 +636,15 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       plan,
       copies.filter((c) => !c.fresh).map((c) => c.published)
     );
-    const links: Array<Record<string, unknown>> = [];
-    for (const part of chunks(
+    const { links, idsByType } = await componentLinks(
+      trx,
+      plan,
       copies.map((c) => c.draft.id),
-      IN_LIST
-    )) {
-      links.push(
-        ...((await knexOf(trx)(plan.table)
-          .select(plan.joinColumn, plan.idColumn, COMPONENT_TYPE_COLUMN, plan.orderColumn)
-          .whereIn(plan.joinColumn, part)
-          .where('field', plan.field)) as Array<Record<string, unknown>>)
-      );
-    }
+      [plan.joinColumn, plan.idColumn, COMPONENT_TYPE_COLUMN, plan.orderColumn]
+    );
     // The drafts' component values, read as the Document Service reads them (its publish copies a populated draft).
     const values = new Map<string, Record<string, unknown>>();
-    const byType = new Map<string, number[]>();
-    for (const link of links) {
-      const type = String(link[COMPONENT_TYPE_COLUMN]);
-      if (!byType.has(type)) byType.set(type, []);
-      byType.get(type)!.push(Number(link[plan.idColumn]));
-    }
-    for (const [componentUid, ids] of byType) {
+    for (const [componentUid, ids] of idsByType) {
       for (const part of chunks(ids, IN_LIST)) {
         const found = (await strapi.db
           .query(componentUid as never)
@@ -627,9 +657,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       const type = String(link[COMPONENT_TYPE_COLUMN]);
       const value = values.get(`${type}|${link[plan.idColumn]}`);
       if (!value) continue;
-      const owner = Number(link[plan.joinColumn]);
-      if (!ofDraft.has(owner)) ofDraft.set(owner, []);
-      ofDraft.get(owner)!.push(plan.zone ? { ...value, __component: type } : value);
+      append(ofDraft, Number(link[plan.joinColumn]), plan.zone ? { ...value, __component: type } : value);
     }
     for (const { draft, published } of copies) {
       const entries = ofDraft.get(draft.id) ?? [];
@@ -652,20 +680,18 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       copies.filter((c) => !c.fresh).map((c) => c.published)
     );
     const files = new Map<number, number[]>();
-    for (const part of chunks(
+    const links = await selectIn(
+      trx,
+      plan.table,
+      plan.idColumn,
       copies.map((c) => c.draft.id),
-      IN_LIST
-    )) {
-      for (const row of (await knexOf(trx)(plan.table)
-        .select(plan.fileColumn, plan.idColumn)
-        .whereIn(plan.idColumn, part)
-        .where({ [plan.typeColumn]: uid, field: name })
-        .orderBy([plan.idColumn, 'order', 'id'])) as Array<Record<string, unknown>>) {
-        const owner = Number(row[plan.idColumn]);
-        if (!files.has(owner)) files.set(owner, []);
-        files.get(owner)!.push(Number(row[plan.fileColumn]));
-      }
-    }
+      (q) =>
+        q
+          .select(plan.fileColumn, plan.idColumn)
+          .where({ [plan.typeColumn]: uid, field: name })
+          .orderBy([plan.idColumn, 'order', 'id'])
+    );
+    for (const row of links) append(files, Number(row[plan.idColumn]), Number(row[plan.fileColumn]));
     for (const { draft, published } of copies) published.doc.data[name] = files.get(draft.id) ?? [];
     await insertMedia(
       trx,
@@ -767,23 +793,16 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     const published = new Map<number, number>();
     if (!plan.targetDraftAndPublish || draftIds.length === 0) return published;
     const columns = ['id', 'document_id', ...(plan.targetLocalized ? ['locale'] : [])];
-    const key = (row: Record<string, unknown>) => `${row.document_id}|${plan.targetLocalized ? row.locale : ''}`;
-    const drafts = new Map<string, number>();
-    for (const part of chunks([...new Set(draftIds)], IN_LIST)) {
-      for (const row of (await knexOf(trx)(plan.targetTable).select(columns).whereIn('id', part)) as Array<
-        Record<string, unknown>
-      >)
-        drafts.set(key(row), Number(row.id));
-    }
-    const documentIds = [...new Set([...drafts.keys()].map((k) => k.split('|')[0]))];
-    for (const part of chunks(documentIds, IN_LIST)) {
-      for (const row of (await knexOf(trx)(plan.targetTable)
-        .select(columns)
-        .whereIn('document_id', part)
-        .whereNotNull('published_at')) as Array<Record<string, unknown>>) {
-        const draft = drafts.get(key(row));
-        if (draft !== undefined) published.set(draft, Number(row.id));
-      }
+    const drafts = await selectIn(trx, plan.targetTable, 'id', draftIds, (q) => q.select(columns));
+    const publishedIds = await publishedIdsOf(
+      trx,
+      plan.targetTable,
+      plan.targetLocalized,
+      drafts.map((row) => row.document_id)
+    );
+    for (const row of drafts) {
+      const id = publishedIds.get(`${row.document_id}|${plan.targetLocalized ? row.locale : ''}`);
+      if (id !== undefined) published.set(Number(row.id), id);
     }
     return published;
   };
@@ -976,7 +995,8 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     await closeUpInverseOrders(trx, name, plan, [...released]);
 
     // 2. Links kept: the listed order. New links: after the target's last link (a new published copy: its draft's).
-    const sharesDraftOrder = (version: Version) => copies.some((c) => c.fresh && c.published === version);
+    const firstPublished = new Set(copies.filter((c) => c.fresh).map((c) => c.published));
+    const sharesDraftOrder = (version: Version) => firstPublished.has(version);
     const fresh = [...wanted]
       .filter(([version]) => !sharesDraftOrder(version))
       .flatMap(([version, targets]) => targets.filter((t) => !current.get(version.id)?.has(t)));
@@ -1024,25 +1044,13 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
   /** Deletes the component rows of updated versions' field, and their `_cmps` links (new copies are written after). */
   const removeComponents = async (trx: Knex.Transaction, plan: ComponentPlan, versions: Version[]) => {
     const table = knexOf(trx);
-    const links: Array<Record<string, unknown>> = [];
-    for (const part of chunks(
+    const { links, idsByType } = await componentLinks(
+      trx,
+      plan,
       versions.map((v) => v.id),
-      IN_LIST
-    )) {
-      links.push(
-        ...((await table(plan.table)
-          .select('id', plan.idColumn, COMPONENT_TYPE_COLUMN)
-          .whereIn(plan.joinColumn, part)
-          .where('field', plan.field)) as Array<Record<string, unknown>>)
-      );
-    }
-    const byType = new Map<string, number[]>();
-    for (const link of links) {
-      const type = String(link[COMPONENT_TYPE_COLUMN]);
-      if (!byType.has(type)) byType.set(type, []);
-      byType.get(type)!.push(Number(link[plan.idColumn]));
-    }
-    for (const [componentUid, ids] of byType) {
+      ['id', plan.idColumn, COMPONENT_TYPE_COLUMN]
+    );
+    for (const [componentUid, ids] of idsByType) {
       const componentTable = (strapi.db.metadata.get(componentUid as never) as unknown as Metadata).tableName;
       for (const part of chunks(ids, IN_LIST)) await table(componentTable).whereIn('id', part).delete();
     }

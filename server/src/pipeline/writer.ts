@@ -434,11 +434,12 @@ export const writeBatch = async (
       const rowId =
         documentId && lookupKey && existing.get(lookupKey) === documentId ? rowIds.get(lookupKey) : undefined;
       const bulk = ctx.bulk && !deferred && ctx.bulk.blockerOf(data) === null ? ctx.bulk : null;
+      // The attributes Strapi's validator checks, and the links (relations and media) resolved above.
+      const { values, links } = bulk ? bulk.splitData(data) : { values: data, links: {} };
       if (bulk && !documentId && !newLocaleVersion) {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
         const newId = targetDocumentId ?? newDocumentId();
-        const { values, links } = bulk.splitData(data);
         let valid = values;
         if (!(published && clashes(values, locale, newId)) && bulk.rules.passes(values, published)) {
           // Certainly valid by Strapi's rules (see rules.ts): written as it is.
@@ -464,13 +465,9 @@ export const writeBatch = async (
         documentId &&
         rowId !== undefined &&
         bulk.updateBlocker === null &&
-        !(
-          publishes &&
-          (!publishable(data, { id: rowId, documentId }) || clashes(bulk.splitData(data).values, locale, documentId))
-        )
+        !(publishes && (!publishable(data, values, { id: rowId, documentId }) || clashes(values, locale, documentId)))
       ) {
         // An update of the draft (or of the only row), validated as the Document Service validates an update.
-        const { values, links } = bulk.splitData(data);
         let valid = values;
         if (
           publishes ||
