@@ -14,6 +14,7 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   error: null,
   fileName: 'contacts.csv',
   hasErrorReport: false,
+  canDownload: true,
   writePath: null,
   createdAt: '2026-11-22T10:00:00.000Z',
   startedAt: '2026-11-22T10:00:00.000Z',

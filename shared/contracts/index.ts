@@ -137,6 +137,11 @@ export interface Task {
   fileName: string | null;
   hasErrorReport: boolean;
   /**
+   * Whether the user who asked may download the task's files (its file, upload and error report): its creator, a
+   * super admin, or a user who may read all of that content in the Content Manager. The list shows every task.
+   */
+  canDownload: boolean;
+  /**
    * Once finished: for an import, which write path ran (`bulk`, `document-service`, `bulk+document-service`); for
    * an export, which read path (`lean`, `document-service`).
    */
@@ -223,6 +228,23 @@ export interface ContentTypeInfo {
   /** Attribute names usable as `matchBy` / `relationsAs`: `documentId` and every unique scalar attribute. */
   matchKeys: string[];
   attributes: AttributeInfo[];
+  /** What the user who asked may do with it in the Content Manager (GET /content-types). */
+  access?: ContentTypeAccess;
+}
+
+/**
+ * A user's Content Manager permissions on a content type, as the center applies them: the admin offers only what
+ * they allow (exports need `read`; imports `create` or `update`; `status: published` needs `publish`).
+ */
+export interface ContentTypeAccess {
+  read: boolean;
+  create: boolean;
+  update: boolean;
+  publish: boolean;
+  /** The attributes the user may read (in whole, or some fields of a component). */
+  readable: string[];
+  /** The attributes the user may create or update (in whole, or some fields of a component). */
+  writable: string[];
 }
 
 /** One failed item of a task's error report (GET /tasks/:id/error-report). */

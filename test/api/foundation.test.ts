@@ -1,4 +1,4 @@
-import { createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
+import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, PLUGIN_ID, type TestApp } from '../helpers/strapi';
 import type { ContentTypeInfo, Task, Template } from '../../shared/contracts';
 
@@ -151,7 +151,13 @@ describe('permissions: every admin route of the plugin', () => {
       tokens.set(action, {
         without: await createAdmin(app, PLUGIN_ACTIONS.filter((a) => a !== action)),
         // Changing a task (cancel, delete) also needs the task's kind: our seeded tasks are exports.
-        withOnly: await createAdmin(app, action.endsWith('.read') ? [action, 'plugin::data-migration-center.export'] : [action]),
+        // The content the routes move (tags) needs the Content Manager's permissions too (permissions.test.ts).
+        withOnly: await createAdmin(app, [
+          ...(action.endsWith('.read') ? [action, 'plugin::data-migration-center.export'] : [action]),
+          cm('read', 'api::tag.tag'),
+          cm('create', 'api::tag.tag'),
+          cm('update', 'api::tag.tag'),
+        ]),
       });
     }
     for (const route of routes()) {
@@ -401,7 +407,7 @@ describe('tasks', () => {
     expect(Object.keys(task).sort()).toEqual(
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
-        'hasErrorReport', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
+        'hasErrorReport', 'canDownload', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
       ].sort()
     );
     expect(task).toMatchObject({ status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });

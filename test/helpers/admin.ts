@@ -17,24 +17,50 @@ export const registerSuperAdmin = async (app: TestApp): Promise<string> => {
   return res.body.data.token as string;
 };
 
+/** A permission of a role: an action on a subject, with field/locale properties and conditions. */
+export interface PermissionSpec {
+  action: string;
+  subject?: string | null;
+  properties?: { fields?: string[]; locales?: string[] };
+  conditions?: string[];
+}
+
+/** Content Manager actions, by their short name. */
+export const cm = (action: 'read' | 'create' | 'update' | 'delete' | 'publish', subject: string, properties: PermissionSpec['properties'] = {}, conditions: string[] = []): PermissionSpec => ({
+  action: `plugin::content-manager.explorer.${action}`,
+  subject,
+  properties,
+  conditions,
+});
+
 /**
- * Creates an admin whose role has exactly `actions` (plugin actions or any other), logs it in and returns its
- * token. `createAdmin(app, [])` is an admin without any of the plugin's actions.
+ * Creates an admin whose role has exactly `actions` (plugin actions, or any permission with its subject,
+ * properties and conditions), logs it in and returns its token. `createAdmin(app, [])` is an admin without any of
+ * the plugin's actions.
  */
-export const createAdmin = async (app: TestApp, actions: string[]): Promise<string> => {
+export const createAdmin = async (app: TestApp, actions: Array<string | PermissionSpec>): Promise<string> => {
+  return (await createAdminUser(app, actions)).token;
+};
+
+/** Like `createAdmin`, with the user's id. */
+export const createAdminUser = async (app: TestApp, actions: Array<string | PermissionSpec>): Promise<{ token: string; id: number }> => {
   const strapi: Core.Strapi = app.strapi;
   counter += 1;
   const role = await strapi.service('admin::role').create({
     name: `Test role ${counter} ${Date.now()}`,
-    description: `Actions: ${actions.join(', ') || 'none'}`,
+    description: `Actions: ${actions.map((a) => (typeof a === 'string' ? a : `${a.action} ${a.subject}`)).join(', ') || 'none'}`,
   });
   await strapi.service('admin::role').assignPermissions(
     role.id,
-    actions.map((action) => ({ action, subject: null, conditions: [], properties: {} }))
+    actions.map((a) =>
+      typeof a === 'string'
+        ? { action: a, subject: null, conditions: [], properties: {} }
+        : { action: a.action, subject: a.subject ?? null, conditions: a.conditions ?? [], properties: a.properties ?? {} }
+    )
   );
   const email = `user${counter}.${Date.now()}@example.com`;
   const password = 'Us3rSecret!';
-  await strapi.service('admin::user').create({
+  const user = await strapi.service('admin::user').create({
     firstname: 'Test',
     lastname: `User ${counter}`,
     email,
@@ -44,5 +70,5 @@ export const createAdmin = async (app: TestApp, actions: string[]): Promise<stri
   });
   const res = await app.http().post('/admin/login').send({ email, password });
   if (res.status !== 200) throw new Error(`login answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.data.token as string;
+  return { token: res.body.data.token as string, id: user.id as number };
 };

@@ -58,6 +58,7 @@ export const task = (extra: Partial<Task> = {}): Task => ({
   error: null,
   fileName: null,
   hasErrorReport: false,
+  canDownload: true,
   writePath: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: null,

@@ -5,7 +5,11 @@ import { getService } from '../utils';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
-    const data = getService(strapi, 'content-types').list();
+    const permissions = getService(strapi, 'permissions');
+    const actor = permissions.actorOf(ctx.state);
+    const data = getService(strapi, 'content-types')
+      .list()
+      .map((type) => ({ ...type, access: permissions.describeAccess(actor, type) }));
     ctx.body = { data } satisfies GetContentTypes.Response;
   },
 });

@@ -58,6 +58,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         file: files?.file,
         rawOptions: body?.options,
         creator: ctx.state.user,
+        actor: getService(strapi, 'permissions').actorOf(ctx.state),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateImportTask.Response;
     },
@@ -66,13 +67,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = await getService(strapi, 'exports').create({
         body: ctx.request.body,
         creator: ctx.state.user,
+        actor: getService(strapi, 'permissions').actorOf(ctx.state),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateExportTask.Response;
     },
 
     /** The exported file, or for an import the uploaded file, as an attachment. */
     async downloadFile(ctx: Context) {
-      const { task, content } = await getService(strapi, 'tasks').file(idParam(ctx, 'Task'));
+      const actor = getService(strapi, 'permissions').actorOf(ctx.state);
+      const { task, content } = await getService(strapi, 'tasks').file(idParam(ctx, 'Task'), actor);
       ctx.set('Content-Type', task.format ? FORMATS[task.format].mimeType : 'application/octet-stream');
       ctx.set('Content-Disposition', attachment(task.fileName ?? `task-${task.id}`));
       ctx.body = content;
@@ -84,7 +87,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
       const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
       if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
-      const { task, content } = await getService(strapi, 'tasks').errorReport(idParam(ctx, 'Task'), { format, limit });
+      const actor = getService(strapi, 'permissions').actorOf(ctx.state);
+      const { task, content } = await getService(strapi, 'tasks').errorReport(idParam(ctx, 'Task'), { format, limit }, actor);
       const base = (task.fileName ?? `task-${task.id}`).replace(/\.[^.]+$/, '');
       ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
       ctx.set('Content-Disposition', attachment(`${base}-errors.${format}`));
@@ -93,12 +97,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async find(ctx: Context) {
       const query = await validateListTasksQuery(ctx.query);
-      const { data, pagination } = await getService(strapi, 'tasks').list(query);
+      const { data, pagination } = await getService(strapi, 'tasks').list(query, getService(strapi, 'permissions').actorOf(ctx.state));
       ctx.body = { data, meta: { pagination } } satisfies ListTasks.Response;
     },
 
     async findOne(ctx: Context) {
-      const data = await getService(strapi, 'tasks').findOne(idParam(ctx, 'Task'));
+      const data = await getService(strapi, 'tasks').findOne(idParam(ctx, 'Task'), getService(strapi, 'permissions').actorOf(ctx.state));
       ctx.body = { data } satisfies GetTask.Response;
     },
 

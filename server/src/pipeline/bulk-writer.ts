@@ -164,7 +164,12 @@ const isEmptyValue = (value: unknown) =>
 const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } | undefined) =>
   schema?.options?.draftAndPublish === true;
 
-export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
+/**
+ * `userId`: the admin user who imports (null: the system), written as `createdBy`/`updatedBy` as the Content
+ * Manager writes them.
+ */
+export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = null }: { userId?: number | null } = {}) => {
+  const creator: Record<string, number> = userId === null ? {} : { createdBy: userId, updatedBy: userId };
   const metadata = strapi.db.metadata.get(uid) as unknown as Metadata;
   const schema = strapi.contentType(uid as never) as unknown as ModelSchema;
   const draftAndPublish = hasDraftAndPublish(schema);
@@ -515,7 +520,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
     const mainRows: Array<Record<string, unknown>> = [];
     const versions: Version[] = [];
     for (const doc of docs) {
-      const row: Record<string, unknown> = { documentId: doc.documentId, createdAt: now, updatedAt: now };
+      const row: Record<string, unknown> = { documentId: doc.documentId, createdAt: now, updatedAt: now, ...creator };
       if (localized) row.locale = doc.locale;
       for (const name in doc.data) if (plans.get(name)?.kind === 'scalar') row[name] = doc.data[name];
       if (!draftAndPublish) {
@@ -554,6 +559,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string) => {
       uid,
       docs.map((doc) => {
         const values: Record<string, unknown> = { updatedAt: now };
+        if (userId !== null) values.updatedBy = userId;
         for (const name in doc.data) {
           if (plans.get(name)?.kind === 'scalar' && !SYSTEM_ATTRIBUTES.has(name)) values[name] = doc.data[name];
         }

@@ -58,12 +58,23 @@ export const parseExportOptions = async (body: unknown): Promise<ExportOptions> 
   return (await validateBody(body)) as ExportOptions;
 };
 
+/** What the user who asks for an export may read (absent: the system or a super admin, who read everything). */
+export interface ReadPermissions {
+  /** A field path of the type (`title`, `seo`, `seo.metaTitle`) the user may read, at least in part. */
+  permits(path: string): boolean;
+  /** A key attribute of a relation target the user may read (to write references by it). */
+  keyReadable(target: string, key: string): boolean;
+  /** Refuses (400 naming the path) filters and sorts on what the user may not read, or on private attributes. */
+  validateQuery(query: { filters: Record<string, unknown> | null; sort: string[] | null }): Promise<void>;
+}
+
 export const resolveExportOptions = async ({
   strapi,
   layers,
   describe,
   locales,
   checkFilters = true,
+  permissions,
 }: {
   strapi: Core.Strapi;
   layers: Array<Partial<ExportOptions> | null | undefined>;
@@ -71,6 +82,7 @@ export const resolveExportOptions = async ({
   locales: string[];
   /** Let Strapi validate the filters (one count query); false checks everything else only. */
   checkFilters?: boolean;
+  permissions?: ReadPermissions;
 }): Promise<ResolvedExportOptions> => {
   const pick = <K extends keyof ExportOptions>(key: K): ExportOptions[K] | undefined =>
     layers.find((layer) => layer?.[key] !== undefined && layer?.[key] !== null)?.[key];
@@ -80,15 +92,20 @@ export const resolveExportOptions = async ({
   const type = describe(contentType);
   const schema = strapi.contentType(contentType as never) as unknown as { attributes: Record<string, { private?: boolean; type: string }> };
 
-  const offered = type.attributes.filter((a) => !a.private).map((a) => a.name);
+  const attributeNames = type.attributes.filter((a) => !a.private).map((a) => a.name);
+  // What this user may read of it (the Content Manager's read permission): the default fields, and the only ones.
+  const offered = permissions ? attributeNames.filter((name) => permissions.permits(name)) : attributeNames;
   const requested = pick('fields');
   if (requested) {
     for (const field of requested) {
       if (schema.attributes[field]?.private || schema.attributes[field]?.type === 'password') {
         throw fieldError('fields', `"${field}" is a private attribute of ${contentType}: private attributes are never exported`);
       }
+      if (!attributeNames.includes(field)) {
+        throw fieldError('fields', `"${field}" is not an attribute of ${contentType} (attributes: ${attributeNames.join(', ')})`);
+      }
       if (!offered.includes(field)) {
-        throw fieldError('fields', `"${field}" is not an attribute of ${contentType} (attributes: ${offered.join(', ')})`);
+        throw fieldError('fields', `"${field}": you may not read this field of ${contentType} (Content Manager permissions; you may read ${offered.join(', ') || 'none of its fields'})`);
       }
     }
   }
@@ -105,6 +122,12 @@ export const resolveExportOptions = async ({
   const relationsAs = pick('relationsAs') ?? 'documentId';
   if (relationsAs !== 'documentId') {
     const targets = type.attributes.filter((a) => a.type === 'relation' && fields.includes(a.name)).map((a) => describe(a.target as string));
+    if (permissions) {
+      const hidden = targets.filter((target) => target.matchKeys.includes(relationsAs) && !permissions.keyReadable(target.uid, relationsAs));
+      if (hidden.length > 0) {
+        throw fieldError('relationsAs', `relationsAs "${relationsAs}": you may not read ${relationsAs} of ${hidden.map((t) => t.uid).join(', ')} (Content Manager permissions)`);
+      }
+    }
     if (!targets.some((target) => target.matchKeys.includes(relationsAs))) {
       throw fieldError(
         'relationsAs',
@@ -124,6 +147,8 @@ export const resolveExportOptions = async ({
   }
 
   const filters = (pick('filters') as Record<string, unknown> | undefined) ?? null;
+  // Before Strapi sees them: a filter on what the user may not read (or on a private attribute) is an oracle.
+  await permissions?.validateQuery({ filters, sort });
   if (filters && checkFilters) {
     // Strapi validates filter keys and operators: an unknown attribute or operator is a 400 here, not a failed task.
     try {

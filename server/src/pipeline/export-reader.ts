@@ -38,6 +38,11 @@ export interface ExportShape {
   isOffered: (attribute: AttributeSchema, name: string) => boolean;
   /** The key written for a reference to `target`: relationsAs when the target has it as a unique key. */
   keyFor: (target: string) => string;
+  /**
+   * Whether a field path (`seo.metaTitle`) may be written, for a user whose read permission lists fields (absent:
+   * every field). Component fields the user may not read are left out of each component.
+   */
+  permits?: (path: string) => boolean;
 }
 
 /** What is read: the same for both readers. */

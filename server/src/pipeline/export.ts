@@ -4,6 +4,7 @@ import type { AttributeInfo } from '../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
 import type { TaskRow } from '../services/tasks';
+import { forbidden } from '../services/permissions';
 import { getConfig, getService } from '../utils';
 import type { ResolvedExportOptions } from './export-options';
 import { componentFields, createPageReader, type ExportShape } from './export-reader';
@@ -39,7 +40,7 @@ export type ValueWriter = (value: unknown) => unknown;
  * once per attribute: the attribute's type, its reference key and its component's fields are looked at once per
  * task, not once per value.
  */
-export const compileExportValue = (shape: ExportShape, attribute: AttributeSchema): ValueWriter => {
+export const compileExportValue = (shape: ExportShape, attribute: AttributeSchema, path?: string): ValueWriter => {
   switch (attribute.type) {
     case 'relation': {
       const key = shape.keyFor(attribute.target as string);
@@ -54,7 +55,7 @@ export const compileExportValue = (shape: ExportShape, attribute: AttributeSchem
       return (value) => (value ? file(value as Entry) : null);
     }
     case 'component': {
-      const one = componentWriter(shape, attribute.component as string);
+      const one = componentWriter(shape, attribute.component as string, path);
       if (attribute.repeatable) return (value) => ((value as Entry[] | null | undefined) ?? []).map(one);
       return (value) => (value ? one(value as Entry) : null);
     }
@@ -93,13 +94,16 @@ export const compileExportValue = (shape: ExportShape, attribute: AttributeSchem
   }
 };
 
-/** A component entry as the file writes it: its exported fields, in schema order. */
-const componentWriter = (shape: ExportShape, uid: string): ((entry: Entry) => Entry) => {
+/**
+ * A component entry as the file writes it: its exported fields, in schema order. `path` (the component's field
+ * path, absent inside dynamic zones, which permissions treat as a whole) leaves out the fields the user may not read.
+ */
+const componentWriter = (shape: ExportShape, uid: string, path?: string): ((entry: Entry) => Entry) => {
   const schema = shape.schemaOf(uid);
   if (!schema) throw new Error(`Unknown component ${uid}`);
-  const fields = componentFields(schema).map(
-    ([name, attribute]) => [name, compileExportValue(shape, attribute)] as const
-  );
+  const fields = componentFields(schema)
+    .filter(([name]) => !path || !shape.permits || shape.permits(`${path}.${name}`))
+    .map(([name, attribute]) => [name, compileExportValue(shape, attribute, path && `${path}.${name}`)] as const);
   return (entry) => {
     const result: Entry = {};
     for (const [name, write] of fields) result[name] = write(entry[name]);
@@ -129,6 +133,20 @@ export const createExportHandler =
     const type = contentTypes.get(uid);
     const { batchSize, leanExports } = getConfig(strapi);
 
+    // The Content Manager permissions of the user who asked for it, as they are now (null: unrestricted).
+    const permissions = getService(strapi, 'permissions');
+    const actor = await permissions.actorById(task.creatorId);
+    const access = permissions.access(actor, uid);
+    if (access && !access.can('read')) throw forbidden(`Its creator may no longer read ${uid} (Content Manager permissions)`);
+    const unreadable = access ? options.fields.filter((name) => !access.permits('read', name)) : [];
+    if (unreadable.length > 0) {
+      throw forbidden(`Its creator may no longer read ${unreadable.join(', ')} of ${uid} (Content Manager permissions)`);
+    }
+    await permissions.validateReadQuery(actor, uid, { filters: options.filters, sort: options.sort });
+    // Only the entries the permission's conditions allow (locales, "is creator", custom conditions).
+    const conditions = access?.conditionFilters('read') ?? null;
+    const filters = conditions ? (options.filters ? { $and: [options.filters, conditions] } : conditions) : options.filters;
+
     // Schemas and reference keys worked out once per task, not per value: the registry builds its map on every
     // `strapi.contentTypes` read.
     const schemas = new Map<string, ModelSchema | undefined>();
@@ -139,13 +157,15 @@ export const createExportHandler =
         return schemas.get(target);
       },
       isOffered: contentTypes.isOfferedAttribute,
+      permits: access ? (path) => access.permits('read', path) : undefined,
       keyFor: (target) => {
         let key = keys.get(target);
         if (key === undefined) {
           key =
             options.relationsAs !== 'documentId' &&
             contentTypes.isOffered(target) &&
-            contentTypes.get(target).matchKeys.includes(options.relationsAs)
+            contentTypes.get(target).matchKeys.includes(options.relationsAs) &&
+            (permissions.access(actor, target)?.allowsField('read', options.relationsAs) ?? true)
               ? options.relationsAs
               : 'documentId';
           keys.set(target, key);
@@ -161,7 +181,7 @@ export const createExportHandler =
     if (type.localized) base.locale = options.locale === 'all' ? '*' : options.locale ?? undefined;
     if (type.draftAndPublish) base.status = options.status ?? 'draft';
     const documents = strapi.documents(uid as never) as unknown as DocumentsCounter;
-    const total = await documents.count({ ...base, ...(options.filters ? { filters: options.filters } : {}) });
+    const total = await documents.count({ ...base, ...(filters ? { filters } : {}) });
     context.progress({ total, processed: 0 });
 
     const reader = await createPageReader(
@@ -173,7 +193,7 @@ export const createExportHandler =
         draftAndPublish: type.draftAndPublish,
         status: options.status,
         locale: options.locale,
-        filters: options.filters,
+        filters,
         sort: options.sort,
         includeTimestamps: options.includeTimestamps,
         pageSize: batchSize,
@@ -208,7 +228,7 @@ export const createExportHandler =
       },
     });
 
-    const values = fields.map(([name, attribute]) => [name, compileExportValue(shape, attribute)] as const);
+    const values = fields.map(([name, attribute]) => [name, compileExportValue(shape, attribute, name)] as const);
     let processed = 0;
     async function* render(): AsyncGenerator<string> {
       yield writer.begin();

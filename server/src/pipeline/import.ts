@@ -176,26 +176,41 @@ export const createImportHandler =
     };
     const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
     const paths: WritePaths = { bulk: 0, documentService: 0 };
+    // The Content Manager permissions of the user who started it, as they are now (null: unrestricted).
+    const permissions = getService(strapi, 'permissions');
+    const actor = await permissions.actorById(task.creatorId);
+    if (actor) permissions.assertImportAllowed(actor, options);
+    const access = permissions.access(actor, uid);
+    const userId = actor?.id ?? null;
     const writer: Omit<WriterContext, 'trx'> = {
       strapi,
       // New entries go through the bulk path when the item sets only what it writes as the Document Service does.
-      bulk: getConfig(strapi).bulkWrites ? createBulkWriter(strapi, uid) : null,
+      bulk: getConfig(strapi).bulkWrites ? createBulkWriter(strapi, uid, { userId }) : null,
+      gate: permissions.writeGate(actor, uid, { draftAndPublish: type.draftAndPublish, localized: type.localized }),
+      userId,
       uid,
       schema,
       options,
       localized: type.localized,
       draftAndPublish: type.draftAndPublish,
       defaultLocale: type.localized && i18n ? await i18n.getDefaultLocale() : null,
+      // overwrite resets what the file leaves out: only the fields the user may update.
       resetValues: Object.fromEntries(
         Object.entries(schema.attributes)
           .filter(([name, attribute]) => contentTypes.isOfferedAttribute(attribute, name))
+          .filter(([name]) => !access || access.allowsField('update', name))
           .map(([name, attribute]) => [name, resetValueOf(attribute)])
       ),
       resolve: {
         strapi,
         // Asked for every reference: worked out once per target.
+        // A reference by a natural key reads it: only keys the user may read (documentId always).
         keysOf: once((target) =>
-          contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId']
+          contentTypes.isOffered(target)
+            ? contentTypes
+                .get(target)
+                .matchKeys.filter((key) => key === 'documentId' || (permissions.access(actor, target)?.allowsField('read', key) ?? true))
+            : ['documentId']
         ),
         isLocalized: once(
           (target) =>

@@ -29,7 +29,13 @@ interface AttributeMeta {
   type: string;
   columnName?: string;
   default?: unknown;
+  /** A to-one relation stored in a column of the row (the owner side: `createdBy` → `created_by_id`). */
+  joinColumn?: { name: string };
+  owner?: boolean;
 }
+
+/** The relations to admin users every content type stores in its own row (`created_by_id`, `updated_by_id`). */
+const CREATOR_ATTRIBUTES = ['createdBy', 'updatedBy'];
 
 interface ModelMeta {
   tableName: string;
@@ -174,6 +180,11 @@ export const createRowWriter = (strapi: Core.Strapi) => {
       }
       if (value !== null && typeof field.validate === 'function') field.validate(value);
       row[column] = value === null ? null : field.toDB(value);
+    }
+    // As Strapi's query layer writes an owner to-one relation given by id: into its join column.
+    for (const name of CREATOR_ATTRIBUTES) {
+      const attribute = meta.attributes[name];
+      if (values[name] !== undefined && attribute?.joinColumn && attribute.owner) row[attribute.joinColumn.name] = values[name];
     }
     return row;
   };

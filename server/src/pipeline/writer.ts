@@ -72,6 +72,29 @@ export interface WriterContext {
   trx: Knex.Transaction;
   /** The bulk path for new entries of this type (null: every item goes through the Document Service). */
   bulk: BulkWriter | null;
+  /**
+   * The Content Manager permissions of the user who runs the import (null: the system or a super admin, who may
+   * write everything): asked once per batch which entries that user may not write.
+   */
+  gate: WriteGate | null;
+  /** The admin user the entries are written by (`createdBy`/`updatedBy`), or null (the system). */
+  userId: number | null;
+}
+
+/** One entry as the permission check sees it. */
+export interface WriteCheck {
+  /** Creates an entry (or a new locale of a document), or updates the existing `documentId`. */
+  documentId: string | null;
+  /** A key that repeats an earlier item of the batch: created by the first, updated by this one. */
+  repeated: boolean;
+  locale: string | null;
+  data: Record<string, unknown>;
+  publish: boolean;
+}
+
+/** Decides which writes the importing user's permissions refuse: the message of each refused check. */
+export interface WriteGate {
+  refusals(checks: WriteCheck[]): Promise<Map<WriteCheck, string>>;
 }
 
 /** Which write path ran, counted per task. */
@@ -284,6 +307,29 @@ export const writeBatch = async (
     } else if (!failed.has(entry)) {
       failed.set(entry, error.message);
     }
+  }
+
+  // The importing user's permissions: entries they may not create, update or publish (or whose fields they may not
+  // set) fail here, before anything is written.
+  if (ctx.gate) {
+    const seen = new Set<string>();
+    const checks = new Map<WriteCheck, ReadyEntry>();
+    for (const entry of entries) {
+      if (failed.has(entry)) continue;
+      const locale = localeOf(ctx, entry.prepared);
+      const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
+      const repeated = lookupKey !== null && seen.has(lookupKey);
+      if (lookupKey !== null) seen.add(lookupKey);
+      const check: WriteCheck = {
+        documentId: (lookupKey && existing.get(lookupKey)) || null,
+        repeated,
+        locale,
+        data: entry.prepared.data,
+        publish: ctx.draftAndPublish && options.status === 'published',
+      };
+      checks.set(check, entry);
+    }
+    for (const [check, message] of await ctx.gate.refusals([...checks.keys()])) failed.set(checks.get(check)!, message);
   }
 
   // Unique values already held by published entries (one query per unique attribute and locale), and those this
@@ -502,6 +548,8 @@ export const writeBatch = async (
       await flush();
       const given = data;
       data = { ...data }; // the Document Service's own copy
+      // Written by the importing user, as the Content Manager writes (an "is creator" condition then applies).
+      if (ctx.userId !== null) data.updatedBy = ctx.userId;
       const outcome = await inSavepoint(ctx.trx, isolate, async () => {
         if (documentId) {
           await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
@@ -509,9 +557,11 @@ export const writeBatch = async (
         }
         // matchBy documentId and the document exists in another locale: this creates its locale version.
         if (targetDocumentId && newLocaleVersion) {
+          if (ctx.userId !== null) data.createdBy = ctx.userId;
           await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
           return { outcome: 'created' as const, documentId: targetDocumentId };
         }
+        if (ctx.userId !== null) data.createdBy = ctx.userId;
         const created = await documentsApi.create({
           data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
           locale: locale ?? undefined,

@@ -4,6 +4,7 @@ import type { ExportOptions } from '../../../shared/contracts';
 import { parseExportOptions, resolveExportOptions } from '../pipeline/export-options';
 import { FORMATS, formatOfFileName } from '../pipeline/formats';
 import { getService } from '../utils';
+import type { Actor } from './permissions';
 import type { NewTask, TaskRow } from './tasks';
 
 /** Starting an export: options validated and resolved (400s before any task), then the task is queued. */
@@ -12,14 +13,27 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
    * `outFileName` (the command line's `--out`) suggests the format by its ending when the options do not name one:
    * it ranks below the options and above a template.
    */
-  async create({ body, creator, outFileName }: { body: unknown; creator: NewTask['creator']; outFileName?: string }): Promise<TaskRow> {
+  async create({
+    body,
+    creator,
+    actor = null,
+    outFileName,
+  }: {
+    body: unknown;
+    creator: NewTask['creator'];
+    /** Whose Content Manager permissions apply (null: the system, as batch files and the command line run). */
+    actor?: Actor | null;
+    outFileName?: string;
+  }): Promise<TaskRow> {
     const options = await parseExportOptions(body);
     const formatOfOut = outFileName ? formatOfFileName(outFileName) : null;
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'export') : null;
     const contentTypes = getService(strapi, 'content-types');
+    const contentType = options.contentType ?? template?.contentType;
     const resolved = await resolveExportOptions({
       strapi,
+      permissions: contentType ? getService(strapi, 'permissions').readPermissions(actor, contentType) : undefined,
       layers: [options, formatOfOut ? { format: formatOfOut } : null, template],
       describe: contentTypes.get,
       locales: await contentTypes.localeCodes(),

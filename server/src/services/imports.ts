@@ -8,6 +8,7 @@ import { parseFormatVersion, planUpgrade } from '../pipeline/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../pipeline/formats';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../pipeline/options';
 import { getConfig, getService } from '../utils';
+import type { Actor } from './permissions';
 import type { NewTask, TaskRow } from './tasks';
 
 /** An uploaded file as Strapi's body parser (formidable) leaves it on disk. */
@@ -43,10 +44,13 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     file,
     rawOptions,
     creator,
+    actor = null,
   }: {
     file: UploadedFile | UploadedFile[] | undefined;
     rawOptions: unknown;
     creator: NewTask['creator'];
+    /** Whose Content Manager permissions apply (null: the system, as batch files and the command line run). */
+    actor?: Actor | null;
   }): Promise<TaskRow> {
     const options = await parseImportOptions(rawOptions);
 
@@ -115,6 +119,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       describe: contentTypes.get,
       locales: await contentTypes.localeCodes(),
     });
+    getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
 
     const storage = getService(strapi, 'storage');
     const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;

@@ -2,6 +2,7 @@ import { createBatchFilesService } from './batch-files';
 import { createContentTypesService } from './content-types';
 import { createExportsService } from './exports';
 import { createImportsService } from './imports';
+import { createPermissionsService } from './permissions';
 import { createRunnerService } from './runner';
 import { createStorageService } from './storage';
 import { createTasksService } from './tasks';
@@ -12,6 +13,7 @@ const services = {
   'content-types': createContentTypesService,
   exports: createExportsService,
   imports: createImportsService,
+  permissions: createPermissionsService,
   runner: createRunnerService,
   storage: createStorageService,
   tasks: createTasksService,

@@ -16,6 +16,7 @@ import { TASK_UID } from '../constants';
 import { renderErrorReport } from '../pipeline/error-report';
 import { getService } from '../utils';
 import { conflict } from '../utils/errors';
+import { forbidden, type Actor } from './permissions';
 
 /** A task as stored (`dmc_tasks`). The API shape is {@link Task}: see `toTask`. */
 export interface TaskRow {
@@ -82,7 +83,8 @@ const iso = (value: string | Date | null | undefined): string | null =>
 
 export const isFinished = (status: TaskStatus) => FINISHED_STATUSES.includes(status);
 
-export const toTask = (row: TaskRow): Task => {
+/** `canDownload`: whether the user who asks may download the task's files (see the permissions service). */
+export const toTask = (row: TaskRow, canDownload = true): Task => {
   const counts: TaskCounts = {
     total: row.total ?? null,
     processed: row.processed ?? 0,
@@ -111,6 +113,7 @@ export const toTask = (row: TaskRow): Task => {
     error: row.error ?? null,
     fileName: row.fileName ?? null,
     hasErrorReport: Boolean(row.errorReportKey),
+    canDownload,
     writePath: row.writePath ?? null,
     createdAt: iso(row.createdAt) as string,
     startedAt: iso(row.startedAt),
@@ -141,7 +144,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     findRow,
     getRow,
 
-    async list({ kind, status, dryRun = false, page = 1, pageSize = 20 }: ListQuery): Promise<{ data: Task[]; pagination: Pagination }> {
+    async list(
+      { kind, status, dryRun = false, page = 1, pageSize = 20 }: ListQuery,
+      actor: Actor | null = null
+    ): Promise<{ data: Task[]; pagination: Pagination }> {
       const where: Record<string, unknown> = dryRun ? { dryRun: true } : { $or: [{ dryRun: false }, { dryRun: { $null: true } }] };
       if (kind) where.kind = kind;
       if (status) where.state = status;
@@ -151,16 +157,28 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
         page,
         pageSize,
       })) as { results: TaskRow[]; pagination: Pagination };
-      return { data: results.map(toTask), pagination };
+      const permissions = getService(strapi, 'permissions');
+      return { data: await Promise.all(results.map(async (row) => toTask(row, await permissions.canDownload(actor, row)))), pagination };
     },
 
-    async findOne(id: number): Promise<Task> {
-      return toTask(await getRow(id));
+    async findOne(id: number, actor: Actor | null = null): Promise<Task> {
+      const row = await getRow(id);
+      return toTask(row, await getService(strapi, 'permissions').canDownload(actor, row));
+    },
+
+    /** 403 unless the user may download the task's files (the permissions service says who may). */
+    async assertCanDownload(row: TaskRow, actor: Actor | null) {
+      if (!(await getService(strapi, 'permissions').canDownload(actor, row))) {
+        throw forbidden(
+          `Task ${row.id} belongs to another user: its files hold ${row.contentType} content, which you may download only with the Content Manager permission to read all of it`
+        );
+      }
     },
 
     /** The exported file (or, for an import, the uploaded file) of a task: 409 while an export runs, 404 without one. */
-    async file(id: number): Promise<{ task: TaskRow; content: Readable }> {
+    async file(id: number, actor: Actor | null = null): Promise<{ task: TaskRow; content: Readable }> {
       const row = await getRow(id);
+      await this.assertCanDownload(row, actor);
       if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
       const storage = getService(strapi, 'storage');
       if (!row.fileKey || (await storage.size(row.fileKey)) === null) throw new errors.NotFoundError(`Task ${row.id} has no file`);
@@ -168,8 +186,13 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The failed items of a finished task as CSV or JSON text, streamed (the first `limit`): 404 when none failed. */
-    async errorReport(id: number, { format, limit = Infinity }: { format: 'csv' | 'json'; limit?: number }): Promise<{ task: TaskRow; content: AsyncGenerator<string> }> {
+    async errorReport(
+      id: number,
+      { format, limit = Infinity }: { format: 'csv' | 'json'; limit?: number },
+      actor: Actor | null = null
+    ): Promise<{ task: TaskRow; content: AsyncGenerator<string> }> {
       const row = await getRow(id);
+      await this.assertCanDownload(row, actor);
       if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
       if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
       const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);

@@ -146,7 +146,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
           locales,
         });
       } else {
-        await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters });
+        // Whoever runs it: private attributes in its filters are refused for everyone (the runner's own permissions
+        // apply when it runs).
+        const permissions = getService(strapi, 'permissions').readPermissions(null, template.contentType);
+        await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters, permissions });
         if (!checkFilters && layer.filters) {
           const type = types.get(template.contentType);
           const known = new Set([...FILTERABLE_SYSTEM_FIELDS, ...type.attributes.map((attribute) => attribute.name)]);

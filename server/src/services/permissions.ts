@@ -1,0 +1,446 @@
+import type { Core } from '@strapi/strapi';
+import { errors, traverse } from '@strapi/utils';
+import type { ContentTypeAccess, ContentTypeInfo } from '../../../shared/contracts';
+import type { ReadPermissions } from '../pipeline/export-options';
+import { chunks } from '../pipeline/in-lists';
+import type { ResolvedImportOptions } from '../pipeline/options';
+import { fieldError } from '../pipeline/options';
+import type { WriteCheck, WriteGate } from '../pipeline/writer';
+
+/**
+ * The Content Manager's rules, applied to the center. Nothing here decides what a role may do: every answer comes
+ * from Strapi's own machinery, the Content Manager's permission checker (`can`, `validateQuery`, the permission
+ * query of its conditions) over the user's ability as `admin::permission` generates it. This service only asks
+ * it the questions an import or an export raises, and turns the answers into 403s, 400s and item errors.
+ *
+ * - A task created by a user runs with that user's permissions, computed again when it runs (a role changed in
+ *   between applies). Batch files and the command line create tasks without a user: they run as the system,
+ *   which, like a super admin, is not restricted.
+ * - Fields: a field counts as permitted for reading (exports) and updating when EVERY rule of the role(s) for that
+ *   action permits it. With one role (the usual case) that is exactly the role's field list; with several roles
+ *   whose rules list different fields under different conditions it is the conservative choice (the
+ *   Content Manager decides per entry; an export writes one set of columns for all entries).
+ * - Entries: the permission query of the rules' conditions (locales, "is creator", custom conditions) is added to
+ *   every read, and decides per entry which existing entries an import may update or publish.
+ */
+
+export type CmAction = 'read' | 'create' | 'update' | 'publish';
+
+export const CM_ACTIONS: Record<CmAction, string> = {
+  read: 'plugin::content-manager.explorer.read',
+  create: 'plugin::content-manager.explorer.create',
+  update: 'plugin::content-manager.explorer.update',
+  publish: 'plugin::content-manager.explorer.publish',
+};
+
+/** A CASL rule as `ability.rulesFor` returns it. */
+interface AbilityRule {
+  fields?: string | string[];
+  conditions?: unknown;
+  inverted: boolean;
+  matchesField(field: string | undefined): boolean;
+}
+
+/** The user's ability (CASL), as Strapi's admin generates it. */
+export interface UserAbility {
+  can(action: string, subject?: unknown, field?: string): boolean;
+  rulesFor(action: string, subjectType: string, field?: string): AbilityRule[];
+}
+
+/** Who runs a task or sends a request: an admin user, or null for the system (batch files, the command line). */
+export interface Actor {
+  id: number;
+  superAdmin: boolean;
+  ability: UserAbility;
+}
+
+interface PermissionChecker {
+  can(action: string, entity?: object, field?: string): boolean;
+  validateQuery(query: object, options: { action: string }): Promise<unknown>;
+}
+
+interface PermissionsManager {
+  getQuery(action: string): Record<string, unknown> | null | undefined;
+}
+
+export interface AdminUser {
+  id: number;
+  isActive?: boolean;
+  blocked?: boolean;
+  roles?: Array<{ code?: string }>;
+}
+
+/** Filter nesting deeper than this is refused before anything walks it (no query a request sends needs more). */
+export const MAX_FILTER_DEPTH = 32;
+
+type Schema = { uid: string; modelType?: string; attributes: Record<string, { type: string; private?: boolean; target?: string }> };
+
+/** A 403 that keeps its message through Strapi's error layer. */
+export const forbidden = (message: string) => new errors.PolicyError(message);
+
+const queryError = (option: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [option], message, name: 'ValidationError' }] });
+
+/** Depth of a JSON value, walked without recursion (a hostile body cannot exhaust the stack here). */
+const depthOf = (value: unknown): number => {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    max = Math.max(max, depth);
+    if (max > MAX_FILTER_DEPTH) return max;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return max;
+};
+
+/**
+ * One user's access to one content type, through the Content Manager's permission checker.
+ */
+export interface ContentAccess {
+  uid: string;
+  userId: number;
+  /** The checker's `can` (an entity checks the rules' conditions against it; a field checks field lists). */
+  can(action: CmAction, entity?: object, field?: string): boolean;
+  /** Whether every rule of the action permits this field path (`title`, `seo.metaTitle`). */
+  allowsField(action: CmAction, path: string): boolean;
+  /**
+   * Whether the user may use this path for the action, as a whole or in part: a leaf field (`title`,
+   * `seo.metaTitle`) permitted by every rule, or a component attribute (`seo`) one of whose fields is.
+   */
+  permits(action: CmAction, path: string): boolean;
+  /** Whether the action's rules have conditions (locales, "is creator", ...): then entries are checked one by one. */
+  hasConditions(action: CmAction): boolean;
+  /** The action's conditions as Strapi filters (null: no condition). */
+  conditionFilters(action: CmAction): Record<string, unknown> | null;
+}
+
+export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const checkerFactory = () =>
+    strapi.plugin('content-manager').service('permission-checker') as unknown as {
+      create(params: { userAbility: UserAbility; model: string }): PermissionChecker;
+    };
+  const permissionService = () =>
+    strapi.service('admin::permission') as unknown as {
+      engine: { generateUserAbility(user: AdminUser): Promise<UserAbility> };
+      createPermissionsManager(params: { ability: UserAbility; model: string }): PermissionsManager;
+    };
+  const isSuperAdmin = (user: AdminUser) =>
+    (strapi.service('admin::role') as unknown as { hasSuperAdminRole(user: AdminUser): boolean }).hasSuperAdminRole(user);
+
+  /** The field paths the admin's permission screens offer for a type (components expanded: `seo.metaTitle`). */
+  const nestedFields = (uid: string): string[] =>
+    (
+      strapi.service('admin::content-type') as unknown as {
+        getNestedFields(model: unknown, options: { components: unknown }): string[];
+      }
+    ).getNestedFields(strapi.getModel(uid as never), { components: strapi.components });
+
+  const access = (actor: Actor | null, uid: string): ContentAccess | null => {
+    if (!actor || actor.superAdmin) return null;
+    const { ability } = actor;
+    const checker = checkerFactory().create({ userAbility: ability, model: uid });
+    const manager = permissionService().createPermissionsManager({ ability, model: uid });
+    const rules = (action: CmAction) => ability.rulesFor(CM_ACTIONS[action], uid);
+    const allowsField = (action: CmAction, path: string) => {
+      const list = rules(action).filter((rule) => !rule.inverted);
+      return list.length > 0 && list.every((rule) => rule.matchesField(path)) && checker.can(CM_ACTIONS[action], undefined, path);
+    };
+    const leaves = new Map<CmAction, string[]>();
+    const permittedLeaves = (action: CmAction) => {
+      if (!leaves.has(action)) leaves.set(action, nestedFields(uid).filter((path) => allowsField(action, path)));
+      return leaves.get(action)!;
+    };
+    return {
+      uid,
+      userId: actor.id,
+      can: (action, entity, field) => checker.can(CM_ACTIONS[action], entity, field),
+      allowsField,
+      permits: (action, path) => allowsField(action, path) || permittedLeaves(action).some((leaf) => leaf.startsWith(`${path}.`)),
+      hasConditions: (action) => rules(action).some((rule) => rule.conditions && Object.keys(rule.conditions as object).length > 0),
+      conditionFilters: (action) => {
+        const query = manager.getQuery(CM_ACTIONS[action]);
+        return query && Object.keys(query).length > 0 ? query : null;
+      },
+    };
+  };
+
+  /**
+   * Filters and sort of a read (an export's options): only attributes the user may read, never a private one, at
+   * any depth (through relations, components, `$and`/`$or`/`$not`). A 400 names the path. For every user, the
+   * system included: a private attribute in a filter is an oracle of its value.
+   */
+  const validateReadQuery = async (
+    actor: Actor | null,
+    uid: string,
+    { filters, sort }: { filters: Record<string, unknown> | null; sort: string[] | null }
+  ): Promise<void> => {
+    if (filters && depthOf(filters) > MAX_FILTER_DEPTH) {
+      throw queryError('filters', `filters are nested more than ${MAX_FILTER_DEPTH} levels deep`);
+    }
+    const getModel = (target: string) => strapi.getModel(target as never) as unknown as Schema;
+    const schema = getModel(uid);
+    const contentAccess = access(actor, uid);
+    const accessTo = new Map<string, ContentAccess | null>();
+    const accessOf = (target: string) => {
+      if (!accessTo.has(target)) accessTo.set(target, access(actor, target));
+      return accessTo.get(target) ?? null;
+    };
+
+    // 1. The Content Manager's own validation of a read query (permitted fields of the type, passwords, admin users).
+    if (contentAccess) {
+      const checker = checkerFactory().create({ userAbility: (actor as Actor).ability, model: uid });
+      for (const [option, query] of [
+        ['filters', filters ? { filters } : null],
+        ['sort', sort ? { sort } : null],
+      ] as const) {
+        if (!query) continue;
+        try {
+          await checker.validateQuery(query, { action: CM_ACTIONS.read });
+        } catch (error) {
+          throw queryError(option, `${option}: ${(error as Error).message}: you may not read it (Content Manager permissions)`);
+        }
+      }
+    }
+
+    // 2. What it leaves open: private attributes at any depth, and the attributes of relation targets, which the
+    //    user must be allowed to read in the target's own permissions.
+    const visitor = (option: 'filters' | 'sort') => ({ key, attribute, schema: at, path }: { key: string; attribute?: { type: string; private?: boolean; target?: string }; schema: Schema; path: { attribute?: string | null } }) => {
+      if (!attribute) return;
+      const where = path.attribute ?? key;
+      if (attribute.private || attribute.type === 'password') {
+        throw queryError(option, `${option}: "${where}" is a private attribute: it cannot be used to filter or sort`);
+      }
+      if (attribute.type === 'relation' && attribute.target) {
+        const target = accessOf(attribute.target);
+        if (target && !target.can('read')) throw queryError(option, `${option}: "${where}" leads to ${attribute.target}, which you may not read`);
+      }
+      if (at.modelType === 'contentType' && at.uid !== uid) {
+        const target = accessOf(at.uid);
+        if (target && !target.allowsField('read', key)) {
+          throw queryError(option, `${option}: "${where}": you may not read ${key} of ${at.uid} (Content Manager permissions)`);
+        }
+      }
+    };
+    const context = { schema, getModel } as never;
+    try {
+      if (filters) await (traverse.traverseQueryFilters as unknown as (v: unknown, c: never) => (f: unknown) => Promise<unknown>)(visitor('filters'), context)(filters);
+      if (sort) await (traverse.traverseQuerySort as unknown as (v: unknown, c: never) => (s: unknown) => Promise<unknown>)(visitor('sort'), context)(sort);
+    } catch (error) {
+      if (error instanceof errors.ValidationError) throw error;
+      throw queryError('filters', `Invalid filters: ${(error as Error).message}`);
+    }
+  };
+
+  /** The field paths an item's data sets: attributes, and the fields inside components (`seo.metaTitle`). */
+  const pathsOf = (uid: string, data: Record<string, unknown>): string[] => {
+    const paths: string[] = [];
+    const stack: Array<{ model: string; prefix: string; value: Record<string, unknown> }> = [{ model: uid, prefix: '', value: data }];
+    while (stack.length > 0) {
+      const { model, prefix, value } = stack.pop()!;
+      const schema = strapi.getModel(model as never) as unknown as { attributes: Record<string, { type: string; component?: string }> } | undefined;
+      for (const name of Object.keys(value)) {
+        if (prefix && (name === 'id' || name === '__component')) continue;
+        const attribute = schema?.attributes[name];
+        const path = `${prefix}${name}`;
+        if (attribute?.type === 'component' && attribute.component) {
+          const entries = (Array.isArray(value[name]) ? value[name] : [value[name]]) as unknown[];
+          const objects = entries.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object');
+          if (objects.length === 0) paths.push(path);
+          for (const entry of objects) stack.push({ model: attribute.component, prefix: `${path}.`, value: entry });
+        } else {
+          paths.push(path);
+        }
+      }
+    }
+    return [...new Set(paths)];
+  };
+
+  /**
+   * The write gate of an import run by a restricted user (null: unrestricted). Per batch: which checks the user's
+   * Content Manager permissions refuse, and why. New entries are checked against the rules as the entry will be
+   * (its locale, its values, created by the user); existing entries by the permission query of the action's
+   * conditions, one query per batch, inside the task's transaction.
+   */
+  const writeGate = (actor: Actor | null, uid: string, { draftAndPublish, localized }: { draftAndPublish: boolean; localized: boolean }): WriteGate | null => {
+    const contentAccess = access(actor, uid);
+    if (!contentAccess) return null;
+    const { userId } = contentAccess;
+    const inLocale = (locale: string | null) => (locale ? ` in locale ${locale}` : '');
+    const subjectOf = (check: WriteCheck) => ({ ...check.data, ...(localized ? { locale: check.locale } : {}), createdBy: { id: userId }, updatedBy: { id: userId } });
+
+    /** The existing entries (`documentId|locale`) the action's conditions let the user change (null: all of them). */
+    const permittedExisting = async (action: CmAction, checks: WriteCheck[]): Promise<Set<string> | null> => {
+      const conditions = contentAccess.conditionFilters(action);
+      if (!conditions || !contentAccess.hasConditions(action)) return null;
+      const ids = [...new Set(checks.map((c) => c.documentId as string))];
+      const found = new Set<string>();
+      for (const part of chunks(ids)) {
+        const rows = (await strapi.db.query(uid as never).findMany({
+          select: ['documentId', ...(localized ? ['locale'] : [])],
+          where: { $and: [{ documentId: { $in: part } }, conditions, ...(draftAndPublish ? [{ publishedAt: { $null: true } }] : [])] },
+        })) as Array<{ documentId: string; locale?: string | null }>;
+        for (const row of rows) found.add(`${row.documentId}|${localized ? row.locale ?? '' : ''}`);
+      }
+      return found;
+    };
+    const keyOf = (check: WriteCheck) => `${check.documentId}|${localized ? check.locale ?? '' : ''}`;
+
+    return {
+      async refusals(checks) {
+        const refused = new Map<WriteCheck, string>();
+        const updates = checks.filter((c) => c.documentId !== null);
+        const updatable = updates.length > 0 && contentAccess.can('update') ? await permittedExisting('update', updates) : null;
+        const publishable = updates.some((c) => c.publish) && contentAccess.can('publish') ? await permittedExisting('publish', updates.filter((c) => c.publish)) : null;
+        for (const check of checks) {
+          const subject = subjectOf(check);
+          const refuse = (message: string) => refused.set(check, `${message} (Content Manager permissions)`);
+          const actions: CmAction[] = check.documentId === null ? (check.repeated ? ['create', 'update'] : ['create']) : ['update'];
+          let reason: string | null = null;
+          for (const action of actions) {
+            if (reason) break;
+            const existing = check.documentId !== null;
+            const allowed = existing
+              ? contentAccess.can(action) && (updatable === null || updatable.has(keyOf(check)))
+              : contentAccess.can(action, subject);
+            if (!allowed) {
+              reason = existing
+                ? `you may not update this ${uid} entry${inLocale(check.locale)}`
+                : action === 'create'
+                  ? `you may not create ${uid} entries${inLocale(check.locale)}`
+                  : `you may not update ${uid} entries${inLocale(check.locale)}`;
+              break;
+            }
+            const field = pathsOf(uid, check.data).find((path) =>
+              action === 'create' ? !contentAccess.can('create', subject, path) : !contentAccess.allowsField('update', path)
+            );
+            if (field) reason = `${field}: you may not ${action === 'create' ? 'set' : 'update'} this field${inLocale(check.locale)}`;
+          }
+          if (!reason && check.publish) {
+            const allowed = check.documentId !== null
+              ? contentAccess.can('publish') && (publishable === null || publishable.has(keyOf(check)))
+              : contentAccess.can('publish', subject);
+            if (!allowed) reason = `you may not publish ${uid} entries${inLocale(check.locale)} (status: published)`;
+          }
+          if (reason) refuse(reason);
+        }
+        return refused;
+      },
+    };
+  };
+
+  /**
+   * An import's options against the user's permissions, before any task exists: 403 without create nor update
+   * (or without what the strategy or the status needs), 400 for a mapping onto fields the user may not write or a
+   * matchBy they may not read.
+   */
+  const assertImportAllowed = (actor: Actor | null, options: ResolvedImportOptions) => {
+    const uid = options.contentType;
+    const contentAccess = access(actor, uid);
+    if (!contentAccess) return;
+    const canCreate = contentAccess.can('create');
+    const canUpdate = contentAccess.can('update');
+    if (!canCreate && !canUpdate) throw forbidden(`You need the Content Manager create or update permission on ${uid} to import into it`);
+    if (options.importStrategy === 'add-only' && !canCreate) {
+      throw forbidden(`importStrategy add-only creates entries: you need the Content Manager create permission on ${uid}`);
+    }
+    if (options.status === 'published' && !contentAccess.can('publish')) {
+      throw forbidden(`status published publishes entries: you need the Content Manager publish permission on ${uid}`);
+    }
+    if (options.matchBy !== 'documentId' && !contentAccess.allowsField('read', options.matchBy)) {
+      throw fieldError('matchBy', `matchBy "${options.matchBy}": you may not read this field of ${uid} (Content Manager permissions)`);
+    }
+    for (const [source, target] of Object.entries(options.fieldMapping)) {
+      if (target === null || target === 'documentId' || target === 'locale') continue;
+      if (!(canCreate && contentAccess.permits('create', target)) && !(canUpdate && contentAccess.permits('update', target))) {
+        throw fieldError('fieldMapping', `fieldMapping maps "${source}" to "${target}": you may not create or update this field of ${uid} (Content Manager permissions)`);
+      }
+    }
+  };
+
+  /**
+   * Whether a user may download a task's files (its export, its upload, its error report, which holds item data):
+   * its creator may, and the system and super admins; anyone else must be able to read every field the file holds
+   * (an export's fields; every attribute for an import) in every locale it may hold (an export's locale option;
+   * every locale of the app for an import), whoever created the entries: a read permission with a condition other
+   * than locales ("is creator", custom ones) does not let its holder download the files of others.
+   */
+  const canDownload = async (actor: Actor | null, task: { creatorId: number | null; contentType: string; kind: string; options: unknown }): Promise<boolean> => {
+    if (!actor || actor.superAdmin || (task.creatorId !== null && task.creatorId === actor.id)) return true;
+    const contentAccess = access(actor, task.contentType);
+    if (!contentAccess || !contentAccess.can('read') || !strapi.getModel(task.contentType as never)) return false;
+    const localized = (strapi.getModel(task.contentType as never) as unknown as { pluginOptions?: { i18n?: { localized?: boolean } } }).pluginOptions?.i18n?.localized === true;
+    const options = (task.options ?? {}) as { fields?: string[]; locale?: string | null };
+    const leaves = nestedFields(task.contentType);
+    const fields = task.kind === 'export' && options.fields ? options.fields : [...new Set(leaves.map((path) => path.split('.')[0]))];
+    const paths = fields.flatMap((field) => leaves.filter((leaf) => leaf === field || leaf.startsWith(`${field}.`)));
+    const i18n = strapi.plugin('i18n')?.service('locales') as { find(): Promise<Array<{ code: string }>>; getDefaultLocale(): Promise<string> } | undefined;
+    let locales: Array<string | null> = [null];
+    if (localized && i18n) {
+      const chosen = task.kind === 'export' ? options.locale ?? (await i18n.getDefaultLocale()) : 'all';
+      locales = chosen === 'all' ? (await i18n.find()).map((locale) => locale.code) : [chosen];
+    }
+    return locales.every((locale) => {
+      const subject = locale === null ? {} : { locale };
+      return contentAccess.can('read', subject) && paths.every((path) => contentAccess.can('read', subject, path) && contentAccess.allowsField('read', path));
+    });
+  };
+
+  /** What the admin may offer a user for a type (everything for the system and super admins). */
+  const describeAccess = (actor: Actor | null, type: ContentTypeInfo): ContentTypeAccess => {
+    const names = type.attributes.map((attribute) => attribute.name);
+    const contentAccess = access(actor, type.uid);
+    if (!contentAccess) return { read: true, create: true, update: true, publish: type.draftAndPublish, readable: names, writable: names };
+    const can = { read: contentAccess.can('read'), create: contentAccess.can('create'), update: contentAccess.can('update') };
+    return {
+      ...can,
+      publish: type.draftAndPublish && contentAccess.can('publish'),
+      readable: can.read ? names.filter((name) => contentAccess.permits('read', name)) : [],
+      writable: names.filter((name) => (can.create && contentAccess.permits('create', name)) || (can.update && contentAccess.permits('update', name))),
+    };
+  };
+
+  return {
+    access,
+    describeAccess,
+    canDownload,
+    validateReadQuery,
+    writeGate,
+    assertImportAllowed,
+
+    /** An export's read permissions for `resolveExportOptions` (the system and super admins: private filters only). */
+    readPermissions(actor: Actor | null, uid: string): ReadPermissions {
+      const contentAccess = access(actor, uid);
+      if (contentAccess && !contentAccess.can('read')) {
+        throw forbidden(`You need the Content Manager read permission on ${uid} to export it`);
+      }
+      return {
+        permits: (path) => !contentAccess || contentAccess.permits('read', path),
+        keyReadable: (target, key) => key === 'documentId' || (access(actor, target)?.allowsField('read', key) ?? true),
+        validateQuery: (query) => validateReadQuery(actor, uid, query),
+      };
+    },
+
+    /** The actor of a request (an admin session): its ability as Strapi's admin authentication computed it. */
+    actorOf(state: { user?: AdminUser | null; userAbility?: UserAbility | null }): Actor | null {
+      const { user, userAbility } = state;
+      if (!user || !userAbility) return null;
+      return { id: user.id, superAdmin: isSuperAdmin(user), ability: userAbility };
+    },
+
+    /**
+     * The actor a task runs as: its creator's permissions as they are now (null: created by the system). A creator
+     * who was deleted, blocked or deactivated since cannot run it.
+     */
+    async actorById(id: number | null): Promise<Actor | null> {
+      if (id === null || id === undefined) return null;
+      const user = (await strapi.db.query('admin::user').findOne({ where: { id }, populate: ['roles'] })) as AdminUser | null;
+      if (!user) throw forbidden(`The admin user #${id} who created this task no longer exists: the task cannot run with their permissions`);
+      if (user.isActive === false || user.blocked) throw forbidden(`The admin user #${id} who created this task is no longer active`);
+      return { id: user.id, superAdmin: isSuperAdmin(user), ability: await permissionService().engine.generateUserAbility(user) };
+    },
+  };
+};
+
+export type PermissionsService = ReturnType<typeof createPermissionsService>;
