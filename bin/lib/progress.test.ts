@@ -15,6 +15,8 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   fileName: 'contacts.csv',
   hasErrorReport: false,
   canDownload: true,
+  resumable: false,
+  waitingFor: null,
   writePath: null,
   createdAt: '2026-11-22T10:00:00.000Z',
   startedAt: '2026-11-22T10:00:00.000Z',

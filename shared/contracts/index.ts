@@ -141,6 +141,10 @@ export interface Task {
    * super admin, or a user who may read all of that content in the Content Manager. The list shows every task.
    */
   canDownload: boolean;
+  /** An interrupted or cancelled `continue` import that can go on from its checkpoint (POST /tasks/:id/resume). */
+  resumable: boolean;
+  /** While it waits for another task that writes the same content type (their writes never interleave): its id. */
+  waitingFor: number | null;
   /**
    * Once finished: for an import, which write path ran (`bulk`, `document-service`, `bulk+document-service`); for
    * an export, which read path (`lean`, `document-service`).
@@ -332,6 +336,20 @@ export declare namespace GetErrorReport {
 
 /** POST /data-migration-center/tasks/:id/cancel */
 export declare namespace CancelTask {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/**
+ * POST /data-migration-center/tasks/:id/resume: an interrupted or cancelled `continue` import is queued again and
+ * goes on from its checkpoint (the items its committed batches handled are skipped; its counts and error report
+ * continue). 409 for any other task.
+ */
+export declare namespace ResumeTask {
   interface Request {
     params: { id: string };
   }

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, PLUGIN_ID, type TestApp } from '../helpers/strapi';
 import type { ContentTypeInfo, Task, Template } from '../../shared/contracts';
@@ -94,6 +96,21 @@ describe('permissions: every admin route of the plugin', () => {
     'GET /tasks': async () => ({ path: '/tasks', expected: 200 }),
     'GET /tasks/:id': async () => ({ path: `/tasks/${(await insertTask({})).id}`, expected: 200 }),
     'DELETE /tasks/:id': async () => ({ path: `/tasks/${(await insertTask({})).id}`, expected: 200 }),
+    'POST /tasks/:id/resume': async () => {
+      // An interrupted continue import with a checkpoint and its upload.
+      const fileKey = `tasks/resume-${Date.now()}-${Math.random().toString(36).slice(2)}/upload.jsonl`;
+      await pipeline(Readable.from(['{"name":"resumed"}\n']), app.strapi.plugin(PLUGIN_ID).service('storage').createWriteStream(fileKey));
+      const task = await insertTask({
+        kind: 'import',
+        contentType: 'api::tag.tag',
+        state: 'interrupted',
+        options: { contentType: 'api::tag.tag', onError: 'continue' },
+        checkpoint: { items: 0, reportItems: 0 },
+        fileKey,
+        dryRun: false,
+      });
+      return { path: `/tasks/${task.id}/resume`, expected: 200 };
+    },
     'POST /tasks/:id/cancel': async () => ({ path: `/tasks/${(await insertTask({ state: 'queued' })).id}/cancel`, expected: 200 }),
     'GET /templates': async () => ({ path: '/templates', expected: 200 }),
     'GET /templates/:id': async () => ({ path: `/templates/${(await createTemplate()).id}`, expected: 200 }),
@@ -407,7 +424,7 @@ describe('tasks', () => {
     expect(Object.keys(task).sort()).toEqual(
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
-        'hasErrorReport', 'canDownload', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
+        'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
       ].sort()
     );
     expect(task).toMatchObject({ status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });

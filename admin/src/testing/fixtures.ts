@@ -59,6 +59,8 @@ export const task = (extra: Partial<Task> = {}): Task => ({
   fileName: null,
   hasErrorReport: false,
   canDownload: true,
+  resumable: false,
+  waitingFor: null,
   writePath: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: null,

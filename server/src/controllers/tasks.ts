@@ -10,6 +10,7 @@ import {
   type DeleteTask,
   type GetTask,
   type ListTasks,
+  type ResumeTask,
   type TaskKind,
 } from '../../../shared/contracts';
 import { FORMATS } from '../pipeline/formats';
@@ -112,6 +113,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       assertKindPermission(ctx, (await tasks.getRow(id)).kind);
       const data = await tasks.cancel(id);
       ctx.body = { data } satisfies CancelTask.Response;
+    },
+
+    async resume(ctx: Context) {
+      const data = await getService(strapi, 'tasks').resume(idParam(ctx, 'Task'), getService(strapi, 'permissions').actorOf(ctx.state));
+      ctx.body = { data } satisfies ResumeTask.Response;
     },
 
     async delete(ctx: Context) {

@@ -22,7 +22,24 @@ export class ErrorReportWriter {
     if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
   }
 
+  /** Copies the first `limit` rows of an earlier report (a resumed task continues it); returns how many. */
+  async copy(source: Readable, limit: number): Promise<number> {
+    let copied = 0;
+    for await (const line of readline.createInterface({ input: source, crlfDelay: Infinity })) {
+      if (copied >= limit) break;
+      if (!line) continue;
+      if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
+      copied += 1;
+    }
+    source.destroy();
+    return copied;
+  }
+
+  private closed = false;
+
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
       this.out.end(resolve);

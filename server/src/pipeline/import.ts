@@ -6,7 +6,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeInfo } from '../../../shared/contracts';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
-import type { TaskRow } from '../services/tasks';
+import { commitsByBatch, type TaskRow } from '../services/tasks';
 import { getConfig, getService } from '../utils';
 import { ErrorReportWriter } from './error-report';
 import { planUpgrade } from './format-version';
@@ -147,13 +147,20 @@ export const createImportHandler =
     ];
 
     const folder = task.fileKey.slice(0, task.fileKey.lastIndexOf('/'));
-    const errorReportKey = `${folder}/errors.jsonl`;
+    // A resumed task (continue mode, after an interruption or a cancel) skips the items its committed batches
+    // handled, starts from their counts, and continues their error report (copied into a report of its own).
+    const resume = commitsByBatch(task) && task.checkpoint ? task.checkpoint : null;
+    const errorReportKey = resume ? `${folder}/errors-${Date.now()}.jsonl` : `${folder}/errors.jsonl`;
     const report = new ErrorReportWriter(storage.createWriteStream(errorReportKey));
+    const previousReport = resume && task.errorReportKey && task.errorReportKey !== errorReportKey ? task.errorReportKey : null;
+    if (previousReport) report.count += await report.copy(storage.createReadStream(previousReport), resume?.reportItems ?? Infinity);
     const deferred = new DeferredFile(storage.localPath(`${folder}/deferred.jsonl`));
 
     const size = (await storage.size(task.fileKey)) ?? 0;
     let bytesRead = 0;
-    const counts = { processed: 0, created: 0, updated: 0, failed: 0 };
+    const counts = resume
+      ? { processed: resume.items, created: task.created ?? 0, updated: task.updated ?? 0, failed: task.failed ?? 0 }
+      : { processed: 0, created: 0, updated: 0, failed: 0 };
     const progress = () => context.progress({ ...counts, fraction: size > 0 ? Math.min(1, bytesRead / size) : null });
 
     /** A fresh stream of the uploaded file, counting the bytes read (progress while the total is unknown). */
@@ -235,6 +242,7 @@ export const createImportHandler =
     /** parse → (upgrade) → map + validate: each item read becomes a batch entry (failures travel with it, in file order). */
     async function* prepare(source: AsyncIterable<SourceItem>): AsyncGenerator<BatchEntry> {
       for await (const item of source) {
+        if (resume && item.index < resume.items) continue; // handled by a committed batch before the interruption
         counts.processed += 1;
         const raw = item.value ?? item.raw ?? null;
         try {
@@ -280,7 +288,21 @@ export const createImportHandler =
         for await (const batch of source) {
           context.signal.throwIfAborted();
           const started = Date.now();
-          const results = await inTransaction((trx) => writeBatch(batch, { ...writer, trx }, paths));
+          const results = await inTransaction(async (trx) => {
+            const written = await writeBatch(batch, { ...writer, trx }, paths);
+            if (perBatchTransactions) {
+              // The batch's counts and the checkpoint, committed with its rows (or rolled back with them).
+              const next = { ...counts };
+              for (const result of written) next[result.outcome === 'failed' ? 'failed' : result.outcome] += 1;
+              const reportItems = report.count + written.filter((r) => r.outcome === 'failed').length;
+              await context.checkpoint({
+                ...next,
+                checkpoint: { items: batch[batch.length - 1].index + 1, reportItems },
+                errorReportKey: reportItems > 0 ? errorReportKey : null,
+              });
+            }
+            return written;
+          });
           const perItem = (Date.now() - started) / batch.length;
           adaptiveSize = Math.max(
             MIN_BATCH,
@@ -387,6 +409,19 @@ export const createImportHandler =
       await linkDeferred();
       context.signal.throwIfAborted();
       if (options.dryRun) throw new DryRunRollback();
+      if (!perBatchTransactions) {
+        // stop: the task's final state and counts are committed in its transaction, with its data.
+        await report.close();
+        await context.checkpoint({
+          ...counts,
+          total: counts.processed,
+          state: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+          error: null,
+          errorReportKey: report.count > 0 ? errorReportKey : null,
+          writePath: describePaths(paths),
+          finishedAt: new Date(),
+        });
+      }
     };
 
     // A temporary index on the matchBy column while the task runs (lookup-index.ts), made outside its transaction.
@@ -424,8 +459,12 @@ export const createImportHandler =
             data: { errorReportKey: hasReport ? errorReportKey : null },
           };
         }
-        if (hasReport) await storage.remove(errorReportKey).catch(() => undefined);
-        throw Object.assign(new Error(`${(error as Error).message}. Nothing was imported.`), { cause: error });
+        // continue: the committed batches stay, with their error report (a resume continues it).
+        if (hasReport && !perBatchTransactions) await storage.remove(errorReportKey).catch(() => undefined);
+        const kept = perBatchTransactions
+          ? `The batches before were kept: ${counts.created} created, ${counts.updated} updated, ${counts.failed} failed of ${counts.processed} items read`
+          : 'Nothing was imported';
+        throw Object.assign(new Error(`${(error as Error).message}. ${kept}.`), { cause: error });
       }
     } finally {
       await dropLookupIndex?.();
@@ -435,6 +474,7 @@ export const createImportHandler =
     deferred.remove();
     const hasReport = report.count > 0;
     if (!hasReport) await storage.remove(errorReportKey);
+    if (previousReport) await storage.remove(previousReport).catch(() => undefined);
     return {
       status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
       counts: { ...counts, total: counts.processed },

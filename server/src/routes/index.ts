@@ -30,6 +30,7 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/tasks/:id/file', 'tasks.downloadFile', 'read'),
   adminRoute('GET', '/tasks/:id/error-report', 'tasks.downloadErrorReport', 'read'),
   adminRoute('POST', '/tasks/:id/cancel', 'tasks.cancel', 'read'),
+  adminRoute('POST', '/tasks/:id/resume', 'tasks.resume', 'import'),
   adminRoute('DELETE', '/tasks/:id', 'tasks.delete', 'read'),
 
   adminRoute('GET', '/templates', 'templates.find', 'read'),

@@ -2,6 +2,7 @@ import { createBatchFilesService } from './batch-files';
 import { createContentTypesService } from './content-types';
 import { createExportsService } from './exports';
 import { createImportsService } from './imports';
+import { createLocksService } from './locks';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './runner';
 import { createStorageService } from './storage';
@@ -13,6 +14,7 @@ const services = {
   'content-types': createContentTypesService,
   exports: createExportsService,
   imports: createImportsService,
+  locks: createLocksService,
   permissions: createPermissionsService,
   runner: createRunnerService,
   storage: createStorageService,

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { TaskCounts, TaskKind, TaskStatus } from '../../../shared/contracts';
 import { TASK_UID } from '../constants';
-import { getConfig } from '../utils';
-import { isFinished, type TaskRow } from './tasks';
+import { getConfig, getService } from '../utils';
+import type { HeldLock } from './locks';
+import { commitsByBatch, describeStop, isFinished, type TaskRow } from './tasks';
 
 /**
  * The task runner: the one place tasks are claimed, run, beaten and finished. Several Strapi instances may
@@ -28,6 +29,12 @@ export interface TaskContext {
   signal: AbortSignal;
   /** Records counts; written to the database at most every `progressInterval` ms, and at the end. */
   progress(update: ProgressUpdate): void;
+  /**
+   * Writes columns of the task row in the CALLER'S transaction (the one holding the data they describe): committed
+   * with that data or not at all, so that after a crash the row says what the database holds. Later progress
+   * writes do not carry these columns.
+   */
+  checkpoint(data: Partial<Pick<TaskRow, 'processed' | 'created' | 'updated' | 'failed' | 'checkpoint' | 'state' | 'error' | 'errorReportKey' | 'writePath' | 'total' | 'finishedAt'>>): Promise<void>;
 }
 
 export interface TaskOutcome {
@@ -41,6 +48,9 @@ export interface TaskOutcome {
 export type TaskHandler = (task: TaskRow, context: TaskContext) => Promise<TaskOutcome>;
 
 const PROGRESS_INTERVAL = 500;
+
+/** How often a task waiting for a write lock tries again. */
+const LOCK_RETRY = 250;
 
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = randomUUID();
@@ -66,19 +76,22 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const sweepStaleTasks = async (): Promise<number> => {
     const cutoff = new Date(Date.now() - getConfig(strapi).heartbeatTimeout);
     const mine = [...running.keys()];
-    const { count } = await query().updateMany({
-      where: {
-        state: 'running',
-        $or: [{ heartbeatAt: { $lt: cutoff } }, { heartbeatAt: { $null: true } }],
-        // Never this server's own tasks: their heartbeat may lag while a long transaction holds SQLite.
-        ...(mine.length > 0 ? { id: { $notIn: mine } } : {}),
-      },
-      data: {
-        state: 'interrupted',
-        finishedAt: new Date(),
-        error: 'The server running this task stopped before it finished; its changes were rolled back',
-      },
-    });
+    const where = {
+      state: 'running',
+      $or: [{ heartbeatAt: { $lt: cutoff } }, { heartbeatAt: { $null: true } }],
+      // Never this server's own tasks: their heartbeat may lag while a long transaction holds SQLite.
+      ...(mine.length > 0 ? { id: { $notIn: mine } } : {}),
+    };
+    const stale = (await query().findMany({ where })) as TaskRow[];
+    let count = 0;
+    for (const task of stale) {
+      // Its row holds what its committed transactions wrote (see TaskContext.checkpoint): the message says so.
+      const result = await query().updateMany({
+        where: { ...where, id: task.id },
+        data: { state: 'interrupted', finishedAt: new Date(), writeLock: null, error: describeStop(task, 'interrupted', 'The server running this task stopped before it finished') },
+      });
+      count += result.count;
+    }
     if (count > 0) log(`${count} task(s) interrupted: their server stopped beating`);
     return count;
   };
@@ -104,7 +117,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const columns = Object.fromEntries(
       Object.entries(data).map(([name, value]) => [meta.attributes[name]?.columnName ?? name, value])
     );
-    await strapi.db.connection(meta.tableName).where({ id }).update(columns);
+    // Only while it runs: a write that waited for the row behind the task's own transaction must not overwrite
+    // the final counts that transaction committed.
+    await strapi.db.connection(meta.tableName).where({ id, [meta.attributes.state?.columnName ?? 'state']: 'running' }).update(columns);
   };
 
   const finish = async (id: number, data: Record<string, unknown>) => {
@@ -135,17 +150,31 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.log.warn(`[data-migration-center] task ${task.id}: progress not saved: ${(e as Error).message}`);
       });
     };
+    /** Columns written by checkpoints: progress writes no longer carry them (they would be older). */
+    const committedColumns = new Set<string>();
     const context: TaskContext = {
       signal: controller.signal,
       progress(update) {
-        pending = { ...pending, ...update };
+        const fresh = Object.fromEntries(Object.entries(update).filter(([key]) => !committedColumns.has(key)));
+        pending = { ...pending, ...fresh };
         if (Date.now() - lastWrite >= PROGRESS_INTERVAL) flush();
         else live.set(task.id, { ...(live.get(task.id) as TaskRow), ...update } as TaskRow);
       },
+      async checkpoint(data) {
+        for (const key of Object.keys(data)) {
+          committedColumns.add(key);
+          delete (pending as Record<string, unknown>)[key];
+        }
+        await query().update({ where: { id: task.id }, data });
+        live.set(task.id, { ...(live.get(task.id) as TaskRow), ...data } as TaskRow);
+      },
     };
 
+    let lock: HeldLock | null = null;
     try {
       if (!handler) throw new Error(`No handler for ${task.kind} tasks`);
+      // Imports that write take their content type's write lock first (waiting, visibly, for the task holding it).
+      if (task.kind === 'import' && !task.dryRun) lock = await waitForWriteLock(task, controller.signal);
       const outcome = await handler(task, context);
       flush(true);
       await writing;
@@ -158,16 +187,44 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const cancelled = controller.signal.aborted && !stopped;
       const status: TaskStatus = cancelled ? 'cancelled' : stopped ? 'interrupted' : 'failed';
       const message =
-        status === 'cancelled'
-          ? 'Cancelled; nothing of this task was kept'
-          : status === 'interrupted'
-            ? 'The server stopped while this task ran; its changes were rolled back'
-            : (reason as Error)?.message ?? String(reason);
+        status === 'failed' ? (reason as Error)?.message ?? String(reason) : describeStop(live.get(task.id) ?? task, status);
       if (status === 'failed') strapi.log.warn(`[data-migration-center] task ${task.id} failed: ${message}`);
-      await finish(task.id, { state: status, error: message }).catch(() => undefined);
+      // An import that rolled back kept nothing: its counts say so (continue mode keeps its committed counts).
+      const rolledBack = task.kind === 'import' && !task.dryRun && !commitsByBatch(task) ? { created: 0, updated: 0 } : {};
+      await finish(task.id, { state: status, error: message, ...rolledBack }).catch(() => undefined);
     } finally {
+      await lock?.release().catch((e) => strapi.log.warn(`[data-migration-center] task ${task.id}: lock not released: ${(e as Error).message}`));
       running.delete(task.id);
       live.delete(task.id);
+    }
+  };
+
+  /** Takes the task's write lock, waiting while another task holds it (shown as `waitingFor` on the task). */
+  const waitForWriteLock = async (task: TaskRow, signal: AbortSignal): Promise<HeldLock> => {
+    const locks = getService(strapi, 'locks');
+    let waitingFor: number | null = null;
+    for (;;) {
+      signal.throwIfAborted();
+      const lock = await locks.tryAcquire(task.contentType, task.id);
+      if (lock) {
+        if (waitingFor !== null) {
+          live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: null });
+          await query().update({ where: { id: task.id }, data: { waitingFor: null } });
+          log(`task ${task.id}: task ${waitingFor} finished writing ${task.contentType}; running`);
+        }
+        return lock;
+      }
+      const holder = await locks.holderOf(task.contentType, task.id);
+      if (holder !== waitingFor) {
+        waitingFor = holder;
+        live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor });
+        await query().update({ where: { id: task.id }, data: { waitingFor } });
+        log(`task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${task.contentType}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, LOCK_RETRY);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
     }
   };
 

@@ -47,10 +47,24 @@ export interface TaskRow {
   heartbeatAt: string | Date | null;
   instanceId: string | null;
   cancelRequested: boolean | null;
+  /** The write lock this task holds (see locks.ts), while it runs. */
+  writeLock: string | null;
+  /** The task whose write lock this one waits for. */
+  waitingFor: number | null;
+  /** Continue-mode imports: how far the committed batches went (see the import handler), for resuming. */
+  checkpoint: ImportCheckpoint | null;
   creatorId: number | null;
   creatorName: string | null;
   createdAt: string | Date;
   updatedAt: string | Date;
+}
+
+/** What a continue-mode import has committed, written in each batch's own transaction. */
+export interface ImportCheckpoint {
+  /** Items read and handled (written or failed) by the committed batches: a resume skips them. */
+  items: number;
+  /** The error report parts written so far (their items failed in committed batches). */
+  reportItems: number;
 }
 
 export interface NewTask {
@@ -83,6 +97,21 @@ const iso = (value: string | Date | null | undefined): string | null =>
 
 export const isFinished = (status: TaskStatus) => FINISHED_STATUSES.includes(status);
 
+/** Continue-mode imports that write commit batch by batch: what they committed stays. */
+export const commitsByBatch = (task: Pick<TaskRow, 'kind' | 'options' | 'dryRun'>) =>
+  task.kind === 'import' && !task.dryRun && (task.options as { onError?: string } | null)?.onError === 'continue';
+
+/** What a task that was cancelled or interrupted leaves behind, in words (its counts are the committed ones). */
+export const describeStop = (task: TaskRow, status: 'cancelled' | 'interrupted', what = status === 'cancelled' ? 'Cancelled' : 'The server stopped while this task ran') => {
+  if (task.kind === 'export') return `${what}; the export has no file`;
+  if (!commitsByBatch(task)) return `${what}; its changes were rolled back: nothing of this task was kept`;
+  const kept = (task.created ?? 0) + (task.updated ?? 0);
+  return `${what}; the batches written before were kept: ${kept} ${kept === 1 ? 'entry' : 'entries'} (${task.created ?? 0} created, ${task.updated ?? 0} updated, ${task.failed ?? 0} failed) of ${task.processed ?? 0} items read, the batch in progress was rolled back. Resume it to import the rest`;
+};
+/** An interrupted or cancelled `continue` import with a checkpoint and its upload: it can go on (resume). */
+export const isResumable = (row: TaskRow) =>
+  (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row) && Boolean(row.checkpoint) && Boolean(row.fileKey);
+
 /** `canDownload`: whether the user who asks may download the task's files (see the permissions service). */
 export const toTask = (row: TaskRow, canDownload = true): Task => {
   const counts: TaskCounts = {
@@ -114,6 +143,8 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     fileName: row.fileName ?? null,
     hasErrorReport: Boolean(row.errorReportKey),
     canDownload,
+    resumable: isResumable(row),
+    waitingFor: row.waitingFor ?? null,
     writePath: row.writePath ?? null,
     createdAt: iso(row.createdAt) as string,
     startedAt: iso(row.startedAt),
@@ -255,6 +286,30 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
         await query().updateMany({ where: { id, state: 'running' }, data: { cancelRequested: true } });
       }
       return toTask(await getRow(id));
+    },
+
+    /**
+     * Queues an interrupted or cancelled `continue` import again, to go on from its checkpoint: it runs with its
+     * creator's permissions, like any task (whoever asks to resume it, as for a cancel, needs the import action).
+     */
+    async resume(id: number, actor: Actor | null = null): Promise<Task> {
+      const row = await getRow(id);
+      if (!isResumable(row)) {
+        throw conflict(
+          row.kind === 'import' && !commitsByBatch(row)
+            ? `Task ${id} rolled back entirely (onError: stop, or a dry run): import its file again instead`
+            : `Task ${id} is ${row.state}: only an interrupted or cancelled continue-mode import with a checkpoint can be resumed`
+        );
+      }
+      if (!(await getService(strapi, 'storage').size(row.fileKey as string))) throw conflict(`Task ${id} can no longer be resumed: its uploaded file was removed`);
+      const { count } = await query().updateMany({
+        where: { id, state: row.state },
+        data: { state: 'queued', error: null, finishedAt: null, startedAt: null, instanceId: null, heartbeatAt: null, cancelRequested: false, writeLock: null, waitingFor: null },
+      });
+      if (count === 0) throw conflict(`Task ${id} changed while it was being resumed`);
+      getService(strapi, 'runner').kick();
+      const resumed = await getRow(id);
+      return toTask(resumed, await getService(strapi, 'permissions').canDownload(actor, resumed));
     },
 
     /** Removes a finished task with its files. */

@@ -114,6 +114,15 @@ export default {
       "type": "boolean",
       "default": false
     },
+    "writeLock": {
+      "type": "string"
+    },
+    "waitingFor": {
+      "type": "integer"
+    },
+    "checkpoint": {
+      "type": "json"
+    },
     "creatorId": {
       "type": "integer"
     },
