@@ -102,6 +102,11 @@ const main = async (argv) => {
       const job = commands.prepareExport(values);
       app = await load();
       code = await commands.runExport(app, job, io);
+    } else if (parsed.command === 'resume') {
+      const job = commands.prepareResume(values, positionals);
+      app = await load();
+      io.setCurrentTask(job.id);
+      code = await commands.runResume(app, job, io);
     } else if (parsed.command === 'tasks') {
       const job = commands.prepareTasks(values);
       app = await load();

@@ -162,7 +162,42 @@ const runImport = async (app, job, io) => {
     rawOptions: options,
     creator: null,
   });
-  const task = await waitWithProgress(app, row.id, io);
+  return finishImport(app, row.id, { ...job, source: shown(job.file) }, io);
+};
+
+/**
+ * @param {string[]} positionals @param {Record<string, string | boolean | undefined>} values
+ */
+const prepareResume = (values, positionals) => {
+  const id = /^\d{1,15}$/.test(positionals[0]) ? Number(positionals[0]) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`<id> must be a task id (a positive whole number), not "${positionals[0]}"`, 'resume');
+  const given = text(values, 'error-report');
+  return {
+    id,
+    json: values.json === true,
+    errorReport: path.resolve(given ?? `task-${id}-errors.csv`),
+    defaultReport: given === undefined,
+  };
+};
+
+/**
+ * @param {Strapi} app @param {ReturnType<typeof prepareResume>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runResume = async (app, job, io) => {
+  // This process runs only the tasks it queues: the resumed one is one of them.
+  service(app, 'runner').created(job.id);
+  await service(app, 'tasks').resume(job.id);
+  return finishImport(app, job.id, { ...job, source: `task #${job.id}` }, io);
+};
+
+/**
+ * Waits for an import task with progress, writes its error report, prints its summary, answers the exit code.
+ * @param {Strapi} app @param {number} id
+ * @param {{ errorReport: string, defaultReport: boolean, json: boolean, source: string }} job @param {Io} io
+ */
+const finishImport = async (app, id, job, io) => {
+  const task = await waitWithProgress(app, id, io);
 
   let errorReport = null;
   if (task.hasErrorReport) {
@@ -184,8 +219,7 @@ const runImport = async (app, job, io) => {
   }
 
   if (job.json) await print(io.stdout, JSON.stringify({ task, errorReport }, null, 2));
-  else
-    await print(io.stdout, summary(task, { source: shown(job.file), errorReport: errorReport && shown(errorReport) }));
+  else await print(io.stdout, summary(task, { source: job.source, errorReport: errorReport && shown(errorReport) }));
   return exitCodeOf(task);
 };
 
@@ -400,6 +434,8 @@ module.exports = {
   runApply,
   runExport,
   runImport,
+  prepareResume,
+  runResume,
   runTasks,
   waitWithProgress,
   writeFileAtomically,

@@ -55,7 +55,7 @@ const COMMON_HELP = `Common options:
  * @property {string} help
  */
 
-/** @type {Record<'import' | 'export' | 'apply' | 'tasks', CommandSpec>} */
+/** @type {Record<'import' | 'export' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
 const COMMANDS = {
   import: {
     positionals: ['file'],
@@ -181,6 +181,32 @@ be loaded, 64 refused (usage error), 130 stopped by Ctrl-C.
 
 Example:
   ${BIN} apply data-migration`,
+  },
+
+  resume: {
+    positionals: ['id'],
+    summary: 'resume an interrupted or cancelled continue-mode import from its checkpoint',
+    options: {
+      'error-report': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} resume <id> [options]
+
+Resumes import task <id> (see ${BIN} tasks): an interrupted or cancelled import with onError continue goes on
+from its checkpoint. The items its committed batches handled are skipped (none is written twice), its counts and
+its error report continue. A stop-mode import rolled back entirely: import its file again instead.
+
+Options:
+  --error-report <file>        where to write the error report if items failed (default: task-<id>-errors.csv)
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 completed, 2 some items failed, 1 the task failed or cannot be resumed, 64 refused (usage error),
+130 stopped by Ctrl-C (the task is cancelled: resume it again later).
+
+Example:
+  ${BIN} resume 42`,
   },
 
   tasks: {

@@ -22,6 +22,7 @@ let database: TestDatabase;
 let storageDir: string;
 let work: string;
 let foreignTaskId: number;
+let interruptedTaskId: number;
 
 interface Run {
   code: number | null;
@@ -120,6 +121,32 @@ beforeAll(async () => {
         fileKey: 'tasks/foreign/tags.json',
       });
     foreignTaskId = foreign.id;
+
+    // An import with onError continue that a server was running when it stopped: its first item landed (and the
+    // checkpoint says so), the other two did not.
+    await app.strapi.documents(TAG as never).create({ data: { name: 'resumed 1' } } as never);
+    const uploadKey = 'tasks/interrupted/upload.jsonl';
+    fs.mkdirSync(path.join(storageDir, 'tasks/interrupted'), { recursive: true });
+    fs.writeFileSync(path.join(storageDir, uploadKey), jsonl([{ name: 'resumed 1' }, { name: 'resumed 2' }, { name: 'resumed 3' }]));
+    const interrupted = await app.strapi.db.query(`plugin::${PLUGIN_ID}.task`).create({
+      data: {
+        kind: 'import',
+        name: 'Interrupted tags',
+        contentType: TAG,
+        format: 'jsonl',
+        state: 'interrupted',
+        options: { contentType: TAG, format: 'jsonl', importStrategy: 'upsert', updateStrategy: 'patch', onError: 'continue', matchBy: 'documentId', fieldMapping: {}, dryRun: false, name: 'Interrupted tags' },
+        fileName: 'tags.jsonl',
+        fileKey: uploadKey,
+        dryRun: false,
+        processed: 1,
+        created: 1,
+        updated: 0,
+        failed: 0,
+        checkpoint: { items: 1, reportItems: 0 },
+      },
+    });
+    interruptedTaskId = interrupted.id;
   } finally {
     await app.stop({ keepDatabase: true });
   }
@@ -343,9 +370,10 @@ describe('tasks', () => {
       ['import', 'failed'],
       ['import', 'completed-with-errors'],
       ['import', 'completed'],
+      ['import', 'interrupted'],
       ['export', 'queued'],
     ]);
-    expect(tasks[6].id).toBe(foreignTaskId);
+    expect(tasks[7].id).toBe(foreignTaskId);
 
     const table = await fast(['tasks', '--kind', 'import', '--status', 'failed']);
     expect(table.code).toBe(0);
@@ -357,6 +385,23 @@ describe('tasks', () => {
         `^\\s*\\d+\\s+import\\s+failed\\s+${TAG.replace(/\./g, '\\.')}\\s+3\\s+0\\s+0\\s+1\\s+.*Import tags\\.jsonl$`
       )
     );
+  });
+});
+
+describe('resume', () => {
+  it('resumes an interrupted continue import from its checkpoint: the rest lands, nothing twice', async () => {
+    const run = await fast(['resume', String(interruptedTaskId), '--json']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const { task } = parseJson<{ task: Task }>(run);
+    expect(task).toMatchObject({ id: interruptedTaskId, status: 'completed', counts: { processed: 3, created: 3, failed: 0 } });
+  });
+
+  it('refuses a task that cannot be resumed, saying why', async () => {
+    const run = await fast(['resume', String(foreignTaskId)]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/only an interrupted or cancelled continue-mode import/);
+    const usage = await fast(['resume', 'abc']);
+    expect(usage.code).toBe(64);
   });
 });
 
@@ -429,9 +474,10 @@ describe('what landed', () => {
         )
           .map((entry) => entry[field])
           .sort();
-      // The stopped import of tags wrote nothing: the tags are the batch file's.
+      // The stopped import of tags wrote nothing: the tags are the batch file's, and the resumed import's (its first
+      // item once, from before the interruption).
       expect(await names(CATEGORY, 'slug')).toEqual(['news', 'science', 'seeds', 'sport', 'tech']);
-      expect(await names(TAG, 'name')).toEqual(['batch', 'cli']);
+      expect(await names(TAG, 'name')).toEqual(['batch', 'cli', 'resumed 1', 'resumed 2', 'resumed 3']);
       expect(await names(CONTACT, 'zip')).toEqual(['08123', '12345']);
     } finally {
       await app.stop({ keepDatabase: true });
