@@ -21,6 +21,9 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** SQLite's "database is locked" (another connection holds its write lock). */
+const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`);
+
 /** The 64-bit advisory key (two int4) and the GET_LOCK name (at most 64 characters) of a lock name. */
 const digest = (name: string) => createHash('sha1').update(name).digest();
 
@@ -92,7 +95,13 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
         await strapi.db.query(TASK_UID).update({ where: { id: taskId }, data: { writeLock: null } });
       };
       if (client() === 'sqlite') {
-        if (!(await tryRowLock(name, taskId))) return null;
+        try {
+          if (!(await tryRowLock(name, taskId))) return null;
+        } catch (error) {
+          // Another process (a command line beside the server) holds SQLite's write lock: try again later.
+          if (isBusy(error)) return null;
+          throw error;
+        }
         return { release };
       }
       const held = await trySessionLock(name);
@@ -106,13 +115,18 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** The running task that holds the lock of `uid` (null: none recorded). */
+    /** The running task that holds the lock of `uid` (null: none recorded, or the database is busy). */
     async holderOf(uid: string, exceptTaskId: number): Promise<number | null> {
-      const row = (await strapi.db.query(TASK_UID).findOne({
-        where: { writeLock: lockName(uid), state: 'running', id: { $ne: exceptTaskId } },
-        select: ['id'],
-      })) as { id: number } | null;
-      return row?.id ?? null;
+      try {
+        const row = (await strapi.db.query(TASK_UID).findOne({
+          where: { writeLock: lockName(uid), state: 'running', id: { $ne: exceptTaskId } },
+          select: ['id'],
+        })) as { id: number } | null;
+        return row?.id ?? null;
+      } catch (error) {
+        if (isBusy(error)) return null;
+        throw error;
+      }
     },
   };
 };

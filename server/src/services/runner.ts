@@ -209,7 +209,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (lock) {
         if (waitingFor !== null) {
           live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: null });
-          await query().update({ where: { id: task.id }, data: { waitingFor: null } });
+          await query().update({ where: { id: task.id }, data: { waitingFor: null } }).catch(() => undefined);
           log(`task ${task.id}: task ${waitingFor} finished writing ${task.contentType}; running`);
         }
         return lock;
@@ -218,7 +218,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (holder !== waitingFor) {
         waitingFor = holder;
         live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor });
-        await query().update({ where: { id: task.id }, data: { waitingFor } });
+        // Informational (the live state has it): a busy database must not fail the waiting task.
+        await query().update({ where: { id: task.id }, data: { waitingFor } }).catch(() => undefined);
         log(`task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${task.contentType}`);
       }
       await new Promise<void>((resolve) => {
