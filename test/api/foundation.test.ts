@@ -111,7 +111,12 @@ describe('permissions: every admin route of the plugin', () => {
       });
       return { path: `/tasks/${task.id}/resume`, expected: 200 };
     },
-    'POST /tasks/:id/cancel': async () => ({ path: `/tasks/${(await insertTask({ state: 'queued' })).id}/cancel`, expected: 200 }),
+    // Running on another instance (fresh heartbeat): the cancel is recorded for it, and no runner here can take
+    // the task first (a queued one could be claimed and finish before the request).
+    'POST /tasks/:id/cancel': async () => ({
+      path: `/tasks/${(await insertTask({ state: 'running', instanceId: 'another-instance', heartbeatAt: new Date() })).id}/cancel`,
+      expected: 200,
+    }),
     'GET /templates': async () => ({ path: '/templates', expected: 200 }),
     'GET /templates/:id': async () => ({ path: `/templates/${(await createTemplate()).id}`, expected: 200 }),
     'POST /templates': async () => ({
