@@ -24,6 +24,7 @@ import { useApi } from '../hooks/useApi';
 import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
 import { useTemplates } from '../hooks/useTemplates';
+import { canExportType, canImportType } from '../utils/access';
 import { copyName } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { TaskProgressModal } from './TaskProgressModal';
@@ -46,7 +47,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { templates, isLoading, isError, refetch } = useTemplates();
-  const { byUid } = useContentTypes();
+  const { byUid, isLoading: isLoadingTypes } = useContentTypes();
   const api = useApi();
   const [toDelete, setToDelete] = useState<Template | null>(null);
   const [running, setRunning] = useState<Task | null>(null);
@@ -67,7 +68,17 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
     );
   }
 
-  const canRun = (template: Template) => (template.kind === 'export' ? permissions.canExport : permissions.canImport);
+  /**
+   * Run needs the center's action of the template's kind and, in the Content Manager, Read (exports) or Create or
+   * Update (imports) on its type: a template runs with the permissions of who runs it. A type the list does not
+   * know is left to the server (the template is then marked broken).
+   */
+  const canRun = (template: Template) => {
+    if (isLoadingTypes) return false;
+    const contentType = byUid.get(template.contentType);
+    if (template.kind === 'export') return permissions.canExport && (!contentType || canExportType(contentType));
+    return permissions.canImport && (!contentType || canImportType(contentType));
+  };
 
   const run = async (template: Template) => {
     if (template.kind === 'import') {

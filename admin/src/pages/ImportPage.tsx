@@ -10,15 +10,17 @@ import { FileDropZone } from '../components/FileDropZone';
 import { TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
 import { ImportPreviewModal } from '../components/ImportPreviewModal';
+import { NoContentTypes } from '../components/NoContentTypes';
 import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
 import { useApi } from '../hooks/useApi';
-import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { useImportableTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
 import { useTemplates } from '../hooks/useTemplates';
+import { allowedImportValues } from '../utils/access';
 import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHead';
 import {
   applyPresets,
@@ -63,6 +65,8 @@ const mappingFor = (
 /**
  * New import, a small wizard: the file (dropped or chosen), its settings (pre-filled from a template or the
  * file's JSONT configuration), the field mapping; "Next" previews it as a dry run, then "Start import".
+ * Only what the user may do in the Content Manager is offered: the types with Create or Update, the attributes
+ * the user may write as mapping targets, readable match keys, `published` with Publish, `add-only` with Create.
  */
 export const ImportPage = () => {
   const { formatMessage } = useIntl();
@@ -71,9 +75,11 @@ export const ImportPage = () => {
   const { toggleNotification } = useNotification();
   const errorMessage = useErrorMessage();
   const { canManageTemplates } = usePermissions();
-  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { contentTypes, byUid, isLoading, isError } = useImportableTypes();
   const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
-  const { templates } = useTemplates('import');
+  const { templates: allTemplates } = useTemplates('import');
+  // Templates of types this user may not import into would only fail: not offered.
+  const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
   const api = useApi();
 
   const [file, setFile] = useState<File | null>(null);
@@ -92,7 +98,9 @@ export const ImportPage = () => {
   const contentType = byUid.get(values.contentType);
   const targets = useMemo(() => (contentType ? mappingTargets(contentType) : []), [contentType]);
 
-  const update = (next: ImportFormValues, nextFile: File | null = file) => {
+  /** Every change goes through here: the values stay within what the user may use (a template may ask more). */
+  const update = (wanted: ImportFormValues, nextFile: File | null = file) => {
+    const next = allowedImportValues(wanted, contentTypes);
     setValues(next);
     if (submitted) setErrors(validateImportForm(next, nextFile));
   };
@@ -192,6 +200,21 @@ export const ImportPage = () => {
   if (isLoading) return <Page.Loading />;
 
   const title = formatMessage({ id: getTranslation('import.title'), defaultMessage: 'New import' });
+  // No type at all (and not because the list could not load): the user has no Content Manager permission for it.
+  if (isError && contentTypes.length === 0) return <Page.Error />;
+  if (contentTypes.length === 0) {
+    return (
+      <Layouts.Root>
+        <Page.Title>{title}</Page.Title>
+        <Page.Main>
+          <Layouts.Header navigationAction={<BackButton fallback=".." />} title={title} />
+          <Layouts.Content>
+            <NoContentTypes kind="import" />
+          </Layouts.Content>
+        </Page.Main>
+      </Layouts.Root>
+    );
+  }
   const fromConfiguration = configPreset.contentType !== undefined && configPreset.contentType === values.contentType;
   const headError = head?.error
     ? formatMessage(
