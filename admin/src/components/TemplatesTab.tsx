@@ -53,7 +53,8 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const [running, setRunning] = useState<Task | null>(null);
   const [busy, setBusy] = useState<TemplateId | null>(null);
 
-  if (isLoading && templates.length === 0) return <Page.Loading />;
+  // The content types decide which templates this user may run: the list waits for them.
+  if ((isLoading && templates.length === 0) || isLoadingTypes) return <Page.Loading />;
   if (isError && templates.length === 0) return <Page.Error />;
 
   if (templates.length === 0) {
@@ -74,7 +75,6 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
    * know is left to the server (the template is then marked broken).
    */
   const canRun = (template: Template) => {
-    if (isLoadingTypes) return false;
     const contentType = byUid.get(template.contentType);
     if (template.kind === 'export') return permissions.canExport && (!contentType || canExportType(contentType));
     return permissions.canImport && (!contentType || canImportType(contentType));
