@@ -18,7 +18,7 @@ const useOfferedTypes = (offer: (contentTypes: readonly ContentTypeInfo[]) => Co
   const { contentTypes: all, isLoading, isError } = useContentTypes();
   const contentTypes = useMemo(() => offer(all), [all, offer]);
   const byUid = useMemo(() => new Map(contentTypes.map((contentType) => [contentType.uid, contentType])), [contentTypes]);
-  return { contentTypes, byUid, isLoading, isError };
+  return { contentTypes, byUid, isLoading, isError, all };
 };
 
 /**

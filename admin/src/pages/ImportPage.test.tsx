@@ -176,6 +176,22 @@ describe('ImportPage', () => {
       );
     });
 
+    it("says why the type named by the file's configuration is not chosen when the user may not import into it", async () => {
+      const { user } = setup([limitedContentTypes[0], noAccessContentTypes[1]]);
+      const contacts = JSON.stringify({ configuration: { contentType: 'api::contact.contact' }, items: [{ firstName: 'Ada' }] });
+      await user.upload(
+        await screen.findByTestId('import-file-input'),
+        new File([contacts], 'contacts.jsont', { type: 'application/json' })
+      );
+      expect(
+        await screen.findByText(
+          "The file's configuration names Contact, whose entries you may neither create nor update in the Content Manager."
+        )
+      ).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Content type' })).toHaveTextContent('Choose a content type');
+      expect(screen.queryByText("Found in the file's configuration.")).not.toBeInTheDocument();
+    });
+
     it('says why there is nothing to import into when the user may neither create nor update any type', async () => {
       setup(noAccessContentTypes);
       expect(

@@ -25,6 +25,7 @@ import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHe
 import {
   applyPresets,
   buildImportOptions,
+  contentTypeFromConfiguration,
   IMPORT_DEFAULTS,
   importPresetFromConfiguration,
   importPresetFromTemplate,
@@ -75,7 +76,7 @@ export const ImportPage = () => {
   const { toggleNotification } = useNotification();
   const errorMessage = useErrorMessage();
   const { canManageTemplates } = usePermissions();
-  const { contentTypes, byUid, isLoading, isError } = useImportableTypes();
+  const { contentTypes, byUid, isLoading, isError, all: allTypes } = useImportableTypes();
   const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
   const { templates: allTemplates } = useTemplates('import');
   // Templates of types this user may not import into would only fail: not offered.
@@ -86,6 +87,8 @@ export const ImportPage = () => {
   const [head, setHead] = useState<FileHead | null>(null);
   const [isReading, setIsReading] = useState(false);
   const [configPreset, setConfigPreset] = useState<ImportPreset>({});
+  /** The type the file's configuration names when the user may not import into it (its display name). */
+  const [refusedType, setRefusedType] = useState<string | null>(null);
   const [templatePreset, setTemplatePreset] = useState<ImportPreset>({});
   const [values, setValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
   const [errors, setErrors] = useState<FormErrors<ImportFormField>>({});
@@ -118,6 +121,7 @@ export const ImportPage = () => {
     const mine = ++reading.current;
     setFile(chosen);
     setHead(null);
+    setRefusedType(null);
     if (!chosen) {
       setConfigPreset({});
       rebuild(null, {}, templatePreset, values.name, null);
@@ -128,6 +132,8 @@ export const ImportPage = () => {
       const nextHead = await readFileHead(chosen);
       if (mine !== reading.current) return;
       const config = nextHead.configuration ? importPresetFromConfiguration(nextHead.configuration, contentTypes) : {};
+      const named = nextHead.configuration ? contentTypeFromConfiguration(nextHead.configuration, allTypes) : undefined;
+      setRefusedType(named && !byUid.has(named) ? (allTypes.find((type) => type.uid === named)?.displayName ?? named) : null);
       setHead(nextHead);
       setConfigPreset(config);
       rebuild(nextHead, config, templatePreset, values.name || withoutExtension(chosen.name), chosen);
@@ -297,7 +303,16 @@ export const ImportPage = () => {
                           id: getTranslation('import.contentType.fromFile'),
                           defaultMessage: "Found in the file's configuration.",
                         })
-                      : undefined
+                      : refusedType && !values.contentType
+                        ? formatMessage(
+                            {
+                              id: getTranslation('access.configurationType'),
+                              defaultMessage:
+                                "The file's configuration names {name}, whose entries you may neither create nor update in the Content Manager.",
+                            },
+                            { name: refusedType }
+                          )
+                        : undefined
                   }
                   formatHint={
                     head?.format
