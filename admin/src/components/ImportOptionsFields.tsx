@@ -50,6 +50,7 @@ export const ImportOptionsFields = ({
   const matchKeys = contentType?.matchKeys ?? ['documentId'];
   const access = contentType ? accessOf(contentType) : null;
   const canCreate = access?.create ?? true;
+  const canUpdate = access?.update ?? true;
   const canPublish = access?.publish ?? true;
 
   return (
@@ -81,13 +82,19 @@ export const ImportOptionsFields = ({
           name="importStrategy"
           label={formatMessage({ id: getTranslation('form.importStrategy'), defaultMessage: 'Import strategy' })}
           hint={
-            canCreate
-              ? undefined
-              : formatMessage({
+            !canCreate
+              ? formatMessage({
                   id: getTranslation('access.noCreate'),
                   defaultMessage:
                     'You may not create entries of this type in the Content Manager: only existing entries are updated; new ones fail.',
                 })
+              : !canUpdate
+                ? formatMessage({
+                    id: getTranslation('access.noUpdate'),
+                    defaultMessage:
+                      'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.',
+                  })
+                : undefined
           }
           disabled={disabled}
           value={values.importStrategy}
@@ -123,7 +130,7 @@ export const ImportOptionsFields = ({
         <RadioField<UpdateStrategy>
           name="updateStrategy"
           label={formatMessage({ id: getTranslation('form.updateStrategy'), defaultMessage: 'Update strategy' })}
-          disabled={disabled || values.importStrategy === 'add-only'}
+          disabled={disabled || values.importStrategy === 'add-only' || !canUpdate}
           value={values.updateStrategy}
           options={[
             {

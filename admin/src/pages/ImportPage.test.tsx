@@ -124,6 +124,20 @@ describe('ImportPage', () => {
       ]);
     });
 
+    it('without Update: says existing entries fail, and the update strategy does not apply', async () => {
+      const { user } = setup(limitedContentTypes);
+      await user.click(await screen.findByRole('combobox', { name: 'Content type' }));
+      await user.click(await screen.findByRole('option', { name: 'Contact (collection type)' }));
+      expect(
+        await screen.findByText(
+          'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.'
+        )
+      ).toBeInTheDocument();
+      expect(screen.getByRole('radio', { name: 'Only add new records' })).toBeInTheDocument();
+      expect(screen.getByRole('radio', { name: 'Update changed fields' })).toBeDisabled();
+      expect(screen.getByRole('radio', { name: 'Overwrite records' })).toBeDisabled();
+    });
+
     it('offers no add-only without Create, no published without Publish, readable match keys, writable targets', async () => {
       const { post, user } = setup(limitedContentTypes);
       await user.upload(
