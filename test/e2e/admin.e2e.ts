@@ -332,7 +332,7 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(added[0].options).toMatchObject({ templateId: template!.id });
     }));
 
-  test('a user with only read and export sees "New export" but no "New import"', () =>
+  test('a user with only read and export (and Content Manager read on tags) sees "New export" but no "New import", and no download of the articles export', () =>
     flow(() => extraPage ?? page, 'export-only-user', async () => {
       // The role and the invitation, through the admin API, as Settings > Roles and Settings > Users do.
       const token = await adminToken(context);
@@ -341,12 +341,21 @@ describeE2E('Data Migration Center in the browser', () => {
         description: 'May open the Data Migration Center and export',
       });
       await apiData(token, 'PUT', `/admin/roles/${role.id}/permissions`, {
-        permissions: ['read', 'export'].map((action) => ({
-          action: `plugin::data-migration-center.${action}`,
-          subject: null,
-          properties: {},
-          conditions: [],
-        })),
+        permissions: [
+          ...['read', 'export'].map((action) => ({
+            action: `plugin::data-migration-center.${action}`,
+            subject: null,
+            properties: {},
+            conditions: [],
+          })),
+          // In the Content Manager: tags only (read), nothing on articles.
+          {
+            action: 'plugin::content-manager.explorer.read',
+            subject: 'api::tag.tag',
+            properties: { fields: ['name', 'articles'] },
+            conditions: [],
+          },
+        ],
       });
       const user = await apiData<{ id: number; registrationToken: string }>(token, 'POST', '/admin/users', {
         firstname: EXPORTER.firstname,
@@ -374,7 +383,29 @@ describeE2E('Data Migration Center in the browser', () => {
       await expectVisible(invited.getByRole('button', { name: 'New export' }));
       await expectVisible(taskRow(invited, 'Article export').first());
       expect(await invited.getByRole('button', { name: 'New import' }).count()).toBe(0);
+
+      // Another user's export of articles, which this user may not read: no download, a lock that says why.
+      const articles = taskRow(invited, 'Article export').first();
+      await expectVisible(articles.getByLabel(/files and error report are only for the user who started it/));
+      await articles.getByRole('button', { name: 'Actions for Article export' }).click();
+      await expectVisible(invited.getByRole('menuitem', { name: 'Delete' }));
+      expect(await invited.getByRole('menuitem', { name: 'Download file' }).count()).toBe(0);
       await screenshot(invited, '08-export-only-user-tasks');
+      await invited.keyboard.press('Escape');
+      // The export of tags, which this user may read: its file downloads.
+      const tags = invited.getByRole('row').filter({ has: invited.getByText('Tag', { exact: true }) }).first();
+      await tags.getByRole('button', { name: /^Actions for / }).click();
+      await expectVisible(invited.getByRole('menuitem', { name: 'Download file' }));
+      await invited.keyboard.press('Escape');
+
+      // The export form offers only the type this user may read.
+      await invited.getByRole('button', { name: 'New export' }).first().click();
+      await invited.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await invited.getByRole('combobox', { name: 'Content type' }).click();
+      await expectVisible(invited.getByRole('option', { name: 'Tag (collection type)' }));
+      expect(await invited.getByRole('option').allInnerTexts()).toEqual(['Tag (collection type)']);
+      await invited.keyboard.press('Escape');
+      await openCenter(invited);
 
       // No "New template" either (no templates permission); the export template can still be run.
       await invited.getByRole('tab', { name: 'Templates' }).click();
@@ -383,10 +414,13 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(await invited.getByRole('button', { name: 'Edit Tags as CSV' }).count()).toBe(0);
       await screenshot(invited, '09-export-only-user-templates');
 
-      // The server agrees: this user's token may not import.
+      // The server agrees: this user's token may not import, nor download the articles export.
       const exporterToken = await adminToken(extraContext);
-      const refused = await api(exporterToken, 'GET', '/data-migration-center/tasks');
-      expect(refused.status).toBe(200);
+      const listed = await api(exporterToken, 'GET', '/data-migration-center/tasks?kind=export');
+      expect(listed.status).toBe(200);
+      const articleExport = (listed.body.data as Array<Record<string, any>>).find((task) => task.name === 'Article export');
+      expect(articleExport).toMatchObject({ canDownload: false });
+      expect((await api(exporterToken, 'GET', `/data-migration-center/tasks/${articleExport!.id}/file`)).status).toBe(403);
       const form = new FormData();
       form.append('file', new Blob([CONTACTS_CSV], { type: 'text/csv' }), 'contacts.csv');
       form.append('options', JSON.stringify({ contentType: 'api::contact.contact' }));

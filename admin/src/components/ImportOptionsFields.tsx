@@ -3,6 +3,7 @@ import { useIntl } from 'react-intl';
 import type { ContentTypeInfo, Format, ImportStrategy, OnError, UpdateStrategy } from '../../../shared/contracts';
 import type { I18nLocale } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
+import { accessOf } from '../utils/access';
 import type { FormErrors, ImportFormField, ImportFormValues } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
@@ -26,6 +27,8 @@ export interface ImportOptionsFieldsProps {
 /**
  * The import settings, shared by the import wizard and the template form: content type, format, the import
  * and update strategies, what to do on error, the match key, and locale and status where the type has them.
+ * `contentTypes` are the types the user may import into, limited to what the user may use (`importableTypes`):
+ * `add-only` shows only with Create, `published` only with Publish, each with a hint when it is missing.
  */
 export const ImportOptionsFields = ({
   values,
@@ -45,6 +48,10 @@ export const ImportOptionsFields = ({
   const localeOptions = useLocaleOptions(locales, { withAll: false });
   const contentType = contentTypes.find((candidate) => candidate.uid === values.contentType);
   const matchKeys = contentType?.matchKeys ?? ['documentId'];
+  const access = contentType ? accessOf(contentType) : null;
+  const canCreate = access?.create ?? true;
+  const canUpdate = access?.update ?? true;
+  const canPublish = access?.publish ?? true;
 
   return (
     <Grid.Root gap={5}>
@@ -74,6 +81,21 @@ export const ImportOptionsFields = ({
         <RadioField<ImportStrategy>
           name="importStrategy"
           label={formatMessage({ id: getTranslation('form.importStrategy'), defaultMessage: 'Import strategy' })}
+          hint={
+            !canCreate
+              ? formatMessage({
+                  id: getTranslation('access.noCreate'),
+                  defaultMessage:
+                    'You may not create entries of this type in the Content Manager: only existing entries are updated; new ones fail.',
+                })
+              : !canUpdate
+                ? formatMessage({
+                    id: getTranslation('access.noUpdate'),
+                    defaultMessage:
+                      'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.',
+                  })
+                : undefined
+          }
           disabled={disabled}
           value={values.importStrategy}
           options={[
@@ -85,14 +107,21 @@ export const ImportOptionsFields = ({
                 defaultMessage: 'New entries are created; an entry that already exists is updated.',
               }),
             },
-            {
-              value: 'add-only',
-              label: formatMessage({ id: getTranslation('form.importStrategy.addOnly'), defaultMessage: 'Only add new records' }),
-              hint: formatMessage({
-                id: getTranslation('form.importStrategy.addOnly.hint'),
-                defaultMessage: 'An entry that already exists is an error.',
-              }),
-            },
+            ...(canCreate
+              ? [
+                  {
+                    value: 'add-only' as const,
+                    label: formatMessage({
+                      id: getTranslation('form.importStrategy.addOnly'),
+                      defaultMessage: 'Only add new records',
+                    }),
+                    hint: formatMessage({
+                      id: getTranslation('form.importStrategy.addOnly.hint'),
+                      defaultMessage: 'An entry that already exists is an error.',
+                    }),
+                  },
+                ]
+              : []),
           ]}
           onChange={(importStrategy) => onChange({ importStrategy })}
         />
@@ -101,7 +130,7 @@ export const ImportOptionsFields = ({
         <RadioField<UpdateStrategy>
           name="updateStrategy"
           label={formatMessage({ id: getTranslation('form.updateStrategy'), defaultMessage: 'Update strategy' })}
-          disabled={disabled || values.importStrategy === 'add-only'}
+          disabled={disabled || values.importStrategy === 'add-only' || !canUpdate}
           value={values.updateStrategy}
           options={[
             {
@@ -182,13 +211,20 @@ export const ImportOptionsFields = ({
           <SelectField
             name="status"
             label={formatMessage({ id: getTranslation('form.status.import'), defaultMessage: 'Import as' })}
-            hint={formatMessage({
-              id: getTranslation('form.status.import.hint'),
-              defaultMessage: 'Drafts, or published entries (their draft is written too).',
-            })}
+            hint={
+              canPublish
+                ? formatMessage({
+                    id: getTranslation('form.status.import.hint'),
+                    defaultMessage: 'Drafts, or published entries (their draft is written too).',
+                  })
+                : formatMessage({
+                    id: getTranslation('access.noPublish'),
+                    defaultMessage: 'Drafts only: you may not publish entries of this type in the Content Manager.',
+                  })
+            }
             disabled={disabled}
-            value={values.status}
-            options={statusOptions}
+            value={canPublish || values.status !== 'published' ? values.status : 'draft'}
+            options={canPublish ? statusOptions : statusOptions.filter((option) => option.value !== 'published')}
             onChange={(status) => onChange({ status })}
           />
         </Grid.Item>

@@ -68,7 +68,8 @@ export const ImportPreviewModal = ({ request, onClose, onStarted }: ImportPrevie
         }
         if (!active || !task) return;
         setDryRun(task);
-        if (task.hasErrorReport) {
+        // The first failures come from the dry run's error report, when this user may read it (its creator may).
+        if (task.hasErrorReport && task.canDownload) {
           const { data } = await get<ErrorReportResponse>(`/${PLUGIN_ID}/tasks/${task.id}/error-report`, {
             params: { format: 'json', limit: PREVIEW_FAILURES },
           });

@@ -1,5 +1,5 @@
-import { AccessibleIcon, IconButton, Menu } from '@strapi/design-system';
-import { Cross, Download, FileError, More, Plus, Trash } from '@strapi/icons';
+import { AccessibleIcon, Flex, IconButton, Menu, Tooltip } from '@strapi/design-system';
+import { Cross, Download, FileError, Lock, More, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
@@ -23,24 +23,42 @@ export const hasDownloadableFile = (task: Task): boolean =>
     ? task.status === 'completed' || task.status === 'completed-with-errors'
     : task.fileName !== null;
 
+/** Whether the task has a file or an error report at all (whoever may download them). */
+export const hasDownloads = (task: Task): boolean => hasDownloadableFile(task) || task.hasErrorReport;
+
 /**
  * A task row's menu: downloads (file, error report as CSV or JSON), save as template, cancel, delete. An item
  * shows only when the task's state allows it and the admin has the permission (cancel and delete need the
- * action of the task's kind, as the server checks).
+ * action of the task's kind, as the server checks). Downloads show only when the server says this user may
+ * download them (`canDownload`: the task's creator, or a user who may read that content); otherwise a lock
+ * beside the menu says why they are missing.
  */
 export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTemplate }: TaskActionsProps) => {
   const { formatMessage } = useIntl();
   const { download } = useDownload();
   const canChange = task.kind === 'import' ? permissions.canImport : permissions.canExport;
   const base = `/${PLUGIN_ID}/tasks/${task.id}`;
-  const hasAny =
-    hasDownloadableFile(task) ||
-    task.hasErrorReport ||
-    (permissions.canManageTemplates && isFinished(task)) ||
-    canChange;
-  if (!hasAny) return null;
+  const showFile = task.canDownload && hasDownloadableFile(task);
+  const showErrorReport = task.canDownload && task.hasErrorReport;
+  const withheld = !task.canDownload && hasDownloads(task);
+  const hasAny = showFile || showErrorReport || (permissions.canManageTemplates && isFinished(task)) || canChange;
+  if (!hasAny && !withheld) return null;
 
-  return (
+  const withheldLabel = formatMessage({
+    id: getTranslation('tasks.actions.downloadsWithheld'),
+    defaultMessage:
+      'Its files and error report are only for the user who started it and for users who may read all of this content in the Content Manager.',
+  });
+  const lock = withheld ? (
+    <Tooltip label={withheldLabel}>
+      <Flex tabIndex={0} aria-label={withheldLabel} padding={2}>
+        <Lock fill="neutral500" aria-hidden />
+      </Flex>
+    </Tooltip>
+  ) : null;
+  if (!hasAny) return lock;
+
+  const menu = (
     <Menu.Root>
       <Menu.Trigger
         tag={IconButton}
@@ -58,7 +76,7 @@ export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTem
         }
       />
       <Menu.Content popoverPlacement="bottom-end">
-        {hasDownloadableFile(task) ? (
+        {showFile ? (
           <Menu.Item startIcon={<Download />} onSelect={() => void download(`${base}/file`, taskFileName(task))}>
             {task.kind === 'export'
               ? formatMessage({ id: getTranslation('tasks.actions.downloadExport'), defaultMessage: 'Download file' })
@@ -68,7 +86,7 @@ export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTem
                 })}
           </Menu.Item>
         ) : null}
-        {task.hasErrorReport ? (
+        {showErrorReport ? (
           <>
             <Menu.Item
               startIcon={<FileError />}
@@ -104,5 +122,13 @@ export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTem
         ) : null}
       </Menu.Content>
     </Menu.Root>
+  );
+  return lock ? (
+    <Flex gap={1}>
+      {lock}
+      {menu}
+    </Flex>
+  ) : (
+    menu
   );
 };

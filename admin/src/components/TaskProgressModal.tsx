@@ -87,7 +87,7 @@ export interface TaskProgressModalProps {
 
 /**
  * The window that follows a task just started: live status and progress, its counts when done, and the
- * downloads (the exported file; the error report).
+ * downloads (the exported file; the error report) when the user may download them.
  */
 export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalProps) => {
   const { formatMessage } = useIntl();
@@ -105,7 +105,9 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
     : '';
   const active = task ? isActive(task) : false;
   const percent = task?.progress === null || task?.progress === undefined ? null : Math.round(task.progress * 100);
-  const canDownload = task?.kind === 'export' && (task.status === 'completed' || task.status === 'completed-with-errors');
+  // The server says whether this user may download the task's files (`canDownload`); without it, no download shows.
+  const mayDownload = task?.canDownload === true;
+  const fileReady = task?.kind === 'export' && (task.status === 'completed' || task.status === 'completed-with-errors');
 
   return (
     <Modal.Root open={initial !== null} onOpenChange={(open: boolean) => !open && onClose()}>
@@ -169,7 +171,7 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
             )}
           </Flex>
           <Flex gap={2}>
-            {task?.hasErrorReport ? (
+            {mayDownload && task?.hasErrorReport ? (
               <Button
                 variant="secondary"
                 startIcon={<Download />}
@@ -181,10 +183,10 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
                 {formatMessage({ id: getTranslation('actions.errorReport'), defaultMessage: 'Error report' })}
               </Button>
             ) : null}
-            {task?.kind === 'export' ? (
+            {mayDownload && task?.kind === 'export' ? (
               <Button
                 startIcon={<Download />}
-                disabled={!canDownload}
+                disabled={!fileReady}
                 loading={pending?.endsWith('/file') ?? false}
                 onClick={() => void download(`/${PLUGIN_ID}/tasks/${task.id}/file`, taskFileName(task))}
               >

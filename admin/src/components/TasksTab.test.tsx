@@ -86,6 +86,39 @@ describe('TasksTab', () => {
     expect(screen.queryByRole('menuitem', { name: 'Save as template' })).not.toBeInTheDocument();
   });
 
+  it("hides the downloads of a task whose files the user may not download (canDownload false), and says why", async () => {
+    const others = tasks.map((candidate) => ({ ...candidate, canDownload: false }));
+    const { user } = setup(others);
+    const row = (await screen.findByText('Contacts from CRM')).closest('tr') as HTMLElement;
+    const why =
+      'Its files and error report are only for the user who started it and for users who may read all of this content in the Content Manager.';
+    expect(within(row).getByLabelText(why)).toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: 'Actions for Contacts from CRM' }));
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Save as template', 'Delete']);
+    expect(screen.queryByRole('menuitem', { name: 'Download imported file' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Error report (CSV)' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Error report (JSON)' })).not.toBeInTheDocument();
+  });
+
+  it('shows no menu at all to a reader who may not download a task, only why', async () => {
+    setup(
+      tasks.map((candidate) => ({ ...candidate, canDownload: false })),
+      { ...ALL, canImport: false, canExport: false, canManageTemplates: false }
+    );
+    const row = (await screen.findByText('Articles')).closest('tr') as HTMLElement;
+    expect(within(row).getByLabelText(/Its files and error report are only for the user who started it/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Actions for/ })).not.toBeInTheDocument();
+  });
+
+  it('offers the downloads of the same tasks when the user may download them', async () => {
+    const { user } = setup(tasks, { ...ALL, canImport: false, canExport: false, canManageTemplates: false });
+    expect(await screen.findByText('Articles')).toBeInTheDocument();
+    expect(screen.queryByLabelText(/Its files and error report are only/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Actions for Articles' }));
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Download file']);
+  });
+
   it('asks again every second while a task is running, and stops once it has finished', async () => {
     jest.useFakeTimers();
     try {

@@ -1,9 +1,9 @@
 import '@testing-library/jest-dom';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Template } from '../../../shared/contracts';
+import type { ContentTypeInfo, Template } from '../../../shared/contracts';
 import type { Permissions } from '../hooks/usePermissions';
-import { contentTypes, template } from '../testing/fixtures';
+import { contentTypes, limitedContentTypes, template } from '../testing/fixtures';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
 import { TemplatesTab } from './TemplatesTab';
@@ -38,10 +38,10 @@ const templates: Template[] = [
   }),
 ];
 
-const setup = (permissions = ALL) => {
+const setup = (permissions = ALL, list: Template[] = templates, types: ContentTypeInfo[] = contentTypes) => {
   const get = jest.fn(async (url: unknown) => {
-    if (url === '/data-migration-center/templates') return { data: { data: templates } };
-    if (url === '/data-migration-center/content-types') return { data: { data: contentTypes } };
+    if (url === '/data-migration-center/templates') return { data: { data: list } };
+    if (url === '/data-migration-center/content-types') return { data: { data: types } };
     throw new Error(`unexpected GET ${String(url)}`);
   });
   const post = jest.fn(async (_url: unknown, _body: unknown) => ({
@@ -112,5 +112,23 @@ describe('TemplatesTab', () => {
       'aria-disabled',
       'true'
     );
+  });
+
+  it('offers Run only for the templates whose content the user may use in the Content Manager', async () => {
+    // Limited: articles readable and updatable (no create), contacts creatable but not readable.
+    setup(
+      ALL,
+      [
+        template({ id: 11, name: 'Articles out', kind: 'export', contentType: 'api::article.article' }),
+        template({ id: 12, name: 'Contacts out', kind: 'export', contentType: 'api::contact.contact' }),
+        template({ id: 13, name: 'Contacts in', kind: 'import', contentType: 'api::contact.contact' }),
+      ],
+      limitedContentTypes
+    );
+    expect(within(await rowOf('Articles out')).getByRole('button', { name: 'Run Articles out' })).toBeInTheDocument();
+    expect(within(await rowOf('Contacts out')).queryByRole('button', { name: 'Run Contacts out' })).not.toBeInTheDocument();
+    expect(within(await rowOf('Contacts in')).getByRole('button', { name: 'Run Contacts in' })).toBeInTheDocument();
+    // Editing a template stays with the templates permission (its form then offers only what the user may use).
+    expect(within(await rowOf('Contacts out')).getByRole('button', { name: 'Edit Contacts out' })).toBeInTheDocument();
   });
 });

@@ -24,6 +24,7 @@ import { useApi } from '../hooks/useApi';
 import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
 import { useTemplates } from '../hooks/useTemplates';
+import { canExportType, canImportType } from '../utils/access';
 import { copyName } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { TaskProgressModal } from './TaskProgressModal';
@@ -46,13 +47,14 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { templates, isLoading, isError, refetch } = useTemplates();
-  const { byUid } = useContentTypes();
+  const { byUid, isLoading: isLoadingTypes } = useContentTypes();
   const api = useApi();
   const [toDelete, setToDelete] = useState<Template | null>(null);
   const [running, setRunning] = useState<Task | null>(null);
   const [busy, setBusy] = useState<TemplateId | null>(null);
 
-  if (isLoading && templates.length === 0) return <Page.Loading />;
+  // The content types decide which templates this user may run: the list waits for them.
+  if ((isLoading && templates.length === 0) || isLoadingTypes) return <Page.Loading />;
   if (isError && templates.length === 0) return <Page.Error />;
 
   if (templates.length === 0) {
@@ -67,7 +69,16 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
     );
   }
 
-  const canRun = (template: Template) => (template.kind === 'export' ? permissions.canExport : permissions.canImport);
+  /**
+   * Run needs the center's action of the template's kind and, in the Content Manager, Read (exports) or Create or
+   * Update (imports) on its type: a template runs with the permissions of who runs it. A type the list does not
+   * know is left to the server (the template is then marked broken).
+   */
+  const canRun = (template: Template) => {
+    const contentType = byUid.get(template.contentType);
+    if (template.kind === 'export') return permissions.canExport && (!contentType || canExportType(contentType));
+    return permissions.canImport && (!contentType || canImportType(contentType));
+  };
 
   const run = async (template: Template) => {
     if (template.kind === 'import') {

@@ -112,12 +112,13 @@ export const TextareaField = ({
 export const RadioField = <T extends string>({
   name,
   label,
+  hint,
   disabled,
   value,
   options,
   onChange,
 }: BaseProps & { value: T; options: Array<Option<T>>; onChange: (value: T) => void }) => (
-  <Field.Root name={name}>
+  <Field.Root name={name} hint={hint}>
     <Field.Label>{label}</Field.Label>
     <Radio.Group
       name={name}
@@ -141,5 +142,6 @@ export const RadioField = <T extends string>({
         ))}
       </Flex>
     </Radio.Group>
+    <Field.Hint />
   </Field.Root>
 );

@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ExportOptions } from '../../../shared/contracts';
-import { answerGets, task, template } from '../testing/fixtures';
+import type { ContentTypeInfo, ExportOptions } from '../../../shared/contracts';
+import { answerGets, contentTypes, limitedContentTypes, noAccessContentTypes, task, template } from '../testing/fixtures';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
 import { ExportPage } from './ExportPage';
@@ -12,9 +12,9 @@ jest.mock('@strapi/strapi/admin', () => jest.requireActual('../testing/strapiAdm
 beforeAll(polyfillDom);
 beforeEach(resetFetchClient);
 
-const setup = (route = '/export', templates = [template()]) => {
+const setup = (route = '/export', templates = [template()], types: ContentTypeInfo[] = contentTypes) => {
   const post = jest.fn(async (_url: unknown, _body?: unknown) => ({ data: { data: task({ status: 'queued' }) } }));
-  setFetchClient({ get: answerGets(templates), post });
+  setFetchClient({ get: answerGets(templates, types), post });
   const user = userEvent.setup();
   renderWithProviders(<ExportPage />, { route });
   return { post, user };
@@ -77,5 +77,49 @@ describe('ExportPage', () => {
     expect(post.mock.calls[0][1]).toEqual(
       expect.objectContaining({ contentType: 'api::article.article', format: 'csv', templateId: 5, status: 'draft' })
     );
+  });
+
+  describe('for a user with limited Content Manager permissions', () => {
+    it('lists only the types the user may read, and only their readable fields', async () => {
+      const { post, user } = setup('/export', [], limitedContentTypes);
+      await user.click(await screen.findByRole('combobox', { name: 'Content type' }));
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['Article (collection type)']);
+      await user.click(screen.getByRole('option', { name: 'Article (collection type)' }));
+
+      // title and views, not slug (not readable).
+      expect(await screen.findByRole('checkbox', { name: /title/ })).toBeChecked();
+      expect(screen.getByRole('checkbox', { name: /views/ })).toBeChecked();
+      expect(screen.queryByRole('checkbox', { name: /slug/ })).not.toBeInTheDocument();
+      expect(screen.getByText('2 of 2 fields selected. Private fields are never exported.')).toBeInTheDocument();
+
+      await user.click(screen.getByRole('checkbox', { name: /views/ }));
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+      expect(post.mock.calls[0][1]).toEqual(expect.objectContaining({ contentType: 'api::article.article', fields: ['title'] }));
+    });
+
+    it("keeps a template's settings within what the user may read", async () => {
+      const saved = template({ options: { format: 'csv', fields: ['title', 'slug'], relationsAs: 'slug' } });
+      const { post, user } = setup('/export?templateId=5', [saved], limitedContentTypes);
+      const picker = await screen.findByRole('combobox', { name: 'Template' });
+      await waitFor(() => expect(picker).toHaveTextContent('Weekly articles (Article)'));
+      expect(screen.getByRole('checkbox', { name: /title/ })).toBeChecked();
+      expect(screen.queryByRole('checkbox', { name: /slug/ })).not.toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+      const body = post.mock.calls[0][1] as ExportOptions;
+      expect(body).toEqual(expect.objectContaining({ contentType: 'api::article.article', fields: ['title'], templateId: 5 }));
+    });
+
+    it('says why there is nothing to export when the user may read no type', async () => {
+      setup('/export', [template()], noAccessContentTypes);
+      expect(
+        await screen.findByText(
+          'Nothing to export: you may not read any content type in the Content Manager. Ask an administrator for the Read permission on the content you need.'
+        )
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Export' })).not.toBeInTheDocument();
+      expect(screen.queryByRole('combobox', { name: 'Content type' })).not.toBeInTheDocument();
+    });
   });
 });

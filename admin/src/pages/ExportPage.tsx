@@ -7,14 +7,16 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { Task, Template } from '../../../shared/contracts';
 import { ExportOptionsFields } from '../components/ExportOptionsFields';
 import { TextField } from '../components/fields';
+import { NoContentTypes } from '../components/NoContentTypes';
 import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
 import { useApi } from '../hooks/useApi';
-import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { useExportableTypes, useLocales } from '../hooks/useContentTypes';
 import { usePermissions } from '../hooks/usePermissions';
 import { useTemplates } from '../hooks/useTemplates';
+import { allowedExportValues } from '../utils/access';
 import {
   buildExportOptions,
   EXPORT_DEFAULTS,
@@ -32,6 +34,7 @@ const hasErrors = (errors: object) => Object.keys(errors).length > 0;
 /**
  * New export: an optional template, the content type, format, fields, locale, status, relation key and
  * filters; "Export" starts the task and follows it in a window with a Download button when done.
+ * Only what the user may read in the Content Manager is offered: the types with Read, their readable fields.
  */
 export const ExportPage = () => {
   const { formatMessage } = useIntl();
@@ -39,9 +42,11 @@ export const ExportPage = () => {
   const [searchParams] = useSearchParams();
   const { toggleNotification } = useNotification();
   const { canManageTemplates } = usePermissions();
-  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { contentTypes, byUid, isLoading, isError } = useExportableTypes();
   const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
-  const { templates } = useTemplates('export');
+  const { templates: allTemplates } = useTemplates('export');
+  // Templates of types this user may not export would only fail: not offered.
+  const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
   const api = useApi();
 
   const [values, setValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
@@ -58,12 +63,12 @@ export const ExportPage = () => {
     const template = templates.find((candidate) => String(candidate.id) === requestedTemplate);
     if (!template || appliedTemplate.current === requestedTemplate) return;
     appliedTemplate.current = requestedTemplate;
-    setValues((current) => ({ ...exportValuesFromTemplate(template), name: current.name }));
-  }, [requestedTemplate, templates]);
+    setValues((current) => allowedExportValues({ ...exportValuesFromTemplate(template), name: current.name }, contentTypes));
+  }, [requestedTemplate, templates, contentTypes]);
 
   const contentType = byUid.get(values.contentType);
   const change = (patch: Partial<ExportFormValues>) => {
-    const next = { ...values, ...patch };
+    const next = allowedExportValues({ ...values, ...patch }, contentTypes);
     setValues(next);
     if (submitted) setErrors(validateExportForm(next));
   };
@@ -71,7 +76,7 @@ export const ExportPage = () => {
   const pickTemplate = (template: Template | null) =>
     setValues((current) =>
       template
-        ? { ...exportValuesFromTemplate(template), name: current.name }
+        ? allowedExportValues({ ...exportValuesFromTemplate(template), name: current.name }, contentTypes)
         : { ...current, templateId: null }
     );
 
@@ -124,6 +129,22 @@ export const ExportPage = () => {
   );
 
   if (isLoading) return <Page.Loading />;
+
+  // No type at all (and not because the list could not load): the user has no Content Manager permission for it.
+  if (isError && contentTypes.length === 0) return <Page.Error />;
+  if (contentTypes.length === 0) {
+    return (
+      <Layouts.Root>
+        <Page.Title>{title}</Page.Title>
+        <Page.Main>
+          <Layouts.Header navigationAction={<BackButton fallback=".." />} title={title} />
+          <Layouts.Content>
+            <NoContentTypes kind="export" />
+          </Layouts.Content>
+        </Page.Main>
+      </Layouts.Root>
+    );
+  }
 
   return (
     <Layouts.Root>

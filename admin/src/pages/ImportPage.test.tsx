@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ImportOptions } from '../../../shared/contracts';
-import { answerGets, task } from '../testing/fixtures';
+import type { ContentTypeInfo, ImportOptions } from '../../../shared/contracts';
+import { answerGets, contentTypes, limitedContentTypes, noAccessContentTypes, task } from '../testing/fixtures';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
 import { ImportPage } from './ImportPage';
@@ -24,9 +24,9 @@ const dryRun = task({
 
 const failures = [{ itemIndex: 2, line: null, key: 'third', message: 'title: this field is required', item: { slug: 'third' } }];
 
-const setup = () => {
+const setup = (types: ContentTypeInfo[] = contentTypes) => {
   const post = jest.fn(async (_url: unknown, _body?: unknown, _config?: unknown) => ({ data: { data: dryRun } }));
-  const gets = answerGets();
+  const gets = answerGets([], types);
   const get = jest.fn(async (url: unknown, _config?: unknown) =>
     String(url).endsWith('/tasks/9/error-report') ? { data: failures } : gets(url)
   );
@@ -106,5 +106,115 @@ describe('ImportPage', () => {
     expect(started.dryRun).toBeUndefined();
     expect(post.mock.calls[1][2]).toEqual({ params: undefined });
     expect(await screen.findByText('Import: articles')).toBeInTheDocument();
+  });
+
+  describe('for a user with limited Content Manager permissions', () => {
+    // Articles: Update without Create nor Publish, title and views only; contacts: Create only.
+    const asking = JSON.stringify({
+      configuration: { contentType: 'api::article.article', importStrategy: 'add-only', status: 'published', matchBy: 'slug' },
+      items: [{ Title: 'First', slug: 'first', views: 3, colour: 'red' }],
+    });
+
+    it('lists the types the user may create or update', async () => {
+      const { user } = setup(limitedContentTypes);
+      await user.click(await screen.findByRole('combobox', { name: 'Content type' }));
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual([
+        'Article (collection type)',
+        'Contact (collection type)',
+      ]);
+    });
+
+    it('without Update: says existing entries fail, and the update strategy does not apply', async () => {
+      const { user } = setup(limitedContentTypes);
+      await user.click(await screen.findByRole('combobox', { name: 'Content type' }));
+      await user.click(await screen.findByRole('option', { name: 'Contact (collection type)' }));
+      expect(
+        await screen.findByText(
+          'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.'
+        )
+      ).toBeInTheDocument();
+      expect(screen.getByRole('radio', { name: 'Only add new records' })).toBeInTheDocument();
+      expect(screen.getByRole('radio', { name: 'Update changed fields' })).toBeDisabled();
+      expect(screen.getByRole('radio', { name: 'Overwrite records' })).toBeDisabled();
+    });
+
+    it('offers no add-only without Create, no published without Publish, readable match keys, writable targets', async () => {
+      const { post, user } = setup(limitedContentTypes);
+      await user.upload(
+        await screen.findByTestId('import-file-input'),
+        new File([asking], 'articles.jsont', { type: 'application/json' })
+      );
+      expect(await screen.findByText("Found in the file's configuration.")).toBeInTheDocument();
+
+      // The file's configuration asks add-only, published and slug: the form shows what the user may use.
+      expect(screen.getByRole('radio', { name: 'Add or update records' })).toBeChecked();
+      expect(screen.queryByRole('radio', { name: 'Only add new records' })).not.toBeInTheDocument();
+      expect(
+        screen.getByText('You may not create entries of this type in the Content Manager: only existing entries are updated; new ones fail.')
+      ).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Import as' })).toHaveTextContent('Draft');
+      expect(screen.getByText('Drafts only: you may not publish entries of this type in the Content Manager.')).toBeInTheDocument();
+      await user.click(screen.getByRole('combobox', { name: 'Import as' }));
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['Draft']);
+      await user.keyboard('{Escape}');
+      expect(screen.getByRole('combobox', { name: 'Match existing entries by' })).toHaveTextContent('documentId');
+      await user.click(screen.getByRole('combobox', { name: 'Match existing entries by' }));
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['documentId']);
+      await user.keyboard('{Escape}');
+
+      // The mapping: slug is not writable, so it is ignored; the targets are the writable attributes.
+      expect(screen.getByRole('combobox', { name: 'Attribute for Title' })).toHaveTextContent('title');
+      expect(screen.getByRole('combobox', { name: 'Attribute for slug' })).toHaveTextContent('Ignore');
+      expect(screen.getByRole('combobox', { name: 'Attribute for views' })).toHaveTextContent('views');
+      await user.click(screen.getByRole('combobox', { name: 'Attribute for slug' }));
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual([
+        'Ignore',
+        'title * (string)',
+        'views (integer)',
+        'documentId (system)',
+        'locale (system)',
+      ]);
+      await user.keyboard('{Escape}');
+
+      await user.click(screen.getByRole('button', { name: /Next/ }));
+      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+      const options = JSON.parse((post.mock.calls[0][1] as FormData).get('options') as string) as ImportOptions;
+      expect(options).toEqual(
+        expect.objectContaining({
+          contentType: 'api::article.article',
+          importStrategy: 'upsert',
+          matchBy: 'documentId',
+          status: 'draft',
+          fieldMapping: { Title: 'title', slug: null, colour: null },
+        })
+      );
+    });
+
+    it("says why the type named by the file's configuration is not chosen when the user may not import into it", async () => {
+      const { user } = setup([limitedContentTypes[0], noAccessContentTypes[1]]);
+      const contacts = JSON.stringify({ configuration: { contentType: 'api::contact.contact' }, items: [{ firstName: 'Ada' }] });
+      await user.upload(
+        await screen.findByTestId('import-file-input'),
+        new File([contacts], 'contacts.jsont', { type: 'application/json' })
+      );
+      expect(
+        await screen.findByText(
+          "The file's configuration names Contact, whose entries you may neither create nor update in the Content Manager."
+        )
+      ).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Content type' })).toHaveTextContent('Choose a content type');
+      expect(screen.queryByText("Found in the file's configuration.")).not.toBeInTheDocument();
+    });
+
+    it('says why there is nothing to import into when the user may neither create nor update any type', async () => {
+      setup(noAccessContentTypes);
+      expect(
+        await screen.findByText(
+          'Nothing to import into: you may neither create nor update entries of any content type in the Content Manager. Ask an administrator for the Create or Update permission on the content you need.'
+        )
+      ).toBeInTheDocument();
+      expect(screen.queryByTestId('import-file-input')).not.toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /Next/ })).not.toBeInTheDocument();
+    });
   });
 });

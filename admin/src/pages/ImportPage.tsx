@@ -10,19 +10,22 @@ import { FileDropZone } from '../components/FileDropZone';
 import { TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
 import { ImportPreviewModal } from '../components/ImportPreviewModal';
+import { NoContentTypes } from '../components/NoContentTypes';
 import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
 import { useApi } from '../hooks/useApi';
-import { useContentTypes, useLocales } from '../hooks/useContentTypes';
+import { useImportableTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
 import { useTemplates } from '../hooks/useTemplates';
+import { allowedImportValues } from '../utils/access';
 import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHead';
 import {
   applyPresets,
   buildImportOptions,
+  contentTypeFromConfiguration,
   IMPORT_DEFAULTS,
   importPresetFromConfiguration,
   importPresetFromTemplate,
@@ -63,6 +66,8 @@ const mappingFor = (
 /**
  * New import, a small wizard: the file (dropped or chosen), its settings (pre-filled from a template or the
  * file's JSONT configuration), the field mapping; "Next" previews it as a dry run, then "Start import".
+ * Only what the user may do in the Content Manager is offered: the types with Create or Update, the attributes
+ * the user may write as mapping targets, readable match keys, `published` with Publish, `add-only` with Create.
  */
 export const ImportPage = () => {
   const { formatMessage } = useIntl();
@@ -71,15 +76,19 @@ export const ImportPage = () => {
   const { toggleNotification } = useNotification();
   const errorMessage = useErrorMessage();
   const { canManageTemplates } = usePermissions();
-  const { contentTypes, byUid, isLoading } = useContentTypes();
+  const { contentTypes, byUid, isLoading, isError, all: allTypes } = useImportableTypes();
   const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
-  const { templates } = useTemplates('import');
+  const { templates: allTemplates } = useTemplates('import');
+  // Templates of types this user may not import into would only fail: not offered.
+  const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
   const api = useApi();
 
   const [file, setFile] = useState<File | null>(null);
   const [head, setHead] = useState<FileHead | null>(null);
   const [isReading, setIsReading] = useState(false);
   const [configPreset, setConfigPreset] = useState<ImportPreset>({});
+  /** The type the file's configuration names when the user may not import into it (its display name). */
+  const [refusedType, setRefusedType] = useState<string | null>(null);
   const [templatePreset, setTemplatePreset] = useState<ImportPreset>({});
   const [values, setValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
   const [errors, setErrors] = useState<FormErrors<ImportFormField>>({});
@@ -92,7 +101,9 @@ export const ImportPage = () => {
   const contentType = byUid.get(values.contentType);
   const targets = useMemo(() => (contentType ? mappingTargets(contentType) : []), [contentType]);
 
-  const update = (next: ImportFormValues, nextFile: File | null = file) => {
+  /** Every change goes through here: the values stay within what the user may use (a template may ask more). */
+  const update = (wanted: ImportFormValues, nextFile: File | null = file) => {
+    const next = allowedImportValues(wanted, contentTypes);
     setValues(next);
     if (submitted) setErrors(validateImportForm(next, nextFile));
   };
@@ -110,6 +121,7 @@ export const ImportPage = () => {
     const mine = ++reading.current;
     setFile(chosen);
     setHead(null);
+    setRefusedType(null);
     if (!chosen) {
       setConfigPreset({});
       rebuild(null, {}, templatePreset, values.name, null);
@@ -120,6 +132,8 @@ export const ImportPage = () => {
       const nextHead = await readFileHead(chosen);
       if (mine !== reading.current) return;
       const config = nextHead.configuration ? importPresetFromConfiguration(nextHead.configuration, contentTypes) : {};
+      const named = nextHead.configuration ? contentTypeFromConfiguration(nextHead.configuration, allTypes) : undefined;
+      setRefusedType(named && !byUid.has(named) ? (allTypes.find((type) => type.uid === named)?.displayName ?? named) : null);
       setHead(nextHead);
       setConfigPreset(config);
       rebuild(nextHead, config, templatePreset, values.name || withoutExtension(chosen.name), chosen);
@@ -192,6 +206,21 @@ export const ImportPage = () => {
   if (isLoading) return <Page.Loading />;
 
   const title = formatMessage({ id: getTranslation('import.title'), defaultMessage: 'New import' });
+  // No type at all (and not because the list could not load): the user has no Content Manager permission for it.
+  if (isError && contentTypes.length === 0) return <Page.Error />;
+  if (contentTypes.length === 0) {
+    return (
+      <Layouts.Root>
+        <Page.Title>{title}</Page.Title>
+        <Page.Main>
+          <Layouts.Header navigationAction={<BackButton fallback=".." />} title={title} />
+          <Layouts.Content>
+            <NoContentTypes kind="import" />
+          </Layouts.Content>
+        </Page.Main>
+      </Layouts.Root>
+    );
+  }
   const fromConfiguration = configPreset.contentType !== undefined && configPreset.contentType === values.contentType;
   const headError = head?.error
     ? formatMessage(
@@ -274,7 +303,16 @@ export const ImportPage = () => {
                           id: getTranslation('import.contentType.fromFile'),
                           defaultMessage: "Found in the file's configuration.",
                         })
-                      : undefined
+                      : refusedType && !values.contentType
+                        ? formatMessage(
+                            {
+                              id: getTranslation('access.configurationType'),
+                              defaultMessage:
+                                "The file's configuration names {name}, whose entries you may neither create nor update in the Content Manager.",
+                            },
+                            { name: refusedType }
+                          )
+                        : undefined
                   }
                   formatHint={
                     head?.format

@@ -1,20 +1,22 @@
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
-import { Check, Lock } from '@strapi/icons';
+import { Check, Lock, WarningCircle } from '@strapi/icons';
 import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { GetTemplate, TaskKind, TemplateInput } from '../../../shared/contracts';
+import type { GetTemplate, TaskKind, Template, TemplateInput } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { ExportOptionsFields } from '../components/ExportOptionsFields';
 import { FieldMappingTable } from '../components/FieldMappingTable';
 import { SelectField, TextareaField, TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
+import { NoContentTypes } from '../components/NoContentTypes';
 import { Section } from '../components/Section';
 import { useApi } from '../hooks/useApi';
 import { useContentTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { useGet } from '../hooks/useGet';
+import { allowedExportValues, allowedImportValues, exportableTypes, importableTypes } from '../utils/access';
 import {
   buildExportOptions,
   buildImportOptions,
@@ -58,7 +60,9 @@ export const validateTemplateForm = (
 /**
  * Create or edit a template: its name, kind and content type, and the options of the export or import form
  * (without the file: an import template's mapping is edited as a list of field → attribute rows).
- * Shipped templates (`readOnly`) are shown, not edited.
+ * Shipped templates (`readOnly`) are shown, not edited. The forms offer what the user may use in the Content
+ * Manager (as the export and import pages do); a template saved by someone with more rights is shown trimmed to
+ * that, with a warning that saving keeps only what is shown.
  */
 export const TemplatePage = () => {
   const { formatMessage } = useIntl();
@@ -73,8 +77,10 @@ export const TemplatePage = () => {
     isNew ? null : `/${PLUGIN_ID}/templates/${encodeURIComponent(id)}`
   );
   const template = data?.data;
-  const { contentTypes, byUid, isLoading } = useContentTypes();
-  const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));
+  const { contentTypes: allTypes, isLoading, isError: isTypesError } = useContentTypes();
+  const exportTypes = useMemo(() => exportableTypes(allTypes), [allTypes]);
+  const importTypes = useMemo(() => importableTypes(allTypes), [allTypes]);
+  const { locales } = useLocales(allTypes.some((contentType) => contentType.localized));
 
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -84,18 +90,36 @@ export const TemplatePage = () => {
   const [errors, setErrors] = useState<TemplateErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const [isSaving, setIsSaving] = useState(false);
+  /** The loaded template named settings this user may not use: shown and saved without them. */
+  const [trimmed, setTrimmed] = useState(false);
+  const loaded = useRef<Template | null>(null);
+
+  const readOnly = template?.readOnly === true;
+  // A built-in template is only shown: as it is, whatever the user may use.
+  const offeredExport = readOnly ? allTypes : exportTypes;
+  const offeredImport = readOnly ? allTypes : importTypes;
 
   useEffect(() => {
-    if (!template) return;
+    // Once per template, with the content types at hand (the trimming needs them).
+    if (!template || isLoading || loaded.current === template) return;
+    loaded.current = template;
     setName(template.name);
     setDescription(template.description ?? '');
     setKind(template.kind);
-    if (template.kind === 'export') setExportValues({ ...exportValuesFromTemplate(template), templateId: null });
-    else setImportValues({ ...importValuesFromTemplate(template), templateId: null });
-  }, [template]);
+    if (template.kind === 'export') {
+      const values = { ...exportValuesFromTemplate(template), templateId: null };
+      const allowed = template.readOnly ? values : allowedExportValues(values, exportTypes);
+      setExportValues(allowed);
+      setTrimmed(allowed !== values);
+    } else {
+      const values = { ...importValuesFromTemplate(template), templateId: null };
+      const allowed = template.readOnly ? values : allowedImportValues(values, importTypes);
+      setImportValues(allowed);
+      setTrimmed(allowed !== values);
+    }
+  }, [template, isLoading, exportTypes, importTypes]);
 
-  const readOnly = template?.readOnly === true;
-  const importContentType = byUid.get(importValues.contentType);
+  const importContentType = offeredImport.find((candidate) => candidate.uid === importValues.contentType);
   const targets = useMemo(() => (importContentType ? mappingTargets(importContentType) : []), [importContentType]);
 
   const revalidate = (next: { name?: string; exportValues?: ExportFormValues; importValues?: ImportFormValues }) => {
@@ -120,7 +144,12 @@ export const TemplatePage = () => {
             name: name.trim(),
             kind,
             contentType: exportValues.contentType,
-            options: templateOptions(buildExportOptions({ ...exportValues, name: '', templateId: null }, byUid.get(exportValues.contentType))),
+            options: templateOptions(
+              buildExportOptions(
+                { ...exportValues, name: '', templateId: null },
+                offeredExport.find((candidate) => candidate.uid === exportValues.contentType)
+              )
+            ),
             description: description.trim() || null,
           }
         : {
@@ -149,6 +178,8 @@ export const TemplatePage = () => {
 
   if (isLoading || (!isNew && isLoadingTemplate && !template)) return <Page.Loading />;
   if (!isNew && isError && !template) return <Page.Error />;
+  if (isTypesError && allTypes.length === 0) return <Page.Error />;
+  const offered = kind === 'export' ? offeredExport : offeredImport;
 
   const title = isNew
     ? formatMessage({ id: getTranslation('templates.new.title'), defaultMessage: 'New template' })
@@ -235,15 +266,29 @@ export const TemplatePage = () => {
                 </Grid.Root>
               </Section>
 
-              {kind === 'export' ? (
+              {trimmed ? (
+                <Flex gap={2} padding={3} hasRadius background="warning100" borderColor="warning200">
+                  <WarningCircle fill="warning600" aria-hidden />
+                  <Typography textColor="warning700">
+                    {formatMessage({
+                      id: getTranslation('access.templateTrimmed'),
+                      defaultMessage:
+                        'This template names content or fields you may not use in the Content Manager: they are left out here, and saving keeps only what is shown.',
+                    })}
+                  </Typography>
+                </Flex>
+              ) : null}
+              {offered.length === 0 ? (
+                <NoContentTypes kind={kind} />
+              ) : kind === 'export' ? (
                 <ExportOptionsFields
                   values={exportValues}
                   onChange={(patch) => {
-                    const next = { ...exportValues, ...patch };
+                    const next = allowedExportValues({ ...exportValues, ...patch }, offeredExport);
                     setExportValues(next);
                     revalidate({ exportValues: next });
                   }}
-                  contentTypes={contentTypes}
+                  contentTypes={offeredExport}
                   locales={locales}
                   errors={errors}
                   disabled={readOnly}
@@ -254,20 +299,17 @@ export const TemplatePage = () => {
                     <ImportOptionsFields
                       values={importValues}
                       onChange={(patch) => {
-                        const next = { ...importValues, ...patch };
+                        const next = allowedImportValues({ ...importValues, ...patch }, offeredImport);
                         setImportValues(next);
                         revalidate({ importValues: next });
                       }}
                       onContentTypeChange={(uid) => {
-                        const next = {
-                          ...importValues,
-                          contentType: uid,
-                          matchBy: byUid.get(uid)?.matchKeys.includes(importValues.matchBy) ? importValues.matchBy : 'documentId',
-                        };
+                        // The match key, the strategies and the mapping rows follow what the new type allows.
+                        const next = allowedImportValues({ ...importValues, contentType: uid }, offeredImport);
                         setImportValues(next);
                         revalidate({ importValues: next });
                       }}
-                      contentTypes={contentTypes}
+                      contentTypes={offeredImport}
                       locales={locales}
                       errors={errors}
                       disabled={readOnly}
@@ -288,7 +330,7 @@ export const TemplatePage = () => {
                         editableSources
                         disabled={readOnly}
                         onChange={(mapping) => {
-                          const next = { ...importValues, mapping };
+                          const next = allowedImportValues({ ...importValues, mapping }, offeredImport);
                           setImportValues(next);
                           revalidate({ importValues: next });
                         }}

@@ -40,6 +40,24 @@ export const contactType: ContentTypeInfo = {
 
 export const contentTypes = [articleType, contactType];
 
+/**
+ * The same types as a limited role sees them (GET /content-types with `access`): articles readable and updatable
+ * on `title` and `views` only, without Create nor Publish; contacts creatable (firstName, zip) but not readable.
+ */
+export const limitedArticleType: ContentTypeInfo = {
+  ...articleType,
+  access: { read: true, create: false, update: true, publish: false, readable: ['title', 'views'], writable: ['title', 'views'] },
+};
+export const limitedContactType: ContentTypeInfo = {
+  ...contactType,
+  access: { read: false, create: true, update: false, publish: false, readable: [], writable: ['firstName', 'zip'] },
+};
+export const limitedContentTypes = [limitedArticleType, limitedContactType];
+
+/** A role with no Content Manager permission at all: every type listed, none usable. */
+const NO_ACCESS = { read: false, create: false, update: false, publish: false, readable: [], writable: [] };
+export const noAccessContentTypes: ContentTypeInfo[] = contentTypes.map((type) => ({ ...type, access: NO_ACCESS }));
+
 export const locales = [
   { id: 1, code: 'en', name: 'English (en)', isDefault: true },
   { id: 2, code: 'fr', name: 'French (fr)', isDefault: false },
@@ -85,10 +103,10 @@ export const template = (extra: Partial<Template> = {}): Template => ({
 
 /** A GET handler answering the routes the forms read. */
 export const answerGets =
-  (templates: Template[] = []) =>
+  (templates: Template[] = [], types: ContentTypeInfo[] = contentTypes) =>
   async (url: unknown) => {
     const path = String(url);
-    if (path === '/data-migration-center/content-types') return { data: { data: contentTypes } };
+    if (path === '/data-migration-center/content-types') return { data: { data: types } };
     if (path === '/i18n/locales') return { data: locales };
     if (path.startsWith('/data-migration-center/templates')) {
       const kind = /kind=(\w+)/.exec(path)?.[1];
