@@ -1,5 +1,5 @@
 import { AccessibleIcon, Flex, IconButton, Menu, Tooltip } from '@strapi/design-system';
-import { Cross, Download, FileError, Lock, More, Plus, Trash } from '@strapi/icons';
+import { Cross, Download, FileError, Lock, More, Play, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
@@ -13,6 +13,8 @@ export interface TaskActionsProps {
   task: Task;
   permissions: Permissions;
   onCancel: (task: Task) => void;
+  /** Resumes an interrupted or cancelled continue-mode import (absent: not offered). */
+  onResume?: (task: Task) => void;
   onDelete: (task: Task) => void;
   onSaveAsTemplate: (task: Task) => void;
 }
@@ -33,7 +35,7 @@ export const hasDownloads = (task: Task): boolean => hasDownloadableFile(task) |
  * download them (`canDownload`: the task's creator, or a user who may read that content); otherwise a lock
  * beside the menu says why they are missing.
  */
-export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTemplate }: TaskActionsProps) => {
+export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, onSaveAsTemplate }: TaskActionsProps) => {
   const { formatMessage } = useIntl();
   const { download } = useDownload();
   const canChange = task.kind === 'import' ? permissions.canImport : permissions.canExport;
@@ -42,6 +44,7 @@ export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTem
   const showErrorReport = task.canDownload && task.hasErrorReport;
   const withheld = !task.canDownload && hasDownloads(task);
   const hasAny = showFile || showErrorReport || (permissions.canManageTemplates && isFinished(task)) || canChange;
+  // (Resume, like cancel and delete, needs the action of the task's kind: `canChange`.)
   if (!hasAny && !withheld) return null;
 
   const withheldLabel = formatMessage({
@@ -113,6 +116,11 @@ export const TaskActions = ({ task, permissions, onCancel, onDelete, onSaveAsTem
         {canChange && isActive(task) ? (
           <Menu.Item startIcon={<Cross />} variant="danger" onSelect={() => onCancel(task)}>
             {formatMessage({ id: getTranslation('tasks.actions.cancel'), defaultMessage: 'Cancel task' })}
+          </Menu.Item>
+        ) : null}
+        {canChange && task.resumable && onResume ? (
+          <Menu.Item startIcon={<Play />} onSelect={() => onResume(task)}>
+            {formatMessage({ id: getTranslation('tasks.actions.resume'), defaultMessage: 'Resume' })}
           </Menu.Item>
         ) : null}
         {canChange && isFinished(task) ? (

@@ -78,6 +78,26 @@ describe('TasksTab', () => {
     await waitFor(() => expect(get.mock.calls.filter(([url]) => url === '/data-migration-center/tasks')).toHaveLength(2));
   });
 
+  it('resumes an interrupted continue import, and offers no resume for one that rolled back', async () => {
+    const interrupted = task({ id: 5, kind: 'import', name: 'Big import', status: 'interrupted', resumable: true, fileName: 'big.jsonl' });
+    const rolledBack = task({ id: 6, kind: 'import', name: 'Stop import', status: 'interrupted', resumable: false, fileName: 'stop.jsonl' });
+    const post = jest.fn(async (_url: unknown) => ({ data: { data: { ...interrupted, status: 'queued', resumable: false } } }));
+    const { user } = setup([interrupted, rolledBack]);
+    setFetchClient({ post });
+    await user.click(await screen.findByRole('button', { name: 'Actions for Stop import' }));
+    expect(screen.queryByRole('menuitem', { name: 'Resume' })).not.toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await user.click(await screen.findByRole('button', { name: 'Actions for Big import' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Resume' }));
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/data-migration-center/tasks/5/resume'));
+    expect(notifications).toContainEqual({ type: 'success', message: '"Big import" goes on where it stopped.' });
+  });
+
+  it('says which task a waiting task waits for', async () => {
+    setup([task({ id: 8, kind: 'import', name: 'Second upsert', status: 'running', waitingFor: 7, progress: 0 })]);
+    expect(await screen.findByText('Waiting for task #7, which writes the same content type')).toBeInTheDocument();
+  });
+
   it('hides the changes an admin may not make', async () => {
     const { user } = setup(tasks, { ...ALL, canImport: false, canManageTemplates: false });
     await user.click(await screen.findByRole('button', { name: 'Actions for Contacts from CRM' }));

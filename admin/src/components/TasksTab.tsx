@@ -102,6 +102,20 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
     }
   };
 
+  const resume = async (task: Task) => {
+    const resumed = await api.resumeTask(task);
+    if (resumed) {
+      toggleNotification({
+        type: 'success',
+        message: formatMessage(
+          { id: getTranslation('tasks.notification.resumed'), defaultMessage: '"{name}" goes on where it stopped.' },
+          { name: task.name }
+        ),
+      });
+      void refetch();
+    }
+  };
+
   const remove = async () => {
     if (!toDelete) return;
     const deleted = await api.deleteTask(toDelete);
@@ -193,6 +207,14 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                     ) : null}
                   </Flex>
                   {isActive(task) ? <TaskProgress task={task} /> : null}
+                  {task.waitingFor !== null && isActive(task) ? (
+                    <Typography variant="pi" textColor="neutral600">
+                      {formatMessage(
+                        { id: getTranslation('tasks.waitingFor'), defaultMessage: 'Waiting for task #{id}, which writes the same content type' },
+                        { id: task.waitingFor }
+                      )}
+                    </Typography>
+                  ) : null}
                 </Flex>
               </Td>
               <Td>
@@ -212,6 +234,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                     task={task}
                     permissions={permissions}
                     onCancel={(target) => void cancel(target)}
+                    onResume={(target) => void resume(target)}
                     onDelete={setToDelete}
                     onSaveAsTemplate={setToSave}
                   />

@@ -2,6 +2,7 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { useCallback, useMemo } from 'react';
 import type {
   CancelTask,
+  ResumeTask,
   CreateExportTask,
   CreateImportTask,
   CreateTemplate,
@@ -58,6 +59,9 @@ export const useApi = () => {
 
       cancelTask: (task: Task): Promise<Task | null> =>
         call(() => post<CancelTask.Response>(`${base}/tasks/${task.id}/cancel`)),
+
+      resumeTask: (task: Task): Promise<Task | null> =>
+        call(() => post<ResumeTask.Response>(`${base}/tasks/${task.id}/resume`)),
 
       deleteTask: (task: Task): Promise<Task | null> => call(() => del<DeleteTask.Response>(`${base}/tasks/${task.id}`)),
 
