@@ -488,6 +488,50 @@ describe('matchBy and reference keys the user may not read', () => {
   });
 });
 
+describe('templates apply the permissions of who runs them, not of who saved them', () => {
+  test('an export template saved by the super admin, run by a field-limited user, is refused for the fields it may not read', async () => {
+    const saved = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set(auth(superToken))
+      .send({ name: 'Articles with summaries', kind: 'export', contentType: ARTICLE, options: { fields: ['title', 'summary'], locale: 'all' } });
+    expect(saved.status).toBe(201);
+    const { token } = await createRoleUser('Template runner', [cm('read', ARTICLE, { fields: ['title', 'slug'], locales: ['en'] })]);
+    const res = await exportAs(token, { templateId: saved.body.data.id });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/"summary": you may not read/);
+    // Without the fields option of the template, its own default (every readable field) applies.
+    const plain = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set(auth(superToken))
+      .send({ name: 'All articles', kind: 'export', contentType: ARTICLE, options: { format: 'json', locale: 'all' } });
+    const ran = await exportAs(token, { templateId: plain.body.data.id });
+    expect(ran.status).toBe(200);
+    const file = await download(app, token, `${BASE}/tasks/${ran.body.data.id}/file`);
+    const items = itemsOf(file.text);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(item.locale).toBe('en');
+      expect(Object.keys(item).sort()).toEqual(['documentId', 'locale', 'slug', 'title']);
+    }
+  });
+
+  test('an import template that publishes, run by a user without publish, is a 403', async () => {
+    const saved = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set(auth(superToken))
+      .send({ name: 'Publish articles', kind: 'import', contentType: ARTICLE, options: { status: 'published' } });
+    expect(saved.status).toBe(201);
+    const fields = await allFields(ARTICLE);
+    const { token } = await createRoleUser('Template drafter', ['read', 'create', 'update'].map((a) => cm(a as 'read', ARTICLE, { fields, locales: ['en', 'fr'] })));
+    const res = await importAs(token, [{ title: 'x' }], { templateId: saved.body.data.id });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/publish permission/);
+  });
+});
+
 describe('who runs a task', () => {
   test('a task runs with its creator\'s permissions as they are when it runs: a deactivated creator\'s task fails', async () => {
     const { id } = await createAdminUser(app, [...PLUGIN_ACTIONS, cm('read', CONTACT, { fields: ['firstName'] })]);
