@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { TaskCounts, TaskKind, TaskStatus } from '../../../shared/contracts';
 import { TASK_UID } from '../constants';
-import { getConfig } from '../utils';
+import { getConfig, getService } from '../utils';
+import { sweepRetention } from './retention';
 import { isFinished, type TaskRow } from './tasks';
 
 /**
@@ -41,6 +42,13 @@ export interface TaskOutcome {
 export type TaskHandler = (task: TaskRow, context: TaskContext) => Promise<TaskOutcome>;
 
 const PROGRESS_INTERVAL = 500;
+
+/**
+ * The queued tasks this instance may claim: those whose upload its storage holds (with `local` storage and several
+ * instances, an import runs only where its upload is), and those without files yet (exports), or recorded before
+ * `storageId` existed.
+ */
+export const claimableHere = (storageId: string) => ({ $or: [{ storageId }, { storageId: { $null: true } }] });
 
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = randomUUID();
@@ -176,8 +184,14 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { concurrency } = getConfig(strapi);
     while (!stopped && running.size < concurrency && handlers.size > 0) {
       if (ownTasks?.size === 0) return;
+      const storageId = getService(strapi, 'storage').id;
       const candidates = (await query().findMany({
-        where: { state: 'queued', kind: { $in: [...handlers.keys()] }, ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}) },
+        where: {
+          state: 'queued',
+          kind: { $in: [...handlers.keys()] },
+          ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}),
+          ...claimableHere(storageId),
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         limit: concurrency - running.size,
       })) as TaskRow[];
@@ -186,7 +200,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         const now = new Date();
         const { count } = await query().updateMany({
           where: { id: candidate.id, state: 'queued' },
-          data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now },
+          // The storage that will hold the task's files (an export's file is written where it runs).
+          data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now, storageId },
         });
         ownTasks?.delete(candidate.id);
         if (count !== 1) continue; // another instance claimed it first
@@ -210,6 +225,17 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       .finally(() => {
         claiming = null;
       });
+  };
+
+  /**
+   * The retention sweep (retention.ts), now and every `retention.checkInterval`; not in the command line (which runs
+   * only its own tasks and exits).
+   */
+  const startRetention = (every: (ms: number, fn: () => Promise<unknown>) => void) => {
+    if (ownTasks) return;
+    const sweep = () => sweepRetention(strapi);
+    every(getConfig(strapi).retention.checkInterval, sweep);
+    sweep().catch((e) => strapi.log.warn(`[data-migration-center] retention: ${(e as Error).message}`));
   };
 
   return {
@@ -249,6 +275,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await sweepStaleTasks();
         kick();
       });
+      startRetention(every);
       kick();
     },
 
