@@ -58,9 +58,9 @@ export interface S3StorageConfig {
   prefix?: string;
   /** Unset: the AWS SDK's default chain (environment variables, shared files, the machine's role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Bytes per part of a multipart upload (at least 5 MiB); memory per upload is about partSize × queueSize. */
+  /** Bytes per part of a multipart upload (at least 5 MiB; default 8 MiB); an upload holds about 2 × partSize × queueSize. */
   partSize?: number;
-  /** Parts uploaded at once, per upload. */
+  /** Parts uploaded at once, per upload (default 2). */
   queueSize?: number;
 }
 
