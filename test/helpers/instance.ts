@@ -27,6 +27,8 @@ export interface ChildInstance {
   kill(): Promise<void>;
   /** SIGTERM: Strapi's shutdown (running tasks are rolled back and marked interrupted). */
   stop(): Promise<void>;
+  /** Stops it if it still runs, and removes its storage folder. */
+  dispose(): Promise<void>;
 }
 
 const BOOT_TIMEOUT_MS = 120_000;
@@ -119,7 +121,6 @@ export const startChildInstance = async ({
         await exit;
       }
     }
-    fs.rmSync(storageDir, { recursive: true, force: true });
   };
 
   return {
@@ -131,5 +132,9 @@ export const startChildInstance = async ({
     output: () => output,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
+    async dispose() {
+      await end('SIGTERM');
+      fs.rmSync(storageDir, { recursive: true, force: true });
+    },
   };
 };
