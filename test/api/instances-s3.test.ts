@@ -22,7 +22,7 @@ let a: TestApp;
 let b: ChildInstance;
 let token: string;
 
-const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000' };
+const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000', DMC_RETENTION_CHECK_INTERVAL: '250' };
 
 /** Polls GET /tasks/:id on A until the task has finished. */
 const finished = async (id: number): Promise<Task> => {
@@ -109,6 +109,25 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(s3.keys()).toContain(`strapi/${fileKey}`);
     expect((await a.http().delete(`${BASE}/tasks/${task.id}`).set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
+  });
+
+  test('both instances sweep the bucket for retention: the files of an old task go once, without error', async () => {
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'csv' });
+    const task = await finished(res.body.data.id);
+    const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { fileKey: string };
+    expect(s3.keys()).toContain(`strapi/${fileKey}`);
+    await a.strapi.db.query(TASK).update({ where: { id: task.id }, data: { finishedAt: new Date(Date.now() - 31 * 24 * 3600 * 1000) } });
+    const deadline = Date.now() + 10_000;
+    while (!((await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { filesRemovedAt: unknown }).filesRemovedAt) {
+      if (Date.now() > deadline) throw new Error('The retention sweep did not mark the task within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // more sweeps of both instances
+    expect(b.output()).not.toMatch(/retention:/);
+    const download = await get(b, `${BASE}/tasks/${task.id}/file`);
+    expect(download.status).toBe(404);
+    expect(JSON.parse(download.body as string).error.message).toMatch(/retention setting/);
   });
 
   test('kill -9 of B during an export: the task ends interrupted and no object is published', async () => {

@@ -233,7 +233,12 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const startRetention = (every: (ms: number, fn: () => Promise<unknown>) => void) => {
     if (ownTasks) return;
-    const sweep = () => sweepRetention(strapi);
+    let sweeping: Promise<unknown> | null = null;
+    // One sweep at a time: a long one is not stacked with the next.
+    const sweep = () =>
+      (sweeping ??= sweepRetention(strapi).finally(() => {
+        sweeping = null;
+      }));
     every(getConfig(strapi).retention.checkInterval, sweep);
     sweep().catch((e) => strapi.log.warn(`[data-migration-center] retention: ${(e as Error).message}`));
   };
