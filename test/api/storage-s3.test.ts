@@ -190,3 +190,29 @@ test('a multi-MB import and export through s3, end to end', async () => {
   expect(new Set(lines.map((l) => JSON.parse(l).firstName)).size).toBe(count);
   expect(localFiles()).toEqual([]);
 });
+
+test('a cancelled export publishes no object; its download is a 404 with the reason', async () => {
+  app.strapi.config.set('plugin::data-migration-center.batchSize', 100); // many small pages: time to cancel
+  try {
+    const before = s3.keys();
+    const res = await app.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
+    expect(res.status).toBe(202);
+    const id = res.body.data.id as number;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const task = (await app.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).body.data as Task;
+      if (task.status === 'running' && task.counts.processed > 0) break;
+      if (task.status !== 'queued' && task.status !== 'running') throw new Error(`The export ended ${task.status} before it could be cancelled`);
+      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const cancelled = await app.http().post(`${BASE}/tasks/${id}/cancel`).set('Authorization', `Bearer ${token}`);
+    expect(cancelled.body.data).toMatchObject({ status: 'cancelled' });
+    const file = await download(app, token, `${BASE}/tasks/${id}/file`);
+    expect(file.status).toBe(404);
+    expect(JSON.parse(file.text).error.message).toMatch(/has no file: the export ended cancelled/);
+    expect(s3.keys()).toEqual(before);
+  } finally {
+    app.strapi.config.set('plugin::data-migration-center.batchSize', 500);
+  }
+});
