@@ -142,4 +142,22 @@ describe('maxQueuedPerUser', () => {
     expect((await exportRequest(token)).status).toBe(202);
     expect((await exportRequest(token)).status).toBe(429);
   });
+
+  test('requests sent at the same moment cannot pass the limit together; refused imports leave no upload', async () => {
+    app.strapi.config.set(`${PLUGIN}.concurrency`, 0);
+    // A fresh start: the earlier test's queued tasks are cancelled.
+    await app.strapi.db.query(TASK).updateMany({ where: { state: 'queued' }, data: { state: 'cancelled', finishedAt: new Date() } });
+    const user = token;
+    const folders = taskFolders();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        postImport(app, user, { content: categories(`burst-${i}`), fileName: `burst-${i}.jsonl`, options: { contentType: 'api::category.category', matchBy: 'slug' }, wait: false })
+      )
+    );
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([202, 202, 202, 429, 429, 429, 429, 429]);
+    expect(taskFolders()).toBe(folders + 3);
+    const queued = await app.strapi.db.query(TASK).count({ where: { state: 'queued', id: { $in: answers.filter((r) => r.status === 202).map((r) => r.body.data.id) } } });
+    expect(queued).toBe(3);
+  });
 });

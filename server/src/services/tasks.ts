@@ -289,8 +289,29 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorName: input.creator ? creatorName(input.creator) : null,
         },
       })) as TaskRow;
+      if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator);
       if (row.state === 'queued') getService(strapi, 'runner').created(row.id);
       return row;
+    },
+
+    /**
+     * The quota again, once the task exists: requests sent at the same moment all passed `assertQueueRoom` before
+     * any of their tasks existed. The user's queued and running tasks up to this one (by id) are counted; beyond the
+     * limit this task is withdrawn (removed with its upload, unless an instance claimed it meanwhile) and the
+     * request answers 429.
+     */
+    async withdrawBeyondQuota(row: TaskRow, creator: NewTask['creator']) {
+      const { maxQueuedPerUser } = getConfig(strapi);
+      if (!creator || maxQueuedPerUser === 0) return;
+      const count = await query().count({ where: { creatorId: creator.id, state: { $in: ['queued', 'running'] }, id: { $lte: row.id } } });
+      if (count <= maxQueuedPerUser) return;
+      const { count: withdrawn } = await query().deleteMany({ where: { id: row.id, state: 'queued' } });
+      if (withdrawn === 0) return; // already claimed: it runs
+      if (row.fileKey && row.kind === 'import') await getService(strapi, 'storage').removeFolder(folderOf(row.fileKey));
+      throw new errors.RateLimitError(
+        `You have ${count - 1} import and export tasks queued or running; one user may have at most ${maxQueuedPerUser} (the plugin's maxQueuedPerUser setting). Wait for some to finish, or cancel some, then try again`,
+        { limit: maxQueuedPerUser, queued: count - 1 }
+      );
     },
 
     async update(id: number, data: Partial<Omit<TaskRow, 'id'>>): Promise<void> {
