@@ -105,6 +105,31 @@ describe('retention', () => {
   });
 });
 
+test('a task folder no task refers to goes once a day old; a task\'s old folder stays', async () => {
+  const tasks = path.join(app.storageDir, 'tasks');
+  const orphan = path.join(tasks, 'orphan-upload');
+  const young = path.join(tasks, 'young-upload');
+  for (const folder of [orphan, young]) {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'upload.jsonl'), '{}\n');
+  }
+  const kept = await importFile(app, token, { content: categories('kept'), fileName: 'kept.jsonl', options: { contentType: 'api::category.category', matchBy: 'slug' } });
+  const keptFolder = await folderOf(kept.id);
+  const twoDaysAgo = new Date(Date.now() - 2 * DAY);
+  fs.utimesSync(orphan, twoDaysAgo, twoDaysAgo);
+  fs.utimesSync(keptFolder, twoDaysAgo, twoDaysAgo);
+
+  const deadline = Date.now() + 10_000;
+  while (fs.existsSync(orphan)) {
+    if (Date.now() > deadline) throw new Error('The orphan folder was not removed within 10 s');
+    await sleep(100);
+  }
+  await sleep(700);
+  expect(fs.existsSync(young)).toBe(true);
+  expect(fs.readdirSync(keptFolder)).toEqual(['upload.jsonl']);
+  expect((await download(app, token, `${BASE}/tasks/${kept.id}/file`)).status).toBe(200);
+});
+
 describe('maxQueuedPerUser', () => {
   const exportRequest = (as: string) =>
     app.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${as}`).send({ contentType: 'api::category.category', format: 'json' });

@@ -35,7 +35,7 @@ const localFiles = () => fs.readdirSync(app.storageDir, { recursive: true }).map
 
 beforeAll(async () => {
   s3 = await startS3Server();
-  app = await startApp({ env: s3.env });
+  app = await startApp({ env: { ...s3.env, DMC_RETENTION_CHECK_INTERVAL: '300' } });
   token = await registerSuperAdmin(app);
 });
 afterAll(async () => {
@@ -215,4 +215,24 @@ test('a cancelled export publishes no object; its download is a 404 with the rea
   } finally {
     app.strapi.config.set('plugin::data-migration-center.batchSize', 500);
   }
+});
+
+test('retention: an object folder no task refers to goes once a day old; the folders of tasks stay', async () => {
+  await pipeline(Readable.from(['{}\n']), storage().createWriteStream('tasks/orphan-s3/upload.jsonl') as unknown as import('node:stream').Writable);
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  // s3rver reports an object's LastModified from its file's time.
+  fs.utimesSync(path.join(s3.directory, s3.bucket, 'strapi/tasks/orphan-s3/upload.jsonl._S3rver_object'), twoDaysAgo, twoDaysAgo);
+  const before = s3.keys().filter((key) => !key.includes('orphan-s3'));
+  for (const key of before) fs.utimesSync(path.join(s3.directory, s3.bucket, `${key}._S3rver_object`), twoDaysAgo, twoDaysAgo);
+  const deadline = Date.now() + 10_000;
+  while (s3.keys().some((key) => key.includes('orphan-s3'))) {
+    if (Date.now() > deadline) throw new Error('The orphan object was not removed within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  // Objects of tasks (and of the storage tests above, under tasks/atomic and tasks/big: no task refers to them) …
+  const ofTasks = before.filter((key) => !/tasks\/(atomic|big)\//.test(key));
+  expect(ofTasks.length).toBeGreaterThan(3);
+  expect(s3.keys()).toEqual(expect.arrayContaining(ofTasks));
+  expect(s3.keys().filter((key) => /tasks\/(atomic|big)\//.test(key))).toEqual([]);
 });

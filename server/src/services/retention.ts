@@ -13,6 +13,8 @@ import type { TaskRow } from './tasks';
  * - uploads of failed, cancelled and interrupted imports are removed after `retention.failedUploadDays` days, except
  *   those of interrupted or cancelled continue-mode imports (they can be resumed from their checkpoint), which are
  *   kept like finished files;
+ * - task folders that no task refers to and that have not changed for a day are removed (an upload stored just
+ *   before its server stopped, before its task existed);
  * - scratch files of the s3 storage (the system's temporary folder) older than a day are removed.
  *
  * Each instance sweeps only the tasks its storage holds (`storageId`: with `local`, its own folder; with `s3`, the
@@ -37,6 +39,8 @@ export interface RetentionResult {
   tasks: number;
   /** Uploads of failed, cancelled or interrupted imports removed. */
   uploads: number;
+  /** Task folders no task refers to. */
+  orphanFolders: number;
   scratchFiles: number;
 }
 
@@ -46,7 +50,7 @@ export const sweepRetention = async (strapi: Core.Strapi, now = new Date()): Pro
   const query = () => strapi.db.query(TASK_UID);
   // Tasks whose files this instance's storage holds (null: recorded before storageId existed).
   const here = { $or: [{ storageId: storage.id }, { storageId: { $null: true } }] };
-  const result: RetentionResult = { tasks: 0, uploads: 0, scratchFiles: 0 };
+  const result: RetentionResult = { tasks: 0, uploads: 0, orphanFolders: 0, scratchFiles: 0 };
 
   /** Rows matching `where`, page by page (by id), handed to `each`. */
   const forEachRow = async (where: Record<string, unknown>, each: (row: TaskRow) => Promise<void>) => {
@@ -93,10 +97,28 @@ export const sweepRetention = async (strapi: Core.Strapi, now = new Date()): Pro
     );
   }
 
+  // Folders no task refers to (an upload stored just before its server stopped, a task row removed by hand), once
+  // a day old: a folder being uploaded now has no task yet.
+  const orphanCutoff = now.getTime() - DAY;
+  for await (const page of storage.listTaskFolders()) {
+    const old = page.filter(({ modifiedAt }) => modifiedAt.getTime() < orphanCutoff).map(({ folder }) => folder);
+    if (old.length === 0) continue;
+    const referenced = (await query().findMany({
+      select: ['fileKey', 'errorReportKey'],
+      where: { $or: old.flatMap((folder) => [{ fileKey: { $startsWith: `${folder}/` } }, { errorReportKey: { $startsWith: `${folder}/` } }]) },
+    })) as Array<Pick<TaskRow, 'fileKey' | 'errorReportKey'>>;
+    const inUse = new Set(referenced.flatMap((row) => [row.fileKey, row.errorReportKey]).filter((key): key is string => Boolean(key)).map(folderOf));
+    for (const folder of old) {
+      if (inUse.has(folder)) continue;
+      await storage.removeFolder(folder);
+      result.orphanFolders += 1;
+    }
+  }
+
   result.scratchFiles = await storage.removeOldScratchFiles(DAY);
-  if (result.tasks + result.uploads + result.scratchFiles > 0) {
+  if (result.tasks + result.uploads + result.orphanFolders + result.scratchFiles > 0) {
     strapi.log.info(
-      `[data-migration-center] retention: removed the files of ${result.tasks} task(s), ${result.uploads} upload(s) of failed imports, ${result.scratchFiles} scratch file(s)`
+      `[data-migration-center] retention: removed the files of ${result.tasks} task(s), ${result.uploads} upload(s) of failed imports, ${result.orphanFolders} folder(s) of no task, ${result.scratchFiles} scratch file(s)`
     );
   }
   return result;

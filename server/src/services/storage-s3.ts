@@ -182,6 +182,38 @@ export const createS3Storage = (config: S3StorageConfig): TaskFileStorage => {
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (ContinuationToken);
     },
+    async *listTaskFolders() {
+      const Prefix = `${prefix}tasks/`;
+      let ContinuationToken: string | undefined;
+      // Objects come in key order: a folder's objects are consecutive, so a folder is complete once the next begins.
+      let current: { folder: string; modifiedAt: Date } | null = null;
+      let page: Array<{ folder: string; modifiedAt: Date }> = [];
+      do {
+        const listing = await client
+          .send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ContinuationToken, MaxKeys: 1000 }))
+          .catch((error: unknown) => {
+            throw describe(error, 'ListObjectsV2', bucket, Prefix);
+          });
+        for (const object of listing.Contents ?? []) {
+          const name = (object.Key ?? '').slice(Prefix.length).split('/')[0];
+          if (!name || !object.Key?.slice(Prefix.length).includes('/')) continue;
+          const modifiedAt = object.LastModified ?? new Date(0);
+          if (current?.folder === `tasks/${name}`) {
+            if (modifiedAt > current.modifiedAt) current.modifiedAt = modifiedAt;
+            continue;
+          }
+          if (current) page.push(current);
+          current = { folder: `tasks/${name}`, modifiedAt };
+          if (page.length >= 100) {
+            yield page;
+            page = [];
+          }
+        }
+        ContinuationToken = listing.IsTruncated ? listing.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      if (current) page.push(current);
+      if (page.length > 0) yield page;
+    },
     async removeOldScratchFiles(maxAgeMs) {
       let names: string[];
       try {

@@ -42,6 +42,11 @@ export interface TaskFileStorage {
   remove(key: string): Promise<void>;
   /** Removes every file under the folder `prefix` (`tasks/<folder>`): uploads, exports, error reports, temporary files. */
   removeFolder(prefix: string): Promise<void>;
+  /**
+   * The task folders (`tasks/<uuid>`) of the storage, each with the time of its latest change, in pages: for the
+   * retention sweep's search for folders no task refers to.
+   */
+  listTaskFolders(): AsyncGenerator<Array<{ folder: string; modifiedAt: Date }>>;
   /** Removes scratch files (see `localPath`) older than `maxAgeMs`. */
   removeOldScratchFiles(maxAgeMs: number): Promise<number>;
 }
@@ -136,6 +141,24 @@ const createLocalStorage = (strapi: Core.Strapi): TaskFileStorage => {
     async removeFolder(prefix) {
       if (!prefix.includes('/')) throw new Error(`Refusing to remove the top-level storage folder "${prefix}"`);
       await fsp.rm(resolve(prefix), { recursive: true, force: true });
+    },
+    async *listTaskFolders() {
+      const tasks = path.join(root(), 'tasks');
+      let names: string[];
+      try {
+        names = await fsp.readdir(tasks);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (let i = 0; i < names.length; i += 100) {
+        const page: Array<{ folder: string; modifiedAt: Date }> = [];
+        for (const name of names.slice(i, i + 100)) {
+          const stat = await fsp.stat(path.join(tasks, name)).catch(() => null);
+          if (stat?.isDirectory()) page.push({ folder: `tasks/${name}`, modifiedAt: stat.mtime });
+        }
+        yield page;
+      }
     },
     // Local scratch files live in the task's folder, removed with it.
     removeOldScratchFiles: async () => 0,
