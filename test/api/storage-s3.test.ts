@@ -123,6 +123,19 @@ test('a destroyed write leaves no object; ranged reads', async () => {
   await closed;
   expect(await storage().size('tasks/atomic/half.jsonl')).toBeNull();
 
+  // Destroyed after two 8 MB parts were uploaded: the multipart upload is aborted, no object appears.
+  const big = storage().createWriteStream('tasks/atomic/big-half.jsonl') as unknown as import('node:stream').Writable;
+  const bigClosed = new Promise((resolve) => big.once('close', resolve));
+  big.on('error', () => undefined);
+  const chunk = Buffer.alloc(1024 * 1024, 'x');
+  for (let i = 0; i < 20; i += 1) await new Promise<void>((resolve, reject) => big.write(chunk, (error) => (error ? reject(error) : resolve())));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  big.destroy(new Error('The export was cancelled'));
+  await bigClosed;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await storage().size('tasks/atomic/big-half.jsonl')).toBeNull();
+  expect(s3.keys().filter((key) => key.includes('big-half'))).toEqual([]);
+
   await pipeline(Readable.from(['0123456789']), storage().createWriteStream('tasks/atomic/whole.txt') as unknown as import('node:stream').Writable);
   expect(await storage().size('tasks/atomic/whole.txt')).toBe(10);
   let part = '';
