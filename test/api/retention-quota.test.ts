@@ -105,6 +105,19 @@ describe('retention', () => {
   });
 });
 
+test('what an interrupted export left (a temporary file of its killed server) goes after retention.failedUploadDays', async () => {
+  const key = 'tasks/killed-export/contacts.json';
+  const folder = path.join(app.storageDir, 'tasks/killed-export');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'contacts.json.1a2b3c4d.partial'), '{"items":[{"firstName":');
+  const storageId = (app.strapi.plugin('data-migration-center').service('storage') as { id: string }).id;
+  const task = (await app.strapi.db.query(TASK).create({
+    data: { kind: 'export', name: 'Killed', contentType: 'api::contact.contact', format: 'json', state: 'interrupted', fileKey: key, fileName: 'contacts.json', storageId, finishedAt: new Date(Date.now() - 2 * DAY) },
+  })) as { id: number };
+  await swept(task.id, 'filesRemovedAt');
+  expect(fs.existsSync(folder)).toBe(false);
+});
+
 test('a task folder no task refers to goes once a day old; a task\'s old folder stays', async () => {
   const tasks = path.join(app.storageDir, 'tasks');
   const orphan = path.join(tasks, 'orphan-upload');

@@ -12,7 +12,8 @@ import type { TaskRow } from './tasks';
  *   download answers 404 naming the setting;
  * - uploads of failed, cancelled and interrupted imports are removed after `retention.failedUploadDays` days, except
  *   those of interrupted or cancelled continue-mode imports (they can be resumed from their checkpoint), which are
- *   kept like finished files;
+ *   kept like finished files; so is what a failed, cancelled or interrupted export left (a temporary file of a
+ *   killed server: such an export has no file);
  * - task folders that no task refers to and that have not changed for a day are removed (an upload stored just
  *   before its server stopped, before its task existed);
  * - scratch files of the s3 storage (the system's temporary folder) older than a day are removed.
@@ -93,6 +94,15 @@ export const sweepRetention = async (strapi: Core.Strapi, now = new Date()): Pro
         await storage.remove(row.fileKey as string);
         await query().update({ where: { id: row.id }, data: { uploadRemovedAt: now } });
         result.uploads += 1;
+      }
+    );
+    // An export that did not complete has no file, only what a killed server left of it (a temporary file).
+    await forEachRow(
+      { kind: 'export', state: { $in: ENDED_WITHOUT_SUCCESS }, finishedAt: { $lt: cutoff }, fileKey: { $notNull: true }, filesRemovedAt: { $null: true } },
+      async (row) => {
+        await storage.removeFolder(folderOf(row.fileKey as string));
+        await query().update({ where: { id: row.id }, data: { filesRemovedAt: now } });
+        result.tasks += 1;
       }
     );
   }
