@@ -103,44 +103,44 @@ describe('retention', () => {
     await swept(resumable.id, 'filesRemovedAt');
     expect((await download(app, token, `${BASE}/tasks/${resumable.id}/file`)).status).toBe(404);
   });
-});
 
-test('what an interrupted export left (a temporary file of its killed server) goes after retention.failedUploadDays', async () => {
-  const key = 'tasks/killed-export/contacts.json';
-  const folder = path.join(app.storageDir, 'tasks/killed-export');
-  fs.mkdirSync(folder, { recursive: true });
-  fs.writeFileSync(path.join(folder, 'contacts.json.1a2b3c4d.partial'), '{"items":[{"firstName":');
-  const storageId = (app.strapi.plugin('data-migration-center').service('storage') as { id: string }).id;
-  const task = (await app.strapi.db.query(TASK).create({
-    data: { kind: 'export', name: 'Killed', contentType: 'api::contact.contact', format: 'json', state: 'interrupted', fileKey: key, fileName: 'contacts.json', storageId, finishedAt: new Date(Date.now() - 2 * DAY) },
-  })) as { id: number };
-  await swept(task.id, 'filesRemovedAt');
-  expect(fs.existsSync(folder)).toBe(false);
-});
-
-test('a task folder no task refers to goes once a day old; a task\'s old folder stays', async () => {
-  const tasks = path.join(app.storageDir, 'tasks');
-  const orphan = path.join(tasks, 'orphan-upload');
-  const young = path.join(tasks, 'young-upload');
-  for (const folder of [orphan, young]) {
+  test('what an interrupted export left (a temporary file of its killed server) goes after retention.failedUploadDays', async () => {
+    const key = 'tasks/killed-export/contacts.json';
+    const folder = path.join(app.storageDir, 'tasks/killed-export');
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, 'upload.jsonl'), '{}\n');
-  }
-  const kept = await importFile(app, token, { content: categories('kept'), fileName: 'kept.jsonl', options: { contentType: 'api::category.category', matchBy: 'slug' } });
-  const keptFolder = await folderOf(kept.id);
-  const twoDaysAgo = new Date(Date.now() - 2 * DAY);
-  fs.utimesSync(orphan, twoDaysAgo, twoDaysAgo);
-  fs.utimesSync(keptFolder, twoDaysAgo, twoDaysAgo);
+    fs.writeFileSync(path.join(folder, 'contacts.json.1a2b3c4d.partial'), '{"items":[{"firstName":');
+    const storageId = (app.strapi.plugin('data-migration-center').service('storage') as { id: string }).id;
+    const task = (await app.strapi.db.query(TASK).create({
+      data: { kind: 'export', name: 'Killed', contentType: 'api::contact.contact', format: 'json', state: 'interrupted', fileKey: key, fileName: 'contacts.json', storageId, finishedAt: new Date(Date.now() - 2 * DAY) },
+    })) as { id: number };
+    await swept(task.id, 'filesRemovedAt');
+    expect(fs.existsSync(folder)).toBe(false);
+  });
 
-  const deadline = Date.now() + 10_000;
-  while (fs.existsSync(orphan)) {
-    if (Date.now() > deadline) throw new Error('The orphan folder was not removed within 10 s');
-    await sleep(100);
-  }
-  await sleep(700);
-  expect(fs.existsSync(young)).toBe(true);
-  expect(fs.readdirSync(keptFolder)).toEqual(['upload.jsonl']);
-  expect((await download(app, token, `${BASE}/tasks/${kept.id}/file`)).status).toBe(200);
+  test('a task folder no task refers to goes once a day old; a task\'s old folder stays', async () => {
+    const tasks = path.join(app.storageDir, 'tasks');
+    const orphan = path.join(tasks, 'orphan-upload');
+    const young = path.join(tasks, 'young-upload');
+    for (const folder of [orphan, young]) {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'upload.jsonl'), '{}\n');
+    }
+    const kept = await importFile(app, token, { content: categories('kept'), fileName: 'kept.jsonl', options: { contentType: 'api::category.category', matchBy: 'slug' } });
+    const keptFolder = await folderOf(kept.id);
+    const twoDaysAgo = new Date(Date.now() - 2 * DAY);
+    fs.utimesSync(orphan, twoDaysAgo, twoDaysAgo);
+    fs.utimesSync(keptFolder, twoDaysAgo, twoDaysAgo);
+
+    const deadline = Date.now() + 10_000;
+    while (fs.existsSync(orphan)) {
+      if (Date.now() > deadline) throw new Error('The orphan folder was not removed within 10 s');
+      await sleep(100);
+    }
+    await sleep(700);
+    expect(fs.existsSync(young)).toBe(true);
+    expect(fs.readdirSync(keptFolder)).toEqual(['upload.jsonl']);
+    expect((await download(app, token, `${BASE}/tasks/${kept.id}/file`)).status).toBe(200);
+  });
 });
 
 describe('maxQueuedPerUser', () => {
