@@ -243,6 +243,13 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     sweep().catch((e) => strapi.log.warn(`[data-migration-center] retention: ${(e as Error).message}`));
   };
 
+  /** Says in the log, at start-up, when the task file storage cannot be used (without holding the start-up). */
+  const verifyStorage = () => {
+    getService(strapi, 'storage')
+      .verify()
+      .catch((e) => strapi.log.error(`[data-migration-center] ${(e as Error).message}`));
+  };
+
   return {
     instanceId,
     sweepStaleTasks,
@@ -281,6 +288,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         kick();
       });
       startRetention(every);
+      verifyStorage();
       kick();
     },
 

@@ -9,12 +9,14 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import createError from 'http-errors';
 import type { S3StorageConfig } from '../config';
 import type { TaskFileStorage } from './storage';
 import { assertKey } from './storage-keys';
@@ -34,12 +36,16 @@ import { assertKey } from './storage-keys';
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const DEFAULT_QUEUE_SIZE = 2;
 
-/** An SDK error as a sentence naming the operation, bucket and key. */
+/**
+ * An SDK error as a sentence naming the operation, bucket, key and the setting: a 503 when a request meets it (the
+ * storage is unreachable or refuses the plugin's credentials: not the user's mistake).
+ */
 const describe = (error: unknown, operation: string, bucket: string, key: string): Error => {
   const cause = error as Error & { $metadata?: { httpStatusCode?: number } };
   const status = cause?.$metadata?.httpStatusCode;
-  return Object.assign(
-    new Error(`S3 ${operation} of s3://${bucket}/${key} failed: ${cause?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${cause?.message ?? String(error)}`),
+  return createError(
+    503,
+    `The task file storage cannot be used: S3 ${operation} of s3://${bucket}/${key} failed: ${cause?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${cause?.message ?? String(error)}. Check the plugin's storage.s3 setting`,
     { cause: error }
   );
 };
@@ -135,6 +141,11 @@ export const createS3Storage = (config: S3StorageConfig): TaskFileStorage => {
     localPath(key) {
       fs.mkdirSync(scratchDir, { recursive: true });
       return path.join(scratchDir, assertKey(key).replace(/\//g, '__'));
+    },
+    async verify() {
+      await client.send(new HeadBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
+        throw describe(error, 'HeadBucket', bucket, prefix);
+      });
     },
     async size(key) {
       const Key = objectKey(key);

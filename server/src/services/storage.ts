@@ -38,6 +38,8 @@ export interface TaskFileStorage {
    * with s3, a file of the system's temporary folder (removed by its user, and by the retention sweep once old).
    */
   localPath(key: string): string;
+  /** Throws, naming the setting, when the storage cannot be used (checked at start-up, to say so in the log). */
+  verify(): Promise<void>;
   size(key: string): Promise<number | null>;
   remove(key: string): Promise<void>;
   /** Removes every file under the folder `prefix` (`tasks/<folder>`): uploads, exports, error reports, temporary files. */
@@ -125,6 +127,12 @@ const createLocalStorage = (strapi: Core.Strapi): TaskFileStorage => {
     createWriteStream: (key) => atomicFileWriteStream(resolve(key)),
     createReadStream: (key, range) => fs.createReadStream(resolve(key), range),
     localPath: resolve,
+    async verify() {
+      await fsp.mkdir(root(), { recursive: true });
+      await fsp.access(root(), fs.constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`The task file folder ${root()} (the plugin's storageDir setting) is not writable: ${error.code ?? error.message}`);
+      });
+    },
     async size(key) {
       try {
         return (await fsp.stat(resolve(key))).size;
