@@ -9,7 +9,16 @@ export interface PluginConfig {
   storageDir: string;
   /** The largest upload accepted, in bytes (413 past it). */
   maxFileSize: number;
-  /** How many tasks one server runs at a time. */
+  /**
+   * Where task files live: `local` (the `storageDir` folder; one instance, or several sharing that folder) or `s3`
+   * (any S3-compatible service: every instance serves every file). See {@link StorageConfig}.
+   */
+  storage: StorageConfig;
+  /** How long task files are kept (see {@link RetentionConfig}). */
+  retention: RetentionConfig;
+  /** The most import and export tasks one user may have queued or running at once (429 beyond); 0: no limit. */
+  maxQueuedPerUser: number;
+  /** How many tasks one server runs at a time; 0: this server runs none (it serves the API; others run them). */
   concurrency: number;
   /** How often a running task's worker writes its heartbeat, in ms. */
   heartbeatInterval: number;
@@ -37,8 +46,46 @@ export interface PluginConfig {
   };
 }
 
+export interface S3StorageConfig {
+  bucket: string;
+  /** The bucket's region (`auto` for Cloudflare R2); default `us-east-1`. */
+  region?: string;
+  /** The service's URL for S3-compatible services (MinIO, R2...); unset for AWS. */
+  endpoint?: string;
+  /** Path-style URLs (`<endpoint>/<bucket>/<key>`), as MinIO needs. */
+  forcePathStyle?: boolean;
+  /** A folder in the bucket for the plugin's files, such as `strapi/tasks-files/`. */
+  prefix?: string;
+  /** Unset: the AWS SDK's default chain (environment variables, shared files, the machine's role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Bytes per part of a multipart upload (at least 5 MiB; default 8 MiB); an upload holds about 2 × partSize × queueSize. */
+  partSize?: number;
+  /** Parts uploaded at once, per upload (default 2). */
+  queueSize?: number;
+}
+
+export interface StorageConfig {
+  provider: 'local' | 's3';
+  s3?: S3StorageConfig;
+}
+
+export interface RetentionConfig {
+  /** Files of finished tasks (uploads, exported files, error reports) are removed this many days after they finished; 0: kept. */
+  days: number;
+  /**
+   * Uploads of failed, cancelled and interrupted imports are removed this many days after they ended (kept as
+   * long as `days` for an interrupted or cancelled continue-mode import, which can be resumed); 0: kept.
+   */
+  failedUploadDays: number;
+  /** How often each server looks for files to remove, in ms. */
+  checkInterval: number;
+}
+
 export const defaultConfig: PluginConfig = {
   storageDir: '.data-migration-center',
+  storage: { provider: 'local' },
+  retention: { days: 30, failedUploadDays: 1, checkInterval: 60 * 60 * 1000 },
+  maxQueuedPerUser: 10,
   maxFileSize: 1024 * 1024 * 1024,
   concurrency: 1,
   heartbeatInterval: 5_000,
@@ -60,7 +107,40 @@ const configSchema = yup
   .object({
     storageDir: yup.string().min(1),
     maxFileSize: yup.number().integer().positive(),
-    concurrency: yup.number().integer().min(1),
+    storage: yup
+      .object({
+        provider: yup.string().oneOf(['local', 's3']),
+        s3: yup
+          .object({
+            bucket: yup.string().min(1),
+            region: yup.string().min(1),
+            endpoint: yup.string().url(),
+            forcePathStyle: yup.boolean(),
+            prefix: yup.string().matches(/^([A-Za-z0-9._-]+\/)*$/, 'storage.s3.prefix must be folder names each ending with "/"'),
+            credentials: yup
+              .object({
+                accessKeyId: yup.string().min(1).required(),
+                secretAccessKey: yup.string().min(1).required(),
+                sessionToken: yup.string(),
+              })
+              .noUnknown()
+              .default(undefined),
+            partSize: yup.number().integer().min(5 * 1024 * 1024),
+            queueSize: yup.number().integer().min(1).max(16),
+          })
+          .noUnknown()
+          .default(undefined),
+      })
+      .noUnknown(),
+    retention: yup
+      .object({
+        days: yup.number().min(0),
+        failedUploadDays: yup.number().min(0),
+        checkInterval: yup.number().integer().min(100),
+      })
+      .noUnknown(),
+    maxQueuedPerUser: yup.number().integer().min(0),
+    concurrency: yup.number().integer().min(0),
     heartbeatInterval: yup.number().integer().positive(),
     heartbeatTimeout: yup.number().integer().positive(),
     pollInterval: yup.number().integer().positive(),
@@ -83,7 +163,10 @@ export default {
   default: defaultConfig,
   validator(config: unknown) {
     configSchema.validateSync(config, { strict: true, abortEarly: false });
-    const { heartbeatInterval, heartbeatTimeout } = { ...defaultConfig, ...(config as Partial<PluginConfig>) };
+    const { heartbeatInterval, heartbeatTimeout, storage } = { ...defaultConfig, ...(config as Partial<PluginConfig>) };
+    if (storage.provider === 's3' && !storage.s3?.bucket) {
+      throw new Error('data-migration-center: storage.provider is "s3" but storage.s3.bucket is not set');
+    }
     if (heartbeatInterval * 2 > heartbeatTimeout) {
       throw new Error(
         `data-migration-center: heartbeatTimeout (${heartbeatTimeout} ms) must be at least twice heartbeatInterval (${heartbeatInterval} ms)`

@@ -26,6 +26,7 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     outFileName?: string;
   }): Promise<TaskRow> {
     const options = await parseExportOptions(body);
+    await getService(strapi, 'tasks').assertQueueRoom(creator);
     const formatOfOut = outFileName ? formatOfFileName(outFileName) : null;
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'export') : null;

@@ -53,6 +53,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     actor?: Actor | null;
   }): Promise<TaskRow> {
     const options = await parseImportOptions(rawOptions);
+    await getService(strapi, 'tasks').assertQueueRoom(creator);
 
     if (!file) throw fieldError('file', 'file is required: send the file to import as the multipart field "file"');
     if (Array.isArray(file)) throw fieldError('file', 'send one file per import');

@@ -4,6 +4,7 @@ import type { TaskCounts, TaskKind, TaskStatus } from '../../../shared/contracts
 import { TASK_UID } from '../constants';
 import { getConfig, getService } from '../utils';
 import type { HeldLock } from './locks';
+import { sweepRetention } from './retention';
 import { commitsByBatch, describeStop, isFinished, type TaskRow } from './tasks';
 
 /**
@@ -51,6 +52,13 @@ const PROGRESS_INTERVAL = 500;
 
 /** How often a task waiting for a write lock tries again. */
 const LOCK_RETRY = 250;
+
+/**
+ * The queued tasks this instance may claim: those whose upload its storage holds (with `local` storage and several
+ * instances, an import runs only where its upload is), and those without files yet (exports), or recorded before
+ * `storageId` existed.
+ */
+export const claimableHere = (storageId: string) => ({ $or: [{ storageId }, { storageId: { $null: true } }] });
 
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = randomUUID();
@@ -234,8 +242,14 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { concurrency } = getConfig(strapi);
     while (!stopped && running.size < concurrency && handlers.size > 0) {
       if (ownTasks?.size === 0) return;
+      const storageId = getService(strapi, 'storage').id;
       const candidates = (await query().findMany({
-        where: { state: 'queued', kind: { $in: [...handlers.keys()] }, ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}) },
+        where: {
+          state: 'queued',
+          kind: { $in: [...handlers.keys()] },
+          ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}),
+          ...claimableHere(storageId),
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         limit: concurrency - running.size,
       })) as TaskRow[];
@@ -244,7 +258,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         const now = new Date();
         const { count } = await query().updateMany({
           where: { id: candidate.id, state: 'queued' },
-          data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now },
+          // The storage that will hold the task's files (an export's file is written where it runs).
+          data: { state: 'running', instanceId, startedAt: now, heartbeatAt: now, storageId },
         });
         ownTasks?.delete(candidate.id);
         if (count !== 1) continue; // another instance claimed it first
@@ -268,6 +283,29 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       .finally(() => {
         claiming = null;
       });
+  };
+
+  /**
+   * The retention sweep (retention.ts), now and every `retention.checkInterval`; not in the command line (which runs
+   * only its own tasks and exits).
+   */
+  const startRetention = (every: (ms: number, fn: () => Promise<unknown>) => void) => {
+    if (ownTasks) return;
+    let sweeping: Promise<unknown> | null = null;
+    // One sweep at a time: a long one is not stacked with the next.
+    const sweep = () =>
+      (sweeping ??= sweepRetention(strapi).finally(() => {
+        sweeping = null;
+      }));
+    every(getConfig(strapi).retention.checkInterval, sweep);
+    sweep().catch((e) => strapi.log.warn(`[data-migration-center] retention: ${(e as Error).message}`));
+  };
+
+  /** Says in the log, at start-up, when the task file storage cannot be used (without holding the start-up). */
+  const verifyStorage = () => {
+    getService(strapi, 'storage')
+      .verify()
+      .catch((e) => strapi.log.error(`[data-migration-center] ${(e as Error).message}`));
   };
 
   return {
@@ -307,6 +345,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await sweepStaleTasks();
         kick();
       });
+      startRetention(every);
+      verifyStorage();
       kick();
     },
 

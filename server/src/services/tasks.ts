@@ -14,9 +14,10 @@ import {
 import type { Readable } from 'node:stream';
 import { TASK_UID } from '../constants';
 import { renderErrorReport } from '../pipeline/error-report';
-import { getService } from '../utils';
+import { getConfig, getService } from '../utils';
 import { conflict } from '../utils/errors';
 import { forbidden, type Actor } from './permissions';
+import { folderOf } from './storage-keys';
 
 /** A task as stored (`dmc_tasks`). The API shape is {@link Task}: see `toTask`. */
 export interface TaskRow {
@@ -46,6 +47,15 @@ export interface TaskRow {
   finishedAt: string | Date | null;
   heartbeatAt: string | Date | null;
   instanceId: string | null;
+  /**
+   * The storage that holds the task's files (the storage service's `id`): set when an import's upload is stored
+   * and when an instance claims an export. Another storage (the local folder of another instance) cannot serve them.
+   */
+  storageId: string | null;
+  /** When the retention sweep removed the task's files (see retention.ts). */
+  filesRemovedAt: string | Date | null;
+  /** When the retention sweep removed the upload of a failed, cancelled or interrupted import. */
+  uploadRemovedAt: string | Date | null;
   cancelRequested: boolean | null;
   /** The write lock this task holds (see locks.ts), while it runs. */
   writeLock: string | null;
@@ -98,7 +108,7 @@ const iso = (value: string | Date | null | undefined): string | null =>
 export const isFinished = (status: TaskStatus) => FINISHED_STATUSES.includes(status);
 
 /** Continue-mode imports that write commit batch by batch: what they committed stays. */
-export const commitsByBatch = (task: Pick<TaskRow, 'kind' | 'options' | 'dryRun'>) =>
+export const commitsByBatch = (task: Pick<TaskRow, 'kind' | 'options' | 'dryRun'>): boolean =>
   task.kind === 'import' && !task.dryRun && (task.options as { onError?: string } | null)?.onError === 'continue';
 
 /** What a task that was cancelled or interrupted leaves behind, in words (its counts are the committed ones). */
@@ -109,8 +119,11 @@ export const describeStop = (task: TaskRow, status: 'cancelled' | 'interrupted',
   return `${what}; the batches written before were kept: ${kept} ${kept === 1 ? 'entry' : 'entries'} (${task.created ?? 0} created, ${task.updated ?? 0} updated, ${task.failed ?? 0} failed) of ${task.processed ?? 0} items read, the batch in progress was rolled back. Resume it to import the rest`;
 };
 /** An interrupted or cancelled `continue` import with a checkpoint and its upload: it can go on (resume). */
-export const isResumable = (row: TaskRow) =>
-  (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row) && Boolean(row.checkpoint) && Boolean(row.fileKey);
+export const isResumable = (row: TaskRow) => mayResume(row) && Boolean(row.checkpoint) && Boolean(row.fileKey);
+
+/** An ended import whose committed batches stay (interrupted or cancelled, continue mode): its upload is kept. */
+export const mayResume = (row: Pick<TaskRow, 'kind' | 'state' | 'options' | 'dryRun'>) =>
+  (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row);
 
 /** `canDownload`: whether the user who asks may download the task's files (see the permissions service). */
 export const toTask = (row: TaskRow, canDownload = true): Task => {
@@ -141,7 +154,7 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     progress,
     error: row.error ?? null,
     fileName: row.fileName ?? null,
-    hasErrorReport: Boolean(row.errorReportKey),
+    hasErrorReport: Boolean(row.errorReportKey) && !row.filesRemovedAt,
     canDownload,
     resumable: isResumable(row),
     waitingFor: row.waitingFor ?? null,
@@ -151,6 +164,29 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     finishedAt: iso(row.finishedAt),
     createdBy: row.creatorId ? { id: row.creatorId, name: row.creatorName ?? '' } : null,
   };
+};
+
+/**
+ * 409 when the task's files are held by another storage than this instance's (the local folder of another
+ * instance): naming the setting that lets every instance serve every file.
+ */
+export const assertStoredHere = (row: TaskRow, storageId: string) => {
+  if (row.storageId && row.storageId !== storageId) {
+    throw conflict(
+      `Task ${row.id}'s files are in the storage of another instance (${row.storageId}); this instance uses ${storageId} and cannot reach them. ` +
+        'Ask again through the instance that ran the task, or, to run several instances, set the plugin\'s storage setting to a shared one (storage.provider: "s3")'
+    );
+  }
+};
+
+/** 404 with the reason when the retention sweep removed the files asked for. */
+const assertFilesRemain = (row: TaskRow, what: 'file' | 'upload' | 'error report') => {
+  const removedAt = row.filesRemovedAt ?? (what === 'upload' ? row.uploadRemovedAt : null);
+  if (removedAt) {
+    throw new errors.NotFoundError(
+      `Task ${row.id}'s ${what} was removed on ${iso(removedAt)} by the plugin's retention setting (files of finished tasks are kept retention.days days, uploads of failed, cancelled and interrupted imports retention.failedUploadDays days)`
+    );
+  }
 };
 
 const creatorName = (creator: NonNullable<NewTask['creator']>) =>
@@ -206,12 +242,23 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** The exported file (or, for an import, the uploaded file) of a task: 409 while an export runs, 404 without one. */
+    /**
+     * The exported file (or, for an import, the uploaded file) of a task: 409 while an export runs and when another
+     * instance's local storage holds it; 404 with the reason when there is none (an export that did not complete,
+     * files removed by the retention setting).
+     */
     async file(id: number, actor: Actor | null = null): Promise<{ task: TaskRow; content: Readable }> {
       const row = await getRow(id);
       await this.assertCanDownload(row, actor);
       if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+      if (row.kind === 'export' && row.state !== 'completed') {
+        throw new errors.NotFoundError(
+          `Task ${row.id} has no file: the export ended ${row.state}${row.error ? ` (${row.error})` : ''}, and an export's file is kept only when it completes`
+        );
+      }
+      assertFilesRemain(row, row.kind === 'import' ? 'upload' : 'file');
       const storage = getService(strapi, 'storage');
+      assertStoredHere(row, storage.id);
       if (!row.fileKey || (await storage.size(row.fileKey)) === null) throw new errors.NotFoundError(`Task ${row.id} has no file`);
       return { task: row, content: storage.createReadStream(row.fileKey) };
     },
@@ -226,8 +273,27 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       await this.assertCanDownload(row, actor);
       if (!isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its error report is not ready yet`);
       if (!row.errorReportKey) throw new errors.NotFoundError(`Task ${row.id} has no error report: no item failed`);
-      const source = getService(strapi, 'storage').createReadStream(row.errorReportKey);
+      assertFilesRemain(row, 'error report');
+      const storage = getService(strapi, 'storage');
+      assertStoredHere(row, storage.id);
+      const source = storage.createReadStream(row.errorReportKey);
       return { task: row, content: renderErrorReport(source, format, limit) };
+    },
+
+    /**
+     * 429 when the user already has `maxQueuedPerUser` tasks queued or running. Called before an import's upload is
+     * stored; tasks of the system (batch files, the command line) have no creator and no quota.
+     */
+    async assertQueueRoom(creator: NewTask['creator']) {
+      const { maxQueuedPerUser } = getConfig(strapi);
+      if (!creator || maxQueuedPerUser === 0) return;
+      const count = await query().count({ where: { creatorId: creator.id, state: { $in: ['queued', 'running'] } } });
+      if (count >= maxQueuedPerUser) {
+        throw new errors.RateLimitError(
+          `You have ${count} import and export tasks queued or running; one user may have at most ${maxQueuedPerUser} (the plugin's maxQueuedPerUser setting). Wait for some to finish, or cancel some, then try again`,
+          { limit: maxQueuedPerUser, queued: count }
+        );
+      }
     },
 
     async create(input: NewTask): Promise<TaskRow> {
@@ -243,6 +309,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           ...(input.failure === undefined ? {} : { error: input.failure, startedAt: now, finishedAt: now }),
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
+          // An import's upload is stored by this instance (an export's file, by the instance that claims it).
+          storageId: input.kind === 'import' && input.fileKey ? getService(strapi, 'storage').id : null,
           total: input.total ?? null,
           dryRun: input.dryRun ?? false,
           formatVersion: input.formatVersion ?? null,
@@ -255,8 +323,29 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorName: input.creator ? creatorName(input.creator) : null,
         },
       })) as TaskRow;
+      if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator);
       if (row.state === 'queued') getService(strapi, 'runner').created(row.id);
       return row;
+    },
+
+    /**
+     * The quota again, once the task exists: requests sent at the same moment all passed `assertQueueRoom` before
+     * any of their tasks existed. The user's queued and running tasks up to this one (by id) are counted; beyond the
+     * limit this task is withdrawn (removed with its upload, unless an instance claimed it meanwhile) and the
+     * request answers 429.
+     */
+    async withdrawBeyondQuota(row: TaskRow, creator: NewTask['creator']) {
+      const { maxQueuedPerUser } = getConfig(strapi);
+      if (!creator || maxQueuedPerUser === 0) return;
+      const count = await query().count({ where: { creatorId: creator.id, state: { $in: ['queued', 'running'] }, id: { $lte: row.id } } });
+      if (count <= maxQueuedPerUser) return;
+      const { count: withdrawn } = await query().deleteMany({ where: { id: row.id, state: 'queued' } });
+      if (withdrawn === 0) return; // already claimed: it runs
+      if (row.fileKey && row.kind === 'import') await getService(strapi, 'storage').removeFolder(folderOf(row.fileKey));
+      throw new errors.RateLimitError(
+        `You have ${count - 1} import and export tasks queued or running; one user may have at most ${maxQueuedPerUser} (the plugin's maxQueuedPerUser setting). Wait for some to finish, or cancel some, then try again`,
+        { limit: maxQueuedPerUser, queued: count - 1 }
+      );
     },
 
     async update(id: number, data: Partial<Omit<TaskRow, 'id'>>): Promise<void> {
@@ -301,7 +390,9 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
             : `Task ${id} is ${row.state}: only an interrupted or cancelled continue-mode import with a checkpoint can be resumed`
         );
       }
-      if (!(await getService(strapi, 'storage').size(row.fileKey as string))) throw conflict(`Task ${id} can no longer be resumed: its uploaded file was removed`);
+      const storage = getService(strapi, 'storage');
+      assertStoredHere(row, storage.id);
+      if (!(await storage.size(row.fileKey as string))) throw conflict(`Task ${id} can no longer be resumed: its uploaded file was removed`);
       const { count } = await query().updateMany({
         where: { id, state: row.state },
         data: { state: 'queued', error: null, finishedAt: null, startedAt: null, instanceId: null, heartbeatAt: null, cancelRequested: false, writeLock: null, waitingFor: null },
@@ -312,15 +403,19 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       return toTask(resumed, await getService(strapi, 'permissions').canDownload(actor, resumed));
     },
 
-    /** Removes a finished task with its files. */
+    /**
+     * Removes a finished task with its files: the whole folder of the task in the storage (upload, exported file,
+     * error report, temporary files). 409 when another instance's local storage holds them.
+     */
     async delete(id: number): Promise<Task> {
       const row = await getRow(id);
       if (!isFinished(row.state)) {
         throw conflict(`Task ${id} is ${row.state}: cancel it before deleting it`);
       }
       const storage = getService(strapi, 'storage');
-      for (const key of [row.fileKey, row.errorReportKey]) {
-        if (key) await storage.remove(key);
+      assertStoredHere(row, storage.id);
+      for (const folder of new Set([row.fileKey, row.errorReportKey].filter((key): key is string => Boolean(key)).map(folderOf))) {
+        if (folder) await storage.removeFolder(folder);
       }
       await query().delete({ where: { id } });
       return toTask(row);

@@ -27,6 +27,30 @@ export default ({ env }) => ({
     resolve: pluginRoot(),
     config: {
       storageDir: env('DMC_STORAGE_DIR', '.data-migration-center'),
+      storage: {
+        provider: env('DMC_STORAGE_PROVIDER', 'local'),
+        ...(env('DMC_STORAGE_PROVIDER', 'local') === 's3'
+          ? {
+              s3: {
+                bucket: env('DMC_S3_BUCKET'),
+                region: env('DMC_S3_REGION', 'us-east-1'),
+                ...(env('DMC_S3_ENDPOINT') ? { endpoint: env('DMC_S3_ENDPOINT') } : {}),
+                forcePathStyle: env.bool('DMC_S3_FORCE_PATH_STYLE', false),
+                prefix: env('DMC_S3_PREFIX', ''),
+                ...(env('DMC_S3_ACCESS_KEY_ID')
+                  ? { credentials: { accessKeyId: env('DMC_S3_ACCESS_KEY_ID'), secretAccessKey: env('DMC_S3_SECRET_ACCESS_KEY') } }
+                  : {}),
+              },
+            }
+          : {}),
+      },
+      retention: {
+        days: env.float('DMC_RETENTION_DAYS', 30),
+        failedUploadDays: env.float('DMC_RETENTION_FAILED_UPLOAD_DAYS', 1),
+        checkInterval: env.int('DMC_RETENTION_CHECK_INTERVAL', 60 * 60 * 1000),
+      },
+      maxQueuedPerUser: env.int('DMC_MAX_QUEUED_PER_USER', 10),
+      concurrency: env.int('DMC_CONCURRENCY', 1),
       maxFileSize: env.int('DMC_MAX_FILE_SIZE', 1024 * 1024 * 1024),
       bulkWrites: env.bool('DMC_BULK_WRITES', true),
       batchSize: env.int('DMC_BATCH_SIZE', 500),

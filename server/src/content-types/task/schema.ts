@@ -110,6 +110,15 @@ export default {
     "instanceId": {
       "type": "string"
     },
+    "storageId": {
+      "type": "string"
+    },
+    "filesRemovedAt": {
+      "type": "datetime"
+    },
+    "uploadRemovedAt": {
+      "type": "datetime"
+    },
     "cancelRequested": {
       "type": "boolean",
       "default": false

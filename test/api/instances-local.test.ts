@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Task } from '../../shared/contracts';
+import { registerSuperAdmin } from '../helpers/admin';
+import { startChildInstance, type ChildInstance } from '../helpers/instance';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, jsonl, postImport } from '../helpers/tasks';
+
+/**
+ * Two playground instances on one PostgreSQL or MariaDB database, each with its own `local` storage folder (as two
+ * containers with their own disks): a task runs only on the instance that holds its upload, the other answers 409
+ * for its files naming the storage setting; kill -9 during an export leaves no file. SQLite cannot be shared by two
+ * servers: skipped there.
+ */
+
+const client = process.env.DATABASE_CLIENT || 'sqlite';
+const shared = client !== 'sqlite';
+if (!shared) console.warn('instances-local.test.ts: SKIPPED on SQLite, which two servers cannot share; run it with DATABASE_CLIENT=postgres or mysql');
+const describeShared = shared ? describe : describe.skip;
+
+const TASK = 'plugin::data-migration-center.task';
+const PLUGIN = 'plugin::data-migration-center';
+let a: TestApp;
+let b: ChildInstance;
+let token: string;
+
+const settings = { DMC_POLL_INTERVAL: '200', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A's runner claims tasks (1) or not (0): its setting, read at each claim. */
+const setConcurrencyOfA = (n: number) => {
+  a.strapi.config.set(`${PLUGIN}.concurrency`, n);
+  (a.strapi.plugin('data-migration-center').service('runner') as { kick(): void }).kick();
+};
+const runnerOfA = () => (a.strapi.plugin('data-migration-center').service('runner') as { instanceId: string }).instanceId;
+const row = async (id: number) =>
+  (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; instanceId: string; storageId: string; fileKey: string; processed: number };
+
+const finished = async (id: number): Promise<Task> => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
+    const task = res.body.data as Task;
+    if (!['queued', 'running'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
+    await sleep(200);
+  }
+};
+
+const get = (instance: { http(): ReturnType<TestApp['http']> }, url: string) =>
+  instance
+    .http()
+    .get(url)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+
+const STORAGE_409 = /storage of another instance.*storage setting.*storage\.provider: "s3"/;
+
+describeShared(`two instances on one ${client} database, separate local storage folders`, () => {
+  beforeAll(async () => {
+    a = await startApp({ env: settings });
+    token = await registerSuperAdmin(a);
+    b = await startChildInstance({ database: a.database, env: { ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '200' } });
+  });
+  afterAll(async () => {
+    await b?.dispose();
+    await a?.stop();
+  });
+
+  test('an import uploaded to A waits for A (B never claims it), runs on A, and B answers 409 for its files', async () => {
+    setConcurrencyOfA(0);
+    const content = jsonl([{ name: 'Local one', slug: 'local-one' }, { name: 'Local bad', slug: 'local-bad', nope: 1 }]);
+    const res = await postImport(a, token, {
+      content,
+      fileName: 'categories.jsonl',
+      options: { contentType: 'api::category.category', matchBy: 'slug', onError: 'continue' },
+      wait: false,
+    });
+    expect(res.status).toBe(202);
+    const id = res.body.data.id as number;
+    await sleep(2000); // B looks for work every 200 ms
+    expect((await row(id)).state).toBe('queued');
+
+    setConcurrencyOfA(1);
+    const task = await finished(id);
+    expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
+    expect((await row(id)).instanceId).toBe(runnerOfA());
+
+    expect((await get(a, `${BASE}/tasks/${id}/file`)).body).toBe(content);
+    for (const url of [`${BASE}/tasks/${id}/file`, `${BASE}/tasks/${id}/error-report?format=csv`]) {
+      const onB = await get(b, url);
+      expect(onB.status).toBe(409);
+      expect(JSON.parse(onB.body as string).error.message).toMatch(STORAGE_409);
+    }
+    const deleteOnB = await b.http().delete(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
+    expect(deleteOnB.status).toBe(409);
+    expect(deleteOnB.body.error.message).toMatch(STORAGE_409);
+
+    const folder = path.join(a.storageDir, path.dirname((await row(id)).fileKey));
+    expect(fs.readdirSync(folder).sort()).toEqual(['errors.jsonl', 'upload.jsonl']);
+    expect((await a.http().delete(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    expect(fs.existsSync(folder)).toBe(false);
+  });
+
+  test('an export run by B is served by B; A answers 409', async () => {
+    setConcurrencyOfA(0);
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'jsonl' });
+    const task = await finished(res.body.data.id);
+    expect(task.status).toBe('completed');
+    const onA = await get(a, `${BASE}/tasks/${task.id}/file`);
+    expect(onA.status).toBe(409);
+    expect(JSON.parse(onA.body as string).error.message).toMatch(STORAGE_409);
+    const onB = await get(b, `${BASE}/tasks/${task.id}/file`);
+    expect(onB.status).toBe(200);
+    expect((onB.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toEqual(['local-one']);
+    expect(fs.existsSync(path.join(b.storageDir, (await row(task.id)).fileKey))).toBe(true);
+  });
+
+  test('kill -9 of B during an export: interrupted, no file under its name, 404 with the reason', async () => {
+    setConcurrencyOfA(1);
+    const items = Array.from({ length: 60_000 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}`, city: 'Lleida', notes: 'x'.repeat(200) }));
+    const imported = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact' } });
+    expect(imported.body.data.status).toBe('completed');
+
+    setConcurrencyOfA(0);
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
+    const id = res.body.data.id as number;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const current = await row(id);
+      if (current.state === 'running' && current.processed > 0) break;
+      if (current.state !== 'queued' && current.state !== 'running') throw new Error(`The export ended ${current.state} before it could be killed`);
+      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
+      await sleep(20);
+    }
+    const file = path.join(b.storageDir, (await row(id)).fileKey);
+    const partial = () => fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.partial'));
+    expect(partial()).toHaveLength(1); // being written under a temporary name
+    await b.kill();
+
+    const task = await finished(id); // A finds B's heartbeat stale
+    expect(task.status).toBe('interrupted');
+    expect(fs.existsSync(file)).toBe(false);
+    const download = await get(a, `${BASE}/tasks/${id}/file`);
+    expect(download.status).toBe(404);
+    expect(JSON.parse(download.body as string).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
+  });
+});

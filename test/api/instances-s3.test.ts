@@ -1,0 +1,158 @@
+import type { Task } from '../../shared/contracts';
+import { registerSuperAdmin } from '../helpers/admin';
+import { startChildInstance, type ChildInstance } from '../helpers/instance';
+import { startS3Server, type TestS3 } from '../helpers/s3';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, jsonl, postImport } from '../helpers/tasks';
+
+/**
+ * Two playground instances on one PostgreSQL or MariaDB database with the `s3` storage (s3rver): instance A (this
+ * process) takes the requests but runs no task (concurrency 0), instance B (a child process) runs them; each serves
+ * every file. SQLite cannot be shared by two servers: skipped there.
+ */
+
+const client = process.env.DATABASE_CLIENT || 'sqlite';
+const shared = client !== 'sqlite';
+if (!shared) console.warn('instances-s3.test.ts: SKIPPED on SQLite, which two servers cannot share; run it with DATABASE_CLIENT=postgres or mysql');
+const describeShared = shared ? describe : describe.skip;
+
+const TASK = 'plugin::data-migration-center.task';
+let s3: TestS3;
+let a: TestApp;
+let b: ChildInstance;
+let token: string;
+
+const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000', DMC_RETENTION_CHECK_INTERVAL: '250' };
+
+/** Polls GET /tasks/:id on A until the task has finished. */
+const finished = async (id: number): Promise<Task> => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
+    const task = res.body.data as Task;
+    if (!['queued', 'running'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+const get = (instance: { http(): ReturnType<TestApp['http']> }, path: string) =>
+  instance
+    .http()
+    .get(path)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+
+describeShared(`two instances on one ${client} database, s3 storage`, () => {
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    a = await startApp({ env: { ...s3.env, ...settings, DMC_CONCURRENCY: '0' } });
+    token = await registerSuperAdmin(a);
+    b = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1' } });
+  });
+  afterAll(async () => {
+    await b?.dispose();
+    await a?.stop();
+    await s3?.stop();
+  });
+
+  test("a token from A works on B (the playground's admin secret is shared)", async () => {
+    const res = await b.http().get(`${BASE}/tasks`).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+  });
+
+  test('an import uploaded to A runs on B; its upload and error report download from either', async () => {
+    const content = jsonl([
+      { name: 'Shared one', slug: 'shared-one' },
+      { name: 'Shared bad', slug: 'shared-bad', unknownField: 1 },
+    ]);
+    const res = await postImport(a, token, {
+      content,
+      fileName: 'categories.jsonl',
+      options: { contentType: 'api::category.category', matchBy: 'slug', onError: 'continue' },
+      wait: false,
+    });
+    expect(res.status).toBe(202);
+    const task = await finished(res.body.data.id);
+    expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
+    const row = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { instanceId: string; storageId: string };
+    const runnerOfA = (a.strapi.plugin('data-migration-center').service('runner') as { instanceId: string }).instanceId;
+    expect(row.instanceId).not.toBe(runnerOfA);
+    expect(row.storageId).toBe(`s3:${s3.bucket}/strapi/`);
+
+    for (const instance of [a, b]) {
+      const file = await get(instance, `${BASE}/tasks/${task.id}/file`);
+      expect(file.status).toBe(200);
+      expect(file.body).toBe(content);
+      const report = await get(instance, `${BASE}/tasks/${task.id}/error-report?format=json`);
+      expect(report.status).toBe(200);
+      expect(JSON.parse(report.body as string)).toEqual([expect.objectContaining({ key: 'shared-bad' })]);
+    }
+  });
+
+  test('an export asked of A runs on B and downloads from A; a delete on A removes its objects', async () => {
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'jsonl' });
+    expect(res.status).toBe(202);
+    const task = await finished(res.body.data.id);
+    expect(task.status).toBe('completed');
+    const file = await get(a, `${BASE}/tasks/${task.id}/file`);
+    expect(file.status).toBe(200);
+    expect((file.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toContain('shared-one');
+
+    const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { fileKey: string };
+    expect(s3.keys()).toContain(`strapi/${fileKey}`);
+    expect((await a.http().delete(`${BASE}/tasks/${task.id}`).set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
+  });
+
+  test('both instances sweep the bucket for retention: the files of an old task go once, without error', async () => {
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'csv' });
+    const task = await finished(res.body.data.id);
+    const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { fileKey: string };
+    expect(s3.keys()).toContain(`strapi/${fileKey}`);
+    await a.strapi.db.query(TASK).update({ where: { id: task.id }, data: { finishedAt: new Date(Date.now() - 31 * 24 * 3600 * 1000) } });
+    const deadline = Date.now() + 10_000;
+    while (!((await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { filesRemovedAt: unknown }).filesRemovedAt) {
+      if (Date.now() > deadline) throw new Error('The retention sweep did not mark the task within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // more sweeps of both instances
+    expect(b.output()).not.toMatch(/retention:/);
+    const download = await get(b, `${BASE}/tasks/${task.id}/file`);
+    expect(download.status).toBe(404);
+    expect(JSON.parse(download.body as string).error.message).toMatch(/retention setting/);
+  });
+
+  test('kill -9 of B during an export: the task ends interrupted and no object is published', async () => {
+    // Enough contacts for an export that takes a few seconds.
+    const items = Array.from({ length: 60_000 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}`, city: 'Girona', notes: 'x'.repeat(200) }));
+    const imported = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact' }, wait: false });
+    expect((await finished(imported.body.data.id)).status).toBe('completed');
+
+    const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
+    const id = res.body.data.id as number;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; processed: number };
+      if (row.state === 'running' && row.processed > 0) break;
+      if (row.state !== 'queued' && row.state !== 'running') throw new Error(`The export ended ${row.state} before it could be killed`);
+      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await b.kill();
+    const task = await finished(id);
+    expect(task.status).toBe('interrupted');
+    const download = await get(a, `${BASE}/tasks/${id}/file`);
+    expect(download.status).toBe(404);
+    expect(JSON.parse(download.body as string).error.message).toMatch(/no file: the export ended interrupted/);
+    const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { fileKey: string };
+    expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
+  });
+});
