@@ -58,7 +58,6 @@ export default ({ env }) => ({
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),
-      concurrency: env.int('DMC_CONCURRENCY', 1),
       batchFiles: {
         enabled: env.bool('DMC_BATCH_FILES', true),
         folder: env('DMC_BATCH_FOLDER', 'data-migration'),
