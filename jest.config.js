@@ -20,6 +20,7 @@ module.exports = {
       roots: ['<rootDir>/admin/src'],
       testMatch: ['**/*.test.ts', '**/*.test.tsx'],
       transform: { '^.+\\.tsx?$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/admin/src/testing/setup.ts'],
     },
     {
       displayName: 'api',

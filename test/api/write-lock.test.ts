@@ -24,8 +24,8 @@ afterAll(async () => {
 
 const getTask = async (id: number): Promise<Task> => (await app.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).body.data;
 
-test('four upserts of the same 3,000 keys at once leave 3,000 documents, each written by one task after another', async () => {
-  const authors = Array.from({ length: 3_000 }, (_, i) => ({ name: `Author ${i}`, email: `author${i}@example.com` }));
+test('four upserts of the same 1,000 keys at once leave 1,000 documents, each written by one task after another', async () => {
+  const authors = Array.from({ length: 1_000 }, (_, i) => ({ name: `Author ${i}`, email: `author${i}@example.com` }));
   // Queued together while the runner is paused, then claimed at once by its four slots.
   const runner = app.strapi.plugin('data-migration-center').service('runner');
   await runner.stop();
@@ -66,15 +66,15 @@ test('four upserts of the same 3,000 keys at once leave 3,000 documents, each wr
   for (const task of tasks) expect({ id: task.id, status: task.status, error: task.error }).toEqual({ id: task.id, status: 'completed', error: null });
   expect(seenWaiting.size).toBeGreaterThan(0);
   // The first created every author; the others updated them.
-  expect(tasks.reduce((sum, t) => sum + t.counts.created, 0)).toBe(3_000);
-  expect(tasks.reduce((sum, t) => sum + t.counts.updated, 0)).toBe(9_000);
+  expect(tasks.reduce((sum, t) => sum + t.counts.created, 0)).toBe(1_000);
+  expect(tasks.reduce((sum, t) => sum + t.counts.updated, 0)).toBe(3_000);
   const rows = (await app.strapi.db.query('api::author.author').findMany({ select: ['email'] })) as Array<{ email: string }>;
-  expect(rows.length).toBe(3_000);
-  expect(new Set(rows.map((r) => r.email)).size).toBe(3_000);
+  expect(rows.length).toBe(1_000);
+  expect(new Set(rows.map((r) => r.email)).size).toBe(1_000);
   // No task holds a lock any more.
   const held = await app.strapi.db.query('plugin::data-migration-center.task').findMany({ where: { writeLock: { $notNull: true } } });
   expect(held).toEqual([]);
-}, 120_000);
+}, 600_000);
 
 test('a task waiting for the lock can be cancelled, and the holder finishes unharmed', async () => {
   const contacts = jsonl(Array.from({ length: 20_000 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}` })));
@@ -91,4 +91,4 @@ test('a task waiting for the lock can be cancelled, and the holder finishes unha
   expect(cancelled.body.data.status).toBe('cancelled');
   expect((await runner.waitFor(first.body.data.id)).state).toBe('completed');
   expect(await app.strapi.db.query('api::contact.contact').count({})).toBe(20_000);
-}, 120_000);
+}, 600_000);
