@@ -122,7 +122,10 @@ export const createS3Storage = (config: S3StorageConfig): TaskFileStorage => {
     const Key = objectKey(key);
     const out = new PassThrough();
     const abort = new AbortController();
-    out.once('close', () => abort.abort());
+    // A reader that stops early (an error report's first N rows) ends the request; a finished one leaves it be.
+    out.once('close', () => {
+      if (!out.readableEnded) abort.abort();
+    });
     const Range = range && (range.start !== undefined || range.end !== undefined) ? `bytes=${range.start ?? 0}-${range.end ?? ''}` : undefined;
     client
       .send(new GetObjectCommand({ Bucket: bucket, Key, Range }), { abortSignal: abort.signal })
