@@ -208,9 +208,13 @@ describe('GET /content-types', () => {
         'api::article.article',
         'api::author.author',
         'api::category.category',
+        'api::city.city',
         'api::contact.contact',
+        'api::country.country',
         'api::edition.edition',
         'api::homepage.homepage',
+        'api::port.port',
+        'api::region.region',
         'api::tag.tag',
         'api::topic.topic',
       ].sort()

@@ -176,6 +176,7 @@ export const createImportHandler =
     };
     const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
     const paths: WritePaths = { bulk: 0, documentService: 0 };
+    const appDefaultLocale = i18n ? await i18n.getDefaultLocale() : null;
     const writer: Omit<WriterContext, 'trx'> = {
       strapi,
       // New entries go through the bulk path when the item sets only what it writes as the Document Service does.
@@ -185,7 +186,7 @@ export const createImportHandler =
       options,
       localized: type.localized,
       draftAndPublish: type.draftAndPublish,
-      defaultLocale: type.localized && i18n ? await i18n.getDefaultLocale() : null,
+      defaultLocale: type.localized ? appDefaultLocale : null,
       resetValues: Object.fromEntries(
         Object.entries(schema.attributes)
           .filter(([name, attribute]) => contentTypes.isOfferedAttribute(attribute, name))
@@ -193,6 +194,8 @@ export const createImportHandler =
       ),
       resolve: {
         strapi,
+        sourceLocalized: type.localized,
+        defaultLocale: appDefaultLocale,
         // Asked for every reference: worked out once per target.
         keysOf: once((target) =>
           contentTypes.isOffered(target) ? contentTypes.get(target).matchKeys : ['documentId']

@@ -258,7 +258,8 @@ const prepareValue = (
           );
         }
         const component = ctx.schemaOf(uid) as ModelSchema;
-        return { __component: uid, ...prepareAttributes(v, component, ctx, refs, where, false) };
+        // The prepared object itself (not a copy): its to-one references are resolved in place (RefSlot.holder).
+        return Object.assign(prepareAttributes(v, component, ctx, refs, where, false), { __component: uid });
       });
     }
     default:
