@@ -213,6 +213,7 @@ describe('GET /content-types', () => {
         'api::country.country',
         'api::edition.edition',
         'api::homepage.homepage',
+        'api::measurement.measurement',
         'api::port.port',
         'api::region.region',
         'api::tag.tag',

@@ -26,6 +26,7 @@ import {
   type WritePaths,
   type WriterContext,
 } from './writer';
+import { withoutSql } from './database-errors';
 
 /**
  * The import path, top to bottom:
@@ -173,6 +174,7 @@ export const createImportHandler =
       fieldMapping: options.format === 'csv' ? {} : options.fieldMapping, // CSV columns are mapped by the reader
       matchBy: options.matchBy,
       localized: type.localized,
+      locales: type.localized ? await contentTypes.localeCodes() : undefined,
     };
     const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
     const paths: WritePaths = { bulk: 0, documentService: 0 };
@@ -413,7 +415,18 @@ export const createImportHandler =
           };
         }
         if (hasReport) await storage.remove(errorReportKey).catch(() => undefined);
-        throw Object.assign(new Error(`${(error as Error).message}. Nothing was imported.`), { cause: error });
+        // What landed: nothing when the task was one transaction (rolled back); in continue mode, the batches
+        // committed before the error (counted as they committed).
+        const oneTransaction = options.onError === 'stop' || options.dryRun;
+        if (oneTransaction) Object.assign(counts, { created: 0, updated: 0 });
+        progress();
+        const kept = counts.created + counts.updated;
+        const outcome =
+          kept === 0
+            ? 'Nothing was imported.'
+            : `The ${kept} entries written before it were kept (onError: continue commits each batch).`;
+        const reason = withoutSql(String((error as Error)?.message ?? error).split('\n')[0], error);
+        throw Object.assign(new Error(`${reason}. ${outcome}`), { cause: error });
       }
     } finally {
       await dropLookupIndex?.();

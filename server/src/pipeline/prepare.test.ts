@@ -62,6 +62,12 @@ const failure = (item: Record<string, unknown>, context = ctx()) => {
 };
 
 describe('prepareItem', () => {
+  test('an item locale the app does not have is an item error naming it and the app locales', () => {
+    const locales = ['en', 'fr'];
+    expect(failure({ title: 'T', locale: 'de' }, ctx({ locales }))).toBe('locale: unknown locale "de": the app has en, fr');
+    expect(prepareItem({ title: 'T', locale: 'fr' }, ctx({ locales })).locale).toBe('fr');
+  });
+
   test('a to-one reference inside a dynamic zone is resolved in the prepared data itself', () => {
     const prepared = prepareItem({ sections: [{ __component: 'sections.quote', text: 'Q', source: { slug: 'news' } }] }, ctx());
     expect(prepared.refs).toHaveLength(1);
