@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
 import { IN_LIST, chunks } from './in-lists';
+import { relationTargetLocale } from './relation-locale';
 import { compileRules } from './rules';
 import { createRowWriter } from './rows';
 
@@ -760,6 +761,14 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
     return [...new Set((Array.isArray(value) ? value : [value]).map(String))];
   };
 
+  /** The app's default locale (a non-localized type links a localized target's entry in it), read once. */
+  let defaultLocaleRead: Promise<string | null> | null = null;
+  const appDefaultLocale = () => {
+    const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
+    defaultLocaleRead ??= locales ? locales.getDefaultLocale() : Promise.resolve(null);
+    return defaultLocaleRead;
+  };
+
   /** The version of a target a version links to: its draft or published row, for a draft & publish target. */
   const targetVersion = (plan: RelationPlan, published: unknown) =>
     plan.targetDraftAndPublish ? (published ? 'published' : 'draft') : '';
@@ -785,11 +794,18 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
         targetIds.set(`${row.document_id}|${plan.targetLocalized ? row.locale : ''}|${version}`, Number(row.id));
       }
     }
+    const defaultLocale = plan.targetLocalized && !localized ? await appDefaultLocale() : null;
     return (version: Version, documentId: string): number | undefined => {
       const status = targetVersion(plan, version.published);
-      const id = targetIds.get(`${documentId}|${plan.targetLocalized ? version.doc.locale : ''}|${status}`);
+      const locale = relationTargetLocale({
+        sourceLocalized: localized,
+        targetLocalized: plan.targetLocalized,
+        sourceLocale: version.doc.locale,
+        defaultLocale,
+      });
+      const id = targetIds.get(`${documentId}|${locale ?? ''}|${status}`);
       if (id === undefined && status !== 'published')
-        throw new Error(`${name}: no ${plan.target} matches "${documentId}"`);
+        throw new Error(`${name}: no ${plan.target} matches "${documentId}"${locale ? ` in locale ${locale}` : ''}`);
       return id;
     };
   };

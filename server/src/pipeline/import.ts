@@ -26,6 +26,7 @@ import {
   type WritePaths,
   type WriterContext,
 } from './writer';
+import { withoutSql } from './database-errors';
 
 /**
  * The import path, top to bottom:
@@ -180,6 +181,7 @@ export const createImportHandler =
       fieldMapping: options.format === 'csv' ? {} : options.fieldMapping, // CSV columns are mapped by the reader
       matchBy: options.matchBy,
       localized: type.localized,
+      locales: type.localized ? await contentTypes.localeCodes() : undefined,
     };
     const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
     const paths: WritePaths = { bulk: 0, documentService: 0 };
@@ -189,6 +191,7 @@ export const createImportHandler =
     if (actor) permissions.assertImportAllowed(actor, options);
     const access = permissions.access(actor, uid);
     const userId = actor?.id ?? null;
+    const appDefaultLocale = i18n ? await i18n.getDefaultLocale() : null;
     const writer: Omit<WriterContext, 'trx'> = {
       strapi,
       // New entries go through the bulk path when the item sets only what it writes as the Document Service does.
@@ -200,7 +203,7 @@ export const createImportHandler =
       options,
       localized: type.localized,
       draftAndPublish: type.draftAndPublish,
-      defaultLocale: type.localized && i18n ? await i18n.getDefaultLocale() : null,
+      defaultLocale: type.localized ? appDefaultLocale : null,
       // overwrite resets what the file leaves out: only the fields the user may update.
       resetValues: Object.fromEntries(
         Object.entries(schema.attributes)
@@ -210,6 +213,8 @@ export const createImportHandler =
       ),
       resolve: {
         strapi,
+        sourceLocalized: type.localized,
+        defaultLocale: appDefaultLocale,
         // Asked for every reference: worked out once per target.
         // A reference by a natural key reads it: only keys the user may read (documentId always).
         keysOf: once((target) =>
@@ -461,10 +466,15 @@ export const createImportHandler =
         }
         // continue: the committed batches stay, with their error report (a resume continues it).
         if (hasReport && !perBatchTransactions) await storage.remove(errorReportKey).catch(() => undefined);
+        // What landed: nothing when the task was one transaction (rolled back); in continue mode, the batches
+        // committed before the error (counted as they committed).
+        if (!perBatchTransactions) Object.assign(counts, { created: 0, updated: 0 });
+        progress();
         const kept = perBatchTransactions
           ? `The batches before were kept: ${counts.created} created, ${counts.updated} updated, ${counts.failed} failed of ${counts.processed} items read`
           : 'Nothing was imported';
-        throw Object.assign(new Error(`${(error as Error).message}. ${kept}.`), { cause: error });
+        const reason = withoutSql(String((error as Error)?.message ?? error).split('\n')[0], error);
+        throw Object.assign(new Error(`${reason}. ${kept}.`), { cause: error });
       }
     } finally {
       await dropLookupIndex?.();

@@ -7,7 +7,12 @@ const seo: ModelSchema = {
   info: { displayName: 'SEO' },
   attributes: { metaTitle: { type: 'string' }, noIndex: { type: 'boolean' }, image: { type: 'media', multiple: false } },
 };
-const quote: ModelSchema = { uid: 'sections.quote', modelType: 'component', info: { displayName: 'Quote' }, attributes: { text: { type: 'text' } } };
+const quote: ModelSchema = {
+  uid: 'sections.quote',
+  modelType: 'component',
+  info: { displayName: 'Quote' },
+  attributes: { text: { type: 'text' }, source: { type: 'relation', relation: 'manyToOne', target: 'api::category.category' } },
+};
 const article: ModelSchema = {
   uid: 'api::article.article',
   kind: 'collectionType',
@@ -57,6 +62,21 @@ const failure = (item: Record<string, unknown>, context = ctx()) => {
 };
 
 describe('prepareItem', () => {
+  test('an item locale the app does not have is an item error naming it and the app locales', () => {
+    const locales = ['en', 'fr'];
+    expect(failure({ title: 'T', locale: 'de' }, ctx({ locales }))).toBe('locale: unknown locale "de": the app has en, fr');
+    expect(prepareItem({ title: 'T', locale: 'fr' }, ctx({ locales })).locale).toBe('fr');
+  });
+
+  test('a to-one reference inside a dynamic zone is resolved in the prepared data itself', () => {
+    const prepared = prepareItem({ sections: [{ __component: 'sections.quote', text: 'Q', source: { slug: 'news' } }] }, ctx());
+    expect(prepared.refs).toHaveLength(1);
+    const [slot] = prepared.refs;
+    expect(slot).toMatchObject({ target: 'api::category.category', path: 'sections[0].source', value: { slug: 'news' } });
+    (slot.holder as Record<string, unknown>)[slot.key] = 'resolved-document-id';
+    expect(prepared.data.sections).toEqual([{ __component: 'sections.quote', text: 'Q', source: 'resolved-document-id' }]);
+  });
+
   test('keeps every attribute kind and collects the references', () => {
     const prepared = prepareItem(
       {

@@ -1,4 +1,5 @@
 import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import { columnLimitProblem } from './column-limits';
 
 /**
  * Map and validate one item (the "map → validate" stages): apply the field mapping, refuse hostile and unknown
@@ -45,6 +46,8 @@ export interface PrepareContext {
   fieldMapping: Record<string, string | null>;
   matchBy: string;
   localized: boolean;
+  /** The app's locale codes (i18n): an item's locale must be one of them (unset: not checked). */
+  locales?: readonly string[];
 }
 
 const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -102,7 +105,15 @@ export const applyFieldMapping = (item: Record<string, unknown>, mapping: Record
 
 const RELATION_TO_MANY = /ToMany$|^manyWay$/;
 
+/** A scalar of the attribute's type that fits its column (column-limits.ts). */
 const checkScalar = (attribute: AttributeSchema, value: unknown, path: string): unknown => {
+  const checked = checkScalarType(attribute, value, path);
+  const problem = checked === null ? null : columnLimitProblem(attribute.type, checked);
+  if (problem) throw new ItemError(problem, path);
+  return checked;
+};
+
+const checkScalarType = (attribute: AttributeSchema, value: unknown, path: string): unknown => {
   if (value === null) return null;
   switch (attribute.type) {
     case 'string':
@@ -258,7 +269,8 @@ const prepareValue = (
           );
         }
         const component = ctx.schemaOf(uid) as ModelSchema;
-        return { __component: uid, ...prepareAttributes(v, component, ctx, refs, where, false) };
+        // The prepared object itself (not a copy): its to-one references are resolved in place (RefSlot.holder).
+        return Object.assign(prepareAttributes(v, component, ctx, refs, where, false), { __component: uid });
       });
     }
     default:
@@ -278,6 +290,9 @@ export const prepareItem = (raw: Record<string, unknown>, ctx: PrepareContext): 
   const locale = item.locale ?? null;
   if (locale !== null && (typeof locale !== 'string' || !ctx.localized)) {
     throw new ItemError(ctx.localized ? `expected a locale code, got ${describe(locale)}` : `${ctx.schema.uid} is not localized`, 'locale');
+  }
+  if (locale !== null && ctx.locales && !ctx.locales.includes(locale as string)) {
+    throw new ItemError(`unknown locale ${describe(locale)}: the app has ${ctx.locales.join(', ') || 'no locales'}`, 'locale');
   }
 
   const refs: RefSlot[] = [];

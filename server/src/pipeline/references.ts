@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { chunks } from './in-lists';
 import { ItemError, type RefSlot } from './prepare';
+import { relationTargetLocale } from './relation-locale';
 
 /**
  * Resolve the references of one batch: relations (a documentId, or a natural-key object such as
@@ -14,11 +15,15 @@ export interface ResolveContext {
   /** Unique attributes of a content type that may key a reference (documentId always may). */
   keysOf: (uid: string) => string[];
   isLocalized: (uid: string) => boolean;
+  /** Whether the type being imported (the source of the relations) is localized. */
+  sourceLocalized: boolean;
+  /** The app's default locale: a non-localized source links a localized target's entry in it. */
+  defaultLocale: string | null;
 }
 
 export interface RefRequest {
   slot: RefSlot;
-  /** The locale of the item holding the reference (localized targets are matched in it). */
+  /** The locale of the item holding the reference (null for a type without i18n). */
   locale: string | null;
 }
 
@@ -83,6 +88,17 @@ export interface ResolveResult {
   invalid: Array<{ request: RefRequest; error: ItemError }>;
 }
 
+/** The locale a reference is matched in (Strapi's rule, relation-locale.ts); null for media and non-localized targets. */
+const targetLocaleOf = (request: RefRequest, ctx: ResolveContext) =>
+  request.slot.target === 'media'
+    ? null
+    : relationTargetLocale({
+        sourceLocalized: ctx.sourceLocalized,
+        targetLocalized: ctx.isLocalized(request.slot.target),
+        sourceLocale: request.locale,
+        defaultLocale: ctx.defaultLocale,
+      });
+
 export const resolveReferences = async (requests: RefRequest[], ctx: ResolveContext): Promise<ResolveResult> => {
   const result: ResolveResult = { missing: [], invalid: [] };
 
@@ -97,7 +113,7 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
       const keys = slot.target === 'media' ? mediaKeys(slot.value) : [relationKey(slot, ctx.keysOf(slot.target))];
       if (keys.length === 0)
         throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path);
-      const locale = slot.target !== 'media' && ctx.isLocalized(slot.target) ? request.locale : null;
+      const locale = targetLocaleOf(request, ctx);
       const candidates = keys.map(({ attribute, value }) => {
         const id = `${slot.target}|${attribute}|${locale ?? ''}`;
         if (!lookups.has(id)) lookups.set(id, { target: slot.target, attribute, locale, values: new Set() });
@@ -134,8 +150,8 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
     const hit = candidates.map((c) => found.get(c.lookup)!.get(String(c.value))).find((v) => v !== undefined);
     if (hit === undefined) {
       const what = slot.target === 'media' ? 'file' : slot.target;
-      const where =
-        request.locale && slot.target !== 'media' && ctx.isLocalized(slot.target) ? ` in locale ${request.locale}` : '';
+      const locale = targetLocaleOf(request, ctx);
+      const where = locale ? ` in locale ${locale}` : '';
       result.missing.push({
         request,
         error: new ItemError(`no ${what} matches ${describeRef(slot.value)}${where}`, slot.path),

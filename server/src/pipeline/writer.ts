@@ -6,6 +6,7 @@ import type { AttributeSchema, ModelSchema } from '../services/content-types';
 import type { ResolvedImportOptions } from './options';
 import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk-writer';
 import { ItemError, type PreparedItem } from './prepare';
+import { describeDatabaseError, withoutSql } from './database-errors';
 import { resolveReferences, type ResolveContext } from './references';
 
 /**
@@ -145,16 +146,25 @@ export const resetValueOf = (attribute: AttributeSchema): unknown => {
 };
 
 /** Turns what Strapi or the database threw into a message naming the field. */
-export const describeWriteError = (error: unknown): string => {
+export const describeWriteError = (error: unknown, fieldOf?: (column: string) => string): string => {
   const e = error as { message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
   const details = e.details?.errors;
   if (details?.length) {
     return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : d.message ?? '')).join('; ');
   }
-  const message = e.message ?? String(error);
-  if (/unique|duplicate/i.test(message))
-    return `a value that must be unique is already used (${message.split('\n')[0]})`;
-  return message.split('\n')[0];
+  // A driver's error: its own sentence and the field, never the SQL text (database-errors.ts).
+  const message = describeDatabaseError(error, fieldOf) ?? withoutSql((e.message ?? String(error)).split('\n')[0], error);
+  if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message})`;
+  return message;
+};
+
+/** A column of the type's table → the attribute it holds (for database errors naming a column). */
+const fieldOfColumn = (ctx: WriterContext) => {
+  const attributes = (ctx.strapi.db.metadata.get(ctx.uid as never) as unknown as {
+    attributes: Record<string, { columnName?: string }>;
+  }).attributes;
+  const byColumn = new Map(Object.entries(attributes).map(([name, a]) => [a.columnName ?? name, name]));
+  return (column: string) => byColumn.get(column) ?? column;
 };
 
 /**
@@ -405,7 +415,9 @@ export const writeBatch = async (
           paths.bulk += 1;
           results.push(done(p));
         } catch (error) {
-          const message = describeWriteError(error);
+          // Not written: a later item with the same key must not take it for an existing entry.
+          if (p.kind === 'create') for (const [key, id] of written) if (id === p.doc.documentId) written.delete(key);
+          const message = describeWriteError(error, fieldOfColumn(ctx));
           if (!isolate) throw new ItemFailure(p.entry, message);
           results.push({ entry: p.entry, outcome: 'failed', message });
         }
@@ -552,7 +564,9 @@ export const writeBatch = async (
       if (ctx.userId !== null) data.updatedBy = ctx.userId;
       const outcome = await inSavepoint(ctx.trx, isolate, async () => {
         if (documentId) {
-          await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
+          // The Document Service answers null when there was nothing to update: never counted as updated.
+          const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
+          if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`);
           return { outcome: 'updated' as const, documentId };
         }
         // matchBy documentId and the document exists in another locale: this creates its locale version.
@@ -576,7 +590,7 @@ export const writeBatch = async (
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
     } catch (error) {
-      const message = error instanceof ItemError ? error.message : describeWriteError(error);
+      const message = error instanceof ItemError ? error.message : describeWriteError(error, fieldOfColumn(ctx));
       if (!isolate) throw new ItemFailure(entry, message);
       results.push({ entry, outcome: 'failed', message });
     }
