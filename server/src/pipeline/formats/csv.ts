@@ -4,6 +4,14 @@ import Papa from 'papaparse';
 
 import type { AttributeInfo } from '../../../../shared/contracts';
 import { ReadFailure, describeJsonParseError, isPlainObject, setOwn, streamItems, truncate } from './json';
+import {
+  DEFAULT_READ_LIMITS,
+  depthMessage,
+  describeLength,
+  findDepthExcess,
+  readLimits,
+  type ReadLimits,
+} from './limits';
 import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -43,9 +51,8 @@ import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, Wr
  *   starts with `{`.
  */
 
-/** Longest record read (characters): anything longer stops the read (a quote left open swallows the file). */
-export const MAX_RECORD_LENGTH = 32 * 1024 * 1024;
-const MAX_RECORD_MB = MAX_RECORD_LENGTH / 1024 / 1024;
+/** Longest record read by default (characters): anything longer stops the read (a quote left open swallows the file). */
+export const MAX_RECORD_LENGTH = DEFAULT_READ_LIMITS.maxItemLength;
 
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
 const DATE_TYPES = new Set(['date', 'time', 'datetime', 'timestamp']);
@@ -73,7 +80,9 @@ const isTextColumn = (attribute: AttributeInfo | undefined) => !attribute || TEX
 
 type Decoded = { value: unknown } | { error: string };
 
-const parseJsonCell = (text: string): Decoded => {
+const parseJsonCell = (text: string, maxDepth: number): Decoded => {
+  const deep = findDepthExcess(text, maxDepth);
+  if (deep >= 0) return { error: `invalid JSON (${depthMessage(maxDepth)}, at character ${deep + 1})` };
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
@@ -85,7 +94,12 @@ const parseJsonCell = (text: string): Decoded => {
  * The value of one cell. `quoted`: the cell was written `""...`; only matters for an empty cell (null when
  * unquoted, '' when quoted).
  */
-export const decodeCell = (attribute: AttributeInfo | undefined, text: string, quoted: boolean): Decoded => {
+export const decodeCell = (
+  attribute: AttributeInfo | undefined,
+  text: string,
+  quoted: boolean,
+  maxDepth = DEFAULT_READ_LIMITS.maxDepth
+): Decoded => {
   if (text === '' && !quoted) return { value: null };
   if (isTextColumn(attribute)) return { value: text.charCodeAt(0) === 0x27 ? text.slice(1) : text };
   const type = attribute?.type ?? 'string';
@@ -108,11 +122,11 @@ export const decodeCell = (attribute: AttributeInfo | undefined, text: string, q
     if (lower === 'false' || lower === '0') return { value: false };
     return { error: `${quote(text)} is not a boolean (true, false, 1 or 0)` };
   }
-  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) return parseJsonCell(text);
-  if (type === 'relation') return text.startsWith('{') ? parseJsonCell(text) : { value: text };
+  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) return parseJsonCell(text, maxDepth);
+  if (type === 'relation') return text.startsWith('{') ? parseJsonCell(text, maxDepth) : { value: text };
   if (type === 'media') {
     if (/^\d+$/.test(text)) return { value: Number(text) };
-    return text.startsWith('{') ? parseJsonCell(text) : { value: text };
+    return text.startsWith('{') ? parseJsonCell(text, maxDepth) : { value: text };
   }
   return { value: text };
 };
@@ -236,9 +250,22 @@ class CsvItemParser extends Transform {
   private columns: CsvColumn[] = [];
   private index = 0;
 
-  constructor(resolveColumns?: ReadOptions['resolveColumns']) {
+  private readonly limits: ReadLimits;
+
+  constructor(resolveColumns?: ReadOptions['resolveColumns'], limits: ReadLimits = DEFAULT_READ_LIMITS) {
     super({ readableObjectMode: true });
     this.resolveColumns = resolveColumns;
+    this.limits = limits;
+  }
+
+  /** Counts a delimiter: a record with more cells than `maxColumns` stops the read before it is split. */
+  private nextField() {
+    this.fieldIndex += 1;
+    if (this.fieldIndex >= this.limits.maxColumns) {
+      throw new Error(
+        `Line ${this.recordLine}: more than ${this.limits.maxColumns.toLocaleString('en-US')} columns (the limit)`
+      );
+    }
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -265,9 +292,11 @@ class CsvItemParser extends Transform {
       if (this.delimiter === null && !this.findDelimiter(final)) return;
       this.scan(final);
       this.parseRecords(final);
-      if (this.pending.length > MAX_RECORD_LENGTH) {
+      if (this.pending.length > this.limits.maxItemLength) {
         throw new Error(
-          `Line ${this.recordLine}: the record is longer than ${MAX_RECORD_MB} MB (is a quote left open?)`
+          `Line ${this.recordLine}: the record is longer than the limit of ${describeLength(
+            this.limits.maxItemLength
+          )} (is a quote left open?)`
         );
       }
     } catch (error) {
@@ -286,8 +315,8 @@ class CsvItemParser extends Transform {
     const text = this.pending.replace(/^[\r\n]+/, '');
     const end = headerEnd(text);
     if (end === -1 && !final) {
-      if (this.pending.length > MAX_RECORD_LENGTH)
-        throw new Error(`Line 1: the header row is longer than ${MAX_RECORD_MB} MB`);
+      if (this.pending.length > this.limits.maxItemLength)
+        throw new Error(`Line 1: the header row is longer than the limit of ${describeLength(this.limits.maxItemLength)}`);
       return false;
     }
     this.delimiter = detectDelimiter(end === -1 ? text : text.slice(0, end));
@@ -328,7 +357,7 @@ class CsvItemParser extends Transform {
         }
         pos += 1;
         if (c === delimiter) {
-          this.fieldIndex += 1;
+          this.nextField();
           this.state = 'field-start';
         } else {
           this.endRecord(pos, pos >= 2 && text.charCodeAt(pos - 2) === CR && pos - 2 >= this.recordStart);
@@ -365,7 +394,7 @@ class CsvItemParser extends Transform {
       if (closing === this.fieldStart + 1) (this.quotedEmpty ??= []).push(this.fieldIndex);
       pos = next + 1;
       if (c === delimiter) {
-        this.fieldIndex += 1;
+        this.nextField();
         this.state = 'field-start';
       } else if (c === LF) {
         this.endRecord(pos, false);
@@ -473,7 +502,12 @@ class CsvItemParser extends Transform {
     for (let j = 0; j < cells.length; j += 1) {
       const column = this.columns[j];
       if (!column.path || column.path.length === 0) continue;
-      const decoded = decodeCell(column.attribute, cells[j], record.quotedEmpty?.includes(j) ?? false);
+      const decoded = decodeCell(
+        column.attribute,
+        cells[j],
+        record.quotedEmpty?.includes(j) ?? false,
+        this.limits.maxDepth
+      );
       if ('error' in decoded) errors.push(`column "${column.header}": ${decoded.error}`);
       else setPath(value, column.path, decoded.value, created);
     }
@@ -585,7 +619,7 @@ export const csvFormat: FormatModule = {
     return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !text.includes('\u0000');
   },
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns), options.signal),
+    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options.signal),
   createWriter,
 };
 

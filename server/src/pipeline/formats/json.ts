@@ -2,6 +2,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Parser from 'stream-json/Parser';
 
+import { DEFAULT_READ_LIMITS, describeLength, depthMessage, findDepthExcess, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -314,6 +315,9 @@ const CLOSE_ARRAY = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** What `endOfValue` returns for a value nested deeper than its `maxDepth`. */
+export const TOO_DEEP = -2;
+
 const isJsonSpaceCode = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Tokenizer states inside a string (a value, a key). */
@@ -326,9 +330,16 @@ const FAST_ELEMENT_LIMIT = 1024 * 1024;
 /**
  * The offset just past the end of the value that `text[from]` is in, `depth` brackets deep (0: `text[from]` opens
  * it), inside a string or not; -1 when it does not end in `text`. Follows strings, escapes and nesting only: what
- * it finds is then parsed (or tokenized), which checks everything else.
+ * it finds is then parsed (or tokenized), which checks everything else. `TOO_DEEP` (-2) when the value nests deeper
+ * than `maxDepth` before it ends.
  */
-export const endOfValue = (text: string, from: number, depth: number, inString: boolean): number => {
+export const endOfValue = (
+  text: string,
+  from: number,
+  depth: number,
+  inString: boolean,
+  maxDepth = Number.POSITIVE_INFINITY
+): number => {
   let open = depth;
   let quoted = inString;
   for (let i = from; i < text.length; i += 1) {
@@ -337,8 +348,10 @@ export const endOfValue = (text: string, from: number, depth: number, inString: 
       if (c === BACKSLASH) i += 1;
       else if (c === QUOTE) quoted = false;
     } else if (c === QUOTE) quoted = true;
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) open += 1;
-    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      open += 1;
+      if (open > maxDepth) return TOO_DEEP;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       open -= 1;
       if (open === 0) return i + 1;
     }
@@ -428,10 +441,18 @@ export class JsonItemParser extends Parser {
   /** Nesting depth of a value being skipped. */
   private skipDepth = 0;
   private index = 0;
+  private readonly limits: ReadLimits;
+  /** Characters read by the tokenizer since it entered the value it is in (the item-size limit). */
+  private valueLength = 0;
+  /** Where the fast path saw the element being read nest too deep (the tokenizer then reads it and skips it). */
+  private deepAt: { line: number; column: number } | null = null;
+  /** The text the tokenizer is reading, where it starts, and the document's depth there (to place a depth error). */
+  private reading = { text: '', line: 1, column: 1, depth: 0, inString: false };
 
-  constructor(mode: JsonReadMode) {
+  constructor(mode: JsonReadMode, limits: ReadLimits = DEFAULT_READ_LIMITS) {
     super({ streamValues: false });
     this.mode = mode;
+    this.limits = limits;
   }
 
   // Called by stream-json for every token (and by the stream machinery with `null` at the end).
@@ -489,6 +510,13 @@ export class JsonItemParser extends Parser {
     const rest = parser._buffer.slice(limit);
     parser._buffer = text;
     const state = snapshotOf(parser);
+    this.reading = {
+      text,
+      line: this.line,
+      column: this.column,
+      depth: parser._stack.length,
+      inString: IN_STRING.has(parser._expect),
+    };
     let failed = false;
     processBuffer.call(this, (error) => {
       if (error) {
@@ -500,10 +528,66 @@ export class JsonItemParser extends Parser {
       parser._buffer = '';
       return text.length;
     }
+    const startLine = this.line;
+    const startColumn = this.column;
     const consumed = text.length - parser._buffer.length;
     ({ line: this.line, column: this.column } = advancePosition(text, consumed, this.line, this.column));
     parser._buffer += rest;
+    this.checkLength(parser, consumed, startLine, startColumn);
     return consumed;
+  }
+
+  /**
+   * The size limit, while the tokenizer reads: counts what it consumed inside a value (an item being assembled, a
+   * value being skipped, a long string or number token) and stops the read past `maxItemLength`, before the value is
+   * held whole.
+   */
+  private checkLength(parser: ParserInternals, consumed: number, line: number, column: number) {
+    if (this.halted) return;
+    const inValue = this.frames.length > 0 || this.skipDepth > 0 || parser._accumulator.length > 0;
+    if (!inValue) {
+      this.valueLength = 0;
+      return;
+    }
+    this.valueLength += consumed;
+    const max = this.limits.maxItemLength;
+    if (this.valueLength <= max && parser._accumulator.length <= max) return;
+    const what =
+      this.mode === 'header'
+        ? 'A value before the items'
+        : this.place === 'elements'
+        ? `Item ${this.index}`
+        : 'A value outside the items';
+    this.fail(
+      `${what} is longer than the limit of ${describeLength(max)} (reached while reading from line ${line}, column ${column})`
+    );
+  }
+
+  /** An element nests deeper than `maxDepth`: an error item, and the rest of the element is skipped. */
+  private tooDeep() {
+    const { text, line, column, depth, inString } = this.reading;
+    // The tokenizer's stack holds the document's open containers: those around the item, then the item's own.
+    const around = internals(this)._stack.length - this.frames.length;
+    const offset = findDepthExcess(text, around + this.limits.maxDepth, depth, inString);
+    const at = this.deepAt ?? (offset >= 0 ? advancePosition(text, offset, line, column) : { line, column });
+    const where = `line ${at.line}, column ${at.column}`;
+    this.deepAt = null;
+    if (this.purpose === 'header' || this.mode === 'header') {
+      this.fail(`The header ${depthMessage(this.limits.maxDepth)} (${where})`);
+      return;
+    }
+    const index = this.index;
+    this.index += 1;
+    // Every container of the element is open, plus the one being opened: skip to the end of the outermost.
+    this.skipDepth = this.frames.length + 1;
+    this.frames = [];
+    this.frameKeys = [];
+    this.key = null;
+    super.push({
+      index,
+      line: at.line,
+      error: `Item ${index} (${where}): ${depthMessage(this.limits.maxDepth)}`,
+    } satisfies SourceItem);
   }
 
   /** Whether the tokenizer stands between two elements of the items array (before one, or before a comma). */
@@ -544,7 +628,14 @@ export class JsonItemParser extends Parser {
         continue;
       }
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) break;
-      const end = endOfValue(text, pos, 0, false);
+      const end = endOfValue(text, pos, 0, false, this.limits.maxDepth);
+      if (end === TOO_DEEP) {
+        // The tokenizer reads it (and skips it, with an error item) from here; the exact place goes in the message.
+        const offset = pos + findDepthExcess(text.slice(pos), this.limits.maxDepth);
+        this.deepAt = advancePosition(text, offset, this.line, this.column);
+        break;
+      }
+      if (end - pos > this.limits.maxItemLength) break; // the tokenizer reports it
       if (end < 0) {
         stop = parser._done || text.length - pos > FAST_ELEMENT_LIMIT ? 'token' : 'more';
         break;
@@ -588,7 +679,17 @@ export class JsonItemParser extends Parser {
   private onToken(token: Token) {
     this.sawToken = true;
     if (this.skipDepth > 0) {
-      if (token.name === 'startObject' || token.name === 'startArray') this.skipDepth += 1;
+      if (token.name === 'startObject' || token.name === 'startArray') {
+        this.skipDepth += 1;
+        // Skipped, a value still costs the tokenizer a stack entry a level: past twice the limit, the read stops.
+        if (this.skipDepth > 2 * this.limits.maxDepth) {
+          this.fail(
+            `The file ${depthMessage(this.limits.maxDepth)} (over ${(2 * this.limits.maxDepth).toLocaleString(
+              'en-US'
+            )} levels, before line ${this.line}, column ${this.column}): it is not read further`
+          );
+        }
+      }
       else if (token.name === 'endObject' || token.name === 'endArray') this.skipDepth -= 1;
       return;
     }
@@ -685,10 +786,9 @@ export class JsonItemParser extends Parser {
   private build(token: Token) {
     switch (token.name) {
       case 'startObject':
-        this.open({});
-        return;
       case 'startArray':
-        this.open([]);
+        if (this.frames.length >= this.limits.maxDepth) this.tooDeep();
+        else this.open(token.name === 'startObject' ? {} : []);
         return;
       case 'endObject':
       case 'endArray': {
@@ -801,7 +901,7 @@ export const jsonFormat: FormatModule = {
   mimeType: 'application/json',
   sniff: (head) => looksLikeJson(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonItemParser('array'), options.signal),
+    streamItems<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options.signal),
   createWriter,
 };
 
