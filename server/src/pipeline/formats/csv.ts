@@ -619,7 +619,7 @@ export const csvFormat: FormatModule = {
     return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !text.includes('\u0000');
   },
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options.signal),
+    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options),
   createWriter,
 };
 

@@ -4,6 +4,7 @@ import Parser from 'stream-json/Parser';
 
 import { DEFAULT_READ_LIMITS, describeLength, depthMessage, findDepthExcess, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
+import { Utf8Check } from './utf8';
 
 /**
  * JSON: a top-level array of items, `[ {...}, {...} ]`, or (as exports write it, with the format version) an object
@@ -34,17 +35,20 @@ export class ReadFailure {
 }
 
 /**
- * Runs `open() → parser` in a pipeline and yields what the parser outputs. Nothing is opened before the first
+ * Runs `open() → parser` in a pipeline (`open() → Utf8Check → parser` unless `invalidUtf8` is `replace`) and yields what the parser outputs. Nothing is opened before the first
  * `next()`. Errors (a `ReadFailure` from the parser, the source's, an abort) are thrown to the consumer; a consumer
  * that stops early (break, throw) destroys every stream.
  */
 export async function* streamItems<T>(
   open: () => Readable,
   createParser: () => Transform,
-  signal?: AbortSignal
+  { signal, invalidUtf8 = 'refuse' }: Pick<ReadOptions, 'signal' | 'invalidUtf8'> = {}
 ): AsyncGenerator<T> {
   const parser = createParser();
-  const done = pipeline(open(), parser, signal ? { signal } : {});
+  const done =
+    invalidUtf8 === 'refuse'
+      ? pipeline(open(), new Utf8Check(), parser, signal ? { signal } : {})
+      : pipeline(open(), parser, signal ? { signal } : {});
   // A failure also destroys `parser`, so it reaches the consumer through the loop below.
   done.catch(() => undefined);
   try {
@@ -854,7 +858,10 @@ export class JsonItemParser extends Parser {
  * up to the start of the `items` when the header comes first (as the plugin writes it), else the whole file.
  */
 export const readHeader = async (open: () => Readable): Promise<JsonHeader> => {
-  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'))) return header;
+  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'), {
+    // The items are read again from the start of the file, and that read checks the UTF-8.
+    invalidUtf8: 'replace',
+  })) return header;
   throw new Error('The file is empty');
 };
 
@@ -901,7 +908,7 @@ export const jsonFormat: FormatModule = {
   mimeType: 'application/json',
   sniff: (head) => looksLikeJson(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options.signal),
+    streamItems<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options),
   createWriter,
 };
 

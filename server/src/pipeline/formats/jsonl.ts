@@ -186,7 +186,7 @@ export const jsonlFormat: FormatModule = {
     return described.complete ? !described.multiLine && described.after !== 'other' : !described.multiLine;
   },
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options.signal),
+    streamItems<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options),
   createWriter: () => createWriter(),
 };
 

@@ -173,7 +173,7 @@ export const jsontFormat: FormatModule = {
   mimeType: 'application/json',
   sniff: (head) => looksLikeJsont(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options.signal),
+    streamItems<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options),
   createWriter,
 };
 

@@ -104,7 +104,8 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
           headers.map((header) => ({
             header,
             path: [header],
-            attribute: header === 'data' ? { name: 'data', type: 'json', required: false } : undefined,
+            attribute:
+              header === 'data' ? { name: 'data', type: 'json', required: false, unique: false, private: false } : undefined,
           })),
       })
     );
