@@ -30,10 +30,13 @@ import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, Wr
  * null too.
  *
  * CSV injection, neutralised reversibly. A spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, tab or CR as a
- * formula. The WRITER prefixes every text cell (types string, text, richtext, email, uid, enumeration, password,
- * and keys without an attribute such as documentId) that starts with `=`, `+`, `-`, `@`, tab, CR or `'` with one
- * `'`; the READER removes one leading `'` from every text cell (same types, and columns with no attribute). So a
- * text that starts with `'` itself is written `''...` and reads back unchanged, and a round trip is exact.
+ * formula. Text cells (types string, text, richtext, email, uid, enumeration, password, and keys without an
+ * attribute such as documentId): the WRITER prefixes one `'` to a text that starts with zero or more apostrophes
+ * followed by one of `=`, `+`, `-`, `@`, tab, CR (`/^'*[=+\-@\t\r]/`); the READER removes one `'` from a cell that
+ * starts with one or more apostrophes followed by one of those (`/^'+[=+\-@\t\r]/`), and from no other cell. A
+ * written cell matches the reader's pattern exactly when the writer escaped it, so any text survives a round trip,
+ * and a CSV from another program keeps its apostrophes (`'hello`, `' OR '1'='1`, `''`); only a cell that is itself
+ * an escaped formula (`'=SUM(A1)`) loses its escape, as in a spreadsheet.
  * Numeric, boolean, date/time and JSON cells are never prefixed (a number such as -5 is a value, not a formula,
  * and JSON text cannot start with `=`, `+` or `@`).
  *
@@ -59,8 +62,18 @@ const DATE_TYPES = new Set(['date', 'time', 'datetime', 'timestamp']);
 const NUMBER_TYPES = new Set(['integer', 'float', 'decimal']);
 const JSON_TYPES = new Set(['json', 'blocks', 'dynamiczone', 'component']);
 const TO_MANY_RELATIONS = new Set(['oneToMany', 'manyToMany', 'manyWay', 'morphToMany', 'morphMany']);
-/** First characters a spreadsheet takes for a formula, and the escape itself. */
-const FORMULA_START = /^[=+\-@\t\r']/;
+/**
+ * The cells the writer escapes with one `'`: those whose first character after any leading apostrophes is one a
+ * spreadsheet takes for a formula. The reader removes one `'` from the cells that match `/^'+[=+\-@\t\r]/` and only
+ * those (see the rule above).
+ */
+const NEEDS_ESCAPE = /^'*[=+\-@\t\r]/;
+const ESCAPED = /^'+[=+\-@\t\r]/;
+
+/** The text written for a text cell: one `'` before a formula start, however many apostrophes precede it. */
+export const escapeTextCell = (text: string): string => (NEEDS_ESCAPE.test(text) ? `'${text}` : text);
+/** The text read from a text cell: undoes `escapeTextCell`, and leaves every other apostrophe alone. */
+export const unescapeTextCell = (text: string): string => (ESCAPED.test(text) ? text.slice(1) : text);
 const DECIMAL_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const INTEGER_DIGITS = /^-?\d+$/;
 
@@ -101,7 +114,7 @@ export const decodeCell = (
   maxDepth = DEFAULT_READ_LIMITS.maxDepth
 ): Decoded => {
   if (text === '' && !quoted) return { value: null };
-  if (isTextColumn(attribute)) return { value: text.charCodeAt(0) === 0x27 ? text.slice(1) : text };
+  if (isTextColumn(attribute)) return { value: unescapeTextCell(text) };
   const type = attribute?.type ?? 'string';
   if (DATE_TYPES.has(type)) return { value: text };
   // '' is no value of the types below: `""` reads as null.
@@ -565,7 +578,7 @@ const cellEncoder = (attribute: AttributeInfo | undefined): ((value: unknown) =>
     return (value) => {
       if (value === null || value === undefined) return '';
       const text = textOf(value);
-      return quoteCell(FORMULA_START.test(text) ? `'${text}` : text);
+      return quoteCell(escapeTextCell(text));
     };
   }
   const type = attribute?.type ?? 'string';
