@@ -363,6 +363,23 @@ export const endOfValue = (
   return -1;
 };
 
+/** Characters JavaScript's `\s` matches that JSON does not take as whitespace. */
+const OTHER_SPACE = /[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/** The offset of the first `OTHER_SPACE` character outside a string in `text`, -1 if none. */
+const findOtherSpace = (text: string, inString: boolean): number => {
+  let quoted = inString;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) quoted = true;
+    else if (OTHER_SPACE.test(text[i])) return i;
+  }
+  return -1;
+};
+
 interface Token {
   name: string;
   value?: string;
@@ -510,8 +527,11 @@ export class JsonItemParser extends Parser {
 
   /** Runs the tokenizer on the first `limit` characters of the buffer; returns how many it consumed. */
   private tokenize(parser: ParserInternals, limit: number): number {
-    const text = parser._buffer.slice(0, limit);
-    const rest = parser._buffer.slice(limit);
+    const whole = parser._buffer.slice(0, limit);
+    // stream-json takes any `\s` for whitespace; JSON has four: the text stops at any other outside a string.
+    const bad = OTHER_SPACE.test(whole) ? findOtherSpace(whole, IN_STRING.has(parser._expect)) : -1;
+    const text = bad >= 0 ? whole.slice(0, bad) : whole;
+    const rest = parser._buffer.slice(text.length);
     parser._buffer = text;
     const state = snapshotOf(parser);
     this.reading = {
@@ -531,6 +551,13 @@ export class JsonItemParser extends Parser {
     if (failed) {
       parser._buffer = '';
       return text.length;
+    }
+    if (bad >= 0) {
+      const at = advancePosition(whole, bad, this.line, this.column);
+      const code = whole.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0');
+      this.fail(`Invalid JSON at line ${at.line}, column ${at.column}: U+${code} is not JSON whitespace`);
+      parser._buffer = '';
+      return whole.length;
     }
     const startLine = this.line;
     const startColumn = this.column;
