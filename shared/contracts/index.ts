@@ -45,6 +45,8 @@ export const UPDATE_STRATEGIES = ['patch', 'overwrite'] as const;
 export type UpdateStrategy = (typeof UPDATE_STRATEGIES)[number];
 
 export const ON_ERROR = ['stop', 'continue'] as const;
+/** What an import does with bytes that are not UTF-8: fail the task naming where (default), or read them as U+FFFD. */
+export const INVALID_UTF8 = ['refuse', 'replace'] as const;
 export type OnError = (typeof ON_ERROR)[number];
 
 export const ENTRY_STATUSES = ['draft', 'published'] as const;
@@ -83,6 +85,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   templateId?: TemplateId;
   name?: string;
+  /** Bytes that are not UTF-8: `refuse` (default) fails the task naming the byte offset and line; `replace`: U+FFFD. */
+  invalidUtf8?: (typeof INVALID_UTF8)[number];
 }
 
 export interface ExportOptions {

@@ -400,6 +400,7 @@ export const createImportHandler =
     const format = FORMATS[options.format];
     const readOptions = {
       signal: context.signal,
+      invalidUtf8: options.invalidUtf8,
       resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
     };
 

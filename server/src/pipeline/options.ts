@@ -3,6 +3,7 @@ import {
   ENTRY_STATUSES,
   FORMATS,
   IMPORT_STRATEGIES,
+  INVALID_UTF8,
   ON_ERROR,
   UPDATE_STRATEGIES,
   type ContentTypeInfo,
@@ -34,6 +35,7 @@ export interface ResolvedImportOptions {
   dryRun: boolean;
   templateId: TemplateId | null;
   name: string;
+  invalidUtf8: (typeof INVALID_UTF8)[number];
 }
 
 export const IMPORT_DEFAULTS = {
@@ -42,6 +44,7 @@ export const IMPORT_DEFAULTS = {
   onError: 'stop',
   matchBy: 'documentId',
   dryRun: false,
+  invalidUtf8: 'refuse',
 } as const;
 
 const fieldMapping = yup
@@ -66,6 +69,7 @@ export const importOptionsSchema = yup
     dryRun: yup.boolean(),
     templateId: templateIdSchema,
     name: yup.string().max(255),
+    invalidUtf8: yup.string().oneOf([...INVALID_UTF8]),
   })
   .noUnknown();
 
@@ -174,5 +178,6 @@ export const resolveImportOptions = ({
     dryRun: pick('dryRun') ?? IMPORT_DEFAULTS.dryRun,
     templateId: pick('templateId') ?? null,
     name: pick('name') || `Import ${fileName}`,
+    invalidUtf8: pick('invalidUtf8') ?? IMPORT_DEFAULTS.invalidUtf8,
   };
 };

@@ -4,7 +4,9 @@ import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
 import type { AttributeInfo, AttributeType } from '../../../../shared/contracts';
-import { csvColumns, csvFormat, decodeCell, encodeCell } from './csv';
+import fc from 'fast-check';
+
+import { csvColumns, csvFormat, decodeCell, encodeCell, escapeTextCell, unescapeTextCell } from './csv';
 import type { CsvColumn, SourceItem, WriteOptions } from './types';
 import { collect, fixture, fromText } from './test-streams';
 
@@ -249,7 +251,12 @@ describe('csv format: cells', () => {
     ['string', {}, '', false, null],
     ['string', {}, '', true, ''],
     ['string', {}, "'=SUM(A1)", false, '=SUM(A1)'],
-    ['string', {}, "''quoted", false, "'quoted"],
+    ['string', {}, "''quoted", false, "''quoted"],
+    ['string', {}, "'quoted", false, "'quoted"],
+    ['string', {}, "' OR '1'='1", false, "' OR '1'='1"],
+    ['string', {}, "'", false, "'"],
+    ['string', {}, "''=x", false, "'=x"],
+    ['string', {}, "'\t", false, '\t'],
     ['string', {}, '08123', false, '08123'],
     ['enumeration', {}, "'-x", false, '-x'],
     ['date', {}, '2024-02-29', false, '2024-02-29'],
@@ -277,8 +284,9 @@ describe('csv format: cells', () => {
     expect(decodeCell(attr('field', type, extra), text, quoted)).toEqual({ value });
   });
 
-  it('decodes cells of unknown columns as text, one leading quote removed', () => {
+  it('decodes cells of unknown columns as text, the escape of a formula removed', () => {
     expect(decodeCell(undefined, "'+1", false)).toEqual({ value: '+1' });
+    expect(decodeCell(undefined, "'1", false)).toEqual({ value: "'1" });
     expect(decodeCell(undefined, '', false)).toEqual({ value: null });
   });
 
@@ -292,7 +300,10 @@ describe('csv format: cells', () => {
     ['string', {}, '@x', "'@x"],
     ['string', {}, '\tx', "'\tx"],
     ['string', {}, '\rx', `"'\rx"`],
-    ['string', {}, "'x", "''x"],
+    ['string', {}, "'x", "'x"],
+    ['string', {}, "''", "''"],
+    ['string', {}, "'=x", "''=x"],
+    ['string', {}, "'''-x", "''''-x"],
     ['string', {}, 'a,b', '"a,b"'],
     ['string', {}, 'a;b', '"a;b"'],
     ['string', {}, 'say "hi"', '"say ""hi"""'],
@@ -526,5 +537,54 @@ describe('csv format: memory', () => {
     }
     expect(seen).toBe(count);
     expect(peak).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe('csv format: the injection escape round trip (property)', () => {
+  const textAttributes = [attr('title', 'string'), attr('body', 'text')];
+  /** Strings biased towards what the rule is about: apostrophes and formula starts in front of anything. */
+  const tricky = fc
+    .tuple(
+      fc.array(fc.constantFrom("'", '=', '+', '-', '@', '\t', '\r', '\n', '"', ',', ';', ' ', 'a'), { maxLength: 5 }),
+      fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))
+    )
+    .map(([head, tail]) => head.join('') + tail);
+  const text = fc.oneof(tricky, fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }));
+
+  it('any string survives write -> read through a text column', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 5 }), async (rows) => {
+        const options = { attributes: textAttributes, leadingKeys: [] };
+        const writer = csvFormat.createWriter(options);
+        const items = rows.map(([title, body]) => ({ title, body }));
+        const file = writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
+        const read = await collect(
+          csvFormat.read(fromText(file), {
+            resolveColumns: (headers) =>
+              headers.map((header) => ({
+                header,
+                path: [header],
+                attribute: textAttributes.find((a) => a.name === header),
+              })),
+          })
+        );
+        expect(read.map((item) => item.error ?? item.value)).toEqual(items);
+      }),
+      { numRuns: 300, seed: 20261204 }
+    );
+  });
+
+  it('escape and unescape are inverse, and an unescaped foreign cell keeps its apostrophes unless it is an escaped formula', () => {
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(unescapeTextCell(escapeTextCell(value))).toBe(value);
+        const escaped = escapeTextCell(value);
+        // What the writer leaves alone is never changed by the reader.
+        if (escaped === value) expect(unescapeTextCell(value)).toBe(value);
+        // Never a formula start, whatever the text.
+        expect(escaped).not.toMatch(/^[=+\-@\t\r]/);
+      }),
+      { numRuns: 2000, seed: 20261204 }
+    );
   });
 });

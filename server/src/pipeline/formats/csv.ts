@@ -4,6 +4,14 @@ import Papa from 'papaparse';
 
 import type { AttributeInfo } from '../../../../shared/contracts';
 import { ReadFailure, describeJsonParseError, isPlainObject, setOwn, streamItems, truncate } from './json';
+import {
+  DEFAULT_READ_LIMITS,
+  depthMessage,
+  describeLength,
+  findDepthExcess,
+  readLimits,
+  type ReadLimits,
+} from './limits';
 import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -22,10 +30,13 @@ import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, Wr
  * null too.
  *
  * CSV injection, neutralised reversibly. A spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, tab or CR as a
- * formula. The WRITER prefixes every text cell (types string, text, richtext, email, uid, enumeration, password,
- * and keys without an attribute such as documentId) that starts with `=`, `+`, `-`, `@`, tab, CR or `'` with one
- * `'`; the READER removes one leading `'` from every text cell (same types, and columns with no attribute). So a
- * text that starts with `'` itself is written `''...` and reads back unchanged, and a round trip is exact.
+ * formula. Text cells (types string, text, richtext, email, uid, enumeration, password, and keys without an
+ * attribute such as documentId): the WRITER prefixes one `'` to a text that starts with zero or more apostrophes
+ * followed by one of `=`, `+`, `-`, `@`, tab, CR (`/^'*[=+\-@\t\r]/`); the READER removes one `'` from a cell that
+ * starts with one or more apostrophes followed by one of those (`/^'+[=+\-@\t\r]/`), and from no other cell. A
+ * written cell matches the reader's pattern exactly when the writer escaped it, so any text survives a round trip,
+ * and a CSV from another program keeps its apostrophes (`'hello`, `' OR '1'='1`, `''`); only a cell that is itself
+ * an escaped formula (`'=SUM(A1)`) loses its escape, as in a spreadsheet.
  * Numeric, boolean, date/time and JSON cells are never prefixed (a number such as -5 is a value, not a formula,
  * and JSON text cannot start with `=`, `+` or `@`).
  *
@@ -43,17 +54,26 @@ import type { CsvColumn, FormatModule, FormatWriter, ReadOptions, SourceItem, Wr
  *   starts with `{`.
  */
 
-/** Longest record read (characters): anything longer stops the read (a quote left open swallows the file). */
-export const MAX_RECORD_LENGTH = 32 * 1024 * 1024;
-const MAX_RECORD_MB = MAX_RECORD_LENGTH / 1024 / 1024;
+/** Longest record read by default (characters): anything longer stops the read (a quote left open swallows the file). */
+export const MAX_RECORD_LENGTH = DEFAULT_READ_LIMITS.maxItemLength;
 
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
 const DATE_TYPES = new Set(['date', 'time', 'datetime', 'timestamp']);
 const NUMBER_TYPES = new Set(['integer', 'float', 'decimal']);
 const JSON_TYPES = new Set(['json', 'blocks', 'dynamiczone', 'component']);
 const TO_MANY_RELATIONS = new Set(['oneToMany', 'manyToMany', 'manyWay', 'morphToMany', 'morphMany']);
-/** First characters a spreadsheet takes for a formula, and the escape itself. */
-const FORMULA_START = /^[=+\-@\t\r']/;
+/**
+ * The cells the writer escapes with one `'`: those whose first character after any leading apostrophes is one a
+ * spreadsheet takes for a formula. The reader removes one `'` from the cells that match `/^'+[=+\-@\t\r]/` and only
+ * those (see the rule above).
+ */
+const NEEDS_ESCAPE = /^'*[=+\-@\t\r]/;
+const ESCAPED = /^'+[=+\-@\t\r]/;
+
+/** The text written for a text cell: one `'` before a formula start, however many apostrophes precede it. */
+export const escapeTextCell = (text: string): string => (NEEDS_ESCAPE.test(text) ? `'${text}` : text);
+/** The text read from a text cell: undoes `escapeTextCell`, and leaves every other apostrophe alone. */
+export const unescapeTextCell = (text: string): string => (ESCAPED.test(text) ? text.slice(1) : text);
 const DECIMAL_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const INTEGER_DIGITS = /^-?\d+$/;
 
@@ -73,7 +93,9 @@ const isTextColumn = (attribute: AttributeInfo | undefined) => !attribute || TEX
 
 type Decoded = { value: unknown } | { error: string };
 
-const parseJsonCell = (text: string): Decoded => {
+const parseJsonCell = (text: string, maxDepth: number): Decoded => {
+  const deep = findDepthExcess(text, maxDepth);
+  if (deep >= 0) return { error: `invalid JSON (${depthMessage(maxDepth)}, at character ${deep + 1})` };
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
@@ -85,9 +107,14 @@ const parseJsonCell = (text: string): Decoded => {
  * The value of one cell. `quoted`: the cell was written `""...`; only matters for an empty cell (null when
  * unquoted, '' when quoted).
  */
-export const decodeCell = (attribute: AttributeInfo | undefined, text: string, quoted: boolean): Decoded => {
+export const decodeCell = (
+  attribute: AttributeInfo | undefined,
+  text: string,
+  quoted: boolean,
+  maxDepth = DEFAULT_READ_LIMITS.maxDepth
+): Decoded => {
   if (text === '' && !quoted) return { value: null };
-  if (isTextColumn(attribute)) return { value: text.charCodeAt(0) === 0x27 ? text.slice(1) : text };
+  if (isTextColumn(attribute)) return { value: unescapeTextCell(text) };
   const type = attribute?.type ?? 'string';
   if (DATE_TYPES.has(type)) return { value: text };
   // '' is no value of the types below: `""` reads as null.
@@ -108,11 +135,11 @@ export const decodeCell = (attribute: AttributeInfo | undefined, text: string, q
     if (lower === 'false' || lower === '0') return { value: false };
     return { error: `${quote(text)} is not a boolean (true, false, 1 or 0)` };
   }
-  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) return parseJsonCell(text);
-  if (type === 'relation') return text.startsWith('{') ? parseJsonCell(text) : { value: text };
+  if (JSON_TYPES.has(type) || (attribute && isToMany(attribute))) return parseJsonCell(text, maxDepth);
+  if (type === 'relation') return text.startsWith('{') ? parseJsonCell(text, maxDepth) : { value: text };
   if (type === 'media') {
     if (/^\d+$/.test(text)) return { value: Number(text) };
-    return text.startsWith('{') ? parseJsonCell(text) : { value: text };
+    return text.startsWith('{') ? parseJsonCell(text, maxDepth) : { value: text };
   }
   return { value: text };
 };
@@ -236,9 +263,22 @@ class CsvItemParser extends Transform {
   private columns: CsvColumn[] = [];
   private index = 0;
 
-  constructor(resolveColumns?: ReadOptions['resolveColumns']) {
+  private readonly limits: ReadLimits;
+
+  constructor(resolveColumns?: ReadOptions['resolveColumns'], limits: ReadLimits = DEFAULT_READ_LIMITS) {
     super({ readableObjectMode: true });
     this.resolveColumns = resolveColumns;
+    this.limits = limits;
+  }
+
+  /** Counts a delimiter: a record with more cells than `maxColumns` stops the read before it is split. */
+  private nextField() {
+    this.fieldIndex += 1;
+    if (this.fieldIndex >= this.limits.maxColumns) {
+      throw new Error(
+        `Line ${this.recordLine}: more than ${this.limits.maxColumns.toLocaleString('en-US')} columns (the limit)`
+      );
+    }
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -265,9 +305,11 @@ class CsvItemParser extends Transform {
       if (this.delimiter === null && !this.findDelimiter(final)) return;
       this.scan(final);
       this.parseRecords(final);
-      if (this.pending.length > MAX_RECORD_LENGTH) {
+      if (this.pending.length > this.limits.maxItemLength) {
         throw new Error(
-          `Line ${this.recordLine}: the record is longer than ${MAX_RECORD_MB} MB (is a quote left open?)`
+          `Line ${this.recordLine}: the record is longer than the limit of ${describeLength(
+            this.limits.maxItemLength
+          )} (is a quote left open?)`
         );
       }
     } catch (error) {
@@ -286,8 +328,8 @@ class CsvItemParser extends Transform {
     const text = this.pending.replace(/^[\r\n]+/, '');
     const end = headerEnd(text);
     if (end === -1 && !final) {
-      if (this.pending.length > MAX_RECORD_LENGTH)
-        throw new Error(`Line 1: the header row is longer than ${MAX_RECORD_MB} MB`);
+      if (this.pending.length > this.limits.maxItemLength)
+        throw new Error(`Line 1: the header row is longer than the limit of ${describeLength(this.limits.maxItemLength)}`);
       return false;
     }
     this.delimiter = detectDelimiter(end === -1 ? text : text.slice(0, end));
@@ -328,7 +370,7 @@ class CsvItemParser extends Transform {
         }
         pos += 1;
         if (c === delimiter) {
-          this.fieldIndex += 1;
+          this.nextField();
           this.state = 'field-start';
         } else {
           this.endRecord(pos, pos >= 2 && text.charCodeAt(pos - 2) === CR && pos - 2 >= this.recordStart);
@@ -365,7 +407,7 @@ class CsvItemParser extends Transform {
       if (closing === this.fieldStart + 1) (this.quotedEmpty ??= []).push(this.fieldIndex);
       pos = next + 1;
       if (c === delimiter) {
-        this.fieldIndex += 1;
+        this.nextField();
         this.state = 'field-start';
       } else if (c === LF) {
         this.endRecord(pos, false);
@@ -473,7 +515,12 @@ class CsvItemParser extends Transform {
     for (let j = 0; j < cells.length; j += 1) {
       const column = this.columns[j];
       if (!column.path || column.path.length === 0) continue;
-      const decoded = decodeCell(column.attribute, cells[j], record.quotedEmpty?.includes(j) ?? false);
+      const decoded = decodeCell(
+        column.attribute,
+        cells[j],
+        record.quotedEmpty?.includes(j) ?? false,
+        this.limits.maxDepth
+      );
       if ('error' in decoded) errors.push(`column "${column.header}": ${decoded.error}`);
       else setPath(value, column.path, decoded.value, created);
     }
@@ -531,7 +578,7 @@ const cellEncoder = (attribute: AttributeInfo | undefined): ((value: unknown) =>
     return (value) => {
       if (value === null || value === undefined) return '';
       const text = textOf(value);
-      return quoteCell(FORMULA_START.test(text) ? `'${text}` : text);
+      return quoteCell(escapeTextCell(text));
     };
   }
   const type = attribute?.type ?? 'string';
@@ -585,7 +632,7 @@ export const csvFormat: FormatModule = {
     return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !text.includes('\u0000');
   },
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns), options.signal),
+    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options),
   createWriter,
 };
 

@@ -2,7 +2,9 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Parser from 'stream-json/Parser';
 
+import { DEFAULT_READ_LIMITS, describeLength, depthMessage, findDepthExcess, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
+import { Utf8Check } from './utf8';
 
 /**
  * JSON: a top-level array of items, `[ {...}, {...} ]`, or (as exports write it, with the format version) an object
@@ -33,17 +35,20 @@ export class ReadFailure {
 }
 
 /**
- * Runs `open() → parser` in a pipeline and yields what the parser outputs. Nothing is opened before the first
+ * Runs `open() → parser` in a pipeline (`open() → Utf8Check → parser` unless `invalidUtf8` is `replace`) and yields what the parser outputs. Nothing is opened before the first
  * `next()`. Errors (a `ReadFailure` from the parser, the source's, an abort) are thrown to the consumer; a consumer
  * that stops early (break, throw) destroys every stream.
  */
 export async function* streamItems<T>(
   open: () => Readable,
   createParser: () => Transform,
-  signal?: AbortSignal
+  { signal, invalidUtf8 = 'refuse' }: Pick<ReadOptions, 'signal' | 'invalidUtf8'> = {}
 ): AsyncGenerator<T> {
   const parser = createParser();
-  const done = pipeline(open(), parser, signal ? { signal } : {});
+  const done =
+    invalidUtf8 === 'refuse'
+      ? pipeline(open(), new Utf8Check(), parser, signal ? { signal } : {})
+      : pipeline(open(), parser, signal ? { signal } : {});
   // A failure also destroys `parser`, so it reaches the consumer through the loop below.
   done.catch(() => undefined);
   try {
@@ -314,6 +319,9 @@ const CLOSE_ARRAY = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** What `endOfValue` returns for a value nested deeper than its `maxDepth`. */
+export const TOO_DEEP = -2;
+
 const isJsonSpaceCode = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Tokenizer states inside a string (a value, a key). */
@@ -326,9 +334,16 @@ const FAST_ELEMENT_LIMIT = 1024 * 1024;
 /**
  * The offset just past the end of the value that `text[from]` is in, `depth` brackets deep (0: `text[from]` opens
  * it), inside a string or not; -1 when it does not end in `text`. Follows strings, escapes and nesting only: what
- * it finds is then parsed (or tokenized), which checks everything else.
+ * it finds is then parsed (or tokenized), which checks everything else. `TOO_DEEP` (-2) when the value nests deeper
+ * than `maxDepth` before it ends.
  */
-export const endOfValue = (text: string, from: number, depth: number, inString: boolean): number => {
+export const endOfValue = (
+  text: string,
+  from: number,
+  depth: number,
+  inString: boolean,
+  maxDepth = Number.POSITIVE_INFINITY
+): number => {
   let open = depth;
   let quoted = inString;
   for (let i = from; i < text.length; i += 1) {
@@ -337,11 +352,30 @@ export const endOfValue = (text: string, from: number, depth: number, inString: 
       if (c === BACKSLASH) i += 1;
       else if (c === QUOTE) quoted = false;
     } else if (c === QUOTE) quoted = true;
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) open += 1;
-    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      open += 1;
+      if (open > maxDepth) return TOO_DEEP;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       open -= 1;
       if (open === 0) return i + 1;
     }
+  }
+  return -1;
+};
+
+/** Characters JavaScript's `\s` matches that JSON does not take as whitespace. */
+const OTHER_SPACE = /[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/** The offset of the first `OTHER_SPACE` character outside a string in `text`, -1 if none. */
+const findOtherSpace = (text: string, inString: boolean): number => {
+  let quoted = inString;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) quoted = true;
+    else if (OTHER_SPACE.test(text[i])) return i;
   }
   return -1;
 };
@@ -428,10 +462,18 @@ export class JsonItemParser extends Parser {
   /** Nesting depth of a value being skipped. */
   private skipDepth = 0;
   private index = 0;
+  private readonly limits: ReadLimits;
+  /** Characters read by the tokenizer since it entered the value it is in (the item-size limit). */
+  private valueLength = 0;
+  /** Where the fast path saw the element being read nest too deep (the tokenizer then reads it and skips it). */
+  private deepAt: { line: number; column: number } | null = null;
+  /** The text the tokenizer is reading, where it starts, and the document's depth there (to place a depth error). */
+  private reading = { text: '', line: 1, column: 1, depth: 0, inString: false };
 
-  constructor(mode: JsonReadMode) {
+  constructor(mode: JsonReadMode, limits: ReadLimits = DEFAULT_READ_LIMITS) {
     super({ streamValues: false });
     this.mode = mode;
+    this.limits = limits;
   }
 
   // Called by stream-json for every token (and by the stream machinery with `null` at the end).
@@ -485,10 +527,20 @@ export class JsonItemParser extends Parser {
 
   /** Runs the tokenizer on the first `limit` characters of the buffer; returns how many it consumed. */
   private tokenize(parser: ParserInternals, limit: number): number {
-    const text = parser._buffer.slice(0, limit);
-    const rest = parser._buffer.slice(limit);
+    const whole = parser._buffer.slice(0, limit);
+    // stream-json takes any `\s` for whitespace; JSON has four: the text stops at any other outside a string.
+    const bad = OTHER_SPACE.test(whole) ? findOtherSpace(whole, IN_STRING.has(parser._expect)) : -1;
+    const text = bad >= 0 ? whole.slice(0, bad) : whole;
+    const rest = parser._buffer.slice(text.length);
     parser._buffer = text;
     const state = snapshotOf(parser);
+    this.reading = {
+      text,
+      line: this.line,
+      column: this.column,
+      depth: parser._stack.length,
+      inString: IN_STRING.has(parser._expect),
+    };
     let failed = false;
     processBuffer.call(this, (error) => {
       if (error) {
@@ -500,10 +552,73 @@ export class JsonItemParser extends Parser {
       parser._buffer = '';
       return text.length;
     }
+    if (bad >= 0) {
+      const at = advancePosition(whole, bad, this.line, this.column);
+      const code = whole.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0');
+      this.fail(`Invalid JSON at line ${at.line}, column ${at.column}: U+${code} is not JSON whitespace`);
+      parser._buffer = '';
+      return whole.length;
+    }
+    const startLine = this.line;
+    const startColumn = this.column;
     const consumed = text.length - parser._buffer.length;
     ({ line: this.line, column: this.column } = advancePosition(text, consumed, this.line, this.column));
     parser._buffer += rest;
+    this.checkLength(parser, consumed, startLine, startColumn);
     return consumed;
+  }
+
+  /**
+   * The size limit, while the tokenizer reads: counts what it consumed inside a value (an item being assembled, a
+   * value being skipped, a long string or number token) and stops the read past `maxItemLength`, before the value is
+   * held whole.
+   */
+  private checkLength(parser: ParserInternals, consumed: number, line: number, column: number) {
+    if (this.halted) return;
+    const inValue = this.frames.length > 0 || this.skipDepth > 0 || parser._accumulator.length > 0;
+    if (!inValue) {
+      this.valueLength = 0;
+      return;
+    }
+    this.valueLength += consumed;
+    const max = this.limits.maxItemLength;
+    if (this.valueLength <= max && parser._accumulator.length <= max) return;
+    const what =
+      this.mode === 'header'
+        ? 'A value before the items'
+        : this.place === 'elements'
+        ? `Item ${this.index}`
+        : 'A value outside the items';
+    this.fail(
+      `${what} is longer than the limit of ${describeLength(max)} (reached while reading from line ${line}, column ${column})`
+    );
+  }
+
+  /** An element nests deeper than `maxDepth`: an error item, and the rest of the element is skipped. */
+  private tooDeep() {
+    const { text, line, column, depth, inString } = this.reading;
+    // The tokenizer's stack holds the document's open containers: those around the item, then the item's own.
+    const around = internals(this)._stack.length - this.frames.length;
+    const offset = findDepthExcess(text, around + this.limits.maxDepth, depth, inString);
+    const at = this.deepAt ?? (offset >= 0 ? advancePosition(text, offset, line, column) : { line, column });
+    const where = `line ${at.line}, column ${at.column}`;
+    this.deepAt = null;
+    if (this.purpose === 'header' || this.mode === 'header') {
+      this.fail(`The header ${depthMessage(this.limits.maxDepth)} (${where})`);
+      return;
+    }
+    const index = this.index;
+    this.index += 1;
+    // Every container of the element is open, plus the one being opened: skip to the end of the outermost.
+    this.skipDepth = this.frames.length + 1;
+    this.frames = [];
+    this.frameKeys = [];
+    this.key = null;
+    super.push({
+      index,
+      line: at.line,
+      error: `Item ${index} (${where}): ${depthMessage(this.limits.maxDepth)}`,
+    } satisfies SourceItem);
   }
 
   /** Whether the tokenizer stands between two elements of the items array (before one, or before a comma). */
@@ -544,7 +659,14 @@ export class JsonItemParser extends Parser {
         continue;
       }
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) break;
-      const end = endOfValue(text, pos, 0, false);
+      const end = endOfValue(text, pos, 0, false, this.limits.maxDepth);
+      if (end === TOO_DEEP) {
+        // The tokenizer reads it (and skips it, with an error item) from here; the exact place goes in the message.
+        const offset = pos + findDepthExcess(text.slice(pos), this.limits.maxDepth);
+        this.deepAt = advancePosition(text, offset, this.line, this.column);
+        break;
+      }
+      if (end - pos > this.limits.maxItemLength) break; // the tokenizer reports it
       if (end < 0) {
         stop = parser._done || text.length - pos > FAST_ELEMENT_LIMIT ? 'token' : 'more';
         break;
@@ -588,7 +710,17 @@ export class JsonItemParser extends Parser {
   private onToken(token: Token) {
     this.sawToken = true;
     if (this.skipDepth > 0) {
-      if (token.name === 'startObject' || token.name === 'startArray') this.skipDepth += 1;
+      if (token.name === 'startObject' || token.name === 'startArray') {
+        this.skipDepth += 1;
+        // Skipped, a value still costs the tokenizer a stack entry a level: past twice the limit, the read stops.
+        if (this.skipDepth > 2 * this.limits.maxDepth) {
+          this.fail(
+            `The file ${depthMessage(this.limits.maxDepth)} (over ${(2 * this.limits.maxDepth).toLocaleString(
+              'en-US'
+            )} levels, before line ${this.line}, column ${this.column}): it is not read further`
+          );
+        }
+      }
       else if (token.name === 'endObject' || token.name === 'endArray') this.skipDepth -= 1;
       return;
     }
@@ -685,10 +817,9 @@ export class JsonItemParser extends Parser {
   private build(token: Token) {
     switch (token.name) {
       case 'startObject':
-        this.open({});
-        return;
       case 'startArray':
-        this.open([]);
+        if (this.frames.length >= this.limits.maxDepth) this.tooDeep();
+        else this.open(token.name === 'startObject' ? {} : []);
         return;
       case 'endObject':
       case 'endArray': {
@@ -754,7 +885,10 @@ export class JsonItemParser extends Parser {
  * up to the start of the `items` when the header comes first (as the plugin writes it), else the whole file.
  */
 export const readHeader = async (open: () => Readable): Promise<JsonHeader> => {
-  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'))) return header;
+  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'), {
+    // The items are read again from the start of the file, and that read checks the UTF-8.
+    invalidUtf8: 'replace',
+  })) return header;
   throw new Error('The file is empty');
 };
 
@@ -801,7 +935,7 @@ export const jsonFormat: FormatModule = {
   mimeType: 'application/json',
   sniff: (head) => looksLikeJson(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonItemParser('array'), options.signal),
+    streamItems<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options),
   createWriter,
 };
 

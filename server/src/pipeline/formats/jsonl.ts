@@ -13,6 +13,7 @@ import {
   streamItems,
   truncate,
 } from './json';
+import { DEFAULT_READ_LIMITS, depthMessage, describeLength, findDepthExcess, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './types';
 
 /**
@@ -24,8 +25,8 @@ import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './type
  * the file goes on. A line longer than `MAX_LINE_LENGTH` is one error item too: memory stays bounded.
  */
 
-/** Longest line read (characters): anything longer is reported and skipped, never held. */
-export const MAX_LINE_LENGTH = 32 * 1024 * 1024;
+/** Longest line read by default (characters): anything longer is reported and skipped, never held. */
+export const MAX_LINE_LENGTH = DEFAULT_READ_LIMITS.maxItemLength;
 
 const isBlank = (text: string): boolean => {
   for (let i = 0; i < text.length; i += 1) {
@@ -47,9 +48,11 @@ class JsonlItemParser extends Transform {
   private skipping = false;
   private lineNumber = 0;
   private index = 0;
+  private readonly limits: ReadLimits;
 
-  constructor() {
+  constructor(limits: ReadLimits = DEFAULT_READ_LIMITS) {
     super({ readableObjectMode: true });
+    this.limits = limits;
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -96,7 +99,7 @@ class JsonlItemParser extends Transform {
 
   /** Keeps the start of a line whose end has not come yet, unless it is already too long. */
   private keep(text: string) {
-    if (text.length > MAX_LINE_LENGTH) {
+    if (text.length > this.limits.maxItemLength) {
       this.rest = '';
       this.skipping = true;
     } else {
@@ -112,7 +115,7 @@ class JsonlItemParser extends Transform {
     this.push({
       index: this.next(),
       line,
-      error: `Line ${line}: the line is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MB`,
+      error: `Line ${line}: the line is longer than the limit of ${describeLength(this.limits.maxItemLength)}`,
     });
   }
 
@@ -128,6 +131,17 @@ class JsonlItemParser extends Transform {
     const text = lineText.charCodeAt(lineText.length - 1) === 0x0d ? lineText.slice(0, -1) : lineText;
     if (isBlank(text)) return;
     this.sawContent = true;
+    // JSON.parse would build a value of any depth, which code downstream recurses over: refused before parsing.
+    const deep = findDepthExcess(text, this.limits.maxDepth);
+    if (deep >= 0) {
+      this.push({
+        index: this.next(),
+        line,
+        error: `Line ${line}, column ${deep + 1}: ${depthMessage(this.limits.maxDepth)}`,
+        raw: truncate(text),
+      });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -172,7 +186,7 @@ export const jsonlFormat: FormatModule = {
     return described.complete ? !described.multiLine && described.after !== 'other' : !described.multiLine;
   },
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonlItemParser(), options.signal),
+    streamItems<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options),
   createWriter: () => createWriter(),
 };
 

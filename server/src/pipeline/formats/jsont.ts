@@ -17,6 +17,7 @@ import {
   readHeader,
   streamItems,
 } from './json';
+import { readLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -172,7 +173,7 @@ export const jsontFormat: FormatModule = {
   mimeType: 'application/json',
   sniff: (head) => looksLikeJsont(describeJsonHead(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new JsonItemParser('jsont'), options.signal),
+    streamItems<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options),
   createWriter,
 };
 

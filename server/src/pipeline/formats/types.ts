@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { AttributeInfo, Format } from '../../../../shared/contracts';
+import type { ReadLimits } from './limits';
+
+export type InvalidUtf8 = 'refuse' | 'replace';
 
 /**
  * What every format file (json.ts, jsonl.ts, jsont.ts, csv.ts) exports: one module that knows how to read
@@ -38,6 +41,10 @@ export interface CsvColumn {
 
 export interface ReadOptions {
   signal?: AbortSignal;
+  /** The reader's limits (nesting depth, item length, CSV columns); unset ones take `DEFAULT_READ_LIMITS`. */
+  limits?: Partial<ReadLimits>;
+  /** Invalid UTF-8: `refuse` (default) fails the read naming the byte offset and line; `replace` reads U+FFFD. */
+  invalidUtf8?: InvalidUtf8;
   /** CSV: turns the header row into column descriptions (applies the field mapping). */
   resolveColumns?: (headers: string[]) => CsvColumn[];
 }
