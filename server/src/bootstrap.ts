@@ -4,6 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
 import { createExportHandler } from './pipeline/export';
 import { createImportHandler } from './pipeline/import';
+import { allowConcurrentReads, prepareSqlite } from './services/sqlite';
 import { getConfig, getService } from './utils';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -12,6 +13,12 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const runner = getService(strapi, 'runner');
   runner.registerHandler('import', createImportHandler(strapi));
   runner.registerHandler('export', createExportHandler(strapi));
+
+  // SQLite: reads answer while an import holds the writer (services/sqlite.ts); the second connection only once the
+  // HTTP server listens (not in command-line processes).
+  if (strapi.db.dialect.client === 'sqlite' && getConfig(strapi).sqliteConcurrentReads && (await prepareSqlite(strapi))) {
+    strapi.server.httpServer.once('listening', () => allowConcurrentReads(strapi));
+  }
 
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
   await runner.start();

@@ -32,6 +32,12 @@ export interface PluginConfig {
   bulkWrites: boolean;
   /** Read exports with the lean per-page reader (export-reader.ts); false: always through the Document Service. */
   leanExports: boolean;
+  /**
+   * SQLite only: switch the database to WAL journal mode and let the server open a second connection, so that the
+   * admin (status, list, cancel, any read) answers while an import holds SQLite's single writer. false: the journal
+   * mode is left as it is, and requests wait for a stop-mode import to end.
+   */
+  sqliteConcurrentReads: boolean;
   /** Offer private attributes for import (they are never exported). */
   allowPrivateFields: boolean;
   /** Content types beyond `api::` that the center may offer, such as `plugin::users-permissions.user`. */
@@ -95,6 +101,7 @@ export const defaultConfig: PluginConfig = {
   bulkWrites: true,
   leanExports: true,
   allowPrivateFields: false,
+  sqliteConcurrentReads: true,
   extraContentTypes: [],
   batchFiles: {
     enabled: true,
@@ -148,6 +155,7 @@ const configSchema = yup
     bulkWrites: yup.boolean(),
     leanExports: yup.boolean(),
     allowPrivateFields: yup.boolean(),
+    sqliteConcurrentReads: yup.boolean(),
     extraContentTypes: yup.array(yup.string().matches(/^(plugin|api)::[\w-]+\.[\w-]+$/)),
     batchFiles: yup
       .object({

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TASK_UID } from '../constants';
+import { isSqliteBusy } from './sqlite';
 
 /**
  * The write lock of a content type: two imports that write the same type (on any instance, the command line
@@ -21,8 +22,6 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** SQLite's "database is locked" (another connection holds its write lock). */
-const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`);
 
 /** The 64-bit advisory key (two int4) and the GET_LOCK name (at most 64 characters) of a lock name. */
 const digest = (name: string) => createHash('sha1').update(name).digest();
@@ -85,6 +84,20 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
     return row?.writeLock === name;
   };
 
+  /** The running task that holds the lock of `uid` (null: none recorded, or the database is busy). */
+  const holderOf = async (uid: string, exceptTaskId: number): Promise<number | null> => {
+    try {
+      const row = (await strapi.db.query(TASK_UID).findOne({
+        where: { writeLock: lockName(uid), state: 'running', id: { $ne: exceptTaskId } },
+        select: ['id'],
+      })) as { id: number } | null;
+      return row?.id ?? null;
+    } catch (error) {
+      if (isSqliteBusy(error)) return null;
+      throw error;
+    }
+  };
+
   return {
     lockName,
 
@@ -95,11 +108,14 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
         await strapi.db.query(TASK_UID).update({ where: { id: taskId }, data: { writeLock: null } });
       };
       if (client() === 'sqlite') {
+        // A running task that holds it is seen by a read (which never waits in WAL mode): no write is tried then,
+        // so that a waiting process (the command line beside a server) says whom it waits for at once.
+        if ((await holderOf(uid, taskId)) !== null) return null;
         try {
           if (!(await tryRowLock(name, taskId))) return null;
         } catch (error) {
           // Another process (a command line beside the server) holds SQLite's write lock: try again later.
-          if (isBusy(error)) return null;
+          if (isSqliteBusy(error)) return null;
           throw error;
         }
         return { release };
@@ -115,19 +131,7 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** The running task that holds the lock of `uid` (null: none recorded, or the database is busy). */
-    async holderOf(uid: string, exceptTaskId: number): Promise<number | null> {
-      try {
-        const row = (await strapi.db.query(TASK_UID).findOne({
-          where: { writeLock: lockName(uid), state: 'running', id: { $ne: exceptTaskId } },
-          select: ['id'],
-        })) as { id: number } | null;
-        return row?.id ?? null;
-      } catch (error) {
-        if (isBusy(error)) return null;
-        throw error;
-      }
-    },
+    holderOf,
   };
 };
 
