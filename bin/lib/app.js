@@ -103,6 +103,10 @@ const loadApp = async ({ appDir, compile, onSignal }) => {
     throw new UsageError(`The ${PLUGIN_ID} plugin is not enabled in ${appDir}: enable it in config/plugins`);
   }
   service(app, 'runner').runOwnTasksOnly();
+  // SQLite beside a running server: this process waits for the server's writes as long as they last, and says so.
+  service(app, 'sqlite').waitForOtherWriters(() =>
+    process.stderr.write('Waiting for the database: another process (a running server?) is writing to it...\n')
+  );
   await app.bootstrap();
   return app;
 };

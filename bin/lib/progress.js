@@ -34,6 +34,8 @@ const progressLine = (task, { width = 80, bar = true, now = Date.now() } = {}) =
   const { processed, total } = task.counts;
   const parts = [`${task.kind} #${task.id}`];
   if (task.status === 'queued') return `${parts[0]} queued`;
+  if (task.waitingFor !== null && task.waitingFor !== undefined)
+    return `${parts[0]} waiting for task #${task.waitingFor}, which writes ${task.contentType}`;
   const fraction = task.progress;
   const percent = fraction === null ? null : `${String(Math.floor(fraction * 100)).padStart(3)}%`;
   const counts =
@@ -58,12 +60,23 @@ const showProgress = ({ stream, read, interval = 200, plainEvery = 5000 }) => {
   let drawn = false;
   let lastPlain = Date.now();
   let busy = false;
+  /** @type {number | null} */
+  let lastWaitingFor = null;
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
       const task = await read();
       if (task.status !== 'queued' && task.status !== 'running') return;
+      // Waiting for another task's write lock is said at once, and once per task waited for, even without a terminal.
+      const waitingFor = task.waitingFor ?? null;
+      if (waitingFor !== lastWaitingFor) {
+        lastWaitingFor = waitingFor;
+        if (waitingFor !== null && !tty) {
+          stream.write(`${progressLine(task, { bar: false, width: 200 })}\n`);
+          lastPlain = Date.now();
+        }
+      }
       if (tty) {
         stream.write(`\r${progressLine(task, { width: stream.columns || 80 })}\x1b[K`);
         drawn = true;

@@ -44,6 +44,12 @@ describe('progressLine', () => {
     expect(progressLine(task({ status: 'queued' }))).toBe('import #12 queued');
   });
 
+  it('says which task it waits for while another task holds the write lock', () => {
+    expect(progressLine(task({ waitingFor: 7, counts: { total: null, processed: 0, created: 0, updated: 0, failed: 0 } }))).toBe(
+      'import #12 waiting for task #7, which writes api::contact.contact'
+    );
+  });
+
   it('fits the width', () => {
     expect(progressLine(task(), { width: 40, now: at(1) }).length).toBeLessThanOrEqual(39);
   });
@@ -150,6 +156,22 @@ describe('showProgress', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(1);
     expect(chunks.length).toBeLessThanOrEqual(5);
     for (const chunk of chunks) expect(chunk).toMatch(/^import #12  48%  1,200 items  \d[\d,]* items\/s\n$/);
+  });
+
+  it('says at once, without a terminal, when the task starts waiting for another one, and once per task waited for', async () => {
+    const { chunks, stream } = fakeStream(false);
+    let current = task({ waitingFor: 7 });
+    const progress = showProgress({ stream, read: async () => current, plainEvery: 60_000 });
+    await sleep(1_100);
+    current = task({ waitingFor: 9 });
+    await sleep(1_100);
+    current = task();
+    await sleep(1_100);
+    progress.stop();
+    expect(chunks).toEqual([
+      'import #12 waiting for task #7, which writes api::contact.contact\n',
+      'import #12 waiting for task #9, which writes api::contact.contact\n',
+    ]);
   });
 
   it('draws nothing for a finished task', async () => {

@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
 import { createExportHandler } from './pipeline/export';
 import { createImportHandler } from './pipeline/import';
-import { allowConcurrentReads, prepareSqlite } from './services/sqlite';
+import { allowConcurrentReads } from './services/sqlite';
 import { getConfig, getService } from './utils';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -14,9 +14,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   runner.registerHandler('import', createImportHandler(strapi));
   runner.registerHandler('export', createExportHandler(strapi));
 
-  // SQLite: reads answer while an import holds the writer (services/sqlite.ts); the second connection only once the
-  // HTTP server listens (not in command-line processes).
-  if (strapi.db.dialect.client === 'sqlite' && getConfig(strapi).sqliteConcurrentReads && (await prepareSqlite(strapi))) {
+  // SQLite: reads answer while an import holds the writer (services/sqlite.ts, prepared in register): the second
+  // connection only once the HTTP server listens (not in command-line processes).
+  if (strapi.db.dialect.client === 'sqlite' && getConfig(strapi).sqliteConcurrentReads) {
     strapi.server.httpServer.once('listening', () => allowConcurrentReads(strapi));
   }
 

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Task } from '../../shared/contracts';
+import { BIN, runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { APP_DIR, PLUGIN_ID, startApp } from '../helpers/strapi';
+import { PLUGIN_ID, startApp } from '../helpers/strapi';
 import { jsonl } from '../helpers/tasks';
 
 /**
@@ -13,7 +13,6 @@ import { jsonl } from '../helpers/tasks';
  * at the end through the Document Service of an app booted in this process).
  */
 
-const BIN = path.resolve(__dirname, '../../bin/data-migration-center.js');
 const CATEGORY = 'api::category.category';
 const TAG = 'api::tag.tag';
 const CONTACT = 'api::contact.contact';
@@ -24,39 +23,10 @@ let work: string;
 let foreignTaskId: number;
 let interruptedTaskId: number;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** Runs the command line in the playground's directory, on the test database. */
-const cli = (args: string[], { timeout = 110_000 }: { timeout?: number } = {}): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: APP_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DMC_SEED: 'false',
-        DMC_STORAGE_DIR: storageDir,
-        STRAPI_TELEMETRY_DISABLED: 'true',
-        BROWSER: 'none',
-        ...database.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+const cli = (args: string[], { timeout = 110_000 }: { timeout?: number } = {}): Promise<Run> => runCli(args, { database, storageDir, timeout });
 
 /** The app was compiled by the global setup: later runs skip compiling (the first run compiles, as users do). */
 const fast = (args: string[]) => cli([...args, '--no-compile']);

@@ -5,6 +5,7 @@ import { createImportsService } from './imports';
 import { createLocksService } from './locks';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './runner';
+import { createSqliteService } from './sqlite';
 import { createStorageService } from './storage';
 import { createTasksService } from './tasks';
 import { createTemplatesService } from './templates';
@@ -17,6 +18,7 @@ const services = {
   locks: createLocksService,
   permissions: createPermissionsService,
   runner: createRunnerService,
+  sqlite: createSqliteService,
   storage: createStorageService,
   tasks: createTasksService,
   templates: createTemplatesService,

@@ -37,20 +37,24 @@ afterEach(async () => {
 test('retryWhileBusy tries again only on SQLITE_BUSY, and gives up at the deadline with the last error', async () => {
   const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
   let calls = 0;
-  await expect(retryWhileBusy(() => (++calls < 3 ? Promise.reject(busy) : 'done'), 1_000)).resolves.toBe('done');
+  await expect(retryWhileBusy(() => (++calls < 3 ? Promise.reject(busy) : 'done'), { timeout: 1_000 })).resolves.toBe('done');
   expect(calls).toBe(3);
 
   calls = 0;
-  await expect(retryWhileBusy(() => (++calls, Promise.reject(new Error('other'))), 1_000)).rejects.toThrow('other');
+  await expect(retryWhileBusy(() => (++calls, Promise.reject(new Error('other'))), { timeout: 1_000 })).rejects.toThrow('other');
   expect(calls).toBe(1);
 
   calls = 0;
-  await expect(retryWhileBusy(() => (++calls, Promise.reject(busy)), 1_000, () => false)).rejects.toBe(busy);
+  await expect(retryWhileBusy(() => (++calls, Promise.reject(busy)), { timeout: 1_000 }, () => false)).rejects.toBe(busy);
   expect(calls).toBe(1);
 
   const started = Date.now();
-  await expect(retryWhileBusy(() => Promise.reject(busy), 150)).rejects.toBe(busy);
+  await expect(retryWhileBusy(() => Promise.reject(busy), { timeout: 150 })).rejects.toBe(busy);
   expect(Date.now() - started).toBeLessThan(1_000);
+  let told = 0;
+  calls = 0;
+  await retryWhileBusy(() => (++calls < 20 ? Promise.reject(busy) : 'done'), { timeout: 10_000, onLongWait: () => (told += 1) });
+  expect(told).toBe(1); // 19 waits of up to 100 ms: more than a second, said once
   expect(isSqliteBusy(Object.assign(new Error('x'), { code: 'SQLITE_BUSY_SNAPSHOT' }))).toBe(true);
   expect(isSqliteBusy(new Error('SQLITE_CONSTRAINT'))).toBe(false);
 });

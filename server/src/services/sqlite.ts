@@ -53,17 +53,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Runs `attempt` until it does not fail with SQLITE_BUSY, waiting between attempts (5 ms, doubling to 100 ms)
- * without blocking the event loop, for at most `timeout` ms; then the last SQLITE_BUSY error is thrown. `mayRetry`
+ * without blocking the event loop, for at most `policy.timeout` ms; then the last SQLITE_BUSY error is thrown. `mayRetry`
  * tells whether the attempt that failed can be run again.
  */
-export const retryWhileBusy = async <T>(attempt: () => T | Promise<T>, timeout: number, mayRetry: () => boolean = () => true): Promise<T> => {
-  const deadline = Date.now() + timeout;
+export const retryWhileBusy = async <T>(
+  attempt: () => T | Promise<T>,
+  policy: BusyPolicy,
+  mayRetry: () => boolean = () => true
+): Promise<T> => {
+  const started = Date.now();
+  const deadline = started + policy.timeout;
   let wait = 5;
+  let told = false;
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
       if (!isSqliteBusy(error) || !mayRetry() || Date.now() + wait > deadline) throw error;
+      if (!told && Date.now() - started >= LONG_WAIT) {
+        told = true;
+        policy.onLongWait?.();
+      }
       await sleep(wait);
       wait = Math.min(wait * 2, 100);
     }
@@ -72,29 +82,42 @@ export const retryWhileBusy = async <T>(attempt: () => T | Promise<T>, timeout: 
 
 const PATCHED = Symbol.for('data-migration-center.sqlite-busy');
 
+/** How long writers wait for SQLite's lock, and who is told when a wait is long (the command line says so). */
+interface BusyPolicy {
+  /** ms; Infinity: until the lock is free. */
+  timeout: number;
+  /** Called once per wait that lasts more than a second. */
+  onLongWait?: () => void;
+  /** The database is in WAL mode: a second connection may read while one writes. */
+  wal?: boolean;
+}
+
+const LONG_WAIT = 1_000;
+
 /**
- * Steps 1 and 3 (see above), at bootstrap, in every process that loads the app. Returns whether the database is in
+ * Steps 1 and 3 (see above), in the plugin's register phase (before Strapi's own bootstrap writes: a second process
+ * beside a writing server would fail there), in every process that loads the app. Returns whether the database is in
  * WAL mode (when it is not, step 2 must not happen: a second connection would wait for the writer's lock to read).
  */
 export const prepareSqlite = async (strapi: Core.Strapi): Promise<boolean> => {
   const knex = strapi.db.connection;
-  const client = knex.client as unknown as KnexClient & { [PATCHED]?: true };
-  const timeout = client.config?.acquireConnectionTimeout ?? 60_000;
+  const client = knex.client as unknown as KnexClient & { [PATCHED]?: BusyPolicy };
 
+  const policy: BusyPolicy = client[PATCHED] ?? { timeout: client.config?.acquireConnectionTimeout ?? 60_000 };
   if (!client[PATCHED]) {
-    client[PATCHED] = true;
+    client[PATCHED] = policy;
     // Statements outside transactions (on the pool's connections) are tried again while the database is busy; never
     // one that failed inside a transaction (begun by hand with raw SQL): a retry could not be right there.
     const query = client._query;
     client._query = function retried(this: KnexClient, connection, obj) {
-      return retryWhileBusy(() => query.call(this, connection, obj), timeout, () => !connection.inTransaction);
+      return retryWhileBusy(() => query.call(this, connection, obj), policy, () => !connection.inTransaction);
     };
     // Top-level transactions take the write lock at once (nested ones are savepoints: `begin` is not called).
     const transaction = client.transaction;
     client.transaction = function immediate(this: KnexClient, ...args: unknown[]) {
       const trx = transaction.apply(this, args);
       trx.begin = async (connection: SqliteConnection) => {
-        await retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), timeout);
+        await retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), policy);
       };
       return trx;
     };
@@ -114,6 +137,7 @@ export const prepareSqlite = async (strapi: Core.Strapi): Promise<boolean> => {
   const connection = await client.acquireConnection();
   try {
     const mode = String(connection.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
+    policy.wal = mode === 'wal';
     if (mode !== 'wal') {
       strapi.log.warn(
         `[data-migration-center] SQLite stays in journal mode "${mode}" (WAL could not be set): the admin waits while an import writes`
@@ -126,8 +150,31 @@ export const prepareSqlite = async (strapi: Core.Strapi): Promise<boolean> => {
   }
 };
 
-/** Step 2: lets the pool open a second connection. Called when the HTTP server starts listening. */
+/**
+ * Step 2: lets the pool open a second connection, once the database is in WAL mode (`prepareSqlite`). Called when
+ * the HTTP server starts listening.
+ */
 export const allowConcurrentReads = (strapi: Core.Strapi): void => {
-  const { pool } = strapi.db.connection.client as unknown as KnexClient;
-  if (pool && pool.max < 2) pool.max = 2;
+  const client = strapi.db.connection.client as unknown as KnexClient & { [PATCHED]?: BusyPolicy };
+  if (!client[PATCHED]?.wal || !client.pool) return;
+  if (client.pool.max < 2) client.pool.max = 2;
 };
+
+/**
+ * Writers of this process wait for SQLite's lock as long as it takes (instead of `acquireConnectionTimeout`), and
+ * `onLongWait` is told when a wait lasts more than a second: the command line, which runs one task and may start
+ * beside a server in the middle of a long import. No effect before `prepareSqlite` or on other databases.
+ */
+export const waitForOtherWriters = (strapi: Core.Strapi, onLongWait: () => void): void => {
+  const policy = (strapi.db.connection.client as unknown as { [PATCHED]?: BusyPolicy })[PATCHED];
+  if (!policy) return;
+  policy.timeout = Infinity;
+  policy.onLongWait = onLongWait;
+};
+
+/** The service the command line uses (bin/lib/app.js), between the app's register and bootstrap phases. */
+export const createSqliteService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  waitForOtherWriters(onLongWait: () => void): void {
+    waitForOtherWriters(strapi, onLongWait);
+  },
+});
