@@ -15,7 +15,7 @@ import { TemplatePicker } from '../components/TemplatePicker';
 import { useApi } from '../hooks/useApi';
 import { useExportableTypes, useLocales } from '../hooks/useContentTypes';
 import { usePermissions } from '../hooks/usePermissions';
-import { useTemplates } from '../hooks/useTemplates';
+import { useSaveTemplate, useTemplates } from '../hooks/useTemplates';
 import { allowedExportValues } from '../utils/access';
 import {
   buildExportOptions,
@@ -48,6 +48,7 @@ export const ExportPage = () => {
   // Templates of types this user may not export would only fail: not offered.
   const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
   const api = useApi();
+  const createTemplate = useSaveTemplate();
 
   const [values, setValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
   const [errors, setErrors] = useState<FormErrors<ExportFormField>>({});
@@ -97,7 +98,7 @@ export const ExportPage = () => {
   };
 
   const saveTemplate = async ({ name, description }: { name: string; description: string | null }) => {
-    const template = await api.createTemplate({
+    const template = await createTemplate({
       name,
       kind: 'export',
       contentType: values.contentType,
@@ -105,13 +106,6 @@ export const ExportPage = () => {
       description,
     });
     if (!template) return false;
-    toggleNotification({
-      type: 'success',
-      message: formatMessage(
-        { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
-        { name: template.name }
-      ),
-    });
     setValues((current) => ({ ...current, templateId: template.id }));
     return true;
   };

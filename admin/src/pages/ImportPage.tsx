@@ -19,7 +19,7 @@ import { useApi } from '../hooks/useApi';
 import { useImportableTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
-import { useTemplates } from '../hooks/useTemplates';
+import { useSaveTemplate, useTemplates } from '../hooks/useTemplates';
 import { allowedImportValues } from '../utils/access';
 import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHead';
 import {
@@ -82,6 +82,7 @@ export const ImportPage = () => {
   // Templates of types this user may not import into would only fail: not offered.
   const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
   const api = useApi();
+  const createTemplate = useSaveTemplate();
 
   const [file, setFile] = useState<File | null>(null);
   const [head, setHead] = useState<FileHead | null>(null);
@@ -184,7 +185,7 @@ export const ImportPage = () => {
   };
 
   const saveTemplate = async ({ name, description }: { name: string; description: string | null }) => {
-    const template = await api.createTemplate({
+    const template = await createTemplate({
       name,
       kind: 'import',
       contentType: values.contentType,
@@ -192,13 +193,6 @@ export const ImportPage = () => {
       description,
     });
     if (!template) return false;
-    toggleNotification({
-      type: 'success',
-      message: formatMessage(
-        { id: getTranslation('templates.notification.created'), defaultMessage: 'Template "{name}" saved.' },
-        { name: template.name }
-      ),
-    });
     setValues((current) => ({ ...current, templateId: template.id }));
     return true;
   };

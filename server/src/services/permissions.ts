@@ -129,13 +129,23 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
   const isSuperAdmin = (user: AdminUser) =>
     (strapi.service('admin::role') as unknown as { hasSuperAdminRole(user: AdminUser): boolean }).hasSuperAdminRole(user);
 
-  /** The field paths the admin's permission screens offer for a type (components expanded: `seo.metaTitle`). */
-  const nestedFields = (uid: string): string[] =>
-    (
-      strapi.service('admin::content-type') as unknown as {
-        getNestedFields(model: unknown, options: { components: unknown }): string[];
-      }
-    ).getNestedFields(strapi.getModel(uid as never), { components: strapi.components });
+  /**
+   * The field paths the admin's permission screens offer for a type (components expanded: `seo.metaTitle`). Kept per
+   * type: content types and components change only with a restart, and a task list asks for every row.
+   */
+  const fieldsByType = new Map<string, string[]>();
+  const nestedFields = (uid: string): string[] => {
+    let fields = fieldsByType.get(uid);
+    if (!fields) {
+      fields = (
+        strapi.service('admin::content-type') as unknown as {
+          getNestedFields(model: unknown, options: { components: unknown }): string[];
+        }
+      ).getNestedFields(strapi.getModel(uid as never), { components: strapi.components });
+      fieldsByType.set(uid, fields);
+    }
+    return fields;
+  };
 
   const access = (actor: Actor | null, uid: string): ContentAccess | null => {
     if (!actor || actor.superAdmin) return null;
