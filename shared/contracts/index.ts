@@ -1,5 +1,5 @@
 /**
- * The admin API contract of the Data Migration Center (DESIGN.md section 5).
+ * The admin API contract of the Data Migration Center (README, *Admin API*).
  *
  * One place for every request and response shape: the server's controllers and the admin UI both import
  * from here, so neither can drift from the other. One `namespace` per endpoint, each with `Request` and

@@ -3,7 +3,7 @@ import { startApp, type TestApp } from '../helpers/strapi';
 import { exportFile, importFile } from '../helpers/tasks';
 
 /**
- * The round trip (DESIGN.md section 6): export every content type of the playground in each format → import into
+ * The round trip: export every content type of the playground in each format → import into
  * an empty database → export again → byte-identical files, covering every attribute kind the playground has
  * (the seeded demo content: both locales, drafts and published entries, relations, self relations, media,
  * components, dynamic zones, blocks, json, every scalar type).

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: how fast and how lean the import and export paths are, against the physical limit (raw knex on
- * the same rows) and the naive baseline (one `strapi.documents().create` per item). DESIGN.md section 6.
+ * the same rows) and the naive baseline (one `strapi.documents().create` per item) (docs/benchmarks.md).
  *
  *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv] [--phases raw-insert,baseline,import,upsert,raw-select,export]
  *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000] [--type article|contact]
@@ -24,7 +24,7 @@
  * A task that does not finish `completed` with every item counted stops the bench (exit code 1).
  * It prints a table, then, as its last line, one JSON object with every figure and the machine.
  *
- * `--memory`: the 1,000,000-item JSONL import and export (DESIGN: peak RSS within idle + 200 MB), after the same
+ * `--memory`: the 1,000,000-item JSONL import and export (the bar: peak RSS within idle + 200 MB), after the same
  * phases at `--reference-items` (10,000), so that the cost per item at both sizes can be compared (±20%).
  * `--type contact`: the same phases on plain contact rows (the bulk write path), matched by their documentIds.
  * README, section Benchmark, says what each row means.
@@ -1276,7 +1276,7 @@ const run = async (strapi, options, work) => {
   }
   clearInterval(sampler);
 
-  // Targets (DESIGN section 6 and issue 7): ratios on the same data and database, and the memory bar.
+  // Targets: ratios on the same data and database, and the memory bar.
   const target = (name, value, ok) => results.targets.push({ name, value, met: ok });
   for (const p of results.phases) {
     if ((p.phase === 'import' || p.phase === 'upsert') && p.ratioToRaw !== null)

@@ -20,7 +20,7 @@ export interface MappingTarget {
   required: boolean;
 }
 
-/** Keys Strapi gives every entry that a file may carry and the importer reads (DESIGN section 5, "Items"). */
+/** Keys Strapi gives every entry that a file may carry and the importer reads (README, *Items*). */
 const systemTargets = (contentType: ContentTypeInfo): MappingTarget[] => [
   { path: 'documentId', type: 'system', required: false },
   ...(contentType.localized ? [{ path: 'locale', type: 'system' as const, required: false }] : []),

@@ -24,7 +24,7 @@ import { createRowWriter } from './rows';
  *
  * Updates (the draft version of a draft & publish type, or the only row of a type without it), as the Document
  * Service's update does for each attribute the item sets:
- * - scalars (and `updatedAt`): a few multi-row UPDATE statements (update-rows.ts);
+ * - scalars (and `updatedAt`): a few multi-row UPDATE statements (rows.ts);
  * - components and dynamic zones: the old component rows and their `_cmps` links deleted, new copies written;
  * - relations, as a `set`: links to targets no longer listed deleted (and the target side's order closed up, as
  *   Strapi's `cleanOrderColumns` does), links kept keep their target-side order and get the listed order, new

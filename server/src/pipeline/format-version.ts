@@ -4,7 +4,7 @@
  * JSON exports carry it as `{ "formatVersion": N, "items": [...] }`, JSONT exports as `configuration.formatVersion`.
  * On import:
  * - a file without a version was not written by the plugin (another system, a hand-written seed file): it is read
- *   as the current version, whose item shape is the one DESIGN.md describes;
+ *   as the current version, whose item shape is the one the README's *Items* section describes;
  * - a file from an older version goes through the steps of {@link UPGRADES}, N → N+1, up to {@link FORMAT_VERSION}:
  *   its configuration once (before it becomes import options), each item as it is read;
  * - a file from a newer version is refused, naming both versions.

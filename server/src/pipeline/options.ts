@@ -18,7 +18,7 @@ import {
 import { templateIdSchema } from '../validation/templates';
 
 /**
- * Import options: validated as the request sends them, then resolved with the precedence of DESIGN.md section 5:
+ * Import options: validated as the request sends them, then resolved with the precedence the README's *Import options* section gives:
  * request options > template > JSONT configuration > defaults. Every mistake is a 400 before any task exists.
  */
 

@@ -19,7 +19,7 @@ export const adminRoute = (
   },
 });
 
-/** The admin API of DESIGN.md section 5, mounted under `/data-migration-center`. */
+/** The admin API (README, *Admin API*; types in shared/contracts), mounted under `/data-migration-center`. */
 export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/content-types', 'content-types.find', 'read'),
 

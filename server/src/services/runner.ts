@@ -9,7 +9,7 @@ import { commitsByBatch, describeStop, isFinished, type TaskRow } from './tasks'
 
 /**
  * The task runner: the one place tasks are claimed, run, beaten and finished. Several Strapi instances may
- * share one database (DESIGN.md section 7), so the database is the coordinator:
+ * share one database (README, *Several Strapi instances on one database*), so the database is the coordinator:
  * - a queued task is claimed with an atomic conditional update (`queued` → `running`, with this instance's id);
  *   an instance whose update touched no row lost the claim;
  * - a running task's worker writes a heartbeat every `heartbeatInterval`; any instance marks a running task

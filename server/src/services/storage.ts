@@ -12,7 +12,7 @@ export { assertKey, folderOf } from './storage-keys';
 
 /**
  * Where task files live (uploads being imported, exports, error reports): one small interface, so that every
- * instance behind a load balancer can serve a download (DESIGN.md section 7). Two implementations:
+ * instance behind a load balancer can serve a download (README, *Several Strapi instances on one database*). Two implementations:
  * - `local` (default): a folder of the app (`storageDir`), never served publicly. Its files are reachable only by
  *   the instances that share that folder: a task's files are recorded with the storage's `id`, a task runs only
  *   where its upload is, and another instance answers 409 for its files;
