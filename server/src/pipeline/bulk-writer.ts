@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../services/content-types';
+import { SYSTEM_ATTRIBUTES, type ModelSchema } from './model-schema';
 import { IN_LIST, chunks } from './in-lists';
 import { relationTargetLocale } from './relation-locale';
 import { compileRules } from './rules';
 import { createRowWriter } from './rows';
+import { findModelMeta, modelMeta, type ModelMeta } from './model-metadata';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
@@ -51,33 +52,6 @@ import { createRowWriter } from './rows';
 
 /** The column Strapi names the component type in a `_cmps` join table (its own constant, not in the metadata). */
 const COMPONENT_TYPE_COLUMN = 'component_type';
-
-interface JoinTableMeta {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn?: { name: string };
-  morphColumn?: { idColumn: { name: string }; typeColumn: { name: string } };
-  orderColumnName?: string;
-  inverseOrderColumnName?: string;
-  on?: Record<string, unknown>;
-}
-
-interface AttributeMeta {
-  type: string;
-  relation?: string;
-  target?: string;
-  joinTable?: JoinTableMeta;
-  joinColumn?: unknown;
-  morphBy?: string;
-  component?: string;
-  components?: string[];
-  repeatable?: boolean;
-}
-
-interface Metadata {
-  tableName: string;
-  attributes: Record<string, AttributeMeta>;
-}
 
 type RelationPlan = {
   kind: 'relation';
@@ -171,11 +145,11 @@ const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } 
  */
 export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = null }: { userId?: number | null } = {}) => {
   const creator: Record<string, number> = userId === null ? {} : { createdBy: userId, updatedBy: userId };
-  const metadata = strapi.db.metadata.get(uid) as unknown as Metadata;
+  const metadata = modelMeta(strapi, uid);
   const schema = strapi.contentType(uid as never) as unknown as ModelSchema;
   const draftAndPublish = hasDraftAndPublish(schema);
   const localized = schema.pluginOptions?.i18n?.localized === true;
-  const fileMeta = strapi.db.metadata.get('plugin::upload.file' as never) as unknown as Metadata | undefined;
+  const fileMeta = findModelMeta(strapi, 'plugin::upload.file');
 
   /** A component the bulk path can copy: scalar attributes only. */
   const isFlatComponent = (componentUid: string) => {
@@ -219,7 +193,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
           inverseJoinColumn: join.inverseJoinColumn.name,
           orderColumn: join.orderColumnName ?? null,
           inverseOrderColumn: join.inverseOrderColumnName ?? null,
-          targetTable: (strapi.db.metadata.get(target as never) as unknown as Metadata).tableName,
+          targetTable: modelMeta(strapi, target).tableName,
           targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
           targetDraftAndPublish,
           keepsDraftOrder:
@@ -1073,7 +1047,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
       ['id', plan.idColumn, COMPONENT_TYPE_COLUMN]
     );
     for (const [componentUid, ids] of idsByType) {
-      const componentTable = (strapi.db.metadata.get(componentUid as never) as unknown as Metadata).tableName;
+      const componentTable = modelMeta(strapi, componentUid).tableName;
       for (const part of chunks(ids, IN_LIST)) await table(componentTable).whereIn('id', part).delete();
     }
     for (const part of chunks(

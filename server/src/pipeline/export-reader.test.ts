@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 import { IN_LIST, chunks } from './in-lists';
 import {
   after,
@@ -9,10 +9,10 @@ import {
   readsMedia,
   type Entry,
   type LeanContext,
-  type ModelMeta,
   type ModelPlan,
   type PlanContext,
 } from './export-reader';
+import type { ModelMeta } from './model-metadata';
 
 /*
  * The lean reader's plan (from Strapi's database metadata, in the shapes @strapi/database builds them) and its

@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { EntryStatus } from '../../../shared/contracts';
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 import { IN_LIST, chunks } from './in-lists';
+import { modelMeta, type AttributeMeta, type ColumnMeta, type JoinTableMeta, type ModelMeta } from './model-metadata';
 
 /**
  * The export's read path: pages of entries (one page in memory), each entry shaped as the Document Service returns
@@ -117,36 +118,6 @@ export const populateFor = (shape: ExportShape, fields: Array<[string, Attribute
 /* ------------------------------------------------------------------------------------------------------------
  * The lean reader's plan: worked out once per task from Strapi's database metadata
  * ---------------------------------------------------------------------------------------------------------- */
-
-/** The parts of `strapi.db.metadata` the lean reader reads. */
-interface ColumnMeta {
-  name: string;
-  referencedColumn?: string;
-}
-interface JoinTableMeta {
-  name: string;
-  joinColumn: ColumnMeta;
-  inverseJoinColumn?: ColumnMeta;
-  morphColumn?: { idColumn: ColumnMeta; typeColumn: { name: string } };
-  orderColumnName?: string;
-  orderBy?: Record<string, string>;
-  on?: Record<string, unknown>;
-}
-interface AttributeMeta {
-  type: string;
-  columnName?: string;
-  relation?: string;
-  target?: string;
-  morphBy?: string;
-  joinTable?: JoinTableMeta;
-  joinColumn?: unknown;
-  morphColumn?: unknown;
-}
-export interface ModelMeta {
-  uid: string;
-  tableName: string;
-  attributes: Record<string, AttributeMeta>;
-}
 
 /** A column read from a joined table, and the attribute (and type) it is read as. */
 interface ColumnPlan {
@@ -795,7 +766,7 @@ export const createPageReader = async (
     {
       metadataOf: (uid) =>
         strapi.db.metadata.has(uid as never)
-          ? (strapi.db.metadata.get(uid as never) as unknown as ModelMeta)
+          ? modelMeta(strapi, uid)
           : undefined,
       schemaOf: shape.schemaOf,
       keyFor: shape.keyFor,

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { AttributeInfo } from '../../../shared/contracts';
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
 import type { TaskRow } from '../services/tasks';
 import { forbidden } from '../services/permissions';

@@ -27,6 +27,7 @@ import {
   type WriterContext,
 } from './writer';
 import { withoutSql } from './database-errors';
+import { columnOf, modelMeta } from './model-metadata';
 
 /**
  * The import path, top to bottom:
@@ -138,12 +139,9 @@ export const createImportHandler =
     const schema = contentTypes.schemaOf(uid);
     if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
     const type = contentTypes.get(uid);
-    const metadata = strapi.db.metadata.get(uid as never) as unknown as {
-      tableName: string;
-      attributes: Record<string, { columnName?: string }>;
-    };
+    const metadata = modelMeta(strapi, uid);
     const lookupColumns = [
-      metadata.attributes[options.matchBy]?.columnName ?? options.matchBy,
+      columnOf(metadata, options.matchBy),
       ...(type.localized ? ['locale'] : []),
     ];
 

@@ -1,4 +1,4 @@
-import type { ModelSchema } from '../services/content-types';
+import type { ModelSchema } from './model-schema';
 import { applyFieldMapping, assertNoHostileKeys, ItemError, prepareItem, type PrepareContext } from './prepare';
 
 const seo: ModelSchema = {

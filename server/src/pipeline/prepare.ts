@@ -1,4 +1,4 @@
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 import { columnLimitProblem } from './column-limits';
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { IN_LIST, chunks } from './in-lists';
+import { modelMeta, type AttributeMeta, type ModelMeta } from './model-metadata';
 
 /**
  * Rows written many at a time: multi-row INSERT statements, and UPDATE statements that join the table to a list of
@@ -25,22 +26,8 @@ interface Field {
   validate?: (value: unknown) => void;
 }
 
-interface AttributeMeta {
-  type: string;
-  columnName?: string;
-  default?: unknown;
-  /** A to-one relation stored in a column of the row (the owner side: `createdBy` → `created_by_id`). */
-  joinColumn?: { name: string };
-  owner?: boolean;
-}
-
 /** The relations to admin users every content type stores in its own row (`created_by_id`, `updated_by_id`). */
 const CREATOR_ATTRIBUTES = ['createdBy', 'updatedBy'];
-
-interface ModelMeta {
-  tableName: string;
-  attributes: Record<string, AttributeMeta>;
-}
 
 /** What rows.ts uses of a better-sqlite3 connection and its statements. */
 interface SqliteStatement {
@@ -86,7 +73,7 @@ export const createRowWriter = (strapi: Core.Strapi) => {
   const internals = loadInternals(strapi);
   const schemaName = strapi.db.getSchemaName();
   const qualified = (table: string) => (schemaName ? `${schemaName}.${table}` : table);
-  const metaOf = (uid: string) => strapi.db.metadata.get(uid as never) as unknown as ModelMeta;
+  const metaOf = (uid: string) => modelMeta(strapi, uid);
 
   /** A quoted identifier, as knex quotes it for this dialect (remembered: rows repeat the same few). */
   const quoted = new Map<string, string>();

@@ -1,4 +1,4 @@
-import type { ModelSchema } from '../services/content-types';
+import type { ModelSchema } from './model-schema';
 import { compileRules } from './rules';
 
 const seo: ModelSchema = {

@@ -1,4 +1,4 @@
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 
 /**
  * A fast check of Strapi's own validation rules for the bulk path. Strapi's entity validator builds a yup schema

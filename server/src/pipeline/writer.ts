@@ -2,12 +2,13 @@ import { newDocumentId } from './document-id';
 import { IN_LIST } from './in-lists';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { AttributeSchema, ModelSchema } from '../services/content-types';
+import type { AttributeSchema, ModelSchema } from './model-schema';
 import type { ResolvedImportOptions } from './options';
 import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk-writer';
 import { ItemError, type PreparedItem } from './prepare';
 import { describeDatabaseError, withoutSql } from './database-errors';
 import { resolveReferences, type ResolveContext } from './references';
+import { modelMeta } from './model-metadata';
 
 /**
  * The write stage: one batch of prepared items into the database. Per batch: one lookup query per locale for
@@ -160,9 +161,7 @@ export const describeWriteError = (error: unknown, fieldOf?: (column: string) =>
 
 /** A column of the type's table → the attribute it holds (for database errors naming a column). */
 const fieldOfColumn = (ctx: WriterContext) => {
-  const attributes = (ctx.strapi.db.metadata.get(ctx.uid as never) as unknown as {
-    attributes: Record<string, { columnName?: string }>;
-  }).attributes;
+  const { attributes } = modelMeta(ctx.strapi, ctx.uid);
   const byColumn = new Map(Object.entries(attributes).map(([name, a]) => [a.columnName ?? name, name]));
   return (column: string) => byColumn.get(column) ?? column;
 };

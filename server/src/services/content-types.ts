@@ -1,55 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { AttributeInfo, AttributeType, ContentTypeInfo } from '../../../shared/contracts';
+import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../pipeline/model-schema';
 import { getConfig } from '../utils';
 
-/** The part of a Strapi attribute definition the center reads. */
-export interface AttributeSchema {
-  type: AttributeType;
-  required?: boolean;
-  unique?: boolean;
-  private?: boolean;
-  relation?: string;
-  target?: string;
-  component?: string;
-  components?: string[];
-  repeatable?: boolean;
-  multiple?: boolean;
-  enum?: string[];
-  default?: unknown;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  regex?: string;
-  targetField?: string;
-  mappedBy?: string;
-  inversedBy?: string;
-  pluginOptions?: { i18n?: { localized?: boolean } };
-}
-
-export interface ModelSchema {
-  uid: string;
-  kind?: 'collectionType' | 'singleType';
-  modelType: 'contentType' | 'component';
-  info: { displayName: string; singularName?: string; pluralName?: string };
-  options?: { draftAndPublish?: boolean };
-  pluginOptions?: { i18n?: { localized?: boolean } };
-  attributes: Record<string, AttributeSchema>;
-}
-
-/** Attributes Strapi manages itself: never read from a file, never written as data. */
-export const SYSTEM_ATTRIBUTES = new Set([
-  'id',
-  'documentId',
-  'createdAt',
-  'updatedAt',
-  'publishedAt',
-  'createdBy',
-  'updatedBy',
-  'locale',
-  'localizations',
-]);
+export type { AttributeSchema, ModelSchema } from '../pipeline/model-schema';
 
 /** Attribute types whose values are secrets: never offered, never exported, whatever the configuration. */
 const SECRET_TYPES = new Set<string>(['password']);

@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TASK_UID } from '../constants';
 import { isSqliteBusy } from './sqlite';
+import { columnOf, modelMeta } from '../pipeline/model-metadata';
 
 /**
  * The write lock of a content type: two imports that write the same type (on any instance, the command line
@@ -29,9 +30,8 @@ const digest = (name: string) => createHash('sha1').update(name).digest();
 export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection as unknown as Knex;
   const client = () => strapi.db.dialect.client as string;
-  const meta = () =>
-    strapi.db.metadata.get(TASK_UID) as unknown as { tableName: string; attributes: Record<string, { columnName?: string }> };
-  const column = (name: string) => meta().attributes[name]?.columnName ?? name;
+  const meta = () => modelMeta(strapi, TASK_UID);
+  const column = (name: string) => columnOf(meta(), name);
 
   /** The lock name of a content type (one for the whole database on SQLite). */
   const lockName = (uid: string) => (client() === 'sqlite' ? 'dmc:sqlite-writer' : `dmc:${uid}`);

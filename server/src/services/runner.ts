@@ -6,6 +6,7 @@ import { getConfig, getService } from '../utils';
 import type { HeldLock } from './locks';
 import { sweepRetention } from './retention';
 import { commitsByBatch, describeStop, isFinished, type TaskRow } from './tasks';
+import { columnOf, modelMeta } from '../pipeline/model-metadata';
 
 /**
  * The task runner: the one place tasks are claimed, run, beaten and finished. Several Strapi instances may
@@ -118,16 +119,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Progress columns, written with the bare knex connection (never inside a task's transaction). */
   const writeProgress = async (id: number, data: ProgressUpdate) => {
-    const meta = strapi.db.metadata.get(TASK_UID) as unknown as {
-      tableName: string;
-      attributes: Record<string, { columnName?: string }>;
-    };
-    const columns = Object.fromEntries(
-      Object.entries(data).map(([name, value]) => [meta.attributes[name]?.columnName ?? name, value])
-    );
+    const meta = modelMeta(strapi, TASK_UID);
+    const columns = Object.fromEntries(Object.entries(data).map(([name, value]) => [columnOf(meta, name), value]));
     // Only while it runs: a write that waited for the row behind the task's own transaction must not overwrite
     // the final counts that transaction committed.
-    await strapi.db.connection(meta.tableName).where({ id, [meta.attributes.state?.columnName ?? 'state']: 'running' }).update(columns);
+    await strapi.db.connection(meta.tableName).where({ id, [columnOf(meta, 'state')]: 'running' }).update(columns);
   };
 
   const finish = async (id: number, data: Record<string, unknown>) => {
