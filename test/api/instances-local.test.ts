@@ -4,7 +4,7 @@ import type { Task } from '../../shared/contracts';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database, each with its own `local` storage folder (as two
@@ -46,18 +46,6 @@ const finished = async (id: number): Promise<Task> => {
   }
 };
 
-const get = (instance: { http(): ReturnType<TestApp['http']> }, url: string) =>
-  instance
-    .http()
-    .get(url)
-    .set('Authorization', `Bearer ${token}`)
-    .buffer(true)
-    .parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
 
 const STORAGE_409 = /storage of another instance.*storage setting.*storage\.provider: "s3"/;
 
@@ -91,11 +79,11 @@ describeShared(`two instances on one ${client} database, separate local storage 
     expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
     expect((await row(id)).instanceId).toBe(runnerOfA());
 
-    expect((await get(a, `${BASE}/tasks/${id}/file`)).body).toBe(content);
+    expect((await download(a, token, `${BASE}/tasks/${id}/file`)).text).toBe(content);
     for (const url of [`${BASE}/tasks/${id}/file`, `${BASE}/tasks/${id}/error-report?format=csv`]) {
-      const onB = await get(b, url);
+      const onB = await download(b, token, url);
       expect(onB.status).toBe(409);
-      expect(JSON.parse(onB.body as string).error.message).toMatch(STORAGE_409);
+      expect(JSON.parse(onB.text).error.message).toMatch(STORAGE_409);
     }
     const deleteOnB = await b.http().delete(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
     expect(deleteOnB.status).toBe(409);
@@ -112,12 +100,12 @@ describeShared(`two instances on one ${client} database, separate local storage 
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'jsonl' });
     const task = await finished(res.body.data.id);
     expect(task.status).toBe('completed');
-    const onA = await get(a, `${BASE}/tasks/${task.id}/file`);
+    const onA = await download(a, token, `${BASE}/tasks/${task.id}/file`);
     expect(onA.status).toBe(409);
-    expect(JSON.parse(onA.body as string).error.message).toMatch(STORAGE_409);
-    const onB = await get(b, `${BASE}/tasks/${task.id}/file`);
+    expect(JSON.parse(onA.text).error.message).toMatch(STORAGE_409);
+    const onB = await download(b, token, `${BASE}/tasks/${task.id}/file`);
     expect(onB.status).toBe(200);
-    expect((onB.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toEqual(['local-one']);
+    expect(onB.text.trim().split('\n').map((line) => JSON.parse(line).slug)).toEqual(['local-one']);
     expect(fs.existsSync(path.join(b.storageDir, (await row(task.id)).fileKey))).toBe(true);
   });
 
@@ -146,8 +134,8 @@ describeShared(`two instances on one ${client} database, separate local storage 
     const task = await finished(id); // A finds B's heartbeat stale
     expect(task.status).toBe('interrupted');
     expect(fs.existsSync(file)).toBe(false);
-    const download = await get(a, `${BASE}/tasks/${id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
+    const answer = await download(a, token, `${BASE}/tasks/${id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
   });
 });

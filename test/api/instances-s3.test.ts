@@ -3,7 +3,7 @@ import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startS3Server, type TestS3 } from '../helpers/s3';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database with the `s3` storage (s3rver): instance A (this
@@ -36,18 +36,6 @@ const finished = async (id: number): Promise<Task> => {
   }
 };
 
-const get = (instance: { http(): ReturnType<TestApp['http']> }, path: string) =>
-  instance
-    .http()
-    .get(path)
-    .set('Authorization', `Bearer ${token}`)
-    .buffer(true)
-    .parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
 
 describeShared(`two instances on one ${client} database, s3 storage`, () => {
   beforeAll(async () => {
@@ -87,12 +75,12 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(row.storageId).toBe(`s3:${s3.bucket}/strapi/`);
 
     for (const instance of [a, b]) {
-      const file = await get(instance, `${BASE}/tasks/${task.id}/file`);
+      const file = await download(instance, token, `${BASE}/tasks/${task.id}/file`);
       expect(file.status).toBe(200);
-      expect(file.body).toBe(content);
-      const report = await get(instance, `${BASE}/tasks/${task.id}/error-report?format=json`);
+      expect(file.text).toBe(content);
+      const report = await download(instance, token, `${BASE}/tasks/${task.id}/error-report?format=json`);
       expect(report.status).toBe(200);
-      expect(JSON.parse(report.body as string)).toEqual([expect.objectContaining({ key: 'shared-bad' })]);
+      expect(JSON.parse(report.text)).toEqual([expect.objectContaining({ key: 'shared-bad' })]);
     }
   });
 
@@ -101,9 +89,9 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(res.status).toBe(202);
     const task = await finished(res.body.data.id);
     expect(task.status).toBe('completed');
-    const file = await get(a, `${BASE}/tasks/${task.id}/file`);
+    const file = await download(a, token, `${BASE}/tasks/${task.id}/file`);
     expect(file.status).toBe(200);
-    expect((file.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toContain('shared-one');
+    expect(file.text.trim().split('\n').map((line) => JSON.parse(line).slug)).toContain('shared-one');
 
     const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { fileKey: string };
     expect(s3.keys()).toContain(`strapi/${fileKey}`);
@@ -125,9 +113,9 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
     await new Promise((resolve) => setTimeout(resolve, 600)); // more sweeps of both instances
     expect(b.output()).not.toMatch(/retention:/);
-    const download = await get(b, `${BASE}/tasks/${task.id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/retention setting/);
+    const answer = await download(b, token, `${BASE}/tasks/${task.id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/retention setting/);
   });
 
   test('kill -9 of B during an export: the task ends interrupted and no object is published', async () => {
@@ -149,9 +137,9 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     await b.kill();
     const task = await finished(id);
     expect(task.status).toBe('interrupted');
-    const download = await get(a, `${BASE}/tasks/${id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/no file: the export ended interrupted/);
+    const answer = await download(a, token, `${BASE}/tasks/${id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/no file: the export ended interrupted/);
     const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { fileKey: string };
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
   });

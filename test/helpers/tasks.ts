@@ -1,7 +1,15 @@
+import type request from 'supertest';
 import type { Task } from '../../shared/contracts';
-import type { TestApp } from './strapi';
 
 export const BASE = '/data-migration-center';
+
+/**
+ * Any server the helpers can ask: the in-process playground (TestApp) or a second instance in a child process
+ * (ChildInstance).
+ */
+export interface Server {
+  http(): ReturnType<typeof request>;
+}
 
 export interface ImportRequest {
   content: string | Buffer;
@@ -11,7 +19,7 @@ export interface ImportRequest {
 }
 
 /** POST /import-tasks (multipart), by default with ?wait=true. Returns the raw response. */
-export const postImport = (app: TestApp, token: string, { content, fileName, options, wait = true }: ImportRequest) => {
+export const postImport = (app: Server, token: string, { content, fileName, options, wait = true }: ImportRequest) => {
   const req = app
     .http()
     .post(`${BASE}/import-tasks${wait ? '?wait=true' : ''}`)
@@ -21,7 +29,7 @@ export const postImport = (app: TestApp, token: string, { content, fileName, opt
 };
 
 /** Imports and expects the request to be accepted; returns the finished task. */
-export const importFile = async (app: TestApp, token: string, request: ImportRequest): Promise<Task> => {
+export const importFile = async (app: Server, token: string, request: ImportRequest): Promise<Task> => {
   const res = await postImport(app, token, request);
   if (res.status !== 200 && res.status !== 202) {
     throw new Error(`import answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -29,13 +37,13 @@ export const importFile = async (app: TestApp, token: string, request: ImportReq
   return res.body.data as Task;
 };
 
-export const errorReport = (app: TestApp, token: string, taskId: number, format: 'json' | 'csv' = 'json') =>
+export const errorReport = (app: Server, token: string, taskId: number, format: 'json' | 'csv' = 'json') =>
   download(app, token, `${BASE}/tasks/${taskId}/error-report?format=${format}`);
 
 export const jsonl = (items: unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
 
 /** POST /export-tasks?wait=true and the exported file's text. */
-export const exportFile = async (app: TestApp, token: string, options: Record<string, unknown>) => {
+export const exportFile = async (app: Server, token: string, options: Record<string, unknown>) => {
   const res = await app.http().post(`${BASE}/export-tasks?wait=true`).set('Authorization', `Bearer ${token}`).send(options);
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${JSON.stringify(res.body)}`);
   const task = res.body.data as Task;
@@ -44,7 +52,8 @@ export const exportFile = async (app: TestApp, token: string, options: Record<st
   return { task, text: file.text, headers: file.headers };
 };
 
-export const download = async (app: TestApp, token: string, path: string) => {
+/** GET `path` as text (any status: the body of an error answer is its JSON text). */
+export const download = async (app: Server, token: string, path: string) => {
   const res = await app
     .http()
     .get(path)
