@@ -9,8 +9,8 @@ import { BASE, download, jsonl, postImport } from '../helpers/tasks';
 /**
  * Two playground instances on one PostgreSQL or MariaDB database, each with its own `local` storage folder (as two
  * containers with their own disks): a task runs only on the instance that holds its upload, the other answers 409
- * for its files naming the storage setting; kill -9 during an export leaves no file. SQLite cannot be shared by two
- * servers: skipped there.
+ * for its files naming the storage setting; kill -9 during an export leaves no file, only a temporary one that the
+ * retention sweep removes. SQLite cannot be shared by two servers: skipped there.
  */
 
 const client = process.env.DATABASE_CLIENT || 'sqlite';
@@ -22,6 +22,8 @@ const TASK = 'plugin::data-migration-center.task';
 const PLUGIN = 'plugin::data-migration-center';
 let a: TestApp;
 let b: ChildInstance;
+/** B restarted on its storage folder, after B was killed. */
+let c: ChildInstance | undefined;
 let token: string;
 
 const settings = { DMC_POLL_INTERVAL: '200', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000' };
@@ -56,6 +58,7 @@ describeShared(`two instances on one ${client} database, separate local storage 
     b = await startChildInstance({ database: a.database, env: { ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '200' } });
   });
   afterAll(async () => {
+    await c?.dispose();
     await b?.dispose();
     await a?.stop();
   });
@@ -109,7 +112,7 @@ describeShared(`two instances on one ${client} database, separate local storage 
     expect(fs.existsSync(path.join(b.storageDir, (await row(task.id)).fileKey))).toBe(true);
   });
 
-  test('kill -9 of B during an export: interrupted, no file under its name, 404 with the reason', async () => {
+  test('kill -9 of B during an export: interrupted, no file under its name, 404 with the reason; retention removes the temporary', async () => {
     setConcurrencyOfA(1);
     const items = Array.from({ length: 60_000 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}`, city: 'Lleida', notes: 'x'.repeat(200) }));
     const imported = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact' } });
@@ -137,5 +140,18 @@ describeShared(`two instances on one ${client} database, separate local storage 
     const answer = await download(a, token, `${BASE}/tasks/${id}/file`);
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.text).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
+
+    // The killed server's temporary file stays in its folder until the retention sweep of an instance on that
+    // folder (B restarted: C) removes what a failed, cancelled or interrupted export left, retention.failedUploadDays
+    // after it ended.
+    expect(partial()).toHaveLength(1);
+    await a.strapi.db.query(TASK).update({ where: { id }, data: { finishedAt: new Date(Date.now() - 2 * 24 * 3600 * 1000) } });
+    c = await startChildInstance({ database: a.database, env: { ...settings, DMC_CONCURRENCY: '0', DMC_RETENTION_CHECK_INTERVAL: '250' }, storageDir: b.storageDir });
+    const swept = Date.now() + 15_000;
+    while (!((await a.strapi.db.query(TASK).findOne({ where: { id } })) as { filesRemovedAt: unknown }).filesRemovedAt) {
+      if (Date.now() > swept) throw new Error(`C's retention sweep did not remove the export's temporary file within 15 s; C's output:\n${c.output()}`);
+      await sleep(100);
+    }
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
   });
 });
