@@ -8,7 +8,8 @@ import { BASE, download, jsonl, postImport } from '../helpers/tasks';
 /**
  * Two playground instances on one PostgreSQL or MariaDB database with the `s3` storage (s3rver): instance A (this
  * process) takes the requests but runs no task (concurrency 0), instance B (a child process) runs them; each serves
- * every file. SQLite cannot be shared by two servers: skipped there.
+ * every file. A continue import whose server is killed is resumed by another instance, its error report continued.
+ * SQLite cannot be shared by two servers: skipped there.
  */
 
 const client = process.env.DATABASE_CLIENT || 'sqlite';
@@ -20,6 +21,8 @@ const TASK = 'plugin::data-migration-center.task';
 let s3: TestS3;
 let a: TestApp;
 let b: ChildInstance;
+/** Instances started after B was killed. */
+const children: ChildInstance[] = [];
 let token: string;
 
 const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000', DMC_RETENTION_CHECK_INTERVAL: '250' };
@@ -45,6 +48,7 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     b = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1' } });
   });
   afterAll(async () => {
+    for (const child of children) await child.dispose();
     await b?.dispose();
     await a?.stop();
     await s3?.stop();
@@ -143,4 +147,45 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { fileKey: string };
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
   });
+
+  test('kill -9 during a continue import: interrupted with the committed counts; resumed from A, a new instance ends it with one error report', async () => {
+    // B was killed above: C runs this import, D (on the same machine) the resume.
+    const c = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '100' } });
+    children.push(c);
+    const n = 15_000;
+    const invalid = Array.from({ length: n }, (_, i) => i).filter((i) => i % 997 === 5);
+    const items = Array.from({ length: n }, (_, i) => ({ firstName: i % 997 === 5 ? 12345 : `F${i}`, city: `s3crash-${i}` }));
+    const res = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact', onError: 'continue' }, wait: false });
+    const id = res.body.data.id as number;
+    const rows = () => a.strapi.db.query('api::contact.contact').count({ where: { city: { $startsWith: 's3crash-' } } });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const row = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; created: number };
+      if (row.state === 'running' && row.created > 2_000) break;
+      if (row.state !== 'queued' && row.state !== 'running') throw new Error(`The import ended ${row.state} before it could be killed`);
+      if (Date.now() > deadline) throw new Error(`The import committed no batch within 60 s; C's output:\n${c.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await c.kill();
+    const stopped = await finished(id);
+    expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
+    const kept = await rows();
+    expect(kept).toBeLessThan(n - invalid.length);
+    expect(stopped.counts.created).toBe(kept);
+    expect(stopped.error).toContain(`kept: ${kept} entries (${kept} created, 0 updated, ${stopped.counts.failed} failed)`);
+
+    const d = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1' } });
+    children.push(d);
+    const resumed = await a.http().post(`${BASE}/tasks/${id}/resume`).set('Authorization', `Bearer ${token}`);
+    expect(resumed.status).toBe(200);
+    const final = await finished(id);
+    expect({ status: final.status, error: final.error }).toEqual({ status: 'completed-with-errors', error: null });
+    expect(final.counts).toMatchObject({ processed: n, created: n - invalid.length, failed: invalid.length });
+    const cities = (await a.strapi.db.query('api::contact.contact').findMany({ select: ['city'], where: { city: { $startsWith: 's3crash-' } } })) as Array<{ city: string }>;
+    expect(new Set(cities.map((contact) => contact.city)).size).toBe(n - invalid.length);
+    expect(cities.length).toBe(n - invalid.length);
+    // C's rows came from its scratch file on this machine (the object is written when the task ends), then D's.
+    const report = await download(a, token, `${BASE}/tasks/${id}/error-report?format=json`);
+    expect((JSON.parse(report.text) as Array<{ itemIndex: number }>).map((r) => r.itemIndex)).toEqual(invalid);
+  }, 180_000);
 });
