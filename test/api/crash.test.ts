@@ -2,7 +2,7 @@ import type { Task } from '../../shared/contracts';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, errorReport, jsonl, postImport, type Server } from '../helpers/tasks';
+import { BASE, errorReport, jsonl, postImport, runningUntil, untilEnded, type Server } from '../helpers/tasks';
 
 /**
  * kill -9 of the server running a continue-mode import (no shutdown hook runs). Instance B (a child process, on the
@@ -22,7 +22,6 @@ const shared = client !== 'sqlite';
 if (!shared) console.warn('crash.test.ts: SKIPPED on SQLite, which two servers cannot share; run it with DATABASE_CLIENT=postgres or mysql');
 const describeShared = shared ? describe : describe.skip;
 
-const TASK = 'plugin::data-migration-center.task';
 const CONTACT = 'api::contact.contact';
 const settings = { DMC_POLL_INTERVAL: '200', DMC_HEARTBEAT_INTERVAL: '500', DMC_HEARTBEAT_TIMEOUT: '3000' };
 const child = { ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '100' };
@@ -32,21 +31,11 @@ let b: ChildInstance;
 let c: ChildInstance | undefined;
 let token: string;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const row = async (id: number) =>
-  (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; created: number; updated: number; checkpoint: unknown };
 const getTask = async (server: Server, id: number): Promise<Task> => (await server.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).body.data;
 
 /** Polls the task on A until it has ended (`what` names who should end it, for the failure message). */
-const ended = async (id: number, what: string, instance: ChildInstance): Promise<Task> => {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const task = await getTask(a, id);
-    if (!['queued', 'running'].includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 90 s (${what}); the child's output:\n${instance.output()}`);
-    await sleep(200);
-  }
-};
+const ended = (id: number, what: string, instance: ChildInstance): Promise<Task> =>
+  untilEnded(a, token, id, { timeout: 90_000, context: () => ` (${what}); the child's output:\n${instance.output()}` });
 
 const N = 20_000;
 /** Contacts with a unique city each (an item written twice would show), every 997th one invalid (a number where text goes). */
@@ -71,14 +60,7 @@ describeShared(`kill -9 of the instance running a continue import, on ${client}`
     const id = res.body.data.id as number;
 
     // Killed once B has committed batches past the first invalid item (its error report has a row).
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const current = await row(id);
-      if (current.state === 'running' && current.created > 2_000) break;
-      if (current.state !== 'queued' && current.state !== 'running') throw new Error(`The import ended ${current.state} before B could be killed`);
-      if (Date.now() > deadline) throw new Error(`The import committed no batch within 60 s; B's output:\n${b.output()}`);
-      await sleep(20);
-    }
+    await runningUntil(a.strapi, id, (current) => current.created > 2_000, { context: () => `; B's output:\n${b.output()}` });
     await b.kill();
 
     const stopped = await ended(id, 'A should find B dead', b);

@@ -4,7 +4,7 @@ import type { Task } from '../../shared/contracts';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, download, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport, runningUntil, untilEnded } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database, each with its own `local` storage folder (as two
@@ -37,17 +37,7 @@ const runnerOfA = () => (a.strapi.plugin('data-migration-center').service('runne
 const row = async (id: number) =>
   (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; instanceId: string; storageId: string; fileKey: string; processed: number };
 
-const finished = async (id: number): Promise<Task> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
-    const task = res.body.data as Task;
-    if (!['queued', 'running'].includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
-    await sleep(200);
-  }
-};
-
+const finished = (id: number): Promise<Task> => untilEnded(a, token, id, { context: () => `; B's output:\n${b.output()}` });
 
 const STORAGE_409 = /storage of another instance.*storage setting.*storage\.provider: "s3"/;
 
@@ -121,15 +111,8 @@ describeShared(`two instances on one ${client} database, separate local storage 
     setConcurrencyOfA(0);
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
     const id = res.body.data.id as number;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const current = await row(id);
-      if (current.state === 'running' && current.processed > 0) break;
-      if (current.state !== 'queued' && current.state !== 'running') throw new Error(`The export ended ${current.state} before it could be killed`);
-      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
-      await sleep(20);
-    }
-    const file = path.join(b.storageDir, (await row(id)).fileKey);
+    const { fileKey } = await runningUntil(a.strapi, id, (current) => current.processed > 0, { timeout: 30_000 });
+    const file = path.join(b.storageDir, fileKey);
     const partial = () => fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.partial'));
     expect(partial()).toHaveLength(1); // being written under a temporary name
     await b.kill();

@@ -3,7 +3,7 @@ import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startS3Server, type TestS3 } from '../helpers/s3';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, download, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport, runningUntil, untilEnded } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database with the `s3` storage (s3rver): instance A (this
@@ -28,17 +28,7 @@ let token: string;
 const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000', DMC_RETENTION_CHECK_INTERVAL: '250' };
 
 /** Polls GET /tasks/:id on A until the task has finished. */
-const finished = async (id: number): Promise<Task> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
-    const task = res.body.data as Task;
-    if (!['queued', 'running'].includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
-
+const finished = (id: number): Promise<Task> => untilEnded(a, token, id, { context: () => `; B's output:\n${b.output()}` });
 
 describeShared(`two instances on one ${client} database, s3 storage`, () => {
   beforeAll(async () => {
@@ -130,14 +120,7 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
 
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
     const id = res.body.data.id as number;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const row = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; processed: number };
-      if (row.state === 'running' && row.processed > 0) break;
-      if (row.state !== 'queued' && row.state !== 'running') throw new Error(`The export ended ${row.state} before it could be killed`);
-      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await runningUntil(a.strapi, id, (row) => row.processed > 0, { timeout: 30_000 });
     await b.kill();
     const task = await finished(id);
     expect(task.status).toBe('interrupted');
@@ -158,14 +141,7 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     const res = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact', onError: 'continue' }, wait: false });
     const id = res.body.data.id as number;
     const rows = () => a.strapi.db.query('api::contact.contact').count({ where: { city: { $startsWith: 's3crash-' } } });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const row = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; created: number };
-      if (row.state === 'running' && row.created > 2_000) break;
-      if (row.state !== 'queued' && row.state !== 'running') throw new Error(`The import ended ${row.state} before it could be killed`);
-      if (Date.now() > deadline) throw new Error(`The import committed no batch within 60 s; C's output:\n${c.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await runningUntil(a.strapi, id, (row) => row.created > 2_000, { context: () => `; C's output:\n${c.output()}` });
     await c.kill();
     const stopped = await finished(id);
     expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });

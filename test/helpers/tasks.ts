@@ -1,7 +1,9 @@
+import type { Core } from '@strapi/strapi';
 import type request from 'supertest';
 import type { Task } from '../../shared/contracts';
 
 export const BASE = '/data-migration-center';
+const TASK_UID = 'plugin::data-migration-center.task';
 
 /**
  * Any server the helpers can ask: the in-process playground (TestApp) or a second instance in a child process
@@ -66,4 +68,50 @@ export const download = async (app: Server, token: string, path: string) => {
       response.on('end', () => callback(null, text));
     });
   return { status: res.status, text: res.body as string, headers: res.headers };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls GET /tasks/:id until the task has ended (`context()` adds to the timeout's message: a child's output...). */
+export const untilEnded = async (
+  server: Server,
+  token: string,
+  id: number,
+  { timeout = 60_000, context = (): string => '' }: { timeout?: number; context?: () => string } = {}
+): Promise<Task> => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const res = await server.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
+    const task = res.body.data as Task;
+    if (!['queued', 'running'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after ${timeout / 1000} s${context()}`);
+    await sleep(200);
+  }
+};
+
+export interface TaskRowProgress {
+  state: string;
+  processed: number;
+  created: number;
+  fileKey: string;
+}
+
+/**
+ * Polls the task's row in the database until the task runs and `ready(row)` holds: a point mid-run where the test
+ * stops it (kill -9...). Throws when the task ends first, or after `timeout` ms.
+ */
+export const runningUntil = async (
+  strapi: Core.Strapi,
+  id: number,
+  ready: (row: TaskRowProgress) => boolean,
+  { timeout = 60_000, context = (): string => '' }: { timeout?: number; context?: () => string } = {}
+): Promise<TaskRowProgress> => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const row = (await strapi.db.query(TASK_UID).findOne({ where: { id } })) as TaskRowProgress;
+    if (row.state === 'running' && ready(row)) return row;
+    if (row.state !== 'queued' && row.state !== 'running') throw new Error(`Task ${id} ended ${row.state} before the test could stop it mid-run`);
+    if (Date.now() > deadline) throw new Error(`Task ${id} did not get there within ${timeout / 1000} s (${row.state}, ${row.processed} items)${context()}`);
+    await sleep(20);
+  }
 };
