@@ -50,6 +50,7 @@ export const startChildInstance = async ({
   database,
   env = {},
   storageDir: sharedStorageDir,
+  soleServer = false,
 }: {
   database: TestDatabase;
   /** Plugin settings for this instance (DMC_*), on top of the defaults below. */
@@ -59,8 +60,13 @@ export const startChildInstance = async ({
    * files). Left in place by `dispose`: its owner removes it. By default the instance has a folder of its own.
    */
   storageDir?: string;
+  /**
+   * No other server uses the database while this one runs (the test starts one on it only after this one has
+   * ended): allowed on SQLite, which two servers cannot share.
+   */
+  soleServer?: boolean;
 }): Promise<ChildInstance> => {
-  if (database.client === 'sqlite') throw new Error('Two instances cannot share a SQLite database');
+  if (database.client === 'sqlite' && !soleServer) throw new Error('Two instances cannot share a SQLite database');
   const port = await freePort();
   const storageDir = sharedStorageDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-b-'));
   const strapiModule = require.resolve('@strapi/strapi');
