@@ -4,13 +4,13 @@ import type { Task } from '../../shared/contracts';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport, runningUntil, untilEnded } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database, each with its own `local` storage folder (as two
  * containers with their own disks): a task runs only on the instance that holds its upload, the other answers 409
- * for its files naming the storage setting; kill -9 during an export leaves no file. SQLite cannot be shared by two
- * servers: skipped there.
+ * for its files naming the storage setting; kill -9 during an export leaves no file, only a temporary one that the
+ * retention sweep removes. SQLite cannot be shared by two servers: skipped there.
  */
 
 const client = process.env.DATABASE_CLIENT || 'sqlite';
@@ -22,6 +22,8 @@ const TASK = 'plugin::data-migration-center.task';
 const PLUGIN = 'plugin::data-migration-center';
 let a: TestApp;
 let b: ChildInstance;
+/** B restarted on its storage folder, after B was killed. */
+let c: ChildInstance | undefined;
 let token: string;
 
 const settings = { DMC_POLL_INTERVAL: '200', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000' };
@@ -35,29 +37,7 @@ const runnerOfA = () => (a.strapi.plugin('data-migration-center').service('runne
 const row = async (id: number) =>
   (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; instanceId: string; storageId: string; fileKey: string; processed: number };
 
-const finished = async (id: number): Promise<Task> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
-    const task = res.body.data as Task;
-    if (!['queued', 'running'].includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
-    await sleep(200);
-  }
-};
-
-const get = (instance: { http(): ReturnType<TestApp['http']> }, url: string) =>
-  instance
-    .http()
-    .get(url)
-    .set('Authorization', `Bearer ${token}`)
-    .buffer(true)
-    .parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
+const finished = (id: number): Promise<Task> => untilEnded(a, token, id, { context: () => `; B's output:\n${b.output()}` });
 
 const STORAGE_409 = /storage of another instance.*storage setting.*storage\.provider: "s3"/;
 
@@ -68,6 +48,7 @@ describeShared(`two instances on one ${client} database, separate local storage 
     b = await startChildInstance({ database: a.database, env: { ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '200' } });
   });
   afterAll(async () => {
+    await c?.dispose();
     await b?.dispose();
     await a?.stop();
   });
@@ -91,11 +72,11 @@ describeShared(`two instances on one ${client} database, separate local storage 
     expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
     expect((await row(id)).instanceId).toBe(runnerOfA());
 
-    expect((await get(a, `${BASE}/tasks/${id}/file`)).body).toBe(content);
+    expect((await download(a, token, `${BASE}/tasks/${id}/file`)).text).toBe(content);
     for (const url of [`${BASE}/tasks/${id}/file`, `${BASE}/tasks/${id}/error-report?format=csv`]) {
-      const onB = await get(b, url);
+      const onB = await download(b, token, url);
       expect(onB.status).toBe(409);
-      expect(JSON.parse(onB.body as string).error.message).toMatch(STORAGE_409);
+      expect(JSON.parse(onB.text).error.message).toMatch(STORAGE_409);
     }
     const deleteOnB = await b.http().delete(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
     expect(deleteOnB.status).toBe(409);
@@ -112,16 +93,16 @@ describeShared(`two instances on one ${client} database, separate local storage 
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::category.category', format: 'jsonl' });
     const task = await finished(res.body.data.id);
     expect(task.status).toBe('completed');
-    const onA = await get(a, `${BASE}/tasks/${task.id}/file`);
+    const onA = await download(a, token, `${BASE}/tasks/${task.id}/file`);
     expect(onA.status).toBe(409);
-    expect(JSON.parse(onA.body as string).error.message).toMatch(STORAGE_409);
-    const onB = await get(b, `${BASE}/tasks/${task.id}/file`);
+    expect(JSON.parse(onA.text).error.message).toMatch(STORAGE_409);
+    const onB = await download(b, token, `${BASE}/tasks/${task.id}/file`);
     expect(onB.status).toBe(200);
-    expect((onB.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toEqual(['local-one']);
+    expect(onB.text.trim().split('\n').map((line) => JSON.parse(line).slug)).toEqual(['local-one']);
     expect(fs.existsSync(path.join(b.storageDir, (await row(task.id)).fileKey))).toBe(true);
   });
 
-  test('kill -9 of B during an export: interrupted, no file under its name, 404 with the reason', async () => {
+  test('kill -9 of B during an export: interrupted, no file under its name, 404 with the reason; retention removes the temporary', async () => {
     setConcurrencyOfA(1);
     const items = Array.from({ length: 60_000 }, (_, i) => ({ firstName: `F${i}`, lastName: `L${i}`, city: 'Lleida', notes: 'x'.repeat(200) }));
     const imported = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact' } });
@@ -130,15 +111,8 @@ describeShared(`two instances on one ${client} database, separate local storage 
     setConcurrencyOfA(0);
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
     const id = res.body.data.id as number;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const current = await row(id);
-      if (current.state === 'running' && current.processed > 0) break;
-      if (current.state !== 'queued' && current.state !== 'running') throw new Error(`The export ended ${current.state} before it could be killed`);
-      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
-      await sleep(20);
-    }
-    const file = path.join(b.storageDir, (await row(id)).fileKey);
+    const { fileKey } = await runningUntil(a.strapi, id, (current) => current.processed > 0, { timeout: 30_000 });
+    const file = path.join(b.storageDir, fileKey);
     const partial = () => fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.partial'));
     expect(partial()).toHaveLength(1); // being written under a temporary name
     await b.kill();
@@ -146,8 +120,21 @@ describeShared(`two instances on one ${client} database, separate local storage 
     const task = await finished(id); // A finds B's heartbeat stale
     expect(task.status).toBe('interrupted');
     expect(fs.existsSync(file)).toBe(false);
-    const download = await get(a, `${BASE}/tasks/${id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
+    const answer = await download(a, token, `${BASE}/tasks/${id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/Task \d+ has no file: the export ended interrupted \(.+\)/);
+
+    // The killed server's temporary file stays in its folder until the retention sweep of an instance on that
+    // folder (B restarted: C) removes what a failed, cancelled or interrupted export left, retention.failedUploadDays
+    // after it ended.
+    expect(partial()).toHaveLength(1);
+    await a.strapi.db.query(TASK).update({ where: { id }, data: { finishedAt: new Date(Date.now() - 2 * 24 * 3600 * 1000) } });
+    c = await startChildInstance({ database: a.database, env: { ...settings, DMC_CONCURRENCY: '0', DMC_RETENTION_CHECK_INTERVAL: '250' }, storageDir: b.storageDir });
+    const swept = Date.now() + 15_000;
+    while (!((await a.strapi.db.query(TASK).findOne({ where: { id } })) as { filesRemovedAt: unknown }).filesRemovedAt) {
+      if (Date.now() > swept) throw new Error(`C's retention sweep did not remove the export's temporary file within 15 s; C's output:\n${c.output()}`);
+      await sleep(100);
+    }
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
   });
 });

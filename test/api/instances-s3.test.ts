@@ -3,12 +3,13 @@ import { registerSuperAdmin } from '../helpers/admin';
 import { startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startS3Server, type TestS3 } from '../helpers/s3';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, download, jsonl, postImport, runningUntil, untilEnded } from '../helpers/tasks';
 
 /**
  * Two playground instances on one PostgreSQL or MariaDB database with the `s3` storage (s3rver): instance A (this
  * process) takes the requests but runs no task (concurrency 0), instance B (a child process) runs them; each serves
- * every file. SQLite cannot be shared by two servers: skipped there.
+ * every file. A continue import whose server is killed is resumed by another instance, its error report continued.
+ * SQLite cannot be shared by two servers: skipped there.
  */
 
 const client = process.env.DATABASE_CLIENT || 'sqlite';
@@ -20,34 +21,14 @@ const TASK = 'plugin::data-migration-center.task';
 let s3: TestS3;
 let a: TestApp;
 let b: ChildInstance;
+/** Instances started after B was killed. */
+const children: ChildInstance[] = [];
 let token: string;
 
 const settings = { DMC_POLL_INTERVAL: '300', DMC_HEARTBEAT_INTERVAL: '1000', DMC_HEARTBEAT_TIMEOUT: '3000', DMC_RETENTION_CHECK_INTERVAL: '250' };
 
 /** Polls GET /tasks/:id on A until the task has finished. */
-const finished = async (id: number): Promise<Task> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await a.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
-    const task = res.body.data as Task;
-    if (!['queued', 'running'].includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after 60 s; B's output:\n${b.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
-
-const get = (instance: { http(): ReturnType<TestApp['http']> }, path: string) =>
-  instance
-    .http()
-    .get(path)
-    .set('Authorization', `Bearer ${token}`)
-    .buffer(true)
-    .parse((response, callback) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => callback(null, text));
-    });
+const finished = (id: number): Promise<Task> => untilEnded(a, token, id, { context: () => `; B's output:\n${b.output()}` });
 
 describeShared(`two instances on one ${client} database, s3 storage`, () => {
   beforeAll(async () => {
@@ -57,6 +38,7 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     b = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1' } });
   });
   afterAll(async () => {
+    for (const child of children) await child.dispose();
     await b?.dispose();
     await a?.stop();
     await s3?.stop();
@@ -87,12 +69,12 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(row.storageId).toBe(`s3:${s3.bucket}/strapi/`);
 
     for (const instance of [a, b]) {
-      const file = await get(instance, `${BASE}/tasks/${task.id}/file`);
+      const file = await download(instance, token, `${BASE}/tasks/${task.id}/file`);
       expect(file.status).toBe(200);
-      expect(file.body).toBe(content);
-      const report = await get(instance, `${BASE}/tasks/${task.id}/error-report?format=json`);
+      expect(file.text).toBe(content);
+      const report = await download(instance, token, `${BASE}/tasks/${task.id}/error-report?format=json`);
       expect(report.status).toBe(200);
-      expect(JSON.parse(report.body as string)).toEqual([expect.objectContaining({ key: 'shared-bad' })]);
+      expect(JSON.parse(report.text)).toEqual([expect.objectContaining({ key: 'shared-bad' })]);
     }
   });
 
@@ -101,9 +83,9 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(res.status).toBe(202);
     const task = await finished(res.body.data.id);
     expect(task.status).toBe('completed');
-    const file = await get(a, `${BASE}/tasks/${task.id}/file`);
+    const file = await download(a, token, `${BASE}/tasks/${task.id}/file`);
     expect(file.status).toBe(200);
-    expect((file.body as string).trim().split('\n').map((line) => JSON.parse(line).slug)).toContain('shared-one');
+    expect(file.text.trim().split('\n').map((line) => JSON.parse(line).slug)).toContain('shared-one');
 
     const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id: task.id } })) as { fileKey: string };
     expect(s3.keys()).toContain(`strapi/${fileKey}`);
@@ -125,9 +107,9 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
     await new Promise((resolve) => setTimeout(resolve, 600)); // more sweeps of both instances
     expect(b.output()).not.toMatch(/retention:/);
-    const download = await get(b, `${BASE}/tasks/${task.id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/retention setting/);
+    const answer = await download(b, token, `${BASE}/tasks/${task.id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/retention setting/);
   });
 
   test('kill -9 of B during an export: the task ends interrupted and no object is published', async () => {
@@ -138,21 +120,48 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
 
     const res = await a.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: 'api::contact.contact', format: 'json' });
     const id = res.body.data.id as number;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const row = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { state: string; processed: number };
-      if (row.state === 'running' && row.processed > 0) break;
-      if (row.state !== 'queued' && row.state !== 'running') throw new Error(`The export ended ${row.state} before it could be killed`);
-      if (Date.now() > deadline) throw new Error('The export did not start within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await runningUntil(a.strapi, id, (row) => row.processed > 0, { timeout: 30_000 });
     await b.kill();
     const task = await finished(id);
     expect(task.status).toBe('interrupted');
-    const download = await get(a, `${BASE}/tasks/${id}/file`);
-    expect(download.status).toBe(404);
-    expect(JSON.parse(download.body as string).error.message).toMatch(/no file: the export ended interrupted/);
+    const answer = await download(a, token, `${BASE}/tasks/${id}/file`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text).error.message).toMatch(/no file: the export ended interrupted/);
     const { fileKey } = (await a.strapi.db.query(TASK).findOne({ where: { id } })) as { fileKey: string };
     expect(s3.keys()).not.toContain(`strapi/${fileKey}`);
   });
+
+  test('kill -9 during a continue import: interrupted with the committed counts; resumed from A, a new instance ends it with one error report', async () => {
+    // B was killed above: C runs this import, D (on the same machine) the resume.
+    const c = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1', DMC_BATCH_SIZE: '100' } });
+    children.push(c);
+    const n = 15_000;
+    const invalid = Array.from({ length: n }, (_, i) => i).filter((i) => i % 997 === 5);
+    const items = Array.from({ length: n }, (_, i) => ({ firstName: i % 997 === 5 ? 12345 : `F${i}`, city: `s3crash-${i}` }));
+    const res = await postImport(a, token, { content: jsonl(items), fileName: 'contacts.jsonl', options: { contentType: 'api::contact.contact', onError: 'continue' }, wait: false });
+    const id = res.body.data.id as number;
+    const rows = () => a.strapi.db.query('api::contact.contact').count({ where: { city: { $startsWith: 's3crash-' } } });
+    await runningUntil(a.strapi, id, (row) => row.created > 2_000, { context: () => `; C's output:\n${c.output()}` });
+    await c.kill();
+    const stopped = await finished(id);
+    expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
+    const kept = await rows();
+    expect(kept).toBeLessThan(n - invalid.length);
+    expect(stopped.counts.created).toBe(kept);
+    expect(stopped.error).toContain(`kept: ${kept} entries (${kept} created, 0 updated, ${stopped.counts.failed} failed)`);
+
+    const d = await startChildInstance({ database: a.database, env: { ...s3.env, ...settings, DMC_CONCURRENCY: '1' } });
+    children.push(d);
+    const resumed = await a.http().post(`${BASE}/tasks/${id}/resume`).set('Authorization', `Bearer ${token}`);
+    expect(resumed.status).toBe(200);
+    const final = await finished(id);
+    expect({ status: final.status, error: final.error }).toEqual({ status: 'completed-with-errors', error: null });
+    expect(final.counts).toMatchObject({ processed: n, created: n - invalid.length, failed: invalid.length });
+    const cities = (await a.strapi.db.query('api::contact.contact').findMany({ select: ['city'], where: { city: { $startsWith: 's3crash-' } } })) as Array<{ city: string }>;
+    expect(new Set(cities.map((contact) => contact.city)).size).toBe(n - invalid.length);
+    expect(cities.length).toBe(n - invalid.length);
+    // C's rows came from its scratch file on this machine (the object is written when the task ends), then D's.
+    const report = await download(a, token, `${BASE}/tasks/${id}/error-report?format=json`);
+    expect((JSON.parse(report.text) as Array<{ itemIndex: number }>).map((r) => r.itemIndex)).toEqual(invalid);
+  }, 180_000);
 });

@@ -104,3 +104,26 @@ test('a stop-mode import that completes commits its final state with its data', 
   const res = await postImport(app, token, { fileName: 'few.jsonl', content: jsonl([{ firstName: 'A' }, { firstName: 'B' }]), options: { contentType: 'api::contact.contact' } });
   expect(res.body.data).toMatchObject({ status: 'completed', counts: { created: 2, processed: 2 } });
 });
+
+test('a resume whose earlier error report rows are gone completes and says how many failed items its report lacks', async () => {
+  await app.strapi.db.query('api::contact.contact').deleteMany({});
+  const id = await startAndWait({ onError: 'continue' }, 6_000);
+  await runner().stop();
+  await runner().start();
+  const stopped = await getTask(id);
+  expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
+  expect(stopped.counts.failed).toBeGreaterThan(0);
+  // What a resume on another machine finds with s3 storage after a kill -9: no report under its key.
+  const { errorReportKey } = (await app.strapi.db.query('plugin::data-migration-center.task').findOne({ where: { id } })) as { errorReportKey: string };
+  await app.strapi.plugin('data-migration-center').service('storage').remove(errorReportKey);
+
+  const resumed = await app.http().post(`${BASE}/tasks/${id}/resume`).set('Authorization', `Bearer ${token}`);
+  expect(resumed.status).toBe(200);
+  const final = await runner().waitFor(id);
+  expect(final).toMatchObject({ state: 'completed-with-errors', created: N - invalid.length, failed: invalid.length });
+  expect(final.error).toBe(
+    `The error report lacks the ${stopped.counts.failed} failed item(s) of the run before the interruption: their rows (${errorReportKey}) were not found. With s3 storage, the rows of a server that was killed are kept only on its machine, until its task ends (a resume there continues them)`
+  );
+  const report = JSON.parse((await errorReport(app, token, id)).text) as Array<{ itemIndex: number }>;
+  expect(report.map((r) => r.itemIndex)).toEqual(invalid.slice(stopped.counts.failed));
+}, 180_000);

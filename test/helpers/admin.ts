@@ -1,12 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { TestApp } from './strapi';
+import type { Server } from './tasks';
 
 export const PLUGIN_ACTIONS = ['read', 'import', 'export', 'templates'].map((a) => `plugin::data-migration-center.${a}`);
 
 let counter = 0;
 
 /** Registers the first admin (a super admin) through the public endpoint and returns its token. */
-export const registerSuperAdmin = async (app: TestApp): Promise<string> => {
+export const registerSuperAdmin = async (app: Server): Promise<string> => {
   const res = await app
     .http()
     .post('/admin/register-admin')

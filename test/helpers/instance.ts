@@ -27,7 +27,7 @@ export interface ChildInstance {
   kill(): Promise<void>;
   /** SIGTERM: Strapi's shutdown (running tasks are rolled back and marked interrupted). */
   stop(): Promise<void>;
-  /** Stops it if it still runs, and removes its storage folder. */
+  /** Stops it if it still runs, and removes its storage folder (unless it was given one: see `storageDir`). */
   dispose(): Promise<void>;
 }
 
@@ -49,14 +49,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const startChildInstance = async ({
   database,
   env = {},
+  storageDir: sharedStorageDir,
+  soleServer = false,
 }: {
   database: TestDatabase;
   /** Plugin settings for this instance (DMC_*), on top of the defaults below. */
   env?: Record<string, string>;
+  /**
+   * The `local` storage folder of another instance (one that was killed: this one takes its place, with its
+   * files). Left in place by `dispose`: its owner removes it. By default the instance has a folder of its own.
+   */
+  storageDir?: string;
+  /**
+   * No other server uses the database while this one runs (the test starts one on it only after this one has
+   * ended): allowed on SQLite, which two servers cannot share.
+   */
+  soleServer?: boolean;
 }): Promise<ChildInstance> => {
-  if (database.client === 'sqlite') throw new Error('Two instances cannot share a SQLite database');
+  if (database.client === 'sqlite' && !soleServer) throw new Error('Two instances cannot share a SQLite database');
   const port = await freePort();
-  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-b-'));
+  const storageDir = sharedStorageDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-b-'));
   const strapiModule = require.resolve('@strapi/strapi');
   const script = `
     const { createStrapi } = require(${JSON.stringify(strapiModule)});
@@ -134,7 +146,7 @@ export const startChildInstance = async ({
     stop: () => end('SIGTERM'),
     async dispose() {
       await end('SIGTERM');
-      fs.rmSync(storageDir, { recursive: true, force: true });
+      if (!sharedStorageDir) fs.rmSync(storageDir, { recursive: true, force: true });
     },
   };
 };

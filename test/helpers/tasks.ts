@@ -1,7 +1,17 @@
+import type { Core } from '@strapi/strapi';
+import type request from 'supertest';
 import type { Task } from '../../shared/contracts';
-import type { TestApp } from './strapi';
 
 export const BASE = '/data-migration-center';
+const TASK_UID = 'plugin::data-migration-center.task';
+
+/**
+ * Any server the helpers can ask: the in-process playground (TestApp) or a second instance in a child process
+ * (ChildInstance).
+ */
+export interface Server {
+  http(): ReturnType<typeof request>;
+}
 
 export interface ImportRequest {
   content: string | Buffer;
@@ -11,7 +21,7 @@ export interface ImportRequest {
 }
 
 /** POST /import-tasks (multipart), by default with ?wait=true. Returns the raw response. */
-export const postImport = (app: TestApp, token: string, { content, fileName, options, wait = true }: ImportRequest) => {
+export const postImport = (app: Server, token: string, { content, fileName, options, wait = true }: ImportRequest) => {
   const req = app
     .http()
     .post(`${BASE}/import-tasks${wait ? '?wait=true' : ''}`)
@@ -21,7 +31,7 @@ export const postImport = (app: TestApp, token: string, { content, fileName, opt
 };
 
 /** Imports and expects the request to be accepted; returns the finished task. */
-export const importFile = async (app: TestApp, token: string, request: ImportRequest): Promise<Task> => {
+export const importFile = async (app: Server, token: string, request: ImportRequest): Promise<Task> => {
   const res = await postImport(app, token, request);
   if (res.status !== 200 && res.status !== 202) {
     throw new Error(`import answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -29,13 +39,13 @@ export const importFile = async (app: TestApp, token: string, request: ImportReq
   return res.body.data as Task;
 };
 
-export const errorReport = (app: TestApp, token: string, taskId: number, format: 'json' | 'csv' = 'json') =>
+export const errorReport = (app: Server, token: string, taskId: number, format: 'json' | 'csv' = 'json') =>
   download(app, token, `${BASE}/tasks/${taskId}/error-report?format=${format}`);
 
 export const jsonl = (items: unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + '\n';
 
 /** POST /export-tasks?wait=true and the exported file's text. */
-export const exportFile = async (app: TestApp, token: string, options: Record<string, unknown>) => {
+export const exportFile = async (app: Server, token: string, options: Record<string, unknown>) => {
   const res = await app.http().post(`${BASE}/export-tasks?wait=true`).set('Authorization', `Bearer ${token}`).send(options);
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${JSON.stringify(res.body)}`);
   const task = res.body.data as Task;
@@ -44,7 +54,8 @@ export const exportFile = async (app: TestApp, token: string, options: Record<st
   return { task, text: file.text, headers: file.headers };
 };
 
-export const download = async (app: TestApp, token: string, path: string) => {
+/** GET `path` as text (any status: the body of an error answer is its JSON text). */
+export const download = async (app: Server, token: string, path: string) => {
   const res = await app
     .http()
     .get(path)
@@ -57,4 +68,50 @@ export const download = async (app: TestApp, token: string, path: string) => {
       response.on('end', () => callback(null, text));
     });
   return { status: res.status, text: res.body as string, headers: res.headers };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls GET /tasks/:id until the task has ended (`context()` adds to the timeout's message: a child's output...). */
+export const untilEnded = async (
+  server: Server,
+  token: string,
+  id: number,
+  { timeout = 60_000, context = (): string => '' }: { timeout?: number; context?: () => string } = {}
+): Promise<Task> => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const res = await server.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`);
+    const task = res.body.data as Task;
+    if (!['queued', 'running'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`Task ${id} is still ${task.status} after ${timeout / 1000} s${context()}`);
+    await sleep(200);
+  }
+};
+
+export interface TaskRowProgress {
+  state: string;
+  processed: number;
+  created: number;
+  fileKey: string;
+}
+
+/**
+ * Polls the task's row in the database until the task runs and `ready(row)` holds: a point mid-run where the test
+ * stops it (kill -9...). Throws when the task ends first, or after `timeout` ms.
+ */
+export const runningUntil = async (
+  strapi: Core.Strapi,
+  id: number,
+  ready: (row: TaskRowProgress) => boolean,
+  { timeout = 60_000, context = (): string => '' }: { timeout?: number; context?: () => string } = {}
+): Promise<TaskRowProgress> => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const row = (await strapi.db.query(TASK_UID).findOne({ where: { id } })) as TaskRowProgress;
+    if (row.state === 'running' && ready(row)) return row;
+    if (row.state !== 'queued' && row.state !== 'running') throw new Error(`Task ${id} ended ${row.state} before the test could stop it mid-run`);
+    if (Date.now() > deadline) throw new Error(`Task ${id} did not get there within ${timeout / 1000} s (${row.state}, ${row.processed} items)${context()}`);
+    await sleep(20);
+  }
 };

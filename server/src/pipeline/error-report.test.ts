@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
-import { neutraliseCsvCell, renderErrorReport } from './error-report';
+import { ErrorReportWriter, neutraliseCsvCell, renderErrorReport } from './error-report';
 
 const rows = [
   { itemIndex: 0, line: 1, key: 'a', message: 'title: expected text', item: { title: 5 } },
@@ -33,4 +36,24 @@ test('CSV: header, quoting, and cells neutralised against formula injection', as
 
 test.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('%j is prefixed', (cell) => {
   expect(neutraliseCsvCell(cell)).toBe(`'${cell}`);
+});
+
+describe('ErrorReportWriter', () => {
+  const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-report-'));
+
+  test('flush resolves once the rows added are in the file (before the stream ends)', async () => {
+    const file = path.join(dir(), 'errors.jsonl');
+    const writer = new ErrorReportWriter(fs.createWriteStream(file));
+    for (const row of rows) await writer.add(row);
+    await writer.flush();
+    expect(fs.readFileSync(file, 'utf8')).toBe(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await writer.close();
+  });
+
+  test("the stream's error is thrown by the next add, not left unhandled", async () => {
+    const writer = new ErrorReportWriter(fs.createWriteStream(path.join(dir(), 'missing-folder', 'errors.jsonl')));
+    await expect(writer.add(rows[0]).then(() => writer.flush())).rejects.toThrow(/ENOENT/);
+    await expect(writer.add(rows[1])).rejects.toThrow(/ENOENT/);
+    await expect(writer.close()).rejects.toThrow(/ENOENT/);
+  });
 });

@@ -14,12 +14,36 @@ export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'message', 'ite
 
 export class ErrorReportWriter {
   count = 0;
+  /** Settles once everything written so far has reached the stream's file (write callbacks come in order). */
+  private written: Promise<void> = Promise.resolve();
 
-  constructor(private readonly out: Writable) {}
+  /** The stream's error (a full disk...): thrown by the next `add`, `flush` or `close`, never left unhandled. */
+  private failure: Error | null = null;
+
+  constructor(private readonly out: Writable) {
+    out.on('error', (error: Error) => (this.failure ??= error));
+  }
+
+  private send(text: string): boolean {
+    let accepted = true;
+    const written = new Promise<void>((resolve, reject) => {
+      accepted = this.out.write(text, (error) => (error ? reject(error) : resolve()));
+    });
+    written.catch(() => undefined); // the error also reaches the stream's 'error' listeners and `flush`
+    this.written = written;
+    return accepted;
+  }
 
   async add(row: ErrorReportRow) {
+    if (this.failure) throw this.failure;
     this.count += 1;
-    if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+    if (!this.send(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+  }
+
+  /** Waits until the rows added so far are written out (to the operating system: they outlive a killed process). */
+  async flush() {
+    await this.written;
+    if (this.failure) throw this.failure;
   }
 
   /** Copies the first `limit` rows of an earlier report (a resumed task continues it); returns how many. */
@@ -28,7 +52,7 @@ export class ErrorReportWriter {
     for await (const line of readline.createInterface({ input: source, crlfDelay: Infinity })) {
       if (copied >= limit) break;
       if (!line) continue;
-      if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
+      if (!this.send(`${line}\n`)) await once(this.out, 'drain');
       copied += 1;
     }
     source.destroy();
@@ -40,6 +64,7 @@ export class ErrorReportWriter {
   async close() {
     if (this.closed) return;
     this.closed = true;
+    if (this.failure) throw this.failure;
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
       this.out.end(resolve);

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { AttributeInfo } from '../../../shared/contracts';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
 import { commitsByBatch, type TaskRow } from '../services/tasks';
+import type { StorageService } from '../services/storage';
 import { getConfig, getService } from '../utils';
 import { ErrorReportWriter } from './error-report';
 import { planUpgrade } from './format-version';
@@ -59,6 +60,17 @@ const describePaths = ({ bulk, documentService }: WritePaths) =>
 const BATCH_TARGET_MS = 250;
 const MIN_BATCH = 10;
 const BATCH_PAUSE_MS = 20;
+
+/**
+ * The error report of the run before a resume: under its key, or else (s3) the scratch file where a server that was
+ * killed on this machine wrote it (see `durableReport` in the handler); null when neither holds it.
+ */
+const openPreviousReport = async (storage: StorageService, key: string): Promise<Readable | null> => {
+  if ((await storage.size(key)) !== null) return storage.createReadStream(key);
+  if (storage.provider === 'local') return null;
+  const scratch = storage.localPath(key);
+  return fs.existsSync(scratch) ? fs.createReadStream(scratch) : null;
+};
 
 /** Self references deferred to the second pass, kept on disk (bounded memory). */
 class DeferredFile {
@@ -150,9 +162,32 @@ export const createImportHandler =
     // handled, starts from their counts, and continues their error report (copied into a report of its own).
     const resume = commitsByBatch(task) && task.checkpoint ? task.checkpoint : null;
     const errorReportKey = resume ? `${folder}/errors-${Date.now()}.jsonl` : `${folder}/errors.jsonl`;
-    const report = new ErrorReportWriter(storage.createWriteStream(errorReportKey));
+    // continue: the rows of committed batches must outlive a killed server (kill -9: no shutdown hook runs), since a
+    // resume continues the report from them. The report is then a plain file, each batch's rows written out before
+    // its checkpoint commits: with `local` storage the file under its key, with `s3` a scratch file of this machine,
+    // uploaded under the key when the task ends (a killed server's is found only by a resume on the same machine).
+    // stop and dry runs: written atomically under its key when the task ends.
+    const durableReport = options.onError === 'continue' && !options.dryRun;
+    const reportFile = durableReport ? storage.localPath(errorReportKey) : null;
+    const report = new ErrorReportWriter(reportFile ? fs.createWriteStream(reportFile) : storage.createWriteStream(errorReportKey));
+    let reportClosed: Promise<void> | null = null;
+    /** Closes the report; a durable report's scratch file (s3) is then uploaded under its key. */
+    const closeReport = () =>
+      (reportClosed ??= (async () => {
+        await report.close();
+        if (!reportFile || storage.provider === 'local') return;
+        if (report.count > 0) await pipeline(fs.createReadStream(reportFile), storage.createWriteStream(errorReportKey));
+        fs.rmSync(reportFile, { force: true });
+      })());
     const previousReport = resume && task.errorReportKey && task.errorReportKey !== errorReportKey ? task.errorReportKey : null;
-    if (previousReport) report.count += await report.copy(storage.createReadStream(previousReport), resume?.reportItems ?? Infinity);
+    /** Failed items of the runs before whose report rows were not found (see `openPreviousReport`). */
+    let lostReportRows = 0;
+    if (previousReport) {
+      const source = await openPreviousReport(storage, previousReport);
+      const copied = source ? await report.copy(source, resume?.reportItems ?? Infinity) : 0;
+      report.count += copied;
+      lostReportRows = Math.max(0, (resume?.reportItems ?? copied) - copied);
+    }
     const deferred = new DeferredFile(storage.localPath(`${folder}/deferred.jsonl`));
 
     const size = (await storage.size(task.fileKey)) ?? 0;
@@ -294,10 +329,19 @@ export const createImportHandler =
           const results = await inTransaction(async (trx) => {
             const written = await writeBatch(batch, { ...writer, trx }, paths);
             if (perBatchTransactions) {
+              // The batch's failed items are in the report's file before its checkpoint commits: a server killed
+              // after the commit leaves them there for a resume (which copies the first `reportItems` rows: those
+              // of a batch that then rolled back are not copied).
+              for (const result of written) {
+                if (result.outcome !== 'failed') continue;
+                const { entry, message } = result;
+                await report.add({ itemIndex: entry.index, line: entry.line, key: keyOf(entry), message, item: entry.raw });
+              }
+              await report.flush();
               // The batch's counts and the checkpoint, committed with its rows (or rolled back with them).
               const next = { ...counts };
               for (const result of written) next[result.outcome === 'failed' ? 'failed' : result.outcome] += 1;
-              const reportItems = report.count + written.filter((r) => r.outcome === 'failed').length;
+              const reportItems = report.count;
               await context.checkpoint({
                 ...next,
                 checkpoint: { items: batch[batch.length - 1].index + 1, reportItems },
@@ -317,10 +361,13 @@ export const createImportHandler =
             await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
           for (const result of results) {
             if (result.outcome === 'failed') {
-              await fail(
-                { index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw },
-                result.message
-              );
+              // continue: reported in the batch's transaction, above.
+              if (perBatchTransactions) counts.failed += 1;
+              else
+                await fail(
+                  { index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw },
+                  result.message
+                );
             } else {
               counts[result.outcome] += 1;
               if (result.deferred) await deferred.add(result.deferred);
@@ -415,7 +462,7 @@ export const createImportHandler =
       if (options.dryRun) throw new DryRunRollback();
       if (!perBatchTransactions) {
         // stop: the task's final state and counts are committed in its transaction, with its data.
-        await report.close();
+        await closeReport();
         await context.checkpoint({
           ...counts,
           total: counts.processed,
@@ -442,7 +489,7 @@ export const createImportHandler =
           const { entry } = error;
           await fail({ index: entry.index, line: entry.line, key: keyOf(entry), raw: entry.raw }, error.reason);
         }
-        await report.close();
+        await closeReport();
         deferred.remove();
         progress();
         const hasReport = report.count > 0;
@@ -479,13 +526,20 @@ export const createImportHandler =
       await dropLookupIndex?.();
     }
 
-    await report.close();
+    await closeReport();
     deferred.remove();
     const hasReport = report.count > 0;
     if (!hasReport) await storage.remove(errorReportKey);
-    if (previousReport) await storage.remove(previousReport).catch(() => undefined);
+    if (previousReport) {
+      await storage.remove(previousReport).catch(() => undefined);
+      if (storage.provider !== 'local') fs.rmSync(storage.localPath(previousReport), { force: true });
+    }
     return {
       status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+      error:
+        lostReportRows > 0
+          ? `The error report lacks the ${lostReportRows} failed item(s) of the run before the interruption: their rows (${previousReport}) were not found. With s3 storage, the rows of a server that was killed are kept only on its machine, until its task ends (a resume there continues them)`
+          : null,
       counts: { ...counts, total: counts.processed },
       data: { errorReportKey: hasReport ? errorReportKey : null, writePath: describePaths(paths) },
     };
