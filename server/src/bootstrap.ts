@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
-import { createExportHandler } from './pipeline/export';
-import { createImportHandler } from './pipeline/import';
+import { createExportHandler } from './services/export-task';
+import { createImportHandler } from './services/import-task';
 import { allowConcurrentReads } from './services/sqlite';
 import { getConfig, getService } from './utils';
 

@@ -3,7 +3,7 @@ import { IN_LIST } from './in-lists';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from './model-schema';
-import type { ResolvedImportOptions } from './options';
+import type { ResolvedImportOptions } from './task-options';
 import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk-writer';
 import { ItemError, type PreparedItem } from './prepare';
 import { describeDatabaseError, withoutSql } from './database-errors';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { ExportOptions } from '../../../shared/contracts';
-import { parseExportOptions, resolveExportOptions } from '../pipeline/export-options';
+import { parseExportOptions, resolveExportOptions } from '../validation/export-options';
 import { FORMATS, formatOfFileName } from '../pipeline/formats';
 import { getService } from '../utils';
 import type { Actor } from './permissions';

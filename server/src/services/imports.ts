@@ -6,7 +6,7 @@ import { errors } from '@strapi/utils';
 import type { Format, ImportOptions } from '../../../shared/contracts';
 import { parseFormatVersion, planUpgrade } from '../pipeline/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../pipeline/formats';
-import { fieldError, parseImportOptions, resolveImportOptions } from '../pipeline/options';
+import { fieldError, parseImportOptions, resolveImportOptions } from '../validation/import-options';
 import { getConfig, getService } from '../utils';
 import type { Actor } from './permissions';
 import type { NewTask, TaskRow } from './tasks';

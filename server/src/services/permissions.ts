@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors, traverse } from '@strapi/utils';
 import type { ContentTypeAccess, ContentTypeInfo } from '../../../shared/contracts';
-import type { ReadPermissions } from '../pipeline/export-options';
+import type { ReadPermissions } from '../validation/export-options';
 import { chunks } from '../pipeline/in-lists';
-import type { ResolvedImportOptions } from '../pipeline/options';
-import { fieldError } from '../pipeline/options';
+import type { ResolvedImportOptions } from '../pipeline/task-options';
+import { fieldError } from '../validation/import-options';
 import type { WriteCheck, WriteGate } from '../pipeline/writer';
 
 /**

@@ -10,8 +10,8 @@ import {
   type TemplateInput,
 } from '../../../shared/contracts';
 import { TEMPLATE_UID } from '../constants';
-import { resolveExportOptions } from '../pipeline/export-options';
-import { fieldError, resolveImportOptions } from '../pipeline/options';
+import { resolveExportOptions } from '../validation/export-options';
+import { fieldError, resolveImportOptions } from '../validation/import-options';
 import { getService } from '../utils';
 import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from '../utils/shipped-templates';
 

@@ -6,8 +6,8 @@ import {
   type Template,
   type TemplateInput,
 } from '../../../shared/contracts';
-import { exportOptionsSchema } from '../pipeline/export-options';
-import { importOptionsSchema } from '../pipeline/options';
+import { exportOptionsSchema } from '../validation/export-options';
+import { importOptionsSchema } from '../validation/import-options';
 import { createTemplateBody } from '../validation/templates';
 
 /**

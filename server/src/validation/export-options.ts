@@ -1,30 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
 import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type EntryStatus, type ExportOptions, type Format, type TemplateId } from '../../../shared/contracts';
-import { templateIdSchema } from '../validation/templates';
-import { fieldError } from './options';
+import type { ResolvedExportOptions } from '../pipeline/task-options';
+import { fieldError } from './import-options';
+import { templateIdSchema } from './templates';
 
 /**
  * Export options: validated as the request sends them, then resolved against the content type (every mistake is
  * a 400 before any task exists). Precedence: request options > template > defaults.
  */
-
-export interface ResolvedExportOptions {
-  contentType: string;
-  format: Format;
-  /** Attribute names, in schema order. */
-  fields: string[];
-  filters: Record<string, unknown> | null;
-  /** A locale code, `all`, or null (the default locale of a localized type). */
-  locale: string | null;
-  status: EntryStatus | null;
-  sort: string[] | null;
-  /** documentId, or a unique attribute written for each reference whose target has it. */
-  relationsAs: string;
-  includeTimestamps: boolean;
-  templateId: TemplateId | null;
-  name: string;
-}
 
 const stringOrList = yup
   .mixed()

@@ -5,18 +5,18 @@ import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeInfo } from '../../../shared/contracts';
-import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
-import { commitsByBatch, type TaskRow } from '../services/tasks';
-import type { StorageService } from '../services/storage';
+import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import { commitsByBatch, type TaskRow } from './tasks';
+import type { StorageService } from './storage';
 import { getConfig, getService } from '../utils';
-import { ErrorReportWriter } from './error-report';
-import { planUpgrade } from './format-version';
-import { FORMATS, type CsvColumn, type SourceItem } from './formats';
-import type { ResolvedImportOptions } from './options';
-import { ItemError, prepareItem, type PrepareContext, type RefSlot } from './prepare';
-import { resolveReferences } from './references';
-import { createBulkWriter } from './bulk-writer';
-import { createLookupIndex } from './lookup-index';
+import { ErrorReportWriter } from '../pipeline/error-report';
+import { planUpgrade } from '../pipeline/format-version';
+import { FORMATS, type CsvColumn, type SourceItem } from '../pipeline/formats';
+import type { ResolvedImportOptions } from '../pipeline/task-options';
+import { ItemError, prepareItem, type PrepareContext, type RefSlot } from '../pipeline/prepare';
+import { resolveReferences } from '../pipeline/references';
+import { createBulkWriter } from '../pipeline/bulk-writer';
+import { createLookupIndex } from '../pipeline/lookup-index';
 import {
   ItemFailure,
   keyOf,
@@ -26,9 +26,9 @@ import {
   type DeferredLinks,
   type WritePaths,
   type WriterContext,
-} from './writer';
-import { withoutSql } from './database-errors';
-import { columnOf, modelMeta } from './model-metadata';
+} from '../pipeline/writer';
+import { withoutSql } from '../pipeline/database-errors';
+import { columnOf, modelMeta } from '../pipeline/model-metadata';
 
 /**
  * The import path, top to bottom:

@@ -15,28 +15,13 @@ import {
   type TemplateId,
   type UpdateStrategy,
 } from '../../../shared/contracts';
-import { templateIdSchema } from '../validation/templates';
+import type { ResolvedImportOptions } from '../pipeline/task-options';
+import { templateIdSchema } from './templates';
 
 /**
  * Import options: validated as the request sends them, then resolved with the precedence the README's *Import options* section gives:
  * request options > template > JSONT configuration > defaults. Every mistake is a 400 before any task exists.
  */
-
-export interface ResolvedImportOptions {
-  contentType: string;
-  format: Format;
-  importStrategy: ImportStrategy;
-  updateStrategy: UpdateStrategy;
-  onError: OnError;
-  matchBy: string;
-  fieldMapping: Record<string, string | null>;
-  locale: string | null;
-  status: EntryStatus | null;
-  dryRun: boolean;
-  templateId: TemplateId | null;
-  name: string;
-  invalidUtf8: (typeof INVALID_UTF8)[number];
-}
 
 export const IMPORT_DEFAULTS = {
   importStrategy: 'upsert',

@@ -1,15 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { AttributeInfo } from '../../../shared/contracts';
-import type { AttributeSchema, ModelSchema } from './model-schema';
-import type { TaskContext, TaskHandler, TaskOutcome } from '../services/runner';
-import type { TaskRow } from '../services/tasks';
-import { forbidden } from '../services/permissions';
+import type { AttributeSchema, ModelSchema } from '../pipeline/model-schema';
+import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import type { TaskRow } from './tasks';
+import { forbidden } from './permissions';
 import { getConfig, getService } from '../utils';
-import type { ResolvedExportOptions } from './export-options';
-import { componentFields, createPageReader, type ExportShape } from './export-reader';
-import { FORMAT_VERSION } from './format-version';
-import { FORMATS } from './formats';
+import type { ResolvedExportOptions } from '../pipeline/task-options';
+import { componentFields, createPageReader, type ExportShape } from '../pipeline/export-reader';
+import { FORMAT_VERSION } from '../pipeline/format-version';
+import { FORMATS } from '../pipeline/formats';
 
 /**
  * The export path, top to bottom:

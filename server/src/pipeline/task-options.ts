@@ -1,0 +1,40 @@
+import type { EntryStatus, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+
+/**
+ * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
+ * request options > template > JSONT configuration > defaults). The pipeline reads these; it never validates a
+ * request itself.
+ */
+
+export interface ResolvedImportOptions {
+  contentType: string;
+  format: Format;
+  importStrategy: ImportStrategy;
+  updateStrategy: UpdateStrategy;
+  onError: OnError;
+  matchBy: string;
+  fieldMapping: Record<string, string | null>;
+  locale: string | null;
+  status: EntryStatus | null;
+  dryRun: boolean;
+  templateId: TemplateId | null;
+  name: string;
+  invalidUtf8: (typeof INVALID_UTF8)[number];
+}
+
+export interface ResolvedExportOptions {
+  contentType: string;
+  format: Format;
+  /** Attribute names, in schema order. */
+  fields: string[];
+  filters: Record<string, unknown> | null;
+  /** A locale code, `all`, or null (the default locale of a localized type). */
+  locale: string | null;
+  status: EntryStatus | null;
+  sort: string[] | null;
+  /** documentId, or a unique attribute written for each reference whose target has it. */
+  relationsAs: string;
+  includeTimestamps: boolean;
+  templateId: TemplateId | null;
+  name: string;
+}
