@@ -13,7 +13,7 @@ import { TEMPLATE_UID } from '../constants';
 import { resolveExportOptions } from '../validation/export-options';
 import { fieldError, resolveImportOptions } from '../validation/import-options';
 import { getService } from '../utils';
-import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from '../utils/shipped-templates';
+import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from './shipped-templates';
 
 export interface TemplateRow {
   id: number;
