@@ -15,7 +15,7 @@ import {
 } from '../../../shared/contracts';
 import { FORMATS } from '../pipeline/formats';
 import type { UploadedFile } from '../services/imports';
-import { toTask, type TaskRow } from '../services/tasks';
+import { toTask, type TaskRow } from '../services/task-row';
 import { getService, idParam, parseId } from '../utils';
 import { validateListTasksQuery } from '../validation/tasks';
 

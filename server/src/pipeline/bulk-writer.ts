@@ -5,7 +5,7 @@ import { IN_LIST, chunks } from './in-lists';
 import { relationTargetLocale } from './relation-locale';
 import { compileRules } from './rules';
 import { createRowWriter } from './rows';
-import { findModelMeta, modelMeta, type ModelMeta } from './model-metadata';
+import { findModelMeta, modelMeta } from './model-metadata';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with

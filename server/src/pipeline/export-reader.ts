@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { EntryStatus } from '../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from './model-schema';
-import { IN_LIST, chunks } from './in-lists';
-import { modelMeta, type AttributeMeta, type ColumnMeta, type JoinTableMeta, type ModelMeta } from './model-metadata';
+import { chunks } from './in-lists';
+import { modelMeta, type ColumnMeta, type JoinTableMeta, type ModelMeta } from './model-metadata';
 
 /**
  * The export's read path: pages of entries (one page in memory), each entry shaped as the Document Service returns

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { AttributeInfo, AttributeType, ContentTypeInfo } from '../../../shared/contracts';
+import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
 import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../pipeline/model-schema';
 import { getConfig } from '../utils';
 

@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { AttributeInfo } from '../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from '../pipeline/model-schema';
 import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
-import type { TaskRow } from './tasks';
+import type { TaskRow } from './task-row';
 import { forbidden } from './permissions';
 import { getConfig, getService } from '../utils';
 import type { ResolvedExportOptions } from '../pipeline/task-options';

@@ -5,7 +5,7 @@ import { parseExportOptions, resolveExportOptions } from '../validation/export-o
 import { FORMATS, formatOfFileName } from '../pipeline/formats';
 import { getService } from '../utils';
 import type { Actor } from './permissions';
-import type { NewTask, TaskRow } from './tasks';
+import type { NewTask, TaskRow } from './task-row';
 
 /** Starting an export: options validated and resolved (400s before any task), then the task is queued. */
 export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({

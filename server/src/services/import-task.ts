@@ -6,7 +6,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeInfo } from '../../../shared/contracts';
 import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
-import { commitsByBatch, type TaskRow } from './tasks';
+import { commitsByBatch, type TaskRow } from './task-row';
 import type { StorageService } from './storage';
 import { getConfig, getService } from '../utils';
 import { ErrorReportWriter } from '../pipeline/error-report';

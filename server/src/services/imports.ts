@@ -9,7 +9,7 @@ import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from 
 import { fieldError, parseImportOptions, resolveImportOptions } from '../validation/import-options';
 import { getConfig, getService } from '../utils';
 import type { Actor } from './permissions';
-import type { NewTask, TaskRow } from './tasks';
+import type { NewTask, TaskRow } from './task-row';
 
 /** An uploaded file as Strapi's body parser (formidable) leaves it on disk. */
 export interface UploadedFile {

@@ -1,4 +1,4 @@
-import { mayResume as isResumable } from './tasks';
+import { mayResume as isResumable } from './task-row';
 
 describe('isResumable', () => {
   const row = { kind: 'import' as const, state: 'interrupted' as const, options: { onError: 'continue' as const }, dryRun: false };

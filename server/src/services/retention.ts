@@ -3,7 +3,7 @@ import { FINISHED_STATUSES, type TaskStatus } from '../../../shared/contracts';
 import { TASK_UID } from '../constants';
 import { getConfig, getService } from '../utils';
 import { folderOf } from './storage-keys';
-import { mayResume, type TaskRow } from './tasks';
+import { mayResume, type TaskRow } from './task-row';
 
 /**
  * The retention sweep (the `retention` setting), run by every instance's runner every `retention.checkInterval`:

@@ -5,7 +5,7 @@ import { TASK_UID } from '../constants';
 import { getConfig, getService } from '../utils';
 import type { HeldLock } from './locks';
 import { sweepRetention } from './retention';
-import { commitsByBatch, describeStop, isFinished, type TaskRow } from './tasks';
+import { commitsByBatch, describeStop, isFinished, type TaskRow } from './task-row';
 import { columnOf, modelMeta } from '../pipeline/model-metadata';
 
 /**

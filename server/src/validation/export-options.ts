@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
-import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type EntryStatus, type ExportOptions, type Format, type TemplateId } from '../../../shared/contracts';
+import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } from '../../../shared/contracts';
 import type { ResolvedExportOptions } from '../pipeline/task-options';
 import { fieldError } from './import-options';
 import { templateIdSchema } from './templates';

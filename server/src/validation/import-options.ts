@@ -7,13 +7,8 @@ import {
   ON_ERROR,
   UPDATE_STRATEGIES,
   type ContentTypeInfo,
-  type EntryStatus,
   type Format,
   type ImportOptions,
-  type ImportStrategy,
-  type OnError,
-  type TemplateId,
-  type UpdateStrategy,
 } from '../../../shared/contracts';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { templateIdSchema } from './templates';
