@@ -40,3 +40,23 @@ describe('columnLimitProblem', () => {
     expect(columnLimitProblem('time', '23:59:59.999')).toBeNull();
   });
 });
+
+describe('NUL characters', () => {
+  it('are refused in every text type, with their place', () => {
+    for (const type of ['string', 'text', 'richtext']) expect(columnLimitProblem(type, 'a\u0000b')).toMatch(/NUL character \(U\+0000, at character 2\)/);
+  });
+});
+
+describe('unpaired surrogates', () => {
+  it('refuses text holding half of a surrogate pair, in every text type, naming the character and its place', () => {
+    for (const type of ['string', 'text', 'richtext', 'email', 'uid']) {
+      expect(columnLimitProblem(type, '\ud83d')).toMatch(/unpaired surrogate \(U\+D83D, at character 1\)/);
+      expect(columnLimitProblem(type, 'x\udc00y')).toMatch(/U\+DC00, at character 2/);
+    }
+  });
+
+  it('accepts whole pairs and other text', () => {
+    expect(columnLimitProblem('text', '😀 e\u0301 \ufeff \u0001')).toBeNull();
+    expect(columnLimitProblem('string', '😀'.repeat(255))).toBeNull();
+  });
+});

@@ -14,6 +14,26 @@ const BIGINTEGER_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 const DECIMAL_LIMIT = 1e8;
 
 const STRING_TYPES = new Set(['string', 'email', 'uid', 'password', 'enumeration']);
+/** Attribute types stored as text columns (varchar or text). */
+const TEXT_TYPES = new Set([...STRING_TYPES, 'text', 'richtext']);
+
+/** A UTF-16 surrogate without its pair: JSON may carry one (`"\ud83d"`), no UTF-8 column can store it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text that not every database stores as it is, named with its place: a NUL character (PostgreSQL refuses it), an
+ * unpaired surrogate (SQLite would keep replacement characters instead, PostgreSQL and MariaDB refuse it).
+ */
+const textProblem = (value: string): string | null => {
+  const nul = value.indexOf('\u0000');
+  if (nul >= 0) {
+    return `the text holds a NUL character (U+0000, at character ${nul + 1}), which PostgreSQL cannot store; it is refused on every database, so that a file imports alike everywhere`;
+  }
+  const match = LONE_SURROGATE.exec(value);
+  if (!match) return null;
+  const code = match[0].charCodeAt(0).toString(16).toUpperCase();
+  return `the text holds an unpaired surrogate (U+${code}, at character ${match.index + 1}): half of a character such as an emoji, which no database stores as text (was the text cut in the middle of one?)`;
+};
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
@@ -42,6 +62,8 @@ const timeProblem = (text: string): string | null => {
 
 /** Why a value (already of the attribute's type) does not fit its column, or null. */
 export const columnLimitProblem = (type: string, value: unknown): string | null => {
+  const unstorable = TEXT_TYPES.has(type) && typeof value === 'string' ? textProblem(value) : null;
+  if (unstorable) return unstorable;
   if (STRING_TYPES.has(type) && typeof value === 'string') {
     // Characters (code points), as PostgreSQL and MariaDB (utf8mb4) count a varchar's length.
     const length = [...value].length;

@@ -498,6 +498,11 @@ describe('csv format: sniffing', () => {
     expect(csvFormat.sniff('{"a":1}')).toBe(false);
     expect(csvFormat.sniff('PK\u0003\u0004\u0000\u0000')).toBe(false);
     expect(csvFormat.sniff('  \n')).toBe(false);
+    expect(csvFormat.sniff('t\u0000i\u0000t\u0000l\u0000e\u0000\n\u0000')).toBe(false); // UTF-16 text
+  });
+
+  it('takes a NUL in a later cell as data (the importer judges the value)', () => {
+    expect(csvFormat.sniff('code,note\nx,"a\u0000b"\n')).toBe(true);
   });
 });
 

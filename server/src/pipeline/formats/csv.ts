@@ -629,7 +629,10 @@ export const csvFormat: FormatModule = {
   mimeType: 'text/csv',
   sniff: (head) => {
     const text = head.replace(/^\s+/, '');
-    return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !text.includes('\u0000');
+    // A NUL in the header row says binary (a zip such as XLSX, UTF-16 text); one in a later cell is data, which the
+    // importer then judges like any value.
+    const firstLine = text.split(/\r?\n|\r/, 1)[0];
+    return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !firstLine.includes('\u0000');
   },
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options),
