@@ -418,6 +418,10 @@ const describeTables = (strapi, dataset, defaultLocale) => {
     item: dataset.item,
     matchColumn: md.attributes[dataset.matchBy].columnName,
     table: md.tableName,
+    /** The columns of createdBy / updatedBy: an import writes the importing user there, so does the raw insert. */
+    creatorColumns: ['createdBy', 'updatedBy'].map((name) => md.attributes[name]?.joinColumn?.name).filter(Boolean),
+    /** The importing administrator's id (set once the bench's admin exists). */
+    creatorId: null,
     scalars,
     links,
     components,
@@ -464,6 +468,7 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
           published_at: tables.draftAndPublish && !published ? null : now,
         });
         if (tables.localized) row.locale = tables.defaultLocale;
+        for (const column of tables.creatorColumns) row[column] = tables.creatorId;
         add(tables.table, row);
         for (const component of tables.components) {
           const value = item[component.name];
@@ -803,6 +808,7 @@ const createApi = async (strapi, options) => {
     .send({ firstname: 'Bench', lastname: 'Mark', ...credentials });
   if (registered.status !== 200 && registered.status !== 201)
     throw new Error(`register-admin answered ${registered.status}`);
+  const userId = registered.body.data.user.id;
   const auth = {};
   let loggedInAt = 0;
   const answer = (res, what) => {
@@ -810,6 +816,8 @@ const createApi = async (strapi, options) => {
     return res.body.data;
   };
   return {
+    /** The administrator the imports run as (their entries' createdBy / updatedBy). */
+    userId,
     /** A new token when the last one is 10 minutes old (they last about 30; logins are rate-limited). */
     login: async () => {
       if (Date.now() - loggedInAt < 10 * 60 * 1000) return;
@@ -952,6 +960,7 @@ const run = async (strapi, options, work) => {
   const defaultLocale = await strapi.plugin('i18n').service('locales').getDefaultLocale();
   const { dataset } = options;
   const tables = describeTables(strapi, dataset, defaultLocale);
+  tables.creatorId = api.userId;
   const rowsPerItem = tables.draftAndPublish && options.status === 'published' ? 2 : 1;
   const { phases, formats } = options;
   const sizes = options.memory ? [options.referenceItems, options.items] : [options.items];
