@@ -133,7 +133,7 @@ export const createImportHandler =
     } as ResolvedImportOptions;
     const storage = getService(strapi, 'storage');
     const contentTypes = getService(strapi, 'content-types');
-    const { batchSize } = getConfig(strapi);
+    const { batchSize, limits } = getConfig(strapi);
     const uid = options.contentType;
     const schema = contentTypes.schemaOf(uid);
     if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
@@ -401,6 +401,7 @@ export const createImportHandler =
     const readOptions = {
       signal: context.signal,
       invalidUtf8: options.invalidUtf8,
+      limits,
       resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
     };
 
