@@ -332,6 +332,8 @@ export const createImportHandler =
         }
       };
 
+    /** Entries written whose deferred self references failed in the second pass (continue mode). */
+    let unlinked = 0;
     /** The second pass: self references to items that came later in the file. */
     const linkDeferred = async () => {
       const documentsApi = strapi.documents(uid as never) as unknown as {
@@ -382,8 +384,11 @@ export const createImportHandler =
                 prepared: { error: message, key: links.key },
               };
               if (options.onError === 'stop') throw new ItemFailure(entry, message);
-              counts[links.outcome] -= 1;
-              await fail({ ...entry, key: links.key }, message);
+              // continue: the entry stays as the first pass wrote it, and stays counted created or updated (that
+              // is what the database holds); only the relation is missing. An item error in the report that is not
+              // counted failed: the task ends completed-with-errors.
+              unlinked += 1;
+              await report.add({ itemIndex: links.index, line: links.line, key: links.key, message, item: links.raw });
               continue;
             }
             await documentsApi.update({
@@ -422,7 +427,7 @@ export const createImportHandler =
         await context.checkpoint({
           ...counts,
           total: counts.processed,
-          state: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+          state: counts.failed > 0 || unlinked > 0 ? 'completed-with-errors' : 'completed',
           error: null,
           errorReportKey: report.count > 0 ? errorReportKey : null,
           writePath: describePaths(paths),
@@ -488,7 +493,7 @@ export const createImportHandler =
     if (!hasReport) await storage.remove(errorReportKey);
     if (previousReport) await storage.remove(previousReport).catch(() => undefined);
     return {
-      status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+      status: counts.failed > 0 || unlinked > 0 ? 'completed-with-errors' : 'completed',
       counts: { ...counts, total: counts.processed },
       data: { errorReportKey: hasReport ? errorReportKey : null, writePath: describePaths(paths) },
     };
