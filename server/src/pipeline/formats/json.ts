@@ -4,9 +4,9 @@ import Parser from 'stream-json/Parser';
 
 import {
   DEFAULT_READ_LIMITS,
-  lengthLimit,
   depthMessage,
   findDepthExcess,
+  lengthLimit,
   readLimits,
   scanNesting,
   type ReadLimits,
@@ -649,13 +649,12 @@ export class JsonItemParser extends Parser {
         continue;
       }
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) break;
-      const { end: closed, tooDeep } = scanNesting(text, { from: pos, maxDepth: this.limits.maxDepth, untilClosed: true });
+      const { end, tooDeep } = scanNesting(text, { from: pos, maxDepth: this.limits.maxDepth, untilClosed: true });
       if (tooDeep >= 0) {
         // The tokenizer reads it (and skips it, with an error item) from here; the exact place goes in the message.
         this.deepAt = advancePosition(text, tooDeep, this.line, this.column);
         break;
       }
-      const end = closed;
       if (end - pos > this.limits.maxItemLength) break; // the tokenizer reports it
       if (end < 0) {
         stop = parser._done || text.length - pos > FAST_ELEMENT_LIMIT ? 'token' : 'more';
