@@ -40,13 +40,12 @@ const file = (prefix: string) =>
     { title: `${prefix} c`, slug: `${prefix}-c`, related: [{ slug: `${prefix}-nowhere` }] }, // fails in the second pass
   ]);
 
+const importFileOf = (prefix: string, onError: 'stop' | 'continue') =>
+  importFile(app, token, { fileName: 'self.jsonl', content: file(prefix), options: { contentType: ARTICLE, matchBy: 'slug', onError } });
+
 describe('a self reference that fails in the second pass', () => {
   it('continue: the entry is kept and counted created; the relation is an item error not counted failed', async () => {
-    const task = await importFile(app, token, {
-      fileName: 'self.jsonl',
-      content: file('deferred'),
-      options: { contentType: ARTICLE, matchBy: 'slug', onError: 'continue' },
-    });
+    const task = await importFileOf('deferred', 'continue');
     expect(task.status).toBe('completed-with-errors');
     expect(task.counts).toMatchObject({ processed: 3, created: 3, updated: 0, failed: 0 });
     const rows = await held('deferred-');
@@ -59,22 +58,14 @@ describe('a self reference that fails in the second pass', () => {
   });
 
   it('continue, again: the same entries are updated, counted updated, and the database holds no more', async () => {
-    const task = await importFile(app, token, {
-      fileName: 'self.jsonl',
-      content: file('deferred'),
-      options: { contentType: ARTICLE, matchBy: 'slug', onError: 'continue' },
-    });
+    const task = await importFileOf('deferred', 'continue');
     expect(task.status).toBe('completed-with-errors');
     expect(task.counts).toMatchObject({ created: 0, updated: 3, failed: 0 });
     expect((await held('deferred-')).size).toBe(3);
   });
 
   it('stop: the task fails at that item and nothing is written', async () => {
-    const task = await importFile(app, token, {
-      fileName: 'self.jsonl',
-      content: file('stopped'),
-      options: { contentType: ARTICLE, matchBy: 'slug', onError: 'stop' },
-    });
+    const task = await importFileOf('stopped', 'stop');
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/^Stopped at item 2, line 3/);
     expect(task.counts).toMatchObject({ created: 0, updated: 0 });

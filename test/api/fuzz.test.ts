@@ -1,3 +1,4 @@
+import { prng } from '../../server/src/pipeline/formats/test-streams';
 import type { Task } from '../../shared/contracts';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
@@ -26,18 +27,6 @@ const LEAKS = [
   /\bat (?:async )?[\w.<>]+ \(\/.+:\d+:\d+\)/,
   /\bRangeError\b|\bTypeError\b|\bReferenceError\b|Maximum call stack/,
 ];
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 type Format = 'json' | 'jsonl' | 'jsont' | 'csv';
 const FORMATS: Format[] = ['json', 'jsonl', 'jsont', 'csv'];
