@@ -55,7 +55,7 @@ describe('nesting depth (case 5)', () => {
     expect(task.status).toBe('completed-with-errors');
     expect(task.counts).toMatchObject({ created: 1, failed: 1 });
     const report = await app.http().get(`${BASE}/tasks/${task.id}/error-report?format=json`).set('Authorization', `Bearer ${token}`);
-    expect(report.text).toContain('Line 2, column 1009: arrays and objects are nested deeper than 1,000 levels');
+    expect(report.text).toContain('Line 2, column 1009: arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)');
     await stillUp();
   });
 });

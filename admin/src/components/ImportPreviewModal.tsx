@@ -155,7 +155,8 @@ export const ImportPreviewModal = ({ request, onClose, onStarted }: ImportPrevie
                         id: getTranslation('preview.failures'),
                         defaultMessage: 'First failures ({shown} of {total})',
                       },
-                      { shown: failures.length, total: formatNumber(dryRun.counts.failed) }
+                      // The report also holds entries written without a self relation, not counted failed.
+                      { shown: failures.length, total: formatNumber(Math.max(dryRun.counts.failed, failures.length)) }
                     )}
                   </Typography>
                   <Table colCount={4} rowCount={failures.length + 1}>

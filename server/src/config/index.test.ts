@@ -31,4 +31,16 @@ describe('plugin config', () => {
     expect(validate({ retention: { days: -1, failedUploadDays: 1, checkInterval: 1000 } })).toThrow(/retention.days/);
     expect(validate({ maxQueuedPerUser: -1 })).toThrow(/maxQueuedPerUser/);
   });
+
+  it('accepts read limits, lowered or partial, and refuses bad ones naming the key', () => {
+    expect(validate({ limits: { maxDepth: 5 } })).not.toThrow();
+    expect(validate({ limits: { maxDepth: 1000, maxItemLength: 1024 * 1024, maxColumns: 50 } })).not.toThrow();
+    expect(validate({ limits: { maxDepth: 0 } })).toThrow(/limits.maxDepth must be greater than or equal to 1/);
+    expect(validate({ limits: { maxDepth: 5000 } })).toThrow(/limits.maxDepth must be less than or equal to 1000/);
+    expect(validate({ limits: { maxDepth: 2.5 } })).toThrow(/limits.maxDepth must be an integer/);
+    expect(validate({ limits: { maxItemLength: '32MB' } })).toThrow(/limits.maxItemLength must be a `number`/);
+    expect(validate({ limits: { maxItemLength: 2 ** 30 } })).toThrow(/limits.maxItemLength must be less than or equal to 268435456/);
+    expect(validate({ limits: { maxColumns: -1 } })).toThrow(/limits.maxColumns must be greater than or equal to 1/);
+    expect(validate({ limits: { maxRows: 10 } })).toThrow(/limits field has unspecified keys: maxRows/);
+  });
 });

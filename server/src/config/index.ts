@@ -1,4 +1,17 @@
 import { yup } from '@strapi/utils';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../pipeline/formats/limits';
+
+/**
+ * The most a read limit may be set to. `maxDepth`: code downstream of the readers (validation, the error report,
+ * JSON.stringify) recurses over items, and past ~1,000 levels a file could exhaust the stack. `maxItemLength`: one
+ * item is held as one string, and V8's longest string is ~512 M characters. `maxColumns`: every row becomes an
+ * object of this many keys.
+ */
+export const READ_LIMIT_MAXIMA: ReadLimits = {
+  maxDepth: 1000,
+  maxItemLength: 256 * 1024 * 1024,
+  maxColumns: 100_000,
+};
 
 /**
  * The plugin's configuration, set in the app's `config/plugins.ts` under `data-migration-center.config`.
@@ -42,6 +55,13 @@ export interface PluginConfig {
   allowPrivateFields: boolean;
   /** Content types beyond `api::` that the center may offer, such as `plugin::users-permissions.user`. */
   extraContentTypes: string[];
+  /**
+   * What one file may hold, checked by every reader as it reads (imports, previews, batch files, the command line):
+   * `maxDepth` (nesting of arrays and objects inside one item), `maxItemLength` (the characters of one item: a JSON
+   * element, a JSONL line, a CSV record), `maxColumns` (CSV). Past one, the item (or the file) fails with a message
+   * naming the limit, the item, line and column. Each may be lowered; raised only up to {@link READ_LIMIT_MAXIMA}.
+   */
+  limits: ReadLimits;
   batchFiles: {
     /** Apply batch files at start-up. */
     enabled: boolean;
@@ -103,6 +123,7 @@ export const defaultConfig: PluginConfig = {
   allowPrivateFields: false,
   sqliteConcurrentReads: true,
   extraContentTypes: [],
+  limits: { ...DEFAULT_READ_LIMITS },
   batchFiles: {
     enabled: true,
     folder: 'data-migration',
@@ -157,6 +178,13 @@ const configSchema = yup
     allowPrivateFields: yup.boolean(),
     sqliteConcurrentReads: yup.boolean(),
     extraContentTypes: yup.array(yup.string().matches(/^(plugin|api)::[\w-]+\.[\w-]+$/)),
+    limits: yup
+      .object({
+        maxDepth: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxDepth),
+        maxItemLength: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxItemLength),
+        maxColumns: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxColumns),
+      })
+      .noUnknown(),
     batchFiles: yup
       .object({
         enabled: yup.boolean(),

@@ -51,7 +51,7 @@ export interface DeferredLinks {
   line: number | null;
   key: string | number | null;
   raw: unknown;
-  /** How the first pass counted the entry (undone if its links fail). */
+  /** How the first pass counted the entry (it stays counted so if its links fail: the entry is kept). */
   outcome: 'created' | 'updated';
   documentId: string;
   locale: string | null;

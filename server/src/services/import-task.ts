@@ -146,7 +146,7 @@ export const createImportHandler =
     } as ResolvedImportOptions;
     const storage = getService(strapi, 'storage');
     const contentTypes = getService(strapi, 'content-types');
-    const { batchSize } = getConfig(strapi);
+    const { batchSize, limits } = getConfig(strapi);
     const uid = options.contentType;
     const schema = contentTypes.schemaOf(uid);
     if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
@@ -377,6 +377,8 @@ export const createImportHandler =
         }
       };
 
+    /** Entries written whose deferred self references failed in the second pass (continue mode). */
+    let unlinked = 0;
     /** The second pass: self references to items that came later in the file. */
     const linkDeferred = async () => {
       const documentsApi = strapi.documents(uid as never) as unknown as {
@@ -427,8 +429,11 @@ export const createImportHandler =
                 prepared: { error: message, key: links.key },
               };
               if (options.onError === 'stop') throw new ItemFailure(entry, message);
-              counts[links.outcome] -= 1;
-              await fail({ ...entry, key: links.key }, message);
+              // continue: the entry stays as the first pass wrote it, and stays counted created or updated (that
+              // is what the database holds); only the relation is missing. An item error in the report that is not
+              // counted failed: the task ends completed-with-errors.
+              unlinked += 1;
+              await report.add({ itemIndex: links.index, line: links.line, key: links.key, message, item: links.raw });
               continue;
             }
             await documentsApi.update({
@@ -446,6 +451,7 @@ export const createImportHandler =
     const readOptions = {
       signal: context.signal,
       invalidUtf8: options.invalidUtf8,
+      limits,
       resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
     };
 
@@ -466,7 +472,7 @@ export const createImportHandler =
         await context.checkpoint({
           ...counts,
           total: counts.processed,
-          state: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+          state: counts.failed > 0 || unlinked > 0 ? 'completed-with-errors' : 'completed',
           error: null,
           errorReportKey: report.count > 0 ? errorReportKey : null,
           writePath: describePaths(paths),
@@ -535,7 +541,7 @@ export const createImportHandler =
       if (storage.provider !== 'local') fs.rmSync(storage.localPath(previousReport), { force: true });
     }
     return {
-      status: counts.failed > 0 ? 'completed-with-errors' : 'completed',
+      status: counts.failed > 0 || unlinked > 0 ? 'completed-with-errors' : 'completed',
       error:
         lostReportRows > 0
           ? `The error report lacks the ${lostReportRows} failed item(s) of the run before the interruption: their rows (${previousReport}) were not found. With s3 storage, the rows of a server that was killed are kept only on its machine, until its task ends (a resume there continues them)`

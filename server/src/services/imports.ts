@@ -58,7 +58,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!file) throw fieldError('file', 'file is required: send the file to import as the multipart field "file"');
     if (Array.isArray(file)) throw fieldError('file', 'send one file per import');
     const fileName = file.originalFilename || 'upload';
-    const { maxFileSize } = getConfig(strapi);
+    const { maxFileSize, limits } = getConfig(strapi);
     if (file.size > maxFileSize) {
       throw new errors.PayloadTooLargeError(
         `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)} (${maxFileSize} bytes, the plugin's maxFileSize setting)`,
@@ -84,7 +84,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     let configuration: Partial<ImportOptions> | null = null;
     let formatVersion: number | undefined;
     if (format === 'json' || format === 'jsont') {
-      const header = await readHeader(() => fs.createReadStream(file.filepath)).catch((error: Error) => {
+      const header = await readHeader(() => fs.createReadStream(file.filepath), limits).catch((error: Error) => {
         throw fieldError('file', error.message);
       });
       if (format === 'json' && header.configuration) {

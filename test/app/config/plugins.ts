@@ -58,6 +58,12 @@ export default ({ env }) => ({
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),
+      // Read limits: set only when the test sets them (the plugin's defaults otherwise).
+      limits: {
+        ...(env('DMC_MAX_DEPTH') ? { maxDepth: env.int('DMC_MAX_DEPTH') } : {}),
+        ...(env('DMC_MAX_ITEM_LENGTH') ? { maxItemLength: env.int('DMC_MAX_ITEM_LENGTH') } : {}),
+        ...(env('DMC_MAX_COLUMNS') ? { maxColumns: env.int('DMC_MAX_COLUMNS') } : {}),
+      },
       batchFiles: {
         enabled: env.bool('DMC_BATCH_FILES', true),
         folder: env('DMC_BATCH_FOLDER', 'data-migration'),

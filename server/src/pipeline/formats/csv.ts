@@ -6,9 +6,10 @@ import type { AttributeInfo } from '../../../../shared/contracts';
 import { ReadFailure, describeJsonParseError, isPlainObject, setOwn, streamItems, truncate } from './json';
 import {
   DEFAULT_READ_LIMITS,
+  columnsMessage,
   depthMessage,
-  describeLength,
   findDepthExcess,
+  lengthLimit,
   readLimits,
   type ReadLimits,
 } from './limits';
@@ -276,7 +277,7 @@ class CsvItemParser extends Transform {
     this.fieldIndex += 1;
     if (this.fieldIndex >= this.limits.maxColumns) {
       throw new Error(
-        `Line ${this.recordLine}: more than ${this.limits.maxColumns.toLocaleString('en-US')} columns (the limit)`
+        `Line ${this.recordLine}: ${columnsMessage(this.limits.maxColumns)}`
       );
     }
   }
@@ -307,9 +308,7 @@ class CsvItemParser extends Transform {
       this.parseRecords(final);
       if (this.pending.length > this.limits.maxItemLength) {
         throw new Error(
-          `Line ${this.recordLine}: the record is longer than the limit of ${describeLength(
-            this.limits.maxItemLength
-          )} (is a quote left open?)`
+          `Line ${this.recordLine}: the record is longer than ${lengthLimit(this.limits.maxItemLength)} (is a quote left open?)`
         );
       }
     } catch (error) {
@@ -329,7 +328,7 @@ class CsvItemParser extends Transform {
     const end = headerEnd(text);
     if (end === -1 && !final) {
       if (this.pending.length > this.limits.maxItemLength)
-        throw new Error(`Line 1: the header row is longer than the limit of ${describeLength(this.limits.maxItemLength)}`);
+        throw new Error(`Line 1: the header row is longer than ${lengthLimit(this.limits.maxItemLength)}`);
       return false;
     }
     this.delimiter = detectDelimiter(end === -1 ? text : text.slice(0, end));
@@ -460,6 +459,10 @@ class CsvItemParser extends Transform {
     const badQuotes = new Set(result.errors.map((error) => error.row));
     for (let i = 0; i < records.length; i += 1) {
       const record = records[i];
+      // A record that came whole within a chunk is held to the limit too (a partial one is checked as it grows).
+      if (record.end - record.start > this.limits.maxItemLength) {
+        throw new Error(`Line ${record.line}: the record is longer than ${lengthLimit(this.limits.maxItemLength)}`);
+      }
       const cells = result.data[i];
       const last = cells[cells.length - 1];
       if (record.trimCR && last.endsWith('\r')) cells[cells.length - 1] = last.slice(0, -1);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 
 import { FORMATS } from './index';
+import { prng } from './test-streams';
 import type { CsvColumn, SourceItem } from './types';
 
 /**
@@ -13,18 +14,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 const FORMAT_NAMES = ['json', 'jsonl', 'jsont', 'csv'] as const;
 type Name = (typeof FORMAT_NAMES)[number];
-
-/** mulberry32: a small, seeded PRNG. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 type Random = ReturnType<typeof prng>;
 const int = (random: Random, max: number) => Math.floor(random() * max);

@@ -2,7 +2,15 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Parser from 'stream-json/Parser';
 
-import { DEFAULT_READ_LIMITS, describeLength, depthMessage, findDepthExcess, readLimits, type ReadLimits } from './limits';
+import {
+  DEFAULT_READ_LIMITS,
+  depthMessage,
+  findDepthExcess,
+  lengthLimit,
+  readLimits,
+  scanNesting,
+  type ReadLimits,
+} from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 import { Utf8Check } from './utf8';
 
@@ -314,8 +322,6 @@ const describeTokenizerError = (message: string): string => {
 const COMMA = 0x2c;
 const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -333,9 +339,8 @@ const FAST_ELEMENT_LIMIT = 1024 * 1024;
 
 /**
  * The offset just past the end of the value that `text[from]` is in, `depth` brackets deep (0: `text[from]` opens
- * it), inside a string or not; -1 when it does not end in `text`. Follows strings, escapes and nesting only: what
- * it finds is then parsed (or tokenized), which checks everything else. `TOO_DEEP` (-2) when the value nests deeper
- * than `maxDepth` before it ends.
+ * it), inside a string or not; -1 when it does not end in `text`. `TOO_DEEP` (-2) when the value nests deeper
+ * than `maxDepth` before it ends. See `scanNesting`.
  */
 export const endOfValue = (
   text: string,
@@ -344,23 +349,8 @@ export const endOfValue = (
   inString: boolean,
   maxDepth = Number.POSITIVE_INFINITY
 ): number => {
-  let open = depth;
-  let quoted = inString;
-  for (let i = from; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === BACKSLASH) i += 1;
-      else if (c === QUOTE) quoted = false;
-    } else if (c === QUOTE) quoted = true;
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      open += 1;
-      if (open > maxDepth) return TOO_DEEP;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      open -= 1;
-      if (open === 0) return i + 1;
-    }
-  }
-  return -1;
+  const scan = scanNesting(text, { from, depth, inString, maxDepth, untilClosed: true });
+  return scan.tooDeep >= 0 ? TOO_DEEP : scan.end;
 };
 
 /** Characters JavaScript's `\s` matches that JSON does not take as whitespace. */
@@ -576,21 +566,21 @@ export class JsonItemParser extends Parser {
   private checkLength(parser: ParserInternals, consumed: number, line: number, column: number) {
     if (this.halted) return;
     const inValue = this.frames.length > 0 || this.skipDepth > 0 || parser._accumulator.length > 0;
-    if (!inValue) {
-      this.valueLength = 0;
-      return;
-    }
-    this.valueLength += consumed;
+    // A value that ended in this run still counts what the run consumed of it (it may have come whole).
+    const counted = inValue || this.valueLength > 0;
+    this.valueLength = counted ? this.valueLength + consumed : 0;
     const max = this.limits.maxItemLength;
-    if (this.valueLength <= max && parser._accumulator.length <= max) return;
+    const over = this.valueLength > max || parser._accumulator.length > max;
+    if (!inValue) this.valueLength = 0;
+    if (!over) return;
     const what =
       this.mode === 'header'
         ? 'A value before the items'
         : this.place === 'elements'
-        ? `Item ${this.index}`
+        ? `Item ${inValue ? this.index : this.index - 1}` // an item that ended in this run is already counted
         : 'A value outside the items';
     this.fail(
-      `${what} is longer than the limit of ${describeLength(max)} (reached while reading from line ${line}, column ${column})`
+      `${what} is longer than ${lengthLimit(max)} (reached while reading from line ${line}, column ${column})`
     );
   }
 
@@ -659,11 +649,10 @@ export class JsonItemParser extends Parser {
         continue;
       }
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) break;
-      const end = endOfValue(text, pos, 0, false, this.limits.maxDepth);
-      if (end === TOO_DEEP) {
+      const { end, tooDeep } = scanNesting(text, { from: pos, maxDepth: this.limits.maxDepth, untilClosed: true });
+      if (tooDeep >= 0) {
         // The tokenizer reads it (and skips it, with an error item) from here; the exact place goes in the message.
-        const offset = pos + findDepthExcess(text.slice(pos), this.limits.maxDepth);
-        this.deepAt = advancePosition(text, offset, this.line, this.column);
+        this.deepAt = advancePosition(text, tooDeep, this.line, this.column);
         break;
       }
       if (end - pos > this.limits.maxItemLength) break; // the tokenizer reports it
@@ -884,8 +873,8 @@ export class JsonItemParser extends Parser {
  * The header of a JSON or JSONT file: what its top-level value is, its `formatVersion` and `configuration`. Reads
  * up to the start of the `items` when the header comes first (as the plugin writes it), else the whole file.
  */
-export const readHeader = async (open: () => Readable): Promise<JsonHeader> => {
-  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header'), {
+export const readHeader = async (open: () => Readable, limits?: Partial<ReadLimits>): Promise<JsonHeader> => {
+  for await (const header of streamItems<JsonHeader>(open, () => new JsonItemParser('header', readLimits(limits)), {
     // The items are read again from the start of the file, and that read checks the UTF-8.
     invalidUtf8: 'replace',
   })) return header;

@@ -88,7 +88,7 @@ describe('jsonl format: reading', () => {
     const items = await collect(jsonlFormat.read(() => Readable.from(chunks()), {}));
     expect(items).toEqual([
       { index: 0, line: 1, value: { a: 1 } },
-      { index: 1, line: 2, error: 'Line 2: the line is longer than the limit of 32 MB' },
+      { index: 1, line: 2, error: 'Line 2: the line is longer than the limit of 32 MB (limits.maxItemLength)' },
       { index: 2, line: 3, value: { b: 2 } },
     ]);
   });

@@ -13,7 +13,7 @@ import {
   streamItems,
   truncate,
 } from './json';
-import { DEFAULT_READ_LIMITS, depthMessage, describeLength, findDepthExcess, readLimits, type ReadLimits } from './limits';
+import { DEFAULT_READ_LIMITS, depthMessage, findDepthExcess, lengthLimit, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './types';
 
 /**
@@ -107,15 +107,19 @@ class JsonlItemParser extends Transform {
     }
   }
 
+  /** A line longer than `maxItemLength` whose end came in a later chunk (its text was not kept). */
   private overlong() {
     this.sawContent = true;
     this.lineNumber += 1;
-    const line = this.lineNumber;
     this.skipping = false;
+    this.pushTooLong(this.lineNumber);
+  }
+
+  private pushTooLong(line: number) {
     this.push({
       index: this.next(),
       line,
-      error: `Line ${line}: the line is longer than the limit of ${describeLength(this.limits.maxItemLength)}`,
+      error: `Line ${line}: the line is longer than ${lengthLimit(this.limits.maxItemLength)}`,
     });
   }
 
@@ -131,6 +135,11 @@ class JsonlItemParser extends Transform {
     const text = lineText.charCodeAt(lineText.length - 1) === 0x0d ? lineText.slice(0, -1) : lineText;
     if (isBlank(text)) return;
     this.sawContent = true;
+    // A line that arrived whole within a chunk (or with the kept start of it) is held to the same limit.
+    if (text.length > this.limits.maxItemLength) {
+      this.pushTooLong(line);
+      return;
+    }
     // JSON.parse would build a value of any depth, which code downstream recurses over: refused before parsing.
     const deep = findDepthExcess(text, this.limits.maxDepth);
     if (deep >= 0) {

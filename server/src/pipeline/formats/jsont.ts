@@ -17,7 +17,7 @@ import {
   readHeader,
   streamItems,
 } from './json';
-import { readLimits } from './limits';
+import { readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 
 /**
@@ -41,8 +41,11 @@ export type JsontImportOptions = Pick<
  * The configuration of a JSONT file, or null when it has none. Reads only up to the start of the items when the
  * configuration comes first, a full pass over the items when it comes after them.
  */
-export const readConfiguration = async (open: () => Readable): Promise<Record<string, unknown> | null> => {
-  const header = await readHeader(open);
+export const readConfiguration = async (
+  open: () => Readable,
+  limits?: Partial<ReadLimits>
+): Promise<Record<string, unknown> | null> => {
+  const header = await readHeader(open, limits);
   if (header.root !== 'an object') {
     throw new Error(`Expected a JSONT object with "configuration" and "items", found ${header.root}`);
   }

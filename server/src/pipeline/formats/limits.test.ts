@@ -38,7 +38,7 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
       {
         index: 0,
         line: 1,
-        error: 'Item 0 (line 1, column 1002): arrays and objects are nested deeper than 1,000 levels',
+        error: 'Item 0 (line 1, column 1002): arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)',
       },
       { index: 1, line: null, value: { after: 1 } },
     ]);
@@ -48,7 +48,7 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
     for (const size of [1, 7, 4096, 64 * 1024]) {
       const result = await outcome(FORMATS.json.read(fromText(deepArray(DEEP), size), {}));
       expect(result.failure).toMatch(
-        /^The file arrays and objects are nested deeper than 1,000 levels \(over 2,000 levels, before line 1, column \d+\): it is not read further$/
+        /^The file arrays and objects are nested deeper than 1,000 levels \(limits\.maxDepth\) \(over 2,000 levels, before line 1, column \d+\): it is not read further$/
       );
     }
   });
@@ -59,7 +59,7 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
     expect(ok.items?.[0].value).toBeDefined();
     const deep = await outcome(FORMATS.json.read(fromText(`[{"x": ${inner(1001)}}, {"y": 2}]`), {}));
     expect(deep.items?.map((item) => item.error ?? item.value)).toEqual([
-      'Item 0 (line 1, column 5003): arrays and objects are nested deeper than 1,000 levels',
+      'Item 0 (line 1, column 5003): arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)',
       { y: 2 },
     ]);
   });
@@ -69,7 +69,7 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
     const text = `[{"pad": "${padding}", "deep": ${deepArray(1500)}}, {"ok": true}]`;
     const { items } = await outcome(FORMATS.json.read(fromText(text), {}));
     expect(items?.map((item) => item.error ?? item.value)).toEqual([
-      expect.stringContaining('arrays and objects are nested deeper than 1,000 levels'),
+      expect.stringContaining('arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)'),
       { ok: true },
     ]);
   });
@@ -77,11 +77,11 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
   it('JSONT: deep items and a deep configuration are refused', async () => {
     const items = await outcome(FORMATS.jsont.read(fromText(`{"items": [${deepArray(1200)}, {}]}`, 999), {}));
     expect(items.items?.map((item) => item.error ?? item.value)).toEqual([
-      'Item 0 (line 1, column 1012): arrays and objects are nested deeper than 1,000 levels',
+      'Item 0 (line 1, column 1012): arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)',
       {},
     ]);
     const whole = await outcome(FORMATS.jsont.read(fromText(`{"items": [${deepArray(DEEP)}]}`), {}));
-    expect(whole.failure).toContain('nested deeper than 1,000 levels');
+    expect(whole.failure).toContain('nested deeper than 1,000 levels (limits.maxDepth)');
     await expect(readHeader(fromText(`{"configuration": {"a": ${deepArray(DEEP)}}, "items": []}`))).rejects.toThrow(
       /^The header arrays and objects are nested deeper than 1,000 levels/
     );
@@ -91,7 +91,7 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
     const { items } = await outcome(FORMATS.jsonl.read(fromText(`{"a": 1}\n{"b": ${deepArray(DEEP)}}\n{"c": 3}\n`), {}));
     expect(items?.map((item) => item.error ?? item.value)).toEqual([
       { a: 1 },
-      'Line 2, column 1006: arrays and objects are nested deeper than 1,000 levels',
+      'Line 2, column 1006: arrays and objects are nested deeper than 1,000 levels (limits.maxDepth)',
       { c: 3 },
     ]);
   });
@@ -110,14 +110,14 @@ describe('nesting depth: a file can never drive recursion past the stack', () =>
       })
     );
     expect(items?.[0].error).toBe(
-      'Line 2, column "data": invalid JSON (arrays and objects are nested deeper than 1,000 levels, at character 1001)'
+      'Line 2, column "data": invalid JSON (arrays and objects are nested deeper than 1,000 levels (limits.maxDepth), at character 1001)'
     );
   });
 
   it('the depth limit can be set', async () => {
     const { items } = await outcome(FORMATS.json.read(fromText('[[[[1]]], [[2]]]'), { limits: { maxDepth: 2 } }));
     expect(items?.map((item) => item.error ?? item.value)).toEqual([
-      'Item 0 (line 1, column 4): arrays and objects are nested deeper than 2 levels',
+      'Item 0 (line 1, column 4): arrays and objects are nested deeper than 2 levels (limits.maxDepth)',
       'Item 1 is an array, expected an object',
     ]);
   });
@@ -128,11 +128,11 @@ describe('item length', () => {
   const long = 'x'.repeat(3 * 1024 * 1024);
 
   it.each([
-    ['json', `[{"a": 1}, {"s": "${long}"}]`, /^Item 1 is longer than the limit of 1 MB \(reached while reading from line 1, column \d+\)$/],
+    ['json', `[{"a": 1}, {"s": "${long}"}]`, /^Item 1 is longer than the limit of 1 MB \(limits\.maxItemLength\) \(reached while reading from line 1, column \d+\)$/],
     ['json', `["${long}"]`, /^Item 0 is longer than the limit of 1 MB/],
     ['json', `{"other": "${long}", "items": []}`, /^A value outside the items is longer than the limit of 1 MB/],
     ['jsont', `{"items": [{"a": [${'1,'.repeat(1024 * 1024)}1]}]}`, /^Item 0 is longer than the limit of 1 MB/],
-    ['csv', `a,b\n1,"${long}"\n`, /^Line 2: the record is longer than the limit of 1 MB \(is a quote left open\?\)$/],
+    ['csv', `a,b\n1,"${long}"\n`, /^Line 2: the record is longer than the limit of 1 MB \(limits\.maxItemLength\) \(is a quote left open\?\)$/],
   ] as const)('%s: an item past the limit stops the read with a clear error', async (format, text, message) => {
     const result = await outcome(FORMATS[format].read(fromText(text), { limits }));
     expect(result.failure).toMatch(message);
@@ -141,9 +141,46 @@ describe('item length', () => {
   it('jsonl: a line past the limit is an error item', async () => {
     const { items } = await outcome(FORMATS.jsonl.read(fromText(`{"s": "${long}"}\n{"a": 1}\n`), { limits }));
     expect(items?.map((item) => item.error ?? item.value)).toEqual([
-      'Line 1: the line is longer than the limit of 1 MB',
+      'Line 1: the line is longer than the limit of 1 MB (limits.maxItemLength)',
       { a: 1 },
     ]);
+  });
+
+  // A lowered limit (the plugin's limits.maxItemLength) holds for an item that arrives whole in one chunk too.
+  describe('an item that comes whole within one chunk', () => {
+    const small = { maxItemLength: 2048 };
+    const note = 'x'.repeat(3000);
+    const one = (text: string) => Readable.from([Buffer.from(text)]);
+
+    it.each([
+      ['json', JSON.stringify([{ a: 1 }, { note }, { b: 2 }]), /^Item 1 is longer than the limit of 2 KB \(limits\.maxItemLength\)/],
+      ['jsont', JSON.stringify({ configuration: {}, items: [{ note }] }), /^Item 0 is longer than the limit of 2 KB/],
+      ['csv', `a,note\n1,x\n2,${note}\n`, /^Line 3: the record is longer than the limit of 2 KB \(limits\.maxItemLength\)$/],
+    ] as const)('%s: stops the read past the limit', async (format, text, message) => {
+      const result = await outcome(FORMATS[format].read(() => one(text), { limits: small }));
+      expect(result.failure).toMatch(message);
+    });
+
+    it('jsonl: the line is an error item, the others are read', async () => {
+      const { items } = await outcome(FORMATS.jsonl.read(() => one(`{"a": 1}\n{"note": "${note}"}\n{"b": 2}\n`), { limits: small }));
+      expect(items?.map((item) => item.error ?? item.value)).toEqual([
+        { a: 1 },
+        'Line 2: the line is longer than the limit of 2 KB (limits.maxItemLength)',
+        { b: 2 },
+      ]);
+    });
+
+    it.each(['json', 'jsonl', 'jsont', 'csv'] as const)('%s: items at the limit are read', async (format) => {
+      const text = {
+        json: JSON.stringify([{ note: 'x'.repeat(1000) }]),
+        jsonl: `{"note": "${'x'.repeat(1000)}"}\n`,
+        jsont: JSON.stringify({ configuration: {}, items: [{ note: 'x'.repeat(1000) }] }),
+        csv: `note\n${'x'.repeat(1000)}\n`,
+      }[format];
+      const { items, failure } = await outcome(FORMATS[format].read(() => one(text), { limits: small }));
+      expect(failure).toBeUndefined();
+      expect(items?.[0]?.value).toEqual({ note: 'x'.repeat(1000) });
+    });
   });
 
   it('the default is 32 MB', () => {
@@ -181,8 +218,8 @@ describe('item length', () => {
 describe('CSV columns', () => {
   it('a record with more columns than the limit stops the read', async () => {
     const result = await outcome(FORMATS.csv.read(fromText(`${','.repeat(20_000)}\n`), {}));
-    expect(result.failure).toBe('Line 1: more than 10,000 columns (the limit)');
+    expect(result.failure).toBe('Line 1: more than 10,000 columns (limits.maxColumns)');
     const small = await outcome(FORMATS.csv.read(fromText('a,b,c\n1,2,3\n'), { limits: { maxColumns: 2 } }));
-    expect(small.failure).toBe('Line 1: more than 2 columns (the limit)');
+    expect(small.failure).toBe('Line 1: more than 2 columns (limits.maxColumns)');
   });
 });

@@ -32,7 +32,15 @@ export const describeLength = (length: number): string => {
 };
 
 export const depthMessage = (maxDepth: number): string =>
-  `arrays and objects are nested deeper than ${maxDepth.toLocaleString('en-US')} levels`;
+  `arrays and objects are nested deeper than ${maxDepth.toLocaleString('en-US')} levels (limits.maxDepth)`;
+
+/** `the limit of 32 MB (limits.maxItemLength)`. */
+export const lengthLimit = (maxItemLength: number): string =>
+  `the limit of ${describeLength(maxItemLength)} (limits.maxItemLength)`;
+
+/** `more than 10,000 columns (limits.maxColumns)`. */
+export const columnsMessage = (maxColumns: number): string =>
+  `more than ${maxColumns.toLocaleString('en-US')} columns (limits.maxColumns)`;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -41,27 +49,56 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_OBJECT = 0x7d;
 const CLOSE_ARRAY = 0x5d;
 
+/** What `scanNesting` found in a JSON text. */
+export interface NestingScan {
+  /** With `untilClosed`: the offset just past the bracket that brought the depth back to 0; else (or unclosed) -1. */
+  end: number;
+  /** The offset of the first bracket that opens a level deeper than `maxDepth` (before `end`), or -1. */
+  tooDeep: number;
+}
+
 /**
- * The offset of the first bracket in a JSON text that opens a level deeper than `maxDepth`, or -1. Follows strings
- * and escapes only (a linear scan, no recursion): run before `JSON.parse` so that a deep value is never built.
- * `startDepth`, `inString`: where `text` starts (the middle of a value read in pieces).
+ * The one scan of a JSON text's nesting (the readers' depth limit and the JSON reader's element boundaries): follows
+ * strings, escapes and brackets only, a linear loop with no recursion, so that it runs before `JSON.parse` and a deep
+ * value is never built. What it finds is then parsed, which checks everything else.
+ * `from`, `depth`, `inString`: where the scan starts and the nesting there (the middle of a value read in pieces);
+ * `untilClosed`: stop where the depth returns to 0 (the end of the value `text[from]` is in).
  */
-export const findDepthExcess = (text: string, maxDepth: number, startDepth = 0, inString = false): number => {
-  let depth = startDepth;
+export const scanNesting = (
+  text: string,
+  { from = 0, depth = 0, inString = false, maxDepth = Number.POSITIVE_INFINITY, untilClosed = false }: {
+    from?: number;
+    depth?: number;
+    inString?: boolean;
+    maxDepth?: number;
+    untilClosed?: boolean;
+  }
+): NestingScan => {
+  let open = depth;
   let quoted = inString;
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = from; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (quoted) {
       if (c === BACKSLASH) i += 1;
       else if (c === QUOTE) quoted = false;
     } else if (c === QUOTE) quoted = true;
     else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      depth += 1;
-      if (depth > maxDepth) return i;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth -= 1;
+      open += 1;
+      if (open > maxDepth) return { end: -1, tooDeep: i };
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      open -= 1;
+      if (untilClosed && open === 0) return { end: i + 1, tooDeep: -1 };
+    }
   }
-  return -1;
+  return { end: -1, tooDeep: -1 };
 };
+
+/**
+ * The offset of the first bracket in a JSON text that opens a level deeper than `maxDepth`, or -1.
+ * `startDepth`, `inString`: where `text` starts (the middle of a value read in pieces).
+ */
+export const findDepthExcess = (text: string, maxDepth: number, startDepth = 0, inString = false): number =>
+  scanNesting(text, { depth: startDepth, inString, maxDepth }).tooDeep;
 
 /** The 1-based line and column of `offset` in `text`. */
 export const lineColumnAt = (text: string, offset: number): { line: number; column: number } => {

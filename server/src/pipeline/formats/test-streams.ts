@@ -46,3 +46,18 @@ export const endlessItems = (head: string) => {
   }
   return { open: () => Readable.from(chunks()), state };
 };
+
+/**
+ * mulberry32: a small, fast, seeded PRNG (the same sequence for the same seed everywhere), for the fuzz tests: the
+ * readers' (fuzz.test.ts) and the running server's (test/api/fuzz.test.ts).
+ */
+export const prng = (seed: number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
