@@ -17,6 +17,18 @@ const asStrapi = (knex: Knex) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A write transaction on `db` that inserts `name` and holds SQLite's write lock until `release()`. */
+const holdWriter = async (db: Knex, name: string) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const done = db.transaction(async (trx) => {
+    await trx('items').insert({ name });
+    await held;
+  });
+  await sleep(20);
+  return { release, done };
+};
+
 let dir: string;
 let knex: Knex;
 
@@ -65,13 +77,7 @@ test('in WAL mode with a second connection, reads answer during a write transact
   allowConcurrentReads(strapi);
   await knex('items').insert({ name: 'before' });
 
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const writer = knex.transaction(async (trx) => {
-    await trx('items').insert({ name: 'inside' });
-    await held;
-  });
-  await sleep(20);
+  const { release, done: writer } = await holdWriter(knex, 'inside');
 
   // A read outside the transaction: the last committed state, at once.
   const started = Date.now();
@@ -99,13 +105,7 @@ test('a write that waits longer than acquireConnectionTimeout fails with SQLite\
   const { strapi } = asStrapi(knex);
   await prepareSqlite(strapi);
   allowConcurrentReads(strapi);
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const writer = knex.transaction(async (trx) => {
-    await trx('items').insert({ name: 'inside' });
-    await held;
-  });
-  await sleep(20);
+  const { release, done: writer } = await holdWriter(knex, 'inside');
   await expect(knex('items').insert({ name: 'outside' })).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
   release();
   await writer;
@@ -117,13 +117,7 @@ test('another process (another knex on the same file) waits its turn the same wa
   const other = open(path.join(dir, 'data.db'));
   try {
     await prepareSqlite(asStrapi(other).strapi);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const writer = knex.transaction(async (trx) => {
-      await trx('items').insert({ name: 'first' });
-      await held;
-    });
-    await sleep(20);
+    const { release, done: writer } = await holdWriter(knex, 'first');
     // It reads the committed state (WAL), then its transaction waits for the first to commit.
     expect(await other('items').count({ n: '*' })).toEqual([{ n: 0 }]);
     const waiting = other.transaction(async (trx) => {
