@@ -14,7 +14,7 @@ import type { Task } from '../../shared/contracts';
 let app: TestApp;
 let token: string;
 
-const ROWS = 200_000;
+const ROWS = 400_000;
 const LIMIT_MS = 1_000;
 const STARTED_AT = 2_000;
 
@@ -52,7 +52,7 @@ const startBigImport = async (onError: 'stop' | 'continue', tag: string): Promis
 const contactsTagged = async (tag: string) =>
   app.strapi.db.query('api::contact.contact').count({ where: { firstName: { $startsWith: tag } } });
 
-describe.each(['stop', 'continue'] as const)('while a %s-mode import of 200,000 contacts runs', (onError) => {
+describe.each(['stop', 'continue'] as const)('while a %s-mode import of 400,000 contacts runs', (onError) => {
   test('status, list and cancel answer within a second; the status shows live progress; the cancel takes effect', async () => {
     const tag = `r${onError}`;
     const id = await startBigImport(onError, tag);
@@ -69,12 +69,12 @@ describe.each(['stop', 'continue'] as const)('while a %s-mode import of 200,000 
     expect((list.value.body.data as Task[]).map((t) => t.id)).toContain(id);
 
     const cancel = await timed(() => app.http().post(`${BASE}/tasks/${id}/cancel`).set(auth));
+    // Answers measured, not guessed (printed for docs/).
+    console.log(`${onError}-mode import running: status ${status.ms.toFixed(0)} ms, list ${list.ms.toFixed(0)} ms, cancel ${cancel.ms.toFixed(0)} ms (${cancel.value.status})`);
     expect(cancel.value.status).toBe(200);
     const cancelled = cancel.value.body.data as Task;
     expect(cancelled.status).toBe('cancelled');
 
-    // Answers measured, not guessed (printed for docs/).
-    console.log(`${onError}-mode import running: status ${status.ms.toFixed(0)} ms, list ${list.ms.toFixed(0)} ms, cancel ${cancel.ms.toFixed(0)} ms`);
     expect({ status: status.ms < LIMIT_MS, list: list.ms < LIMIT_MS, cancel: cancel.ms < LIMIT_MS }).toEqual({ status: true, list: true, cancel: true });
     expect(cancelled.counts.processed ?? 0).toBeLessThan(ROWS);
 

@@ -359,6 +359,9 @@ export const createImportHandler =
           // briefly so that it runs its queries back to back instead of one per batch.
           if (yieldBetweenBatches && connectionWanted())
             await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
+          // A batch's writes run back to back without giving the event loop a turn (better-sqlite3 is synchronous,
+          // the rest are promise continuations): let waiting requests (status, cancel, any admin page) take one now.
+          else await new Promise((resolve) => setImmediate(resolve));
           for (const result of results) {
             if (result.outcome === 'failed') {
               // continue: reported in the batch's transaction, above.
