@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
-import { createExportHandler } from './services/export-task';
-import { createImportHandler } from './services/import-task';
+import { createExportHandler } from './services/tasks/export-task';
+import { createImportHandler } from './services/tasks/import-task';
 import { allowConcurrentReads } from './services/sqlite';
 import { getConfig, getService } from './utils';
 

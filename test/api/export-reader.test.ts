@@ -3,7 +3,7 @@ import { startApp, PLUGIN_ID, type TestApp } from '../helpers/strapi';
 import { exportFile, importFile, jsonl } from '../helpers/tasks';
 
 /**
- * The export's two read paths (server/src/pipeline/export-reader.ts): the lean per-page reader and the Document
+ * The export's two read paths (server/src/pipeline/export/read.ts): the lean per-page reader and the Document
  * Service page read it falls back to (`leanExports: false`, DMC_LEAN_EXPORTS in the playground). Every export here
  * runs through both on the same data and must give the same bytes; then what the files say is checked: which
  * version of a draft & publish target a draft or a published export names, locales, relationsAs, filters, custom

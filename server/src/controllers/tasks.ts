@@ -14,8 +14,8 @@ import {
   type TaskKind,
 } from '../../../shared/contracts';
 import { FORMATS } from '../pipeline/formats';
-import type { UploadedFile } from '../services/imports';
-import { toTask, type TaskRow } from '../services/task-row';
+import type { UploadedFile } from '../services/tasks/imports';
+import { toTask, type TaskRow } from '../services/tasks/task-row';
 import { getService, idParam, parseId } from '../utils';
 import { validateListTasksQuery } from '../validation/tasks';
 

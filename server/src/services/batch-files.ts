@@ -6,7 +6,7 @@ import type { Task, TaskCounts } from '../../../shared/contracts';
 import { APPLIED_BATCH_FILE_UID } from '../constants';
 import { formatOfFileName } from '../pipeline/formats';
 import { getService } from '../utils';
-import { toTask } from './task-row';
+import { toTask } from './tasks/task-row';
 
 /**
  * Batch files: the `*.jsont` and `*.batch-engine-data.json` files of a folder, applied like migrations. Each file

@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
-import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../pipeline/model-schema';
+import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../schema/model-schema';
 import { getConfig } from '../utils';
 
-export type { AttributeSchema, ModelSchema } from '../pipeline/model-schema';
+export type { AttributeSchema, ModelSchema } from '../schema/model-schema';
 
 /** Attribute types whose values are secrets: never offered, never exported, whatever the configuration. */
 const SECRET_TYPES = new Set<string>(['password']);

@@ -1,13 +1,13 @@
 import { createBatchFilesService } from './batch-files';
 import { createContentTypesService } from './content-types';
-import { createExportsService } from './exports';
-import { createImportsService } from './imports';
-import { createLocksService } from './locks';
+import { createExportsService } from './tasks/exports';
+import { createImportsService } from './tasks/imports';
+import { createLocksService } from './tasks/locks';
 import { createPermissionsService } from './permissions';
-import { createRunnerService } from './runner';
+import { createRunnerService } from './tasks/runner';
 import { createSqliteService } from './sqlite';
-import { createStorageService } from './storage';
-import { createTasksService } from './tasks';
+import { createStorageService } from './storage/local';
+import { createTasksService } from './tasks/tasks';
 import { createTemplatesService } from './templates';
 
 const services = {

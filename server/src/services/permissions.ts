@@ -2,10 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { errors, traverse } from '@strapi/utils';
 import type { ContentTypeAccess, ContentTypeInfo } from '../../../shared/contracts';
 import type { ReadPermissions } from '../validation/export-options';
-import { chunks } from '../pipeline/in-lists';
+import { chunks } from '../pipeline/sql/in-lists';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { fieldError } from '../validation/import-options';
-import type { WriteCheck, WriteGate } from '../pipeline/writer';
+import type { WriteCheck, WriteGate } from '../pipeline/import/write/batch';
 
 /**
  * The Content Manager's rules, applied to the center. Nothing here decides what a role may do: every answer comes

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Format, ImportOptions } from '../../../shared/contracts';
-import { parseFormatVersion, planUpgrade } from '../pipeline/format-version';
-import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../pipeline/formats';
-import { fieldError, parseImportOptions, resolveImportOptions } from '../validation/import-options';
-import { getConfig, getService } from '../utils';
-import type { Actor } from './permissions';
+import type { Format, ImportOptions } from '../../../../shared/contracts';
+import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
+import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../../pipeline/formats';
+import { fieldError, parseImportOptions, resolveImportOptions } from '../../validation/import-options';
+import { getConfig, getService } from '../../utils';
+import type { Actor } from '../permissions';
 import type { NewTask, TaskRow } from './task-row';
 
 /** An uploaded file as Strapi's body parser (formidable) leaves it on disk. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { ExportOptions } from '../../../shared/contracts';
-import { parseExportOptions, resolveExportOptions } from '../validation/export-options';
-import { FORMATS, formatOfFileName } from '../pipeline/formats';
-import { getService } from '../utils';
-import type { Actor } from './permissions';
+import type { ExportOptions } from '../../../../shared/contracts';
+import { parseExportOptions, resolveExportOptions } from '../../validation/export-options';
+import { FORMATS, formatOfFileName } from '../../pipeline/formats';
+import { getService } from '../../utils';
+import type { Actor } from '../permissions';
 import type { NewTask, TaskRow } from './task-row';
 
 /** Starting an export: options validated and resolved (400s before any task), then the task is queued. */

@@ -4,11 +4,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
-import { getConfig } from '../utils';
-import { assertKey } from './storage-keys';
-import { createS3Storage } from './storage-s3';
+import { getConfig } from '../../utils';
+import { assertKey } from './keys';
+import { createS3Storage } from './s3';
 
-export { assertKey, folderOf } from './storage-keys';
+export { assertKey, folderOf } from './keys';
 
 /**
  * Where task files live (uploads being imported, exports, error reports): one small interface, so that every

@@ -1,14 +1,14 @@
 import { newDocumentId } from './document-id';
-import { IN_LIST } from './in-lists';
+import { IN_LIST } from '../../sql/in-lists';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { AttributeSchema, ModelSchema } from './model-schema';
-import type { ResolvedImportOptions } from './task-options';
-import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk-writer';
-import { ItemError, type PreparedItem } from './prepare';
-import { describeDatabaseError, withoutSql } from './database-errors';
-import { resolveReferences, type ResolveContext } from './references';
-import { modelMeta } from './model-metadata';
+import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
+import type { ResolvedImportOptions } from '../../task-options';
+import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk/index';
+import { ItemError, type PreparedItem } from '../prepare/prepare';
+import { describeDatabaseError, withoutSql } from '../../sql/database-errors';
+import { resolveReferences, type ResolveContext } from '../resolve/references';
+import { modelMeta } from '../../../schema/model-metadata';
 
 /**
  * The write stage: one batch of prepared items into the database. Per batch: one lookup query per locale for

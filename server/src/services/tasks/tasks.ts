@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Pagination, Task } from '../../../shared/contracts';
+import type { Pagination, Task } from '../../../../shared/contracts';
 import type { Readable } from 'node:stream';
-import { TASK_UID } from '../constants';
-import { renderErrorReport } from '../pipeline/error-report';
-import { getConfig, getService } from '../utils';
-import { conflict } from '../utils/errors';
-import { forbidden, type Actor } from './permissions';
-import { folderOf } from './storage-keys';
+import { TASK_UID } from '../../constants';
+import { renderErrorReport } from '../../pipeline/import/report';
+import { getConfig, getService } from '../../utils';
+import { conflict } from '../../utils/errors';
+import { forbidden, type Actor } from '../permissions';
+import { folderOf } from '../storage/keys';
 import { commitsByBatch, isFinished, isResumable, iso, toTask, type ListQuery, type NewTask, type TaskRow } from './task-row';
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TASK_UID } from '../constants';
-import { isSqliteBusy } from './sqlite';
-import { columnOf, modelMeta } from '../pipeline/model-metadata';
+import { TASK_UID } from '../../constants';
+import { isSqliteBusy } from '../sqlite';
+import { columnOf, modelMeta } from '../../schema/model-metadata';
 
 /**
  * The write lock of a content type: two imports that write the same type (on any instance, the command line

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { ErrorReportRow } from '../../../shared/contracts';
+import type { ErrorReportRow } from '../../../../shared/contracts';
 
 /**
  * The error report: one row per failed item, written as JSON lines while the task runs (bounded memory

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { atomicFileWriteStream } from './storage';
-import { assertKey, folderOf } from './storage-keys';
+import { atomicFileWriteStream } from './local';
+import { assertKey, folderOf } from './keys';
 
 describe('atomicFileWriteStream', () => {
   let dir: string;

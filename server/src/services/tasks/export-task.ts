@@ -1,15 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
-import type { AttributeInfo } from '../../../shared/contracts';
-import type { AttributeSchema, ModelSchema } from '../pipeline/model-schema';
+import type { AttributeInfo } from '../../../../shared/contracts';
+import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
 import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
 import type { TaskRow } from './task-row';
-import { forbidden } from './permissions';
-import { getConfig, getService } from '../utils';
-import type { ResolvedExportOptions } from '../pipeline/task-options';
-import { componentFields, createPageReader, type ExportShape } from '../pipeline/export-reader';
-import { FORMAT_VERSION } from '../pipeline/format-version';
-import { FORMATS } from '../pipeline/formats';
+import { forbidden } from '../permissions';
+import { getConfig, getService } from '../../utils';
+import type { ResolvedExportOptions } from '../../pipeline/task-options';
+import { componentFields, createPageReader, type ExportShape } from '../../pipeline/export/read';
+import { FORMAT_VERSION } from '../../pipeline/formats/format-version';
+import { FORMATS } from '../../pipeline/formats';
 
 /**
  * The export path, top to bottom:

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { TaskCounts, TaskKind, TaskStatus } from '../../../shared/contracts';
-import { TASK_UID } from '../constants';
-import { getConfig, getService } from '../utils';
+import type { TaskCounts, TaskKind, TaskStatus } from '../../../../shared/contracts';
+import { TASK_UID } from '../../constants';
+import { getConfig, getService } from '../../utils';
 import type { HeldLock } from './locks';
 import { sweepRetention } from './retention';
 import { commitsByBatch, describeStop, isFinished, type TaskRow } from './task-row';
-import { columnOf, modelMeta } from '../pipeline/model-metadata';
+import { columnOf, modelMeta } from '../../schema/model-metadata';
 
 /**
  * The task runner: the one place tasks are claimed, run, beaten and finished. Several Strapi instances may

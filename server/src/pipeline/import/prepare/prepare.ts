@@ -1,4 +1,4 @@
-import type { AttributeSchema, ModelSchema } from './model-schema';
+import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
 import { columnLimitProblem } from './column-limits';
 
 /**

@@ -1,4 +1,4 @@
-import type { ModelSchema } from './model-schema';
+import type { ModelSchema } from '../../../schema/model-schema';
 import { compileRules } from './rules';
 
 const seo: ModelSchema = {

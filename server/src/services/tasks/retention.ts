@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { FINISHED_STATUSES, type TaskStatus } from '../../../shared/contracts';
-import { TASK_UID } from '../constants';
-import { getConfig, getService } from '../utils';
-import { folderOf } from './storage-keys';
+import { FINISHED_STATUSES, type TaskStatus } from '../../../../shared/contracts';
+import { TASK_UID } from '../../constants';
+import { getConfig, getService } from '../../utils';
+import { folderOf } from '../storage/keys';
 import { mayResume, type TaskRow } from './task-row';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { IN_LIST, chunks } from './in-lists';
-import { modelMeta, type AttributeMeta, type ModelMeta } from './model-metadata';
+import { modelMeta, type AttributeMeta, type ModelMeta } from '../../schema/model-metadata';
 
 /**
  * Rows written many at a time: multi-row INSERT statements, and UPDATE statements that join the table to a list of

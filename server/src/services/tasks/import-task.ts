@@ -4,19 +4,19 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { AttributeInfo } from '../../../shared/contracts';
+import type { AttributeInfo } from '../../../../shared/contracts';
 import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
 import { commitsByBatch, type TaskRow } from './task-row';
-import type { StorageService } from './storage';
-import { getConfig, getService } from '../utils';
-import { ErrorReportWriter } from '../pipeline/error-report';
-import { planUpgrade } from '../pipeline/format-version';
-import { FORMATS, type CsvColumn, type SourceItem } from '../pipeline/formats';
-import type { ResolvedImportOptions } from '../pipeline/task-options';
-import { ItemError, prepareItem, type PrepareContext, type RefSlot } from '../pipeline/prepare';
-import { resolveReferences } from '../pipeline/references';
-import { createBulkWriter } from '../pipeline/bulk-writer';
-import { createLookupIndex } from '../pipeline/lookup-index';
+import type { StorageService } from '../storage/local';
+import { getConfig, getService } from '../../utils';
+import { ErrorReportWriter } from '../../pipeline/import/report';
+import { planUpgrade } from '../../pipeline/formats/format-version';
+import { FORMATS, type CsvColumn, type SourceItem } from '../../pipeline/formats';
+import type { ResolvedImportOptions } from '../../pipeline/task-options';
+import { ItemError, prepareItem, type PrepareContext, type RefSlot } from '../../pipeline/import/prepare/prepare';
+import { resolveReferences } from '../../pipeline/import/resolve/references';
+import { createBulkWriter } from '../../pipeline/import/write/bulk/index';
+import { createLookupIndex } from '../../pipeline/sql/lookup-index';
 import {
   ItemFailure,
   keyOf,
@@ -26,9 +26,9 @@ import {
   type DeferredLinks,
   type WritePaths,
   type WriterContext,
-} from '../pipeline/writer';
-import { withoutSql } from '../pipeline/database-errors';
-import { columnOf, modelMeta } from '../pipeline/model-metadata';
+} from '../../pipeline/import/write/batch';
+import { withoutSql } from '../../pipeline/sql/database-errors';
+import { columnOf, modelMeta } from '../../schema/model-metadata';
 
 /**
  * The import path, top to bottom:

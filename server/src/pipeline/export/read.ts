@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { EntryStatus } from '../../../shared/contracts';
-import type { AttributeSchema, ModelSchema } from './model-schema';
-import { chunks } from './in-lists';
-import { modelMeta, type ColumnMeta, type JoinTableMeta, type ModelMeta } from './model-metadata';
+import type { EntryStatus } from '../../../../shared/contracts';
+import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
+import { chunks } from '../sql/in-lists';
+import { modelMeta, type ColumnMeta, type JoinTableMeta, type ModelMeta } from '../../schema/model-metadata';
 
 /**
  * The export's read path: pages of entries (one page in memory), each entry shaped as the Document Service returns

@@ -1,4 +1,4 @@
-import type { AttributeSchema, ModelSchema } from './model-schema';
+import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
 
 /**
  * A fast check of Strapi's own validation rules for the bulk path. Strapi's entity validator builds a yup schema

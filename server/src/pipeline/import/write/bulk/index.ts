@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { SYSTEM_ATTRIBUTES, type ModelSchema } from './model-schema';
-import { IN_LIST, chunks } from './in-lists';
-import { relationTargetLocale } from './relation-locale';
-import { compileRules } from './rules';
-import { createRowWriter } from './rows';
-import { findModelMeta, modelMeta } from './model-metadata';
+import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../../../../schema/model-schema';
+import { IN_LIST, chunks } from '../../../sql/in-lists';
+import { relationTargetLocale } from '../../../../schema/relation-locale';
+import { compileRules } from '../rules';
+import { createRowWriter } from '../../../sql/rows';
+import { findModelMeta, modelMeta } from '../../../../schema/model-metadata';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with

@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
-import type { AttributeSchema, ModelSchema } from './model-schema';
-import { IN_LIST, chunks } from './in-lists';
+import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
+import { IN_LIST, chunks } from '../sql/in-lists';
 import {
   after,
   fromDatabase,
@@ -11,8 +11,8 @@ import {
   type LeanContext,
   type ModelPlan,
   type PlanContext,
-} from './export-reader';
-import type { ModelMeta } from './model-metadata';
+} from './read';
+import type { ModelMeta } from '../../schema/model-metadata';
 
 /*
  * The lean reader's plan (from Strapi's database metadata, in the shapes @strapi/database builds them) and its

@@ -17,9 +17,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import createError from 'http-errors';
-import type { S3StorageConfig } from '../config';
-import type { TaskFileStorage } from './storage';
-import { assertKey } from './storage-keys';
+import type { S3StorageConfig } from '../../config';
+import type { TaskFileStorage } from './local';
+import { assertKey } from './keys';
 
 /**
  * Task files in an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2...), through the AWS SDK v3: private objects,

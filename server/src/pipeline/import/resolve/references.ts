@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { chunks } from './in-lists';
-import { ItemError, type RefSlot } from './prepare';
-import { relationTargetLocale } from './relation-locale';
+import { chunks } from '../../sql/in-lists';
+import { ItemError, type RefSlot } from '../prepare/prepare';
+import { relationTargetLocale } from '../../../schema/relation-locale';
 
 /**
  * Resolve the references of one batch: relations (a documentId, or a natural-key object such as

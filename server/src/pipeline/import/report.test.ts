@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { ErrorReportWriter, neutraliseCsvCell, renderErrorReport } from './error-report';
+import { ErrorReportWriter, neutraliseCsvCell, renderErrorReport } from './report';
 
 const rows = [
   { itemIndex: 0, line: 1, key: 'a', message: 'title: expected text', item: { title: 5 } },

@@ -1,4 +1,4 @@
-import type { ModelSchema } from './model-schema';
+import type { ModelSchema } from '../../../schema/model-schema';
 import { applyFieldMapping, assertNoHostileKeys, ItemError, prepareItem, type PrepareContext } from './prepare';
 
 const seo: ModelSchema = {

@@ -7,7 +7,7 @@ import {
   type TaskCounts,
   type TaskKind,
   type TaskStatus,
-} from '../../../shared/contracts';
+} from '../../../../shared/contracts';
 
 /**
  * A task as stored, and what can be said of one without the database: its API shape, whether it has finished,
