@@ -1,5 +1,8 @@
 import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
 import { columnLimitProblem } from './column-limits';
+import { ItemError } from '../../problems';
+
+export { ItemError };
 
 /**
  * Map and validate one item (the "map → validate" stages): apply the field mapping, refuse hostile and unknown
@@ -8,14 +11,6 @@ import { columnLimitProblem } from './column-limits';
  * the entry is written; this stage catches what Strapi would silently drop or coerce.
  */
 
-export class ItemError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string
-  ) {
-    super(field ? `${field}: ${message}` : message);
-  }
-}
 
 /** A reference to resolve: `holder[key]` receives the target's documentId (relations) or file id (media). */
 export interface RefSlot {
