@@ -1,17 +1,9 @@
 import knexFactory, { type Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
 import { IN_LIST, chunks } from '../sql/in-lists';
-import {
-  after,
-  fromDatabase,
-  planExport,
-  populateRows,
-  readsMedia,
-  type Entry,
-  type LeanContext,
-  type ModelPlan,
-  type PlanContext,
-} from './read';
+import { after } from './read';
+import { planExport, readsMedia, type Entry, type ModelPlan, type PlanContext } from './plan';
+import { fromDatabase, populateRows, type LeanContext } from './rows';
 import type { ModelMeta } from '../../schema/model-metadata';
 
 /*

@@ -7,7 +7,8 @@ import type { TaskRow } from './task-row';
 import { forbidden } from '../permissions';
 import { getConfig, getService } from '../../utils';
 import type { ResolvedExportOptions } from '../../pipeline/task-options';
-import { componentFields, createPageReader, type ExportShape } from '../../pipeline/export/read';
+import { createPageReader } from '../../pipeline/export/read';
+import { componentFields, type ExportShape } from '../../pipeline/export/plan';
 import { FORMAT_VERSION } from '../../pipeline/formats/format-version';
 import { FORMATS } from '../../pipeline/formats';
 
