@@ -52,3 +52,15 @@ export const SYSTEM_ATTRIBUTES = new Set([
   'locale',
   'localizations',
 ]);
+
+/** Anything that holds Strapi's models (the Strapi instance). */
+interface ModelRegistry {
+  getModel(uid: never): unknown;
+}
+
+/**
+ * A content type's or component's definition, typed as the center reads it: the one place Strapi's model is cast
+ * (its own type is a union over the app's generated uids, which a plugin cannot name).
+ */
+export const modelSchema = (strapi: ModelRegistry, uid: string): ModelSchema | undefined =>
+  (strapi.getModel(uid as never) ?? undefined) as ModelSchema | undefined;

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
-import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../schema/model-schema';
+import { SYSTEM_ATTRIBUTES, modelSchema, type AttributeSchema, type ModelSchema } from '../schema/model-schema';
 import { getConfig } from '../utils';
 
 export type { AttributeSchema, ModelSchema } from '../schema/model-schema';
@@ -17,9 +17,7 @@ export const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) =
   const schemaOf = (uid: string): ModelSchema | undefined => {
     let schema = schemas.get(uid);
     if (!schema) {
-      schema =
-        (strapi.contentTypes as unknown as Record<string, ModelSchema>)[uid] ??
-        (strapi.components as unknown as Record<string, ModelSchema>)[uid];
+      schema = modelSchema(strapi, uid);
       if (schema) schemas.set(uid, schema);
     }
     return schema;

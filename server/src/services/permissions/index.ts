@@ -1,11 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors, traverse } from '@strapi/utils';
-import type { ContentTypeAccess, ContentTypeInfo } from '../../../shared/contracts';
-import type { ReadPermissions } from '../validation/export-options';
-import { chunks } from '../pipeline/sql/in-lists';
-import type { ResolvedImportOptions } from '../pipeline/task-options';
-import { fieldError } from '../validation/import-options';
-import type { WriteCheck, WriteGate } from '../pipeline/import/write/batch';
+import type { ContentTypeAccess, ContentTypeInfo } from '../../../../shared/contracts';
+import type { ReadPermissions } from '../../validation/export-options';
+import type { ResolvedImportOptions } from '../../pipeline/task-options';
+import { fieldError } from '../../validation/import-options';
+import type { WriteGate } from '../../pipeline/import/write/batch';
+import { createWriteGate } from './write-gate';
+import { modelSchema, type ModelSchema } from '../../schema/model-schema';
+import { CM_ACTIONS, type Actor, type AdminUser, type CmAction, type ContentAccess, type PermissionChecker, type PermissionsManager, type UserAbility } from './types';
+
+export * from './types';
 
 /**
  * The Content Manager's rules, applied to the center. Nothing here decides what a role may do: every answer comes
@@ -24,56 +28,8 @@ import type { WriteCheck, WriteGate } from '../pipeline/import/write/batch';
  *   every read, and decides per entry which existing entries an import may update or publish.
  */
 
-export type CmAction = 'read' | 'create' | 'update' | 'publish';
-
-export const CM_ACTIONS: Record<CmAction, string> = {
-  read: 'plugin::content-manager.explorer.read',
-  create: 'plugin::content-manager.explorer.create',
-  update: 'plugin::content-manager.explorer.update',
-  publish: 'plugin::content-manager.explorer.publish',
-};
-
-/** A CASL rule as `ability.rulesFor` returns it. */
-interface AbilityRule {
-  fields?: string | string[];
-  conditions?: unknown;
-  inverted: boolean;
-  matchesField(field: string | undefined): boolean;
-}
-
-/** The user's ability (CASL), as Strapi's admin generates it. */
-export interface UserAbility {
-  can(action: string, subject?: unknown, field?: string): boolean;
-  rulesFor(action: string, subjectType: string, field?: string): AbilityRule[];
-}
-
-/** Who runs a task or sends a request: an admin user, or null for the system (batch files, the command line). */
-export interface Actor {
-  id: number;
-  superAdmin: boolean;
-  ability: UserAbility;
-}
-
-interface PermissionChecker {
-  can(action: string, entity?: object, field?: string): boolean;
-  validateQuery(query: object, options: { action: string }): Promise<unknown>;
-}
-
-interface PermissionsManager {
-  getQuery(action: string): Record<string, unknown> | null | undefined;
-}
-
-export interface AdminUser {
-  id: number;
-  isActive?: boolean;
-  blocked?: boolean;
-  roles?: Array<{ code?: string }>;
-}
-
-/** Filter nesting deeper than this is refused before anything walks it (no query a request sends needs more). */
 export const MAX_FILTER_DEPTH = 32;
 
-type Schema = { uid: string; modelType?: string; attributes: Record<string, { type: string; private?: boolean; target?: string }> };
 
 /** A 403 that keeps its message through Strapi's error layer. */
 export const forbidden = (message: string) => new errors.PolicyError(message);
@@ -94,27 +50,6 @@ const depthOf = (value: unknown): number => {
   }
   return max;
 };
-
-/**
- * One user's access to one content type, through the Content Manager's permission checker.
- */
-export interface ContentAccess {
-  uid: string;
-  userId: number;
-  /** The checker's `can` (an entity checks the rules' conditions against it; a field checks field lists). */
-  can(action: CmAction, entity?: object, field?: string): boolean;
-  /** Whether every rule of the action permits this field path (`title`, `seo.metaTitle`). */
-  allowsField(action: CmAction, path: string): boolean;
-  /**
-   * Whether the user may use this path for the action, as a whole or in part: a leaf field (`title`,
-   * `seo.metaTitle`) permitted by every rule, or a component attribute (`seo`) one of whose fields is.
-   */
-  permits(action: CmAction, path: string): boolean;
-  /** Whether the action's rules have conditions (locales, "is creator", ...): then entries are checked one by one. */
-  hasConditions(action: CmAction): boolean;
-  /** The action's conditions as Strapi filters (null: no condition). */
-  conditionFilters(action: CmAction): Record<string, unknown> | null;
-}
 
 export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const checkerFactory = () =>
@@ -189,7 +124,7 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     if (filters && depthOf(filters) > MAX_FILTER_DEPTH) {
       throw queryError('filters', `filters are nested more than ${MAX_FILTER_DEPTH} levels deep`);
     }
-    const getModel = (target: string) => strapi.getModel(target as never) as unknown as Schema;
+    const getModel = (target: string) => modelSchema(strapi, target);
     const schema = getModel(uid);
     const contentAccess = access(actor, uid);
     const accessTo = new Map<string, ContentAccess | null>();
@@ -216,7 +151,7 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
 
     // 2. What it leaves open: private attributes at any depth, and the attributes of relation targets, which the
     //    user must be allowed to read in the target's own permissions.
-    const visitor = (option: 'filters' | 'sort') => ({ key, attribute, schema: at, path }: { key: string; attribute?: { type: string; private?: boolean; target?: string }; schema: Schema; path: { attribute?: string | null } }) => {
+    const visitor = (option: 'filters' | 'sort') => ({ key, attribute, schema: at, path }: { key: string; attribute?: { type: string; private?: boolean; target?: string }; schema: ModelSchema; path: { attribute?: string | null } }) => {
       if (!attribute) return;
       const where = path.attribute ?? key;
       if (attribute.private || attribute.type === 'password') {
@@ -243,102 +178,6 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     }
   };
 
-  /** The field paths an item's data sets: attributes, and the fields inside components (`seo.metaTitle`). */
-  const pathsOf = (uid: string, data: Record<string, unknown>): string[] => {
-    const paths: string[] = [];
-    const stack: Array<{ model: string; prefix: string; value: Record<string, unknown> }> = [{ model: uid, prefix: '', value: data }];
-    while (stack.length > 0) {
-      const { model, prefix, value } = stack.pop()!;
-      const schema = strapi.getModel(model as never) as unknown as { attributes: Record<string, { type: string; component?: string }> } | undefined;
-      for (const name of Object.keys(value)) {
-        if (prefix && (name === 'id' || name === '__component')) continue;
-        const attribute = schema?.attributes[name];
-        const path = `${prefix}${name}`;
-        if (attribute?.type === 'component' && attribute.component) {
-          const entries = (Array.isArray(value[name]) ? value[name] : [value[name]]) as unknown[];
-          const objects = entries.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object');
-          if (objects.length === 0) paths.push(path);
-          for (const entry of objects) stack.push({ model: attribute.component, prefix: `${path}.`, value: entry });
-        } else {
-          paths.push(path);
-        }
-      }
-    }
-    return [...new Set(paths)];
-  };
-
-  /**
-   * The write gate of an import run by a restricted user (null: unrestricted). Per batch: which checks the user's
-   * Content Manager permissions refuse, and why. New entries are checked against the rules as the entry will be
-   * (its locale, its values, created by the user); existing entries by the permission query of the action's
-   * conditions, one query per batch, inside the task's transaction.
-   */
-  const writeGate = (actor: Actor | null, uid: string, { draftAndPublish, localized }: { draftAndPublish: boolean; localized: boolean }): WriteGate | null => {
-    const contentAccess = access(actor, uid);
-    if (!contentAccess) return null;
-    const { userId } = contentAccess;
-    const inLocale = (locale: string | null) => (locale ? ` in locale ${locale}` : '');
-    const subjectOf = (check: WriteCheck) => ({ ...check.data, ...(localized ? { locale: check.locale } : {}), createdBy: { id: userId }, updatedBy: { id: userId } });
-
-    /** The existing entries (`documentId|locale`) the action's conditions let the user change (null: all of them). */
-    const permittedExisting = async (action: CmAction, checks: WriteCheck[]): Promise<Set<string> | null> => {
-      const conditions = contentAccess.conditionFilters(action);
-      if (!conditions || !contentAccess.hasConditions(action)) return null;
-      const ids = [...new Set(checks.map((c) => c.documentId as string))];
-      const found = new Set<string>();
-      for (const part of chunks(ids)) {
-        const rows = (await strapi.db.query(uid as never).findMany({
-          select: ['documentId', ...(localized ? ['locale'] : [])],
-          where: { $and: [{ documentId: { $in: part } }, conditions, ...(draftAndPublish ? [{ publishedAt: { $null: true } }] : [])] },
-        })) as Array<{ documentId: string; locale?: string | null }>;
-        for (const row of rows) found.add(`${row.documentId}|${localized ? row.locale ?? '' : ''}`);
-      }
-      return found;
-    };
-    const keyOf = (check: WriteCheck) => `${check.documentId}|${localized ? check.locale ?? '' : ''}`;
-
-    return {
-      async refusals(checks) {
-        const refused = new Map<WriteCheck, string>();
-        const updates = checks.filter((c) => c.documentId !== null);
-        const updatable = updates.length > 0 && contentAccess.can('update') ? await permittedExisting('update', updates) : null;
-        const publishable = updates.some((c) => c.publish) && contentAccess.can('publish') ? await permittedExisting('publish', updates.filter((c) => c.publish)) : null;
-        for (const check of checks) {
-          const subject = subjectOf(check);
-          const refuse = (message: string) => refused.set(check, `${message} (Content Manager permissions)`);
-          const actions: CmAction[] = check.documentId === null ? (check.repeated ? ['create', 'update'] : ['create']) : ['update'];
-          let reason: string | null = null;
-          for (const action of actions) {
-            if (reason) break;
-            const existing = check.documentId !== null;
-            const allowed = existing
-              ? contentAccess.can(action) && (updatable === null || updatable.has(keyOf(check)))
-              : contentAccess.can(action, subject);
-            if (!allowed) {
-              reason = existing
-                ? `you may not update this ${uid} entry${inLocale(check.locale)}`
-                : action === 'create'
-                  ? `you may not create ${uid} entries${inLocale(check.locale)}`
-                  : `you may not update ${uid} entries${inLocale(check.locale)}`;
-              break;
-            }
-            const field = pathsOf(uid, check.data).find((path) =>
-              action === 'create' ? !contentAccess.can('create', subject, path) : !contentAccess.allowsField('update', path)
-            );
-            if (field) reason = `${field}: you may not ${action === 'create' ? 'set' : 'update'} this field${inLocale(check.locale)}`;
-          }
-          if (!reason && check.publish) {
-            const allowed = check.documentId !== null
-              ? contentAccess.can('publish') && (publishable === null || publishable.has(keyOf(check)))
-              : contentAccess.can('publish', subject);
-            if (!allowed) reason = `you may not publish ${uid} entries${inLocale(check.locale)} (status: published)`;
-          }
-          if (reason) refuse(reason);
-        }
-        return refused;
-      },
-    };
-  };
 
   /**
    * An import's options against the user's permissions, before any task exists: 403 without create nor update
@@ -379,8 +218,9 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
   const canDownload = async (actor: Actor | null, task: { creatorId: number | null; contentType: string; kind: string; options: unknown }): Promise<boolean> => {
     if (!actor || actor.superAdmin || (task.creatorId !== null && task.creatorId === actor.id)) return true;
     const contentAccess = access(actor, task.contentType);
-    if (!contentAccess || !contentAccess.can('read') || !strapi.getModel(task.contentType as never)) return false;
-    const localized = (strapi.getModel(task.contentType as never) as unknown as { pluginOptions?: { i18n?: { localized?: boolean } } }).pluginOptions?.i18n?.localized === true;
+    const schema = modelSchema(strapi, task.contentType);
+    if (!contentAccess || !contentAccess.can('read') || !schema) return false;
+    const localized = schema.pluginOptions?.i18n?.localized === true;
     const options = (task.options ?? {}) as { fields?: string[]; locale?: string | null };
     const leaves = nestedFields(task.contentType);
     const fields = task.kind === 'export' && options.fields ? options.fields : [...new Set(leaves.map((path) => path.split('.')[0]))];
@@ -416,7 +256,11 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     describeAccess,
     canDownload,
     validateReadQuery,
-    writeGate,
+    /** The write gate of an import run by a restricted user (null: unrestricted); see write-gate.ts. */
+    writeGate: (actor: Actor | null, uid: string, type: { draftAndPublish: boolean; localized: boolean }): WriteGate | null => {
+      const contentAccess = access(actor, uid);
+      return contentAccess ? createWriteGate(strapi, contentAccess, type) : null;
+    },
     assertImportAllowed,
 
     /** An export's read permissions for `resolveExportOptions` (the system and super admins: private filters only). */

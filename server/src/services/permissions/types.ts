@@ -1,0 +1,70 @@
+/** What the permissions service and its helpers share: the Content Manager's actions and the user's ability. */
+
+export type CmAction = 'read' | 'create' | 'update' | 'publish';
+
+export const CM_ACTIONS: Record<CmAction, string> = {
+  read: 'plugin::content-manager.explorer.read',
+  create: 'plugin::content-manager.explorer.create',
+  update: 'plugin::content-manager.explorer.update',
+  publish: 'plugin::content-manager.explorer.publish',
+};
+
+/** A CASL rule as `ability.rulesFor` returns it. */
+interface AbilityRule {
+  fields?: string | string[];
+  conditions?: unknown;
+  inverted: boolean;
+  matchesField(field: string | undefined): boolean;
+}
+
+/** The user's ability (CASL), as Strapi's admin generates it. */
+export interface UserAbility {
+  can(action: string, subject?: unknown, field?: string): boolean;
+  rulesFor(action: string, subjectType: string, field?: string): AbilityRule[];
+}
+
+/** Who runs a task or sends a request: an admin user, or null for the system (batch files, the command line). */
+export interface Actor {
+  id: number;
+  superAdmin: boolean;
+  ability: UserAbility;
+}
+
+export interface PermissionChecker {
+  can(action: string, entity?: object, field?: string): boolean;
+  validateQuery(query: object, options: { action: string }): Promise<unknown>;
+}
+
+export interface PermissionsManager {
+  getQuery(action: string): Record<string, unknown> | null | undefined;
+}
+
+export interface AdminUser {
+  id: number;
+  isActive?: boolean;
+  blocked?: boolean;
+  roles?: Array<{ code?: string }>;
+}
+
+/** Filter nesting deeper than this is refused before anything walks it (no query a request sends needs more). */
+
+/**
+ * One user's access to one content type, through the Content Manager's permission checker.
+ */
+export interface ContentAccess {
+  uid: string;
+  userId: number;
+  /** The checker's `can` (an entity checks the rules' conditions against it; a field checks field lists). */
+  can(action: CmAction, entity?: object, field?: string): boolean;
+  /** Whether every rule of the action permits this field path (`title`, `seo.metaTitle`). */
+  allowsField(action: CmAction, path: string): boolean;
+  /**
+   * Whether the user may use this path for the action, as a whole or in part: a leaf field (`title`,
+   * `seo.metaTitle`) permitted by every rule, or a component attribute (`seo`) one of whose fields is.
+   */
+  permits(action: CmAction, path: string): boolean;
+  /** Whether the action's rules have conditions (locales, "is creator", ...): then entries are checked one by one. */
+  hasConditions(action: CmAction): boolean;
+  /** The action's conditions as Strapi filters (null: no condition). */
+  conditionFilters(action: CmAction): Record<string, unknown> | null;
+}
