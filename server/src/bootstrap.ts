@@ -16,9 +16,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // SQLite: reads answer while an import holds the writer (services/sqlite.ts, prepared in register): the second
   // connection only once the HTTP server listens (not in command-line processes).
-  if (strapi.db.dialect.client === 'sqlite' && getConfig(strapi).sqliteConcurrentReads) {
-    strapi.server.httpServer.once('listening', () => allowConcurrentReads(strapi));
-  }
+  // It does nothing where register did not prepare SQLite (other databases, the setting off).
+  strapi.server.httpServer.once('listening', () => allowConcurrentReads(strapi));
 
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
   await runner.start();

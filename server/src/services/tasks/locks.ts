@@ -114,7 +114,10 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
         try {
           if (!(await tryRowLock(name, taskId))) return null;
         } catch (error) {
-          // Another process (a command line beside the server) holds SQLite's write lock: try again later.
+          // Another process (a command line beside the server) holds SQLite's write lock: try again later. The
+          // error reaches here only after the connection's own wait for the lock (services/sqlite.ts: SQLITE_BUSY
+          // is retried up to acquireConnectionTimeout, forever for the command line), so this is the rare case of
+          // a writer that held the lock longer than that.
           if (isSqliteBusy(error)) return null;
           throw error;
         }
