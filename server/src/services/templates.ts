@@ -53,6 +53,10 @@ const filterAttributes = (filters: unknown): string[] => {
 const FILTERABLE_SYSTEM_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
 
 /**
+ * A service factory as Strapi's own (a closure over `strapi` returning the service's methods): longer than 120
+ * lines as a whole; each method and helper inside it is not.
+ */
+/**
  * Templates: the ones saved in the database (`dmc_templates`), and the read-only ones shipped with the plugin
  * (`templates/*.json`, ids `shipped:<file name>`). Shipped templates whose content type the app does not have are
  * left out (they are examples for the playground); any other template that its content type no longer fits is

