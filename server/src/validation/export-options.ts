@@ -4,6 +4,7 @@ import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } fro
 import type { ResolvedExportOptions } from '../pipeline/task-options';
 import { fieldError } from './import-options';
 import { templateIdSchema } from './templates';
+import { modelSchema } from '../schema/model-schema';
 
 /**
  * Export options: validated as the request sends them, then resolved against the content type (every mistake is
@@ -74,7 +75,7 @@ export const resolveExportOptions = async ({
   const contentType = pick('contentType');
   if (!contentType) throw fieldError('contentType', 'contentType is required');
   const type = describe(contentType);
-  const schema = strapi.contentType(contentType as never) as unknown as { attributes: Record<string, { private?: boolean; type: string }> };
+  const attributes = modelSchema(strapi, contentType)?.attributes ?? {};
 
   const attributeNames = type.attributes.filter((a) => !a.private).map((a) => a.name);
   // What this user may read of it (the Content Manager's read permission): the default fields, and the only ones.
@@ -82,7 +83,7 @@ export const resolveExportOptions = async ({
   const requested = pick('fields');
   if (requested) {
     for (const field of requested) {
-      if (schema.attributes[field]?.private || schema.attributes[field]?.type === 'password') {
+      if (attributes[field]?.private || attributes[field]?.type === 'password') {
         throw fieldError('fields', `"${field}" is a private attribute of ${contentType}: private attributes are never exported`);
       }
       if (!attributeNames.includes(field)) {
@@ -125,7 +126,7 @@ export const resolveExportOptions = async ({
   const sort = sortOption === undefined ? null : Array.isArray(sortOption) ? sortOption : [sortOption];
   for (const entry of sort ?? []) {
     const field = entry.split(':')[0];
-    if (!['documentId', 'createdAt', 'updatedAt', 'publishedAt', ...offered].includes(field) || ['relation', 'component', 'dynamiczone', 'media', 'json', 'blocks'].includes(schema.attributes[field]?.type)) {
+    if (!['documentId', 'createdAt', 'updatedAt', 'publishedAt', ...offered].includes(field) || ['relation', 'component', 'dynamiczone', 'media', 'json', 'blocks'].includes(attributes[field]?.type)) {
       throw fieldError('sort', `cannot sort by "${field}": sort by a scalar attribute of ${contentType}`);
     }
   }
