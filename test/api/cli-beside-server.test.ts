@@ -4,7 +4,7 @@ import path from 'node:path';
 import { registerSuperAdmin } from '../helpers/admin';
 import { runCli } from '../helpers/cli';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, jsonl, postImport, runningUntil } from '../helpers/tasks';
 import type { Task } from '../../shared/contracts';
 
 /**
@@ -49,11 +49,7 @@ test('a command-line import beside a server that is importing waits its turn and
   });
   expect(res.status).toBe(202);
   const serverTask = res.body.data.id as number;
-  const deadline = Date.now() + 60_000;
-  while ((runner.snapshot(serverTask)?.processed ?? 0) < 1_000) {
-    if (Date.now() > deadline) throw new Error('the server import did not start writing within a minute');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await runningUntil(app.strapi, serverTask, (row) => row.processed >= 1_000);
 
   const file = path.join(work, 'cli.jsonl');
   fs.writeFileSync(file, jsonl(Array.from({ length: CLI_ROWS }, (_, i) => ({ firstName: `cli${i}`, lastName: 'C' }))));

@@ -1,6 +1,6 @@
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, jsonl, postImport } from '../helpers/tasks';
+import { BASE, jsonl, postImport, runningUntil } from '../helpers/tasks';
 import type { Task } from '../../shared/contracts';
 
 /**
@@ -27,8 +27,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const runner = () => app.strapi.plugin('data-migration-center').service('runner') as { snapshot(id: number): { processed: number | null } | null };
-
 const timed = async <T>(fn: () => PromiseLike<T>): Promise<{ ms: number; value: T }> => {
   const started = performance.now();
   const value = await fn();
@@ -41,11 +39,7 @@ const startBigImport = async (onError: 'stop' | 'continue', tag: string): Promis
   const res = await postImport(app, token, { fileName: `${tag}.jsonl`, content, options: { contentType: 'api::contact.contact', onError }, wait: false });
   expect(res.status).toBe(202);
   const id = res.body.data.id as number;
-  const deadline = Date.now() + 60_000;
-  while ((runner().snapshot(id)?.processed ?? 0) < STARTED_AT) {
-    if (Date.now() > deadline) throw new Error(`task ${id} did not start writing within a minute`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await runningUntil(app.strapi, id, (row) => row.processed >= STARTED_AT);
   return id;
 };
 

@@ -3,7 +3,6 @@ import type request from 'supertest';
 import type { Task } from '../../shared/contracts';
 
 export const BASE = '/data-migration-center';
-const TASK_UID = 'plugin::data-migration-center.task';
 
 /**
  * Any server the helpers can ask: the in-process playground (TestApp) or a second instance in a child process
@@ -100,6 +99,10 @@ export interface TaskRowProgress {
  * Polls the task's row in the database until the task runs and `ready(row)` holds: a point mid-run where the test
  * stops it (kill -9...). Throws when the task ends first, or after `timeout` ms.
  */
+/** The plugin's tasks service: a task's row, from memory when this process runs it (as the status route reads it). */
+const tasksService = (strapi: Core.Strapi) =>
+  strapi.plugin('data-migration-center').service('tasks') as { getRow(id: number): Promise<unknown> };
+
 export const runningUntil = async (
   strapi: Core.Strapi,
   id: number,
@@ -108,7 +111,7 @@ export const runningUntil = async (
 ): Promise<TaskRowProgress> => {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const row = (await strapi.db.query(TASK_UID).findOne({ where: { id } })) as TaskRowProgress;
+    const row = (await tasksService(strapi).getRow(id)) as TaskRowProgress;
     if (row.state === 'running' && ready(row)) return row;
     if (row.state !== 'queued' && row.state !== 'running') throw new Error(`Task ${id} ended ${row.state} before the test could stop it mid-run`);
     if (Date.now() > deadline) throw new Error(`Task ${id} did not get there within ${timeout / 1000} s (${row.state}, ${row.processed} items)${context()}`);
