@@ -251,6 +251,13 @@ describeE2E('Data Migration Center in the browser', () => {
       const row = taskRow(page, 'contacts').filter({ hasText: '3 created' }).first();
       await expectVisible(row.getByText('Completed with errors', { exact: true }));
       await expectVisible(row.getByText('1 failed', { exact: true }));
+      // Its menu shows every action without scrolling inside it (the design system's menu stops at 15rem).
+      await row.getByRole('button', { name: /^Actions for / }).click();
+      const menu = page.getByRole('menu');
+      await expectVisible(menu.getByRole('menuitem', { name: 'Delete' }));
+      expect(await menu.getByRole('menuitem').count()).toBeGreaterThanOrEqual(5);
+      expect(await menu.evaluate((element) => element.scrollHeight <= element.clientHeight)).toBe(true);
+      await page.keyboard.press('Escape');
 
       // Through the API: the import task, and the three contacts it wrote (mapped fields, the ZIP's leading zero).
       const token = await adminToken(context);

@@ -78,7 +78,8 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
           </AccessibleIcon>
         }
       />
-      <Menu.Content popoverPlacement="bottom-end">
+      {/* The design system caps a menu at 15rem and scrolls inside it: this one shows all its items (up to six). */}
+      <Menu.Content popoverPlacement="bottom-end" maxHeight="none">
         {showFile ? (
           <Menu.Item startIcon={<Download />} onSelect={() => void download(`${base}/file`, taskFileName(task))}>
             {task.kind === 'export'
