@@ -1,18 +1,9 @@
-import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
+import type { AttributeSchema } from '../../schema/model-schema';
+import { testModel as model, testSchemaLookup as schemas } from '../../schema/test-models';
 import { importOrder, referencesOf } from './graph';
 
 const relation = (target: string, relation = 'manyToOne'): AttributeSchema => ({ type: 'relation', relation, target });
-const model = (uid: string, attributes: Record<string, AttributeSchema>, modelType: ModelSchema['modelType'] = 'contentType'): ModelSchema => ({
-  uid,
-  modelType,
-  info: { displayName: uid },
-  attributes,
-});
 
-const schemas = (...models: ModelSchema[]) => {
-  const byUid = new Map(models.map((m) => [m.uid, m]));
-  return (uid: string) => byUid.get(uid);
-};
 
 const ARTICLE = 'api::article.article';
 const AUTHOR = 'api::author.author';

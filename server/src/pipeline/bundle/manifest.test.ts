@@ -1,4 +1,5 @@
-import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
+import type { ModelSchema } from '../../schema/model-schema';
+import { testModel as model, testSchemaLookup as lookup } from '../../schema/test-models';
 import {
   BUNDLE_FORMAT_VERSION,
   BundleError,
@@ -11,16 +12,6 @@ import {
 } from './manifest';
 
 const ARTICLE = 'api::article.article';
-const model = (uid: string, attributes: Record<string, AttributeSchema>, modelType: ModelSchema['modelType'] = 'contentType'): ModelSchema => ({
-  uid,
-  modelType,
-  info: { displayName: uid },
-  attributes,
-});
-const lookup = (...models: ModelSchema[]) => {
-  const byUid = new Map(models.map((m) => [m.uid, m]));
-  return (uid: string) => byUid.get(uid);
-};
 
 const article = model(ARTICLE, {
   title: { type: 'string', required: true },
