@@ -3,12 +3,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
-import type { AttributeInfo, AttributeType } from '../../../../shared/contracts';
+import type { AttributeInfo, AttributeType } from '../../../../../shared/contracts';
 import fc from 'fast-check';
 
-import { csvColumns, csvFormat, decodeCell, encodeCell, escapeTextCell, unescapeTextCell } from './csv';
-import type { CsvColumn, SourceItem, WriteOptions } from './types';
-import { collect, fixture, fromText } from './test-streams';
+import { createCsvWriter, csvColumns, csvFormat, decodeCell, encodeCell, escapeTextCell, unescapeTextCell } from '.';
+import type { CsvColumn, SourceItem, WriteOptions } from '../types';
+import { bytes, collect, fixture, fromText } from '../test-streams';
 
 const attr = (name: string, type: AttributeType, extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
   name,
@@ -31,10 +31,10 @@ const resolverFor =
     });
 
 const write = (items: Record<string, unknown>[], options: WriteOptions) => {
-  const writer = csvFormat.createWriter(options);
+  const writer = createCsvWriter(options);
   const text = writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
   // A page at a time (as exports write) gives the same bytes.
-  const paged = csvFormat.createWriter(options);
+  const paged = createCsvWriter(options);
   expect(paged.begin() + paged.items?.(items) + paged.end()).toBe(text);
   return text;
 };
@@ -492,17 +492,17 @@ describe('csv format: writing', () => {
 
 describe('csv format: sniffing', () => {
   it('recognises delimited text, not JSON or binary', () => {
-    expect(csvFormat.sniff('documentId,title\nabc,Hello\n')).toBe(true);
-    expect(csvFormat.sniff('title\n')).toBe(true);
-    expect(csvFormat.sniff('[{"a":1}]')).toBe(false);
-    expect(csvFormat.sniff('{"a":1}')).toBe(false);
-    expect(csvFormat.sniff('PK\u0003\u0004\u0000\u0000')).toBe(false);
-    expect(csvFormat.sniff('  \n')).toBe(false);
-    expect(csvFormat.sniff('t\u0000i\u0000t\u0000l\u0000e\u0000\n\u0000')).toBe(false); // UTF-16 text
+    expect(csvFormat.detect(bytes('documentId,title\nabc,Hello\n'))).toBe(true);
+    expect(csvFormat.detect(bytes('title\n'))).toBe(true);
+    expect(csvFormat.detect(bytes('[{"a":1}]'))).toBe(false);
+    expect(csvFormat.detect(bytes('{"a":1}'))).toBe(false);
+    expect(csvFormat.detect(bytes('PK\u0003\u0004\u0000\u0000'))).toBe(false);
+    expect(csvFormat.detect(bytes('  \n'))).toBe(false);
+    expect(csvFormat.detect(bytes('t\u0000i\u0000t\u0000l\u0000e\u0000\n\u0000'))).toBe(false); // UTF-16 text
   });
 
   it('takes a NUL in a later cell as data (the importer judges the value)', () => {
-    expect(csvFormat.sniff('code,note\nx,"a\u0000b"\n')).toBe(true);
+    expect(csvFormat.detect(bytes('code,note\nx,"a\u0000b"\n'))).toBe(true);
   });
 });
 
@@ -560,7 +560,7 @@ describe('csv format: the injection escape round trip (property)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 5 }), async (rows) => {
         const options = { attributes: textAttributes, leadingKeys: [] };
-        const writer = csvFormat.createWriter(options);
+        const writer = createCsvWriter(options);
         const items = rows.map(([title, body]) => ({ title, body }));
         const file = writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
         const read = await collect(

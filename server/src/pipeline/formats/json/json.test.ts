@@ -5,16 +5,16 @@ import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
 import {
-  describeJsonHead,
   endOfValue,
   indentJson,
   indentJsonList,
+  createJsonWriter,
   jsonFormat,
-  looksLikeJsont,
   readHeader,
-} from './json';
-import type { FormatModule, SourceItem, WriteOptions } from './types';
-import { FIXTURES, collect, endlessItems, fixture, fromText } from './test-streams';
+} from '.';
+import { describeJsonHead, looksLikeJsont } from '../../../../../shared/formats';
+import type { FormatModule, SourceItem, WriteOptions } from '../types';
+import { FIXTURES, bytes, collect, writeFile, endlessItems, fixture, fromText } from '../test-streams';
 
 /** The items read before a failure, and the failure's message. */
 const collectUntilError = async (items: AsyncIterable<SourceItem>) => {
@@ -28,8 +28,7 @@ const collectUntilError = async (items: AsyncIterable<SourceItem>) => {
 };
 
 const write = (format: FormatModule, items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {
-  const writer = format.createWriter({ attributes: [], leadingKeys: [], ...options });
-  return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
+  return writeFile(format.name, items, { attributes: [], leadingKeys: [], ...options });
 };
 
 describe('json format: reading', () => {
@@ -323,7 +322,7 @@ describe('json format: writing', () => {
   });
 
   it('writes the format version first when given, then the items', async () => {
-    const writer = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
+    const writer = createJsonWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
     const text =
       writer.begin() +
       writer.item({ documentId: 'a1', title: 'Hello' }) +
@@ -352,7 +351,7 @@ describe('json format: writing', () => {
     });
     const read = await collect(jsonFormat.read(fromText(text, 7), {}));
     expect(read.map((item) => item.value)).toEqual([{ documentId: 'a1', title: 'Hello' }, { documentId: 'a2' }]);
-    const empty = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
+    const empty = createJsonWriter({ attributes: [], leadingKeys: [], formatVersion: 1 });
     expect(empty.begin() + empty.end()).toBe('{\n  "formatVersion": 1,\n  "items": []\n}\n');
   });
 
@@ -375,8 +374,8 @@ describe('json format: writing', () => {
       { documentId: 'a3' },
     ];
     for (const formatVersion of [undefined, 1]) {
-      const one = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
-      const many = jsonFormat.createWriter({ attributes: [], leadingKeys: [], formatVersion });
+      const one = createJsonWriter({ attributes: [], leadingKeys: [], formatVersion });
+      const many = createJsonWriter({ attributes: [], leadingKeys: [], formatVersion });
       const expected = one.begin() + items.map((item) => one.item(item)).join('') + one.end();
       expect(
         many.begin() + many.items?.(items.slice(0, 1)) + many.items?.([]) + many.items?.(items.slice(1)) + many.end()
@@ -450,13 +449,13 @@ describe('readHeader', () => {
 
 describe('json format: sniffing', () => {
   it('recognises a top-level array, or an object of items without a configuration', () => {
-    expect(jsonFormat.sniff('  \n[{"a":1}')).toBe(true);
-    expect(jsonFormat.sniff('{\n  "formatVersion": 1,\n  "items": [\n')).toBe(true);
-    expect(jsonFormat.sniff('{"configuration": {}, "items": []}')).toBe(false);
-    expect(jsonFormat.sniff('{"items": [1]}\n{"items": [2]}\n')).toBe(false);
-    expect(jsonFormat.sniff('{"a":1}')).toBe(false);
-    expect(jsonFormat.sniff('a,b\n1,2')).toBe(false);
-    expect(jsonFormat.sniff('')).toBe(false);
+    expect(jsonFormat.detect(bytes('  \n[{"a":1}'))).toBe(true);
+    expect(jsonFormat.detect(bytes('{\n  "formatVersion": 1,\n  "items": [\n'))).toBe(true);
+    expect(jsonFormat.detect(bytes('{"configuration": {}, "items": []}'))).toBe(false);
+    expect(jsonFormat.detect(bytes('{"items": [1]}\n{"items": [2]}\n'))).toBe(false);
+    expect(jsonFormat.detect(bytes('{"a":1}'))).toBe(false);
+    expect(jsonFormat.detect(bytes('a,b\n1,2'))).toBe(false);
+    expect(jsonFormat.detect(bytes(''))).toBe(false);
   });
 
   it('describes the head of a JSON file', () => {
