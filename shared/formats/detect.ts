@@ -125,6 +125,24 @@ export const csvDelimiter = (header: string): string => {
   return semicolons > commas ? ';' : ',';
 };
 
+/** The end (exclusive) of the header row in `text`: its first line feed outside quotes, -1 when not there yet. */
+export const csvHeaderEnd = (text: string): number => {
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n' && !quoted) return i;
+  }
+  return -1;
+};
+
+/** The delimiter of the header row at the start of `text` (blank lines before it skipped), as the server reads it. */
+export const csvHeaderDelimiter = (text: string): string => {
+  const header = text.replace(/^[\r\n]+/, '');
+  const end = csvHeaderEnd(header);
+  return csvDelimiter(end === -1 ? header : header.slice(0, end));
+};
+
 /** Whether a head (text, BOM removed) looks like each format. */
 export const DETECT: { readonly [F in Format]: (text: string) => boolean } = {
   json: (text) => looksLikeJson(describeJsonHead(text)),

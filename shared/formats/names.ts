@@ -46,10 +46,8 @@ export const SNIFF_ORDER: readonly Format[] = ['json', 'jsont', 'jsonl', 'csv'];
 /** How much of a file detection needs. */
 export const HEAD_LENGTH = 64 * 1024;
 
-/** `.csv, .json, ...`: every ending, for a file input's `accept`. */
-export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.flatMap((format) =>
-  FORMAT_INFO[format].extensions.map((extension) => `.${extension}`)
-);
+/** `.json, .jsonl, .jsont, .csv`: each format's main ending, for a file input's `accept` and the admin's hints. */
+export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.map((format) => `.${FORMAT_INFO[format].extensions[0]}`);
 
 /** The format a file name's ending says, the longest ending winning (`x.batch-engine-data.json` is JSONT). */
 export const formatOfFileName = (fileName: string): Format | null => {

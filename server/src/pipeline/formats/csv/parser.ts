@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 
-import { csvDelimiter } from '../../../../../shared/formats';
+import { csvDelimiter, csvHeaderEnd } from '../../../../../shared/formats';
 import { ReadFailure, isPlainObject, setOwn, truncate } from '../common';
 import { DEFAULT_READ_LIMITS, columnsMessage, lengthLimit, type ReadLimits } from '../limits';
 import type { CsvColumn, ReadOptions } from '../types';
@@ -36,17 +36,6 @@ interface RecordInfo {
 
 /** Whitespace papaparse allows between a closing quote and the delimiter or line end (not the line feed). */
 const isSpaceAfterQuote = (code: number) => code !== LF && /\s/.test(String.fromCharCode(code));
-
-/** The end (exclusive) of the header row in `text`: its first line feed outside quotes, -1 when not there yet. */
-const headerEnd = (text: string): number => {
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) quoted = !quoted;
-    else if (c === LF && !quoted) return i;
-  }
-  return -1;
-};
 
 const countLineFeeds = (text: string, from: number, to: number): number => {
   let count = 0;
@@ -173,7 +162,7 @@ export class CsvItemParser extends Transform {
   private findDelimiter(final: boolean): boolean {
     // Blank lines before the header do not count.
     const text = this.pending.replace(/^[\r\n]+/, '');
-    const end = headerEnd(text);
+    const end = csvHeaderEnd(text);
     if (end === -1 && !final) {
       if (this.pending.length > this.limits.maxItemLength)
         throw new Error(`Line 1: the header row is longer than ${lengthLimit(this.limits.maxItemLength)}`);
