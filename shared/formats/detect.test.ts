@@ -4,6 +4,7 @@ import { parseHead } from '../../admin/src/utils/fileHead';
 import { csvFormat } from '../../server/src/pipeline/formats/csv';
 import {
   ACCEPTED_EXTENSIONS,
+  acceptedEndings,
   FORMATS,
   FORMAT_INFO,
   csvDelimiter,
@@ -82,5 +83,11 @@ describe('shared formats: detection', () => {
     // And a semicolon header: three columns on both sides.
     const semicolons = 'a;b;c\n1;2;3\n';
     expect(parseHead(semicolons, 'semi.csv', true).fields).toEqual(await serverHeaders(semicolons));
+  });
+});
+
+describe('shared formats: messages', () => {
+  it('lists the accepted endings as the import refusal says them', () => {
+    expect(acceptedEndings()).toBe('.json, .jsonl, .jsont or .csv');
   });
 });

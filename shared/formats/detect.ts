@@ -176,9 +176,3 @@ export const detectFormat = ({
   if (byName) return byName;
   return SNIFF_ORDER.find((format) => DETECT[format](text)) ?? null;
 };
-
-/** Each format's label, for messages: `JSON, JSONL, JSONT or CSV`. */
-export const formatLabels = (): string => {
-  const labels = SNIFF_ORDER.map((format) => FORMAT_INFO[format].label);
-  return `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
-};

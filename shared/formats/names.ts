@@ -49,6 +49,10 @@ export const HEAD_LENGTH = 64 * 1024;
 /** `.json, .jsonl, .jsont, .csv`: each format's main ending, for a file input's `accept` and the admin's hints. */
 export const ACCEPTED_EXTENSIONS: readonly string[] = FORMATS.map((format) => `.${FORMAT_INFO[format].extensions[0]}`);
 
+/** `.json, .jsonl, .jsont or .csv`: the accepted endings, for messages. */
+export const acceptedEndings = (): string =>
+  `${ACCEPTED_EXTENSIONS.slice(0, -1).join(', ')} or ${ACCEPTED_EXTENSIONS[ACCEPTED_EXTENSIONS.length - 1]}`;
+
 /** The format a file name's ending says, the longest ending winning (`x.batch-engine-data.json` is JSONT). */
 export const formatOfFileName = (fileName: string): Format | null => {
   const name = fileName.toLowerCase();

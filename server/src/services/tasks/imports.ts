@@ -6,7 +6,7 @@ import { errors } from '@strapi/utils';
 import type { Format, ImportOptions } from '../../../../shared/contracts';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
-import { headText } from '../../../../shared/formats';
+import { acceptedEndings, headText } from '../../../../shared/formats';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../../validation/import-options';
 import { getConfig, getService } from '../../utils';
 import type { Actor } from '../permissions';
@@ -74,7 +74,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const explicit = options.format ?? template?.format ?? null;
     let format: Format | null = detectFormat({ option: explicit, fileName, head });
     if (!format) {
-      throw fieldError('format', `Cannot tell the format of "${fileName}": name it .json, .jsonl, .jsont or .csv, or set the format option`);
+      throw fieldError('format', `Cannot tell the format of "${fileName}": name it ${acceptedEndings()}, or set the format option`);
     }
     if (!FORMATS[format].detect(head)) {
       throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
