@@ -6,8 +6,7 @@ import { jsontFormat } from './jsont';
 import type { FormatModule } from './types';
 
 export type { CsvColumn, FileHeader, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
-export { readConfiguration, toImportOptions, type JsontImportOptions } from './jsont';
-export { readHeader, type JsonHeader } from './json';
+export { toImportOptions, type JsontImportOptions } from './jsont';
 export { HEAD_LENGTH, detectFormat, formatOfFileName } from '../../../../shared/formats';
 
 /**

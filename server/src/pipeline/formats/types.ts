@@ -27,7 +27,7 @@ export interface SourceItem {
   raw?: string;
 }
 
-/** CSV only: how one header maps onto the content type (the importer builds these from the header row). */
+/** Tabular formats (CSV): how one header maps onto the content type (the importer builds these from the header row). */
 export interface CsvColumn {
   /** The header as written in the file. */
   header: string;
@@ -46,7 +46,7 @@ export interface ReadOptions {
   limits?: Partial<ReadLimits>;
   /** Invalid UTF-8: `refuse` (default) fails the read naming the byte offset and line; `replace` reads U+FFFD. */
   invalidUtf8?: InvalidUtf8;
-  /** CSV: turns the header row into column descriptions (applies the field mapping). */
+  /** Tabular formats (CSV): turns the header row into column descriptions (applies the field mapping). */
   resolveColumns?: (headers: string[]) => CsvColumn[];
 }
 
