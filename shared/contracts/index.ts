@@ -12,8 +12,8 @@ export const PLUGIN_ID = 'data-migration-center';
  * Vocabulary
  * ---------------------------------------------------------------------------------------------------------- */
 
-export const FORMATS = ['json', 'jsonl', 'jsont', 'csv'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from '../formats/names';
+import type { Format } from '../formats/names';
 
 export const TASK_KINDS = ['import', 'export'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];

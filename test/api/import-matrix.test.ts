@@ -1,5 +1,5 @@
 import type { AttributeInfo, ContentTypeInfo, Format } from '../../shared/contracts';
-import { FORMATS } from '../../server/src/pipeline/formats';
+import { writeFile } from '../../server/src/pipeline/formats/test-streams';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, errorReport, importFile } from '../helpers/tasks';
@@ -27,10 +27,9 @@ const fileOf = (format: Format, uid: string, items: Array<Record<string, unknown
   const keys = new Set(items.flatMap((i) => Object.keys(i)));
   const attributes: AttributeInfo[] = type.attributes.filter((a) => keys.has(a.name));
   const leadingKeys = ['documentId', 'locale'].filter((k) => keys.has(k));
-  const writer = FORMATS[format].createWriter({ attributes, leadingKeys, configuration: { contentType: uid } });
   const full = items.map((item) => Object.fromEntries([...leadingKeys, ...attributes.map((a) => a.name)].map((k) => [k, item[k] ?? null])));
   // A sparse item in CSV would write nulls for the other columns: the matrix gives every item the same keys.
-  return writer.begin() + full.map((item) => writer.item(item)).join('') + writer.end();
+  return writeFile(format, full, { attributes, leadingKeys, configuration: { contentType: uid } });
 };
 
 const snapshotRows = async () => {

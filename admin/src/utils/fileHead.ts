@@ -1,18 +1,21 @@
 import type { Format } from '../../../shared/contracts';
+import { HEAD_LENGTH, csvHeaderDelimiter, detectFormat, formatOfFileName } from '../../../shared/formats';
 import { readBlobText } from './blob';
+
+export { ACCEPTED_EXTENSIONS } from '../../../shared/formats';
 
 /**
  * Reads the start of a file chosen for import, in the browser, without reading the whole file: its format,
  * the fields of its first items (for the mapping table), a sample value per field, and a JSONT file's
  * `configuration` (content type and settings).
  *
- * Only the first {@link HEAD_BYTES} are read. What lies beyond is the server's business: the head may end in
+ * The format and the CSV delimiter are told by shared/formats, the server's own detection (one detection, not two:
+ * a tab-separated header is one column here as on the server). Only the first {@link HEAD_BYTES} are read. What lies beyond is the server's business: the head may end in
  * the middle of an item, which is then left out, not reported as an error.
  */
 
-export const HEAD_BYTES = 64 * 1024;
+export const HEAD_BYTES = HEAD_LENGTH;
 export const SAMPLE_ITEMS = 20;
-export const ACCEPTED_EXTENSIONS = ['.json', '.jsonl', '.jsont', '.csv'] as const;
 
 export type FileHeadError = 'empty' | 'invalid-json' | 'invalid-jsonl' | 'not-items' | 'unknown-format';
 
@@ -35,14 +38,6 @@ type Item = Record<string, unknown>;
 
 const isPlainObject = (value: unknown): value is Item =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The format a file name says, from its extension. */
-export const formatFromName = (name: string): Format | null => {
-  const match = /\.(jsonl|ndjson|jsont|json|csv)$/i.exec(name.trim());
-  if (!match) return null;
-  const extension = match[1].toLowerCase();
-  return extension === 'ndjson' ? 'jsonl' : (extension as Format);
-};
 
 const skipWhitespace = (text: string, index: number): number => {
   let i = index;
@@ -197,43 +192,6 @@ const csvRows = (text: string, delimiter: string, complete: boolean, limit: numb
   return rows;
 };
 
-/** The delimiter of a CSV header line: the candidate found most often outside quotes (comma by default). */
-export const csvDelimiter = (headerLine: string): string => {
-  const outsideQuotes = headerLine.replace(/"(?:[^"]|"")*"/g, '');
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', ';', '\t', '|']) {
-    const count = outsideQuotes.split(candidate).length - 1;
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
-};
-
-/** The format the first bytes show, for a file whose name says nothing (or says `.json`: JSON or JSONT). */
-export const sniffFormat = (text: string): Format | null => {
-  const start = skipWhitespace(text, 0);
-  if (start >= text.length) return null;
-  if (text[start] === '[') return 'json';
-  if (text[start] === '{') {
-    const firstLine = text.slice(start, text.indexOf('\n', start) === -1 ? undefined : text.indexOf('\n', start));
-    try {
-      const value: unknown = JSON.parse(firstLine);
-      // A whole object on the first line, with something after it: one item per line.
-      if (isPlainObject(value) && !Array.isArray(value.items)) {
-        const rest = text.slice(start + firstLine.length).trim();
-        if (rest === '' || rest.startsWith('{')) return 'jsonl';
-      }
-    } catch {
-      // not a one-line object: a document spread over several lines
-    }
-    return 'jsont';
-  }
-  return 'csv';
-};
-
 const sampleText = (value: unknown): string | undefined => {
   if (value === null || value === undefined || value === '') return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -274,25 +232,24 @@ const empty = (format: Format | null, error: FileHeadError | null, errorLine?: n
  */
 export const parseHead = (rawText: string, name: string, complete: boolean): FileHead => {
   const text = rawText.replace(/^\uFEFF/, '');
-  if (text.trim() === '') return empty(formatFromName(name), 'empty');
+  if (text.trim() === '') return empty(formatOfFileName(name), 'empty');
 
-  const named = formatFromName(name);
-  const sniffed = sniffFormat(text);
-  const format: Format | null = named === 'json' && sniffed === 'jsont' ? 'jsont' : (named ?? sniffed);
+  const format = detectFormat({ fileName: name, head: text });
   const start = skipWhitespace(text, 0);
 
   try {
     switch (format) {
       case 'json': {
-        if (text[start] !== '[') return empty(format, 'not-items', lineAt(text, start));
-        return { ...empty(format, null), ...describeItems(arrayElements(text, start, SAMPLE_ITEMS)) };
+        if (text[start] === '[') return { ...empty(format, null), ...describeItems(arrayElements(text, start, SAMPLE_ITEMS)) };
+        // A JSON export: `{ "formatVersion": 1, "items": [...] }` (detection said JSON: no configuration).
+        const items = text[start] === '{' ? jsontParts(text, start).items : null;
+        if (!items) return empty(format, 'not-items', lineAt(text, start));
+        return { ...empty(format, null), ...describeItems(items) };
       }
       case 'jsont': {
         if (text[start] !== '{') return empty(format, 'not-items', lineAt(text, start));
-        const { configuration, items, keys } = jsontParts(text, start);
-        // A JSON export named .json: its format version comes first, and it has no configuration.
-        const exported = named === 'json' && configuration === null && keys[0] === 'formatVersion';
-        return { ...empty(exported ? 'json' : format, null), ...describeItems(items ?? []), configuration };
+        const { configuration, items } = jsontParts(text, start);
+        return { ...empty(format, null), ...describeItems(items ?? []), configuration };
       }
       case 'jsonl': {
         const lines = text.split('\n');
@@ -311,8 +268,7 @@ export const parseHead = (rawText: string, name: string, complete: boolean): Fil
         return { ...empty(format, null), ...describeItems(items) };
       }
       case 'csv': {
-        const firstLineEnd = text.search(/\r?\n/);
-        const delimiter = csvDelimiter(firstLineEnd === -1 ? text : text.slice(0, firstLineEnd));
+        const delimiter = csvHeaderDelimiter(text);
         const [header = [], ...rows] = csvRows(text, delimiter, complete, SAMPLE_ITEMS + 1);
         const fields = header.map((field) => field.trim()).filter((field) => field !== '');
         const items = rows.map((cells) =>

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 
 import { FORMATS } from './index';
-import { prng } from './test-streams';
+import { prng, writeFile } from './test-streams';
 import type { CsvColumn, SourceItem } from './types';
 
 /**
@@ -38,7 +38,7 @@ const randomItems = (random: Random) =>
 
 const validFile = (random: Random, format: Name): string => {
   const items = randomItems(random);
-  const writer = FORMATS[format].createWriter({
+  return writeFile(format, items, {
     attributes: [
       { name: 'title', type: 'string', required: false, unique: false, private: false },
       { name: 'data', type: 'json', required: false, unique: false, private: false },
@@ -47,7 +47,6 @@ const validFile = (random: Random, format: Name): string => {
     configuration: format === 'jsont' ? { contentType: 'api::x.x' } : undefined,
     formatVersion: format === 'json' && random() < 0.5 ? 1 : undefined,
   });
-  return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
 };
 
 const deepFile = (random: Random, format: Name): string => {

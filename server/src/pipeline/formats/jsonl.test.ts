@@ -4,12 +4,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
-import { MAX_LINE_LENGTH, jsonlFormat } from './jsonl';
+import { MAX_LINE_LENGTH, createJsonlWriter, jsonlFormat } from './jsonl';
 import type { SourceItem } from './types';
-import { FIXTURES, collect, fixture, fromText } from './test-streams';
+import { FIXTURES, bytes, collect, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[]) => {
-  const writer = jsonlFormat.createWriter({ attributes: [], leadingKeys: [] });
+  const writer = createJsonlWriter();
   return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
 };
 
@@ -149,15 +149,15 @@ describe('jsonl format: writing', () => {
 
 describe('jsonl format: sniffing', () => {
   it('recognises one object per line, and tells JSONT and JSON apart', () => {
-    expect(jsonlFormat.sniff('{"a":1}\n{"a":2}\n')).toBe(true);
-    expect(jsonlFormat.sniff('{"a":1}')).toBe(true);
-    expect(jsonlFormat.sniff(`{"a":"${'x'.repeat(100)}`)).toBe(true);
+    expect(jsonlFormat.detect(bytes('{"a":1}\n{"a":2}\n'))).toBe(true);
+    expect(jsonlFormat.detect(bytes('{"a":1}'))).toBe(true);
+    expect(jsonlFormat.detect(bytes(`{"a":"${'x'.repeat(100)}`))).toBe(true);
     // An item with an `items` attribute is still JSONL when the next line holds another item.
-    expect(jsonlFormat.sniff('{"items":[1]}\n{"items":[2]}\n')).toBe(true);
-    expect(jsonlFormat.sniff('{\n  "configuration": {},\n  "items": []\n}\n')).toBe(false);
-    expect(jsonlFormat.sniff('{"items": [{"a": 1}]}')).toBe(false);
-    expect(jsonlFormat.sniff('[{"a":1}]')).toBe(false);
-    expect(jsonlFormat.sniff('a,b\n')).toBe(false);
+    expect(jsonlFormat.detect(bytes('{"items":[1]}\n{"items":[2]}\n'))).toBe(true);
+    expect(jsonlFormat.detect(bytes('{\n  "configuration": {},\n  "items": []\n}\n'))).toBe(false);
+    expect(jsonlFormat.detect(bytes('{"items": [{"a": 1}]}'))).toBe(false);
+    expect(jsonlFormat.detect(bytes('[{"a":1}]'))).toBe(false);
+    expect(jsonlFormat.detect(bytes('a,b\n'))).toBe(false);
   });
 });
 

@@ -1,20 +1,12 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
-import {
-  JSON_PARSE_START,
-  ReadFailure,
-  describeJsonHead,
-  describeJsonParseError,
-  describeValue,
-  findErrorOffset,
-  isPlainObject,
-  looksLikeJsont,
-  streamItems,
-  truncate,
-} from './json';
+import { DETECT, FORMAT_INFO, headText } from '../../../../shared/formats';
+import { ReadFailure, describeJsonParseError, describeValue, isPlainObject, streamItems, truncate } from './common';
+import { JSON_PARSE_START, findErrorOffset } from './json';
 import { DEFAULT_READ_LIMITS, depthMessage, findDepthExcess, lengthLimit, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './types';
+import { writeText } from './write-text';
 
 /**
  * JSONL (newline-delimited JSON): one item per line.
@@ -178,25 +170,18 @@ class JsonlItemParser extends Transform {
   }
 }
 
-const createWriter = (): FormatWriter => ({
+export const createJsonlWriter = (): FormatWriter => ({
   begin: () => '',
   item: (value) => `${JSON.stringify(value)}\n`,
   end: () => '',
 });
 
 export const jsonlFormat: FormatModule = {
-  format: 'jsonl',
-  extensions: ['jsonl', 'ndjson'],
-  mimeType: 'application/x-ndjson',
-  sniff: (head) => {
-    const described = describeJsonHead(head);
-    if (described.first !== '{' || looksLikeJsont(described)) return false;
-    // One object per line: the first ends on its first line, and what follows is another line or nothing.
-    return described.complete ? !described.multiLine && described.after !== 'other' : !described.multiLine;
-  },
+  ...FORMAT_INFO.jsonl,
+  detect: (head) => DETECT.jsonl(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options),
-  createWriter: () => createWriter(),
+  write: (pages) => writeText(createJsonlWriter(), pages),
 };
 
 export default jsonlFormat;

@@ -1,9 +1,9 @@
-import { jsontFormat, readConfiguration, toImportOptions } from './jsont';
+import { createJsontWriter, jsontFormat, readConfiguration, toImportOptions } from './jsont';
 import type { SourceItem, WriteOptions } from './types';
-import { collect, endlessItems, fixture, fromText } from './test-streams';
+import { bytes, collect, endlessItems, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {
-  const writer = jsontFormat.createWriter({ attributes: [], leadingKeys: [], ...options });
+  const writer = createJsontWriter({ attributes: [], leadingKeys: [], ...options });
   return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
 };
 
@@ -210,7 +210,7 @@ describe('jsont format: writing', () => {
 
   it('writes a page of items at once with the same bytes as item by item', () => {
     const items = [{ slug: 'a', seo: { metaTitle: 'Hi', keywords: [] } }, { slug: 'b', list: [null, { x: '' }] }, {}];
-    const many = jsontFormat.createWriter({ attributes: [], leadingKeys: [], configuration, formatVersion: 1 });
+    const many = createJsontWriter({ attributes: [], leadingKeys: [], configuration, formatVersion: 1 });
     expect(many.begin() + many.items?.(items.slice(0, 2)) + many.items?.(items.slice(2)) + many.end()).toBe(
       write(items, { configuration, formatVersion: 1 })
     );
@@ -241,10 +241,10 @@ describe('jsont format: writing', () => {
 
 describe('jsont format: sniffing', () => {
   it('recognises a configuration/items object, in either order', () => {
-    expect(jsontFormat.sniff('{\n  "configuration": {\n    "className": "x"')).toBe(true);
-    expect(jsontFormat.sniff('{"items": [{"a": 1}], "configuration": {}}')).toBe(true);
-    expect(jsontFormat.sniff('{"items": [1]}\n{"items": [2]}\n')).toBe(false);
-    expect(jsontFormat.sniff('{"title": "x"}\n')).toBe(false);
-    expect(jsontFormat.sniff('[{"items": []}]')).toBe(false);
+    expect(jsontFormat.detect(bytes('{\n  "configuration": {\n    "className": "x"'))).toBe(true);
+    expect(jsontFormat.detect(bytes('{"items": [{"a": 1}], "configuration": {}}'))).toBe(true);
+    expect(jsontFormat.detect(bytes('{"items": [1]}\n{"items": [2]}\n'))).toBe(false);
+    expect(jsontFormat.detect(bytes('{"title": "x"}\n'))).toBe(false);
+    expect(jsontFormat.detect(bytes('[{"items": []}]'))).toBe(false);
   });
 });

@@ -7,18 +7,12 @@ import {
   UPDATE_STRATEGIES,
   type ImportOptions,
 } from '../../../../shared/contracts';
-import {
-  JsonItemParser,
-  describeJsonHead,
-  indentJson,
-  indentJsonList,
-  isPlainObject,
-  looksLikeJsont,
-  readHeader,
-  streamItems,
-} from './json';
+import { DETECT, FORMAT_INFO, headText } from '../../../../shared/formats';
+import { isPlainObject, streamItems } from './common';
+import { JsonItemParser, indentJson, indentJsonList, readHeader } from './json';
 import { readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
+import { writeText } from './write-text';
 
 /**
  * JSONT: `{ "configuration": {...}, "items": [...] }`, the keys in either order, compatible with Liferay's
@@ -146,7 +140,7 @@ export const toImportOptions = (configuration: Record<string, unknown>): JsontIm
  * item as `JSON.stringify(item, null, 2)` indented. `formatVersion`, when given and not in the configuration,
  * is written as its first key.
  */
-const createWriter = (options: WriteOptions): FormatWriter => {
+export const createJsontWriter = (options: WriteOptions): FormatWriter => {
   const given = options.configuration ?? {};
   const configuration =
     options.formatVersion !== undefined && !('formatVersion' in given)
@@ -171,13 +165,18 @@ const createWriter = (options: WriteOptions): FormatWriter => {
 };
 
 export const jsontFormat: FormatModule = {
-  format: 'jsont',
-  extensions: ['jsont', 'batch-engine-data.json'],
-  mimeType: 'application/json',
-  sniff: (head) => looksLikeJsont(describeJsonHead(head)),
+  ...FORMAT_INFO.jsont,
+  detect: (head) => DETECT.jsont(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options),
-  createWriter,
+  write: (pages, options) => writeText(createJsontWriter(options), pages),
+  readHeader: async (open, limits) => {
+    const header = await readHeader(open, limits);
+    if (header.root !== 'an object') {
+      throw new Error(`Expected a JSONT object with "configuration" and "items", found ${header.root}`);
+    }
+    return header;
+  },
 };
 
 export default jsontFormat;

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { SourceItem } from './types';
+import type { Format } from '../../../../shared/formats';
+import { createCsvWriter } from './csv';
+import { createJsonWriter } from './json';
+import { createJsonlWriter } from './jsonl';
+import { createJsontWriter } from './jsont';
+import type { FormatWriter, SourceItem, WriteOptions } from './types';
 
 /** Stream helpers shared by the format tests (not part of the plugin: only the *.test.ts files import them). */
 
@@ -61,3 +66,20 @@ export const prng = (seed: number) => {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 };
+
+/** Each format's text writer, for tests that build a file synchronously (`write()` is the bytes interface). */
+export const TEXT_WRITERS: Record<Format, (options: WriteOptions) => FormatWriter> = {
+  json: createJsonWriter,
+  jsonl: () => createJsonlWriter(),
+  jsont: createJsontWriter,
+  csv: createCsvWriter,
+};
+
+/** A whole file's text: `items` written one by one by the format's text writer. */
+export const writeFile = (format: Format, items: Array<Record<string, unknown>>, options: WriteOptions): string => {
+  const writer = TEXT_WRITERS[format](options);
+  return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
+};
+
+/** A head as the modules' `detect` takes it. */
+export const bytes = (text: string): Buffer => Buffer.from(text);

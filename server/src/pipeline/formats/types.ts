@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
-import type { AttributeInfo, Format } from '../../../../shared/contracts';
+import type { AttributeInfo } from '../../../../shared/contracts';
+import type { FormatInfo } from '../../../../shared/formats';
 import type { ReadLimits } from './limits';
 
 export type InvalidUtf8 = 'refuse' | 'replace';
 
 /**
- * What every format file (json.ts, jsonl.ts, jsont.ts, csv.ts) exports: one module that knows how to read
- * and how to write its format. Adding a format means adding one file and listing it in `./index.ts`.
+ * What every format module (json/, jsonl.ts, jsont.ts, csv/) exports: one object that knows how to detect, read
+ * and write its format. Adding a format means adding one module and listing it in `./index.ts` (docs/formats.md).
  */
 
 /** One item as read from a file, before mapping and validation. */
@@ -26,7 +27,7 @@ export interface SourceItem {
   raw?: string;
 }
 
-/** CSV only: how one header maps onto the content type (the importer builds these from the header row). */
+/** Tabular formats (CSV): how one header maps onto the content type (the importer builds these from the header row). */
 export interface CsvColumn {
   /** The header as written in the file. */
   header: string;
@@ -45,7 +46,7 @@ export interface ReadOptions {
   limits?: Partial<ReadLimits>;
   /** Invalid UTF-8: `refuse` (default) fails the read naming the byte offset and line; `replace` reads U+FFFD. */
   invalidUtf8?: InvalidUtf8;
-  /** CSV: turns the header row into column descriptions (applies the field mapping). */
+  /** Tabular formats (CSV): turns the header row into column descriptions (applies the field mapping). */
   resolveColumns?: (headers: string[]) => CsvColumn[];
 }
 
@@ -71,19 +72,30 @@ export interface FormatWriter {
   end(): string;
 }
 
-export interface FormatModule {
-  format: Format;
-  /** File name endings, lower case, without the dot: `['jsonl', 'ndjson']`. The first is used for exports. */
-  extensions: string[];
-  /** The MIME type of a download. */
-  mimeType: string;
-  /** Whether the beginning of a file (at most the first 64 KB, BOM removed) looks like this format. */
-  sniff(head: string): boolean;
+/** What precedes the items of a file, for formats that have one (JSON, JSONT): format version, configuration. */
+export interface FileHeader {
+  /** The top-level `formatVersion`, as written (undefined when absent). */
+  formatVersion?: unknown;
+  /** A JSONT configuration (null when there is none). */
+  configuration: Record<string, unknown> | null;
+  /** The header shows the file is of another format than the one detected (a `.json` file holding a JSONT). */
+  actually?: FormatInfo['name'];
+}
+
+export interface FormatModule extends FormatInfo {
+  /** Whether the beginning of a file (at most the first 64 KB) looks like this format. */
+  detect(head: Uint8Array): boolean;
   /**
    * The file's items, streamed: a bounded amount in memory whatever the file's size. A syntax error that makes
    * the rest of the file unreadable throws an Error whose message names the line and column.
    * `open` returns a fresh stream of the file's bytes each time it is called (JSONT may read twice).
    */
   read(open: () => Readable, options: ReadOptions): AsyncIterable<SourceItem>;
-  createWriter(options: WriteOptions): FormatWriter;
+  /** The file's bytes for the items, given page by page (an export's pages): a bounded amount in memory. */
+  write(pages: AsyncIterable<Array<Record<string, unknown>>>, options: WriteOptions): AsyncIterable<Uint8Array>;
+  /**
+   * Formats whose items follow a header: reads it (up to the items when the header comes first). Throws an Error
+   * naming what is wrong (the import refuses the file with it).
+   */
+  readHeader?(open: () => Readable, limits?: Partial<ReadLimits>): Promise<FileHeader>;
 }

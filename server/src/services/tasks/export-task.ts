@@ -10,7 +10,7 @@ import type { ResolvedExportOptions } from '../../pipeline/task-options';
 import { createPageReader } from '../../pipeline/export/read';
 import { componentFields, type ExportShape } from '../../pipeline/export/plan';
 import { FORMAT_VERSION } from '../../pipeline/formats/format-version';
-import { FORMATS } from '../../pipeline/formats';
+import { FORMATS, type WriteOptions } from '../../pipeline/formats';
 
 /**
  * The export path, top to bottom:
@@ -211,7 +211,7 @@ export const createExportHandler =
     const attributes: AttributeInfo[] = options.fields
       .map((name) => type.attributes.find((a) => a.name === name))
       .filter((a): a is AttributeInfo => Boolean(a));
-    const writer = FORMATS[options.format].createWriter({
+    const writeOptions: WriteOptions = {
       attributes,
       leadingKeys: type.localized ? ['documentId', 'locale'] : ['documentId'],
       trailingKeys: options.includeTimestamps
@@ -227,12 +227,11 @@ export const createExportHandler =
         matchBy: 'documentId',
         ...(options.status ? { status: options.status } : {}),
       },
-    });
+    };
 
     const values = fields.map(([name, attribute]) => [name, compileExportValue(shape, attribute, name)] as const);
     let processed = 0;
-    async function* render(): AsyncGenerator<string> {
-      yield writer.begin();
+    async function* pages(): AsyncGenerator<Array<Record<string, unknown>>> {
       for await (const page of reader.pages(context.signal)) {
         const items = page.map((entry) => {
           const item: Record<string, unknown> = { documentId: entry.documentId };
@@ -247,11 +246,10 @@ export const createExportHandler =
         });
         processed += page.length;
         context.progress({ processed });
-        yield writer.items ? writer.items(items) : items.map((item) => writer.item(item)).join('');
+        yield items;
       }
-      yield writer.end();
     }
 
-    await pipeline(render(), storage.createWriteStream(task.fileKey), { signal: context.signal });
+    await pipeline(FORMATS[options.format].write(pages(), writeOptions), storage.createWriteStream(task.fileKey), { signal: context.signal });
     return { status: 'completed', counts: { total: processed, processed }, data: { writePath: reader.path } };
   };

@@ -211,7 +211,7 @@ export const createImportHandler =
       schema,
       schemaOf: contentTypes.schemaOf,
       isOffered: contentTypes.isOfferedAttribute,
-      fieldMapping: options.format === 'csv' ? {} : options.fieldMapping, // CSV columns are mapped by the reader
+      fieldMapping: FORMATS[options.format].tabular ? {} : options.fieldMapping, // tabular formats map columns in the reader
       matchBy: options.matchBy,
       localized: type.localized,
       locales: type.localized ? await contentTypes.localeCodes() : undefined,
@@ -455,7 +455,7 @@ export const createImportHandler =
       signal: context.signal,
       invalidUtf8: options.invalidUtf8,
       limits,
-      resolveColumns: options.format === 'csv' ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
+      resolveColumns: format.tabular ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
     };
 
     const run = async () => {

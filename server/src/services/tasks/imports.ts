@@ -5,7 +5,8 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Format, ImportOptions } from '../../../../shared/contracts';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
-import { detectFormat, FORMATS, HEAD_LENGTH, readHeader, toImportOptions } from '../../pipeline/formats';
+import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
+import { acceptedEndings, headText } from '../../../../shared/formats';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../../validation/import-options';
 import { getConfig, getService } from '../../utils';
 import type { Actor } from '../permissions';
@@ -66,36 +67,32 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
     }
     const head = await readHead(file.filepath);
-    const text = head.toString('utf8').replace(/^\uFEFF/, '');
-    if (text.trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
+    if (headText(head).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
 
     const explicit = options.format ?? template?.format ?? null;
     let format: Format | null = detectFormat({ option: explicit, fileName, head });
     if (!format) {
-      throw fieldError('format', `Cannot tell the format of "${fileName}": name it .json, .jsonl, .jsont or .csv, or set the format option`);
+      throw fieldError('format', `Cannot tell the format of "${fileName}": name it ${acceptedEndings()}, or set the format option`);
     }
-    if (!FORMATS[format].sniff(text)) {
-      throw fieldError('file', `The file "${fileName}" does not look like ${format.toUpperCase()}${explicit ? ' (the format option)' : ' (its name)'}`);
+    if (!FORMATS[format].detect(head)) {
+      throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
     }
 
     // JSON and JSONT: the header (format version, configuration), read up to the items.
     let configuration: Partial<ImportOptions> | null = null;
     let formatVersion: number | undefined;
-    if (format === 'json' || format === 'jsont') {
+    const { readHeader } = FORMATS[format];
+    if (readHeader) {
       const header = await readHeader(() => fs.createReadStream(file.filepath), limits).catch((error: Error) => {
         throw fieldError('file', error.message);
       });
-      if (format === 'json' && header.configuration) {
-        // A JSONT configuration found after the items (beyond what the name and first bytes showed).
-        if (explicit) throw fieldError('format', `The file "${fileName}" has a JSONT configuration: import it with the format jsont`);
-        format = 'jsont';
+      if (header.actually && header.actually !== format) {
+        if (explicit) throw fieldError('format', `The file "${fileName}" has a ${FORMATS[header.actually].label} ${header.configuration ? 'configuration' : 'header'}: import it with the format ${header.actually}`);
+        format = header.actually;
       }
       try {
-        if (format === 'jsont' && header.root !== 'an object') {
-          throw new Error(`Expected a JSONT object with "configuration" and "items", found ${header.root}`);
-        }
         formatVersion = parseFormatVersion(header.configuration?.formatVersion ?? header.formatVersion);
         // An older file is upgraded: its configuration here, its items as the task reads them.
         const upgrade = planUpgrade(formatVersion);
