@@ -1,4 +1,4 @@
-import { FORMAT_INFO, SNIFF_ORDER, formatOfFileName, isFormat, type Format } from './names';
+import { SNIFF_ORDER, formatOfFileName, isFormat, type Format } from './names';
 
 /**
  * How the first bytes of a file (at most `HEAD_LENGTH`, maybe cut in the middle of an item) tell its format. Text

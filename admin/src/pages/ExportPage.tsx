@@ -1,6 +1,6 @@
 import { Button, Flex, Grid } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -40,7 +40,6 @@ export const ExportPage = () => {
   const { formatMessage } = useIntl();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
-  const { toggleNotification } = useNotification();
   const { canManageTemplates } = usePermissions();
   const { contentTypes, byUid, isLoading, isError } = useExportableTypes();
   const { locales } = useLocales(contentTypes.some((contentType) => contentType.localized));

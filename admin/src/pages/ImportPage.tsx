@@ -1,6 +1,6 @@
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { ArrowRight, WarningCircle } from '@strapi/icons';
-import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -15,7 +15,6 @@ import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
-import { useApi } from '../hooks/useApi';
 import { useImportableTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
@@ -73,7 +72,6 @@ export const ImportPage = () => {
   const { formatMessage } = useIntl();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
-  const { toggleNotification } = useNotification();
   const errorMessage = useErrorMessage();
   const { canManageTemplates } = usePermissions();
   const { contentTypes, byUid, isLoading, isError, all: allTypes } = useImportableTypes();
@@ -81,7 +79,6 @@ export const ImportPage = () => {
   const { templates: allTemplates } = useTemplates('import');
   // Templates of types this user may not import into would only fail: not offered.
   const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
-  const api = useApi();
   const createTemplate = useSaveTemplate();
 
   const [file, setFile] = useState<File | null>(null);

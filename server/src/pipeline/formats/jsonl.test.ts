@@ -5,7 +5,6 @@ import vm from 'node:vm';
 import { Readable } from 'node:stream';
 
 import { MAX_LINE_LENGTH, createJsonlWriter, jsonlFormat } from './jsonl';
-import type { SourceItem } from './types';
 import { FIXTURES, bytes, collect, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[]) => {

@@ -1,5 +1,5 @@
 import { createJsontWriter, jsontFormat, readConfiguration, toImportOptions } from './jsont';
-import type { SourceItem, WriteOptions } from './types';
+import type { WriteOptions } from './types';
 import { bytes, collect, endlessItems, fixture, fromText } from './test-streams';
 
 const write = (items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 
 import { endOfValue, jsonFormat } from '.';
 import type { SourceItem } from '../types';
-import { FIXTURES, bytes, collect, fixture, fromText } from '../test-streams';
+import { FIXTURES, collect, fixture, fromText } from '../test-streams';
 
 const collectUntilError = async (items: AsyncIterable<SourceItem>) => {
   const out: SourceItem[] = [];

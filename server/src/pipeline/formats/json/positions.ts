@@ -1,6 +1,5 @@
 import Parser from 'stream-json/Parser';
 
-import { errorText } from '../common';
 import { scanNesting } from '../limits';
 
 /**
