@@ -373,6 +373,41 @@ export declare namespace CreateImportTask {
   }
 }
 
+/** Why the start of a file could not be read: empty, no format recognised, or the reader's own error (`message`). */
+export type FileHeadError = 'empty' | 'unknown-format' | 'invalid';
+
+/** The server's reading of the start of a file chosen for import (the import wizard's mapping and preset). */
+export interface FileHead {
+  format: Format | null;
+  /** Field names of the first items (a CSV's header first), in order of first appearance. */
+  fields: string[];
+  /** One example value per field (the first non-empty one), as text. */
+  samples: Record<string, string>;
+  /** How many items the head held (at most 20). */
+  itemCount: number;
+  /** A JSONT file's configuration. */
+  configuration: Record<string, unknown> | null;
+  error: FileHeadError | null;
+  /** The reader's message, naming the line and column, when `error` is `invalid`. */
+  message?: string;
+}
+
+/** POST /data-migration-center/file-heads: the first 64 KB of a file, read as the import would read them. */
+export declare namespace ReadFileHead {
+  interface Request {
+    body: {
+      fileName: string;
+      /** The file's first bytes as text (at most 65,536 characters). */
+      head: string;
+      /** Whether `head` is the whole file (else its last item may be cut, and is left out). */
+      complete: boolean;
+    };
+  }
+  interface Response {
+    data: FileHead;
+  }
+}
+
 /** POST /data-migration-center/export-tasks */
 export declare namespace CreateExportTask {
   interface Request {

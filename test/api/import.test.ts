@@ -451,6 +451,42 @@ describe('bad input', () => {
   });
 });
 
+describe('the import wizard reads a file head (POST /file-heads)', () => {
+  const readHead = (body: unknown) =>
+    app.http().post(`${BASE}/file-heads`).set('Authorization', `Bearer ${token}`).send(body as object);
+
+  test('as the import reads it: a JSONT configuration, CSV columns, a cut last line left out', async () => {
+    const jsont = JSON.stringify({ configuration: { contentType: TAG, onError: 'continue' }, items: [{ name: 'red' }, { name: 'blue', slug: 'b' }] });
+    const res = await readHead({ fileName: 'tags.jsont', head: jsont, complete: true });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      format: 'jsont',
+      fields: ['name', 'slug'],
+      samples: { name: 'red', slug: 'b' },
+      itemCount: 2,
+      configuration: { contentType: TAG, onError: 'continue' },
+      error: null,
+    });
+
+    const csv = await readHead({ fileName: 'people.csv', head: 'first\tlast;x,y\nAda,1\nAl', complete: false });
+    expect(csv.body.data).toMatchObject({ format: 'csv', fields: ['first\tlast;x', 'y'], itemCount: 1, error: null });
+
+    const broken = await readHead({ fileName: 'items.jsonl', head: '{"a":1}\n{"b":\n{"c":3}\n', complete: true });
+    expect(broken.body.data).toMatchObject({ format: 'jsonl', error: 'invalid', message: expect.stringMatching(/^Line 2, column/) });
+  });
+
+  test('400 for a body that is not a file head, naming the field', async () => {
+    const tooLong = await readHead({ fileName: 'a.json', head: 'x'.repeat(64 * 1024 + 1), complete: false });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('head must be at most 65536 characters');
+    const missing = await readHead({ fileName: 'a.json', head: '[]' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('complete is required');
+    const extra = await readHead({ fileName: 'a.json', head: '[]', complete: true, path: '/etc/passwd' });
+    expect(extra.status).toBe(400);
+  });
+});
+
 describe('tasks', () => {
   test('without ?wait the task is queued and finishes in the background; downloads', async () => {
     const res = await postImport(app, token, { fileName: 'bg.jsonl', content: jsonl([{ name: 'bg-1' }, { name: 'bg-2' }]), options: { contentType: TAG }, wait: false });

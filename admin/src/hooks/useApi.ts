@@ -10,6 +10,7 @@ import type {
   DeleteTemplate,
   ExportOptions,
   ImportOptions,
+  ReadFileHead,
   Task,
   Template,
   TemplateId,
@@ -49,6 +50,10 @@ export const useApi = () => {
             params: wait ? { wait: 'true' } : undefined,
           })
         ),
+
+      /** The server's reading of a file's first 64 KB (format, fields, samples, JSONT configuration). */
+      readFileHead: (body: ReadFileHead.Request['body']) =>
+        call(() => post<ReadFileHead.Response, ReadFileHead.Request['body']>(`${base}/file-heads`, body)),
 
       startImport: (file: File, options: ImportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
         call(() =>

@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ContentTypeInfo, ImportOptions } from '../../../shared/contracts';
+import type { ContentTypeInfo, FileHead, ImportOptions, ReadFileHead } from '../../../shared/contracts';
 import { answerGets, contentTypes, limitedContentTypes, noAccessContentTypes, task } from '../testing/fixtures';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
@@ -24,8 +24,23 @@ const dryRun = task({
 
 const failures = [{ itemIndex: 2, line: null, key: 'third', message: 'title: this field is required', item: { slug: 'third' } }];
 
+/**
+ * The server's answer to POST /file-heads for the JSONT files of these tests (the server's reading itself is tested
+ * in server/src/pipeline/formats/head.test.ts).
+ */
+const jsontHead = ({ head }: ReadFileHead.Request['body']): FileHead => {
+  const { configuration, items } = JSON.parse(head) as { configuration: Record<string, unknown>; items: Array<Record<string, unknown>> };
+  const fields = [...new Set(items.flatMap((item) => Object.keys(item)))];
+  const samples = Object.fromEntries(fields.map((field) => [field, String(items.find((item) => item[field] !== undefined)?.[field])]));
+  return { format: 'jsont', fields, samples, itemCount: items.length, configuration, error: null };
+};
+
 const setup = (types: ContentTypeInfo[] = contentTypes) => {
-  const post = jest.fn(async (_url: unknown, _body?: unknown, _config?: unknown) => ({ data: { data: dryRun } }));
+  const post = jest.fn(async (url: unknown, body?: unknown, _config?: unknown) =>
+    String(url).endsWith('/file-heads') ? { data: { data: jsontHead(body as ReadFileHead.Request['body']) } } : { data: { data: dryRun } }
+  );
+  /** The import requests (dry runs and imports), leaving out the reading of the file's head. */
+  const imports = () => post.mock.calls.filter(([url]) => String(url).endsWith('/import-tasks'));
   const gets = answerGets([], types);
   const get = jest.fn(async (url: unknown, _config?: unknown) =>
     String(url).endsWith('/tasks/9/error-report') ? { data: failures } : gets(url)
@@ -33,7 +48,7 @@ const setup = (types: ContentTypeInfo[] = contentTypes) => {
   setFetchClient({ get, post });
   const user = userEvent.setup();
   renderWithProviders(<ImportPage />, { route: '/import' });
-  return { get, post, user };
+  return { get, post, imports, user };
 };
 
 const jsont = JSON.stringify({
@@ -54,7 +69,7 @@ describe('ImportPage', () => {
   });
 
   it('reads the file, pre-fills the settings and the mapping, previews as a dry run, then starts the import', async () => {
-    const { get, post, user } = setup();
+    const { get, post, imports, user } = setup();
     await user.upload(
       await screen.findByTestId('import-file-input'),
       new File([jsont], 'articles.jsont', { type: 'application/json' })
@@ -78,8 +93,10 @@ describe('ImportPage', () => {
     await waitFor(() => expect(within(dialog).getByText('Would create')).toBeInTheDocument());
     expect(await within(dialog).findByText('title: this field is required')).toBeInTheDocument();
 
-    expect(post).toHaveBeenCalledTimes(1);
-    const [url, body, config] = post.mock.calls[0];
+    expect(post.mock.calls[0][0]).toBe('/data-migration-center/file-heads');
+    expect(post.mock.calls[0][1]).toEqual({ fileName: 'articles.jsont', head: jsont, complete: true });
+    expect(imports()).toHaveLength(1);
+    const [url, body, config] = imports()[0];
     expect(url).toBe('/data-migration-center/import-tasks');
     expect(config).toEqual({ params: { wait: 'true' } });
     const form = body as FormData;
@@ -101,10 +118,10 @@ describe('ImportPage', () => {
 
     post.mockResolvedValueOnce({ data: { data: task({ id: 10, kind: 'import', name: 'articles', status: 'queued' }) } });
     await user.click(within(dialog).getByRole('button', { name: 'Start import' }));
-    await waitFor(() => expect(post).toHaveBeenCalledTimes(2));
-    const started = JSON.parse((post.mock.calls[1][1] as FormData).get('options') as string) as ImportOptions;
+    await waitFor(() => expect(imports()).toHaveLength(2));
+    const started = JSON.parse((imports()[1][1] as FormData).get('options') as string) as ImportOptions;
     expect(started.dryRun).toBeUndefined();
-    expect(post.mock.calls[1][2]).toEqual({ params: undefined });
+    expect(imports()[1][2]).toEqual({ params: undefined });
     expect(await screen.findByText('Import: articles')).toBeInTheDocument();
   });
 
@@ -139,7 +156,7 @@ describe('ImportPage', () => {
     });
 
     it('offers no add-only without Create, no published without Publish, readable match keys, writable targets', async () => {
-      const { post, user } = setup(limitedContentTypes);
+      const { imports, user } = setup(limitedContentTypes);
       await user.upload(
         await screen.findByTestId('import-file-input'),
         new File([asking], 'articles.jsont', { type: 'application/json' })
@@ -177,8 +194,8 @@ describe('ImportPage', () => {
       await user.keyboard('{Escape}');
 
       await user.click(screen.getByRole('button', { name: /Next/ }));
-      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
-      const options = JSON.parse((post.mock.calls[0][1] as FormData).get('options') as string) as ImportOptions;
+      await waitFor(() => expect(imports()).toHaveLength(1));
+      const options = JSON.parse((imports()[0][1] as FormData).get('options') as string) as ImportOptions;
       expect(options).toEqual(
         expect.objectContaining({
           contentType: 'api::article.article',

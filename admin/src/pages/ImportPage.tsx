@@ -20,7 +20,8 @@ import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
 import { useSaveTemplate, useTemplates } from '../hooks/useTemplates';
 import { allowedImportValues } from '../utils/access';
-import { readFileHead, type FileHead, type FileHeadError } from '../utils/fileHead';
+import { useApi } from '../hooks/useApi';
+import { fileHeadRequest, type FileHead, type FileHeadError } from '../utils/fileHead';
 import {
   applyPresets,
   buildImportOptions,
@@ -41,9 +42,7 @@ import { initialMapping, mappingTargets } from '../utils/mapping';
 
 const HEAD_ERRORS: Record<FileHeadError, string> = {
   empty: 'The file is empty.',
-  'invalid-json': 'The start of the file is not valid JSON (line {line}).',
-  'invalid-jsonl': 'Line {line} of the file is not a JSON object.',
-  'not-items': 'A JSON file must hold an array of items; a JSONT file an object with "items".',
+  invalid: 'The start of the file cannot be read: {message}',
   'unknown-format': 'The file is not JSON, JSONL, JSONT or CSV.',
 };
 
@@ -79,6 +78,7 @@ export const ImportPage = () => {
   const { templates: allTemplates } = useTemplates('import');
   // Templates of types this user may not import into would only fail: not offered.
   const templates = useMemo(() => allTemplates.filter((candidate) => byUid.has(candidate.contentType)), [allTemplates, byUid]);
+  const api = useApi();
   const createTemplate = useSaveTemplate();
 
   const [file, setFile] = useState<File | null>(null);
@@ -127,8 +127,9 @@ export const ImportPage = () => {
     }
     setIsReading(true);
     try {
-      const nextHead = await readFileHead(chosen);
-      if (mine !== reading.current) return;
+      // The server reads the head (its own detection and readers); a failed request was notified, with its reason.
+      const nextHead = await api.readFileHead(await fileHeadRequest(chosen));
+      if (mine !== reading.current || !nextHead) return;
       const config = nextHead.configuration ? importPresetFromConfiguration(nextHead.configuration, contentTypes) : {};
       const named = nextHead.configuration ? contentTypeFromConfiguration(nextHead.configuration, allTypes) : undefined;
       setRefusedType(named && !byUid.has(named) ? (allTypes.find((type) => type.uid === named)?.displayName ?? named) : null);
@@ -216,7 +217,7 @@ export const ImportPage = () => {
   const headError = head?.error
     ? formatMessage(
         { id: getTranslation(`import.head.${head.error}`), defaultMessage: HEAD_ERRORS[head.error] },
-        { line: head.errorLine ?? 1 }
+        { message: head.message ?? '' }
       )
     : undefined;
 

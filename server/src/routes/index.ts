@@ -23,6 +23,7 @@ export const adminRoute = (
 export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/content-types', 'content-types.find', 'read'),
 
+  adminRoute('POST', '/file-heads', 'file-heads.read', 'import'),
   adminRoute('POST', '/import-tasks', 'tasks.createImport', 'import'),
   adminRoute('POST', '/export-tasks', 'tasks.createExport', 'export'),
   adminRoute('GET', '/tasks', 'tasks.find', 'read'),

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { EndOfInputError } from './end-of-input';
 
 /**
  * Invalid UTF-8 is refused by default (import option `invalidUtf8: "refuse"`): this pass-through stream checks the
@@ -30,7 +31,7 @@ export class Utf8Check extends Transform {
       this.decoder.decode();
     } catch {
       callback(
-        new Error(
+        new EndOfInputError(
           `Invalid UTF-8 at byte offset ${this.offset - this.tail.length} (line ${this.lineFeeds + 1}): ` +
             `the file ends inside a multi-byte character. ${ADVICE}`
         )

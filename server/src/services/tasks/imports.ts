@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Format, ImportOptions } from '../../../../shared/contracts';
+import type { FileHead, Format, ImportOptions, ReadFileHead } from '../../../../shared/contracts';
+import { readFileHead } from '../../pipeline/formats/head';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
 import { acceptedEndings, headText } from '../../../../shared/formats';
@@ -138,6 +139,12 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     getService(strapi, 'runner').kick();
     return task;
+  },
+
+  /** The import wizard's reading of a file's first 64 KB (pipeline/formats/head.ts), with the app's read limits. */
+  readHead({ fileName, head, complete }: ReadFileHead.Request['body']): Promise<FileHead> {
+    const { limits } = getConfig(strapi);
+    return readFileHead({ head: Buffer.from(head, 'utf8'), fileName, complete, limits }, FORMATS);
   },
 });
 

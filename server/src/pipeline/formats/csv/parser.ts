@@ -6,6 +6,7 @@ import { csvDelimiter, csvHeaderEnd } from '../../../../../shared/formats';
 import { ReadFailure, isPlainObject, setOwn, truncate } from '../common';
 import { DEFAULT_READ_LIMITS, columnsMessage, lengthLimit, type ReadLimits } from '../limits';
 import type { CsvColumn, ReadOptions } from '../types';
+import { EndOfInputError } from '../end-of-input';
 import { decodeCell } from './cells';
 
 const QUOTE = 0x22;
@@ -220,7 +221,7 @@ export class CsvItemParser extends Transform {
       if (closing === -1) {
         this.line += countLineFeeds(text, pos, length);
         pos = length;
-        if (final) throw new Error(`Line ${this.recordLine}: a quoted cell is not closed (the file ends inside it)`);
+        if (final) throw new EndOfInputError(`Line ${this.recordLine}: a quoted cell is not closed (the file ends inside it)`);
         break;
       }
       this.line += countLineFeeds(text, pos, closing);

@@ -3,6 +3,7 @@ import Parser from 'stream-json/Parser';
 import { ReadFailure, describeValue, isPlainObject, setOwn, truncate } from '../common';
 import { DEFAULT_READ_LIMITS, depthMessage, findDepthExcess, lengthLimit, scanNesting, type ReadLimits } from '../limits';
 import type { SourceItem } from '../types';
+import { EndOfInputError } from '../end-of-input';
 import {
   COMMA,
   FAST_ELEMENT_LIMIT,
@@ -292,9 +293,10 @@ export class JsonItemParser extends Parser {
     if (!this.sawToken && state._done && text.trim() === '') return new Error('The file is empty');
     const offset = findErrorOffset(text, state);
     const { line, column } = advancePosition(text, offset, this.line, this.column);
-    const reason =
-      offset >= text.length && state._done ? 'unexpected end of the file' : describeTokenizerError(error.message);
-    return new Error(`Invalid JSON at line ${line}, column ${column}: ${reason}`);
+    if (offset >= text.length && state._done) {
+      return new EndOfInputError(`Invalid JSON at line ${line}, column ${column}: unexpected end of the file`);
+    }
+    return new Error(`Invalid JSON at line ${line}, column ${column}: ${describeTokenizerError(error.message)}`);
   }
 
   /** Queues the error behind the items read so far, and ignores the rest of the input. */
