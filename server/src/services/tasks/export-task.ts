@@ -8,15 +8,17 @@ import { forbidden } from '../permissions';
 import { getConfig, getService } from '../../utils';
 import type { ResolvedExportOptions } from '../../pipeline/task-options';
 import { createPageReader } from '../../pipeline/export/read';
-import { componentFields, type ExportShape } from '../../pipeline/export/plan';
+import type { ExportShape, ReadPath } from '../../pipeline/export/plan';
+import { itemShaper, TIMESTAMPS } from '../../pipeline/export/shape';
 import { FORMAT_VERSION } from '../../pipeline/formats/format-version';
 import { FORMATS, type WriteOptions } from '../../pipeline/formats';
 
 /**
- * The export path, top to bottom:
+ * The export task's handler. The export path, top to bottom:
  *
- *   pages of entries (export-reader.ts: the lean reader, or the Document Service) → items in the file's shape →
- *   format writer → file
+ *   the creator's access (the filters its permission's conditions add) → pages of entries (pipeline/export/read.ts:
+ *   the lean reader, or the Document Service) → items in the file's shape (pipeline/export/shape.ts) → the format's
+ *   writer (pipeline/formats) → the task's file
  *
  * Deterministic and diff-friendly: entries ordered by documentId then locale, keys in schema order, references
  * as keys (never populated recursively), no volatile fields unless asked. Two exports of unchanged data are
@@ -27,94 +29,137 @@ interface DocumentsCounter {
   count(params: Record<string, unknown>): Promise<number>;
 }
 
-const TO_MANY = /ToMany$|^manyWay$/;
-const TIMESTAMPS = ['createdAt', 'updatedAt', 'publishedAt'];
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-type Entry = Record<string, unknown>;
-/** Writes one attribute's value as the file carries it. */
-export type ValueWriter = (value: unknown) => unknown;
+/** One type's export, ready to run: what it reads, how many entries, and how its items are written. */
+export interface TypeExport {
+  total: number;
+  path: ReadPath;
+  writeOptions: WriteOptions;
+  /** The items in the file's shape, page by page; `onPage` hears each page's size. */
+  pages(signal: AbortSignal, onPage: (count: number) => void): AsyncGenerator<Array<Record<string, unknown>>>;
+}
 
 /**
- * The writer of one attribute's values as the file writes them (and as the importer reads them back), worked out
- * once per attribute: the attribute's type, its reference key and its component's fields are looked at once per
- * task, not once per value.
+ * The access an export's creator has now (null: unrestricted), checked against what it asks for: the type, the
+ * fields, the filters and sort; and the filters the permission's conditions add (locales, "is creator"...).
  */
-export const compileExportValue = (shape: ExportShape, attribute: AttributeSchema, path?: string): ValueWriter => {
-  switch (attribute.type) {
-    case 'relation': {
-      const key = shape.keyFor(attribute.target as string);
-      const ref = key === 'documentId' ? (entry: Entry) => entry.documentId : (entry: Entry) => ({ [key]: entry[key] });
-      if (TO_MANY.test(attribute.relation ?? ''))
-        return (value) => ((value as Entry[] | null | undefined) ?? []).map(ref);
-      return (value) => (value ? ref(value as Entry) : null);
-    }
-    case 'media': {
-      const file = (entry: Entry) => ({ url: entry.url, id: entry.id, hash: entry.hash });
-      if (attribute.multiple) return (value) => ((value as Entry[] | null | undefined) ?? []).map(file);
-      return (value) => (value ? file(value as Entry) : null);
-    }
-    case 'component': {
-      const one = componentWriter(shape, attribute.component as string, path);
-      if (attribute.repeatable) return (value) => ((value as Entry[] | null | undefined) ?? []).map(one);
-      return (value) => (value ? one(value as Entry) : null);
-    }
-    case 'dynamiczone': {
-      const writers = new Map<string, (entry: Entry) => Entry>();
-      return (value) =>
-        ((value as Entry[] | null | undefined) ?? []).map((entry) => {
-          const uid = entry.__component as string;
-          let one = writers.get(uid);
-          if (!one) {
-            one = componentWriter(shape, uid);
-            writers.set(uid, one);
-          }
-          return { __component: uid, ...one(entry) };
-        });
-    }
-    case 'biginteger':
-      return (value) => (value === null || value === undefined ? null : String(value));
-    case 'integer':
-    case 'float':
-    case 'decimal':
-      return (value) => (value === null || value === undefined ? null : Number(value));
-    case 'boolean':
-      return (value) => (value === null || value === undefined ? null : Boolean(value));
-    case 'date':
-      return (value) => {
-        if (value instanceof Date)
-          return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
-        return value === undefined ? null : value;
-      };
-    case 'datetime':
-    case 'timestamp':
-      return (value) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
-    default:
-      return (value) => (value === undefined ? null : value);
+const exportAccess = async (strapi: Core.Strapi, options: ResolvedExportOptions, creatorId: number | null) => {
+  const uid = options.contentType;
+  const permissions = getService(strapi, 'permissions');
+  const actor = await permissions.actorById(creatorId);
+  const access = permissions.access(actor, uid);
+  if (access && !access.can('read')) throw forbidden(`Its creator may no longer read ${uid} (Content Manager permissions)`);
+  const unreadable = access ? options.fields.filter((name) => !access.permits('read', name)) : [];
+  if (unreadable.length > 0) {
+    throw forbidden(`Its creator may no longer read ${unreadable.join(', ')} of ${uid} (Content Manager permissions)`);
   }
+  await permissions.validateReadQuery(actor, uid, { filters: options.filters, sort: options.sort });
+  const conditions = access?.conditionFilters('read') ?? null;
+  const filters = conditions ? (options.filters ? { $and: [options.filters, conditions] } : conditions) : options.filters;
+  return { actor, access, filters };
 };
 
 /**
- * A component entry as the file writes it: its exported fields, in schema order. `path` (the component's field
- * path, absent inside dynamic zones, which permissions treat as a whole) leaves out the fields the user may not read.
+ * What the shape stage needs to know of the app (pipeline/export/plan.ts ExportShape): schemas and reference keys,
+ * worked out once per task (the registry builds its map on every `strapi.contentTypes` read), and the fields the
+ * creator may read.
  */
-const componentWriter = (shape: ExportShape, uid: string, path?: string): ((entry: Entry) => Entry) => {
-  const schema = shape.schemaOf(uid);
-  if (!schema) throw new Error(`Unknown component ${uid}`);
-  const fields = componentFields(schema)
-    .filter(([name]) => !path || !shape.permits || shape.permits(`${path}.${name}`))
-    .map(([name, attribute]) => [name, compileExportValue(shape, attribute, path && `${path}.${name}`)] as const);
-  return (entry) => {
-    const result: Entry = {};
-    for (const [name, write] of fields) result[name] = write(entry[name]);
-    return result;
+const exportShapeFor = (strapi: Core.Strapi, options: ResolvedExportOptions, { actor, access }: Awaited<ReturnType<typeof exportAccess>>): ExportShape => {
+  const contentTypes = getService(strapi, 'content-types');
+  const permissions = getService(strapi, 'permissions');
+  const schemas = new Map<string, ModelSchema | undefined>();
+  const keys = new Map<string, string>();
+  return {
+    schemaOf: (target) => {
+      if (!schemas.has(target)) schemas.set(target, contentTypes.schemaOf(target));
+      return schemas.get(target);
+    },
+    isOffered: contentTypes.isOfferedAttribute,
+    permits: access ? (path) => access.permits('read', path) : undefined,
+    keyFor: (target) => {
+      let key = keys.get(target);
+      if (key === undefined) {
+        key =
+          options.relationsAs !== 'documentId' &&
+          contentTypes.isOffered(target) &&
+          contentTypes.get(target).matchKeys.includes(options.relationsAs) &&
+          (permissions.access(actor, target)?.allowsField('read', options.relationsAs) ?? true)
+            ? options.relationsAs
+            : 'documentId';
+        keys.set(target, key);
+      }
+      return key;
+    },
   };
 };
 
-/** One value as the file writes it (and as the importer reads it back). */
-export const exportValue = (shape: ExportShape, attribute: AttributeSchema, value: unknown): unknown =>
-  compileExportValue(shape, attribute)(value);
+/** Prepares one type's export for its creator (the single-type export task; bundles export each type so). */
+export const prepareTypeExport = async (
+  strapi: Core.Strapi,
+  options: ResolvedExportOptions,
+  { creatorId, taskId }: { creatorId: number | null; taskId: number }
+): Promise<TypeExport> => {
+  const contentTypes = getService(strapi, 'content-types');
+  const uid = options.contentType;
+  const schema = contentTypes.schemaOf(uid);
+  if (!schema) throw new Error(`The content type ${uid} no longer exists`);
+  const type = contentTypes.get(uid);
+  const { batchSize, leanExports } = getConfig(strapi);
+  const access = await exportAccess(strapi, options, creatorId);
+  const shape = exportShapeFor(strapi, options, access);
+  const fields = options.fields
+    .map((name) => [name, schema.attributes[name]] as [string, AttributeSchema])
+    .filter(([, a]) => a);
+
+  const base: Record<string, unknown> = {};
+  if (type.localized) base.locale = options.locale === 'all' ? '*' : options.locale ?? undefined;
+  if (type.draftAndPublish) base.status = options.status ?? 'draft';
+  const documents = strapi.documents(uid as never) as unknown as DocumentsCounter;
+  const total = await documents.count({ ...base, ...(access.filters ? { filters: access.filters } : {}) });
+
+  const { localized, draftAndPublish } = type;
+  const reader = await createPageReader(
+    strapi,
+    { uid, fields, localized, draftAndPublish, status: options.status, locale: options.locale, filters: access.filters, sort: options.sort, includeTimestamps: options.includeTimestamps, pageSize: batchSize },
+    shape,
+    { lean: leanExports }
+  );
+  // Said when the lean reader does not cover the type (not when the setting turns it off).
+  if (reader.reason && leanExports) {
+    strapi.log.info(`[data-migration-center] export task ${taskId}: read through the Document Service (${reader.reason})`);
+  }
+
+  const attributes: AttributeInfo[] = options.fields
+    .map((name) => type.attributes.find((a) => a.name === name))
+    .filter((a): a is AttributeInfo => Boolean(a));
+  const writeOptions: WriteOptions = {
+    attributes,
+    leadingKeys: localized ? ['documentId', 'locale'] : ['documentId'],
+    trailingKeys: options.includeTimestamps ? TIMESTAMPS.filter((t) => t !== 'publishedAt' || draftAndPublish) : [],
+    formatVersion: FORMAT_VERSION,
+    configuration: {
+      formatVersion: FORMAT_VERSION,
+      contentType: uid,
+      importStrategy: 'upsert',
+      updateStrategy: 'patch',
+      onError: 'stop',
+      matchBy: 'documentId',
+      ...(options.status ? { status: options.status } : {}),
+    },
+  };
+  const toItem = itemShaper({ shape, fields, localized, draftAndPublish, includeTimestamps: options.includeTimestamps });
+  return {
+    total,
+    path: reader.path,
+    writeOptions,
+    async *pages(signal, onPage) {
+      for await (const page of reader.pages(signal)) {
+        const items = page.map(toItem);
+        onPage(page.length);
+        yield items;
+      }
+    },
+  };
+};
 
 export const createExportHandler =
   (strapi: Core.Strapi): TaskHandler =>
@@ -126,130 +171,15 @@ export const createExportHandler =
       filters: null,
       ...(task.options as Partial<ResolvedExportOptions>),
     } as ResolvedExportOptions;
-    const contentTypes = getService(strapi, 'content-types');
-    const storage = getService(strapi, 'storage');
-    const uid = options.contentType;
-    const schema = contentTypes.schemaOf(uid);
-    if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
-    const type = contentTypes.get(uid);
-    const { batchSize, leanExports } = getConfig(strapi);
-
-    // The Content Manager permissions of the user who asked for it, as they are now (null: unrestricted).
-    const permissions = getService(strapi, 'permissions');
-    const actor = await permissions.actorById(task.creatorId);
-    const access = permissions.access(actor, uid);
-    if (access && !access.can('read')) throw forbidden(`Its creator may no longer read ${uid} (Content Manager permissions)`);
-    const unreadable = access ? options.fields.filter((name) => !access.permits('read', name)) : [];
-    if (unreadable.length > 0) {
-      throw forbidden(`Its creator may no longer read ${unreadable.join(', ')} of ${uid} (Content Manager permissions)`);
-    }
-    await permissions.validateReadQuery(actor, uid, { filters: options.filters, sort: options.sort });
-    // Only the entries the permission's conditions allow (locales, "is creator", custom conditions).
-    const conditions = access?.conditionFilters('read') ?? null;
-    const filters = conditions ? (options.filters ? { $and: [options.filters, conditions] } : conditions) : options.filters;
-
-    // Schemas and reference keys worked out once per task, not per value: the registry builds its map on every
-    // `strapi.contentTypes` read.
-    const schemas = new Map<string, ModelSchema | undefined>();
-    const keys = new Map<string, string>();
-    const shape: ExportShape = {
-      schemaOf: (target) => {
-        if (!schemas.has(target)) schemas.set(target, contentTypes.schemaOf(target));
-        return schemas.get(target);
-      },
-      isOffered: contentTypes.isOfferedAttribute,
-      permits: access ? (path) => access.permits('read', path) : undefined,
-      keyFor: (target) => {
-        let key = keys.get(target);
-        if (key === undefined) {
-          key =
-            options.relationsAs !== 'documentId' &&
-            contentTypes.isOffered(target) &&
-            contentTypes.get(target).matchKeys.includes(options.relationsAs) &&
-            (permissions.access(actor, target)?.allowsField('read', options.relationsAs) ?? true)
-              ? options.relationsAs
-              : 'documentId';
-          keys.set(target, key);
-        }
-        return key;
-      },
-    };
-    const fields = options.fields
-      .map((name) => [name, schema.attributes[name]] as [string, AttributeSchema])
-      .filter(([, a]) => a);
-
-    const base: Record<string, unknown> = {};
-    if (type.localized) base.locale = options.locale === 'all' ? '*' : options.locale ?? undefined;
-    if (type.draftAndPublish) base.status = options.status ?? 'draft';
-    const documents = strapi.documents(uid as never) as unknown as DocumentsCounter;
-    const total = await documents.count({ ...base, ...(filters ? { filters } : {}) });
-    context.progress({ total, processed: 0 });
-
-    const reader = await createPageReader(
-      strapi,
-      {
-        uid,
-        fields,
-        localized: type.localized,
-        draftAndPublish: type.draftAndPublish,
-        status: options.status,
-        locale: options.locale,
-        filters,
-        sort: options.sort,
-        includeTimestamps: options.includeTimestamps,
-        pageSize: batchSize,
-      },
-      shape,
-      { lean: leanExports }
-    );
-    // Said when the lean reader does not cover the type (not when the setting turns it off).
-    if (reader.reason && leanExports)
-      strapi.log.info(
-        `[data-migration-center] export task ${task.id}: read through the Document Service (${reader.reason})`
-      );
-
-    const attributes: AttributeInfo[] = options.fields
-      .map((name) => type.attributes.find((a) => a.name === name))
-      .filter((a): a is AttributeInfo => Boolean(a));
-    const writeOptions: WriteOptions = {
-      attributes,
-      leadingKeys: type.localized ? ['documentId', 'locale'] : ['documentId'],
-      trailingKeys: options.includeTimestamps
-        ? TIMESTAMPS.filter((t) => t !== 'publishedAt' || type.draftAndPublish)
-        : [],
-      formatVersion: FORMAT_VERSION,
-      configuration: {
-        formatVersion: FORMAT_VERSION,
-        contentType: uid,
-        importStrategy: 'upsert',
-        updateStrategy: 'patch',
-        onError: 'stop',
-        matchBy: 'documentId',
-        ...(options.status ? { status: options.status } : {}),
-      },
-    };
-
-    const values = fields.map(([name, attribute]) => [name, compileExportValue(shape, attribute, name)] as const);
+    if (!task.fileKey) throw new Error(`Export task ${task.id} has no file to write`);
+    const typeExport = await prepareTypeExport(strapi, options, { creatorId: task.creatorId, taskId: task.id });
+    context.progress({ total: typeExport.total, processed: 0 });
     let processed = 0;
-    async function* pages(): AsyncGenerator<Array<Record<string, unknown>>> {
-      for await (const page of reader.pages(context.signal)) {
-        const items = page.map((entry) => {
-          const item: Record<string, unknown> = { documentId: entry.documentId };
-          if (type.localized) item.locale = entry.locale;
-          for (const [name, write] of values) item[name] = write(entry[name]);
-          if (options.includeTimestamps) {
-            for (const key of TIMESTAMPS)
-              if (key !== 'publishedAt' || type.draftAndPublish)
-                item[key] = entry[key] ? new Date(entry[key] as string).toISOString() : null;
-          }
-          return item;
-        });
-        processed += page.length;
-        context.progress({ processed });
-        yield items;
-      }
-    }
-
-    await pipeline(FORMATS[options.format].write(pages(), writeOptions), storage.createWriteStream(task.fileKey), { signal: context.signal });
-    return { status: 'completed', counts: { total: processed, processed }, data: { writePath: reader.path } };
+    const pages = typeExport.pages(context.signal, (count) => {
+      processed += count;
+      context.progress({ processed });
+    });
+    const file = getService(strapi, 'storage').createWriteStream(task.fileKey);
+    await pipeline(FORMATS[options.format].write(pages, typeExport.writeOptions), file, { signal: context.signal });
+    return { status: 'completed', counts: { total: processed, processed }, data: { writePath: typeExport.path } };
   };
