@@ -256,6 +256,8 @@ export interface ContentTypeAccess {
 }
 
 /** One failed item of a task's error report (GET /tasks/:id/error-report). */
+export type ErrorReportStage = 'read' | 'map' | 'validate' | 'resolve' | 'write';
+
 export interface ErrorReportRow {
   /** 0-based position of the item in the file. */
   itemIndex: number;
@@ -263,6 +265,13 @@ export interface ErrorReportRow {
   line: number | null;
   /** The matchBy value, if any. */
   key: string | number | null;
+  /**
+   * The stage that found the problem (read, map, validate, resolve, write). Absent in reports written before the
+   * column existed (a resumed task continues such a report).
+   */
+  stage?: ErrorReportStage;
+  /** The attribute (or dot path) at fault, when one is; absent in older reports. */
+  field?: string | null;
   /** What was wrong, naming the field. */
   message: string;
   /** The item as read (or its raw text when it did not parse). */

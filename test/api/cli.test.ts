@@ -250,8 +250,8 @@ describe('import', () => {
     expect(run.stdout).toContain(`error report: ${file}.errors.csv`);
 
     const report = fs.readFileSync(`${file}.errors.csv`, 'utf8').split('\r\n');
-    expect(report[0]).toBe('itemIndex,line,key,message,item');
-    expect(report[1]).toMatch(/^1,2,,"?slug: /);
+    expect(report[0]).toBe('itemIndex,line,key,stage,field,message,item');
+    expect(report[1]).toMatch(/^1,2,,map,slug,"?slug: /);
     expect(report[1]).toContain('No slug');
     expect(report.filter(Boolean)).toHaveLength(2);
   });

@@ -219,6 +219,7 @@ describeE2E('Data Migration Center in the browser', () => {
         '3',
         '4',
         '-',
+        'read',
         'Line 4: expected 9 cells, found 3',
       ]);
       await screenshot(page, '05-import-preview');
@@ -236,11 +237,12 @@ describeE2E('Data Migration Center in the browser', () => {
       ]);
       expect(download.suggestedFilename()).toBe('contacts-errors.csv');
       const report = parseCsv(await downloadText(download)).filter((row) => row.some((cell) => cell !== ''));
-      expect(report[0]).toEqual(['itemIndex', 'line', 'key', 'message', 'item']);
+      expect(report[0]).toEqual(['itemIndex', 'line', 'key', 'stage', 'field', 'message', 'item']);
       expect(report).toHaveLength(2);
-      const [itemIndex, line, , message, item] = report[1];
+      const [itemIndex, line, , stage, field, message, item] = report[1];
       expect(itemIndex).toBe('2');
       expect(line).toBe('4');
+      expect([stage, field]).toEqual(['read', '']);
       expect(message).toContain('Line 4: expected 9 cells, found 3');
       expect(item).toContain('Broken,Row,only three cells');
 

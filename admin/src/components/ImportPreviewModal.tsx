@@ -159,13 +159,14 @@ export const ImportPreviewModal = ({ request, onClose, onStarted }: ImportPrevie
                       { shown: failures.length, total: formatNumber(Math.max(dryRun.counts.failed, failures.length)) }
                     )}
                   </Typography>
-                  <Table colCount={4} rowCount={failures.length + 1}>
+                  <Table colCount={5} rowCount={failures.length + 1}>
                     <Thead>
                       <Tr>
                         {[
                           ['item', 'Item'],
                           ['line', 'Line'],
                           ['key', 'Key'],
+                          ['stage', 'Stage'],
                           ['message', 'Reason'],
                         ].map(([id, label]) => (
                           <Th key={id}>
@@ -187,6 +188,10 @@ export const ImportPreviewModal = ({ request, onClose, onStarted }: ImportPrevie
                           </Td>
                           <Td>
                             <Typography>{failure.key ?? '-'}</Typography>
+                          </Td>
+                          <Td>
+                            {/* Reports written before the stage column have none. */}
+                            <Typography>{failure.stage ?? '-'}</Typography>
                           </Td>
                           <Td>
                             <Typography textColor="danger700">{failure.message}</Typography>

@@ -43,3 +43,27 @@ export class ItemError extends Error {
     return { stage: this.stage, field: this.field ?? null, message: this.message };
   }
 }
+
+/**
+ * What the writer caught, as a problem: Strapi's validation errors carry `details.errors` with a path (stage
+ * `validate`); anything else came from the database (stage `write`). `message` is the sentence already made for it.
+ */
+export const writeProblem = (error: unknown, message: string): Problem => {
+  if (error instanceof ItemError) return error.problem;
+  const details = (error as { details?: { errors?: Array<{ path?: string[] }> } } | null)?.details?.errors;
+  if (details?.length) return { stage: 'validate', field: details[0].path?.join('.') || null, message };
+  return { stage: 'write', field: null, message };
+};
+
+/**
+ * Stop or continue, decided in one place for every stage: `stop` throws the failure made by `stop` (the import
+ * rolls everything back and reports that item); `continue` returns the problem for the caller to record.
+ */
+export const stopOrContinue = (
+  onError: 'stop' | 'continue',
+  problem: Problem,
+  stop: (problem: Problem) => Error
+): Problem => {
+  if (onError === 'stop') throw stop(problem);
+  return problem;
+};

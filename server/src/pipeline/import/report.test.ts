@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { ErrorReportWriter, neutraliseCsvCell, renderErrorReport } from './report';
+import { ErrorReportWriter, neutraliseCsvCell, renderErrorReport, type ErrorReportRow } from './report';
 
-const rows = [
-  { itemIndex: 0, line: 1, key: 'a', message: 'title: expected text', item: { title: 5 } },
+// The second row is as reports were written before the stage and field columns: it still reads (a resumed task
+// continues an older report).
+const rows: ErrorReportRow[] = [
+  { itemIndex: 0, line: 1, key: 'a', stage: 'map', field: 'title', message: 'title: expected text', item: { title: 5 } },
   { itemIndex: 3, line: null, key: null, message: '=cmd|"/c calc"!A1', item: '{broken' },
   { itemIndex: 7, line: 8, key: '-5', message: 'x, "quoted"\nnext line', item: null },
 ];
@@ -27,9 +29,9 @@ test('JSON: an array of the rows, or the first N', async () => {
 test('CSV: header, quoting, and cells neutralised against formula injection', async () => {
   const text = await render('csv');
   const lines = text.split('\r\n');
-  expect(lines[0]).toBe('itemIndex,line,key,message,item');
-  expect(lines[1]).toBe('0,1,a,title: expected text,"{""title"":5}"');
-  expect(lines[2]).toBe(`3,,,"'=cmd|""/c calc""!A1","""{broken"""`);
+  expect(lines[0]).toBe('itemIndex,line,key,stage,field,message,item');
+  expect(lines[1]).toBe('0,1,a,map,title,title: expected text,"{""title"":5}"');
+  expect(lines[2]).toBe(`3,,,,,"'=cmd|""/c calc""!A1","""{broken"""`);
   expect(text).toContain(`'-5`);
   expect(text).toContain('"x, ""quoted""\nnext line"');
 });

@@ -10,7 +10,7 @@ import type { ErrorReportRow } from '../../../../shared/contracts';
 
 export type { ErrorReportRow };
 
-export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'message', 'item'] as const;
+export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'stage', 'field', 'message', 'item'] as const;
 
 export class ErrorReportWriter {
   count = 0;

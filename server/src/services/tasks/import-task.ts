@@ -13,7 +13,8 @@ import { ErrorReportWriter } from '../../pipeline/import/report';
 import { planUpgrade } from '../../pipeline/formats/format-version';
 import { FORMATS, type CsvColumn, type SourceItem } from '../../pipeline/formats';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
-import { ItemError, prepareItem, type PrepareContext, type RefSlot } from '../../pipeline/import/prepare/prepare';
+import { prepareItem, type PrepareContext, type RefSlot } from '../../pipeline/import/prepare/prepare';
+import { ItemError, stopOrContinue, type Problem } from '../../pipeline/problems';
 import { resolveReferences } from '../../pipeline/import/resolve/references';
 import { createBulkWriter } from '../../pipeline/import/write/bulk/index';
 import { createLookupIndex } from '../../pipeline/sql/lookup-index';
@@ -267,10 +268,11 @@ export const createImportHandler =
 
     const fail = async (
       entry: { index: number; line: number | null; key: string | number | null; raw: unknown },
-      message: string
+      problem: Problem
     ) => {
       counts.failed += 1;
-      await report.add({ itemIndex: entry.index, line: entry.line, key: entry.key, message, item: entry.raw });
+      const { stage, field, message } = problem;
+      await report.add({ itemIndex: entry.index, line: entry.line, key: entry.key, stage, field, message, item: entry.raw });
     };
 
     // A file from an older format version: each item is upgraded to the current shape as it is read.
@@ -284,7 +286,7 @@ export const createImportHandler =
         counts.processed += 1;
         const raw = item.value ?? item.raw ?? null;
         try {
-          if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read');
+          if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read', undefined, 'read');
           yield {
             index: item.index,
             line: item.line,
@@ -294,7 +296,10 @@ export const createImportHandler =
         } catch (error) {
           const value = item.value?.[options.matchBy === 'documentId' ? 'documentId' : options.matchBy];
           const key = typeof value === 'string' || typeof value === 'number' ? value : null;
-          yield { index: item.index, line: item.line, raw, prepared: { error: (error as Error).message, key } };
+          // A thrown ItemError names its stage; anything else escaped a stage's checks while mapping.
+          const problem: Problem =
+            error instanceof ItemError ? error.problem : { stage: 'map', field: null, message: (error as Error).message };
+          yield { index: item.index, line: item.line, raw, prepared: { error: problem, key } };
         }
       }
     }
@@ -334,8 +339,9 @@ export const createImportHandler =
               // of a batch that then rolled back are not copied).
               for (const result of written) {
                 if (result.outcome !== 'failed') continue;
-                const { entry, message } = result;
-                await report.add({ itemIndex: entry.index, line: entry.line, key: keyOf(entry), message, item: entry.raw });
+                const { entry, problem } = result;
+                const { stage, field, message } = problem;
+                await report.add({ itemIndex: entry.index, line: entry.line, key: keyOf(entry), stage, field, message, item: entry.raw });
               }
               await report.flush();
               // The batch's counts and the checkpoint, committed with its rows (or rolled back with them).
@@ -369,7 +375,7 @@ export const createImportHandler =
               else
                 await fail(
                   { index: result.entry.index, line: result.entry.line, key: keyOf(result.entry), raw: result.entry.raw },
-                  result.message
+                  result.problem
                 );
             } else {
               counts[result.outcome] += 1;
@@ -417,26 +423,27 @@ export const createImportHandler =
         }
         await inTransaction(async () => {
           const { missing, invalid } = await resolveReferences(requests, writer.resolve);
-          const broken = new Map<DeferredLinks, string>();
+          const broken = new Map<DeferredLinks, Problem>();
           for (const { request, error } of [...invalid, ...missing]) {
             const { links } = request as (typeof requests)[number];
-            if (!broken.has(links)) broken.set(links, `${error.message} (the entry was written without this relation)`);
+            const message = `${error.message} (the entry was written without this relation)`;
+            if (!broken.has(links)) broken.set(links, { ...error.problem, message });
           }
           for (const links of batch) {
-            const message = broken.get(links);
-            if (message) {
+            const problem = broken.get(links);
+            if (problem) {
               const entry: BatchEntry = {
                 index: links.index,
                 line: links.line,
                 raw: links.raw,
-                prepared: { error: message, key: links.key },
+                prepared: { error: problem, key: links.key },
               };
-              if (options.onError === 'stop') throw new ItemFailure(entry, message);
+              const { stage, field, message } = stopOrContinue(options.onError, problem, (f) => new ItemFailure(entry, f));
               // continue: the entry stays as the first pass wrote it, and stays counted created or updated (that
               // is what the database holds); only the relation is missing. An item error in the report that is not
               // counted failed: the task ends completed-with-errors.
               unlinked += 1;
-              await report.add({ itemIndex: links.index, line: links.line, key: links.key, message, item: links.raw });
+              await report.add({ itemIndex: links.index, line: links.line, key: links.key, stage, field, message, item: links.raw });
               continue;
             }
             await documentsApi.update({
@@ -496,7 +503,7 @@ export const createImportHandler =
       if (!(error instanceof DryRunRollback)) {
         if (error instanceof ItemFailure) {
           const { entry } = error;
-          await fail({ index: entry.index, line: entry.line, key: keyOf(entry), raw: entry.raw }, error.reason);
+          await fail({ index: entry.index, line: entry.line, key: keyOf(entry), raw: entry.raw }, error.problem);
         }
         await closeReport();
         deferred.remove();
@@ -514,7 +521,7 @@ export const createImportHandler =
             .join(', ');
           return {
             status: 'failed',
-            error: `Stopped at ${where}: ${error.reason}. Nothing was imported (onError: stop).`,
+            error: `Stopped at ${where}: ${error.problem.message}. Nothing was imported (onError: stop).`,
             counts: { ...counts, created: 0, updated: 0 },
             data: { errorReportKey: hasReport ? errorReportKey : null },
           };

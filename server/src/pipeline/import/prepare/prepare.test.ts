@@ -1,5 +1,6 @@
 import type { ModelSchema } from '../../../schema/model-schema';
-import { applyFieldMapping, assertNoHostileKeys, ItemError, prepareItem, type PrepareContext } from './prepare';
+import { ItemError } from '../../problems';
+import { applyFieldMapping, assertNoHostileKeys, prepareItem, type PrepareContext } from './prepare';
 
 const seo: ModelSchema = {
   uid: 'shared.seo',

@@ -2,7 +2,6 @@ import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema'
 import { columnLimitProblem } from './column-limits';
 import { ItemError } from '../../problems';
 
-export { ItemError };
 
 /**
  * Map and validate one item (the "map → validate" stages): apply the field mapping, refuse hostile and unknown

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { chunks } from '../../sql/in-lists';
-import { ItemError, type RefSlot } from '../prepare/prepare';
+import { ItemError } from '../../problems';
+import type { RefSlot } from '../prepare/prepare';
 import { relationTargetLocale } from '../../../schema/relation-locale';
 
 /**
@@ -40,7 +41,8 @@ const relationKey = (slot: RefSlot, keys: string[]): { attribute: string; value:
       `${value} is a numeric id, which differs between databases: reference ${
         slot.target
       } by documentId or a key object such as {"${keys[1] ?? 'documentId'}": ...}`,
-      slot.path
+      slot.path,
+      'resolve'
     );
   }
   const entries = Object.entries(value as Record<string, unknown>);
@@ -49,18 +51,20 @@ const relationKey = (slot: RefSlot, keys: string[]): { attribute: string; value:
       `a key object names exactly one unique attribute of ${slot.target} (${keys.join(', ')}), got ${describeRef(
         value
       )}`,
-      slot.path
+      slot.path,
+      'resolve'
     );
   }
   const [attribute, keyValue] = entries[0];
   if (!keys.includes(attribute)) {
     throw new ItemError(
       `"${attribute}" is not a unique attribute of ${slot.target}: use one of ${keys.join(', ')}`,
-      slot.path
+      slot.path,
+      'resolve'
     );
   }
   if (typeof keyValue !== 'string' && typeof keyValue !== 'number') {
-    throw new ItemError(`the key ${attribute} must be text or a number, got ${describeRef(keyValue)}`, slot.path);
+    throw new ItemError(`the key ${attribute} must be text or a number, got ${describeRef(keyValue)}`, slot.path, 'resolve');
   }
   return { attribute, value: keyValue };
 };
@@ -112,7 +116,7 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
     try {
       const keys = slot.target === 'media' ? mediaKeys(slot.value) : [relationKey(slot, ctx.keysOf(slot.target))];
       if (keys.length === 0)
-        throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path);
+        throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path, 'resolve');
       const locale = targetLocaleOf(request, ctx);
       const candidates = keys.map(({ attribute, value }) => {
         const id = `${slot.target}|${attribute}|${locale ?? ''}`;
@@ -154,7 +158,7 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
       const where = locale ? ` in locale ${locale}` : '';
       result.missing.push({
         request,
-        error: new ItemError(`no ${what} matches ${describeRef(slot.value)}${where}`, slot.path),
+        error: new ItemError(`no ${what} matches ${describeRef(slot.value)}${where}`, slot.path, 'resolve'),
       });
       continue;
     }

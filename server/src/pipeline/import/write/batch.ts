@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
 import type { ResolvedImportOptions } from '../../task-options';
 import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk/index';
-import { ItemError, type PreparedItem } from '../prepare/prepare';
+import type { PreparedItem } from '../prepare/prepare';
+import { ItemError, stopOrContinue, writeProblem, type Problem } from '../../problems';
 import { describeDatabaseError, withoutSql } from '../../sql/database-errors';
 import { resolveReferences, type ResolveContext } from '../resolve/references';
 import { modelMeta } from '../../../schema/model-metadata';
@@ -28,7 +29,7 @@ export interface BatchEntry {
   /** The item as read, for the error report. */
   raw: unknown;
   /** The mapped and validated item, or why it could not be (reported in file order with the batch). */
-  prepared: PreparedItem | { error: string; key: string | number | null };
+  prepared: PreparedItem | { error: Problem; key: string | number | null };
 }
 
 type ReadyEntry = BatchEntry & { prepared: PreparedItem };
@@ -43,7 +44,7 @@ export type EntryResult =
       locale: string | null;
       deferred: DeferredLinks | null;
     }
-  | { entry: BatchEntry; outcome: 'failed'; message: string };
+  | { entry: BatchEntry; outcome: 'failed'; problem: Problem };
 
 /** Self references to items later in the file: written in a second pass, once every item exists. */
 export interface DeferredLinks {
@@ -295,7 +296,7 @@ export const writeBatch = async (
   const isolate = options.onError === 'continue';
   const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
   const results: EntryResult[] = [];
-  const failed = new Map<ReadyEntry, string>();
+  const failed = new Map<ReadyEntry, Problem>();
 
   const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
 
@@ -305,7 +306,7 @@ export const writeBatch = async (
   );
   const { missing, invalid } = await resolveReferences(requests, ctx.resolve);
   const deferredSlots = new Map<ReadyEntry, Set<string>>();
-  for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.message);
+  for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.problem);
   for (const { request, error } of missing) {
     const { entry, slot } = request as (typeof requests)[number];
     if (slot.target === ctx.uid && !failed.has(entry)) {
@@ -314,7 +315,7 @@ export const writeBatch = async (
       if (!deferredSlots.has(entry)) deferredSlots.set(entry, new Set());
       deferredSlots.get(entry)!.add(attribute);
     } else if (!failed.has(entry)) {
-      failed.set(entry, error.message);
+      failed.set(entry, error.problem);
     }
   }
 
@@ -338,7 +339,9 @@ export const writeBatch = async (
       };
       checks.set(check, entry);
     }
-    for (const [check, message] of await ctx.gate.refusals([...checks.keys()])) failed.set(checks.get(check)!, message);
+    // A permission refused is one of the app's rules on the item: the validate stage.
+    for (const [check, message] of await ctx.gate.refusals([...checks.keys()]))
+      failed.set(checks.get(check)!, { stage: 'validate', field: null, message });
   }
 
   // Unique values already held by published entries (one query per unique attribute and locale), and those this
@@ -416,9 +419,8 @@ export const writeBatch = async (
         } catch (error) {
           // Not written: a later item with the same key must not take it for an existing entry.
           if (p.kind === 'create') for (const [key, id] of written) if (id === p.doc.documentId) written.delete(key);
-          const message = describeWriteError(error, fieldOfColumn(ctx));
-          if (!isolate) throw new ItemFailure(p.entry, message);
-          results.push({ entry: p.entry, outcome: 'failed', message });
+          const problem = writeProblem(error, describeWriteError(error, fieldOfColumn(ctx)));
+          results.push({ entry: p.entry, outcome: 'failed', problem: stopOrContinue(options.onError, problem, (f) => new ItemFailure(p.entry, f)) });
         }
       }
     }
@@ -436,8 +438,8 @@ export const writeBatch = async (
 
   for (const entry of batch) {
     if ('error' in entry.prepared) {
-      if (!isolate) throw new ItemFailure(entry, entry.prepared.error);
-      results.push({ entry, outcome: 'failed', message: entry.prepared.error });
+      const problem = stopOrContinue(options.onError, entry.prepared.error, (f) => new ItemFailure(entry, f));
+      results.push({ entry, outcome: 'failed', problem });
       continue;
     }
     const prepared = entry.prepared;
@@ -445,8 +447,7 @@ export const writeBatch = async (
     const lookupKey = prepared.key === null ? null : `${locale ?? ''}|${prepared.key}`;
     const reason = failed.get(entry as ReadyEntry);
     if (reason) {
-      if (!isolate) throw new ItemFailure(entry, reason);
-      results.push({ entry, outcome: 'failed', message: reason });
+      results.push({ entry, outcome: 'failed', problem: stopOrContinue(options.onError, reason, (f) => new ItemFailure(entry, f)) });
       continue;
     }
 
@@ -478,7 +479,8 @@ export const writeBatch = async (
       if (documentId && options.importStrategy === 'add-only') {
         throw new ItemError(
           `an entry with ${options.matchBy} ${JSON.stringify(prepared.key)} already exists (importStrategy add-only)`,
-          options.matchBy
+          options.matchBy,
+          'write'
         );
       }
       if (options.updateStrategy === 'overwrite' && documentId) data = { ...ctx.resetValues, ...data };
@@ -565,7 +567,7 @@ export const writeBatch = async (
         if (documentId) {
           // The Document Service answers null when there was nothing to update: never counted as updated.
           const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
-          if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`);
+          if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`, undefined, 'write');
           return { outcome: 'updated' as const, documentId };
         }
         // matchBy documentId and the document exists in another locale: this creates its locale version.
@@ -589,9 +591,8 @@ export const writeBatch = async (
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
     } catch (error) {
-      const message = error instanceof ItemError ? error.message : describeWriteError(error, fieldOfColumn(ctx));
-      if (!isolate) throw new ItemFailure(entry, message);
-      results.push({ entry, outcome: 'failed', message });
+      const problem = error instanceof ItemError ? error.problem : writeProblem(error, describeWriteError(error, fieldOfColumn(ctx)));
+      results.push({ entry, outcome: 'failed', problem: stopOrContinue(options.onError, problem, (f) => new ItemFailure(entry, f)) });
     }
   }
   await flush();
@@ -605,7 +606,7 @@ const BULK_INSERT_ROWS = 500;
 
 /** The first failing item of a `stop` task: the import rolls everything back and reports it. */
 export class ItemFailure extends Error {
-  constructor(readonly entry: BatchEntry, readonly reason: string) {
-    super(reason);
+  constructor(readonly entry: BatchEntry, readonly problem: Problem) {
+    super(problem.message);
   }
 }
