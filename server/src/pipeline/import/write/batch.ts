@@ -1,4 +1,5 @@
 import { newDocumentId } from './document-id';
+import { route } from './route';
 import { IN_LIST } from '../../sql/in-lists';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
@@ -490,10 +491,30 @@ export const writeBatch = async (
       // The row an update writes, when the entry existed before this batch (one created in it goes through the Document Service).
       const rowId =
         documentId && lookupKey && existing.get(lookupKey) === documentId ? rowIds.get(lookupKey) : undefined;
-      const bulk = ctx.bulk && !deferred && ctx.bulk.blockerOf(data) === null ? ctx.bulk : null;
+      const publishes = ctx.draftAndPublish && published;
+      const writer = ctx.bulk;
       // The attributes Strapi's validator checks, and the links (relations and media) resolved above.
-      const { values, links } = bulk ? bulk.splitData(data) : { values: data, links: {} };
-      if (bulk && !documentId && !newLocaleVersion) {
+      const { values, links } = writer ? writer.splitData(data) : { values: data, links: {} };
+      const { route: path } = route({
+        bulkWriter: writer !== null,
+        deferred: deferred !== null,
+        blocker: writer && !deferred ? writer.blockerOf(data) : null,
+        exists: Boolean(documentId),
+        newLocaleVersion,
+        rowKnown: rowId !== undefined,
+        updateBlocker: writer?.updateBlocker ?? null,
+        publishes,
+        // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
+        publishCertain:
+          publishes &&
+          writer !== null &&
+          documentId !== null &&
+          rowId !== undefined &&
+          publishable(data, values, { id: rowId, documentId }) &&
+          !clashes(values, locale, documentId),
+      });
+      const bulk = path === 'document-service' ? null : writer;
+      if (bulk && path === 'bulk-create') {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
         const newId = targetDocumentId ?? newDocumentId();
@@ -516,14 +537,7 @@ export const writeBatch = async (
       }
       // An update that publishes is written in bulk only when it certainly passes Strapi's rules, as its draft and
       // then as the published entry the whole draft becomes (the Document Service validates and names any failure).
-      const publishes = ctx.draftAndPublish && published;
-      if (
-        bulk &&
-        documentId &&
-        rowId !== undefined &&
-        bulk.updateBlocker === null &&
-        !(publishes && (!publishable(data, values, { id: rowId, documentId }) || clashes(values, locale, documentId)))
-      ) {
+      if (bulk && documentId && rowId !== undefined && (path === 'bulk-update' || path === 'bulk-publish')) {
         // An update of the draft (or of the only row), validated as the Document Service validates an update.
         let valid = values;
         if (
