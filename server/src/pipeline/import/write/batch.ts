@@ -155,7 +155,8 @@ export const describeWriteError = (error: unknown, fieldOf?: (column: string) =>
     return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : d.message ?? '')).join('; ');
   }
   // A driver's error: its own sentence and the field, never the SQL text (database-errors.ts).
-  const message = describeDatabaseError(error, fieldOf) ?? withoutSql((e.message ?? String(error)).split('\n')[0], error);
+  const message =
+    describeDatabaseError(error, fieldOf) ?? withoutSql((e.message ?? String(error)).split('\n')[0], error);
   if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message})`;
   return message;
 };
@@ -286,21 +287,8 @@ const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attri
   return held;
 };
 
-export const writeBatch = async (
-  batch: BatchEntry[],
-  ctx: WriterContext,
-  paths: WritePaths
-): Promise<EntryResult[]> => {
-  const { options } = ctx;
-  const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
-  const isolate = options.onError === 'continue';
-  const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
-  const results: EntryResult[] = [];
-  const failed = new Map<ReadyEntry, string>();
-
-  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
-
-  // References, for the whole batch at once.
+/** Resolves the batch's references at once; self references to later items are deferred to the second pass. */
+const resolveBatchReferences = async (ctx: WriterContext, entries: ReadyEntry[], failed: Map<ReadyEntry, string>) => {
   const requests = entries.flatMap((entry) =>
     entry.prepared.refs.map((slot) => ({ slot, locale: localeOf(ctx, entry.prepared), entry }))
   );
@@ -318,42 +306,43 @@ export const writeBatch = async (
       failed.set(entry, error.message);
     }
   }
+  return deferredSlots;
+};
 
-  // The importing user's permissions: entries they may not create, update or publish (or whose fields they may not
-  // set) fail here, before anything is written.
-  if (ctx.gate) {
-    const seen = new Set<string>();
-    const checks = new Map<WriteCheck, ReadyEntry>();
-    for (const entry of entries) {
-      if (failed.has(entry)) continue;
-      const locale = localeOf(ctx, entry.prepared);
-      const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
-      const repeated = lookupKey !== null && seen.has(lookupKey);
-      if (lookupKey !== null) seen.add(lookupKey);
-      const check: WriteCheck = {
-        documentId: (lookupKey && existing.get(lookupKey)) || null,
-        repeated,
-        locale,
-        data: entry.prepared.data,
-        publish: ctx.draftAndPublish && options.status === 'published',
-      };
-      checks.set(check, entry);
-    }
-    for (const [check, message] of await ctx.gate.refusals([...checks.keys()])) failed.set(checks.get(check)!, message);
+/**
+ * The importing user's permissions: entries they may not create, update or publish (or whose fields they may not
+ * set) fail here, before anything is written.
+ */
+const refuseByPermissions = async (
+  ctx: WriterContext,
+  gate: WriteGate,
+  entries: ReadyEntry[],
+  existing: Map<string, string>,
+  failed: Map<ReadyEntry, string>
+) => {
+  const { options } = ctx;
+  const seen = new Set<string>();
+  const checks = new Map<WriteCheck, ReadyEntry>();
+  for (const entry of entries) {
+    if (failed.has(entry)) continue;
+    const locale = localeOf(ctx, entry.prepared);
+    const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
+    const repeated = lookupKey !== null && seen.has(lookupKey);
+    if (lookupKey !== null) seen.add(lookupKey);
+    const check: WriteCheck = {
+      documentId: (lookupKey && existing.get(lookupKey)) || null,
+      repeated,
+      locale,
+      data: entry.prepared.data,
+      publish: ctx.draftAndPublish && options.status === 'published',
+    };
+    checks.set(check, entry);
   }
+  for (const [check, message] of await gate.refusals([...checks.keys()])) failed.set(checks.get(check)!, message);
+};
 
-  // Unique values already held by published entries (one query per unique attribute and locale), and those this
-  // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
-  const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
-  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
-  // Updates that publish: which certainly pass Strapi's rules (stored values read once for the batch).
-  const publishable =
-    ctx.bulk && ctx.draftAndPublish && options.status === 'published' && rowIds.size > 0
-      ? await ctx.bulk.preparePublishing(
-          ctx.trx,
-          [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
-        )
-      : () => false;
+/** Unique values held (by published entries, and by those this batch writes), keyed by attribute and locale. */
+const uniqueValues = (uniqueAttributes: string[], held: Held) => {
   /** A unique value held by another document (or, for a new entry, by any). */
   const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
     uniqueAttributes.some((name) => {
@@ -369,14 +358,24 @@ export const writeBatch = async (
         held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
     }
   };
+  return { clashes, hold };
+};
 
-  /** Keys written in this batch: a key seen twice is created once, then updated. */
-  const written = new Map<string, string>();
+type Pending =
+  | { entry: BatchEntry; kind: 'create'; doc: NewDocument }
+  | { entry: BatchEntry; kind: 'update'; doc: UpdatedDocument };
 
-  // The bulk path: consecutive new entries (or consecutive updates) validated one by one, then written together.
-  type Pending =
-    | { entry: BatchEntry; kind: 'create'; doc: NewDocument }
-    | { entry: BatchEntry; kind: 'update'; doc: UpdatedDocument };
+/**
+ * The bulk path: consecutive new entries (or consecutive updates) validated one by one, then written together.
+ * `written`: keys written in this batch (a create the database refuses is taken out of it).
+ */
+const bulkQueue = (
+  ctx: WriterContext,
+  paths: WritePaths,
+  results: EntryResult[],
+  written: Map<string, string>,
+  isolate: boolean
+) => {
   const pending: Pending[] = [];
   /** Row ids of the pending updates: a row updated twice is written in two groups, in file order. */
   const pendingRows = new Set<number>();
@@ -434,6 +433,188 @@ export const writeBatch = async (
     if (next.kind === 'update') pendingRows.add(next.doc.id);
     if (pending.length >= BULK_INSERT_ROWS) await flush();
   };
+  return { flush, queue };
+};
+
+/** The item's data as written, without the self references deferred to the second pass (copied only then). */
+const withoutLaterLinks = (
+  entry: BatchEntry,
+  prepared: PreparedItem,
+  locale: string | null,
+  later: Set<string> | undefined
+): { data: Record<string, unknown>; deferred: DeferredLinks | null } => {
+  let data = prepared.data;
+  let deferred: DeferredLinks | null = null;
+  if (later) {
+    data = { ...prepared.data };
+    const links: Record<string, unknown> = {};
+    for (const attribute of later) {
+      links[attribute] = prepared.data[attribute];
+      delete data[attribute];
+    }
+    deferred = {
+      index: entry.index,
+      line: entry.line,
+      key: prepared.key,
+      raw: entry.raw,
+      outcome: 'created',
+      documentId: '',
+      locale,
+      data: links,
+    };
+  }
+  return { data, deferred };
+};
+
+/** One entry through the Document Service (in a savepoint when the task continues past failures). */
+const writeThroughDocumentService = async (
+  ctx: WriterContext,
+  isolate: boolean,
+  given: Record<string, unknown>,
+  {
+    documentId,
+    targetDocumentId,
+    newLocaleVersion,
+    locale,
+    status,
+  }: {
+    documentId: string | null;
+    targetDocumentId: string | undefined;
+    newLocaleVersion: boolean;
+    locale: string | null;
+    status: 'draft' | 'published' | undefined;
+  }
+) => {
+  const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
+  let data = given;
+  data = { ...data }; // the Document Service's own copy
+  // Written by the importing user, as the Content Manager writes (an "is creator" condition then applies).
+  if (ctx.userId !== null) data.updatedBy = ctx.userId;
+  return inSavepoint(ctx.trx, isolate, async () => {
+    if (documentId) {
+      // The Document Service answers null when there was nothing to update: never counted as updated.
+      const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
+      if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`);
+      return { outcome: 'updated' as const, documentId };
+    }
+    // matchBy documentId and the document exists in another locale: this creates its locale version.
+    if (targetDocumentId && newLocaleVersion) {
+      if (ctx.userId !== null) data.createdBy = ctx.userId;
+      await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
+      return { outcome: 'created' as const, documentId: targetDocumentId };
+    }
+    if (ctx.userId !== null) data.createdBy = ctx.userId;
+    const created = await documentsApi.create({
+      data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
+      locale: locale ?? undefined,
+      status,
+    });
+    return { outcome: 'created' as const, documentId: created.documentId };
+  });
+};
+
+/**
+ * Everything read before the batch's writes: the entries that exist, the references (failing or deferred), the
+ * permission refusals, the unique values held and which updates that publish are certain.
+ */
+const lookupBatch = async (ctx: WriterContext, entries: ReadyEntry[]) => {
+  const { options } = ctx;
+  const failed = new Map<ReadyEntry, string>();
+
+  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
+
+  const deferredSlots = await resolveBatchReferences(ctx, entries, failed);
+
+  if (ctx.gate) await refuseByPermissions(ctx, ctx.gate, entries, existing, failed);
+
+  // Unique values already held by published entries (one query per unique attribute and locale), and those this
+  // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
+  const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
+  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
+  // Updates that publish: which certainly pass Strapi's rules (stored values read once for the batch).
+  const publishable =
+    ctx.bulk && ctx.draftAndPublish && options.status === 'published' && rowIds.size > 0
+      ? await ctx.bulk.preparePublishing(
+          ctx.trx,
+          [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
+        )
+      : () => false;
+  const { clashes, hold } = uniqueValues(uniqueAttributes, held);
+
+  return { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold };
+};
+
+/**
+ * A new entry's values as Strapi accepts them: as they are when certainly valid by Strapi's rules (rules.ts), else
+ * as Strapi's own validator returns them, with the entries before it written (a unique value they hold is seen).
+ */
+const validCreate = async (
+  ctx: WriterContext,
+  bulk: BulkWriter,
+  values: Record<string, unknown>,
+  { published, locale, clash }: { published: boolean; locale: string | null; clash: boolean },
+  flush: () => Promise<void>
+) => {
+  let valid = values;
+  if (!(published && clash) && bulk.rules.passes(values, published)) {
+    // Certainly valid by Strapi's rules (see rules.ts): written as it is.
+  } else {
+    // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
+    await flush();
+    valid = await validateNew(ctx, values, published, locale);
+  }
+  return valid;
+};
+
+/** An update of the draft (or of the only row), validated as the Document Service validates an update. */
+const validUpdate = async (
+  ctx: WriterContext,
+  bulk: BulkWriter,
+  values: Record<string, unknown>,
+  {
+    published,
+    publishes,
+    locale,
+    rowId,
+    clash,
+  }: { published: boolean; publishes: boolean; locale: string | null; rowId: number; clash: boolean },
+  flush: () => Promise<void>
+) => {
+  let valid = values;
+  if (publishes || (!(published && clash) && bulk.rules.passes(values, published, { update: true }))) {
+    // Certainly valid by Strapi's rules: written as it is.
+  } else {
+    await flush();
+    const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
+    const model = ctx.strapi.contentType(ctx.uid as never);
+    valid = await validator.validateEntityUpdate(
+      model,
+      values,
+      { isDraft: !published, locale: locale ?? undefined },
+      { id: rowId }
+    );
+  }
+  return valid;
+};
+
+export const writeBatch = async (
+  batch: BatchEntry[],
+  ctx: WriterContext,
+  paths: WritePaths
+): Promise<EntryResult[]> => {
+  const { options } = ctx;
+  const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
+  const isolate = options.onError === 'continue';
+  const results: EntryResult[] = [];
+  const { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold } = await lookupBatch(
+    ctx,
+    entries
+  );
+
+  /** Keys written in this batch: a key seen twice is created once, then updated. */
+  const written = new Map<string, string>();
+
+  const { flush, queue } = bulkQueue(ctx, paths, results, written, isolate);
 
   for (const entry of batch) {
     if ('error' in entry.prepared) {
@@ -451,28 +632,13 @@ export const writeBatch = async (
       continue;
     }
 
-    // The item's data as written (copied only when the self references deferred to the second pass leave it).
-    let data = prepared.data;
-    let deferred: DeferredLinks | null = null;
-    const later = deferredSlots.get(entry as ReadyEntry);
-    if (later) {
-      data = { ...prepared.data };
-      const links: Record<string, unknown> = {};
-      for (const attribute of later) {
-        links[attribute] = prepared.data[attribute];
-        delete data[attribute];
-      }
-      deferred = {
-        index: entry.index,
-        line: entry.line,
-        key: prepared.key,
-        raw: entry.raw,
-        outcome: 'created',
-        documentId: '',
-        locale,
-        data: links,
-      };
-    }
+    const { data: given0, deferred } = withoutLaterLinks(
+      entry,
+      prepared,
+      locale,
+      deferredSlots.get(entry as ReadyEntry)
+    );
+    let data = given0;
 
     const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
     try {
@@ -518,14 +684,13 @@ export const writeBatch = async (
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
         const newId = targetDocumentId ?? newDocumentId();
-        let valid = values;
-        if (!(published && clashes(values, locale, newId)) && bulk.rules.passes(values, published)) {
-          // Certainly valid by Strapi's rules (see rules.ts): written as it is.
-        } else {
-          // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
-          await flush();
-          valid = await validateNew(ctx, values, published, locale);
-        }
+        const valid = await validCreate(
+          ctx,
+          bulk,
+          values,
+          { published, locale, clash: clashes(values, locale, newId) },
+          flush
+        );
         if (published) hold(values, locale, newId);
         if (lookupKey) written.set(lookupKey, newId);
         await queue({
@@ -539,24 +704,13 @@ export const writeBatch = async (
       // then as the published entry the whole draft becomes (the Document Service validates and names any failure).
       if (bulk && documentId && rowId !== undefined && (path === 'bulk-update' || path === 'bulk-publish')) {
         // An update of the draft (or of the only row), validated as the Document Service validates an update.
-        let valid = values;
-        if (
-          publishes ||
-          (!(published && clashes(values, locale, documentId)) &&
-            bulk.rules.passes(values, published, { update: true }))
-        ) {
-          // Certainly valid by Strapi's rules: written as it is.
-        } else {
-          await flush();
-          const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-          const model = ctx.strapi.contentType(ctx.uid as never);
-          valid = await validator.validateEntityUpdate(
-            model,
-            values,
-            { isDraft: !published, locale: locale ?? undefined },
-            { id: rowId }
-          );
-        }
+        const valid = await validUpdate(
+          ctx,
+          bulk,
+          values,
+          { published, publishes, locale, rowId, clash: clashes(values, locale, documentId) },
+          flush
+        );
         if (published) hold(values, locale, documentId);
         if (lookupKey) written.set(lookupKey, documentId);
         const merged = valid === values ? data : { ...valid, ...links };
@@ -572,29 +726,12 @@ export const writeBatch = async (
       // count links in the order they are written).
       await flush();
       const given = data;
-      data = { ...data }; // the Document Service's own copy
-      // Written by the importing user, as the Content Manager writes (an "is creator" condition then applies).
-      if (ctx.userId !== null) data.updatedBy = ctx.userId;
-      const outcome = await inSavepoint(ctx.trx, isolate, async () => {
-        if (documentId) {
-          // The Document Service answers null when there was nothing to update: never counted as updated.
-          const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
-          if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`);
-          return { outcome: 'updated' as const, documentId };
-        }
-        // matchBy documentId and the document exists in another locale: this creates its locale version.
-        if (targetDocumentId && newLocaleVersion) {
-          if (ctx.userId !== null) data.createdBy = ctx.userId;
-          await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
-          return { outcome: 'created' as const, documentId: targetDocumentId };
-        }
-        if (ctx.userId !== null) data.createdBy = ctx.userId;
-        const created = await documentsApi.create({
-          data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
-          locale: locale ?? undefined,
-          status,
-        });
-        return { outcome: 'created' as const, documentId: created.documentId };
+      const outcome = await writeThroughDocumentService(ctx, isolate, data, {
+        documentId,
+        targetDocumentId,
+        newLocaleVersion,
+        locale,
+        status,
       });
       paths.documentService += 1;
       ctx.bulk?.forgetOrders();
