@@ -1,6 +1,7 @@
 import { newDocumentId } from './document-id';
+import { localeOf, lookupBatch } from './lookup';
 import { route } from './route';
-import { IN_LIST } from '../../sql/in-lists';
+import { inSavepoint, validCreate, validUpdate, withoutLaterLinks, writeThroughDocumentService } from './entry-writes';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
@@ -8,7 +9,7 @@ import type { ResolvedImportOptions } from '../../task-options';
 import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk/index';
 import { ItemError, type PreparedItem } from '../prepare/prepare';
 import { describeDatabaseError, withoutSql } from '../../sql/database-errors';
-import { resolveReferences, type ResolveContext } from '../resolve/references';
+import type { ResolveContext } from '../resolve/references';
 import { modelMeta } from '../../../schema/model-metadata';
 
 /**
@@ -32,7 +33,7 @@ export interface BatchEntry {
   prepared: PreparedItem | { error: string; key: string | number | null };
 }
 
-type ReadyEntry = BatchEntry & { prepared: PreparedItem };
+export type ReadyEntry = BatchEntry & { prepared: PreparedItem };
 
 export const keyOf = (entry: BatchEntry) => entry.prepared.key;
 
@@ -106,30 +107,6 @@ export interface WritePaths {
   documentService: number;
 }
 
-interface EntityValidator {
-  validateEntityCreation(
-    model: unknown,
-    data: Record<string, unknown>,
-    options: { isDraft: boolean; locale?: string }
-  ): Promise<Record<string, unknown>>;
-  validateEntityUpdate(
-    model: unknown,
-    data: Record<string, unknown>,
-    options: { isDraft: boolean; locale?: string },
-    entity: { id: number }
-  ): Promise<Record<string, unknown>>;
-}
-
-interface DocumentsApi {
-  create(params: { data: Record<string, unknown>; locale?: string; status?: string }): Promise<{ documentId: string }>;
-  update(params: {
-    documentId: string;
-    data: Record<string, unknown>;
-    locale?: string;
-    status?: string;
-  }): Promise<{ documentId: string } | null>;
-}
-
 /** What `overwrite` sets an attribute to when the file does not mention it: its default, or empty. */
 export const resetValueOf = (attribute: AttributeSchema): unknown => {
   if (attribute.default !== undefined) return attribute.default;
@@ -166,199 +143,6 @@ const fieldOfColumn = (ctx: WriterContext) => {
   const { attributes } = modelMeta(ctx.strapi, ctx.uid);
   const byColumn = new Map(Object.entries(attributes).map(([name, a]) => [a.columnName ?? name, name]));
   return (column: string) => byColumn.get(column) ?? column;
-};
-
-/**
- * Validates a new entry for the bulk path as the Document Service does: a draft as a draft; a published entry of a
- * draft & publish type first as a draft (its create), then as read back by its publish, so that the first rule
- * broken and its message are the ones the Document Service reports.
- */
-const validateNew = async (
-  ctx: WriterContext,
-  values: Record<string, unknown>,
-  published: boolean,
-  locale: string | null
-) => {
-  const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-  const model = ctx.strapi.contentType(ctx.uid as never);
-  const options = { locale: locale ?? undefined };
-  if (!ctx.draftAndPublish || !published)
-    return validator.validateEntityCreation(model, values, { ...options, isDraft: !published });
-  try {
-    // A valid published entry is a valid draft too: the draft rules run again only to name the first failure.
-    return await validator.validateEntityCreation(model, ctx.bulk!.asReadBack(values), { ...options, isDraft: false });
-  } catch (error) {
-    await validator.validateEntityCreation(model, values, { ...options, isDraft: true });
-    throw error;
-  }
-};
-
-let savepointCounter = 0;
-
-/** Runs `fn` in a savepoint when `isolate` is set: a failure rolls back that item only. */
-const inSavepoint = async <T>(trx: Knex.Transaction, isolate: boolean, fn: () => Promise<T>): Promise<T> => {
-  if (!isolate) return fn();
-  const name = `dmc_sp_${(savepointCounter = (savepointCounter + 1) % 1_000_000)}`;
-  await trx.raw(`SAVEPOINT ${name}`);
-  try {
-    const result = await fn();
-    await trx.raw(`RELEASE SAVEPOINT ${name}`);
-    return result;
-  } catch (error) {
-    await trx.raw(`ROLLBACK TO SAVEPOINT ${name}`);
-    throw error;
-  }
-};
-
-const localeOf = (ctx: WriterContext, prepared: PreparedItem) =>
-  ctx.localized ? prepared.locale ?? ctx.options.locale ?? ctx.defaultLocale : null;
-
-/** The entries of this batch that exist already: `${locale}|${key}` → documentId (and documentIds in other locales). */
-const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
-  const { matchBy } = ctx.options;
-  const byLocale = new Map<string, Set<string | number>>();
-  for (const { prepared } of entries) {
-    if (prepared.key === null) continue;
-    const locale = localeOf(ctx, prepared) ?? '';
-    if (!byLocale.has(locale)) byLocale.set(locale, new Set());
-    byLocale.get(locale)!.add(prepared.key);
-  }
-  const existing = new Map<string, string>();
-  /** `${locale}|${key}` → the row id of the version an update writes (the draft, or the only row), when it matched. */
-  const rowIds = new Map<string, number>();
-  /** The matchBy values published entries hold (`${matchBy}|${locale}|${value}` → their documentId): a unique matchBy needs no second lookup. */
-  const held: Held = new Map();
-  /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
-  const documents = new Set<string>();
-  for (const [locale, keys] of byLocale) {
-    const list = [...keys];
-    for (let i = 0; i < list.length; i += IN_LIST) {
-      const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
-      if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
-      const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
-        select: [...new Set(['id', 'documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
-        where,
-      })) as Array<Record<string, string>>;
-      for (const row of rows) {
-        documents.add(row.documentId);
-        if (!ctx.localized || row.locale === locale) {
-          existing.set(`${locale}|${row[matchBy]}`, row.documentId);
-          if (row.publishedAt !== null) held.set(`${matchBy}|${locale}|${String(row[matchBy])}`, row.documentId);
-          if (!ctx.draftAndPublish || row.publishedAt === null) rowIds.set(`${locale}|${row[matchBy]}`, Number(row.id));
-        }
-      }
-    }
-  }
-  return { existing, rowIds, documents, held };
-};
-
-/** Unique values published entries hold: `${attribute}|${locale}|${value}` → the holder's documentId. */
-type Held = Map<string, string>;
-
-/** The unique values this batch's entries carry that published entries already hold (added to `held`). */
-const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[], held: Held) => {
-  // Drafts are not checked for unique values: a draft import needs no lookup.
-  if (ctx.draftAndPublish && ctx.options.status !== 'published') return held;
-  for (const name of attributes) {
-    if (name === ctx.options.matchBy) continue; // known from the lookup of existing entries
-    const byLocale = new Map<string, Set<unknown>>();
-    for (const { prepared } of entries) {
-      const value = prepared.data[name];
-      if (value === undefined || value === null || value === '') continue;
-      const locale = localeOf(ctx, prepared) ?? '';
-      if (!byLocale.has(locale)) byLocale.set(locale, new Set());
-      byLocale.get(locale)!.add(value);
-    }
-    for (const [locale, values] of byLocale) {
-      const list = [...values];
-      for (let i = 0; i < list.length; i += IN_LIST) {
-        const where: Record<string, unknown> = {
-          [name]: { $in: list.slice(i, i + IN_LIST) },
-          publishedAt: { $notNull: true },
-        };
-        if (ctx.localized) where.locale = locale;
-        const rows = (await ctx.strapi.db
-          .query(ctx.uid as never)
-          .findMany({ select: [name, 'documentId'], where })) as Array<Record<string, unknown>>;
-        for (const row of rows) held.set(`${name}|${locale}|${String(row[name])}`, String(row.documentId));
-      }
-    }
-  }
-  return held;
-};
-
-/** Resolves the batch's references at once; self references to later items are deferred to the second pass. */
-const resolveBatchReferences = async (ctx: WriterContext, entries: ReadyEntry[], failed: Map<ReadyEntry, string>) => {
-  const requests = entries.flatMap((entry) =>
-    entry.prepared.refs.map((slot) => ({ slot, locale: localeOf(ctx, entry.prepared), entry }))
-  );
-  const { missing, invalid } = await resolveReferences(requests, ctx.resolve);
-  const deferredSlots = new Map<ReadyEntry, Set<string>>();
-  for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.message);
-  for (const { request, error } of missing) {
-    const { entry, slot } = request as (typeof requests)[number];
-    if (slot.target === ctx.uid && !failed.has(entry)) {
-      // A self reference may point to an item further on in the file: link it in the second pass.
-      const attribute = slot.path.split(/[.[]/)[0];
-      if (!deferredSlots.has(entry)) deferredSlots.set(entry, new Set());
-      deferredSlots.get(entry)!.add(attribute);
-    } else if (!failed.has(entry)) {
-      failed.set(entry, error.message);
-    }
-  }
-  return deferredSlots;
-};
-
-/**
- * The importing user's permissions: entries they may not create, update or publish (or whose fields they may not
- * set) fail here, before anything is written.
- */
-const refuseByPermissions = async (
-  ctx: WriterContext,
-  gate: WriteGate,
-  entries: ReadyEntry[],
-  existing: Map<string, string>,
-  failed: Map<ReadyEntry, string>
-) => {
-  const { options } = ctx;
-  const seen = new Set<string>();
-  const checks = new Map<WriteCheck, ReadyEntry>();
-  for (const entry of entries) {
-    if (failed.has(entry)) continue;
-    const locale = localeOf(ctx, entry.prepared);
-    const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
-    const repeated = lookupKey !== null && seen.has(lookupKey);
-    if (lookupKey !== null) seen.add(lookupKey);
-    const check: WriteCheck = {
-      documentId: (lookupKey && existing.get(lookupKey)) || null,
-      repeated,
-      locale,
-      data: entry.prepared.data,
-      publish: ctx.draftAndPublish && options.status === 'published',
-    };
-    checks.set(check, entry);
-  }
-  for (const [check, message] of await gate.refusals([...checks.keys()])) failed.set(checks.get(check)!, message);
-};
-
-/** Unique values held (by published entries, and by those this batch writes), keyed by attribute and locale. */
-const uniqueValues = (uniqueAttributes: string[], held: Held) => {
-  /** A unique value held by another document (or, for a new entry, by any). */
-  const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
-    uniqueAttributes.some((name) => {
-      const value = values[name];
-      if (value === undefined || value === null || value === '') return false;
-      const holder = held.get(`${name}|${locale ?? ''}|${String(value)}`);
-      return holder !== undefined && holder !== documentId;
-    });
-  const hold = (values: Record<string, unknown>, locale: string | null, documentId: string) => {
-    for (const name of uniqueAttributes) {
-      const value = values[name];
-      if (value !== undefined && value !== null && value !== '')
-        held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
-    }
-  };
-  return { clashes, hold };
 };
 
 type Pending =
@@ -434,167 +218,6 @@ const bulkQueue = (
     if (pending.length >= BULK_INSERT_ROWS) await flush();
   };
   return { flush, queue };
-};
-
-/** The item's data as written, without the self references deferred to the second pass (copied only then). */
-const withoutLaterLinks = (
-  entry: BatchEntry,
-  prepared: PreparedItem,
-  locale: string | null,
-  later: Set<string> | undefined
-): { data: Record<string, unknown>; deferred: DeferredLinks | null } => {
-  let data = prepared.data;
-  let deferred: DeferredLinks | null = null;
-  if (later) {
-    data = { ...prepared.data };
-    const links: Record<string, unknown> = {};
-    for (const attribute of later) {
-      links[attribute] = prepared.data[attribute];
-      delete data[attribute];
-    }
-    deferred = {
-      index: entry.index,
-      line: entry.line,
-      key: prepared.key,
-      raw: entry.raw,
-      outcome: 'created',
-      documentId: '',
-      locale,
-      data: links,
-    };
-  }
-  return { data, deferred };
-};
-
-/** One entry through the Document Service (in a savepoint when the task continues past failures). */
-const writeThroughDocumentService = async (
-  ctx: WriterContext,
-  isolate: boolean,
-  given: Record<string, unknown>,
-  {
-    documentId,
-    targetDocumentId,
-    newLocaleVersion,
-    locale,
-    status,
-  }: {
-    documentId: string | null;
-    targetDocumentId: string | undefined;
-    newLocaleVersion: boolean;
-    locale: string | null;
-    status: 'draft' | 'published' | undefined;
-  }
-) => {
-  const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
-  let data = given;
-  data = { ...data }; // the Document Service's own copy
-  // Written by the importing user, as the Content Manager writes (an "is creator" condition then applies).
-  if (ctx.userId !== null) data.updatedBy = ctx.userId;
-  return inSavepoint(ctx.trx, isolate, async () => {
-    if (documentId) {
-      // The Document Service answers null when there was nothing to update: never counted as updated.
-      const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
-      if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`);
-      return { outcome: 'updated' as const, documentId };
-    }
-    // matchBy documentId and the document exists in another locale: this creates its locale version.
-    if (targetDocumentId && newLocaleVersion) {
-      if (ctx.userId !== null) data.createdBy = ctx.userId;
-      await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
-      return { outcome: 'created' as const, documentId: targetDocumentId };
-    }
-    if (ctx.userId !== null) data.createdBy = ctx.userId;
-    const created = await documentsApi.create({
-      data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
-      locale: locale ?? undefined,
-      status,
-    });
-    return { outcome: 'created' as const, documentId: created.documentId };
-  });
-};
-
-/**
- * Everything read before the batch's writes: the entries that exist, the references (failing or deferred), the
- * permission refusals, the unique values held and which updates that publish are certain.
- */
-const lookupBatch = async (ctx: WriterContext, entries: ReadyEntry[]) => {
-  const { options } = ctx;
-  const failed = new Map<ReadyEntry, string>();
-
-  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
-
-  const deferredSlots = await resolveBatchReferences(ctx, entries, failed);
-
-  if (ctx.gate) await refuseByPermissions(ctx, ctx.gate, entries, existing, failed);
-
-  // Unique values already held by published entries (one query per unique attribute and locale), and those this
-  // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
-  const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
-  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
-  // Updates that publish: which certainly pass Strapi's rules (stored values read once for the batch).
-  const publishable =
-    ctx.bulk && ctx.draftAndPublish && options.status === 'published' && rowIds.size > 0
-      ? await ctx.bulk.preparePublishing(
-          ctx.trx,
-          [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
-        )
-      : () => false;
-  const { clashes, hold } = uniqueValues(uniqueAttributes, held);
-
-  return { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold };
-};
-
-/**
- * A new entry's values as Strapi accepts them: as they are when certainly valid by Strapi's rules (rules.ts), else
- * as Strapi's own validator returns them, with the entries before it written (a unique value they hold is seen).
- */
-const validCreate = async (
-  ctx: WriterContext,
-  bulk: BulkWriter,
-  values: Record<string, unknown>,
-  { published, locale, clash }: { published: boolean; locale: string | null; clash: boolean },
-  flush: () => Promise<void>
-) => {
-  let valid = values;
-  if (!(published && clash) && bulk.rules.passes(values, published)) {
-    // Certainly valid by Strapi's rules (see rules.ts): written as it is.
-  } else {
-    // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
-    await flush();
-    valid = await validateNew(ctx, values, published, locale);
-  }
-  return valid;
-};
-
-/** An update of the draft (or of the only row), validated as the Document Service validates an update. */
-const validUpdate = async (
-  ctx: WriterContext,
-  bulk: BulkWriter,
-  values: Record<string, unknown>,
-  {
-    published,
-    publishes,
-    locale,
-    rowId,
-    clash,
-  }: { published: boolean; publishes: boolean; locale: string | null; rowId: number; clash: boolean },
-  flush: () => Promise<void>
-) => {
-  let valid = values;
-  if (publishes || (!(published && clash) && bulk.rules.passes(values, published, { update: true }))) {
-    // Certainly valid by Strapi's rules: written as it is.
-  } else {
-    await flush();
-    const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-    const model = ctx.strapi.contentType(ctx.uid as never);
-    valid = await validator.validateEntityUpdate(
-      model,
-      values,
-      { isDraft: !published, locale: locale ?? undefined },
-      { id: rowId }
-    );
-  }
-  return valid;
 };
 
 export const writeBatch = async (

@@ -29,9 +29,19 @@ const cases: Array<[string, RouteFacts, WriteRoute, RegExp]> = [
     /updates of this type.*firstPublishedAt/,
   ],
   ['an update that publishes, uncertain', { ...update, publishes: true }, 'document-service', /publish/],
-  ['an update that publishes, certain', { ...update, publishes: true, publishCertain: true }, 'bulk-publish', /published rules/],
+  [
+    'an update that publishes, certain',
+    { ...update, publishes: true, publishCertain: true },
+    'bulk-publish',
+    /published rules/,
+  ],
   ['an update of a draft', update, 'bulk-update', /updates of stored rows/],
-  ['an update ignores publishCertain when not publishing', { ...update, publishCertain: true }, 'bulk-update', /stored rows/],
+  [
+    'an update ignores publishCertain when not publishing',
+    { ...update, publishCertain: true },
+    'bulk-update',
+    /stored rows/,
+  ],
 ];
 
 describe('route', () => {

@@ -38,7 +38,8 @@ const viaDocumentService = (reason: string): RouteDecision => ({ route: 'documen
 
 export const route = (facts: RouteFacts): RouteDecision => {
   if (!facts.bulkWriter) return viaDocumentService('the type has no bulk writer');
-  if (facts.deferred) return viaDocumentService('self references to later items are written through the Document Service');
+  if (facts.deferred)
+    return viaDocumentService('self references to later items are written through the Document Service');
   if (facts.blocker !== null) return viaDocumentService(`the bulk path does not write ${facts.blocker}`);
   if (!facts.exists) {
     if (facts.newLocaleVersion)
