@@ -1,6 +1,6 @@
 import { newDocumentId } from './document-id';
 import { localeOf, lookupBatch } from './lookup';
-import { route } from './route';
+import { route, type WriteRoute } from './route';
 import { inSavepoint, validCreate, validUpdate, withoutLaterLinks, writeThroughDocumentService } from './entry-writes';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
@@ -220,6 +220,46 @@ const bulkQueue = (
   return { flush, queue };
 };
 
+/** The facts `route` decides on, for one entry (`certain`: whether an update that publishes certainly passes). */
+const routeOf = (
+  writer: BulkWriter | null,
+  entry: {
+    data: Record<string, unknown>;
+    values: Record<string, unknown>;
+    deferred: DeferredLinks | null;
+    documentId: string | null;
+    newLocaleVersion: boolean;
+    rowId: number | undefined;
+    publishes: boolean;
+    locale: string | null;
+  },
+  certain: (
+    values: Record<string, unknown>,
+    data: Record<string, unknown>,
+    draft: { id: number; documentId: string },
+    locale: string | null
+  ) => boolean
+): WriteRoute => {
+  const { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale } = entry;
+  return route({
+    bulkWriter: writer !== null,
+    deferred: deferred !== null,
+    blocker: writer && !deferred ? writer.blockerOf(data) : null,
+    exists: Boolean(documentId),
+    newLocaleVersion,
+    rowKnown: rowId !== undefined,
+    updateBlocker: writer?.updateBlocker ?? null,
+    publishes,
+    // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
+    publishCertain:
+      publishes &&
+      writer !== null &&
+      documentId !== null &&
+      rowId !== undefined &&
+      certain(values, data, { id: rowId, documentId }, locale),
+  }).route;
+};
+
 export const writeBatch = async (
   batch: BatchEntry[],
   ctx: WriterContext,
@@ -233,6 +273,14 @@ export const writeBatch = async (
     ctx,
     entries
   );
+
+  /** An update that publishes certainly passes Strapi's rules and holds no unique value another document holds. */
+  const certain = (
+    values: Record<string, unknown>,
+    data: Record<string, unknown>,
+    draft: { id: number; documentId: string },
+    locale: string | null
+  ) => publishable(data, values, draft) && !clashes(values, locale, draft.documentId);
 
   /** Keys written in this batch: a key seen twice is created once, then updated. */
   const written = new Map<string, string>();
@@ -284,24 +332,11 @@ export const writeBatch = async (
       const writer = ctx.bulk;
       // The attributes Strapi's validator checks, and the links (relations and media) resolved above.
       const { values, links } = writer ? writer.splitData(data) : { values: data, links: {} };
-      const { route: path } = route({
-        bulkWriter: writer !== null,
-        deferred: deferred !== null,
-        blocker: writer && !deferred ? writer.blockerOf(data) : null,
-        exists: Boolean(documentId),
-        newLocaleVersion,
-        rowKnown: rowId !== undefined,
-        updateBlocker: writer?.updateBlocker ?? null,
-        publishes,
-        // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
-        publishCertain:
-          publishes &&
-          writer !== null &&
-          documentId !== null &&
-          rowId !== undefined &&
-          publishable(data, values, { id: rowId, documentId }) &&
-          !clashes(values, locale, documentId),
-      });
+      const path = routeOf(
+        writer,
+        { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale },
+        certain
+      );
       const bulk = path === 'document-service' ? null : writer;
       if (bulk && path === 'bulk-create') {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
