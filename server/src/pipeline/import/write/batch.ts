@@ -1,5 +1,7 @@
 import { newDocumentId } from './document-id';
-import { IN_LIST } from '../../sql/in-lists';
+import { localeOf, lookupBatch } from './lookup';
+import { route, type WriteRoute } from './route';
+import { inSavepoint, validCreate, validUpdate, withoutLaterLinks, writeThroughDocumentService } from './entry-writes';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema';
@@ -8,7 +10,7 @@ import type { BulkWriter, NewDocument, UpdatedDocument } from './bulk/index';
 import type { PreparedItem } from '../prepare/prepare';
 import { ItemError, stopOrContinue, writeProblem, type Problem } from '../../problems';
 import { describeDatabaseError, withoutSql } from '../../sql/database-errors';
-import { resolveReferences, type ResolveContext } from '../resolve/references';
+import type { ResolveContext } from '../resolve/references';
 import { modelMeta } from '../../../schema/model-metadata';
 
 /**
@@ -32,7 +34,7 @@ export interface BatchEntry {
   prepared: PreparedItem | { error: Problem; key: string | number | null };
 }
 
-type ReadyEntry = BatchEntry & { prepared: PreparedItem };
+export type ReadyEntry = BatchEntry & { prepared: PreparedItem };
 
 export const keyOf = (entry: BatchEntry) => entry.prepared.key;
 
@@ -106,30 +108,6 @@ export interface WritePaths {
   documentService: number;
 }
 
-interface EntityValidator {
-  validateEntityCreation(
-    model: unknown,
-    data: Record<string, unknown>,
-    options: { isDraft: boolean; locale?: string }
-  ): Promise<Record<string, unknown>>;
-  validateEntityUpdate(
-    model: unknown,
-    data: Record<string, unknown>,
-    options: { isDraft: boolean; locale?: string },
-    entity: { id: number }
-  ): Promise<Record<string, unknown>>;
-}
-
-interface DocumentsApi {
-  create(params: { data: Record<string, unknown>; locale?: string; status?: string }): Promise<{ documentId: string }>;
-  update(params: {
-    documentId: string;
-    data: Record<string, unknown>;
-    locale?: string;
-    status?: string;
-  }): Promise<{ documentId: string } | null>;
-}
-
 /** What `overwrite` sets an attribute to when the file does not mention it: its default, or empty. */
 export const resetValueOf = (attribute: AttributeSchema): unknown => {
   if (attribute.default !== undefined) return attribute.default;
@@ -155,7 +133,8 @@ export const describeWriteError = (error: unknown, fieldOf?: (column: string) =>
     return details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : d.message ?? '')).join('; ');
   }
   // A driver's error: its own sentence and the field, never the SQL text (database-errors.ts).
-  const message = describeDatabaseError(error, fieldOf) ?? withoutSql((e.message ?? String(error)).split('\n')[0], error);
+  const message =
+    describeDatabaseError(error, fieldOf) ?? withoutSql((e.message ?? String(error)).split('\n')[0], error);
   if (/unique|duplicate/i.test(message)) return `a value that must be unique is already used (${message})`;
   return message;
 };
@@ -167,218 +146,20 @@ const fieldOfColumn = (ctx: WriterContext) => {
   return (column: string) => byColumn.get(column) ?? column;
 };
 
+type Pending =
+  | { entry: BatchEntry; kind: 'create'; doc: NewDocument }
+  | { entry: BatchEntry; kind: 'update'; doc: UpdatedDocument };
+
 /**
- * Validates a new entry for the bulk path as the Document Service does: a draft as a draft; a published entry of a
- * draft & publish type first as a draft (its create), then as read back by its publish, so that the first rule
- * broken and its message are the ones the Document Service reports.
+ * The bulk path: consecutive new entries (or consecutive updates) validated one by one, then written together.
+ * `written`: keys written in this batch (a create the database refuses is taken out of it).
  */
-const validateNew = async (
+const bulkQueue = (
   ctx: WriterContext,
-  values: Record<string, unknown>,
-  published: boolean,
-  locale: string | null
+  paths: WritePaths,
+  results: EntryResult[],
+  written: Map<string, string>
 ) => {
-  const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-  const model = ctx.strapi.contentType(ctx.uid as never);
-  const options = { locale: locale ?? undefined };
-  if (!ctx.draftAndPublish || !published)
-    return validator.validateEntityCreation(model, values, { ...options, isDraft: !published });
-  try {
-    // A valid published entry is a valid draft too: the draft rules run again only to name the first failure.
-    return await validator.validateEntityCreation(model, ctx.bulk!.asReadBack(values), { ...options, isDraft: false });
-  } catch (error) {
-    await validator.validateEntityCreation(model, values, { ...options, isDraft: true });
-    throw error;
-  }
-};
-
-let savepointCounter = 0;
-
-/** Runs `fn` in a savepoint when `isolate` is set: a failure rolls back that item only. */
-const inSavepoint = async <T>(trx: Knex.Transaction, isolate: boolean, fn: () => Promise<T>): Promise<T> => {
-  if (!isolate) return fn();
-  const name = `dmc_sp_${(savepointCounter = (savepointCounter + 1) % 1_000_000)}`;
-  await trx.raw(`SAVEPOINT ${name}`);
-  try {
-    const result = await fn();
-    await trx.raw(`RELEASE SAVEPOINT ${name}`);
-    return result;
-  } catch (error) {
-    await trx.raw(`ROLLBACK TO SAVEPOINT ${name}`);
-    throw error;
-  }
-};
-
-const localeOf = (ctx: WriterContext, prepared: PreparedItem) =>
-  ctx.localized ? prepared.locale ?? ctx.options.locale ?? ctx.defaultLocale : null;
-
-/** The entries of this batch that exist already: `${locale}|${key}` → documentId (and documentIds in other locales). */
-const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
-  const { matchBy } = ctx.options;
-  const byLocale = new Map<string, Set<string | number>>();
-  for (const { prepared } of entries) {
-    if (prepared.key === null) continue;
-    const locale = localeOf(ctx, prepared) ?? '';
-    if (!byLocale.has(locale)) byLocale.set(locale, new Set());
-    byLocale.get(locale)!.add(prepared.key);
-  }
-  const existing = new Map<string, string>();
-  /** `${locale}|${key}` → the row id of the version an update writes (the draft, or the only row), when it matched. */
-  const rowIds = new Map<string, number>();
-  /** The matchBy values published entries hold (`${matchBy}|${locale}|${value}` → their documentId): a unique matchBy needs no second lookup. */
-  const held: Held = new Map();
-  /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
-  const documents = new Set<string>();
-  for (const [locale, keys] of byLocale) {
-    const list = [...keys];
-    for (let i = 0; i < list.length; i += IN_LIST) {
-      const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
-      if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
-      const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
-        select: [...new Set(['id', 'documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
-        where,
-      })) as Array<Record<string, string>>;
-      for (const row of rows) {
-        documents.add(row.documentId);
-        if (!ctx.localized || row.locale === locale) {
-          existing.set(`${locale}|${row[matchBy]}`, row.documentId);
-          if (row.publishedAt !== null) held.set(`${matchBy}|${locale}|${String(row[matchBy])}`, row.documentId);
-          if (!ctx.draftAndPublish || row.publishedAt === null) rowIds.set(`${locale}|${row[matchBy]}`, Number(row.id));
-        }
-      }
-    }
-  }
-  return { existing, rowIds, documents, held };
-};
-
-/** Unique values published entries hold: `${attribute}|${locale}|${value}` → the holder's documentId. */
-type Held = Map<string, string>;
-
-/** The unique values this batch's entries carry that published entries already hold (added to `held`). */
-const lookupHeldValues = async (ctx: WriterContext, entries: ReadyEntry[], attributes: string[], held: Held) => {
-  // Drafts are not checked for unique values: a draft import needs no lookup.
-  if (ctx.draftAndPublish && ctx.options.status !== 'published') return held;
-  for (const name of attributes) {
-    if (name === ctx.options.matchBy) continue; // known from the lookup of existing entries
-    const byLocale = new Map<string, Set<unknown>>();
-    for (const { prepared } of entries) {
-      const value = prepared.data[name];
-      if (value === undefined || value === null || value === '') continue;
-      const locale = localeOf(ctx, prepared) ?? '';
-      if (!byLocale.has(locale)) byLocale.set(locale, new Set());
-      byLocale.get(locale)!.add(value);
-    }
-    for (const [locale, values] of byLocale) {
-      const list = [...values];
-      for (let i = 0; i < list.length; i += IN_LIST) {
-        const where: Record<string, unknown> = {
-          [name]: { $in: list.slice(i, i + IN_LIST) },
-          publishedAt: { $notNull: true },
-        };
-        if (ctx.localized) where.locale = locale;
-        const rows = (await ctx.strapi.db
-          .query(ctx.uid as never)
-          .findMany({ select: [name, 'documentId'], where })) as Array<Record<string, unknown>>;
-        for (const row of rows) held.set(`${name}|${locale}|${String(row[name])}`, String(row.documentId));
-      }
-    }
-  }
-  return held;
-};
-
-export const writeBatch = async (
-  batch: BatchEntry[],
-  ctx: WriterContext,
-  paths: WritePaths
-): Promise<EntryResult[]> => {
-  const { options } = ctx;
-  const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
-  const isolate = options.onError === 'continue';
-  const documentsApi = ctx.strapi.documents(ctx.uid as never) as unknown as DocumentsApi;
-  const results: EntryResult[] = [];
-  const failed = new Map<ReadyEntry, Problem>();
-
-  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
-
-  // References, for the whole batch at once.
-  const requests = entries.flatMap((entry) =>
-    entry.prepared.refs.map((slot) => ({ slot, locale: localeOf(ctx, entry.prepared), entry }))
-  );
-  const { missing, invalid } = await resolveReferences(requests, ctx.resolve);
-  const deferredSlots = new Map<ReadyEntry, Set<string>>();
-  for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.problem);
-  for (const { request, error } of missing) {
-    const { entry, slot } = request as (typeof requests)[number];
-    if (slot.target === ctx.uid && !failed.has(entry)) {
-      // A self reference may point to an item further on in the file: link it in the second pass.
-      const attribute = slot.path.split(/[.[]/)[0];
-      if (!deferredSlots.has(entry)) deferredSlots.set(entry, new Set());
-      deferredSlots.get(entry)!.add(attribute);
-    } else if (!failed.has(entry)) {
-      failed.set(entry, error.problem);
-    }
-  }
-
-  // The importing user's permissions: entries they may not create, update or publish (or whose fields they may not
-  // set) fail here, before anything is written.
-  if (ctx.gate) {
-    const seen = new Set<string>();
-    const checks = new Map<WriteCheck, ReadyEntry>();
-    for (const entry of entries) {
-      if (failed.has(entry)) continue;
-      const locale = localeOf(ctx, entry.prepared);
-      const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
-      const repeated = lookupKey !== null && seen.has(lookupKey);
-      if (lookupKey !== null) seen.add(lookupKey);
-      const check: WriteCheck = {
-        documentId: (lookupKey && existing.get(lookupKey)) || null,
-        repeated,
-        locale,
-        data: entry.prepared.data,
-        publish: ctx.draftAndPublish && options.status === 'published',
-      };
-      checks.set(check, entry);
-    }
-    // A permission refused is one of the app's rules on the item: the validate stage.
-    for (const [check, message] of await ctx.gate.refusals([...checks.keys()]))
-      failed.set(checks.get(check)!, { stage: 'validate', field: null, message });
-  }
-
-  // Unique values already held by published entries (one query per unique attribute and locale), and those this
-  // batch writes: a new entry that repeats one is validated by Strapi, which names the clash.
-  const uniqueAttributes = ctx.bulk?.rules.uniqueAttributes ?? [];
-  const held = ctx.bulk ? await lookupHeldValues(ctx, entries, uniqueAttributes, heldKeys) : heldKeys;
-  // Updates that publish: which certainly pass Strapi's rules (stored values read once for the batch).
-  const publishable =
-    ctx.bulk && ctx.draftAndPublish && options.status === 'published' && rowIds.size > 0
-      ? await ctx.bulk.preparePublishing(
-          ctx.trx,
-          [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
-        )
-      : () => false;
-  /** A unique value held by another document (or, for a new entry, by any). */
-  const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
-    uniqueAttributes.some((name) => {
-      const value = values[name];
-      if (value === undefined || value === null || value === '') return false;
-      const holder = held.get(`${name}|${locale ?? ''}|${String(value)}`);
-      return holder !== undefined && holder !== documentId;
-    });
-  const hold = (values: Record<string, unknown>, locale: string | null, documentId: string) => {
-    for (const name of uniqueAttributes) {
-      const value = values[name];
-      if (value !== undefined && value !== null && value !== '')
-        held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
-    }
-  };
-
-  /** Keys written in this batch: a key seen twice is created once, then updated. */
-  const written = new Map<string, string>();
-
-  // The bulk path: consecutive new entries (or consecutive updates) validated one by one, then written together.
-  type Pending =
-    | { entry: BatchEntry; kind: 'create'; doc: NewDocument }
-    | { entry: BatchEntry; kind: 'update'; doc: UpdatedDocument };
   const pending: Pending[] = [];
   /** Row ids of the pending updates: a row updated twice is written in two groups, in file order. */
   const pendingRows = new Set<number>();
@@ -420,7 +201,7 @@ export const writeBatch = async (
           // Not written: a later item with the same key must not take it for an existing entry.
           if (p.kind === 'create') for (const [key, id] of written) if (id === p.doc.documentId) written.delete(key);
           const problem = writeProblem(error, describeWriteError(error, fieldOfColumn(ctx)));
-          results.push({ entry: p.entry, outcome: 'failed', problem: stopOrContinue(options.onError, problem, (f) => new ItemFailure(p.entry, f)) });
+          results.push({ entry: p.entry, outcome: 'failed', problem: stopOrContinue(ctx.options.onError, problem, (f) => new ItemFailure(p.entry, f)) });
         }
       }
     }
@@ -435,6 +216,75 @@ export const writeBatch = async (
     if (next.kind === 'update') pendingRows.add(next.doc.id);
     if (pending.length >= BULK_INSERT_ROWS) await flush();
   };
+  return { flush, queue };
+};
+
+/** The facts `route` decides on, for one entry (`certain`: whether an update that publishes certainly passes). */
+const routeOf = (
+  writer: BulkWriter | null,
+  entry: {
+    data: Record<string, unknown>;
+    values: Record<string, unknown>;
+    deferred: DeferredLinks | null;
+    documentId: string | null;
+    newLocaleVersion: boolean;
+    rowId: number | undefined;
+    publishes: boolean;
+    locale: string | null;
+  },
+  certain: (
+    values: Record<string, unknown>,
+    data: Record<string, unknown>,
+    draft: { id: number; documentId: string },
+    locale: string | null
+  ) => boolean
+): WriteRoute => {
+  const { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale } = entry;
+  return route({
+    bulkWriter: writer !== null,
+    deferred: deferred !== null,
+    blocker: writer && !deferred ? writer.blockerOf(data) : null,
+    exists: Boolean(documentId),
+    newLocaleVersion,
+    rowKnown: rowId !== undefined,
+    updateBlocker: writer?.updateBlocker ?? null,
+    publishes,
+    // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
+    publishCertain:
+      publishes &&
+      writer !== null &&
+      documentId !== null &&
+      rowId !== undefined &&
+      certain(values, data, { id: rowId, documentId }, locale),
+  }).route;
+};
+
+export const writeBatch = async (
+  batch: BatchEntry[],
+  ctx: WriterContext,
+  paths: WritePaths
+): Promise<EntryResult[]> => {
+  const { options } = ctx;
+  const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
+  const isolate = options.onError === 'continue';
+  const results: EntryResult[] = [];
+  const { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold } = await lookupBatch(
+    ctx,
+    entries
+  );
+
+  /** An update that publishes certainly passes Strapi's rules and holds no unique value another document holds. */
+  const certain = (
+    values: Record<string, unknown>,
+    data: Record<string, unknown>,
+    draft: { id: number; documentId: string },
+    locale: string | null
+  ) => publishable(data, values, draft) && !clashes(values, locale, draft.documentId);
+
+  /** Keys written in this batch: a key seen twice is created once, then updated. */
+  const written = new Map<string, string>();
+
+  const { flush, queue } = bulkQueue(ctx, paths, results, written);
 
   for (const entry of batch) {
     if ('error' in entry.prepared) {
@@ -451,28 +301,13 @@ export const writeBatch = async (
       continue;
     }
 
-    // The item's data as written (copied only when the self references deferred to the second pass leave it).
-    let data = prepared.data;
-    let deferred: DeferredLinks | null = null;
-    const later = deferredSlots.get(entry as ReadyEntry);
-    if (later) {
-      data = { ...prepared.data };
-      const links: Record<string, unknown> = {};
-      for (const attribute of later) {
-        links[attribute] = prepared.data[attribute];
-        delete data[attribute];
-      }
-      deferred = {
-        index: entry.index,
-        line: entry.line,
-        key: prepared.key,
-        raw: entry.raw,
-        outcome: 'created',
-        documentId: '',
-        locale,
-        data: links,
-      };
-    }
+    const { data: given0, deferred } = withoutLaterLinks(
+      entry,
+      prepared,
+      locale,
+      deferredSlots.get(entry as ReadyEntry)
+    );
+    let data = given0;
 
     const documentId = (lookupKey && (written.get(lookupKey) ?? existing.get(lookupKey))) || null;
     try {
@@ -492,21 +327,27 @@ export const writeBatch = async (
       // The row an update writes, when the entry existed before this batch (one created in it goes through the Document Service).
       const rowId =
         documentId && lookupKey && existing.get(lookupKey) === documentId ? rowIds.get(lookupKey) : undefined;
-      const bulk = ctx.bulk && !deferred && ctx.bulk.blockerOf(data) === null ? ctx.bulk : null;
+      const publishes = ctx.draftAndPublish && published;
+      const writer = ctx.bulk;
       // The attributes Strapi's validator checks, and the links (relations and media) resolved above.
-      const { values, links } = bulk ? bulk.splitData(data) : { values: data, links: {} };
-      if (bulk && !documentId && !newLocaleVersion) {
+      const { values, links } = writer ? writer.splitData(data) : { values: data, links: {} };
+      const path = routeOf(
+        writer,
+        { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale },
+        certain
+      );
+      const bulk = path === 'document-service' ? null : writer;
+      if (bulk && path === 'bulk-create') {
         // Validated as the Document Service validates (its relations and media were resolved above), then written
         // with the batch's other new entries.
         const newId = targetDocumentId ?? newDocumentId();
-        let valid = values;
-        if (!(published && clashes(values, locale, newId)) && bulk.rules.passes(values, published)) {
-          // Certainly valid by Strapi's rules (see rules.ts): written as it is.
-        } else {
-          // Strapi's own validator decides, with the entries before it written (a unique value they hold is seen).
-          await flush();
-          valid = await validateNew(ctx, values, published, locale);
-        }
+        const valid = await validCreate(
+          ctx,
+          bulk,
+          values,
+          { published, locale, clash: clashes(values, locale, newId) },
+          flush
+        );
         if (published) hold(values, locale, newId);
         if (lookupKey) written.set(lookupKey, newId);
         await queue({
@@ -518,33 +359,15 @@ export const writeBatch = async (
       }
       // An update that publishes is written in bulk only when it certainly passes Strapi's rules, as its draft and
       // then as the published entry the whole draft becomes (the Document Service validates and names any failure).
-      const publishes = ctx.draftAndPublish && published;
-      if (
-        bulk &&
-        documentId &&
-        rowId !== undefined &&
-        bulk.updateBlocker === null &&
-        !(publishes && (!publishable(data, values, { id: rowId, documentId }) || clashes(values, locale, documentId)))
-      ) {
+      if (bulk && documentId && rowId !== undefined && (path === 'bulk-update' || path === 'bulk-publish')) {
         // An update of the draft (or of the only row), validated as the Document Service validates an update.
-        let valid = values;
-        if (
-          publishes ||
-          (!(published && clashes(values, locale, documentId)) &&
-            bulk.rules.passes(values, published, { update: true }))
-        ) {
-          // Certainly valid by Strapi's rules: written as it is.
-        } else {
-          await flush();
-          const validator = ctx.strapi.entityValidator as unknown as EntityValidator;
-          const model = ctx.strapi.contentType(ctx.uid as never);
-          valid = await validator.validateEntityUpdate(
-            model,
-            values,
-            { isDraft: !published, locale: locale ?? undefined },
-            { id: rowId }
-          );
-        }
+        const valid = await validUpdate(
+          ctx,
+          bulk,
+          values,
+          { published, publishes, locale, rowId, clash: clashes(values, locale, documentId) },
+          flush
+        );
         if (published) hold(values, locale, documentId);
         if (lookupKey) written.set(lookupKey, documentId);
         const merged = valid === values ? data : { ...valid, ...links };
@@ -560,29 +383,12 @@ export const writeBatch = async (
       // count links in the order they are written).
       await flush();
       const given = data;
-      data = { ...data }; // the Document Service's own copy
-      // Written by the importing user, as the Content Manager writes (an "is creator" condition then applies).
-      if (ctx.userId !== null) data.updatedBy = ctx.userId;
-      const outcome = await inSavepoint(ctx.trx, isolate, async () => {
-        if (documentId) {
-          // The Document Service answers null when there was nothing to update: never counted as updated.
-          const updated = await documentsApi.update({ documentId, locale: locale ?? undefined, data, status });
-          if (!updated) throw new ItemError(`the entry to update (documentId ${documentId}) does not exist`, undefined, 'write');
-          return { outcome: 'updated' as const, documentId };
-        }
-        // matchBy documentId and the document exists in another locale: this creates its locale version.
-        if (targetDocumentId && newLocaleVersion) {
-          if (ctx.userId !== null) data.createdBy = ctx.userId;
-          await documentsApi.update({ documentId: targetDocumentId, locale: locale ?? undefined, data, status });
-          return { outcome: 'created' as const, documentId: targetDocumentId };
-        }
-        if (ctx.userId !== null) data.createdBy = ctx.userId;
-        const created = await documentsApi.create({
-          data: targetDocumentId ? { ...data, documentId: targetDocumentId } : data,
-          locale: locale ?? undefined,
-          status,
-        });
-        return { outcome: 'created' as const, documentId: created.documentId };
+      const outcome = await writeThroughDocumentService(ctx, isolate, data, {
+        documentId,
+        targetDocumentId,
+        newLocaleVersion,
+        locale,
+        status,
       });
       paths.documentService += 1;
       ctx.bulk?.forgetOrders();

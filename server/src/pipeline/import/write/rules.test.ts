@@ -7,7 +7,12 @@ const seo: ModelSchema = {
   info: { displayName: 'SEO' },
   attributes: { metaTitle: { type: 'string', required: true, maxLength: 10 }, keywords: { type: 'json' } },
 };
-const quote: ModelSchema = { uid: 'sections.quote', modelType: 'component', info: { displayName: 'Quote' }, attributes: { text: { type: 'text', required: true } } };
+const quote: ModelSchema = {
+  uid: 'sections.quote',
+  modelType: 'component',
+  info: { displayName: 'Quote' },
+  attributes: { text: { type: 'text', required: true } },
+};
 const article = {
   uid: 'api::article.article',
   modelType: 'contentType',
@@ -32,7 +37,16 @@ const rules = compileRules(article, (uid) => components[uid]);
 
 describe('compileRules: certain passes, and "let Strapi decide" for the rest', () => {
   test('a valid entry passes, as a draft and published', () => {
-    const values = { title: 'Hello', slug: 'hello', views: 3, kind: 'news', publishDate: '2026-02-28', lastReviewedAt: '2026-02-28T10:00:00.000Z', seo: { metaTitle: 'Hi' }, sections: [{ __component: 'sections.quote', text: 'q' }] };
+    const values = {
+      title: 'Hello',
+      slug: 'hello',
+      views: 3,
+      kind: 'news',
+      publishDate: '2026-02-28',
+      lastReviewedAt: '2026-02-28T10:00:00.000Z',
+      seo: { metaTitle: 'Hi' },
+      sections: [{ __component: 'sections.quote', text: 'q' }],
+    };
     expect(rules.passes(values, true)).toBe(true);
     expect(rules.passes(values, false)).toBe(true);
   });
@@ -54,7 +68,10 @@ describe('compileRules: certain passes, and "let Strapi decide" for the rest', (
     ['a uid with spaces', { title: 'x', slug: 'a b' }],
     ['a regex not matched', { title: 'x', code: 'abc' }],
     ['a component rule', { title: 'x', seo: { metaTitle: 'x'.repeat(11) } }],
-    ['a dynamic zone entry of an unknown type', { title: 'x', sections: [{ __component: 'sections.other', text: 'q' }] }],
+    [
+      'a dynamic zone entry of an unknown type',
+      { title: 'x', sections: [{ __component: 'sections.other', text: 'q' }] },
+    ],
     ['a dynamic zone entry breaking a rule', { title: 'x', sections: [{ __component: 'sections.quote' }] }],
     ['blocks (Strapi checks their structure)', { title: 'x', body: [] }],
     ['an email (Strapi checks its format)', { title: 'x', contact: 'a@b.c' }],
