@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
@@ -13,9 +12,9 @@ import { ErrorReportWriter } from '../../pipeline/import/report';
 import { planUpgrade } from '../../pipeline/formats/format-version';
 import { FORMATS, type CsvColumn, type SourceItem } from '../../pipeline/formats';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
-import { prepareItem, type PrepareContext, type RefSlot } from '../../pipeline/import/prepare/prepare';
-import { ItemError, stopOrContinue, type Problem } from '../../pipeline/problems';
-import { resolveReferences } from '../../pipeline/import/resolve/references';
+import { prepareItem, type PrepareContext } from '../../pipeline/import/prepare/prepare';
+import { ItemError, type Problem } from '../../pipeline/problems';
+import { DeferredFile, inBatches, linkDeferredReferences, type DeferredDocuments } from '../../pipeline/import/second-pass';
 import { createBulkWriter } from '../../pipeline/import/write/bulk/index';
 import { createLookupIndex } from '../../pipeline/sql/lookup-index';
 import {
@@ -24,7 +23,6 @@ import {
   resetValueOf,
   writeBatch,
   type BatchEntry,
-  type DeferredLinks,
   type WritePaths,
   type WriterContext,
 } from '../../pipeline/import/write/batch';
@@ -32,10 +30,11 @@ import { withoutSql } from '../../pipeline/sql/database-errors';
 import { columnOf, modelMeta } from '../../schema/model-metadata';
 
 /**
- * The import path, top to bottom:
+ * The import task's handler. The import path, top to bottom:
  *
- *   file (storage) → parse (formats/*) → upgrade (format-version.ts, older files only) → map + validate (prepare.ts)
- *   → batch → write (writer.ts) → report
+ *   file (storage) → read (pipeline/formats) → upgrade (format-version.ts, older files only) → prepare: map and
+ *   coerce (pipeline/import/prepare) → batches → write (pipeline/import/write/batch.ts: lookups and references,
+ *   route, bulk or Document Service) → second pass (pipeline/import/second-pass.ts) → report
  *
  * `stop` runs the whole task in ONE database transaction, rolled back at the first failing item (or a cancel,
  * a syntax error, a server stop): nothing is ever half-imported. A dry run is one transaction rolled back at
@@ -72,44 +71,6 @@ const openPreviousReport = async (storage: StorageService, key: string): Promise
   const scratch = storage.localPath(key);
   return fs.existsSync(scratch) ? fs.createReadStream(scratch) : null;
 };
-
-/** Self references deferred to the second pass, kept on disk (bounded memory). */
-class DeferredFile {
-  private out: fs.WriteStream | null = null;
-  count = 0;
-  constructor(private readonly file: string) {}
-  async add(links: DeferredLinks) {
-    this.out ??= fs.createWriteStream(this.file);
-    this.count += 1;
-    if (!this.out.write(`${JSON.stringify(links)}\n`))
-      await new Promise<void>((r) => this.out!.once('drain', () => r()));
-  }
-  async *read(): AsyncGenerator<DeferredLinks> {
-    if (!this.out) return;
-    await new Promise<void>((resolve) => this.out!.end(resolve));
-    for await (const line of readline.createInterface({ input: fs.createReadStream(this.file), crlfDelay: Infinity })) {
-      if (line) yield JSON.parse(line) as DeferredLinks;
-    }
-  }
-  remove() {
-    this.out?.destroy();
-    fs.rmSync(this.file, { force: true });
-  }
-}
-
-/** Groups items in batches of `size()` items (read before each batch, so it may adapt as the task runs). */
-async function* inBatches<T>(source: AsyncIterable<T>, size: number | (() => number)): AsyncGenerator<T[]> {
-  const limit = typeof size === 'number' ? () => size : size;
-  let batch: T[] = [];
-  for await (const item of source) {
-    batch.push(item);
-    if (batch.length >= limit()) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
 
 /** CSV headers → item paths and attributes, after the field mapping (`seo.metaTitle` → the component's field). */
 export const csvColumnsFor =
@@ -388,73 +349,19 @@ export const createImportHandler =
 
     /** Entries written whose deferred self references failed in the second pass (continue mode). */
     let unlinked = 0;
-    /** The second pass: self references to items that came later in the file. */
+    /** The second pass: self references to items that came later in the file (pipeline/import/second-pass.ts). */
     const linkDeferred = async () => {
-      const documentsApi = strapi.documents(uid as never) as unknown as {
-        update(p: {
-          documentId: string;
-          locale?: string;
-          data: Record<string, unknown>;
-          status?: string;
-        }): Promise<unknown>;
-      };
-      for await (const batch of inBatches(deferred.read(), batchSize)) {
-        context.signal.throwIfAborted();
-        const requests: Array<{ slot: RefSlot; locale: string | null; links: DeferredLinks }> = [];
-        for (const links of batch) {
-          for (const [attribute, value] of Object.entries(links.data)) {
-            const list = Array.isArray(value) ? value : [value];
-            const holder = Array.isArray(value) ? list : links.data;
-            list.forEach((v, i) =>
-              requests.push({
-                slot: {
-                  target: uid,
-                  path: Array.isArray(value) ? `${attribute}[${i}]` : attribute,
-                  holder,
-                  key: Array.isArray(value) ? i : attribute,
-                  value: v,
-                },
-                locale: links.locale,
-                links,
-              })
-            );
-            if (Array.isArray(value)) links.data[attribute] = list;
-          }
-        }
-        await inTransaction(async () => {
-          const { missing, invalid } = await resolveReferences(requests, writer.resolve);
-          const broken = new Map<DeferredLinks, Problem>();
-          for (const { request, error } of [...invalid, ...missing]) {
-            const { links } = request as (typeof requests)[number];
-            const message = `${error.message} (the entry was written without this relation)`;
-            if (!broken.has(links)) broken.set(links, { ...error.problem, message });
-          }
-          for (const links of batch) {
-            const problem = broken.get(links);
-            if (problem) {
-              const entry: BatchEntry = {
-                index: links.index,
-                line: links.line,
-                raw: links.raw,
-                prepared: { error: problem, key: links.key },
-              };
-              const { stage, field, message } = stopOrContinue(options.onError, problem, (f) => new ItemFailure(entry, f));
-              // continue: the entry stays as the first pass wrote it, and stays counted created or updated (that
-              // is what the database holds); only the relation is missing. An item error in the report that is not
-              // counted failed: the task ends completed-with-errors.
-              unlinked += 1;
-              await report.add({ itemIndex: links.index, line: links.line, key: links.key, stage, field, message, item: links.raw });
-              continue;
-            }
-            await documentsApi.update({
-              documentId: links.documentId,
-              locale: links.locale ?? undefined,
-              data: links.data,
-              status: writer.draftAndPublish ? options.status ?? 'draft' : undefined,
-            });
-          }
-        });
-      }
+      unlinked = await linkDeferredReferences(deferred.read(), {
+        uid,
+        batchSize,
+        signal: context.signal,
+        resolve: writer.resolve,
+        documents: strapi.documents(uid as never) as unknown as DeferredDocuments,
+        inTransaction: (fn) => inTransaction(() => fn()),
+        onError: options.onError,
+        status: writer.draftAndPublish ? options.status ?? 'draft' : undefined,
+        report: (row) => report.add(row),
+      });
     };
 
     const format = FORMATS[options.format];
