@@ -259,6 +259,66 @@ const routeOf = (
   }).route;
 };
 
+/** One entry the bulk path may write, with what writeBatch worked out for it. */
+interface BulkPlan {
+  entry: BatchEntry;
+  data: Record<string, unknown>;
+  /** The attributes Strapi's validator checks, and the links (relations and media) resolved before. */
+  values: Record<string, unknown>;
+  links: Record<string, unknown>;
+  locale: string | null;
+  lookupKey: string | null;
+  documentId: string | null;
+  rowId: number | undefined;
+  published: boolean;
+  publishes: boolean;
+  targetDocumentId: string | undefined;
+}
+
+/**
+ * Validates an entry routed to the bulk path as the Document Service validates it, then queues it with the batch's
+ * other new entries (or updates). Answers false when the route needs what the entry lacks (an update without the
+ * row read before the batch): the entry then goes through the Document Service.
+ */
+const queueBulk = async (
+  ctx: WriterContext,
+  bulk: BulkWriter,
+  path: WriteRoute,
+  plan: BulkPlan,
+  batch: {
+    lookups: Awaited<ReturnType<typeof lookupBatch>>;
+    written: Map<string, string>;
+    flush: () => Promise<void>;
+    queue: (next: Pending) => Promise<void>;
+  }
+): Promise<boolean> => {
+  const { entry, data, values, links, locale, lookupKey, documentId, rowId, published, publishes, targetDocumentId } = plan;
+  const { lookups, written, flush, queue } = batch;
+  if (path === 'bulk-create') {
+    // Validated as the Document Service validates (its relations and media were resolved before), then written
+    // with the batch's other new entries.
+    const newId = targetDocumentId ?? newDocumentId();
+    const valid = await validCreate(ctx, bulk, values, { published, locale, clash: lookups.clashes(values, locale, newId) }, flush);
+    if (published) lookups.hold(values, locale, newId);
+    if (lookupKey) written.set(lookupKey, newId);
+    await queue({ entry, kind: 'create', doc: { documentId: newId, locale, published, data: valid === values ? data : { ...valid, ...links } } });
+    return true;
+  }
+  // An update that publishes is written in bulk only when it certainly passes Strapi's rules, as its draft and then
+  // as the published entry the whole draft becomes (the Document Service validates and names any failure).
+  if (documentId && rowId !== undefined && (path === 'bulk-update' || path === 'bulk-publish')) {
+    // An update of the draft (or of the only row), validated as the Document Service validates an update.
+    const clash = lookups.clashes(values, locale, documentId);
+    const valid = await validUpdate(ctx, bulk, values, { published, publishes, locale, rowId, clash }, flush);
+    if (published) lookups.hold(values, locale, documentId);
+    if (lookupKey) written.set(lookupKey, documentId);
+    const merged = valid === values ? data : { ...valid, ...links };
+    await queue({ entry, kind: 'update', doc: { id: rowId, documentId, locale, data: merged, publish: publishes } });
+    return true;
+  }
+  return false;
+};
+
 export const writeBatch = async (
   batch: BatchEntry[],
   ctx: WriterContext,
@@ -268,10 +328,8 @@ export const writeBatch = async (
   const entries = batch.filter((entry): entry is ReadyEntry => !('error' in entry.prepared));
   const isolate = options.onError === 'continue';
   const results: EntryResult[] = [];
-  const { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold } = await lookupBatch(
-    ctx,
-    entries
-  );
+  const lookups = await lookupBatch(ctx, entries);
+  const { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold } = lookups;
 
   /** An update that publishes certainly passes Strapi's rules and holds no unique value another document holds. */
   const certain = (
@@ -337,46 +395,9 @@ export const writeBatch = async (
         certain
       );
       const bulk = path === 'document-service' ? null : writer;
-      if (bulk && path === 'bulk-create') {
-        // Validated as the Document Service validates (its relations and media were resolved above), then written
-        // with the batch's other new entries.
-        const newId = targetDocumentId ?? newDocumentId();
-        const valid = await validCreate(
-          ctx,
-          bulk,
-          values,
-          { published, locale, clash: clashes(values, locale, newId) },
-          flush
-        );
-        if (published) hold(values, locale, newId);
-        if (lookupKey) written.set(lookupKey, newId);
-        await queue({
-          entry,
-          kind: 'create',
-          doc: { documentId: newId, locale, published, data: valid === values ? data : { ...valid, ...links } },
-        });
-        continue;
-      }
-      // An update that publishes is written in bulk only when it certainly passes Strapi's rules, as its draft and
-      // then as the published entry the whole draft becomes (the Document Service validates and names any failure).
-      if (bulk && documentId && rowId !== undefined && (path === 'bulk-update' || path === 'bulk-publish')) {
-        // An update of the draft (or of the only row), validated as the Document Service validates an update.
-        const valid = await validUpdate(
-          ctx,
-          bulk,
-          values,
-          { published, publishes, locale, rowId, clash: clashes(values, locale, documentId) },
-          flush
-        );
-        if (published) hold(values, locale, documentId);
-        if (lookupKey) written.set(lookupKey, documentId);
-        const merged = valid === values ? data : { ...valid, ...links };
-        await queue({
-          entry,
-          kind: 'update',
-          doc: { id: rowId, documentId, locale, data: merged, publish: publishes },
-        });
-        continue;
+      if (bulk) {
+        const plan = { entry, data, values, links, locale, lookupKey, documentId, rowId, published, publishes, targetDocumentId };
+        if (await queueBulk(ctx, bulk, path, plan, { lookups, written, flush, queue })) continue;
       }
 
       // Writes happen in file order: the new entries waiting for the bulk insert go first (relation order columns
