@@ -382,8 +382,11 @@ export declare namespace CreateImportTask {
   }
 }
 
-/** Why the start of a file could not be read: empty, no format recognised, or the reader's own error (`message`). */
-export type FileHeadError = 'empty' | 'unknown-format' | 'invalid';
+/**
+ * What is wrong with the start of a file: empty, no format recognised, unreadable (`invalid`: the reader's error in
+ * `message`), or an item that will fail (`item`: the fields of the others are still read).
+ */
+export type FileHeadError = 'empty' | 'unknown-format' | 'invalid' | 'item';
 
 /** The server's reading of the start of a file chosen for import (the import wizard's mapping and preset). */
 export interface FileHead {
@@ -397,7 +400,7 @@ export interface FileHead {
   /** A JSONT file's configuration. */
   configuration: Record<string, unknown> | null;
   error: FileHeadError | null;
-  /** The reader's message, naming the line and column, when `error` is `invalid`. */
+  /** The reader's message, naming the line and column, when `error` is `invalid` or `item`. */
   message?: string;
 }
 

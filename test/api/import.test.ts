@@ -473,7 +473,7 @@ describe('the import wizard reads a file head (POST /file-heads)', () => {
     expect(csv.body.data).toMatchObject({ format: 'csv', fields: ['first\tlast;x', 'y'], itemCount: 1, error: null });
 
     const broken = await readHead({ fileName: 'items.jsonl', head: '{"a":1}\n{"b":\n{"c":3}\n', complete: true });
-    expect(broken.body.data).toMatchObject({ format: 'jsonl', error: 'invalid', message: expect.stringMatching(/^Line 2, column/) });
+    expect(broken.body.data).toMatchObject({ format: 'jsonl', error: 'item', fields: ['a', 'c'], message: expect.stringMatching(/^Line 2, column/) });
   });
 
   test('400 for a body that is not a file head, naming the field', async () => {

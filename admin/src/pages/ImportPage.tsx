@@ -43,6 +43,7 @@ import { initialMapping, mappingTargets } from '../utils/mapping';
 const HEAD_ERRORS: Record<FileHeadError, string> = {
   empty: 'The file is empty.',
   invalid: 'The start of the file cannot be read: {message}',
+  item: 'An item at the start of the file will fail: {message}',
   'unknown-format': 'The file is not JSON, JSONL, JSONT or CSV.',
 };
 

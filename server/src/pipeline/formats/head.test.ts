@@ -119,8 +119,9 @@ describe('parseHead: JSONL', () => {
   });
 
   it('reports a broken line with its number', async () => {
-    expect(await parseHead('{"a":1}\n{"b":\n{"c":3}', 'items.jsonl', true)).toMatchObject({ error: 'invalid', message: expect.stringMatching(/^Line 2, /) });
-    expect(await parseHead('{"a":1}\n{"b":', 'items.jsonl', true)).toMatchObject({ error: 'invalid', message: expect.stringMatching(/^Line 2, /) });
+    // The other items still give their fields: the import fails that item alone (continue) or stops on it.
+    expect(await parseHead('{"a":1}\n{"b":\n{"c":3}', 'items.jsonl', true)).toMatchObject({ error: 'item', message: expect.stringMatching(/^Line 2, /), fields: ['a', 'c'] });
+    expect(await parseHead('{"a":1}\n{"b":', 'items.jsonl', true)).toMatchObject({ error: 'item', message: expect.stringMatching(/^Line 2, /), fields: ['a'] });
   });
 });
 
@@ -164,11 +165,14 @@ describe('readFileHead: what only the server could tell', () => {
   it('holds the read limits of the app', async () => {
     const deep = `[${'['.repeat(10)}${']'.repeat(10)}]`;
     const head = await readFileHead({ head: Buffer.from(deep), fileName: 'deep.json', complete: true, limits: { ...DEFAULT_READ_LIMITS, maxDepth: 5 } }, FORMATS);
-    expect(head).toMatchObject({ error: 'invalid', message: expect.stringContaining('limits.maxDepth') });
+    expect(head).toMatchObject({ error: 'item', message: expect.stringContaining('limits.maxDepth') });
   });
 
   it('reports a file of no known format, and a broken JSONL line followed by another', async () => {
     expect(await parseHead('\u0000\u0001\u0002 binary', 'notes.bin', true)).toMatchObject({ format: null, error: 'unknown-format' });
-    expect(await parseHead('{"a":1}\nnot json\n{"c":3}\n', 'items.jsonl', false)).toMatchObject({ error: 'invalid', message: expect.stringMatching(/^Line 2, /) });
+    expect(await parseHead('{"a":1}\nnot json\n{"c":3}\n', 'items.jsonl', false)).toMatchObject({ error: 'item', message: expect.stringMatching(/^Line 2, /) });
+    // A CSV row with too few cells: the header still maps.
+    const csv = await parseHead('a,b,c\n1,2,3\nonly,two\n4,5,6\n', 'rows.csv', true);
+    expect(csv).toMatchObject({ error: 'item', fields: ['a', 'b', 'c'], itemCount: 2, message: expect.stringContaining('Line 3') });
   });
 });

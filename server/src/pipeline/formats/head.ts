@@ -85,8 +85,10 @@ export const readFileHead = async (
 
   let columns: string[] = [];
   const items: Array<Record<string, unknown>> = [];
-  /** An item error is reported once another item follows it: the last one of a cut head may just be cut. */
+  /** An item error counts once another item follows it: the last one of a cut head may just be cut. */
   let pending: SourceItem | null = null;
+  /** The first item that will fail (a bad JSONL line, a CSV row with too few cells): the others still map. */
+  let failing: SourceItem | null = null;
   const controller = new AbortController();
   try {
     const read = formats[format].read(open, {
@@ -100,7 +102,8 @@ export const readFileHead = async (
     });
     let ended = true;
     for await (const item of read) {
-      if (pending) return nothing(format, 'invalid', pending.error);
+      if (pending) failing ??= pending;
+      pending = null;
       if (item.error || !item.value) pending = item;
       else items.push(item.value);
       if (items.length >= SAMPLE_ITEMS) {
@@ -115,6 +118,7 @@ export const readFileHead = async (
   } finally {
     controller.abort();
   }
-  if (pending && complete) return nothing(format, 'invalid', pending.error);
-  return { ...nothing(format, null), ...describeItems(items, columns), configuration };
+  if (pending && complete) failing ??= pending;
+  const read = { ...describeItems(items, columns), configuration };
+  return failing ? { ...nothing(format, 'item', failing.error), ...read } : { ...nothing(format, null), ...read };
 };
