@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { SYSTEM_ATTRIBUTES, type ModelSchema } from '../../../../schema/model-schema';
+import { SYSTEM_ATTRIBUTES, modelSchema } from '../../../../schema/model-schema';
 import { IN_LIST, chunks } from '../../../sql/in-lists';
 import { relationTargetLocale } from '../../../../schema/relation-locale';
 import { compileRules } from '../rules';
 import { createRowWriter } from '../../../sql/rows';
 import { findModelMeta, modelMeta } from '../../../../schema/model-metadata';
+import { COMPONENT_TYPE_COLUMN, isEmptyValue, planBulkWrites, type ComponentPlan, type MediaPlan, type RelationPlan } from './plan';
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
@@ -50,49 +51,6 @@ import { findModelMeta, modelMeta } from '../../../../schema/model-metadata';
  * through the Document Service (the writer decides per item; an item that leaves it empty still goes bulk).
  */
 
-/** The column Strapi names the component type in a `_cmps` join table (its own constant, not in the metadata). */
-const COMPONENT_TYPE_COLUMN = 'component_type';
-
-type RelationPlan = {
-  kind: 'relation';
-  target: string;
-  table: string;
-  joinColumn: string;
-  inverseJoinColumn: string;
-  orderColumn: string | null;
-  inverseOrderColumn: string | null;
-  targetTable: string;
-  targetLocalized: boolean;
-  /**
-   * The target has draft & publish: a draft links to the target's draft, a published version to the target's
-   * published version, or to nothing when the target has none (as the Document Service links them).
-   */
-  targetDraftAndPublish: boolean;
-  /**
-   * A many-to-many relation owning a two-sided relation to a draft & publish type: a version published for the first
-   * time keeps its draft's order of each target (the Document Service's publish puts the draft's numbers back, with
-   * a gap where a target has no published version); otherwise the published version's targets are numbered 1..n.
-   */
-  keepsDraftOrder: boolean;
-};
-type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
-type ComponentPlan = {
-  kind: 'components';
-  /** A dynamic zone (ordered, `__component` per entry) or a single component. */
-  zone: boolean;
-  table: string;
-  joinColumn: string;
-  idColumn: string;
-  field: string;
-  orderColumn: string;
-};
-type AttributePlan =
-  | { kind: 'scalar' }
-  | RelationPlan
-  | MediaPlan
-  | ComponentPlan
-  | { kind: 'unsupported'; reason: string };
-
 /** A new document for the bulk path: data validated, relations as documentIds, media as file ids. */
 export interface NewDocument {
   documentId: string;
@@ -133,174 +91,21 @@ const append = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
   else map.set(key, [value]);
 };
 
-const isEmptyValue = (value: unknown) =>
-  value === undefined || value === null || (Array.isArray(value) && value.length === 0);
-
-const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } | undefined) =>
-  schema?.options?.draftAndPublish === true;
-
-/**
- * `userId`: the admin user who imports (null: the system), written as `createdBy`/`updatedBy` as the Content
- * Manager writes them.
- */
 export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = null }: { userId?: number | null } = {}) => {
   const creator: Record<string, number> = userId === null ? {} : { createdBy: userId, updatedBy: userId };
-  const metadata = modelMeta(strapi, uid);
-  const schema = strapi.contentType(uid as never) as unknown as ModelSchema;
-  const draftAndPublish = hasDraftAndPublish(schema);
-  const localized = schema.pluginOptions?.i18n?.localized === true;
-  const fileMeta = findModelMeta(strapi, 'plugin::upload.file');
-
-  /** A component the bulk path can copy: scalar attributes only. */
-  const isFlatComponent = (componentUid: string) => {
-    const component = strapi.components[componentUid as never] as unknown as ModelSchema | undefined;
-    return (
-      Boolean(component) &&
-      Object.values(component!.attributes).every(
-        (a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type)
-      )
-    );
-  };
-
-  const planOf = (name: string): AttributePlan => {
-    const attribute = schema.attributes[name];
-    const meta = metadata.attributes[name];
-    if (SYSTEM_ATTRIBUTES.has(name)) return { kind: 'scalar' };
-    switch (attribute.type) {
-      case 'relation': {
-        const join = meta?.joinTable;
-        const target = attribute.target ?? '';
-        if (!join?.inverseJoinColumn)
-          return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
-        if (!['manyToOne', 'manyToMany', 'oneWay', 'manyWay'].includes(attribute.relation ?? '')) {
-          return {
-            kind: 'unsupported',
-            reason: `a ${attribute.relation} relation takes its target from another entry`,
-          };
-        }
-        const targetSchema = strapi.contentType(target as never) as unknown as ModelSchema | undefined;
-        if (!targetSchema) return { kind: 'unsupported', reason: `an unknown target ${target}` };
-        const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
-        // To a draft & publish type: between two draft & publish types, not to itself (the Document Service's publish
-        // re-links self relations in ways of its own).
-        if (targetDraftAndPublish && (target === uid || !draftAndPublish))
-          return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
-        return {
-          kind: 'relation',
-          target,
-          table: join.name,
-          joinColumn: join.joinColumn.name,
-          inverseJoinColumn: join.inverseJoinColumn.name,
-          orderColumn: join.orderColumnName ?? null,
-          inverseOrderColumn: join.inverseOrderColumnName ?? null,
-          targetTable: modelMeta(strapi, target).tableName,
-          targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
-          targetDraftAndPublish,
-          keepsDraftOrder:
-            targetDraftAndPublish && attribute.relation === 'manyToMany' && Boolean(attribute.inversedBy),
-        };
-      }
-      case 'media': {
-        const join = fileMeta?.attributes.related?.joinTable;
-        if (!join?.morphColumn) return { kind: 'unsupported', reason: 'media' };
-        return {
-          kind: 'media',
-          table: join.name,
-          fileColumn: join.joinColumn.name,
-          idColumn: join.morphColumn.idColumn.name,
-          typeColumn: join.morphColumn.typeColumn.name,
-        };
-      }
-      case 'component':
-      case 'dynamiczone': {
-        const join = meta?.joinTable;
-        const zone = attribute.type === 'dynamiczone';
-        const components = zone ? attribute.components ?? [] : [attribute.component ?? ''];
-        if (!zone && attribute.repeatable) return { kind: 'unsupported', reason: 'a repeatable component' };
-        if (!components.every(isFlatComponent))
-          return { kind: 'unsupported', reason: 'a component with relations, media or components' };
-        const idColumn = zone ? join?.morphColumn?.idColumn.name : join?.inverseJoinColumn?.name;
-        if (!join || !idColumn) return { kind: 'unsupported', reason: 'a component without a join table' };
-        return {
-          kind: 'components',
-          zone,
-          table: join.name,
-          joinColumn: join.joinColumn.name,
-          idColumn,
-          field: String(join.on?.field ?? name),
-          orderColumn: join.orderColumnName ?? 'order',
-        };
-      }
-      case 'password':
-        return { kind: 'unsupported', reason: 'a password' };
-      default:
-        return { kind: 'scalar' };
-    }
-  };
-
-  const plans = new Map(Object.keys(schema.attributes).map((name) => [name, planOf(name)]));
-  /** Strapi features the bulk path does not reproduce for any item of this type. */
-  const typeBlocker =
-    'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
-
+  const schemaOf = (target: string) => modelSchema(strapi, target);
   /** i18n copies the non-localized attributes of an updated entry to its other locales: the Document Service's job. */
   const i18n = strapi.plugin('i18n')?.service('content-types') as
     | { getNonLocalizedAttributes(model: unknown): string[] }
     | undefined;
-  const syncsLocales = localized && (i18n?.getNonLocalizedAttributes(schema) ?? []).length > 0;
-  /** Why updates of this type cannot take the bulk path, or null. */
-  const updateBlocker: string | null =
-    typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
-
-  /**
-   * Attributes whose stored draft value certainly passes the rules of a published entry: none of the rules Strapi
-   * checks for published entries only (required, minLength, min, regex, unique, email and uid formats, the bounds
-   * of repeatable components and dynamic zones), in components too. An update that publishes leaves such an
-   * attribute out and stays certain.
-   */
-  const STORED_TYPES = new Set([
-    'string',
-    'text',
-    'richtext',
-    'enumeration',
-    'integer',
-    'float',
-    'decimal',
-    'biginteger',
-    'boolean',
-    'date',
-    'time',
-    'datetime',
-    'timestamp',
-    'json',
-    'blocks',
-    'password',
-    'relation',
-    'media',
-    'component',
-    'dynamiczone',
-  ]);
-  const publishableAsStored = (attribute: ModelSchema['attributes'][string], depth = 0): boolean => {
-    if (depth > 8 || !STORED_TYPES.has(attribute.type)) return false;
-    if (attribute.required || attribute.unique || attribute.minLength !== undefined || attribute.regex !== undefined)
-      return false;
-    if (attribute.min !== undefined) return false;
-    if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
-      if (attribute.max !== undefined) return false;
-      const uids = attribute.type === 'component' ? [attribute.component ?? ''] : attribute.components ?? [];
-      return uids.every((componentUid) => {
-        const component = strapi.components[componentUid as never] as unknown as ModelSchema | undefined;
-        return (
-          Boolean(component) &&
-          Object.values(component!.attributes).every((inner) => publishableAsStored(inner, depth + 1))
-        );
-      });
-    }
-    return true;
-  };
-  const leftOutMustBeSet = Object.entries(schema.attributes)
-    .filter(([name, attribute]) => !SYSTEM_ATTRIBUTES.has(name) && !publishableAsStored(attribute))
-    .map(([name]) => name);
+  const model = schemaOf(uid);
+  const plan = planBulkWrites({
+    uid,
+    schemaOf,
+    metaOf: (target) => findModelMeta(strapi, target),
+    nonLocalizedAttributes: model?.pluginOptions?.i18n?.localized ? (i18n?.getNonLocalizedAttributes(model) ?? []) : [],
+  });
+  const { schema, metadata, draftAndPublish, localized, plans, updateBlocker, leftOutMustBeSet, blockerOf, splitData } = plan;
 
   /**
    * For a batch's updates that publish: whether each certainly passes Strapi's rules, as its draft and then as the
@@ -402,29 +207,6 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
       }
     }
     return blocked;
-  };
-
-  /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
-  const blockerOf = (data: Record<string, unknown>): string | null => {
-    if (typeBlocker) return typeBlocker;
-    for (const [name, value] of Object.entries(data)) {
-      const plan = plans.get(name);
-      if (!plan) return `unknown attribute ${name}`;
-      if (plan.kind === 'unsupported' && !isEmptyValue(value)) return plan.reason;
-    }
-    return null;
-  };
-
-  /** The item's attributes the Document Service's validator checks (scalars and components); the rest is links. */
-  const splitData = (data: Record<string, unknown>) => {
-    const values: Record<string, unknown> = {};
-    const links: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(data)) {
-      const kind = plans.get(name)?.kind;
-      if (kind === 'relation' || kind === 'media') links[name] = value;
-      else values[name] = value;
-    }
-    return { values, links };
   };
 
   const rows = createRowWriter(strapi);
@@ -1100,10 +882,7 @@ export const createBulkWriter = (strapi: Core.Strapi, uid: string, { userId = nu
   }
   const asReadBack = (values: Record<string, unknown>) => ({ ...readBackDefaults, ...values });
 
-  const rules = compileRules(
-    schema,
-    (component) => strapi.components[component as never] as unknown as ModelSchema | undefined
-  );
+  const rules = compileRules(schema, schemaOf);
 
   const insert = forgettingOrdersOnFailure(insertDocuments);
   const update = forgettingOrdersOnFailure(updateDocuments);
