@@ -12,10 +12,22 @@ const withOptions = (schema: ModelSchema, draftAndPublish: boolean, localized = 
   options: { draftAndPublish },
   ...(localized ? { pluginOptions: { i18n: { localized: true } } } : {}),
 });
-const relation = (target: string, kind: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({ type: 'relation', relation: kind, target, ...extra });
+const relation = (target: string, kind: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({
+  type: 'relation',
+  relation: kind,
+  target,
+  ...extra,
+});
 const link = (name: string, extra: Partial<AttributeMeta['joinTable']> = {}): AttributeMeta => ({
   type: 'relation',
-  joinTable: { name, joinColumn: { name: 'article_id' }, inverseJoinColumn: { name: 'target_id' }, orderColumnName: 'target_ord', inverseOrderColumnName: 'article_ord', ...extra },
+  joinTable: {
+    name,
+    joinColumn: { name: 'article_id' },
+    inverseJoinColumn: { name: 'target_id' },
+    orderColumnName: 'target_ord',
+    inverseOrderColumnName: 'article_ord',
+    ...extra,
+  },
 });
 
 const schemas = testSchemaLookup(
@@ -54,8 +66,25 @@ const metas: Record<string, ModelMeta> = {
       author: link('articles_author_lnk'),
       related: link('articles_related_lnk'),
       owner: { type: 'relation', joinColumn: { name: 'owner_id' } },
-      seo: { type: 'component', joinTable: { name: 'articles_cmps', joinColumn: { name: 'entity_id' }, inverseJoinColumn: { name: 'cmp_id' }, on: { field: 'seo' }, orderColumnName: 'order' } },
-      blocks: { type: 'dynamiczone', joinTable: { name: 'articles_cmps', joinColumn: { name: 'entity_id' }, morphColumn: { idColumn: { name: 'cmp_id' }, typeColumn: { name: 'component_type' } }, on: { field: 'blocks' } } },
+      seo: {
+        type: 'component',
+        joinTable: {
+          name: 'articles_cmps',
+          joinColumn: { name: 'entity_id' },
+          inverseJoinColumn: { name: 'cmp_id' },
+          on: { field: 'seo' },
+          orderColumnName: 'order',
+        },
+      },
+      blocks: {
+        type: 'dynamiczone',
+        joinTable: {
+          name: 'articles_cmps',
+          joinColumn: { name: 'entity_id' },
+          morphColumn: { idColumn: { name: 'cmp_id' }, typeColumn: { name: 'component_type' } },
+          on: { field: 'blocks' },
+        },
+      },
     },
   },
   [CATEGORY]: { uid: CATEGORY, tableName: 'categories', attributes: {} },
@@ -64,7 +93,14 @@ const metas: Record<string, ModelMeta> = {
     uid: 'plugin::upload.file',
     tableName: 'files',
     attributes: {
-      related: { type: 'relation', joinTable: { name: 'files_related_mph', joinColumn: { name: 'file_id' }, morphColumn: { idColumn: { name: 'related_id' }, typeColumn: { name: 'related_type' } } } },
+      related: {
+        type: 'relation',
+        joinTable: {
+          name: 'files_related_mph',
+          joinColumn: { name: 'file_id' },
+          morphColumn: { idColumn: { name: 'related_id' }, typeColumn: { name: 'related_type' } },
+        },
+      },
     },
   },
 };
@@ -95,15 +131,35 @@ describe('planBulkWrites', () => {
       targetDraftAndPublish: false,
       keepsDraftOrder: false,
     });
-    expect(plan.plans.get('tags')).toMatchObject({ kind: 'relation', targetDraftAndPublish: true, keepsDraftOrder: true });
-    expect(plan.plans.get('cover')).toEqual({ kind: 'media', table: 'files_related_mph', fileColumn: 'file_id', idColumn: 'related_id', typeColumn: 'related_type' });
-    expect(plan.plans.get('seo')).toEqual({ kind: 'components', zone: false, table: 'articles_cmps', joinColumn: 'entity_id', idColumn: 'cmp_id', field: 'seo', orderColumn: 'order' });
+    expect(plan.plans.get('tags')).toMatchObject({
+      kind: 'relation',
+      targetDraftAndPublish: true,
+      keepsDraftOrder: true,
+    });
+    expect(plan.plans.get('cover')).toEqual({
+      kind: 'media',
+      table: 'files_related_mph',
+      fileColumn: 'file_id',
+      idColumn: 'related_id',
+      typeColumn: 'related_type',
+    });
+    expect(plan.plans.get('seo')).toEqual({
+      kind: 'components',
+      zone: false,
+      table: 'articles_cmps',
+      joinColumn: 'entity_id',
+      idColumn: 'cmp_id',
+      field: 'seo',
+      orderColumn: 'order',
+    });
     expect(plan.plans.get('documentId')).toBeUndefined();
   });
 
   it('says why an attribute is not written in bulk', () => {
     const reasons = Object.fromEntries(
-      [...plan.plans].filter(([, p]) => p.kind === 'unsupported').map(([name, p]) => [name, p.kind === 'unsupported' ? p.reason : ''])
+      [...plan.plans]
+        .filter(([, p]) => p.kind === 'unsupported')
+        .map(([name, p]) => [name, p.kind === 'unsupported' ? p.reason : ''])
     );
     expect(reasons).toEqual({
       author: 'a oneToOne relation takes its target from another entry',
@@ -131,10 +187,18 @@ describe('planBulkWrites', () => {
 
   it('blocks updates of a localized type with non-localized attributes, and every item of a type with firstPublishedAt', () => {
     expect(plan.updateBlocker).toBeNull();
-    expect(planBulkWrites(input({ nonLocalizedAttributes: ['views'] })).updateBlocker).toBe('non-localized attributes (synced to every locale)');
-    const withFirst = testSchemaLookup(withOptions(model(CATEGORY, { name: { type: 'string' }, firstPublishedAt: { type: 'datetime' } }), false));
+    expect(planBulkWrites(input({ nonLocalizedAttributes: ['views'] })).updateBlocker).toBe(
+      'non-localized attributes (synced to every locale)'
+    );
+    const withFirst = testSchemaLookup(
+      withOptions(model(CATEGORY, { name: { type: 'string' }, firstPublishedAt: { type: 'datetime' } }), false)
+    );
     const first = planBulkWrites(input({ uid: CATEGORY, schemaOf: withFirst }));
-    expect([first.typeBlocker, first.blockerOf({ name: 'x' }), first.updateBlocker]).toEqual(['firstPublishedAt', 'firstPublishedAt', 'firstPublishedAt']);
+    expect([first.typeBlocker, first.blockerOf({ name: 'x' }), first.updateBlocker]).toEqual([
+      'firstPublishedAt',
+      'firstPublishedAt',
+      'firstPublishedAt',
+    ]);
   });
 
   it('lists the attributes whose stored value is not certain to pass as published (published-only rules)', () => {
@@ -148,7 +212,9 @@ describe('publishableAsStored', () => {
     expect(publishableAsStored({ type: 'string', regex: '^a' }, schemas)).toBe(false);
     expect(publishableAsStored({ type: 'email' }, schemas)).toBe(false);
     expect(publishableAsStored({ type: 'dynamiczone', components: ['blocks.quote'], max: 3 }, schemas)).toBe(false);
-    const strict = testSchemaLookup(model('shared.seo', { metaTitle: { type: 'string', required: true } }, 'component'));
+    const strict = testSchemaLookup(
+      model('shared.seo', { metaTitle: { type: 'string', required: true } }, 'component')
+    );
     expect(publishableAsStored({ type: 'component', component: 'shared.seo' }, strict)).toBe(false);
     expect(publishableAsStored({ type: 'component', component: 'shared.seo' }, schemas)).toBe(true);
   });

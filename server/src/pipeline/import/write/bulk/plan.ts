@@ -99,10 +99,16 @@ const STORED_TYPES = new Set([
   'dynamiczone',
 ]);
 
-const planRelation = (input: BulkPlanInput, owner: { draftAndPublish: boolean }, attribute: AttributeSchema, meta: ModelMeta['attributes'][string] | undefined): AttributePlan => {
+const planRelation = (
+  input: BulkPlanInput,
+  owner: { draftAndPublish: boolean },
+  attribute: AttributeSchema,
+  meta: ModelMeta['attributes'][string] | undefined
+): AttributePlan => {
   const join = meta?.joinTable;
   const target = attribute.target ?? '';
-  if (!join?.inverseJoinColumn) return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
+  if (!join?.inverseJoinColumn)
+    return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
   if (!RELATIONS_WRITTEN.includes(attribute.relation ?? '')) {
     return { kind: 'unsupported', reason: `a ${attribute.relation} relation takes its target from another entry` };
   }
@@ -141,17 +147,28 @@ const planMedia = (input: BulkPlanInput): AttributePlan => {
   };
 };
 
-const planComponents = (input: BulkPlanInput, name: string, attribute: AttributeSchema, meta: ModelMeta['attributes'][string] | undefined): AttributePlan => {
+const planComponents = (
+  input: BulkPlanInput,
+  name: string,
+  attribute: AttributeSchema,
+  meta: ModelMeta['attributes'][string] | undefined
+): AttributePlan => {
   /** A component the bulk path can copy: scalar attributes only. */
   const isFlat = (componentUid: string) => {
     const component = input.schemaOf(componentUid);
-    return Boolean(component) && Object.values(component!.attributes).every((a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type));
+    return (
+      Boolean(component) &&
+      Object.values(component!.attributes).every(
+        (a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type)
+      )
+    );
   };
   const join = meta?.joinTable;
   const zone = attribute.type === 'dynamiczone';
   const components = zone ? attribute.components ?? [] : [attribute.component ?? ''];
   if (!zone && attribute.repeatable) return { kind: 'unsupported', reason: 'a repeatable component' };
-  if (!components.every(isFlat)) return { kind: 'unsupported', reason: 'a component with relations, media or components' };
+  if (!components.every(isFlat))
+    return { kind: 'unsupported', reason: 'a component with relations, media or components' };
   const idColumn = zone ? join?.morphColumn?.idColumn.name : join?.inverseJoinColumn?.name;
   if (!join || !idColumn) return { kind: 'unsupported', reason: 'a component without a join table' };
   return {
@@ -166,7 +183,12 @@ const planComponents = (input: BulkPlanInput, name: string, attribute: Attribute
 };
 
 /** How the bulk path writes one attribute of the type, or why it cannot. */
-const planAttribute = (input: BulkPlanInput, owner: { draftAndPublish: boolean; metadata: ModelMeta }, name: string, attribute: AttributeSchema): AttributePlan => {
+const planAttribute = (
+  input: BulkPlanInput,
+  owner: { draftAndPublish: boolean; metadata: ModelMeta },
+  name: string,
+  attribute: AttributeSchema
+): AttributePlan => {
   if (SYSTEM_ATTRIBUTES.has(name)) return { kind: 'scalar' };
   const meta = owner.metadata.attributes[name];
   switch (attribute.type) {
@@ -191,14 +213,18 @@ export const publishableAsStored = (
   depth = 0
 ): boolean => {
   if (depth > 8 || !STORED_TYPES.has(attribute.type)) return false;
-  if (attribute.required || attribute.unique || attribute.minLength !== undefined || attribute.regex !== undefined) return false;
+  if (attribute.required || attribute.unique || attribute.minLength !== undefined || attribute.regex !== undefined)
+    return false;
   if (attribute.min !== undefined) return false;
   if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
     if (attribute.max !== undefined) return false;
     const uids = attribute.type === 'component' ? [attribute.component ?? ''] : attribute.components ?? [];
     return uids.every((componentUid) => {
       const component = schemaOf(componentUid);
-      return Boolean(component) && Object.values(component!.attributes).every((inner) => publishableAsStored(inner, schemaOf, depth + 1));
+      return (
+        Boolean(component) &&
+        Object.values(component!.attributes).every((inner) => publishableAsStored(inner, schemaOf, depth + 1))
+      );
     });
   }
   return true;
@@ -212,13 +238,17 @@ export const planBulkWrites = (input: BulkPlanInput) => {
   const draftAndPublish = hasDraftAndPublish(schema);
   const localized = schema.pluginOptions?.i18n?.localized === true;
   const owner = { draftAndPublish, metadata };
-  const plans = new Map(Object.entries(schema.attributes).map(([name, attribute]) => [name, planAttribute(input, owner, name, attribute)]));
+  const plans = new Map(
+    Object.entries(schema.attributes).map(([name, attribute]) => [name, planAttribute(input, owner, name, attribute)])
+  );
 
   /** Strapi features the bulk path does not reproduce for any item of this type. */
-  const typeBlocker = 'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
+  const typeBlocker =
+    'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
   const syncsLocales = localized && input.nonLocalizedAttributes.length > 0;
   /** Why updates of this type cannot take the bulk path, or null. */
-  const updateBlocker: string | null = typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
+  const updateBlocker: string | null =
+    typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
   /** Attributes an update that publishes must set (or hold a certain stored value in) for its validity to be certain. */
   const leftOutMustBeSet = Object.entries(schema.attributes)
     .filter(([name, attribute]) => !SYSTEM_ATTRIBUTES.has(name) && !publishableAsStored(attribute, input.schemaOf))
