@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import { type NewDocument, type Version } from './types';
+import type { BulkContext } from './context';
+import { insertComponents } from './components';
+import { insertMedia } from './media';
+import { insertRelations } from './relations';
+
+/** Writes new documents: main rows, then components, relation links and media links, for every version. */
+export const insertDocuments = async (ctx: BulkContext, docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
+  const { uid, creator, draftAndPublish, localized, plans, rows } = ctx;
+  if (docs.length === 0) return;
+  const now = new Date();
+
+  // 1. The main rows (by document as listed, draft before published), and their ids.
+  const mainRows: Array<Record<string, unknown>> = [];
+  const versions: Version[] = [];
+  for (const doc of docs) {
+    const row: Record<string, unknown> = { documentId: doc.documentId, createdAt: now, updatedAt: now, ...creator };
+    if (localized) row.locale = doc.locale;
+    for (const name in doc.data) if (plans.get(name)?.kind === 'scalar') row[name] = doc.data[name];
+    if (!draftAndPublish) {
+      mainRows.push({ ...row, publishedAt: now });
+      versions.push({ doc, id: 0, published: true });
+    } else {
+      mainRows.push({ ...row, publishedAt: null });
+      versions.push({ doc, id: 0, published: false });
+      if (doc.published) {
+        mainRows.push({ ...row, publishedAt: now });
+        versions.push({ doc, id: 0, published: true });
+      }
+    }
+  }
+  const ids = await rows.createMany(trx, uid, mainRows);
+  versions.forEach((version, i) => (version.id = ids[i]));
+
+  for (const [name, plan] of plans) {
+    if (plan.kind === 'components') await insertComponents(ctx, trx, name, plan, versions);
+    if (plan.kind === 'relation') await insertRelations(ctx, trx, name, plan, versions);
+    if (plan.kind === 'media') await insertMedia(ctx, trx, name, plan, versions);
+  }
+};

@@ -1,0 +1,290 @@
+import { SYSTEM_ATTRIBUTES, type AttributeSchema, type ModelSchema } from '../../../../schema/model-schema';
+import type { ModelMeta } from '../../../../schema/model-metadata';
+
+/**
+ * The bulk writer's plan of a content type, worked out once per task from Strapi's definitions and database
+ * metadata: for each attribute, how the bulk path writes it (a column, a relation's join table, media links,
+ * component copies) or why it cannot ("unsupported", with the reason `route` reports); what stops every item or
+ * every update of the type from the bulk path; and which attributes an update that publishes must set for its
+ * validity to be certain. Pure: the caller passes the lookups (no Strapi instance), so it is unit-tested on
+ * hand-written models.
+ */
+
+/** The column Strapi names the component type in a `_cmps` join table (its own constant, not in the metadata). */
+export const COMPONENT_TYPE_COLUMN = 'component_type';
+
+export type RelationPlan = {
+  kind: 'relation';
+  target: string;
+  table: string;
+  joinColumn: string;
+  inverseJoinColumn: string;
+  orderColumn: string | null;
+  inverseOrderColumn: string | null;
+  targetTable: string;
+  targetLocalized: boolean;
+  /**
+   * The target has draft & publish: a draft links to the target's draft, a published version to the target's
+   * published version, or to nothing when the target has none (as the Document Service links them).
+   */
+  targetDraftAndPublish: boolean;
+  /**
+   * A many-to-many relation owning a two-sided relation to a draft & publish type: a version published for the first
+   * time keeps its draft's order of each target (the Document Service's publish puts the draft's numbers back, with
+   * a gap where a target has no published version); otherwise the published version's targets are numbered 1..n.
+   */
+  keepsDraftOrder: boolean;
+};
+export type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
+export type ComponentPlan = {
+  kind: 'components';
+  /** A dynamic zone (ordered, `__component` per entry) or a single component. */
+  zone: boolean;
+  table: string;
+  joinColumn: string;
+  idColumn: string;
+  field: string;
+  orderColumn: string;
+};
+export type AttributePlan =
+  | { kind: 'scalar' }
+  | RelationPlan
+  | MediaPlan
+  | ComponentPlan
+  | { kind: 'unsupported'; reason: string };
+
+export interface BulkPlanInput {
+  uid: string;
+  /** Content types and components by uid. */
+  schemaOf: (uid: string) => ModelSchema | undefined;
+  /** Database metadata (tables, columns, join tables) by uid. */
+  metaOf: (uid: string) => ModelMeta | undefined;
+  /** i18n's non-localized attributes of the type: an update copies them to every locale (the Document Service's job). */
+  nonLocalizedAttributes: string[];
+}
+
+export const isEmptyValue = (value: unknown) =>
+  value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+
+const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } | undefined) =>
+  schema?.options?.draftAndPublish === true;
+
+const RELATIONS_WRITTEN = ['manyToOne', 'manyToMany', 'oneWay', 'manyWay'];
+
+/**
+ * Attribute types whose stored draft value certainly passes the rules of a published entry, unless the attribute
+ * has one of the rules Strapi checks for published entries only (required, minLength, min, regex, unique, email and
+ * uid formats, the bounds of repeatable components and dynamic zones), in components too.
+ */
+const STORED_TYPES = new Set([
+  'string',
+  'text',
+  'richtext',
+  'enumeration',
+  'integer',
+  'float',
+  'decimal',
+  'biginteger',
+  'boolean',
+  'date',
+  'time',
+  'datetime',
+  'timestamp',
+  'json',
+  'blocks',
+  'password',
+  'relation',
+  'media',
+  'component',
+  'dynamiczone',
+]);
+
+const planRelation = (
+  input: BulkPlanInput,
+  owner: { draftAndPublish: boolean },
+  attribute: AttributeSchema,
+  meta: ModelMeta['attributes'][string] | undefined
+): AttributePlan => {
+  const join = meta?.joinTable;
+  const target = attribute.target ?? '';
+  if (!join?.inverseJoinColumn)
+    return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
+  if (!RELATIONS_WRITTEN.includes(attribute.relation ?? '')) {
+    return { kind: 'unsupported', reason: `a ${attribute.relation} relation takes its target from another entry` };
+  }
+  const targetSchema = input.schemaOf(target);
+  const targetMeta = input.metaOf(target);
+  if (!targetSchema || !targetMeta) return { kind: 'unsupported', reason: `an unknown target ${target}` };
+  const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
+  // To a draft & publish type: between two draft & publish types, not to itself (the Document Service's publish
+  // re-links self relations in ways of its own).
+  if (targetDraftAndPublish && (target === input.uid || !owner.draftAndPublish))
+    return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
+  return {
+    kind: 'relation',
+    target,
+    table: join.name,
+    joinColumn: join.joinColumn.name,
+    inverseJoinColumn: join.inverseJoinColumn.name,
+    orderColumn: join.orderColumnName ?? null,
+    inverseOrderColumn: join.inverseOrderColumnName ?? null,
+    targetTable: targetMeta.tableName,
+    targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
+    targetDraftAndPublish,
+    keepsDraftOrder: targetDraftAndPublish && attribute.relation === 'manyToMany' && Boolean(attribute.inversedBy),
+  };
+};
+
+const planMedia = (input: BulkPlanInput): AttributePlan => {
+  const join = input.metaOf('plugin::upload.file')?.attributes.related?.joinTable;
+  if (!join?.morphColumn) return { kind: 'unsupported', reason: 'media' };
+  return {
+    kind: 'media',
+    table: join.name,
+    fileColumn: join.joinColumn.name,
+    idColumn: join.morphColumn.idColumn.name,
+    typeColumn: join.morphColumn.typeColumn.name,
+  };
+};
+
+const planComponents = (
+  input: BulkPlanInput,
+  name: string,
+  attribute: AttributeSchema,
+  meta: ModelMeta['attributes'][string] | undefined
+): AttributePlan => {
+  /** A component the bulk path can copy: scalar attributes only. */
+  const isFlat = (componentUid: string) => {
+    const component = input.schemaOf(componentUid);
+    return (
+      Boolean(component) &&
+      Object.values(component!.attributes).every(
+        (a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type)
+      )
+    );
+  };
+  const join = meta?.joinTable;
+  const zone = attribute.type === 'dynamiczone';
+  const components = zone ? attribute.components ?? [] : [attribute.component ?? ''];
+  if (!zone && attribute.repeatable) return { kind: 'unsupported', reason: 'a repeatable component' };
+  if (!components.every(isFlat))
+    return { kind: 'unsupported', reason: 'a component with relations, media or components' };
+  const idColumn = zone ? join?.morphColumn?.idColumn.name : join?.inverseJoinColumn?.name;
+  if (!join || !idColumn) return { kind: 'unsupported', reason: 'a component without a join table' };
+  return {
+    kind: 'components',
+    zone,
+    table: join.name,
+    joinColumn: join.joinColumn.name,
+    idColumn,
+    field: String(join.on?.field ?? name),
+    orderColumn: join.orderColumnName ?? 'order',
+  };
+};
+
+/** How the bulk path writes one attribute of the type, or why it cannot. */
+const planAttribute = (
+  input: BulkPlanInput,
+  owner: { draftAndPublish: boolean; metadata: ModelMeta },
+  name: string,
+  attribute: AttributeSchema
+): AttributePlan => {
+  if (SYSTEM_ATTRIBUTES.has(name)) return { kind: 'scalar' };
+  const meta = owner.metadata.attributes[name];
+  switch (attribute.type) {
+    case 'relation':
+      return planRelation(input, owner, attribute, meta);
+    case 'media':
+      return planMedia(input);
+    case 'component':
+    case 'dynamiczone':
+      return planComponents(input, name, attribute, meta);
+    case 'password':
+      return { kind: 'unsupported', reason: 'a password' };
+    default:
+      return { kind: 'scalar' };
+  }
+};
+
+/** Whether an attribute's stored value certainly passes the rules of a published entry (see STORED_TYPES). */
+export const publishableAsStored = (
+  attribute: AttributeSchema,
+  schemaOf: (uid: string) => ModelSchema | undefined,
+  depth = 0
+): boolean => {
+  if (depth > 8 || !STORED_TYPES.has(attribute.type)) return false;
+  if (attribute.required || attribute.unique || attribute.minLength !== undefined || attribute.regex !== undefined)
+    return false;
+  if (attribute.min !== undefined) return false;
+  if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
+    if (attribute.max !== undefined) return false;
+    const uids = attribute.type === 'component' ? [attribute.component ?? ''] : attribute.components ?? [];
+    return uids.every((componentUid) => {
+      const component = schemaOf(componentUid);
+      return (
+        Boolean(component) &&
+        Object.values(component!.attributes).every((inner) => publishableAsStored(inner, schemaOf, depth + 1))
+      );
+    });
+  }
+  return true;
+};
+
+/** The bulk writer's plan of `input.uid` (see the top of this file). */
+export const planBulkWrites = (input: BulkPlanInput) => {
+  const schema = input.schemaOf(input.uid);
+  const metadata = input.metaOf(input.uid);
+  if (!schema || !metadata) throw new Error(`${input.uid} is not a content type of this app`);
+  const draftAndPublish = hasDraftAndPublish(schema);
+  const localized = schema.pluginOptions?.i18n?.localized === true;
+  const owner = { draftAndPublish, metadata };
+  const plans = new Map(
+    Object.entries(schema.attributes).map(([name, attribute]) => [name, planAttribute(input, owner, name, attribute)])
+  );
+
+  /** Strapi features the bulk path does not reproduce for any item of this type. */
+  const typeBlocker =
+    'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
+  const syncsLocales = localized && input.nonLocalizedAttributes.length > 0;
+  /** Why updates of this type cannot take the bulk path, or null. */
+  const updateBlocker: string | null =
+    typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
+  /** Attributes an update that publishes must set (or hold a certain stored value in) for its validity to be certain. */
+  const leftOutMustBeSet = Object.entries(schema.attributes)
+    .filter(([name, attribute]) => !SYSTEM_ATTRIBUTES.has(name) && !publishableAsStored(attribute, input.schemaOf))
+    .map(([name]) => name);
+
+  return {
+    schema,
+    metadata,
+    draftAndPublish,
+    localized,
+    plans,
+    typeBlocker,
+    updateBlocker,
+    leftOutMustBeSet,
+    /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
+    blockerOf(data: Record<string, unknown>): string | null {
+      if (typeBlocker) return typeBlocker;
+      for (const [name, value] of Object.entries(data)) {
+        const plan = plans.get(name);
+        if (!plan) return `unknown attribute ${name}`;
+        if (plan.kind === 'unsupported' && !isEmptyValue(value)) return plan.reason;
+      }
+      return null;
+    },
+    /** The item's attributes the Document Service's validator checks (scalars and components); the rest is links. */
+    splitData(data: Record<string, unknown>) {
+      const values: Record<string, unknown> = {};
+      const links: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(data)) {
+        const kind = plans.get(name)?.kind;
+        if (kind === 'relation' || kind === 'media') links[name] = value;
+        else values[name] = value;
+      }
+      return { values, links };
+    },
+  };
+};
+
+export type BulkPlan = ReturnType<typeof planBulkWrites>;
