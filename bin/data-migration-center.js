@@ -94,12 +94,12 @@ const main = async (argv) => {
     const appDir = path.resolve(typeof values['app-dir'] === 'string' ? values['app-dir'] : '.');
     const load = () => loadApp({ appDir, compile: values['no-compile'] !== true, onSignal });
 
-    if (parsed.command === 'import') {
-      const job = commands.prepareImport(values, positionals);
+    if (parsed.command === 'import' || parsed.command === 'import-bundle') {
+      const job = commands.prepareImport(values, positionals, parsed.command);
       app = await load();
       code = await commands.runImport(app, job, io);
-    } else if (parsed.command === 'export') {
-      const job = commands.prepareExport(values);
+    } else if (parsed.command === 'export' || parsed.command === 'export-bundle') {
+      const job = commands.prepareExport(values, parsed.command);
       app = await load();
       code = await commands.runExport(app, job, io);
     } else if (parsed.command === 'resume') {

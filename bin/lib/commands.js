@@ -68,7 +68,7 @@ const writeFileAtomically = async (target, source) => {
 
 /**
  * The id of the template of this name and kind, or a UsageError listing the names there are.
- * @param {Strapi} app @param {string} name @param {TaskKind} kind
+ * @param {Strapi} app @param {string} name @param {import('../../shared/contracts').TemplateKind} kind
  */
 const templateId = async (app, name, kind) => {
   const templates = await service(app, 'templates').list({ kind });
@@ -112,39 +112,81 @@ const exitCodeOf = (task) =>
  * import <file>
  * ---------------------------------------------------------------------------------------------------------- */
 
-/** @param {Values} values @param {string[]} positionals */
-const prepareImport = (values, positionals) => {
+/** Options of one content type's import or export, which a bundle takes per type under --types. */
+const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status'];
+const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps'];
+
+/** A zip is a bundle (several content types: docs/bundles.md). @param {string} file */
+const isZip = (file) => {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return fs.readSync(handle, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+  } finally {
+    fs.closeSync(handle);
+  }
+};
+
+/** @param {Values} values @param {string[]} names @param {string} command */
+const refuseSingleTypeOptions = (values, names, command) => {
+  const given = names.filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(
+      `--${given[0]} applies to one content type: for a bundle, give the options of each type with --types '{"api::article.article": {...}}'`,
+      command
+    );
+  }
+};
+
+/**
+ * @param {Values} values @param {string[]} positionals
+ * @param {'import' | 'import-bundle'} [command] import-bundle: the file must be a bundle
+ */
+const prepareImport = (values, positionals, command = 'import') => {
   const file = path.resolve(positionals[0]);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat) throw new UsageError(`${positionals[0]}: no such file`, 'import');
-  if (!stat.isFile()) throw new UsageError(`${positionals[0]} is not a file`, 'import');
+  if (!stat) throw new UsageError(`${positionals[0]}: no such file`, command);
+  if (!stat.isFile()) throw new UsageError(`${positionals[0]} is not a file`, command);
+  const types = text(values, 'types');
+  const bundle = isZip(file);
+  if (command === 'import-bundle' && !bundle) throw new UsageError(`${positionals[0]} is not a bundle (a .zip file)`, command);
+  if (bundle) refuseSingleTypeOptions(values, SINGLE_TYPE_IMPORT, 'import');
+  else if (types !== undefined) throw new UsageError('--types applies to a bundle (a .zip file)', 'import');
   const mapping = text(values, 'mapping');
   const defaultReport = `${file}.errors.csv`;
   const errorReport = text(values, 'error-report');
   return {
     file,
     size: stat.size,
+    bundle,
     template: text(values, 'template'),
     json: values.json === true,
     errorReport: errorReport ? path.resolve(errorReport) : defaultReport,
     /** Only the report at the default path is ours to remove when it is stale. */
     defaultReport: !errorReport,
-    options: defined({
-      contentType: text(values, 'type'),
-      format: text(values, 'format'),
-      importStrategy: text(values, 'import-strategy'),
-      updateStrategy: text(values, 'update-strategy'),
-      onError: text(values, 'on-error'),
-      matchBy: text(values, 'match-by'),
-      fieldMapping:
-        mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"Source field":"attribute"}'),
-      locale: text(values, 'locale'),
-      status: text(values, 'status'),
-      dryRun: values['dry-run'] === true ? true : undefined,
-      name: text(values, 'name'),
-      /** @type {import('../../shared/contracts').TemplateId | undefined} */
-      templateId: undefined,
-    }),
+    options: bundle
+      ? defined({
+          onError: text(values, 'on-error'),
+          dryRun: values['dry-run'] === true ? true : undefined,
+          name: text(values, 'name'),
+          types: types === undefined ? undefined : jsonObjectOption('types', types, '{"api::category.category":{"matchBy":"slug"}}'),
+        })
+      : defined({
+          contentType: text(values, 'type'),
+          format: text(values, 'format'),
+          importStrategy: text(values, 'import-strategy'),
+          updateStrategy: text(values, 'update-strategy'),
+          onError: text(values, 'on-error'),
+          matchBy: text(values, 'match-by'),
+          fieldMapping:
+            mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"Source field":"attribute"}'),
+          locale: text(values, 'locale'),
+          status: text(values, 'status'),
+          dryRun: values['dry-run'] === true ? true : undefined,
+          name: text(values, 'name'),
+          /** @type {import('../../shared/contracts').TemplateId | undefined} */
+          templateId: undefined,
+        }),
   };
 };
 
@@ -153,8 +195,9 @@ const prepareImport = (values, positionals) => {
  * @returns {Promise<number>}
  */
 const runImport = async (app, job, io) => {
+  /** @type {Record<string, unknown>} */
   const options = { ...job.options };
-  if (job.template !== undefined) options.templateId = await templateId(app, job.template, 'import');
+  if (job.template !== undefined) options.templateId = await templateId(app, job.template, job.bundle ? 'bundle' : 'import');
 
   // The service copies the file into the task storage: the user's file is only read.
   const row = await service(app, 'imports').create({
@@ -227,33 +270,63 @@ const finishImport = async (app, id, job, io) => {
  * export
  * ---------------------------------------------------------------------------------------------------------- */
 
-/** @param {Values} values */
-const prepareExport = (values) => {
+/**
+ * @param {Values} values
+ * @param {'export' | 'export-bundle'} [command] export-bundle: a bundle whatever --out is named
+ */
+const prepareExport = (values, command = 'export') => {
   const out = text(values, 'out');
-  if (out === undefined) throw new UsageError('Missing --out <file> (--out - writes the file to stdout)', 'export');
+  if (out === undefined) throw new UsageError('Missing --out <file> (--out - writes the file to stdout)', command);
+  // A bundle: export-bundle, --format bundle, or an --out file ending in .zip.
+  const bundle = command === 'export-bundle' || text(values, 'format') === 'bundle' || (out !== '-' && out.toLowerCase().endsWith('.zip'));
+  const bundleOnly = ['types', 'with-dependencies', 'media', 'definitions'].filter((name) => values[name] !== undefined);
+  if (!bundle && bundleOnly.length > 0) throw new UsageError(`--${bundleOnly[0]} applies to a bundle: add --format bundle (or --out <file>.zip)`, command);
+  if (bundle) refuseSingleTypeOptions(values, SINGLE_TYPE_EXPORT, command);
   if (text(values, 'type') === undefined && text(values, 'template') === undefined) {
     throw new UsageError(
-      'Missing --type <uid> (the content type to export, such as api::article.article), or --template <name>',
-      'export'
+      bundle
+        ? 'Missing --type <uid,uid,...|all> (the content types of the bundle), or --template <name> (a bundle template)'
+        : 'Missing --type <uid> (the content type to export, such as api::article.article), or --template <name>',
+      command
     );
   }
   if (out === '-' && values.json === true)
-    throw new UsageError('--json and --out - both write to stdout: use one of them', 'export');
+    throw new UsageError('--json and --out - both write to stdout: use one of them', command);
   const target = out === '-' ? null : path.resolve(out);
   if (target) {
     const folder = fs.statSync(path.dirname(target), { throwIfNoEntry: false });
     if (!folder?.isDirectory())
-      throw new UsageError(`--out ${out}: the folder ${path.dirname(target)} does not exist`, 'export');
+      throw new UsageError(`--out ${out}: the folder ${path.dirname(target)} does not exist`, command);
     if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
-      throw new UsageError(`--out ${out} is a folder: name the file`, 'export');
+      throw new UsageError(`--out ${out} is a folder: name the file`, command);
   }
   const filters = text(values, 'filters');
   const fields = text(values, 'fields');
   const sort = text(values, 'sort');
+  const types = text(values, 'types');
+  const type = text(values, 'type');
+  if (bundle) {
+    return {
+      target,
+      template: text(values, 'template'),
+      json: values.json === true,
+      /** @type {Record<string, unknown>} */
+      options: defined({
+        format: 'bundle',
+        contentTypes: type === undefined ? undefined : type === 'all' ? 'all' : listOption(type),
+        types: types === undefined ? undefined : jsonObjectOption('types', types, '{"api::article.article":{"fields":["title","slug"]}}'),
+        withDependencies: values['with-dependencies'] === true ? true : undefined,
+        media: values.media === true ? true : undefined,
+        definitions: values.definitions === true ? true : undefined,
+        name: text(values, 'name'),
+      }),
+    };
+  }
   return {
     target,
     template: text(values, 'template'),
     json: values.json === true,
+    /** @type {Record<string, unknown>} */
     options: defined({
       contentType: text(values, 'type'),
       format: text(values, 'format'),
@@ -278,7 +351,7 @@ const prepareExport = (values) => {
  */
 const runExport = async (app, job, io) => {
   const options = { ...job.options };
-  if (job.template !== undefined) options.templateId = await templateId(app, job.template, 'export');
+  if (job.template !== undefined) options.templateId = await templateId(app, job.template, options.format === 'bundle' ? 'bundle' : 'export');
 
   const row = await service(app, 'exports').create({
     body: options,

@@ -102,11 +102,11 @@ const showProgress = ({ stream, read, interval = 200, plainEvery = 5000 }) => {
 
 /** @param {Task} task */
 const countsLine = (task) => {
-  const { processed, created, updated, failed } = task.counts;
+  const { processed, created, updated, skipped = 0, failed } = task.counts;
   if (task.kind === 'export') return `${number.format(processed)} items written`;
   return `processed ${number.format(processed)}, created ${number.format(created)}, updated ${number.format(
     updated
-  )}, failed ${number.format(failed)}`;
+  )}${skipped > 0 ? `, skipped ${number.format(skipped)}` : ''}, failed ${number.format(failed)}`;
 };
 
 /**

@@ -9,7 +9,7 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   format: 'csv',
   status: 'running',
   options: { onError: 'continue' },
-  counts: { total: null, processed: 1200, created: 1100, updated: 90, failed: 10 },
+  counts: { total: null, processed: 1200, created: 1100, updated: 90, skipped: 0, failed: 10 },
   progress: 0.48,
   error: null,
   fileName: 'contacts.csv',
@@ -18,6 +18,7 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   resumable: false,
   waitingFor: null,
   writePath: null,
+  typeCounts: null,
   createdAt: '2026-11-22T10:00:00.000Z',
   startedAt: '2026-11-22T10:00:00.000Z',
   finishedAt: null,
@@ -29,7 +30,7 @@ const at = (seconds: number) => Date.parse('2026-11-22T10:00:00.000Z') + seconds
 
 describe('progressLine', () => {
   it('draws a bar, the percentage, processed/total and items per second', () => {
-    const line = progressLine(task({ counts: { total: 2500, processed: 1200, created: 0, updated: 0, failed: 0 } }), {
+    const line = progressLine(task({ counts: { total: 2500, processed: 1200, created: 0, updated: 0, skipped: 0, failed: 0 } }), {
       width: 100,
       now: at(2),
     });
@@ -45,7 +46,7 @@ describe('progressLine', () => {
   });
 
   it('says which task it waits for while another task holds the write lock', () => {
-    expect(progressLine(task({ waitingFor: 7, counts: { total: null, processed: 0, created: 0, updated: 0, failed: 0 } }))).toBe(
+    expect(progressLine(task({ waitingFor: 7, counts: { total: null, processed: 0, created: 0, updated: 0, skipped: 0, failed: 0 } }))).toBe(
       'import #12 waiting for task #7, which writes api::contact.contact'
     );
   });

@@ -55,7 +55,7 @@ const COMMON_HELP = `Common options:
  * @property {string} help
  */
 
-/** @type {Record<'import' | 'export' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
+/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
 const COMMANDS = {
   import: {
     positionals: ['file'],
@@ -73,6 +73,7 @@ const COMMANDS = {
       'dry-run': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
+      types: { type: 'string' },
       'error-report': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -85,7 +86,8 @@ Options:
   --type <uid>                 the content type, such as api::article.article (or from --template, or the
                                JSONT file's configuration)
   --format <format>            json, jsonl, jsont or csv (default: from the file name, then its content)
-  --import-strategy <s>        upsert (default: add new entries, update existing ones) or add-only
+  --import-strategy <s>        upsert (default: add new entries, update existing ones), add-only or
+                               skip-existing (an entry that exists is left as it is, counted skipped)
   --update-strategy <s>        patch (default: only the fields in the file change) or overwrite
   --on-error <mode>            stop (default: the first failing item rolls the whole import back) or
                                continue (failing items are skipped and listed in the error report)
@@ -94,8 +96,12 @@ Options:
   --locale <code>              the locale written, for localized types
   --status <status>            draft (default) or published, for draft & publish types
   --dry-run                    run everything, count what would happen, write nothing
-  --template <name>            apply the settings of the import template of that name
+  --template <name>            apply the settings of the import template of that name (a bundle: of the bundle
+                               template of that name)
   --name <name>                the task's name (default: Import <file name>)
+  --types <json>               a bundle (a .zip): the options of each type, such as
+                               {"api::category.category": {"matchBy": "slug", "importStrategy": "skip-existing"}}
+                               (with a bundle, only --on-error, --dry-run, --template, --name and --types apply)
   --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
   --json                       print the finished task as JSON on stdout instead of the summary
 
@@ -124,6 +130,10 @@ Example:
       'include-timestamps': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
+      types: { type: 'string' },
+      'with-dependencies': { type: 'boolean' },
+      media: { type: 'boolean' },
+      definitions: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     help: `Usage: ${BIN} export --type <uid> --out <file> [options]
@@ -143,8 +153,16 @@ Options:
   --sort <a:asc,b:desc>        the order (default: documentId, then locale)
   --relations-as <attribute>   the key written for references: documentId (default) or a unique attribute
   --include-timestamps         also write createdAt, updatedAt and publishedAt
-  --template <name>            apply the settings of the export template of that name
+  --template <name>            apply the settings of the export template of that name (a bundle: of the bundle
+                               template of that name; --type is then optional)
   --name <name>                the task's name (default: Export <type>)
+
+A bundle (several content types in one zip; export-bundle, --format bundle, or --out <file>.zip):
+  --type <uid,uid,...|all>     the content types (all: every api:: type)
+  --types <json>               the options of each type: {"api::article.article": {"fields": ["title"], "filters": {...}}}
+  --with-dependencies          also every entry the chosen entries refer to, transitively
+  --media                      carry the files the entries use
+  --definitions                carry the content-type and component definitions
   --json                       print the finished task as JSON on stdout instead of the summary
 
 ${COMMON_HELP}
@@ -154,6 +172,78 @@ started (usage or validation error), 130 stopped by Ctrl-C.
 
 Example:
   ${BIN} export --type api::article.article --locale all --out articles.jsonl`,
+  },
+
+  'import-bundle': {
+    positionals: ['file'],
+    summary: 'import a bundle (a .zip of several content types): import <file>.zip does the same',
+    options: {
+      'on-error': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      types: { type: 'string' },
+      'error-report': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} import-bundle <file>.zip [options]
+
+Imports a bundle (docs/bundles.md): every type it holds, in dependency order, with its files; the same as
+${BIN} import <file>.zip, refused when <file> is not a zip.
+
+Options:
+  --on-error <mode>            stop (default: the whole bundle in one transaction) or continue (batch by batch)
+  --dry-run                    run everything, count what each type would do, write nothing
+  --template <name>            the bundle template of that name: its onError and each type's import options
+  --types <json>               the options of each type, such as {"api::category.category": {"matchBy": "slug"}}
+  --name <name>                the task's name (default: Import <file name>)
+  --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: as import.
+
+Example:
+  ${BIN} import-bundle staging.zip --types '{"api::category.category": {"matchBy": "slug"}}'`,
+  },
+
+  'export-bundle': {
+    positionals: [],
+    summary: 'export several content types as a bundle (a .zip): export --format bundle does the same',
+    options: {
+      type: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      types: { type: 'string' },
+      'with-dependencies': { type: 'boolean' },
+      media: { type: 'boolean' },
+      definitions: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} export-bundle --type <uid,uid,...|all> --out <file>.zip [options]
+
+Exports a bundle (docs/bundles.md): the chosen content types in one zip, with their dependencies, files and
+definitions on request; the same as ${BIN} export --format bundle.
+
+Options:
+  --type <uid,uid,...|all>     the content types (all: every api:: type; optional with --template)
+  -o, --out <file>             where to write the zip; - writes it to stdout (required)
+  --types <json>               the options of each type: {"api::article.article": {"fields": ["title"], "filters": {...}}}
+  --with-dependencies          also every entry the chosen entries refer to, transitively
+  --media                      carry the files the entries use
+  --definitions                carry the content-type and component definitions
+  --template <name>            the bundle template of that name (its types and options; these options over it)
+  --name <name>                the task's name
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: as export.
+
+Example:
+  ${BIN} export-bundle --type api::article.article --with-dependencies --media --out articles.zip`,
   },
 
   apply: {

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
+import { createBundleExportHandler } from './services/tasks/bundle-export-task';
+import { createBundleImportHandler } from './services/tasks/bundle-import-task';
 import { createExportHandler } from './services/tasks/export-task';
 import { createImportHandler } from './services/tasks/import-task';
 import { allowConcurrentReads } from './services/sqlite';
@@ -13,6 +15,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const runner = getService(strapi, 'runner');
   runner.registerHandler('import', createImportHandler(strapi));
   runner.registerHandler('export', createExportHandler(strapi));
+  runner.registerHandler('bundle-export', createBundleExportHandler(strapi));
+  runner.registerHandler('bundle-import', createBundleImportHandler(strapi));
 
   // SQLite: reads answer while an import holds the writer (services/sqlite.ts, prepared in register): the second
   // connection only once the HTTP server listens (not in command-line processes).

@@ -5,6 +5,7 @@ export { PLUGIN_ID };
 export const TASK_UID = `plugin::${PLUGIN_ID}.task` as const;
 export const TEMPLATE_UID = `plugin::${PLUGIN_ID}.template` as const;
 export const APPLIED_BATCH_FILE_UID = `plugin::${PLUGIN_ID}.applied-batch-file` as const;
+export const BUNDLE_FILE_UID = `plugin::${PLUGIN_ID}.bundle-file` as const;
 
 /** The permission actions, as the admin's RBAC registers them. */
 export const PERMISSION_ACTIONS = [

@@ -15,8 +15,19 @@ export const PLUGIN_ID = 'data-migration-center';
 export { FORMATS, type Format } from '../formats/names';
 import type { Format } from '../formats/names';
 
-export const TASK_KINDS = ['import', 'export'] as const;
+export const TASK_KINDS = ['import', 'export', 'bundle-export', 'bundle-import'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** What a template may be saved for (bundles have no templates yet). */
+/** `bundle`: several content types, for bundle exports and bundle imports alike (docs/bundles.md, *Templates*). */
+export const TEMPLATE_KINDS = ['import', 'export', 'bundle'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+/** Tasks that write content: single-type imports and bundle imports. */
+export const isImportKind = (kind: TaskKind): boolean => kind === 'import' || kind === 'bundle-import';
+
+/** Tasks that write a file to download: single-type exports and bundle exports. */
+export const isExportKind = (kind: TaskKind): boolean => kind === 'export' || kind === 'bundle-export';
 
 export const TASK_STATUSES = [
   'queued',
@@ -38,7 +49,11 @@ export const FINISHED_STATUSES: readonly TaskStatus[] = [
   'interrupted',
 ];
 
-export const IMPORT_STRATEGIES = ['add-only', 'upsert'] as const;
+/**
+ * `upsert` creates what is new and updates what exists; `add-only` creates, and an item that exists fails;
+ * `skip-existing` creates, and an item that exists is left as it is (counted as skipped, not failed).
+ */
+export const IMPORT_STRATEGIES = ['add-only', 'upsert', 'skip-existing'] as const;
 export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
 
 export const UPDATE_STRATEGIES = ['patch', 'overwrite'] as const;
@@ -56,6 +71,8 @@ export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 export const ACTIONS = ['read', 'import', 'export', 'templates'] as const;
 export type Action = (typeof ACTIONS)[number];
 export const permission = (action: Action) => `plugin::${PLUGIN_ID}.${action}` as const;
+/** The action a task of this kind needs (to start it, cancel it, delete it). */
+export const actionOfKind = (kind: TaskKind): Action => (isImportKind(kind) ? 'import' : 'export');
 
 /**
  * A template's id: a number for the templates saved in the database, `shipped:<file name>` for the read-only ones
@@ -108,6 +125,33 @@ export interface ExportOptions {
   name?: string;
 }
 
+/** One content type of a bundle export: the single-type export's options (and defaults). */
+export interface BundleTypeOptions {
+  contentType: string;
+  fields?: string[];
+  filters?: Record<string, unknown>;
+  locale?: string;
+  status?: EntryStatus;
+  relationsAs?: string;
+}
+
+/** POST /bundle-exports: several content types in one zip (docs/bundles.md). */
+export interface BundleExportOptions {
+  /** The types, or `all`: every offered `api::` type the user may read (required unless a template gives them). */
+  types?: BundleTypeOptions[] | 'all';
+  /** A bundle template: its types and options, which the request's own replace key by key (`types` whole). */
+  templateId?: TemplateId;
+  /** Also every entry the chosen entries refer to (relations, components' relations, media), transitively. */
+  withDependencies?: boolean;
+  /** Carry the files the entries use (`media.jsonl`, `media/<hash><ext>`). */
+  media?: boolean;
+  /** Carry the content-type and component definitions (`schemas/<uid>.json`). */
+  definitions?: boolean;
+  /** The manifest's `source` (default: the app's name). */
+  source?: string;
+  name?: string;
+}
+
 /* ------------------------------------------------------------------------------------------------------------
  * Resources
  * ---------------------------------------------------------------------------------------------------------- */
@@ -117,6 +161,8 @@ export interface TaskCounts {
   processed: number;
   created: number;
   updated: number;
+  /** Imports with `skip-existing`: items whose entry exists, left as it is. */
+  skipped: number;
   failed: number;
 }
 
@@ -133,7 +179,7 @@ export interface Task {
   contentType: string;
   format: Format | null;
   status: TaskStatus;
-  options: ImportOptions | ExportOptions;
+  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions;
   counts: TaskCounts;
   /** 0..1; `null` while the total is unknown. */
   progress: number | null;
@@ -154,6 +200,8 @@ export interface Task {
    * an export, which read path (`lean`, `document-service`).
    */
   writePath: string | null;
+  /** A bundle import once finished: what each type did, in import order. */
+  typeCounts: BundleImportTypeCounts[] | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -163,9 +211,10 @@ export interface Task {
 export interface Template {
   id: TemplateId;
   name: string;
-  kind: TaskKind;
+  kind: TemplateKind;
+  /** The content type of an import or export template; '' for a bundle template (its options name its types). */
   contentType: string;
-  options: ImportOptions | ExportOptions;
+  options: ImportOptions | ExportOptions | BundleTemplateOptions;
   description: string | null;
   /** Shipped with the plugin (from its `templates/` folder): listed, runnable, never edited or deleted. */
   readOnly: boolean;
@@ -259,6 +308,8 @@ export interface ContentTypeAccess {
 export type ErrorReportStage = 'read' | 'map' | 'validate' | 'resolve' | 'write';
 
 export interface ErrorReportRow {
+  /** A bundle import's rows: the content type of the item (its `content/<uid>.jsonl`). */
+  contentType?: string;
   /** 0-based position of the item in the file. */
   itemIndex: number;
   /** 1-based line (JSONL, CSV), when known. */
@@ -420,6 +471,149 @@ export declare namespace ReadFileHead {
   }
 }
 
+/** A bundle export's options as its task keeps them: each type's single-type options resolved. */
+export interface ResolvedBundleExportOptions {
+  types: Array<Required<Pick<ExportOptions, 'contentType' | 'fields' | 'relationsAs'>> & Pick<ExportOptions, 'filters' | 'locale' | 'status'>>;
+  withDependencies: boolean;
+  media: boolean;
+  definitions: boolean;
+  source: string;
+  name: string;
+}
+
+/** POST /data-migration-center/bundle-exports: a task of kind `bundle-export`; its file downloads as `<name>.zip`. */
+export declare namespace CreateBundleExport {
+  interface Request {
+    query: { wait?: 'true' | 'false' };
+    body: BundleExportOptions;
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** How one type of a bundle is imported (defaults: upsert, patch, documentId, the status it was exported with). */
+export interface BundleImportTypeOptions {
+  importStrategy?: ImportStrategy;
+  updateStrategy?: UpdateStrategy;
+  matchBy?: string;
+  status?: EntryStatus;
+}
+
+/** The `options` field of POST /bundle-imports (multipart, with the zip as `file`). */
+export interface BundleImportOptions {
+  /** `stop` (default): the whole bundle in one transaction; `continue`: batch by batch, failures reported. */
+  onError?: OnError;
+  /** Run everything, then roll it all back: counts per type and the first failures. */
+  dryRun?: boolean;
+  /** Per content type uid of the bundle. */
+  types?: Record<string, BundleImportTypeOptions>;
+  /**
+   * A bundle template: its onError and per-type settings for the types the bundle holds (others are left out); the
+   * request's own apply over them (per type, key by key).
+   */
+  templateId?: TemplateId;
+  name?: string;
+}
+
+/**
+ * A bundle template's options (the Power Apps schema file): the types with what to export of each and how to
+ * import it, for bundle exports (types, fields, filters, locale, status, relationsAs, withDependencies, media,
+ * definitions) and bundle imports (onError; per type importStrategy, updateStrategy, matchBy, status).
+ */
+export interface BundleTemplateOptions {
+  types: Array<BundleTypeOptions & BundleImportTypeOptions> | 'all';
+  withDependencies?: boolean;
+  media?: boolean;
+  definitions?: boolean;
+  onError?: OnError;
+}
+
+/** One type of a bundle import, as its task keeps it, with its counts once run. */
+export interface ResolvedBundleImportType {
+  contentType: string;
+  importStrategy: ImportStrategy;
+  updateStrategy: UpdateStrategy;
+  matchBy: string;
+  status: EntryStatus | null;
+  /** The items the bundle holds for the type in the file of `status` (its manifest). */
+  count: number;
+  /**
+   * A type with draft & publish carried with both versions and no status asked: its published versions, imported
+   * (with status `published`) before its drafts; their count. Null otherwise.
+   */
+  published: number | null;
+}
+
+/** A bundle import's options as its task keeps them: the types in import order. */
+export interface ResolvedBundleImportOptions {
+  onError: OnError;
+  dryRun: boolean;
+  types: ResolvedBundleImportType[];
+  /** The manifest's source and creation time. */
+  source: string;
+  createdAt: string;
+  name: string;
+}
+
+/** What a bundle import did per type (`data.types` of its task once finished; counts rolled back say so). */
+export interface BundleImportTypeCounts {
+  contentType: string;
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+/** POST /data-migration-center/bundle-imports (multipart: `file`, the zip; `options`, JSON): a `bundle-import` task. */
+export declare namespace CreateBundleImport {
+  interface Request {
+    query: { wait?: 'true' | 'false' };
+    body: { options?: string | BundleImportOptions };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/** What applying a bundle's definitions does to one content type or component (docs/bundles.md, *Definitions*). */
+export interface DefinitionChange {
+  uid: string;
+  modelType: 'contentType' | 'component';
+  /** `same`: nothing to change; `skipped`: a plugin's content type, never changed from a bundle (see `reason`). */
+  action: 'create' | 'update' | 'same' | 'skipped';
+  /** Attributes the app lacks (every attribute of a new type). */
+  added: string[];
+  /** Attributes the app has in another form: replaced by the bundle's. */
+  changed: string[];
+  /** Attributes the app has and the bundle does not: kept as they are. */
+  kept: string[];
+  /** The type's options or plugin options (draft & publish, i18n) differ: the bundle's apply. */
+  settingsChanged: boolean;
+  reason?: string;
+}
+
+export interface DefinitionsResult {
+  changes: DefinitionChange[];
+  /** True when the Content-Type Builder wrote the definitions; the app then restarts (development mode). */
+  applied: boolean;
+}
+
+/**
+ * POST /data-migration-center/bundle-definitions (multipart: `file`, the zip; `options`, JSON `{ "dryRun": true }`):
+ * what the bundle's definitions would change, or (development mode, no dry run) their application through the
+ * Content-Type Builder, followed by the restart the builder does. Elsewhere a 403 lists the changes.
+ */
+export declare namespace ApplyDefinitions {
+  interface Request {
+    body: { options?: string | { dryRun?: boolean } };
+  }
+  interface Response {
+    data: DefinitionsResult;
+  }
+}
+
 /** POST /data-migration-center/export-tasks */
 export declare namespace CreateExportTask {
   interface Request {
@@ -433,16 +627,17 @@ export declare namespace CreateExportTask {
 
 export interface TemplateInput {
   name: string;
-  kind: TaskKind;
-  contentType: string;
-  options?: ImportOptions | ExportOptions;
+  kind: TemplateKind;
+  /** Required for import and export templates; absent or '' for a bundle template. */
+  contentType?: string;
+  options?: ImportOptions | ExportOptions | BundleTemplateOptions;
   description?: string | null;
 }
 
 /** GET /data-migration-center/templates */
 export declare namespace ListTemplates {
   interface Request {
-    query: { kind?: TaskKind };
+    query: { kind?: TemplateKind };
   }
   interface Response {
     data: Template[];

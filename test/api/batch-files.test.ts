@@ -6,6 +6,8 @@ import { registerSuperAdmin } from '../helpers/admin';
 import { createTestDatabase } from '../helpers/database';
 import { APP_DIR, PLUGIN_ID, startApp, type TestApp } from '../helpers/strapi';
 import { BASE } from '../helpers/tasks';
+import { writeBundle } from '../../server/src/pipeline/bundle/write';
+import { BUNDLE_FORMAT_VERSION } from '../../server/src/pipeline/bundle/manifest';
 
 /**
  * Batch files at start-up (the `batchFiles` config; the playground reads DMC_BATCH_FOLDER, DMC_BATCH_FILES and
@@ -189,6 +191,40 @@ describe('the shipped example batch files', () => {
     await expect(service.applyFolder('no-such-folder')).rejects.toThrow(
       /The batch files folder .*no-such-folder does not exist/
     );
+  });
+
+  test('a bundle (*.zip) in the folder is applied once, as a bundle import with its defaults', async () => {
+    const zip = writeBundle({
+      manifest: { bundleFormat: BUNDLE_FORMAT_VERSION, plugin: { name: 'test', version: '0' }, strapi: { version: '5.54.0' }, source: 'test', createdAt: '2026-12-04T00:00:00.000Z' },
+      types: [
+        {
+          uid: 'api::tag.tag',
+          attributes: { name: 'string' },
+          schemaHash: 'other',
+          options: {},
+          lines: async function* () {
+            yield Buffer.from('{"documentId":"bundledtagdoc000000000001","name":"from-a-bundle"}\n');
+          },
+        },
+      ],
+      media: null,
+      definitions: null,
+    });
+    const parts: Buffer[] = [];
+    for await (const chunk of zip) parts.push(chunk as Buffer);
+    const bundles = makeFolder({});
+    try {
+      fs.writeFileSync(path.join(bundles.absolute, '10-tags.zip'), Buffer.concat(parts));
+      const service = app!.strapi.plugin(PLUGIN_ID).service('batch-files') as {
+        applyFolder(folder: string): Promise<Array<{ state: string; error: string | null; counts?: { created: number } }>>;
+      };
+      const first = await service.applyFolder(bundles.relative);
+      expect(first).toEqual([expect.objectContaining({ state: 'applied', error: null, counts: expect.objectContaining({ created: 1 }) })]);
+      expect(await names(app!, 'api::tag.tag')).toContain('from-a-bundle');
+      expect((await service.applyFolder(bundles.relative)).map((result) => result.state)).toEqual(['skipped']);
+    } finally {
+      bundles.remove();
+    }
   });
 });
 

@@ -454,3 +454,48 @@ describe('what landed', () => {
     }
   });
 });
+
+describe('bundles (after the checks above: these add tasks)', () => {
+  it('export --type a,b --out <file>.zip writes a bundle; import <zip> imports it with --types per type; single-type options are refused', async () => {
+    const out = path.join(work, 'bundle.zip');
+    const run = await fast(['export', '--type', `${CATEGORY},${TAG}`, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(fs.readFileSync(out).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+
+    const imported = await fast(['import', out, '--dry-run', '--types', JSON.stringify({ [CATEGORY]: { matchBy: 'slug' } }), '--json']);
+    expect(imported.code).toBe(0);
+    const { task } = parseJson<{ task: Task }>(imported);
+    expect(task).toMatchObject({ kind: 'bundle-import', status: 'completed', options: { dryRun: true }, counts: { created: 0, failed: 0 } });
+    expect(task.typeCounts?.map((type) => type.contentType).sort()).toEqual([CATEGORY, TAG].sort());
+    expect(task.counts.updated).toBe(task.counts.processed);
+
+    const refused = await fast(['import', out, '--match-by', 'slug']);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toMatch(/--match-by applies to one content type/);
+    const notBundle = await fast(['export', '--type', CATEGORY, '--out', path.join(work, 'c.json'), '--media']);
+    expect(notBundle.code).toBe(64);
+    expect(notBundle.stderr).toMatch(/--media applies to a bundle/);
+  });
+
+  it('export-bundle and import-bundle, with a bundle template by name', async () => {
+    const out = path.join(work, 'whole.bundle');
+    const run = await fast(['export-bundle', '--template', 'The whole content model (bundle)', '--out', out, '--json']);
+    expect(run.code).toBe(0);
+    const exported = parseJson<{ task: Task }>(run).task;
+    expect(exported).toMatchObject({ kind: 'bundle-export', status: 'completed', options: { media: true, definitions: true } });
+    expect((exported.options as { types: Array<{ contentType: string }> }).types.map((type) => type.contentType)).toEqual(expect.arrayContaining([CATEGORY, TAG]));
+
+    const imported = await fast(['import-bundle', out, '--template', 'The whole content model (bundle)', '--dry-run', '--json']);
+    expect(imported.code).toBe(0);
+    expect(parseJson<{ task: Task }>(imported).task).toMatchObject({ kind: 'bundle-import', status: 'completed', options: { dryRun: true, onError: 'stop' } });
+
+    const notZip = path.join(work, 'not-a-bundle.json');
+    fs.writeFileSync(notZip, '[]');
+    const refused = await fast(['import-bundle', notZip]);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toMatch(/is not a bundle \(a \.zip file\)/);
+    const noTemplate = await fast(['export-bundle', '--template', 'Nothing of that name', '--out', out]);
+    expect(noTemplate.code).toBe(64);
+    expect(noTemplate.stderr).toMatch(/No bundle template named "Nothing of that name"/);
+  });
+});

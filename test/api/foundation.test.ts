@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, PLUGIN_ID, type TestApp } from '../helpers/strapi';
 import type { ContentTypeInfo, Task, Template } from '../../shared/contracts';
+import { bundleFile } from '../helpers/tasks';
 
 /**
  * The foundation: the plugin loads, every admin route enforces its permission, the content-types answer,
@@ -71,7 +72,7 @@ describe('permissions: every admin route of the plugin', () => {
   };
 
   /** A request that succeeds for an admin holding the route's action, per route. */
-  type Valid = { path: string; body?: unknown; multipart?: { content: string; fileName: string; options: unknown }; expected: number };
+  type Valid = { path: string; body?: unknown; multipart?: { content: string | Buffer; fileName: string; options: unknown }; expected: number };
   /** An import task that has an uploaded file and an error report, made by the super admin. */
   const importTaskWithReport = async () => {
     const res = await app
@@ -91,6 +92,21 @@ describe('permissions: every admin route of the plugin', () => {
       expected: 200,
     }),
     'POST /export-tasks': async () => ({ path: '/export-tasks?wait=true', body: { contentType: 'api::tag.tag', format: 'json' }, expected: 200 }),
+    'POST /bundle-imports': async () => ({
+      path: '/bundle-imports?wait=true',
+      multipart: { content: (await bundleFile(app, superToken, { types: [{ contentType: 'api::tag.tag' }] })).bytes, fileName: 'tags.zip', options: { dryRun: true } },
+      expected: 200,
+    }),
+    'POST /bundle-definitions': async () => ({
+      path: '/bundle-definitions',
+      multipart: {
+        content: (await bundleFile(app, superToken, { types: [{ contentType: 'api::tag.tag' }], definitions: true })).bytes,
+        fileName: 'tags.zip',
+        options: { dryRun: true },
+      },
+      expected: 200,
+    }),
+    'POST /bundle-exports': async () => ({ path: '/bundle-exports?wait=true', body: { types: [{ contentType: 'api::tag.tag' }] }, expected: 200 }),
     'GET /tasks/:id/file': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/file`, expected: 200 }),
     'GET /tasks/:id/error-report': async () => ({ path: `/tasks/${(await importTaskWithReport()).id}/error-report?format=csv`, expected: 200 }),
     'GET /content-types': async () => ({ path: '/content-types', expected: 200 }),
@@ -181,6 +197,8 @@ describe('permissions: every admin route of the plugin', () => {
           cm('read', 'api::tag.tag'),
           cm('create', 'api::tag.tag'),
           cm('update', 'api::tag.tag'),
+          // Definitions also need the Content-Type Builder's permission (bundle-definitions.test.ts).
+          'plugin::content-type-builder.read',
         ]),
       });
     }
@@ -436,7 +454,7 @@ describe('tasks', () => {
     expect(Object.keys(task).sort()).toEqual(
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
-        'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
+        'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'typeCounts', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
       ].sort()
     );
     expect(task).toMatchObject({ status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });

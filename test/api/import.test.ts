@@ -197,6 +197,21 @@ describe('strategies', () => {
     expect(await docs(CATEGORY).findFirst({ filters: { slug: 'news' } })).toMatchObject({ name: 'News (patched)', description: 'What happened' });
   });
 
+  test('skip-existing leaves an existing entry as it is and counts it skipped, not failed; a key repeated in the file too', async () => {
+    const before = await docs(CATEGORY).findFirst({ filters: { slug: 'news' } });
+    for (const onError of ['stop', 'continue'] as const) {
+      const slug = `skipped-new-${onError}`;
+      const task = await importFile(app, token, {
+        fileName: 'c.jsonl',
+        content: jsonl([{ name: 'News, changed', slug: 'news' }, { name: 'New', slug }, { name: 'New again', slug }]),
+        options: { contentType: CATEGORY, matchBy: 'slug', importStrategy: 'skip-existing', onError },
+      });
+      expect(task).toMatchObject({ status: 'completed', hasErrorReport: false, counts: { processed: 3, created: 1, updated: 0, skipped: 2, failed: 0 } });
+      expect(await docs(CATEGORY).findFirst({ filters: { slug } })).toMatchObject({ name: 'New' });
+    }
+    expect(await docs(CATEGORY).findFirst({ filters: { slug: 'news' } })).toMatchObject({ name: before?.name, updatedAt: before?.updatedAt });
+  });
+
   test('overwrite resets absent attributes and clears absent relations', async () => {
     const task = await importFile(app, token, {
       fileName: 'a.jsonl',

@@ -7,7 +7,9 @@ import type { Task } from '../../shared/contracts';
  * The API answers while an import runs, in either error mode, on every database. SQLite has one writer: a stop-mode
  * import holds the database's write transaction for its whole run, and before the plugin let Strapi's pool open a
  * second (reading) connection in WAL mode, every admin request (its authentication reads the user) waited for
- * that transaction to end. Measured here: the status, the task list and the cancel answer within a second, and the
+ * that transaction to end. Measured here: the status, the task list and the cancel answer while the import runs (they
+ * print their times, usually tens of milliseconds; the check allows 5 s, so that a CI machine shared with other
+ * work does not fail it, while a request waiting behind the transaction would wait for the whole import), and the
  * cancel rolls a stop-mode import back (nothing of it stays).
  */
 
@@ -15,7 +17,7 @@ let app: TestApp;
 let token: string;
 
 const ROWS = 400_000;
-const LIMIT_MS = 1_000;
+const LIMIT_MS = 5_000;
 const STARTED_AT = 2_000;
 
 beforeAll(async () => {
@@ -47,7 +49,7 @@ const contactsTagged = async (tag: string) =>
   app.strapi.db.query('api::contact.contact').count({ where: { firstName: { $startsWith: tag } } });
 
 describe.each(['stop', 'continue'] as const)('while a %s-mode import of 400,000 contacts runs', (onError) => {
-  test('status, list and cancel answer within a second; the status shows live progress; the cancel takes effect', async () => {
+  test('status, list and cancel answer while it runs; the status shows live progress; the cancel takes effect', async () => {
     const tag = `r${onError}`;
     const id = await startBigImport(onError, tag);
     const auth = { Authorization: `Bearer ${token}` };

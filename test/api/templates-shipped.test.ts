@@ -17,6 +17,7 @@ const SHIPPED = [
   ['shipped:categories-seed-file', 'Categories as a seed file (JSONT)', 'export'],
   ['shipped:contacts-from-a-spreadsheet', 'Contacts from a spreadsheet (CSV)', 'import'],
   ['shipped:published-articles-as-csv', 'Export published articles as CSV', 'export'],
+  ['shipped:whole-content-model', 'The whole content model (bundle)', 'bundle'],
 ];
 
 beforeAll(async () => {
@@ -83,7 +84,7 @@ describe('listing', () => {
     const reader = await createAdmin(app, [`plugin::${PLUGIN_ID}.read`]);
     const res = await app.http().get(`${BASE}/templates`).set('Authorization', `Bearer ${reader}`);
     expect(res.status).toBe(200);
-    expect((res.body.data as Template[]).filter((template) => template.readOnly)).toHaveLength(4);
+    expect((res.body.data as Template[]).filter((template) => template.readOnly)).toHaveLength(SHIPPED.length);
   });
 });
 

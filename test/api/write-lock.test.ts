@@ -92,3 +92,26 @@ test('a task waiting for the lock can be cancelled, and the holder finishes unha
   expect((await runner.waitFor(first.body.data.id)).state).toBe('completed');
   expect(await app.strapi.db.query('api::contact.contact').count({})).toBe(20_000);
 }, 600_000);
+
+test("a task's locks of many types (more than the pool's connections) hold one connection; a task wanting one of them learns whom it waits for", async () => {
+  const locks = app.strapi.plugin('data-migration-center').service('locks');
+  const query = app.strapi.db.query('plugin::data-migration-center.task');
+  const [holder, other] = [await query.create({ data: { name: 'holder', kind: 'import', state: 'running', contentType: '', heartbeatAt: new Date() } }), await query.create({ data: { name: 'other', kind: 'import', state: 'running', contentType: '', heartbeatAt: new Date() } })];
+  // Twenty-five types: the playground's pool has ten connections (a bundle of twelve types once exhausted it).
+  const uids = Array.from({ length: 25 }, (_, i) => `api::type-${String(i).padStart(2, '0')}.type-${i}`);
+  try {
+    const taken = await locks.tryAcquireAll(uids, holder.id);
+    expect('lock' in taken).toBe(true);
+    // The pool still serves other queries at once.
+    expect(await query.count({ where: { id: holder.id } })).toBe(1);
+    expect(await locks.tryAcquireAll([uids[17]], other.id)).toEqual({ busy: uids[17] });
+    expect(await locks.holderOf(uids[17], other.id)).toBe(holder.id);
+    if ('lock' in taken) await taken.lock.release();
+    const again = await locks.tryAcquireAll([uids[17]], other.id);
+    expect('lock' in again).toBe(true);
+    if ('lock' in again) await again.lock.release();
+    expect((await query.findOne({ where: { id: holder.id } })).writeLock).toBeNull();
+  } finally {
+    await query.deleteMany({ where: { id: { $in: [holder.id, other.id] } } });
+  }
+});

@@ -37,7 +37,12 @@ const { execFileSync } = require('node:child_process');
 const root = path.resolve(__dirname, '../..');
 const appDir = path.join(root, 'test/app');
 
-const FORMATS = ['json', 'jsonl', 'jsont', 'csv'];
+const FORMATS = ['json', 'jsonl', 'jsont', 'csv', 'bundle'];
+/**
+ * `bundle`: the zip of POST /bundle-exports (the type, with dependencies: the articles' categories and tags ride
+ * along), imported by POST /bundle-imports. Its file is made by a bundle export of the raw-inserted rows (untimed).
+ */
+const BUNDLE = 'bundle';
 const PHASES = ['raw-insert', 'baseline', 'import', 'upsert', 'raw-select', 'export'];
 const MEMORY_LIMIT_MB = 200;
 /** Items imported through the product, then written raw, to check that the raw insert writes the same rows. */
@@ -94,7 +99,8 @@ const tallyStatements = (knex) => {
 
 const USAGE = `Usage: npm run bench -- [options]
   --items N             articles (default 10000; 1000000 with --memory)
-  --formats LIST        ${FORMATS.join(',')} (default all; jsonl with --memory)
+  --formats LIST        ${FORMATS.join(',')} (default all; jsonl with --memory; bundle: a bundle of the
+                        type with its dependencies, through /bundle-exports and /bundle-imports)
   --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory)
   --status S            draft (one row per article, the default) or published (a draft and a published row)
   --on-error M          the imports' onError: continue (default) or stop
@@ -841,13 +847,54 @@ const createApi = async (strapi, options) => {
         'import'
       ),
     exportAll: async (format) =>
+      format === BUNDLE
+        ? answer(
+            await request
+              .post('/data-migration-center/bundle-exports?wait=true')
+              .set(auth)
+              .send({
+                types: [{ contentType: dataset.uid, ...(draftAndPublish ? { status: options.status } : {}) }],
+                withDependencies: true,
+              }),
+            'bundle export'
+          )
+        : answer(
+            await request
+              .post('/data-migration-center/export-tasks?wait=true')
+              .set(auth)
+              .send({ contentType: dataset.uid, format }),
+            'export'
+          ),
+    /** A bundle: the type with `importStrategy` and its matchBy; the dependencies by default (upsert, documentId). */
+    importBundle: async (file, importStrategy) =>
       answer(
         await request
-          .post('/data-migration-center/export-tasks?wait=true')
+          .post('/data-migration-center/bundle-imports?wait=true')
           .set(auth)
-          .send({ contentType: dataset.uid, format }),
-        'export'
+          .attach('file', file)
+          .field(
+            'options',
+            JSON.stringify({
+              onError: options.onError,
+              types: { [dataset.uid]: { importStrategy, matchBy: dataset.matchBy } },
+            })
+          ),
+        'bundle import'
       ),
+    /** A task's file, written to `file`. */
+    download: async (taskId, file) => {
+      const res = await request
+        .get(`/data-migration-center/tasks/${taskId}/file`)
+        .set(auth)
+        .buffer(true)
+        .parse((response, callback) => {
+          const out = fs.createWriteStream(file);
+          response.pipe(out);
+          out.on('finish', () => callback(null, null));
+          out.on('error', callback);
+        });
+      if (res.status !== 200) throw new Error(`GET /tasks/${taskId}/file answered ${res.status}`);
+    },
   };
 };
 
@@ -1014,12 +1061,33 @@ const run = async (strapi, options, work) => {
     onError: options.onError,
   });
   const files = {};
+  /** A bundle of the first n items: raw-inserted, exported as a bundle, downloaded to `file`; the table emptied. */
+  const writeBundleFile = async (file, n) => {
+    await api.login();
+    await clearArticles(knex, tables);
+    await rawInsert(strapi, tables, targets, { from: 0, to: n, status: options.status });
+    const task = await api.exportAll(BUNDLE);
+    expectTask(task, `bundle of ${n} items`, {});
+    await api.download(task.id, file);
+    await clearArticles(knex, tables);
+  };
   for (const n of sizes) {
     for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
-      files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format}`);
-      await writeFile(files[`${n}.${format}`], layout[format], dataset.item, 0, n);
+      files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format === BUNDLE ? 'zip' : format}`);
+      if (format === BUNDLE) await writeBundleFile(files[`${n}.${format}`], n);
+      else await writeFile(files[`${n}.${format}`], layout[format], dataset.item, 0, n);
     }
   }
+  /** An import of `file` in `format` (a bundle through /bundle-imports). */
+  const importAs = (format, file, importStrategy) =>
+    format === BUNDLE ? api.importBundle(file, importStrategy) : api.importFile(file, { ...api.importOptions(importStrategy), format });
+  /** A bundle import's task counts its dependencies too: the type's own counts are in its typeCounts. */
+  const countsOf = (task) =>
+    task?.kind === 'bundle-import'
+      ? { ...task, counts: { ...task.counts, ...(task.typeCounts?.find((type) => type.contentType === dataset.uid) ?? {}) } }
+      : task;
+  /** The items a task of `format` must count: a bundle's dependencies are more than the n items of the type. */
+  const expectedTotal = (format, n) => (format === BUNDLE ? {} : { total: n });
 
   // Warm-up: each format's import, upsert and export on a few items, so that no measured phase pays for compiling
   // the code it runs (the first of them would, and the others not).
@@ -1028,17 +1096,14 @@ const run = async (strapi, options, work) => {
     await api.login();
     for (const format of formats) {
       const file = path.join(work, `warmup.${format}`);
-      await writeFile(file, layout[format], dataset.item, 0, warmupItems);
+      if (format === BUNDLE) await writeBundleFile(file, warmupItems);
+      else await writeFile(file, layout[format], dataset.item, 0, warmupItems);
       await clearArticles(knex, tables);
       if (phases.some((p) => p === 'import' || p === 'upsert')) {
-        expectTask(
-          await api.importFile(file, { ...api.importOptions('add-only'), format }),
-          `warm-up import ${format}`,
-          {
-            created: warmupItems,
-          }
-        );
-        expectTask(await api.importFile(file, { ...api.importOptions('upsert'), format }), `warm-up upsert ${format}`, {
+        expectTask(countsOf(await importAs(format, file, 'add-only')), `warm-up import ${format}`, {
+          created: warmupItems,
+        });
+        expectTask(countsOf(await importAs(format, file, 'upsert')), `warm-up upsert ${format}`, {
           updated: warmupItems,
         });
       } else {
@@ -1235,8 +1300,8 @@ const run = async (strapi, options, work) => {
           format,
           n,
           async () => {
-            const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('add-only'), format });
-            expectTask(task, `import ${format} (add-only into empty)`, { total: n, processed: n, created: n });
+            const task = countsOf(await importAs(format, files[`${n}.${format}`], 'add-only'));
+            expectTask(task, `import ${format} (add-only into empty)`, { ...expectedTotal(format, n), processed: n, created: n });
             loaded = n;
             return { task };
           },
@@ -1249,8 +1314,8 @@ const run = async (strapi, options, work) => {
           format,
           n,
           async () => {
-            const task = await api.importFile(files[`${n}.${format}`], { ...api.importOptions('upsert'), format });
-            expectTask(task, `import ${format} (upsert over existing)`, { total: n, processed: n, updated: n });
+            const task = countsOf(await importAs(format, files[`${n}.${format}`], 'upsert'));
+            expectTask(task, `import ${format} (upsert over existing)`, { ...expectedTotal(format, n), processed: n, updated: n });
             return { task };
           },
           () => load(n)
@@ -1276,7 +1341,9 @@ const run = async (strapi, options, work) => {
         n,
         async () => {
           const task = await api.exportAll(format);
-          expectTask(task, `export ${format}`, { total: n, processed: n });
+          expectTask(task, `export ${format}`, format === BUNDLE ? {} : { total: n, processed: n });
+          if (format === BUNDLE && !(task.counts.processed >= n))
+            throw new Error(`export bundle: ${task.counts.processed} items, expected ${n} and their dependencies`);
           return { task };
         },
         () => load(n)

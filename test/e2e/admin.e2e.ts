@@ -292,6 +292,64 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(JSON.stringify(found)).not.toContain('X-1');
     }));
 
+  test('exports a bundle of tags and categories, downloads the zip, previews it as a bundle import and imports it', () =>
+    flow(() => page, 'bundles', async () => {
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'Bundle' }).first().click();
+      await page.getByRole('menuitem', { name: 'Export a bundle' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/bundle-export`);
+      await expectVisible(page.getByRole('heading', { name: 'New bundle export', level: 1 }));
+
+      await page.getByRole('checkbox', { name: 'Tag', exact: true }).click();
+      await page.getByRole('checkbox', { name: 'Category', exact: true }).click();
+      await expectAttribute(page.getByRole('checkbox', { name: 'With dependencies' }), 'aria-checked', 'true');
+      await page.getByLabel('Name', { exact: true }).fill('Tags and categories');
+      await screenshot(page, '10-bundle-export-form');
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const exportDialog = page.getByRole('dialog', { name: 'Export: Tags and categories' });
+      await expectVisible(exportDialog.getByText('Completed', { exact: true }), 60_000);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        exportDialog.getByRole('button', { name: 'Download' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('Tags and categories.zip');
+      const zip = await download.path();
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(zip as string);
+      expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+      await exportDialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      await page.getByRole('button', { name: 'Bundle' }).first().click();
+      await page.getByRole('menuitem', { name: 'Import a bundle' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/bundle-import`);
+      await expectVisible(page.getByRole('heading', { name: 'New bundle import', level: 1 }));
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: /Drag and drop a file here/ }).click(),
+      ]);
+      await chooser.setFiles({ name: 'tags-and-categories.zip', mimeType: 'application/zip', buffer: bytes });
+      await expectVisible(page.getByText('tags-and-categories.zip', { exact: true }));
+
+      // The preview: a dry run, what each type would do (this app has them all: every entry would be updated).
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      await expectVisible(page.getByRole('heading', { name: 'Preview', level: 2 }), 60_000);
+      const tagRow = page.getByRole('row').filter({ has: page.getByText('Tag', { exact: true }) });
+      await expectVisible(tagRow.getByRole('combobox', { name: 'Match Tag by' }));
+      const token = await adminToken(context);
+      const tags = (await api<{ pagination: { total: number } }>(token, 'GET', '/content-manager/collection-types/api::tag.tag?page=1&pageSize=1')).body.pagination.total;
+      expect(tags).toBeGreaterThan(0);
+      await expectVisible(tagRow.getByRole('gridcell', { name: String(tags), exact: true }).first());
+      await screenshot(page, '11-bundle-import-preview');
+
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const importDialog = page.getByRole('dialog', { name: 'Import: Import tags-and-categories.zip' });
+      await expectVisible(importDialog.getByText('Completed', { exact: true }), 60_000);
+      await expectVisible(importDialog.getByRole('row').filter({ has: page.getByText('Category', { exact: true }) }));
+      await importDialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+    }));
+
   test('creates an export template in the Templates tab, runs it, and finds the task completed in the list', () =>
     flow(() => page, 'template', async () => {
       const name = 'Tags as CSV';

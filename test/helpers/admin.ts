@@ -49,7 +49,8 @@ export const createAdminUser = async (app: TestApp, actions: Array<string | Perm
   counter += 1;
   const role = await strapi.service('admin::role').create({
     name: `Test role ${counter} ${Date.now()}`,
-    description: `Actions: ${actions.map((a) => (typeof a === 'string' ? a : `${a.action} ${a.subject}`)).join(', ') || 'none'}`,
+    // admin_roles.description is a varchar(255) on PostgreSQL and MariaDB (SQLite does not check lengths).
+    description: `Actions: ${actions.map((a) => (typeof a === 'string' ? a : `${a.action} ${a.subject}`)).join(', ') || 'none'}`.slice(0, 255),
   });
   await strapi.service('admin::role').assignPermissions(
     role.id,

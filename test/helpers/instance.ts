@@ -94,8 +94,11 @@ export const startChildInstance = async ({
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // DMC_CHILD_LOG=<file>: the whole output of every child instance appended to a file, to debug one.
+  const log = process.env.DMC_CHILD_LOG;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
+    if (log) fs.appendFileSync(log, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

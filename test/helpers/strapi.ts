@@ -25,7 +25,19 @@ export interface TestApp {
  * `database` boots on an existing database instead (a restart): `stop({ keepDatabase: true })` leaves it for the
  * next boot, whose `stop()` drops it.
  */
-export const startApp = async ({ env = {}, database: existing }: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> => {
+export const startApp = async ({
+  env = {},
+  database: existing,
+  appDir = APP_DIR,
+  autoReload = false,
+}: {
+  env?: Record<string, string>;
+  database?: TestDatabase;
+  /** Another app than the playground (compiled into its own dist/), e.g. a copy the test changes. */
+  appDir?: string;
+  /** Development mode (`strapi develop`): what the Content-Type Builder needs to write definitions. */
+  autoReload?: boolean;
+} = {}): Promise<TestApp> => {
   const database = existing ?? (await createTestDatabase());
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-files-'));
   const settings: Record<string, string> = {
@@ -50,7 +62,7 @@ export const startApp = async ({ env = {}, database: existing }: { env?: Record<
   };
 
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const instance = createStrapi({ appDir: APP_DIR, distDir: DIST_DIR, autoReload: false, serveAdminPanel: false });
+  const instance = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), autoReload, serveAdminPanel: false });
   let strapi: Core.Strapi;
   try {
     strapi = await instance.load();

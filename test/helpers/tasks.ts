@@ -53,6 +53,32 @@ export const exportFile = async (app: Server, token: string, options: Record<str
   return { task, text: file.text, headers: file.headers };
 };
 
+/** A bundle export (POST /bundle-exports, expected to complete) and its zip's bytes. */
+export const bundleFile = async (app: Server, token: string, options: Record<string, unknown>) => {
+  const res = await app.http().post(`${BASE}/bundle-exports?wait=true`).set('Authorization', `Bearer ${token}`).send(options);
+  if (res.status !== 200) throw new Error(`bundle export answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const task = res.body.data as Task;
+  if (task.status !== 'completed') throw new Error(`bundle export ${task.status}: ${task.error}`);
+  const file = await downloadBytes(app, token, `${BASE}/tasks/${task.id}/file`);
+  if (file.status !== 200) throw new Error(`bundle download answered ${file.status}`);
+  return { task, bytes: file.bytes };
+};
+
+/** GET `path` as bytes (a zip...), with its status and headers. */
+export const downloadBytes = async (app: Server, token: string, path: string) => {
+  const res = await app
+    .http()
+    .get(path)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((response, callback) => {
+      const parts: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => parts.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(parts)));
+    });
+  return { status: res.status, bytes: res.body as Buffer, headers: res.headers };
+};
+
 /** GET `path` as text (any status: the body of an error answer is its JSON text). */
 export const download = async (app: Server, token: string, path: string) => {
   const res = await app

@@ -38,10 +38,12 @@ export interface FileDropZoneProps {
   error?: string;
   hint?: string;
   disabled?: boolean;
+  /** The extensions the file picker offers, and what the zone says it takes (default: the single-type formats). */
+  accept?: { extensions: string[]; label: string };
 }
 
 /** The file to import: dropped on the zone, or chosen with the browser's file picker. */
-export const FileDropZone = ({ file, onChange, error, hint, disabled }: FileDropZoneProps) => {
+export const FileDropZone = ({ file, onChange, error, hint, disabled, accept }: FileDropZoneProps) => {
   const { formatMessage, formatNumber } = useIntl();
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -64,7 +66,7 @@ export const FileDropZone = ({ file, onChange, error, hint, disabled }: FileDrop
         type="file"
         hidden
         data-testid="import-file-input"
-        accept={ACCEPTED_EXTENSIONS.join(',')}
+        accept={(accept?.extensions ?? ACCEPTED_EXTENSIONS).join(',')}
         onChange={(event) => {
           const chosen = event.target.files?.[0];
           if (chosen) onChange(chosen);
@@ -131,10 +133,11 @@ export const FileDropZone = ({ file, onChange, error, hint, disabled }: FileDrop
               })}
             </Typography>
             <Typography variant="pi" textColor="neutral600">
-              {formatMessage(
-                { id: getTranslation('import.file.accepted'), defaultMessage: 'JSON, JSONL, JSONT or CSV ({extensions})' },
-                { extensions: ACCEPTED_EXTENSIONS.join(', ') }
-              )}
+              {accept?.label ??
+                formatMessage(
+                  { id: getTranslation('import.file.accepted'), defaultMessage: 'JSON, JSONL, JSONT or CSV ({extensions})' },
+                  { extensions: ACCEPTED_EXTENSIONS.join(', ') }
+                )}
             </Typography>
           </Flex>
         </Zone>

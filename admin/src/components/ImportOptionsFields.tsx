@@ -28,7 +28,7 @@ export interface ImportOptionsFieldsProps {
  * The import settings, shared by the import wizard and the template form: content type, format, the import
  * and update strategies, what to do on error, the match key, and locale and status where the type has them.
  * `contentTypes` are the types the user may import into, limited to what the user may use (`importableTypes`):
- * `add-only` shows only with Create, `published` only with Publish, each with a hint when it is missing.
+ * `add-only` and `skip-existing` show only with Create, `published` only with Publish, each with a hint when it is missing.
  */
 export const ImportOptionsFields = ({
   values,
@@ -120,6 +120,17 @@ export const ImportOptionsFields = ({
                       defaultMessage: 'An entry that already exists is an error.',
                     }),
                   },
+                  {
+                    value: 'skip-existing' as const,
+                    label: formatMessage({
+                      id: getTranslation('form.importStrategy.skipExisting'),
+                      defaultMessage: 'Only add new records, skip existing ones',
+                    }),
+                    hint: formatMessage({
+                      id: getTranslation('form.importStrategy.skipExisting.hint'),
+                      defaultMessage: 'An entry that already exists is left as it is and counted as skipped.',
+                    }),
+                  },
                 ]
               : []),
           ]}
@@ -130,7 +141,7 @@ export const ImportOptionsFields = ({
         <RadioField<UpdateStrategy>
           name="updateStrategy"
           label={formatMessage({ id: getTranslation('form.updateStrategy'), defaultMessage: 'Update strategy' })}
-          disabled={disabled || values.importStrategy === 'add-only' || !canUpdate}
+          disabled={disabled || values.importStrategy !== 'upsert' || !canUpdate}
           value={values.updateStrategy}
           options={[
             {

@@ -2,7 +2,7 @@ import { AccessibleIcon, Flex, IconButton, Menu, Tooltip } from '@strapi/design-
 import { Cross, Download, FileError, Lock, More, Play, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
-import { PLUGIN_ID } from '../../../shared/contracts';
+import { isExportKind, isImportKind, PLUGIN_ID } from '../../../shared/contracts';
 import { useDownload } from '../hooks/useDownload';
 import type { Permissions } from '../hooks/usePermissions';
 import { isActive, isFinished } from '../hooks/useTasks';
@@ -21,7 +21,7 @@ export interface TaskActionsProps {
 
 /** The file a task can hand out: an export's result once written, an import's uploaded file. */
 export const hasDownloadableFile = (task: Task): boolean =>
-  task.kind === 'export'
+  isExportKind(task.kind)
     ? task.status === 'completed' || task.status === 'completed-with-errors'
     : task.fileName !== null;
 
@@ -38,7 +38,7 @@ export const hasDownloads = (task: Task): boolean => hasDownloadableFile(task) |
 export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, onSaveAsTemplate }: TaskActionsProps) => {
   const { formatMessage } = useIntl();
   const { download } = useDownload();
-  const canChange = task.kind === 'import' ? permissions.canImport : permissions.canExport;
+  const canChange = isImportKind(task.kind) ? permissions.canImport : permissions.canExport;
   const base = `/${PLUGIN_ID}/tasks/${task.id}`;
   const showFile = task.canDownload && hasDownloadableFile(task);
   const showErrorReport = task.canDownload && task.hasErrorReport;
@@ -82,7 +82,7 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
       <Menu.Content popoverPlacement="bottom-end" maxHeight="none">
         {showFile ? (
           <Menu.Item startIcon={<Download />} onSelect={() => void download(`${base}/file`, taskFileName(task))}>
-            {task.kind === 'export'
+            {isExportKind(task.kind)
               ? formatMessage({ id: getTranslation('tasks.actions.downloadExport'), defaultMessage: 'Download file' })
               : formatMessage({
                   id: getTranslation('tasks.actions.downloadImport'),
@@ -109,7 +109,7 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
             </Menu.Item>
           </>
         ) : null}
-        {permissions.canManageTemplates && isFinished(task) ? (
+        {permissions.canManageTemplates && isFinished(task) && task.kind !== 'bundle-export' ? (
           <Menu.Item startIcon={<Plus />} onSelect={() => onSaveAsTemplate(task)}>
             {formatMessage({ id: getTranslation('tasks.actions.saveAsTemplate'), defaultMessage: 'Save as template' })}
           </Menu.Item>

@@ -1,6 +1,6 @@
 import { Flex, Tooltip, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import type { Task } from '../../../shared/contracts';
+import { isImportKind, type Task } from '../../../shared/contracts';
 import { getTranslation } from '../utils/getTranslation';
 
 /**
@@ -9,7 +9,7 @@ import { getTranslation } from '../utils/getTranslation';
  */
 export const TaskCounts = ({ task }: { task: Task }) => {
   const { formatMessage, formatNumber } = useIntl();
-  const { processed, created, updated, failed, total } = task.counts;
+  const { processed, created, updated, skipped, failed, total } = task.counts;
   const of = total ?? processed;
 
   return (
@@ -23,7 +23,7 @@ export const TaskCounts = ({ task }: { task: Task }) => {
           : formatNumber(processed)}
       </Typography>
       <Flex gap={2} wrap="wrap">
-        {task.kind === 'import' ? (
+        {isImportKind(task.kind) ? (
           <>
             <Typography variant="pi" textColor="neutral600">
               {formatMessage(
@@ -37,6 +37,14 @@ export const TaskCounts = ({ task }: { task: Task }) => {
                 { count: formatNumber(updated) }
               )}
             </Typography>
+            {skipped > 0 ? (
+              <Typography variant="pi" textColor="neutral600">
+                {formatMessage(
+                  { id: getTranslation('counts.skipped'), defaultMessage: '{count} skipped' },
+                  { count: formatNumber(skipped) }
+                )}
+              </Typography>
+            ) : null}
           </>
         ) : null}
         {failed > 0 ? (

@@ -15,7 +15,7 @@ const finished = task({
   id: 4,
   name: 'Articles',
   status: 'completed-with-errors',
-  counts: { total: 3, processed: 3, created: 0, updated: 0, failed: 1 },
+  counts: { total: 3, processed: 3, created: 0, updated: 0, skipped: 0, failed: 1 },
   progress: 1,
   fileName: 'articles.json',
   hasErrorReport: true,

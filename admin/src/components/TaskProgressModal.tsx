@@ -2,13 +2,14 @@ import { Box, Button, Flex, Grid, Modal, Typography } from '@strapi/design-syste
 import { Download } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
-import { PLUGIN_ID } from '../../../shared/contracts';
+import { isExportKind, isImportKind, PLUGIN_ID } from '../../../shared/contracts';
 import { useApi } from '../hooks/useApi';
 import { useDownload } from '../hooks/useDownload';
 import { isActive, useTaskProgress } from '../hooks/useTasks';
 import { getTranslation } from '../utils/getTranslation';
 import { StatusBadge } from './StatusBadge';
 import { TaskProgressBar } from './TaskProgressBar';
+import { TypeCountsTable } from './TypeCountsTable';
 
 export const taskFileName = (task: Task) => task.fileName ?? `${task.name}.${task.format ?? 'json'}`;
 export const errorReportName = (task: Task, format: 'csv' | 'json') => `${task.name}-errors.${format}`;
@@ -28,17 +29,17 @@ export const Figure = ({ label, value, tone = 'neutral800' }: { label: string; v
 /** What a task did: counts, as figures (created and updated only for imports). */
 export const TaskFigures = ({ task, dryRun = false }: { task: Task; dryRun?: boolean }) => {
   const { formatMessage, formatNumber } = useIntl();
-  const { processed, created, updated, failed } = task.counts;
+  const { processed, created, updated, skipped, failed } = task.counts;
   const figures = [
     {
       key: 'processed',
       label:
-        task.kind === 'export'
+        isExportKind(task.kind)
           ? formatMessage({ id: getTranslation('figures.exported'), defaultMessage: 'Exported' })
           : formatMessage({ id: getTranslation('figures.processed'), defaultMessage: 'Processed' }),
       value: processed,
     },
-    ...(task.kind === 'import'
+    ...(isImportKind(task.kind)
       ? [
           {
             key: 'created',
@@ -54,6 +55,17 @@ export const TaskFigures = ({ task, dryRun = false }: { task: Task; dryRun?: boo
               : formatMessage({ id: getTranslation('figures.updated'), defaultMessage: 'Updated' }),
             value: updated,
           },
+          ...(skipped > 0
+            ? [
+                {
+                  key: 'skipped',
+                  label: dryRun
+                    ? formatMessage({ id: getTranslation('figures.wouldSkip'), defaultMessage: 'Would skip' })
+                    : formatMessage({ id: getTranslation('figures.skipped'), defaultMessage: 'Skipped (exist)' }),
+                  value: skipped,
+                },
+              ]
+            : []),
         ]
       : []),
     {
@@ -97,7 +109,7 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
 
   const title = task
     ? formatMessage(
-        task.kind === 'export'
+        isExportKind(task.kind)
           ? { id: getTranslation('progress.exportTitle'), defaultMessage: 'Export: {name}' }
           : { id: getTranslation('progress.importTitle'), defaultMessage: 'Import: {name}' },
         { name: task.name }
@@ -107,7 +119,7 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
   const percent = task?.progress === null || task?.progress === undefined ? null : Math.round(task.progress * 100);
   // The server says whether this user may download the task's files (`canDownload`); without it, no download shows.
   const mayDownload = task?.canDownload === true;
-  const fileReady = task?.kind === 'export' && (task.status === 'completed' || task.status === 'completed-with-errors');
+  const fileReady = task ? isExportKind(task.kind) && (task.status === 'completed' || task.status === 'completed-with-errors') : false;
 
   return (
     <Modal.Root open={initial !== null} onOpenChange={(open: boolean) => !open && onClose()}>
@@ -150,6 +162,7 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
                 </Flex>
               ) : null}
               <TaskFigures task={task} />
+              {task.typeCounts && task.typeCounts.length > 0 ? <TypeCountsTable typeCounts={task.typeCounts} /> : null}
               {task.error ? (
                 <Box background="danger100" borderColor="danger200" hasRadius padding={4}>
                   <Typography textColor="danger700">{task.error}</Typography>
@@ -183,7 +196,7 @@ export const TaskProgressModal = ({ task: initial, onClose }: TaskProgressModalP
                 {formatMessage({ id: getTranslation('actions.errorReport'), defaultMessage: 'Error report' })}
               </Button>
             ) : null}
-            {mayDownload && task?.kind === 'export' ? (
+            {mayDownload && (task ? isExportKind(task.kind) : false) ? (
               <Button
                 startIcon={<Download />}
                 disabled={!fileReady}

@@ -24,13 +24,13 @@ const tasks = [
     contentType: 'api::contact.contact',
     format: 'csv',
     status: 'completed-with-errors',
-    counts: { total: 10, processed: 10, created: 5, updated: 2, failed: 3 },
+    counts: { total: 10, processed: 10, created: 5, updated: 2, skipped: 0, failed: 3 },
     progress: 1,
     fileName: 'crm.csv',
     hasErrorReport: true,
     createdBy: { id: 1, name: 'Ada Admin' },
   }),
-  task({ id: 1, name: 'Articles', status: 'completed', counts: { total: 4, processed: 4, created: 0, updated: 0, failed: 0 }, fileName: 'articles.json' }),
+  task({ id: 1, name: 'Articles', status: 'completed', counts: { total: 4, processed: 4, created: 0, updated: 0, skipped: 0, failed: 0 }, fileName: 'articles.json' }),
 ];
 
 const setup = (list: Task[] | (() => Task[]) = tasks, permissions = ALL) => {
@@ -58,6 +58,27 @@ describe('TasksTab', () => {
     expect(within(row).getByText('3 failed')).toBeInTheDocument();
     expect(within(row).getByText('Ada Admin')).toBeInTheDocument();
     expect(get).toHaveBeenCalledWith('/data-migration-center/tasks', { params: { page: 1, pageSize: 10 } });
+  });
+
+  it('shows a bundle export as such: its kind, ZIP, its file to download, no template to save', async () => {
+    const bundle = task({
+      id: 3,
+      kind: 'bundle-export',
+      name: 'Bundle of 2 types',
+      contentType: '',
+      format: null,
+      status: 'completed',
+      counts: { total: 7, processed: 7, created: 0, updated: 0, skipped: 0, failed: 0 },
+      progress: 1,
+      fileName: 'Bundle of 2 types.zip',
+    });
+    const { user } = setup([bundle]);
+    const row = (await screen.findByText('Bundle of 2 types')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Bundle export')).toBeInTheDocument();
+    expect(within(row).getByText('ZIP')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Actions for Bundle of 2 types' }));
+    expect(screen.getByRole('menuitem', { name: 'Download file' })).toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Save as template' })).not.toBeInTheDocument();
   });
 
   it('offers the downloads and deletes a finished task after a confirmation', async () => {
@@ -146,7 +167,7 @@ describe('TasksTab', () => {
         id: 3,
         name: 'Running export',
         status: 'running',
-        counts: { total: 10, processed: 4, created: 0, updated: 0, failed: 0 },
+        counts: { total: 10, processed: 4, created: 0, updated: 0, skipped: 0, failed: 0 },
         progress: 0.4,
       });
       let current = [running];

@@ -1,11 +1,11 @@
-import { Button, Dialog, EmptyStateLayout, Flex, Table, Tbody, Td, Th, Thead, Tooltip, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { Button, Dialog, EmptyStateLayout, Flex, Menu, Table, Tbody, Td, Th, Thead, Tooltip, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
 import { Download, Information, Upload } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { ConfirmDialog, Page, Pagination, useNotification, useQueryParams } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import type { Task } from '../../../shared/contracts';
+import type { Task, TaskKind } from '../../../shared/contracts';
 import { useApi } from '../hooks/useApi';
 import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
@@ -16,6 +16,9 @@ import { StatusBadge } from './StatusBadge';
 import { TaskActions } from './TaskActions';
 import { TaskCounts } from './TaskCounts';
 import { TaskProgress } from './TaskProgress';
+
+/** The kind column's words when the translation is missing. */
+const KIND_LABELS: Record<TaskKind, string> = { import: 'Import', export: 'Export', 'bundle-export': 'Bundle export', 'bundle-import': 'Bundle import' };
 
 const COLUMNS = [
   { name: 'name', label: 'Name' },
@@ -50,6 +53,25 @@ export const NewTaskButtons = ({ permissions }: { permissions: Permissions }) =>
         <Button startIcon={<Download />} onClick={() => navigate('export')}>
           {formatMessage({ id: getTranslation('actions.newExport'), defaultMessage: 'New export' })}
         </Button>
+      ) : null}
+      {permissions.canImport || permissions.canExport ? (
+        <Menu.Root>
+          <Menu.Trigger variant="tertiary" endIcon={null}>
+            {formatMessage({ id: getTranslation('actions.newBundle'), defaultMessage: 'Bundle' })}
+          </Menu.Trigger>
+          <Menu.Content popoverPlacement="bottom-end">
+            {permissions.canExport ? (
+              <Menu.Item onSelect={() => navigate('bundle-export')}>
+                {formatMessage({ id: getTranslation('actions.newBundleExport'), defaultMessage: 'Export a bundle' })}
+              </Menu.Item>
+            ) : null}
+            {permissions.canImport ? (
+              <Menu.Item onSelect={() => navigate('bundle-import')}>
+                {formatMessage({ id: getTranslation('actions.newBundleImport'), defaultMessage: 'Import a bundle' })}
+              </Menu.Item>
+            ) : null}
+          </Menu.Content>
+        </Menu.Root>
       ) : null}
     </Flex>
   );
@@ -184,7 +206,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                 <Typography textColor="neutral800">
                   {formatMessage({
                     id: getTranslation(`kind.${task.kind}`),
-                    defaultMessage: task.kind === 'import' ? 'Import' : 'Export',
+                    defaultMessage: KIND_LABELS[task.kind],
                   })}
                 </Typography>
               </Td>
@@ -192,7 +214,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                 <Typography textColor="neutral800">{byUid.get(task.contentType)?.displayName ?? (task.contentType || '-')}</Typography>
               </Td>
               <Td>
-                <Typography textColor="neutral800">{task.format?.toUpperCase() ?? '-'}</Typography>
+                <Typography textColor="neutral800">{task.format?.toUpperCase() ?? (task.kind === 'bundle-export' ? 'ZIP' : '-')}</Typography>
               </Td>
               <Td>
                 <Flex direction="column" alignItems="flex-start" gap={2}>

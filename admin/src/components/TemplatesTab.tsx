@@ -19,7 +19,7 @@ import { ConfirmDialog, Page, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import type { Task, Template, TemplateId } from '../../../shared/contracts';
+import type { BundleTemplateOptions, Task, Template, TemplateId, TemplateKind } from '../../../shared/contracts';
 import { useApi } from '../hooks/useApi';
 import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
@@ -28,6 +28,8 @@ import { canExportType, canImportType } from '../utils/access';
 import { copyName } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { TaskProgressModal } from './TaskProgressModal';
+
+const KIND_LABELS: Record<TemplateKind, string> = { import: 'Import', export: 'Export', bundle: 'Bundle' };
 
 const COLUMNS = [
   { name: 'name', label: 'Name' },
@@ -74,7 +76,20 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
    * Update (imports) on its type: a template runs with the permissions of who runs it. A type the list does not
    * know is left to the server (the template is then marked broken).
    */
+  /** The content type of a template, or a bundle template's types (all of them: "All content types"). */
+  const contentTypesOf = (template: Template): string => {
+    if (template.kind !== 'bundle') return byUid.get(template.contentType)?.displayName ?? template.contentType;
+    const { types } = template.options as BundleTemplateOptions;
+    if (types === 'all') return formatMessage({ id: getTranslation('templates.bundle.allTypes'), defaultMessage: 'All content types' });
+    return types.map((type) => byUid.get(type.contentType)?.displayName ?? type.contentType).join(', ');
+  };
+
   const canRun = (template: Template) => {
+    // A bundle template runs a bundle export here (its import takes a zip: POST /bundle-imports with templateId).
+    if (template.kind === 'bundle') {
+      const { types } = template.options as BundleTemplateOptions;
+      return permissions.canExport && (types === 'all' || types.every((type) => !byUid.get(type.contentType) || canExportType(byUid.get(type.contentType)!)));
+    }
     const contentType = byUid.get(template.contentType);
     if (template.kind === 'export') return permissions.canExport && (!contentType || canExportType(contentType));
     return permissions.canImport && (!contentType || canImportType(contentType));
@@ -86,7 +101,10 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
       return;
     }
     setBusy(template.id);
-    const task = await api.startExport({ templateId: template.id, contentType: template.contentType });
+    const task =
+      template.kind === 'bundle'
+        ? await api.startBundleExport({ templateId: template.id })
+        : await api.startExport({ templateId: template.id, contentType: template.contentType });
     setBusy(null);
     if (task) setRunning(task);
   };
@@ -191,14 +209,12 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                 <Typography textColor="neutral800">
                   {formatMessage({
                     id: getTranslation(`kind.${template.kind}`),
-                    defaultMessage: template.kind === 'import' ? 'Import' : 'Export',
+                    defaultMessage: KIND_LABELS[template.kind],
                   })}
                 </Typography>
               </Td>
               <Td>
-                <Typography textColor="neutral800">
-                  {byUid.get(template.contentType)?.displayName ?? template.contentType}
-                </Typography>
+                <Typography textColor="neutral800">{contentTypesOf(template)}</Typography>
               </Td>
               <Td>
                 <Typography textColor="neutral800">
@@ -220,7 +236,7 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                       <Play />
                     </IconButton>
                   ) : null}
-                  {permissions.canManageTemplates && !template.readOnly ? (
+                  {permissions.canManageTemplates && !template.readOnly && template.kind !== 'bundle' ? (
                     <IconButton
                       variant="ghost"
                       label={formatMessage(

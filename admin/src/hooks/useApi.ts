@@ -15,12 +15,27 @@ import type {
   Template,
   TemplateId,
   UpdateTemplate,
+  CreateBundleExport,
+  ApplyDefinitions,
+  BundleImportOptions,
+  CreateBundleImport,
 } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { buildImportFormData } from '../utils/forms';
 import { useNotifyError } from './useNotifyError';
 
 const base = `/${PLUGIN_ID}`;
+
+/** A request's answer, or its error (the caller shows it). */
+export type Attempt<T> = { ok: true; data: T } | { ok: false; error: unknown };
+
+/** The multipart body of the bundle routes: the zip and the JSON options. */
+const bundleFormData = (file: File, options: object): FormData => {
+  const body = new FormData();
+  body.append('options', JSON.stringify(options));
+  body.append('file', file, file.name);
+  return body;
+};
 
 /**
  * The plugin's write routes. Each call resolves to the answer's `data`, or to null after notifying the error
@@ -42,6 +57,15 @@ export const useApi = () => {
     [notifyError]
   );
 
+  /** Like `call`, but a failed request's error is answered, not notified: the page shows it where it belongs. */
+  const attempt = useCallback(async <T>(request: () => Promise<{ data: { data: T } }>): Promise<Attempt<T>> => {
+    try {
+      return { ok: true, data: (await request()).data.data };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }, []);
+
   return useMemo(
     () => ({
       startExport: (options: ExportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
@@ -50,6 +74,25 @@ export const useApi = () => {
             params: wait ? { wait: 'true' } : undefined,
           })
         ),
+
+      /** A bundle export (several content types in one zip): `{ templateId }` runs a bundle template. */
+      startBundleExport: (body: CreateBundleExport.Request['body']): Promise<Task | null> =>
+        call(() => post<CreateBundleExport.Response, CreateBundleExport.Request['body']>(`${base}/bundle-exports`, body)),
+
+      /**
+       * A bundle import (the zip, and its options: a dry run previews it). A refusal (the schema check's 400 lists
+       * each missing type and attribute) is answered for the page to show.
+       */
+      startBundleImport: (file: File, options: BundleImportOptions, { wait = false }: { wait?: boolean } = {}) =>
+        attempt(() =>
+          post<CreateBundleImport.Response, FormData>(`${base}/bundle-imports`, bundleFormData(file, options), {
+            params: wait ? { wait: 'true' } : undefined,
+          })
+        ),
+
+      /** What a bundle's definitions change here (dryRun), or their application (development mode); refusals answered. */
+      applyDefinitions: (file: File, { dryRun }: { dryRun: boolean }) =>
+        attempt(() => post<ApplyDefinitions.Response, FormData>(`${base}/bundle-definitions`, bundleFormData(file, { dryRun }))),
 
       /** The server's reading of a file's first 64 KB (format, fields, samples, JSONT configuration). */
       readFileHead: (body: ReadFileHead.Request['body']) =>
@@ -79,6 +122,6 @@ export const useApi = () => {
       deleteTemplate: (template: Template): Promise<Template | null> =>
         call(() => del<DeleteTemplate.Response>(`${base}/templates/${encodeURIComponent(template.id)}`)),
     }),
-    [call, del, post, put]
+    [attempt, call, del, post, put]
   );
 };

@@ -1,6 +1,6 @@
 import { useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import type { CreateTemplate, ListTemplates, TaskKind, Template } from '../../../shared/contracts';
+import type { CreateTemplate, ListTemplates, TemplateKind, Template } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { getTranslation } from '../utils/getTranslation';
 import { useApi } from './useApi';
@@ -9,7 +9,7 @@ import { useGet } from './useGet';
 const NONE: Template[] = [];
 
 /** The saved templates, of one kind or all (GET /templates). */
-export const useTemplates = (kind?: TaskKind) => {
+export const useTemplates = (kind?: TemplateKind) => {
   const { data, isLoading, isError, refetch } = useGet<ListTemplates.Response>(
     `/${PLUGIN_ID}/templates${kind ? `?kind=${kind}` : ''}`
   );

@@ -2,6 +2,8 @@ import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 import { permission, type Action } from '../../../shared/contracts';
 import { ExportPage } from './ExportPage';
+import { BundleExportPage } from './BundleExportPage';
+import { BundleImportPage } from './BundleImportPage';
 import { HomePage } from './HomePage';
 import { ImportPage } from './ImportPage';
 import { TemplatePage } from './TemplatePage';
@@ -29,6 +31,22 @@ const App = () => (
         element={
           <Page.Protect permissions={allowed('import')}>
             <ImportPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="bundle-export"
+        element={
+          <Page.Protect permissions={allowed('export')}>
+            <BundleExportPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="bundle-import"
+        element={
+          <Page.Protect permissions={allowed('import')}>
+            <BundleImportPage />
           </Page.Protect>
         }
       />

@@ -17,7 +17,7 @@ const dryRun = task({
   kind: 'import',
   name: 'articles',
   status: 'completed-with-errors',
-  counts: { total: 3, processed: 3, created: 1, updated: 1, failed: 1 },
+  counts: { total: 3, processed: 3, created: 1, updated: 1, skipped: 0, failed: 1 },
   progress: 1,
   hasErrorReport: true,
 });

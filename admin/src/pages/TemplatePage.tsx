@@ -4,7 +4,7 @@ import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { GetTemplate, TaskKind, Template, TemplateInput } from '../../../shared/contracts';
+import type { GetTemplate, TemplateKind, Template, TemplateInput } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { ExportOptionsFields } from '../components/ExportOptionsFields';
 import { FieldMappingTable } from '../components/FieldMappingTable';
@@ -40,7 +40,7 @@ type TemplateErrors = FormErrors<ExportFormField | ImportFormField | 'name'>;
 
 export const validateTemplateForm = (
   name: string,
-  kind: TaskKind,
+  kind: TemplateKind,
   exportValues: ExportFormValues,
   importValues: ImportFormValues
 ): TemplateErrors => {
@@ -84,7 +84,8 @@ export const TemplatePage = () => {
 
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [kind, setKind] = useState<TaskKind>(searchParams.get('kind') === 'import' ? 'import' : 'export');
+  // The page edits import and export templates; a bundle template is run, duplicated and deleted from the list.
+  const [kind, setKind] = useState<Exclude<TemplateKind, 'bundle'>>(searchParams.get('kind') === 'import' ? 'import' : 'export');
   const [exportValues, setExportValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
   const [importValues, setImportValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
   const [errors, setErrors] = useState<TemplateErrors>({});
@@ -103,6 +104,10 @@ export const TemplatePage = () => {
     // Once per template, with the content types at hand (the trimming needs them).
     if (!template || isLoading || loaded.current === template) return;
     loaded.current = template;
+    if (template.kind === 'bundle') {
+      navigate('../..?tab=templates', { relative: 'path' });
+      return;
+    }
     setName(template.name);
     setDescription(template.description ?? '');
     setKind(template.kind);
@@ -117,7 +122,7 @@ export const TemplatePage = () => {
       setImportValues(allowed);
       setTrimmed(allowed !== values);
     }
-  }, [template, isLoading, exportTypes, importTypes]);
+  }, [template, isLoading, exportTypes, importTypes, navigate]);
 
   const importContentType = offeredImport.find((candidate) => candidate.uid === importValues.contentType);
   const targets = useMemo(() => (importContentType ? mappingTargets(importContentType) : []), [importContentType]);
@@ -238,7 +243,7 @@ export const TemplatePage = () => {
                     />
                   </Grid.Item>
                   <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                    <SelectField<TaskKind>
+                    <SelectField<TemplateKind>
                       name="kind"
                       label={formatMessage({ id: getTranslation('form.kind'), defaultMessage: 'Type' })}
                       required
@@ -249,7 +254,7 @@ export const TemplatePage = () => {
                         { value: 'import', label: formatMessage({ id: getTranslation('kind.import'), defaultMessage: 'Import' }) },
                       ]}
                       onChange={(next) => {
-                        setKind(next);
+                        setKind(next === 'import' ? 'import' : 'export');
                         setErrors({});
                       }}
                     />

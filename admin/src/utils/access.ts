@@ -108,7 +108,7 @@ export const allowedImportValues = (
   const next: ImportFormValues = {
     ...values,
     status: values.status === 'published' && !access.publish ? 'draft' : values.status,
-    importStrategy: values.importStrategy === 'add-only' && !access.create ? 'upsert' : values.importStrategy,
+    importStrategy: values.importStrategy !== 'upsert' && !access.create ? 'upsert' : values.importStrategy,
     matchBy: contentType.matchKeys.includes(values.matchBy) ? values.matchBy : 'documentId',
     mapping: values.mapping.some((row) => row.target !== null && !targets.has(row.target))
       ? values.mapping.map((row) => (row.target !== null && !targets.has(row.target) ? { ...row, target: null } : row))

@@ -42,5 +42,8 @@ describe('plugin config', () => {
     expect(validate({ limits: { maxItemLength: 2 ** 30 } })).toThrow(/limits.maxItemLength must be less than or equal to 268435456/);
     expect(validate({ limits: { maxColumns: -1 } })).toThrow(/limits.maxColumns must be greater than or equal to 1/);
     expect(validate({ limits: { maxRows: 10 } })).toThrow(/limits field has unspecified keys: maxRows/);
+    expect(validate({ limits: { maxZipEntries: 1000 } })).not.toThrow();
+    expect(validate({ limits: { maxZipEntries: 0 } })).toThrow(/limits.maxZipEntries must be greater than or equal to 1/);
+    expect(validate({ limits: { maxZipEntries: 2e7 } })).toThrow(/limits.maxZipEntries must be less than or equal to 10000000/);
   });
 });

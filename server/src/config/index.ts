@@ -13,6 +13,11 @@ export const READ_LIMIT_MAXIMA: ReadLimits = {
   maxColumns: 100_000,
 };
 
+/** A bundle's zip entries by default (`limits.maxZipEntries`): content, media files, schemas and the manifest. */
+export const DEFAULT_MAX_ZIP_ENTRIES = 200_000;
+/** The most it may be raised to: yauzl keeps each entry of the directory in memory (about 1 KB each). */
+export const MAX_ZIP_ENTRIES_MAXIMUM = 10_000_000;
+
 /**
  * The plugin's configuration, set in the app's `config/plugins.ts` under `data-migration-center.config`.
  * Every key is optional; these are the defaults.
@@ -60,8 +65,9 @@ export interface PluginConfig {
    * `maxDepth` (nesting of arrays and objects inside one item), `maxItemLength` (the characters of one item: a JSON
    * element, a JSONL line, a CSV record), `maxColumns` (CSV). Past one, the item (or the file) fails with a message
    * naming the limit, the item, line and column. Each may be lowered; raised only up to {@link READ_LIMIT_MAXIMA}.
+   * `maxZipEntries`: the most entries a bundle's zip may hold (its directory is read whole; docs/bundles.md).
    */
-  limits: ReadLimits;
+  limits: ReadLimits & { maxZipEntries: number };
   batchFiles: {
     /** Apply batch files at start-up. */
     enabled: boolean;
@@ -123,7 +129,7 @@ export const defaultConfig: PluginConfig = {
   allowPrivateFields: false,
   sqliteConcurrentReads: true,
   extraContentTypes: [],
-  limits: { ...DEFAULT_READ_LIMITS },
+  limits: { ...DEFAULT_READ_LIMITS, maxZipEntries: DEFAULT_MAX_ZIP_ENTRIES },
   batchFiles: {
     enabled: true,
     folder: 'data-migration',
@@ -183,6 +189,7 @@ const configSchema = yup
         maxDepth: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxDepth),
         maxItemLength: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxItemLength),
         maxColumns: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxColumns),
+        maxZipEntries: yup.number().integer().min(1).max(MAX_ZIP_ENTRIES_MAXIMUM),
       })
       .noUnknown(),
     batchFiles: yup

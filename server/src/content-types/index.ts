@@ -1,9 +1,11 @@
 import task from './task';
 import template from './template';
 import appliedBatchFile from './applied-batch-file';
+import bundleFile from './bundle-file';
 
 export default {
   task,
   template,
   'applied-batch-file': appliedBatchFile,
+  'bundle-file': bundleFile,
 };

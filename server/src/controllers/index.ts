@@ -1,9 +1,11 @@
+import bundleDefinitions from './bundle-definitions';
 import contentTypes from './content-types';
 import fileHeads from './file-heads';
 import tasks from './tasks';
 import templates from './templates';
 
 export default {
+  'bundle-definitions': bundleDefinitions,
   'content-types': contentTypes,
   'file-heads': fileHeads,
   tasks,

@@ -3,8 +3,11 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import {
+  actionOfKind,
   permission,
   type CancelTask,
+  type CreateBundleExport,
+  type CreateBundleImport,
   type CreateExportTask,
   type CreateImportTask,
   type DeleteTask,
@@ -14,17 +17,18 @@ import {
   type TaskKind,
 } from '../../../shared/contracts';
 import { FORMATS } from '../pipeline/formats';
-import type { UploadedFile } from '../services/tasks/imports';
 import { toTask, type TaskRow } from '../services/tasks/task-row';
 import { getService, idParam, parseId } from '../utils';
 import { validateListTasksQuery } from '../validation/tasks';
+import { uploadOf } from './upload';
 
 /** Cancelling or deleting a task needs the action of its kind (`import` or `export`), on top of `read`. */
 const assertKindPermission = (ctx: Context, kind: TaskKind) => {
   const ability = ctx.state.userAbility as { can(action: string): boolean } | undefined;
-  if (!ability?.can(permission(kind))) {
+  const action = actionOfKind(kind);
+  if (!ability?.can(permission(action))) {
     // A PolicyError keeps its message through Strapi's authorisation layer (a plain ForbiddenError is blanked).
-    throw new errors.PolicyError(`You need the ${kind} permission to change ${kind} tasks`);
+    throw new errors.PolicyError(`You need the ${action} permission to change ${kind} tasks`);
   }
 };
 
@@ -33,6 +37,7 @@ const attachment = (fileName: string) =>
   `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(
     fileName
   )}`;
+
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** 202 with the queued task; with `?wait=true`, 200 with the task once it has finished. */
@@ -49,15 +54,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async createImport(ctx: Context) {
-      const files = (
-        ctx.request as unknown as {
-          files?: Record<string, UploadedFile | UploadedFile[]>;
-        }
-      ).files;
-      const body = ctx.request.body as { options?: unknown } | undefined;
       const row = await getService(strapi, 'imports').create({
-        file: files?.file,
-        rawOptions: body?.options,
+        ...uploadOf(ctx),
         creator: ctx.state.user,
         actor: getService(strapi, 'permissions').actorOf(ctx.state),
       });
@@ -73,11 +71,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = (await answerTask(ctx, row)) satisfies CreateExportTask.Response;
     },
 
-    /** The exported file, or for an import the uploaded file, as an attachment. */
+    async createBundleExport(ctx: Context) {
+      const row = await getService(strapi, 'bundle-exports').create({
+        body: ctx.request.body,
+        creator: ctx.state.user,
+        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+      });
+      ctx.body = (await answerTask(ctx, row)) satisfies CreateBundleExport.Response;
+    },
+
+    async createBundleImport(ctx: Context) {
+      const row = await getService(strapi, 'bundle-imports').create({
+        ...uploadOf(ctx),
+        creator: ctx.state.user,
+        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+      });
+      ctx.body = (await answerTask(ctx, row)) satisfies CreateBundleImport.Response;
+    },
+
+    /** The exported file (a bundle: its zip), or for an import the uploaded file, as an attachment. */
     async downloadFile(ctx: Context) {
       const actor = getService(strapi, 'permissions').actorOf(ctx.state);
       const { task, content } = await getService(strapi, 'tasks').file(idParam(ctx, 'Task'), actor);
-      ctx.set('Content-Type', task.format ? FORMATS[task.format].mimeType : 'application/octet-stream');
+      ctx.set('Content-Type', task.format ? FORMATS[task.format].mimeType : task.kind === 'bundle-export' ? 'application/zip' : 'application/octet-stream');
       ctx.set('Content-Disposition', attachment(task.fileName ?? `task-${task.id}`));
       ctx.body = content;
     },

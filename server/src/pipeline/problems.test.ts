@@ -18,7 +18,7 @@ describe('ItemError', () => {
 
 describe('writeProblem', () => {
   it('keeps an ItemError as it is', () => {
-    expect(writeProblem(new ItemError('exists', 'slug', 'write'), 'ignored')).toEqual({
+    expect(writeProblem(new ItemError('exists', 'slug', 'write'))).toEqual({
       stage: 'write',
       field: 'slug',
       message: 'slug: exists',
@@ -27,15 +27,32 @@ describe('writeProblem', () => {
 
   it('takes a Strapi validation error (with details) as the validate stage and its path as the field', () => {
     const error = Object.assign(new Error('x'), { details: { errors: [{ path: ['seo', 'title'], message: 'required' }] } });
-    expect(writeProblem(error, 'seo.title: required')).toEqual({ stage: 'validate', field: 'seo.title', message: 'seo.title: required' });
+    expect(writeProblem(error)).toEqual({ stage: 'validate', field: 'seo.title', message: 'seo.title: required' });
   });
 
-  it('takes anything else as the write stage', () => {
-    expect(writeProblem(new Error('SQLITE_CONSTRAINT'), 'a value that must be unique is already used')).toEqual({
+  it('takes a driver error as the write stage, naming the column as its attribute and hiding the SQL', () => {
+    const error = Object.assign(new Error('insert into "cities" ("name") values ($1) - value too long for type character varying(5)'), {
+      code: '22001',
+      column: 'city_name',
+    });
+    expect(writeProblem(error, (column) => (column === 'city_name' ? 'name' : column))).toEqual({
+      stage: 'write',
+      field: 'name',
+      message: 'name: the database refused the value: value too long for type character varying(5)',
+    });
+  });
+
+  it('says so when a unique value is already used', () => {
+    const error = Object.assign(new Error('UNIQUE constraint failed: articles.slug'), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(writeProblem(error)).toEqual({
       stage: 'write',
       field: null,
-      message: 'a value that must be unique is already used',
+      message: 'a value that must be unique is already used (the database refused the value: UNIQUE constraint failed: articles.slug)',
     });
+  });
+
+  it('takes anything else as the write stage with its first line', () => {
+    expect(writeProblem(new Error('the connection was lost\nstack'))).toEqual({ stage: 'write', field: null, message: 'the connection was lost' });
   });
 });
 

@@ -6,6 +6,8 @@
  * unknown and refused keys, a value of the wrong type), `validate` (Strapi's rules: required, min/max, unique...),
  * `resolve` (a relation or media reference with no match), `write` (what only the database knows).
  */
+import { databaseProblem, withoutSql } from './sql/database-errors';
+
 export type Stage = 'read' | 'map' | 'validate' | 'resolve' | 'write';
 
 export const STAGES: readonly Stage[] = ['read', 'map', 'validate', 'resolve', 'write'];
@@ -46,13 +48,24 @@ export class ItemError extends Error {
 
 /**
  * What the writer caught, as a problem: Strapi's validation errors carry `details.errors` with a path (stage
- * `validate`); anything else came from the database (stage `write`). `message` is the sentence already made for it.
+ * `validate`, the first path as the field); a driver's error is the database's sentence with the column named as
+ * its attribute (`fieldOf`), never the SQL text (stage `write`); anything else keeps its first line (stage `write`).
  */
-export const writeProblem = (error: unknown, message: string): Problem => {
+export const writeProblem = (error: unknown, fieldOf?: (column: string) => string): Problem => {
   if (error instanceof ItemError) return error.problem;
-  const details = (error as { details?: { errors?: Array<{ path?: string[] }> } } | null)?.details?.errors;
-  if (details?.length) return { stage: 'validate', field: details[0].path?.join('.') || null, message };
-  return { stage: 'write', field: null, message };
+  const e = error as { message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } } | null;
+  const details = e?.details?.errors;
+  if (details?.length) {
+    const message = details.map((d) => (d.path?.length ? `${d.path.join('.')}: ${d.message}` : d.message ?? '')).join('; ');
+    return { stage: 'validate', field: details[0].path?.join('.') || null, message };
+  }
+  const database = databaseProblem(error, fieldOf);
+  const message = database?.message ?? withoutSql((e?.message ?? String(error)).split('\n')[0], error);
+  return {
+    stage: 'write',
+    field: database?.field ?? null,
+    message: /unique|duplicate/i.test(message) ? `a value that must be unique is already used (${message})` : message,
+  };
 };
 
 /**

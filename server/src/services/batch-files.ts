@@ -9,14 +9,14 @@ import { getService } from '../utils';
 import { toTask } from './tasks/task-row';
 
 /**
- * Batch files: the `*.jsont` and `*.batch-engine-data.json` files of a folder, applied like migrations. Each file
- * is run as a normal import task (its settings come from its JSONT configuration; it shows in the task list with
- * its error report), in file-name order, once: its path and SHA-256 are recorded in `dmc_applied_batch_files`,
+ * Batch files: the `*.jsont`, `*.batch-engine-data.json` and `*.zip` (bundle) files of a folder, applied like
+ * migrations. Each file is run as a normal import task (its settings come from its JSONT configuration; a bundle is
+ * imported with its defaults: upsert by documentId, in one transaction; it shows in the task list with its error report), in file-name order, once: its path and SHA-256 are recorded in `dmc_applied_batch_files`,
  * and a file already applied with the same checksum is skipped. A changed file is applied again; a failed one is
  * tried again at the next run.
  */
 
-export const BATCH_FILE_PATTERN = /\.(?:jsont|batch-engine-data\.json)$/i;
+export const BATCH_FILE_PATTERN = /\.(?:jsont|batch-engine-data\.json|zip)$/i;
 
 export interface BatchFileResult {
   /** The file's path relative to the app's root (`data-migration/01-categories.jsont`), or absolute outside it. */
@@ -134,7 +134,7 @@ export const createBatchFilesService = ({ strapi }: { strapi: Core.Strapi }) => 
       // version...): recorded as a failed task all the same, so that the task list shows it.
       const message = (error as Error).message;
       const failed = await getService(strapi, 'tasks').create({
-        kind: 'import',
+        kind: /\.zip$/i.test(fileName) ? 'bundle-import' : 'import',
         name,
         contentType: '',
         format: formatOfFileName(fileName),

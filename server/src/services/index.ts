@@ -1,4 +1,7 @@
 import { createBatchFilesService } from './batch-files';
+import { createBundleDefinitionsService } from './bundle-definitions';
+import { createBundleExportsService } from './tasks/bundle-exports';
+import { createBundleImportsService } from './tasks/bundle-imports';
 import { createContentTypesService } from './content-types';
 import { createExportsService } from './tasks/exports';
 import { createImportsService } from './tasks/imports';
@@ -6,12 +9,15 @@ import { createLocksService } from './tasks/locks';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './tasks/runner';
 import { createSqliteService } from './sqlite';
-import { createStorageService } from './storage/local';
+import { createStorageService } from './storage/index';
 import { createTasksService } from './tasks/tasks';
 import { createTemplatesService } from './templates';
 
 const services = {
   'batch-files': createBatchFilesService,
+  'bundle-definitions': createBundleDefinitionsService,
+  'bundle-exports': createBundleExportsService,
+  'bundle-imports': createBundleImportsService,
   'content-types': createContentTypesService,
   exports: createExportsService,
   imports: createImportsService,

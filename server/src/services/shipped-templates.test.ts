@@ -14,6 +14,7 @@ describe('shipped templates', () => {
       ['shipped:categories-seed-file', 'export', 'api::category.category'],
       ['shipped:contacts-from-a-spreadsheet', 'import', 'api::contact.contact'],
       ['shipped:published-articles-as-csv', 'export', 'api::article.article'],
+      ['shipped:whole-content-model', 'bundle', ''],
     ]);
     for (const template of templates) {
       expect(template).toMatchObject({ readOnly: true, createdAt: null, updatedAt: null });

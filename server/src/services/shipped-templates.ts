@@ -8,6 +8,7 @@ import {
 } from '../../../shared/contracts';
 import { exportOptionsSchema } from '../validation/export-options';
 import { importOptionsSchema } from '../validation/import-options';
+import { checkBundleTemplateOptions } from '../validation/bundle-template-options';
 import { createTemplateBody } from '../validation/templates';
 
 /**
@@ -60,13 +61,13 @@ export const readShippedTemplates = (dir: string | null): { templates: ShippedTe
         strict: true,
         abortEarly: true,
       }) as TemplateInput;
-      const options = (input.kind === 'import' ? importOptionsSchema : exportOptionsSchema).validateSync(
-        input.options ?? {},
-        {
-          strict: true,
-          abortEarly: true,
-        }
-      ) as Record<string, unknown>;
+      const options =
+        input.kind === 'bundle'
+          ? (checkBundleTemplateOptions(input.options ?? {}) as unknown as Record<string, unknown>)
+          : ((input.kind === 'import' ? importOptionsSchema : exportOptionsSchema).validateSync(input.options ?? {}, {
+              strict: true,
+              abortEarly: true,
+            }) as Record<string, unknown>);
       if (options.templateId !== undefined) throw new Error('options.templateId: a template cannot name another one');
       if (templates.some((other) => other.kind === input.kind && other.name === input.name)) {
         throw new Error(`another shipped ${input.kind} template is named "${input.name}"`);
@@ -75,7 +76,7 @@ export const readShippedTemplates = (dir: string | null): { templates: ShippedTe
         id,
         name: input.name,
         kind: input.kind,
-        contentType: input.contentType,
+        contentType: input.contentType ?? '',
         options,
         description: input.description ?? null,
         readOnly: true,

@@ -2,25 +2,31 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import {
   isShippedTemplateId,
+  type BundleTemplateOptions,
   type ExportOptions,
+  type ResolvedBundleExportOptions,
+  type ResolvedBundleImportOptions,
   type ImportOptions,
-  type TaskKind,
+  type TemplateKind,
   type Template,
   type TemplateId,
   type TemplateInput,
 } from '../../../shared/contracts';
 import { TEMPLATE_UID } from '../constants';
+import { resolveBundleExportOptions } from '../validation/bundle-export-options';
+import { checkBundleTemplateOptions, exportSideOf } from '../validation/bundle-template-options';
 import { resolveExportOptions } from '../validation/export-options';
 import { fieldError, resolveImportOptions } from '../validation/import-options';
 import { getService } from '../utils';
+import type { TaskRow } from './tasks/task-row';
 import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from './shipped-templates';
 
 export interface TemplateRow {
   id: number;
   name: string;
-  kind: TaskKind;
+  kind: TemplateKind;
   contentType: string;
-  options: ImportOptions | ExportOptions | null;
+  options: ImportOptions | ExportOptions | BundleTemplateOptions | null;
   description: string | null;
   createdAt: string | Date;
   updatedAt: string | Date;
@@ -53,6 +59,32 @@ const filterAttributes = (filters: unknown): string[] => {
 const FILTERABLE_SYSTEM_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
 
 /**
+ * "Save as template" of a bundle task: a bundle export's types with their options (the types it pulled in as
+ * dependencies are not listed: "with dependencies" pulls them in again) and its bundle options; a bundle import's
+ * onError and each type's import options (its status when it imported one version).
+ */
+const bundleTemplateOf = (task: TaskRow): BundleTemplateOptions => {
+  if (task.kind === 'bundle-export') {
+    const { types, withDependencies, media, definitions } = task.options as unknown as ResolvedBundleExportOptions;
+    return { types: types.map((type) => ({ ...type })), withDependencies, media, definitions };
+  }
+  const { types, onError } = task.options as unknown as ResolvedBundleImportOptions;
+  return {
+    onError,
+    types: types.map((type) => ({
+      contentType: type.contentType,
+      importStrategy: type.importStrategy,
+      updateStrategy: type.updateStrategy,
+      matchBy: type.matchBy,
+      ...(type.published === null && type.status ? { status: type.status } : {}),
+    })),
+  };
+};
+
+const KIND_LABELS: Record<TemplateKind, string> = { import: 'an import', export: 'an export', bundle: 'a bundle' };
+const label = (kind: TemplateKind) => KIND_LABELS[kind];
+
+/**
  * A service factory as Strapi's own (a closure over `strapi` returning the service's methods): longer than 120
  * lines as a whole; each method and helper inside it is not.
  */
@@ -76,8 +108,13 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     return shipped;
   };
-  /** The shipped templates for this app's content types. */
-  const visibleShipped = () => allShipped().filter((template) => contentTypes().isOffered(template.contentType));
+  /** The shipped templates for this app's content types (a bundle template: every type it names). */
+  const visibleShipped = () =>
+    allShipped().filter((template) => {
+      if (template.kind !== 'bundle') return contentTypes().isOffered(template.contentType);
+      const { types } = template.options as BundleTemplateOptions;
+      return types === 'all' || types.every((type) => contentTypes().isOffered(type.contentType));
+    });
 
   const getRow = async (id: number): Promise<TemplateRow> => {
     const row = (await query().findOne({ where: { id } })) as TemplateRow | null;
@@ -105,17 +142,22 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Names are unique per kind (shipped templates included): an import and an export template may share a name. */
-  const assertNameFree = async (name: string, kind: TaskKind, exceptId?: number) => {
+  const assertNameFree = async (name: string, kind: TemplateKind, exceptId?: number) => {
     const where: Record<string, unknown> = { name, kind };
     if (exceptId !== undefined) where.id = { $ne: exceptId };
     const taken =
       (await query().count({ where })) > 0 ||
       visibleShipped().some((template) => template.kind === kind && template.name === name);
-    if (taken) throw fieldError('name', `An ${kind} template named "${name}" already exists`);
+    if (taken) throw fieldError('name', `${label(kind).replace(/^a/, 'A')} template named "${name}" already exists`);
   };
 
-  const assertContentType = (uid: string) => {
+  const assertContentType = (uid: string | undefined, kind: TemplateKind) => {
+    if (kind === 'bundle') {
+      if (uid) throw fieldError('contentType', 'a bundle template has no contentType: its options name its types');
+      return;
+    }
     try {
+      if (!uid) throw new Error('no content type');
       contentTypes().get(uid);
     } catch {
       throw fieldError(
@@ -135,6 +177,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     { locales, checkFilters }: { locales: string[]; checkFilters: boolean }
   ): Promise<string | null> => {
     const types = contentTypes();
+    if (template.kind === 'bundle') return bundleBrokenReason(template, locales);
     if (!types.isOffered(template.contentType)) {
       return `its content type ${template.contentType} does not exist (or is not offered for migration)`;
     }
@@ -168,10 +211,56 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * Why a bundle template cannot run here: a type it names is gone, or the options of a type no longer fit it (as a
+   * bundle export and a bundle import would check them), or null. The filters are checked by Strapi (a query each).
+   */
+  const bundleBrokenReason = async (template: TemplateBase, locales: string[]): Promise<string | null> => {
+    const types = contentTypes();
+    try {
+      const options = checkBundleTemplateOptions(template.options);
+      // "all": whatever types the app has, each with its defaults.
+      if (options.types === 'all') return null;
+      for (const type of options.types) {
+        if (!types.isOffered(type.contentType)) return `its content type ${type.contentType} does not exist (or is not offered for migration)`;
+      }
+      // Whoever runs it: private attributes in its filters are refused for everyone (the runner's own permissions
+      // apply when it runs).
+      await resolveBundleExportOptions(exportSideOf(options), {
+        strapi,
+        describe: types.get,
+        list: types.list,
+        locales,
+        permissionsFor: (uid) => getService(strapi, 'permissions').readPermissions(null, uid),
+        canRead: () => true,
+        appName: '',
+      });
+      for (const type of options.types) {
+        const { importStrategy, updateStrategy, matchBy, status } = type;
+        try {
+          resolveImportOptions({
+            layers: [{ contentType: type.contentType, importStrategy, updateStrategy, matchBy, status }],
+            format: 'jsonl',
+            fileName: '',
+            describe: types.get,
+            locales,
+          });
+        } catch (error) {
+          if (error instanceof errors.ValidationError) return `${type.contentType}: ${error.message}`;
+          throw error;
+        }
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof errors.ValidationError) return error.message;
+      throw error;
+    }
+  };
+
   /** A template is saved only when it fits its content type: else a 400 naming the attribute. */
   const assertFits = async (template: TemplateBase) => {
     const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
-    if (broken) throw fieldError('options', `The template's options do not fit ${template.contentType}: ${broken}`);
+    if (broken) throw fieldError('options', `The template's options do not fit ${template.kind === 'bundle' ? 'this app' : template.contentType}: ${broken}`);
   };
 
   const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
@@ -184,6 +273,17 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     );
   };
 
+  /** A template of this kind that can run: a 400 naming it when it does not exist, or naming why it is broken. */
+  const runnable = async (id: TemplateId, kind: TemplateKind): Promise<TemplateBase> => {
+    const template = await getBase(id).catch(() => null);
+    const name = label(kind).replace(/^an? /, '');
+    const Label = `${name[0].toUpperCase()}${name.slice(1)}`;
+    if (!template || template.kind !== kind) throw fieldError('templateId', `${Label} template ${id} not found`);
+    const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
+    if (broken) throw fieldError('templateId', `${Label} template "${template.name}" (${template.id}) is broken: ${broken}`);
+    return template;
+  };
+
   return {
     getRow,
 
@@ -191,20 +291,19 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
      * The content type and options of a template of this kind, for `templateId`: a 400 naming it when it does not
      * exist, and naming the attribute when it is broken, before any task exists.
      */
-    async settingsFor(id: TemplateId, kind: TaskKind): Promise<ImportOptions & ExportOptions> {
-      const template = await getBase(id).catch(() => null);
-      const label = kind === 'import' ? 'Import' : 'Export';
-      if (!template || template.kind !== kind) throw fieldError('templateId', `${label} template ${id} not found`);
-      const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
-      if (broken) {
-        throw fieldError('templateId', `${label} template "${template.name}" (${template.id}) is broken: ${broken}`);
-      }
+    async settingsFor(id: TemplateId, kind: 'import' | 'export'): Promise<ImportOptions & ExportOptions> {
+      const template = await runnable(id, kind);
       const { templateId: _templateId, ...options } = template.options as ImportOptions & ExportOptions;
       return { ...options, contentType: template.contentType };
     },
 
+    /** The options of a bundle template, for `templateId` of a bundle export or import (400s as settingsFor's). */
+    async bundleSettingsFor(id: TemplateId): Promise<BundleTemplateOptions> {
+      return (await runnable(id, 'bundle')).options as BundleTemplateOptions;
+    },
+
     /** Saved templates by name, then the shipped ones by name. */
-    async list({ kind }: { kind?: TaskKind } = {}): Promise<Template[]> {
+    async list({ kind }: { kind?: TemplateKind } = {}): Promise<Template[]> {
       const rows = (await query().findMany({
         where: kind ? { kind } : {},
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -219,13 +318,15 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: TemplateInput): Promise<Template> {
-      assertContentType(input.contentType);
+      assertContentType(input.contentType, input.kind);
       await assertNameFree(input.name, input.kind);
+      const contentType = input.contentType ?? '';
+      if (input.kind === 'bundle') checkBundleTemplateOptions(input.options ?? {});
       await assertFits({
         id: 0,
         name: input.name,
         kind: input.kind,
-        contentType: input.contentType,
+        contentType,
         options: input.options ?? {},
         description: null,
         readOnly: false,
@@ -236,7 +337,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         data: {
           name: input.name,
           kind: input.kind,
-          contentType: input.contentType,
+          contentType,
           options: input.options ?? {},
           description: input.description ?? null,
         },
@@ -258,6 +359,9 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         .getRow(fromTaskId)
         .catch(() => null);
       if (!task) throw fieldError('fromTaskId', `Task ${fromTaskId} not found`);
+      if (task.kind === 'bundle-export' || task.kind === 'bundle-import') {
+        return this.create({ name, kind: 'bundle', options: bundleTemplateOf(task), description: description ?? null });
+      }
       const {
         name: _name,
         dryRun: _dryRun,
@@ -267,7 +371,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       } = (task.options ?? {}) as Record<string, unknown>;
       return this.create({
         name,
-        kind: task.kind,
+        kind: task.kind as TemplateKind,
         contentType: task.contentType,
         options: options as ImportOptions | ExportOptions,
         description: description ?? null,
@@ -278,8 +382,9 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       assertWritable(await getBase(id));
       const current = await getRow(id as number);
       const next = { ...current, ...input };
-      if (input.contentType !== undefined) assertContentType(next.contentType);
+      if (input.contentType !== undefined || input.kind !== undefined) assertContentType(next.contentType, next.kind);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
+      if (next.kind === 'bundle') checkBundleTemplateOptions(next.options ?? {});
       await assertFits({
         ...fromRow(current),
         kind: next.kind,

@@ -55,8 +55,8 @@ export const importOptionsSchema = yup
 
 const validateImportOptionsBody = validateYupSchema(importOptionsSchema);
 
-/** The `options` multipart field: a JSON object (or absent). */
-export const parseImportOptions = async (raw: unknown): Promise<ImportOptions> => {
+/** The `options` multipart field as an object (absent: `{}`): a JSON text, or an object (the command line's). */
+export const optionsField = (raw: unknown): object => {
   if (raw === undefined || raw === null || raw === '') return {};
   let parsed: unknown = raw;
   if (typeof raw === 'string') {
@@ -73,8 +73,12 @@ export const parseImportOptions = async (raw: unknown): Promise<ImportOptions> =
       errors: [{ path: ['options'], message: 'options must be a JSON object', name: 'ValidationError' }],
     });
   }
-  return (await validateImportOptionsBody(parsed)) as ImportOptions;
+  return parsed;
 };
+
+/** The `options` multipart field of an import: a JSON object (or absent). */
+export const parseImportOptions = async (raw: unknown): Promise<ImportOptions> =>
+  (await validateImportOptionsBody(optionsField(raw))) as ImportOptions;
 
 export const fieldError = (path: string, message: string) =>
   new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError' }] });

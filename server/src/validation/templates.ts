@@ -1,5 +1,5 @@
-import { validateYupSchema, yup } from '@strapi/utils';
-import { isShippedTemplateId, TASK_KINDS, type ListTemplates, type TemplateId, type TemplateInput } from '../../../shared/contracts';
+import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { isShippedTemplateId, TEMPLATE_KINDS, type ListTemplates, type TemplateId, type TemplateInput } from '../../../shared/contracts';
 
 /** A template id, as import and export options name it: a positive integer (`"12"` too), or `shipped:<name>`. */
 export const templateIdSchema = yup
@@ -11,16 +11,36 @@ export const templateIdSchema = yup
     (value) => value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || isShippedTemplateId(value)
   );
 
+/** The `templateId` of a request body (an object), checked (400), or undefined. */
+export const templateIdOf = async (body: unknown): Promise<TemplateId | undefined> => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const raw = (body as { templateId?: unknown }).templateId;
+  if (raw === undefined) return undefined;
+  try {
+    return await templateIdSchema.validate(raw);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new errors.ValidationError(message, { errors: [{ path: ['templateId'], message, name: 'ValidationError' }] });
+  }
+};
+
 const name = yup.string().trim().min(1).max(255);
 const contentType = yup.string().matches(/^[a-z]+::[\w-]+\.[\w-]+$/, 'contentType must be a content type uid such as api::article.article');
 const options = yup.object().test('plain-object', 'options must be an object', (value) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)));
 const description = yup.string().max(2000).nullable();
 
+/** An import or export template names its content type; a bundle template names its types in its options. */
+const contentTypeOfKind = contentType.when('kind', {
+  is: 'bundle',
+  then: () => yup.string().oneOf(['', undefined], 'a bundle template has no contentType: its options name its types'),
+  otherwise: () => contentType.required(),
+});
+
 export const createTemplateBody = yup
   .object({
     name: name.required(),
-    kind: yup.string().oneOf([...TASK_KINDS]).required(),
-    contentType: contentType.required(),
+    kind: yup.string().oneOf([...TEMPLATE_KINDS]).required(),
+    contentType: contentTypeOfKind,
     options,
     description,
   })
@@ -29,14 +49,14 @@ export const createTemplateBody = yup
 const updateTemplateBody = yup
   .object({
     name,
-    kind: yup.string().oneOf([...TASK_KINDS]),
+    kind: yup.string().oneOf([...TEMPLATE_KINDS]),
     contentType,
     options,
     description,
   })
   .noUnknown();
 
-const listTemplatesQuery = yup.object({ kind: yup.string().oneOf([...TASK_KINDS]) }).noUnknown();
+const listTemplatesQuery = yup.object({ kind: yup.string().oneOf([...TEMPLATE_KINDS]) }).noUnknown();
 
 const fromTaskBody = yup
   .object({

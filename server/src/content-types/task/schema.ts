@@ -22,7 +22,9 @@ export default {
       "type": "enumeration",
       "enum": [
         "import",
-        "export"
+        "export",
+        "bundle-export",
+        "bundle-import"
       ],
       "required": true
     },
@@ -124,12 +126,19 @@ export default {
       "default": false
     },
     "writeLock": {
-      "type": "string"
+      "type": "text"
     },
     "waitingFor": {
       "type": "integer"
     },
     "checkpoint": {
+      "type": "json"
+    },
+    "skipped": {
+      "type": "integer",
+      "default": 0
+    },
+    "typeCounts": {
       "type": "json"
     },
     "creatorId": {

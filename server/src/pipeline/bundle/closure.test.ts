@@ -1,7 +1,7 @@
 import type { AttributeSchema } from '../../schema/model-schema';
 import { testModel as model, testSchemaLookup } from '../../schema/test-models';
 import { IN_LIST } from '../sql/in-lists';
-import { dependencyClosure, referencesIn } from './closure';
+import { dependencyClosure, reachableTypes, referencesIn } from './closure';
 
 const ARTICLE = 'api::article.article';
 const AUTHOR = 'api::author.author';
@@ -76,10 +76,44 @@ describe('dependencyClosure', () => {
     );
   });
 
+  it('with the roots read already (rootReferences): the same closure, the roots not read again', async () => {
+    reads.length = 0;
+    const rootReferences = referencesIn(db[ARTICLE].a1, schemaOf(ARTICLE)!, schemaOf, { entries: new Map(), media: new Set() });
+    const closure = await dependencyClosure(new Map([[ARTICLE, ['a1']]]), { read, schemaOf, follows: (uid) => uid !== USER, rootReferences });
+    expect(closure.entries).toEqual(new Map([[ARTICLE, new Set(['a1', 'a2'])], [CATEGORY, new Set(['c1', 'c2'])]]));
+    expect(closure.media).toEqual(new Set([9]));
+    expect(reads.flatMap(([uid, ids]) => ids.map((id) => `${uid}:${id}`)).sort()).toEqual([`${ARTICLE}:a2`, `${CATEGORY}:c1`, `${CATEGORY}:c2`].sort());
+  });
+
   it(`reads in pages of at most ${IN_LIST} documentIds`, async () => {
     reads.length = 0;
     const many = Array.from({ length: IN_LIST + 3 }, (_, i) => `x${i}`);
     await dependencyClosure(new Map([[AUTHOR, many]]), { read, schemaOf, follows: () => true });
     expect(reads.map(([, ids]) => ids.length)).toEqual([IN_LIST, 3]);
+  });
+});
+
+describe('reachableTypes', () => {
+  const allFields = (uid: string) => Object.keys(schemaOf(uid)!.attributes);
+
+  it('follows the exported fields only, through components and dynamic zones, transitively', () => {
+    const fieldsOf = (uid: string) => (uid === USER ? null : allFields(uid));
+    expect(reachableTypes([{ uid: ARTICLE, fields: allFields(ARTICLE) }], { schemaOf, fieldsOf })).toEqual([AUTHOR, CATEGORY]);
+    // seo and blocks refer to authors; without them and without categories, nothing is reached.
+    expect(reachableTypes([{ uid: ARTICLE, fields: ['title', 'related', 'cover'] }], { schemaOf, fieldsOf })).toEqual([]);
+    expect(reachableTypes([{ uid: ARTICLE, fields: ['blocks'] }], { schemaOf, fieldsOf })).toEqual([AUTHOR]);
+  });
+
+  it('leaves out the roots and the types that are not followed, and names those that are', () => {
+    expect(reachableTypes([{ uid: CATEGORY, fields: ['parent', 'owner'] }], { schemaOf, fieldsOf: () => null })).toEqual([]);
+    expect(reachableTypes([{ uid: CATEGORY, fields: ['parent', 'owner'] }], { schemaOf, fieldsOf: allFields })).toEqual([USER]);
+    expect(
+      reachableTypes([{ uid: ARTICLE, fields: ['categories'] }, { uid: CATEGORY, fields: [] }], { schemaOf, fieldsOf: allFields })
+    ).toEqual([]);
+  });
+
+  it('uses the fields a pulled-in type is exported with', () => {
+    const fieldsOf = (uid: string) => (uid === CATEGORY ? ['parent'] : allFields(uid));
+    expect(reachableTypes([{ uid: ARTICLE, fields: ['categories'] }], { schemaOf, fieldsOf })).toEqual([CATEGORY]);
   });
 });

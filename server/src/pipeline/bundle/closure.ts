@@ -1,5 +1,6 @@
 import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
 import { chunks } from '../sql/in-lists';
+import { referencesOf } from './graph';
 
 /**
  * "With dependencies": the entries a bundle must carry so that the chosen entries can be imported anywhere. From
@@ -66,7 +67,9 @@ export interface Closure extends EntryReferences {
 /**
  * The closure of `roots` (documentIds by type): every entry reached, by type (the roots included), and the files.
  * References to a type that `follows` refuses (not offered by the center, or not readable by the user: the caller
- * decides) are not followed, and the type is listed in `outside`.
+ * decides) are not followed, and the type is listed in `outside`. `rootReferences`: what the roots refer to, when the
+ * caller read them already (the roots are then not read again). A root given as a Set is the closure's own set of
+ * that type, grown in place.
  */
 export const dependencyClosure = async (
   roots: Map<string, Iterable<string>>,
@@ -74,26 +77,31 @@ export const dependencyClosure = async (
     read,
     schemaOf,
     follows,
+    rootReferences,
   }: {
     read: (uid: string, documentIds: string[]) => Promise<Entry[]>;
     schemaOf: (uid: string) => ModelSchema | undefined;
     follows: (uid: string) => boolean;
+    rootReferences?: EntryReferences;
   }
 ): Promise<Closure> => {
-  const reached: Closure = { entries: new Map(), media: new Set(), outside: new Set() };
-  let pending = new Map<string, Set<string>>();
-  for (const [uid, documentIds] of roots) for (const documentId of documentIds) add(pending, uid, documentId);
-  for (const [uid, documentIds] of pending) for (const documentId of documentIds) add(reached.entries, uid, documentId);
+  const reached: Closure = { entries: new Map(), media: new Set(rootReferences?.media), outside: new Set() };
+  // The roots' own sets are the reached ones, grown in place (no copy of a million documentIds), and the first
+  // ones to read (none when the caller read them: rootReferences).
+  for (const [uid, documentIds] of roots) reached.entries.set(uid, documentIds instanceof Set ? documentIds : new Set(documentIds));
+  let pending = new Map([...reached.entries].map(([uid, documentIds]) => [uid, rootReferences ? new Set<string>() : documentIds]));
 
+  let known = rootReferences?.entries ?? null;
   while (pending.size > 0) {
-    const found: EntryReferences = { entries: new Map(), media: reached.media };
-    for (const uid of [...pending.keys()].sort()) {
+    const found: EntryReferences = { entries: known ?? new Map(), media: reached.media };
+    for (const uid of known ? [] : [...pending.keys()].sort()) {
       const schema = schemaOf(uid);
       if (!schema) throw new Error(`${uid} is not a content type of this app`);
       for (const part of chunks([...pending.get(uid)!])) {
         for (const entry of await read(uid, part)) referencesIn(entry, schema, schemaOf, found);
       }
     }
+    known = null;
     pending = new Map();
     for (const [uid, documentIds] of found.entries) {
       if (!roots.has(uid) && !follows(uid)) {
@@ -108,4 +116,39 @@ export const dependencyClosure = async (
     }
   }
   return reached;
+};
+
+/**
+ * The types "with dependencies" may pull in, from the schemas alone (before any entry is read, so that a type the
+ * user may not read is refused before a task exists): the targets of the relations the roots' exported fields hold
+ * (inside components and dynamic zones too), then those of the targets' fields, transitively. `fieldsOf` gives the
+ * fields a pulled-in type is exported with, or null for a type that is not followed (not offered by the center).
+ * The roots are left out: the result holds only the types beyond them, sorted.
+ */
+export const reachableTypes = (
+  roots: Array<{ uid: string; fields: string[] }>,
+  {
+    schemaOf,
+    fieldsOf,
+  }: {
+    schemaOf: (uid: string) => ModelSchema | undefined;
+    fieldsOf: (uid: string) => string[] | null;
+  }
+): string[] => {
+  const rootUids = new Set(roots.map((root) => root.uid));
+  const reached = new Set<string>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const { uid, fields } = pending.pop()!;
+    const exported = new Set(fields);
+    for (const reference of referencesOf(uid, schemaOf)) {
+      const target = reference.target;
+      if (!exported.has(reference.path.split('.')[0]) || rootUids.has(target) || reached.has(target)) continue;
+      const targetFields = fieldsOf(target);
+      if (targetFields === null) continue;
+      reached.add(target);
+      pending.push({ uid: target, fields: targetFields });
+    }
+  }
+  return [...reached].sort();
 };

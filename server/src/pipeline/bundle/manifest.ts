@@ -16,8 +16,14 @@ export const BUNDLE_FORMAT_VERSION = 1;
 
 export interface BundleTypeManifest {
   uid: string;
-  /** Items in `content/<uid>.jsonl`. */
+  /** Items in `content/<uid>.jsonl` (for a type with draft & publish carried with both versions: the drafts). */
   count: number;
+  /**
+   * Items in `content/<uid>.published.jsonl`: a type with draft & publish exported without a status carries both
+   * versions, the drafts (every document has one) in `content/<uid>.jsonl` and the published versions here.
+   * Absent when the type carries one version.
+   */
+  published?: number;
   schemaHash: string;
   /** The attributes the type's items hold, by name: their kind as `attributeKind` writes it. */
   attributes: Record<string, string>;
@@ -145,6 +151,7 @@ export const parseManifest = (text: string): BundleManifest => {
     return {
       uid,
       count: count(`${at}.count`, type.count),
+      ...(type.published === undefined ? {} : { published: count(`${at}.published`, type.published) }),
       schemaHash: text_(`${at}.schemaHash`, type.schemaHash),
       attributes: attributes as Record<string, string>,
       options: isObject(type.options) ? type.options : fail(`${at}.options`, 'an object'),

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { BundleError, parseManifest, type BundleManifest } from './manifest';
-import { mediaEntryName } from './write';
+import { contentEntryName, mediaEntryName, type BundleVersion } from './write';
 import { openZip, type ZipLimits, type ZipReader } from './zip';
 
 /**
@@ -20,8 +20,10 @@ export interface BundleMediaRecord {
 
 export interface BundleReader {
   manifest: BundleManifest;
-  /** The items of a type, as JSONL bytes. */
-  content(uid: string): Promise<Readable>;
+  /** The items of a type (its drafts, or its published versions when it carries both), as JSONL bytes. */
+  content(uid: string, version?: BundleVersion): Promise<Readable>;
+  /** Whether that content holds any byte (a type exported without entries has an empty file). */
+  hasContent(uid: string, version?: BundleVersion): boolean;
   /** The files the bundle carries (empty without media). */
   media: BundleMediaRecord[];
   /** The bytes of one file. */
@@ -64,8 +66,11 @@ export const openBundle = async (path: string, limits: ZipLimits): Promise<Bundl
     if (!zip.has('manifest.json')) throw new BundleError('the zip holds no manifest.json: it is not a bundle');
     const manifest = parseManifest(await text(await zip.open('manifest.json')));
     for (const type of manifest.types) {
-      if (!zip.has(`content/${type.uid}.jsonl`)) {
-        throw new BundleError(`manifest.json lists ${type.uid}, but the bundle holds no content/${type.uid}.jsonl`);
+      if (!zip.has(contentEntryName(type.uid))) {
+        throw new BundleError(`manifest.json lists ${type.uid}, but the bundle holds no ${contentEntryName(type.uid)}`);
+      }
+      if (type.published !== undefined && !zip.has(contentEntryName(type.uid, 'published'))) {
+        throw new BundleError(`manifest.json counts published versions of ${type.uid}, but the bundle holds no ${contentEntryName(type.uid, 'published')}`);
       }
     }
     if (manifest.media && !zip.has('media.jsonl')) throw new BundleError('manifest.json lists media, but the bundle holds no media.jsonl');
@@ -73,7 +78,8 @@ export const openBundle = async (path: string, limits: ZipLimits): Promise<Bundl
     const schemaNames = zip.entries.map((entry) => entry.name).filter((name) => /^schemas\/[^/]+\.json$/.test(name));
     return {
       manifest,
-      content: (uid) => zip.open(`content/${uid}.jsonl`),
+      content: (uid, version) => zip.open(contentEntryName(uid, version)),
+      hasContent: (uid, version) => zip.entries.some((entry) => entry.name === contentEntryName(uid, version) && entry.size > 0),
       media,
       file: (record) => zip.open(record.name),
       async definitions() {

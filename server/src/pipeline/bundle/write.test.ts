@@ -6,6 +6,7 @@ import { buffer, text } from 'node:stream/consumers';
 import { parseManifest, BUNDLE_FORMAT_VERSION } from './manifest';
 import { writeBundle, type BundleContent } from './write';
 import { openZip } from './zip';
+import { openBundle } from './read';
 
 let dir: string;
 beforeAll(() => {
@@ -69,6 +70,25 @@ describe('writeBundle', () => {
       expect(JSON.parse(await text(await zip.open('content/api::article.article.jsonl')))).toEqual({ title: 'x "y"\nz' });
     } finally {
       zip.close();
+    }
+  });
+
+  it('writes the published versions of a type carried with both beside its drafts, counted apart; the reader opens either', async () => {
+    const both = content();
+    both.types[1] = { ...both.types[1], options: {}, publishedLines: jsonlOf([{ title: 'p1' }, { title: 'p2' }]) };
+    both.media = null;
+    const file = path.join(dir, 'both.zip');
+    fs.writeFileSync(file, await buffer(writeBundle(both)));
+    const bundle = await openBundle(file, { maxEntries: 100 });
+    try {
+      const article = bundle.manifest.types[1];
+      expect([article.count, article.published]).toEqual([1, 2]);
+      expect(bundle.manifest.types[0]).not.toHaveProperty('published');
+      expect(await text(await bundle.content('api::article.article', 'published'))).toBe('{"title":"p1"}\n{"title":"p2"}\n');
+      expect(bundle.hasContent('api::article.article', 'published')).toBe(true);
+      expect(bundle.hasContent('api::category.category', 'published')).toBe(false);
+    } finally {
+      bundle.close();
     }
   });
 

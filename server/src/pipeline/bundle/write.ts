@@ -5,6 +5,8 @@ import { writeZip, type ZipEntrySource } from './zip';
 /**
  * Writes a bundle: one zip holding, in this order,
  *   content/<uid>.jsonl   per type, in import order, in the item format of single-type exports;
+ *   content/<uid>.published.jsonl
+ *                         the published versions of a draft & publish type carried with both versions;
  *   media.jsonl           one line per file (name, alternativeText, caption, width, height, mime, size, hash,
  *                         folder path), sorted by hash;
  *   media/<hash><ext>     each file once;
@@ -14,10 +16,18 @@ import { writeZip, type ZipEntrySource } from './zip';
  * the zip reaches it, so one type is read at a time.
  */
 
-export interface BundleTypeContent extends Omit<BundleTypeManifest, 'count'> {
+export interface BundleTypeContent extends Omit<BundleTypeManifest, 'count' | 'published'> {
   /** The type's items as JSONL bytes (one item per line). */
   lines: () => AsyncIterable<Uint8Array>;
+  /** The published versions, when the type carries both versions (its `lines` are then the drafts). */
+  publishedLines?: () => AsyncIterable<Uint8Array>;
 }
+
+/** Which of a type's files: its drafts (or only version), or the published versions of a type carried with both. */
+export type BundleVersion = 'draft' | 'published';
+
+export const contentEntryName = (uid: string, version: BundleVersion = 'draft') =>
+  version === 'published' ? `content/${uid}.published.jsonl` : `content/${uid}.jsonl`;
 
 export interface BundleMediaFile {
   hash: string;
@@ -56,11 +66,16 @@ const byHash = (a: BundleMediaFile, b: BundleMediaFile) => (a.hash < b.hash ? -1
 export const mediaEntryName = (file: Pick<BundleMediaFile, 'hash' | 'ext'>) => `media/${file.hash}${file.ext}`;
 
 export const writeBundle = ({ manifest, types, media, definitions }: BundleContent): Readable => {
-  const counts = new Map(types.map((type) => [type.uid, 0]));
-  const entries: ZipEntrySource[] = types.map((type) => ({
-    name: `content/${type.uid}.jsonl`,
-    open: () => counted(type.lines(), () => counts.set(type.uid, counts.get(type.uid)! + 1)),
-  }));
+  // Lines per content entry, counted as the entries are written.
+  const counts = new Map<string, number>();
+  const contentEntry = (name: string, lines: () => AsyncIterable<Uint8Array>): ZipEntrySource => {
+    counts.set(name, 0);
+    return { name, open: () => counted(lines(), () => counts.set(name, counts.get(name)! + 1)) };
+  };
+  const entries: ZipEntrySource[] = types.flatMap((type) => [
+    contentEntry(contentEntryName(type.uid), type.lines),
+    ...(type.publishedLines ? [contentEntry(contentEntryName(type.uid, 'published'), type.publishedLines)] : []),
+  ]);
 
   // Each file once (by hash), in hash order: the same files give the same bytes.
   const files = media ? [...new Map(media.map((file) => [file.hash, file])).values()].sort(byHash) : null;
@@ -77,7 +92,11 @@ export const writeBundle = ({ manifest, types, media, definitions }: BundleConte
     open: () => {
       const whole: BundleManifest = {
         ...manifest,
-        types: types.map(({ lines: _lines, ...type }) => ({ ...type, count: counts.get(type.uid)! })),
+        types: types.map(({ lines: _lines, publishedLines: _published, ...type }) => ({
+          ...type,
+          count: counts.get(contentEntryName(type.uid))!,
+          ...(counts.has(contentEntryName(type.uid, 'published')) ? { published: counts.get(contentEntryName(type.uid, 'published'))! } : {}),
+        })),
         media: files ? { count: files.length } : null,
         definitions: definitions !== null,
       };

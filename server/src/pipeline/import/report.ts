@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ErrorReportRow } from '../../../../shared/contracts';
+import type { ItemProblem } from '../problems';
 
 /**
  * The error report: one row per failed item, written as JSON lines while the task runs (bounded memory
@@ -12,7 +13,40 @@ export type { ErrorReportRow };
 
 export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'stage', 'field', 'message', 'item'] as const;
 
-export class ErrorReportWriter {
+/** A bundle import's report: each row also names its content type, first. */
+export const BUNDLE_REPORT_COLUMNS = ['contentType', ...ERROR_REPORT_COLUMNS] as const;
+
+/** The report's row of an item's problem. */
+export const reportRow = ({ index, line, key, stage, field, message }: ItemProblem, item: unknown): ErrorReportRow => ({
+  itemIndex: index,
+  line,
+  key,
+  stage,
+  field,
+  message,
+  item,
+});
+
+/** Where an import adds its report rows (the task's report, or in a bundle one type's rows of it). */
+export interface ItemReport {
+  readonly count: number;
+  addProblem(problem: ItemProblem, item: unknown): Promise<void>;
+  /** Waits until the rows added so far are written out. */
+  flush(): Promise<void>;
+}
+
+/** The rows of one type of a bundle in the task's report: each names its content type. */
+export const typeReport = (report: ErrorReportWriter, contentType: string, file?: string): ItemReport => ({
+  get count() {
+    return report.count;
+  },
+  // `file`: which of the type's files the line is in, when it has two (its drafts and its published versions).
+  addProblem: (problem, item) =>
+    report.add({ contentType, ...reportRow(file ? { ...problem, message: `${file}: ${problem.message}` } : problem, item) }),
+  flush: () => report.flush(),
+});
+
+export class ErrorReportWriter implements ItemReport {
   count = 0;
   /** Settles once everything written so far has reached the stream's file (write callbacks come in order). */
   private written: Promise<void> = Promise.resolve();
@@ -38,6 +72,11 @@ export class ErrorReportWriter {
     if (this.failure) throw this.failure;
     this.count += 1;
     if (!this.send(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+  }
+
+  /** Adds the row of an item's problem. */
+  addProblem(problem: ItemProblem, item: unknown) {
+    return this.add(reportRow(problem, item));
   }
 
   /** Waits until the rows added so far are written out (to the operating system: they outlive a killed process). */
@@ -82,11 +121,16 @@ const csvCell = (value: unknown): string => {
 };
 
 /** The stored report (JSON lines) as CSV or JSON text, streamed. */
-export async function* renderErrorReport(source: Readable, format: 'csv' | 'json', limit = Infinity): AsyncGenerator<string> {
+export async function* renderErrorReport(
+  source: Readable,
+  format: 'csv' | 'json',
+  limit = Infinity,
+  columns: ReadonlyArray<keyof ErrorReportRow> = ERROR_REPORT_COLUMNS
+): AsyncGenerator<string> {
   const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
   let first = true;
   let count = 0;
-  yield format === 'csv' ? `${ERROR_REPORT_COLUMNS.join(',')}\r\n` : '[\n';
+  yield format === 'csv' ? `${columns.join(',')}\r\n` : '[\n';
   for await (const line of lines) {
     if (!line) continue;
     if (count++ >= limit) {
@@ -95,7 +139,7 @@ export async function* renderErrorReport(source: Readable, format: 'csv' | 'json
     }
     const row = JSON.parse(line) as ErrorReportRow;
     if (format === 'csv') {
-      yield `${ERROR_REPORT_COLUMNS.map((column) => csvCell(column === 'item' ? JSON.stringify(row.item) : row[column])).join(',')}\r\n`;
+      yield `${columns.map((column) => csvCell(column === 'item' ? JSON.stringify(row.item) : row[column])).join(',')}\r\n`;
     } else {
       yield `${first ? '' : ',\n'}  ${JSON.stringify(row)}`;
       first = false;

@@ -1,28 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Core } from '@strapi/strapi';
 import type { ErrorReportRow } from '../../../../shared/contracts';
+import { testQueryStrapi } from '../sql/test-query';
+import { reportRow } from './report';
 import { DeferredFile, inBatches, linkDeferredReferences, type SecondPass } from './second-pass';
-import { ItemFailure, type DeferredLinks } from './write/batch';
+import { ItemFailure, type DeferredLinks } from './write/entries';
 
 const ARTICLE = 'api::article.article';
 
-/** Articles by slug, as the resolve stage finds them (`strapi.db.query(uid).findMany` with `$in`). */
-const articles = new Map([
-  ['a', 'doc-a'],
-  ['b', 'doc-b'],
-]);
-const strapi = {
-  db: {
-    query: () => ({
-      findMany: async ({ where }: { where: { slug?: { $in: string[] }; documentId?: { $in: string[] } } }) =>
-        [...articles]
-          .filter(([slug, documentId]) => where.slug?.$in.includes(slug) || where.documentId?.$in.includes(documentId))
-          .map(([slug, documentId]) => ({ documentId, slug })),
-    }),
-  },
-} as unknown as Core.Strapi;
+/** Articles by slug, as the resolve stage finds them. */
+const strapi = testQueryStrapi({
+  [ARTICLE]: [
+    { documentId: 'doc-a', slug: 'a' },
+    { documentId: 'doc-b', slug: 'b' },
+  ],
+});
 
 const links = (index: number, documentId: string, related: unknown[]): DeferredLinks => ({
   index,
@@ -39,7 +32,7 @@ const pass = (overrides: Partial<SecondPass> = {}) => {
   const updates: Array<Record<string, unknown>> = [];
   const rows: ErrorReportRow[] = [];
   const options: SecondPass = {
-    uid: ARTICLE,
+    targetOf: () => ARTICLE,
     batchSize: 2,
     signal: new AbortController().signal,
     resolve: { strapi, keysOf: () => ['documentId', 'slug'], isLocalized: () => false, sourceLocalized: false, defaultLocale: null },
@@ -47,8 +40,8 @@ const pass = (overrides: Partial<SecondPass> = {}) => {
     inTransaction: (fn) => fn(),
     onError: 'continue',
     status: 'draft',
-    report: async (row) => {
-      rows.push(row);
+    report: async (problem, item) => {
+      rows.push(reportRow(problem, item));
     },
     ...overrides,
   };

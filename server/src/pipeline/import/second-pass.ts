@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { ErrorReportRow, OnError } from '../../../../shared/contracts';
-import { stopOrContinue, type Problem } from '../problems';
+import type { OnError } from '../../../../shared/contracts';
+import { stopOrContinue, type ItemProblem, type Problem } from '../problems';
 import type { RefSlot } from './prepare/prepare';
 import { resolveReferences, type ResolveContext } from './resolve/references';
-import { ItemFailure, type BatchEntry, type DeferredLinks } from './write/batch';
+import { ItemFailure, type BatchEntry, type DeferredLinks } from './write/entries';
 
 /**
  * The second pass of an import: self references to items that came later in the file (an article's `related`
- * naming an article further on) are linked once every entry of the file exists. The first pass keeps them on disk
+ * naming an article further on) are linked once every entry of the file exists; in a bundle, so are relations to
+ * types imported later (types that refer to each other), once every type is imported. The first pass keeps them on disk
  * (`DeferredFile`, bounded memory); `linkDeferredReferences` resolves them in batches and writes them through the
  * Document Service. A link that still finds nothing is a problem of the `resolve` stage: in `stop` mode it stops
  * the task (rolled back whole); in `continue` mode the entry stays as the first pass wrote it (and stays counted),
@@ -59,8 +60,8 @@ export interface DeferredDocuments {
 }
 
 export interface SecondPass {
-  /** The type imported (self references point at it). */
-  uid: string;
+  /** The target of a deferred relation attribute (the type itself for a self reference). */
+  targetOf: (attribute: string) => string;
   batchSize: number;
   signal: AbortSignal;
   resolve: ResolveContext;
@@ -70,14 +71,14 @@ export interface SecondPass {
   onError: OnError;
   /** The status the entries are written with (draft & publish types). */
   status: string | undefined;
-  /** Adds a row to the task's error report. */
-  report: (row: ErrorReportRow) => Promise<void>;
+  /** Adds an item's problem to the task's error report. */
+  report: (problem: ItemProblem, item: unknown) => Promise<void>;
 }
 
 /** Links the deferred self references; answers how many entries were left without one of them (continue mode). */
 export const linkDeferredReferences = async (
   source: AsyncIterable<DeferredLinks>,
-  { uid, batchSize, signal, resolve, documents, inTransaction, onError, status, report }: SecondPass
+  { targetOf, batchSize, signal, resolve, documents, inTransaction, onError, status, report }: SecondPass
 ): Promise<number> => {
   let unlinked = 0;
   for await (const batch of inBatches(source, batchSize)) {
@@ -90,7 +91,7 @@ export const linkDeferredReferences = async (
         list.forEach((v, i) =>
           requests.push({
             slot: {
-              target: uid,
+              target: targetOf(attribute),
               path: Array.isArray(value) ? `${attribute}[${i}]` : attribute,
               holder,
               key: Array.isArray(value) ? i : attribute,
@@ -120,12 +121,12 @@ export const linkDeferredReferences = async (
             raw: links.raw,
             prepared: { error: problem, key: links.key },
           };
-          const { stage, field, message } = stopOrContinue(onError, problem, (f) => new ItemFailure(entry, f));
+          const reported = stopOrContinue(onError, problem, (f) => new ItemFailure(entry, f));
           // continue: the entry stays as the first pass wrote it, and stays counted created or updated (that
           // is what the database holds); only the relation is missing. An item error in the report that is not
           // counted failed: the task ends completed-with-errors.
           unlinked += 1;
-          await report({ itemIndex: links.index, line: links.line, key: links.key, stage, field, message, item: links.raw });
+          await report({ ...reported, index: links.index, line: links.line, key: links.key }, links.raw);
           continue;
         }
         await documents.update({

@@ -38,10 +38,13 @@ const driverSentence = (error: DriverError): string => {
 };
 
 /**
- * A user's message for a database error: `field: the database refused the value: <the driver's sentence>`.
- * `fieldOf` maps a column name to its attribute (unknown columns keep their name). Null if not a driver error.
+ * A user's message for a database error: `field: the database refused the value: <the driver's sentence>`, and the
+ * field. `fieldOf` maps a column name to its attribute (unknown columns keep their name). Null if not a driver error.
  */
-export const describeDatabaseError = (error: unknown, fieldOf: (column: string) => string = (c) => c): string | null => {
+export const databaseProblem = (
+  error: unknown,
+  fieldOf: (column: string) => string = (c) => c
+): { field: string | null; message: string } | null => {
   if (!isDatabaseError(error)) return null;
   const e = error as DriverError;
   let sentence = driverSentence(e);
@@ -54,8 +57,12 @@ export const describeDatabaseError = (error: unknown, fieldOf: (column: string) 
   sentence = sentence.replace(/ at row \d+$/, '');
   if (typeof e.detail === 'string' && !containsSql(e.detail)) sentence = `${sentence} (${e.detail})`;
   if (containsSql(sentence)) sentence = `error ${String(e.code)}`;
-  return `${field ? `${field}: ` : ''}the database refused the value: ${sentence}`;
+  return { field, message: `${field ? `${field}: ` : ''}the database refused the value: ${sentence}` };
 };
+
+/** The message of `databaseProblem`. */
+export const describeDatabaseError = (error: unknown, fieldOf?: (column: string) => string): string | null =>
+  databaseProblem(error, fieldOf)?.message ?? null;
 
 /** Any message a user sees: SQL text replaced by what the driver said, or by a generic sentence. */
 export const withoutSql = (message: string, error?: unknown): string => {

@@ -4,7 +4,7 @@ import type { ContentTypeAccess, ContentTypeInfo } from '../../../../shared/cont
 import type { ReadPermissions } from '../../validation/export-options';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { fieldError } from '../../validation/import-options';
-import type { WriteGate } from '../../pipeline/import/write/batch';
+import type { WriteGate } from '../../pipeline/import/write/entries';
 import { createWriteGate } from './write-gate';
 import { modelSchema, type ModelSchema } from '../../schema/model-schema';
 import { CM_ACTIONS, type Actor, type AdminUser, type CmAction, type ContentAccess, type PermissionChecker, type PermissionsManager, type UserAbility } from './types';
@@ -195,8 +195,8 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     const canCreate = contentAccess.can('create');
     const canUpdate = contentAccess.can('update');
     if (!canCreate && !canUpdate) throw forbidden(`You need the Content Manager create or update permission on ${uid} to import into it`);
-    if (options.importStrategy === 'add-only' && !canCreate) {
-      throw forbidden(`importStrategy add-only creates entries: you need the Content Manager create permission on ${uid}`);
+    if (options.importStrategy !== 'upsert' && !canCreate) {
+      throw forbidden(`importStrategy ${options.importStrategy} creates entries: you need the Content Manager create permission on ${uid}`);
     }
     if (options.status === 'published' && !contentAccess.can('publish')) {
       throw forbidden(`status published publishes entries: you need the Content Manager publish permission on ${uid}`);
@@ -221,6 +221,16 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
    */
   const canDownload = async (actor: Actor | null, task: { creatorId: number | null; contentType: string; kind: string; options: unknown }): Promise<boolean> => {
     if (!actor || actor.superAdmin || (task.creatorId !== null && task.creatorId === actor.id)) return true;
+    if (task.kind === 'bundle-export') {
+      // A bundle: every type it was asked for, as the export of each would be (its dependencies are not known
+      // before it runs: only its creator and super admins download a bundle made with dependencies).
+      const bundle = (task.options ?? {}) as { types?: Array<{ contentType: string }>; withDependencies?: boolean };
+      if (bundle.withDependencies || !bundle.types) return false;
+      for (const type of bundle.types) {
+        if (!(await canDownload(actor, { creatorId: task.creatorId, contentType: type.contentType, kind: 'export', options: type }))) return false;
+      }
+      return true;
+    }
     const contentAccess = access(actor, task.contentType);
     const schema = modelSchema(strapi, task.contentType);
     if (!contentAccess || !contentAccess.can('read') || !schema) return false;

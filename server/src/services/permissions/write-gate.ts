@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { chunks } from '../../pipeline/sql/in-lists';
-import type { WriteCheck, WriteGate } from '../../pipeline/import/write/batch';
+import type { WriteCheck, WriteGate } from '../../pipeline/import/write/entries';
 import { modelSchema } from '../../schema/model-schema';
 import type { CmAction, ContentAccess } from './types';
 

@@ -2,56 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Writable, type Readable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { getConfig } from '../../utils';
 import { assertKey } from './keys';
-import { createS3Storage } from './s3';
-
-export { assertKey, folderOf } from './keys';
-
-/**
- * Where task files live (uploads being imported, exports, error reports): one small interface, so that every
- * instance behind a load balancer can serve a download (README, *Several Strapi instances on one database*). Two implementations:
- * - `local` (default): a folder of the app (`storageDir`), never served publicly. Its files are reachable only by
- *   the instances that share that folder: a task's files are recorded with the storage's `id`, a task runs only
- *   where its upload is, and another instance answers 409 for its files;
- * - `s3` (storage-s3.ts): any S3-compatible service through the AWS SDK v3, private, never the media library.
- *
- * Every write is atomic: the file appears under its key only once its stream has finished; a stream that fails or
- * is destroyed (a cancelled or crashed export) leaves no file under the key.
- */
-export interface TaskFileStorage {
-  /** `local` or `s3`. */
-  readonly provider: 'local' | 's3';
-  /**
-   * Which storage holds the files: equal on every instance that can read them (`local:<the folder's id>`,
-   * `s3:<bucket>/<prefix>`). Recorded on a task as `storageId`.
-   */
-  readonly id: string;
-  /** A stream that writes the file under `key`, replacing it once the stream finishes (never before). */
-  createWriteStream(key: string): Writable;
-  /** The file's bytes, or those from `start` to `end` (inclusive, as `fs.createReadStream` counts). */
-  createReadStream(key: string, range?: { start?: number; end?: number }): Readable;
-  /**
-   * A local path for a scratch file of a task (`tasks/<folder>/deferred.jsonl`): in the folder with local storage;
-   * with s3, a file of the system's temporary folder (removed by its user, and by the retention sweep once old).
-   */
-  localPath(key: string): string;
-  /** Throws, naming the setting, when the storage cannot be used (checked at start-up, to say so in the log). */
-  verify(): Promise<void>;
-  size(key: string): Promise<number | null>;
-  remove(key: string): Promise<void>;
-  /** Removes every file under the folder `prefix` (`tasks/<folder>`): uploads, exports, error reports, temporary files. */
-  removeFolder(prefix: string): Promise<void>;
-  /**
-   * The task folders (`tasks/<uuid>`) of the storage, each with the time of its latest change, in pages: for the
-   * retention sweep's search for folders no task refers to.
-   */
-  listTaskFolders(): AsyncGenerator<Array<{ folder: string; modifiedAt: Date }>>;
-  /** Removes scratch files (see `localPath`) older than `maxAgeMs`. */
-  removeOldScratchFiles(maxAgeMs: number): Promise<number>;
-}
+import type { TaskFileStorage } from './types';
 
 /** Marks a temporary file of an atomic write: `<name>.<random>.partial`. */
 const PARTIAL_SUFFIX = '.partial';
@@ -100,7 +55,8 @@ export const atomicFileWriteStream = (file: string): Writable => {
   });
 };
 
-const createLocalStorage = (strapi: Core.Strapi): TaskFileStorage => {
+/** `local` storage: a folder of the app (`storageDir`), never served publicly. */
+export const createLocalStorage = (strapi: Core.Strapi): TaskFileStorage => {
   const root = () => path.resolve(strapi.dirs.app.root, getConfig(strapi).storageDir);
   const resolve = (key: string): string => path.join(root(), assertKey(key));
 
@@ -172,14 +128,3 @@ const createLocalStorage = (strapi: Core.Strapi): TaskFileStorage => {
     removeOldScratchFiles: async () => 0,
   };
 };
-
-export const createStorageService = ({ strapi }: { strapi: Core.Strapi }): TaskFileStorage => {
-  const { storage } = getConfig(strapi);
-  if (storage.provider === 's3') {
-    if (!storage.s3) throw new Error('data-migration-center: storage.provider is "s3" but storage.s3 is not set');
-    return createS3Storage(storage.s3);
-  }
-  return createLocalStorage(strapi);
-};
-
-export type StorageService = ReturnType<typeof createStorageService>;

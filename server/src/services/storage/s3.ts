@@ -18,7 +18,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import createError from 'http-errors';
 import type { S3StorageConfig } from '../../config';
-import type { TaskFileStorage } from './local';
+import type { TaskFileStorage } from './types';
 import { assertKey } from './keys';
 
 /**

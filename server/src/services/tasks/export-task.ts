@@ -34,8 +34,15 @@ export interface TypeExport {
   total: number;
   path: ReadPath;
   writeOptions: WriteOptions;
-  /** The items in the file's shape, page by page; `onPage` hears each page's size. */
-  pages(signal: AbortSignal, onPage: (count: number) => void): AsyncGenerator<Array<Record<string, unknown>>>;
+  /**
+   * The items in the file's shape, page by page; `onPage` hears each page's size, `onEntries` (bundles: their
+   * references and files) each page's entries as read, before they are shaped.
+   */
+  pages(
+    signal: AbortSignal,
+    onPage: (count: number) => void,
+    onEntries?: (entries: Array<Record<string, unknown>>) => void
+  ): AsyncGenerator<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -151,8 +158,9 @@ export const prepareTypeExport = async (
     total,
     path: reader.path,
     writeOptions,
-    async *pages(signal, onPage) {
+    async *pages(signal, onPage, onEntries) {
       for await (const page of reader.pages(signal)) {
+        onEntries?.(page);
         const items = page.map(toItem);
         onPage(page.length);
         yield items;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { ExportOptions } from '../../../../shared/contracts';
 import { parseExportOptions, resolveExportOptions } from '../../validation/export-options';
+import { bundleExportBodyOf, isBundleExportBody } from '../../validation/bundle-export-options';
 import { FORMATS, formatOfFileName } from '../../pipeline/formats';
 import { getService } from '../../utils';
 import type { Actor } from '../permissions';
@@ -25,6 +26,10 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     actor?: Actor | null;
     outFileName?: string;
   }): Promise<TaskRow> {
+    // `format: "bundle"`: several types in one zip (docs/bundles.md).
+    if (isBundleExportBody(body)) {
+      return getService(strapi, 'bundle-exports').create({ body: bundleExportBodyOf(body as Record<string, unknown>), creator, actor });
+    }
     const options = await parseExportOptions(body);
     await getService(strapi, 'tasks').assertQueueRoom(creator);
     const formatOfOut = outFileName ? formatOfFileName(outFileName) : null;

@@ -31,8 +31,29 @@ const readHead = async (file: string): Promise<Buffer> => {
   }
 };
 
+/** The first bytes of a zip file (a local file header): a bundle. */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
 const formatBytes = (n: number) =>
   n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(n % 1024 ** 3 ? 1 : 0)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+
+/** One uploaded file within the plugin's maxFileSize (else a 400, or a 413), and the name it was sent with. */
+export const checkedUpload = (
+  strapi: Core.Strapi,
+  file: UploadedFile | UploadedFile[] | undefined,
+  defaultName: string
+): { file: UploadedFile; fileName: string } => {
+  if (!file) throw fieldError('file', 'file is required: send the file to import as the multipart field "file"');
+  if (Array.isArray(file)) throw fieldError('file', 'send one file per import');
+  const { maxFileSize } = getConfig(strapi);
+  if (file.size > maxFileSize) {
+    throw new errors.PayloadTooLargeError(
+      `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)} (${maxFileSize} bytes, the plugin's maxFileSize setting)`,
+      { limit: maxFileSize, size: file.size }
+    );
+  }
+  return { file, fileName: file.originalFilename || defaultName };
+};
 
 /**
  * Starting an import: everything that can be refused is refused here, with a 400 (or 413) and before any task
@@ -54,20 +75,16 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     /** Whose Content Manager permissions apply (null: the system, as batch files and the command line run). */
     actor?: Actor | null;
   }): Promise<TaskRow> {
+    // A zip is a bundle (docs/bundles.md): several types, their options under `types`.
+    if (file && !Array.isArray(file) && (await readHead(file.filepath)).subarray(0, 4).equals(ZIP_MAGIC)) {
+      return getService(strapi, 'bundle-imports').create({ file, rawOptions, creator, actor });
+    }
     const options = await parseImportOptions(rawOptions);
     await getService(strapi, 'tasks').assertQueueRoom(creator);
 
-    if (!file) throw fieldError('file', 'file is required: send the file to import as the multipart field "file"');
-    if (Array.isArray(file)) throw fieldError('file', 'send one file per import');
-    const fileName = file.originalFilename || 'upload';
-    const { maxFileSize, limits } = getConfig(strapi);
-    if (file.size > maxFileSize) {
-      throw new errors.PayloadTooLargeError(
-        `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)} (${maxFileSize} bytes, the plugin's maxFileSize setting)`,
-        { limit: maxFileSize, size: file.size }
-      );
-    }
-    const head = await readHead(file.filepath);
+    const { file: upload, fileName } = checkedUpload(strapi, file, 'upload');
+    const { limits } = getConfig(strapi);
+    const head = await readHead(upload.filepath);
     if (headText(head).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
@@ -86,7 +103,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     let formatVersion: number | undefined;
     const { readHeader } = FORMATS[format];
     if (readHeader) {
-      const header = await readHeader(() => fs.createReadStream(file.filepath), limits).catch((error: Error) => {
+      const header = await readHeader(() => fs.createReadStream(upload.filepath), limits).catch((error: Error) => {
         throw fieldError('file', error.message);
       });
       if (header.actually && header.actually !== format) {
@@ -122,7 +139,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const storage = getService(strapi, 'storage');
     const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
-    await pipeline(fs.createReadStream(file.filepath), storage.createWriteStream(fileKey));
+    await pipeline(fs.createReadStream(upload.filepath), storage.createWriteStream(fileKey));
 
     const task = await getService(strapi, 'tasks').create({
       kind: 'import',

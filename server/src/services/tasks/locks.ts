@@ -16,7 +16,7 @@ import { columnOf, modelMeta } from '../../schema/model-metadata';
  *   would wait for the file anyway, and a command line beside the server would fail on `database is locked`): the
  *   task row claims it (`writeLock`) with one conditional UPDATE, which SQLite runs alone; a holder that died is
  *   released when the runner marks its task interrupted (stale heartbeat).
- * On every database the task row records the lock it holds (`writeLock`), which tells a waiting task whom it waits for.
+ * On every database the task row records the locks it holds (`writeLock`), which tells a waiting task whom it waits for.
  */
 
 export interface HeldLock {
@@ -36,36 +36,66 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The lock name of a content type (one for the whole database on SQLite). */
   const lockName = (uid: string) => (client() === 'sqlite' ? 'dmc:sqlite-writer' : `dmc:${uid}`);
 
-  /** A session lock (PostgreSQL, MySQL) on a connection taken from the pool for as long as it is held. */
-  const trySessionLock = async (name: string): Promise<HeldLock | null> => {
+  /**
+   * Session locks (PostgreSQL, MySQL) on ONE connection taken from the pool for as long as they are held: all of
+   * them, or none (answers the first name another session holds). One connection whatever the number of locks: a
+   * bundle of twelve types once took twelve of the pool's ten connections and its own transaction waited for one
+   * forever.
+   */
+  const trySessionLocks = async (names: string[]): Promise<HeldLock | { busy: string }> => {
     const pool = knex().client as unknown as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
     const connection = await pool.acquireConnection();
     const raw = (sql: string, bindings: readonly unknown[]) => knex().raw(sql, bindings as Knex.RawBinding[]).connection(connection as never);
-    const hash = digest(name);
-    let taken = false;
-    try {
+    const keyOf = (name: string) => {
+      const hash = digest(name);
+      return { pg: [hash.readInt32BE(0), hash.readInt32BE(4)], mysql: `dmc_${hash.toString('hex')}` };
+    };
+    const take = async (name: string) => {
+      const key = keyOf(name);
       if (client() === 'postgres') {
-        const result = (await raw('SELECT pg_try_advisory_lock(?::int4, ?::int4) AS ok', [hash.readInt32BE(0), hash.readInt32BE(4)])) as { rows: Array<{ ok: boolean }> };
-        taken = result.rows[0]?.ok === true;
-      } else {
-        const [rows] = (await raw('SELECT GET_LOCK(?, 0) AS ok', [`dmc_${hash.toString('hex')}`])) as unknown as [Array<{ ok: number }>];
-        taken = Number(rows[0]?.ok) === 1;
+        const result = (await raw('SELECT pg_try_advisory_lock(?::int4, ?::int4) AS ok', key.pg)) as { rows: Array<{ ok: boolean }> };
+        return result.rows[0]?.ok === true;
       }
-    } finally {
-      if (!taken) await pool.releaseConnection(connection);
+      const [rows] = (await raw('SELECT GET_LOCK(?, 0) AS ok', [key.mysql])) as unknown as [Array<{ ok: number }>];
+      return Number(rows[0]?.ok) === 1;
+    };
+    const unlock = async (name: string) => {
+      const key = keyOf(name);
+      if (client() === 'postgres') await raw('SELECT pg_advisory_unlock(?::int4, ?::int4)', key.pg);
+      else await raw('SELECT RELEASE_LOCK(?)', [key.mysql]);
+    };
+    const held: string[] = [];
+    const releaseAll = async () => {
+      try {
+        for (const name of [...held].reverse()) await unlock(name);
+      } finally {
+        held.length = 0;
+        await pool.releaseConnection(connection);
+      }
+    };
+    let busy: string | null = null;
+    try {
+      for (const name of names) {
+        if (!(await take(name))) {
+          busy = name;
+          break;
+        }
+        held.push(name);
+      }
+    } catch (error) {
+      await releaseAll().catch(() => undefined);
+      throw error;
     }
-    if (!taken) return null;
+    if (busy !== null) {
+      await releaseAll();
+      return { busy };
+    }
     let released = false;
     return {
       async release() {
         if (released) return;
         released = true;
-        try {
-          if (client() === 'postgres') await raw('SELECT pg_advisory_unlock(?::int4, ?::int4)', [hash.readInt32BE(0), hash.readInt32BE(4)]);
-          else await raw('SELECT RELEASE_LOCK(?)', [`dmc_${hash.toString('hex')}`]);
-        } finally {
-          await pool.releaseConnection(connection);
-        }
+        await releaseAll();
       },
     };
   };
@@ -88,7 +118,7 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const holderOf = async (uid: string, exceptTaskId: number): Promise<number | null> => {
     try {
       const row = (await strapi.db.query(TASK_UID).findOne({
-        where: { writeLock: lockName(uid), state: 'running', id: { $ne: exceptTaskId } },
+        where: { $or: [{ writeLock: lockName(uid) }, { writeLock: { $contains: ` ${lockName(uid)} ` } }], state: 'running', id: { $ne: exceptTaskId } },
         select: ['id'],
       })) as { id: number } | null;
       return row?.id ?? null;
@@ -101,35 +131,45 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     lockName,
 
-    /** Takes the write lock of `uid` for a task, or answers null when another task holds it. */
-    async tryAcquire(uid: string, taskId: number): Promise<HeldLock | null> {
-      const name = lockName(uid);
-      const release = async () => {
+    /**
+     * Takes the write locks of `uids` for a task (all of them or none), or answers the first type whose lock another
+     * task holds. Callers pass the types in a fixed order (two bundles that share types take their locks in the same
+     * order: neither holds one the other waits for while waiting itself).
+     */
+    async tryAcquireAll(uids: string[], taskId: number): Promise<{ lock: HeldLock } | { busy: string }> {
+      const names = [...new Map(uids.map((uid) => [lockName(uid), uid])).entries()];
+      if (names.length === 0) return { lock: { release: async () => undefined } };
+      const clearRow = async () => {
         await strapi.db.query(TASK_UID).update({ where: { id: taskId }, data: { writeLock: null } });
       };
       if (client() === 'sqlite') {
-        // A running task that holds it is seen by a read (which never waits in WAL mode): no write is tried then,
-        // so that a waiting process (the command line beside a server) says whom it waits for at once.
-        if ((await holderOf(uid, taskId)) !== null) return null;
+        // One lock for the whole database (lockName). A running task that holds it is seen by a read (which never
+        // waits in WAL mode): no write is tried then, so that a waiting process (the command line beside a server)
+        // says whom it waits for at once.
+        const [name, uid] = names[0];
+        if ((await holderOf(uid, taskId)) !== null) return { busy: uid };
         try {
-          if (!(await tryRowLock(name, taskId))) return null;
+          if (!(await tryRowLock(name, taskId))) return { busy: uid };
         } catch (error) {
           // Another process (a command line beside the server) holds SQLite's write lock: try again later. The
           // error reaches here only after the connection's own wait for the lock (services/sqlite.ts: SQLITE_BUSY
           // is retried up to acquireConnectionTimeout, forever for the command line), so this is the rare case of
           // a writer that held the lock longer than that.
-          if (isSqliteBusy(error)) return null;
+          if (isSqliteBusy(error)) return { busy: uid };
           throw error;
         }
-        return { release };
+        return { lock: { release: clearRow } };
       }
-      const held = await trySessionLock(name);
-      if (!held) return null;
-      await strapi.db.query(TASK_UID).update({ where: { id: taskId }, data: { writeLock: name, waitingFor: null } });
+      const held = await trySessionLocks(names.map(([name]) => name));
+      if ('busy' in held) return { busy: names.find(([name]) => name === held.busy)?.[1] ?? held.busy };
+      // The row names every lock, each between spaces: a task waiting for any of them finds its holder (holderOf).
+      await strapi.db.query(TASK_UID).update({ where: { id: taskId }, data: { writeLock: ` ${names.map(([name]) => name).join(' ')} `, waitingFor: null } });
       return {
-        async release() {
-          await release().catch(() => undefined);
-          await held.release();
+        lock: {
+          async release() {
+            await clearRow().catch(() => undefined);
+            await held.release();
+          },
         },
       };
     },

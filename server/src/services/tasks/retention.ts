@@ -75,7 +75,7 @@ export const sweepRetention = async (strapi: Core.Strapi, now = new Date()): Pro
     const cutoff = new Date(now.getTime() - retention.failedUploadDays * DAY);
     await forEachRow(
       {
-        kind: 'import',
+        kind: { $in: ['import', 'bundle-import'] },
         state: { $in: ENDED_WITHOUT_SUCCESS },
         finishedAt: { $lt: cutoff },
         fileKey: { $notNull: true },
@@ -91,7 +91,7 @@ export const sweepRetention = async (strapi: Core.Strapi, now = new Date()): Pro
     );
     // An export that did not complete has no file, only what a killed server left of it (a temporary file).
     await forEachRow(
-      { kind: 'export', state: { $in: ENDED_WITHOUT_SUCCESS }, finishedAt: { $lt: cutoff }, fileKey: { $notNull: true }, filesRemovedAt: { $null: true } },
+      { kind: { $in: ['export', 'bundle-export'] }, state: { $in: ENDED_WITHOUT_SUCCESS }, finishedAt: { $lt: cutoff }, fileKey: { $notNull: true }, filesRemovedAt: { $null: true } },
       async (row) => {
         await storage.removeFolder(folderOf(row.fileKey as string));
         await query().update({ where: { id: row.id }, data: { filesRemovedAt: now } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { TaskCounts, TaskKind, TaskStatus } from '../../../../shared/contracts';
+import { isImportKind, type ResolvedBundleImportOptions, type TaskCounts, type TaskKind, type TaskStatus } from '../../../../shared/contracts';
 import { TASK_UID } from '../../constants';
 import { getConfig, getService } from '../../utils';
 import type { HeldLock } from './locks';
@@ -36,7 +36,7 @@ export interface TaskContext {
    * with that data or not at all, so that after a crash the row says what the database holds. Later progress
    * writes do not carry these columns.
    */
-  checkpoint(data: Partial<Pick<TaskRow, 'processed' | 'created' | 'updated' | 'failed' | 'checkpoint' | 'state' | 'error' | 'errorReportKey' | 'writePath' | 'total' | 'finishedAt'>>): Promise<void>;
+  checkpoint(data: Partial<Pick<TaskRow, 'processed' | 'created' | 'updated' | 'skipped' | 'failed' | 'checkpoint' | 'state' | 'error' | 'errorReportKey' | 'writePath' | 'total' | 'finishedAt' | 'typeCounts'>>): Promise<void>;
 }
 
 export interface TaskOutcome {
@@ -44,7 +44,7 @@ export interface TaskOutcome {
   error?: string | null;
   counts?: ProgressUpdate;
   /** Extra columns to store with the finished task (error report key, exported file...). */
-  data?: Partial<Pick<TaskRow, 'fileKey' | 'fileName' | 'errorReportKey' | 'writePath' | 'format'>>;
+  data?: Partial<Pick<TaskRow, 'fileKey' | 'fileName' | 'errorReportKey' | 'writePath' | 'format' | 'typeCounts'>>;
 }
 
 export type TaskHandler = (task: TaskRow, context: TaskContext) => Promise<TaskOutcome>;
@@ -182,7 +182,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       if (!handler) throw new Error(`No handler for ${task.kind} tasks`);
       // Imports that write take their content type's write lock first (waiting, visibly, for the task holding it).
-      if (task.kind === 'import' && !task.dryRun) lock = await waitForWriteLock(task, controller.signal);
+      if (isImportKind(task.kind) && !task.dryRun) lock = await waitForWriteLock(task, controller.signal);
       const outcome = await handler(task, context);
       flush(true);
       await writing;
@@ -198,7 +198,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         status === 'failed' ? (reason as Error)?.message ?? String(reason) : describeStop(live.get(task.id) ?? task, status);
       if (status === 'failed') strapi.log.warn(`[data-migration-center] task ${task.id} failed: ${message}`);
       // An import that rolled back kept nothing: its counts say so (continue mode keeps its committed counts).
-      const rolledBack = task.kind === 'import' && !task.dryRun && !commitsByBatch(task) ? { created: 0, updated: 0 } : {};
+      const rolledBack = isImportKind(task.kind) && !task.dryRun && !commitsByBatch(task) ? { created: 0, updated: 0 } : {};
       await finish(task.id, { state: status, error: message, ...rolledBack }).catch(() => undefined);
     } finally {
       await lock?.release().catch((e) => strapi.log.warn(`[data-migration-center] task ${task.id}: lock not released: ${(e as Error).message}`));
@@ -207,28 +207,43 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Takes the task's write lock, waiting while another task holds it (shown as `waitingFor` on the task). */
+  /**
+   * The content types a task writes, one per lock, in a fixed order (two bundles that share types take their locks
+   * in the same order: neither holds one the other waits for while waiting itself).
+   */
+  const writtenTypes = (task: TaskRow): string[] => {
+    const locks = getService(strapi, 'locks');
+    const uids =
+      task.kind === 'bundle-import'
+        ? (task.options as unknown as ResolvedBundleImportOptions).types.map((type) => type.contentType)
+        : [task.contentType];
+    return [...new Map(uids.sort().map((uid) => [locks.lockName(uid), uid])).values()];
+  };
+
+  /** Takes the task's write locks, waiting while another task holds one (shown as `waitingFor` on the task). */
   const waitForWriteLock = async (task: TaskRow, signal: AbortSignal): Promise<HeldLock> => {
     const locks = getService(strapi, 'locks');
+    const uids = writtenTypes(task);
     let waitingFor: number | null = null;
     for (;;) {
       signal.throwIfAborted();
-      const lock = await locks.tryAcquire(task.contentType, task.id);
-      if (lock) {
+      const attempt = await locks.tryAcquireAll(uids, task.id);
+      if ('lock' in attempt) {
+        const { lock } = attempt;
         if (waitingFor !== null) {
           live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: null });
           await query().update({ where: { id: task.id }, data: { waitingFor: null } }).catch(() => undefined);
-          log(`task ${task.id}: task ${waitingFor} finished writing ${task.contentType}; running`);
+          log(`task ${task.id}: task ${waitingFor} finished writing ${uids.join(', ')}; running`);
         }
         return lock;
       }
-      const holder = await locks.holderOf(task.contentType, task.id);
+      const holder = await locks.holderOf(attempt.busy, task.id);
       if (holder !== waitingFor) {
         waitingFor = holder;
         live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor });
         // Informational (the live state has it): a busy database must not fail the waiting task.
         await query().update({ where: { id: task.id }, data: { waitingFor } }).catch(() => undefined);
-        log(`task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${task.contentType}`);
+        log(`task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${attempt.busy}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, LOCK_RETRY);

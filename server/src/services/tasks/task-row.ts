@@ -1,8 +1,13 @@
 import {
   FINISHED_STATUSES,
+  isExportKind,
+  isImportKind,
   type ExportOptions,
   type Format,
   type ImportOptions,
+  type BundleImportTypeCounts,
+  type ResolvedBundleExportOptions,
+  type ResolvedBundleImportOptions,
   type Task,
   type TaskCounts,
   type TaskKind,
@@ -28,6 +33,7 @@ export interface TaskRow {
   processed: number | null;
   created: number | null;
   updated: number | null;
+  skipped: number | null;
   failed: number | null;
   /** Progress by bytes read, while the item total is unknown (0..1). */
   fraction: number | null;
@@ -59,6 +65,8 @@ export interface TaskRow {
   waitingFor: number | null;
   /** Continue-mode imports: how far the committed batches went (see the import handler), for resuming. */
   checkpoint: ImportCheckpoint | null;
+  /** Bundle imports: what each type did (`created` and `updated` rolled back with the task's transaction say so). */
+  typeCounts: BundleImportTypeCounts[] | null;
   creatorId: number | null;
   creatorName: string | null;
   createdAt: string | Date;
@@ -78,7 +86,7 @@ export interface NewTask {
   name: string;
   contentType: string;
   format: Format | null;
-  options: ImportOptions | ExportOptions;
+  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions;
   fileName?: string | null;
   fileKey?: string | null;
   total?: number | null;
@@ -103,23 +111,26 @@ export const iso = (value: string | Date | null | undefined): string | null =>
 
 export const isFinished = (status: TaskStatus) => FINISHED_STATUSES.includes(status);
 
-/** Continue-mode imports that write commit batch by batch: what they committed stays. */
+/** Continue-mode imports (single types and bundles) that write commit batch by batch: what they committed stays. */
 export const commitsByBatch = (task: Pick<TaskRow, 'kind' | 'options' | 'dryRun'>): boolean =>
-  task.kind === 'import' && !task.dryRun && (task.options as { onError?: string } | null)?.onError === 'continue';
+  isImportKind(task.kind) && !task.dryRun && (task.options as { onError?: string } | null)?.onError === 'continue';
 
 /** What a task that was cancelled or interrupted leaves behind, in words (its counts are the committed ones). */
 export const describeStop = (task: TaskRow, status: 'cancelled' | 'interrupted', what = status === 'cancelled' ? 'Cancelled' : 'The server stopped while this task ran') => {
-  if (task.kind === 'export') return `${what}; the export has no file`;
+  if (isExportKind(task.kind)) return `${what}; the export has no file`;
   if (!commitsByBatch(task)) return `${what}; its changes were rolled back: nothing of this task was kept`;
   const kept = (task.created ?? 0) + (task.updated ?? 0);
+  if (task.kind === 'bundle-import') {
+    return `${what}; the batches written before were kept: ${kept} ${kept === 1 ? 'entry' : 'entries'} (${task.created ?? 0} created, ${task.updated ?? 0} updated, ${task.failed ?? 0} failed), the batch in progress was rolled back. A bundle import is not resumed: import the bundle again (with upsert, what is there is updated)`;
+  }
   return `${what}; the batches written before were kept: ${kept} ${kept === 1 ? 'entry' : 'entries'} (${task.created ?? 0} created, ${task.updated ?? 0} updated, ${task.failed ?? 0} failed) of ${task.processed ?? 0} items read, the batch in progress was rolled back. Resume it to import the rest`;
 };
 /** An interrupted or cancelled `continue` import with a checkpoint and its upload: it can go on (resume). */
 export const isResumable = (row: TaskRow) => mayResume(row) && Boolean(row.checkpoint) && Boolean(row.fileKey);
 
-/** An ended import whose committed batches stay (interrupted or cancelled, continue mode): its upload is kept. */
+/** An ended single-type import whose committed batches stay (interrupted or cancelled, continue mode): its upload is kept. */
 export const mayResume = (row: Pick<TaskRow, 'kind' | 'state' | 'options' | 'dryRun'>) =>
-  (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row);
+  row.kind === 'import' && (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row);
 
 /** `canDownload`: whether the user who asks may download the task's files (see the permissions service). */
 export const toTask = (row: TaskRow, canDownload = true): Task => {
@@ -128,6 +139,7 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     processed: row.processed ?? 0,
     created: row.created ?? 0,
     updated: row.updated ?? 0,
+    skipped: row.skipped ?? 0,
     failed: row.failed ?? 0,
   };
   const finished = isFinished(row.state);
@@ -155,6 +167,7 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     resumable: isResumable(row),
     waitingFor: row.waitingFor ?? null,
     writePath: row.writePath ?? null,
+    typeCounts: row.typeCounts ?? null,
     createdAt: iso(row.createdAt) as string,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),

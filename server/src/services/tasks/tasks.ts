@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Pagination, Task } from '../../../../shared/contracts';
+import { isExportKind, isImportKind, type Pagination, type Task } from '../../../../shared/contracts';
 import type { Readable } from 'node:stream';
 import { TASK_UID } from '../../constants';
-import { renderErrorReport } from '../../pipeline/import/report';
+import { BUNDLE_REPORT_COLUMNS, renderErrorReport } from '../../pipeline/import/report';
 import { getConfig, getService } from '../../utils';
 import { conflict } from '../../utils/errors';
 import { forbidden, type Actor } from '../permissions';
@@ -85,7 +85,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     async assertCanDownload(row: TaskRow, actor: Actor | null) {
       if (!(await getService(strapi, 'permissions').canDownload(actor, row))) {
         throw forbidden(
-          `Task ${row.id} belongs to another user: its files hold ${row.contentType} content, which you may download only with the Content Manager permission to read all of it`
+          `Task ${row.id} belongs to another user: its files hold ${row.kind === 'bundle-export' ? 'content of several types' : `${row.contentType} content`}, which you may download only with the Content Manager permission to read all of it`
         );
       }
     },
@@ -98,13 +98,13 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
     async file(id: number, actor: Actor | null = null): Promise<{ task: TaskRow; content: Readable }> {
       const row = await getRow(id);
       await this.assertCanDownload(row, actor);
-      if (row.kind === 'export' && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
-      if (row.kind === 'export' && row.state !== 'completed') {
+      if (isExportKind(row.kind) && !isFinished(row.state)) throw conflict(`Task ${row.id} is ${row.state}: its file is not ready yet`);
+      if (isExportKind(row.kind) && row.state !== 'completed') {
         throw new errors.NotFoundError(
           `Task ${row.id} has no file: the export ended ${row.state}${row.error ? ` (${row.error})` : ''}, and an export's file is kept only when it completes`
         );
       }
-      assertFilesRemain(row, row.kind === 'import' ? 'upload' : 'file');
+      assertFilesRemain(row, isImportKind(row.kind) ? 'upload' : 'file');
       const storage = getService(strapi, 'storage');
       assertStoredHere(row, storage.id);
       if (!row.fileKey || (await storage.size(row.fileKey)) === null) throw new errors.NotFoundError(`Task ${row.id} has no file`);
@@ -125,7 +125,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const storage = getService(strapi, 'storage');
       assertStoredHere(row, storage.id);
       const source = storage.createReadStream(row.errorReportKey);
-      return { task: row, content: renderErrorReport(source, format, limit) };
+      return { task: row, content: renderErrorReport(source, format, limit, row.kind === 'bundle-import' ? BUNDLE_REPORT_COLUMNS : undefined) };
     },
 
     /**
@@ -158,7 +158,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           fileName: input.fileName ?? null,
           fileKey: input.fileKey ?? null,
           // An import's upload is stored by this instance (an export's file, by the instance that claims it).
-          storageId: input.kind === 'import' && input.fileKey ? getService(strapi, 'storage').id : null,
+          storageId: isImportKind(input.kind) && input.fileKey ? getService(strapi, 'storage').id : null,
           total: input.total ?? null,
           dryRun: input.dryRun ?? false,
           formatVersion: input.formatVersion ?? null,
@@ -189,7 +189,7 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (count <= maxQueuedPerUser) return;
       const { count: withdrawn } = await query().deleteMany({ where: { id: row.id, state: 'queued' } });
       if (withdrawn === 0) return; // already claimed: it runs
-      if (row.fileKey && row.kind === 'import') await getService(strapi, 'storage').removeFolder(folderOf(row.fileKey));
+      if (row.fileKey && isImportKind(row.kind)) await getService(strapi, 'storage').removeFolder(folderOf(row.fileKey));
       throw new errors.RateLimitError(
         `You have ${count - 1} import and export tasks queued or running; one user may have at most ${maxQueuedPerUser} (the plugin's maxQueuedPerUser setting). Wait for some to finish, or cancel some, then try again`,
         { limit: maxQueuedPerUser, queued: count - 1 }

@@ -1,5 +1,5 @@
-import type { Core } from '@strapi/strapi';
 import { IN_LIST } from '../../sql/in-lists';
+import { testQueryStrapi, type TestQuery, type TestRow } from '../../sql/test-query';
 import type { RefSlot } from '../prepare/prepare';
 import { resolveReferences, type RefRequest, type ResolveContext } from './references';
 
@@ -9,12 +9,10 @@ import { resolveReferences, type RefRequest, type ResolveContext } from './refer
  * malformed or match nothing.
  */
 
-type Row = Record<string, string | number | null>;
-
 const TAG = 'api::tag.tag';
 const CATEGORY = 'api::category.category';
 
-const tables: Record<string, Row[]> = {
+const tables: Record<string, TestRow[]> = {
   [TAG]: [
     { documentId: 'tag-en-1', name: 'red', locale: 'en' },
     { documentId: 'tag-en-1', name: 'rouge', locale: 'fr' },
@@ -30,32 +28,8 @@ const tables: Record<string, Row[]> = {
   ],
 };
 
-interface Query {
-  uid: string;
-  select: string[];
-  where: Record<string, unknown>;
-}
-
-/** A `strapi.db.query(uid).findMany` over `tables`, for the `$in` and equality conditions the stage uses. */
-const fakeStrapi = (queries: Query[]) => {
-  const matches = (row: Row, where: Record<string, unknown>) =>
-    Object.entries(where).every(([column, condition]) =>
-      condition !== null && typeof condition === 'object' && '$in' in condition
-        ? (condition.$in as unknown[]).includes(row[column])
-        : row[column] === condition
-    );
-  const db = {
-    query: (uid: string) => ({
-      findMany: async ({ select, where }: { select: string[]; where: Record<string, unknown> }) => {
-        queries.push({ uid, select, where });
-        return (tables[uid] ?? [])
-          .filter((row) => matches(row, where))
-          .map((row) => Object.fromEntries(select.map((column) => [column, row[column]])));
-      },
-    }),
-  };
-  return { db } as unknown as Core.Strapi;
-};
+type Query = TestQuery;
+const fakeStrapi = (queries: Query[]) => testQueryStrapi(tables, queries);
 
 const contextWith = (queries: Query[], overrides: Partial<ResolveContext> = {}): ResolveContext => ({
   strapi: fakeStrapi(queries),

@@ -20,6 +20,11 @@ export interface ResolveContext {
   sourceLocalized: boolean;
   /** The app's default locale: a non-localized source links a localized target's entry in it. */
   defaultLocale: string | null;
+  /**
+   * A bundle's import: file references are matched by their hash alone (ids and urls differ between apps), the
+   * hash of a file the bundle carried mapped to the hash it has in this app (the upload service names files anew).
+   */
+  bundleFiles?: ReadonlyMap<string, string>;
 }
 
 export interface RefRequest {
@@ -85,6 +90,17 @@ const mediaKeys = (value: unknown): Array<{ attribute: 'id' | 'url' | 'hash'; va
   return keys;
 };
 
+/** A file reference of a bundle: its hash (mapped to this app's file the bundle's file became), never its id or url. */
+const bundleFileKeys = (value: unknown, files: ReadonlyMap<string, string>): Array<{ attribute: 'hash'; value: KeyValue }> => {
+  const hash =
+    typeof value === 'string' && !value.includes('/') && !/^\d+$/.test(value)
+      ? value
+      : value !== null && typeof value === 'object' && typeof (value as { hash?: unknown }).hash === 'string'
+        ? ((value as { hash: string }).hash)
+        : null;
+  return hash === null ? [] : [{ attribute: 'hash', value: files.get(hash) ?? hash }];
+};
+
 export interface ResolveResult {
   /** References that match nothing, by slot: the caller defers self references and fails the others. */
   missing: Array<{ request: RefRequest; error: ItemError }>;
@@ -114,9 +130,16 @@ export const resolveReferences = async (requests: RefRequest[], ctx: ResolveCont
   for (const request of requests) {
     const { slot } = request;
     try {
-      const keys = slot.target === 'media' ? mediaKeys(slot.value) : [relationKey(slot, ctx.keysOf(slot.target))];
-      if (keys.length === 0)
-        throw new ItemError(`a file reference needs an id, url or hash, got ${describeRef(slot.value)}`, slot.path, 'resolve');
+      const keys =
+        slot.target !== 'media'
+          ? [relationKey(slot, ctx.keysOf(slot.target))]
+          : ctx.bundleFiles
+            ? bundleFileKeys(slot.value, ctx.bundleFiles)
+            : mediaKeys(slot.value);
+      if (keys.length === 0) {
+        const needs = ctx.bundleFiles ? 'its hash (a bundle names its files by hash)' : 'an id, url or hash';
+        throw new ItemError(`a file reference needs ${needs}, got ${describeRef(slot.value)}`, slot.path, 'resolve');
+      }
       const locale = targetLocaleOf(request, ctx);
       const candidates = keys.map(({ attribute, value }) => {
         const id = `${slot.target}|${attribute}|${locale ?? ''}`;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { PreparedItem } from '../prepare/prepare';
 import { ItemError } from '../../problems';
 import type { BulkWriter } from './bulk/index';
-import type { BatchEntry, DeferredLinks, WriterContext } from './batch';
+import type { BatchEntry, DeferredLinks, WriterContext } from './entries';
 
 /** The write stage's steps for one entry (see batch.ts): validation, savepoints, the Document Service write. */
 

@@ -2,7 +2,7 @@ import { IN_LIST } from '../../sql/in-lists';
 import { resolveReferences } from '../resolve/references';
 import type { PreparedItem } from '../prepare/prepare';
 import type { Problem } from '../../problems';
-import type { ReadyEntry, WriteCheck, WriteGate, WriterContext } from './batch';
+import type { ReadyEntry, WriteCheck, WriteGate, WriterContext } from './entries';
 
 /** The write stage's reads before a batch's writes (see batch.ts): one set of queries per batch, not per item. */
 
@@ -93,7 +93,9 @@ const resolveBatchReferences = async (ctx: WriterContext, entries: ReadyEntry[],
   for (const { request, error } of invalid) failed.set((request as (typeof requests)[number]).entry, error.problem);
   for (const { request, error } of missing) {
     const { entry, slot } = request as (typeof requests)[number];
-    if (slot.target === ctx.uid && !failed.has(entry)) {
+    // A relation (not a reference inside a component) to a type whose entries come later in this import.
+    const later = slot.target === ctx.uid || (ctx.later?.has(slot.target) === true && /^[^.[]+(\[\d+\])?$/.test(slot.path));
+    if (later && !failed.has(entry)) {
       // A self reference may point to an item further on in the file: link it in the second pass.
       const attribute = slot.path.split(/[.[]/)[0];
       if (!deferredSlots.has(entry)) deferredSlots.set(entry, new Set());
@@ -125,6 +127,8 @@ const refuseByPermissions = async (
     const lookupKey = entry.prepared.key === null ? null : `${locale ?? ''}|${entry.prepared.key}`;
     const repeated = lookupKey !== null && seen.has(lookupKey);
     if (lookupKey !== null) seen.add(lookupKey);
+    // skip-existing leaves an existing entry (or a key seen before in the batch) as it is: nothing to check.
+    if (options.importStrategy === 'skip-existing' && (repeated || (lookupKey !== null && existing.has(lookupKey)))) continue;
     const check: WriteCheck = {
       documentId: (lookupKey && existing.get(lookupKey)) || null,
       repeated,

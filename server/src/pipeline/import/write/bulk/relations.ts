@@ -202,6 +202,39 @@ export const closeUpInverseOrders = async (
   for (const id of targetIds) last?.delete(id);
 };
 
+/** A link row of a relation's join table: its id, its order, its target-side order. */
+interface Link {
+  id: number;
+  order: number | null;
+  inverse: number | null;
+}
+
+/** The links the versions hold now: version id → target id → the link row. */
+const currentLinks = async (table: ReturnType<BulkContext['knexOf']>, plan: RelationPlan, owners: Version[]) => {
+  const columns = [
+    'id',
+    plan.joinColumn,
+    plan.inverseJoinColumn,
+    ...(plan.orderColumn ? [plan.orderColumn] : []),
+    ...(plan.inverseOrderColumn ? [plan.inverseOrderColumn] : []),
+  ];
+  const current = new Map<number, Map<number, Link>>();
+  for (const part of chunks([...new Set(owners.map((v) => v.id))], IN_LIST)) {
+    for (const row of (await table(plan.table).select(columns).whereIn(plan.joinColumn, part).orderBy('id')) as Array<
+      Record<string, unknown>
+    >) {
+      const owner = Number(row[plan.joinColumn]);
+      if (!current.has(owner)) current.set(owner, new Map());
+      current.get(owner)!.set(Number(row[plan.inverseJoinColumn]), {
+        id: Number(row.id),
+        order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
+        inverse: plan.inverseOrderColumn ? Number(row[plan.inverseOrderColumn]) : null,
+      });
+    }
+  }
+  return current;
+};
+
 /**
  * A relation of updated versions, written as the Document Service writes a `set`: links to targets no longer
  * listed are deleted (the target side's order closed up), the links kept get the listed order and keep their
@@ -223,29 +256,7 @@ export const replaceRelations = async (
   const targetId = touched.length > 0 ? await targetIdsFor(ctx, trx, name, plan, touched) : null;
   const copyOf = new Map(copies.map((c) => [c.draft, c]));
   const owners = [...touched, ...copies.flatMap((c) => (c.fresh ? [c.draft] : [c.draft, c.published]))];
-  const columns = [
-    'id',
-    plan.joinColumn,
-    plan.inverseJoinColumn,
-    ...(plan.orderColumn ? [plan.orderColumn] : []),
-    ...(plan.inverseOrderColumn ? [plan.inverseOrderColumn] : []),
-  ];
-  type Link = { id: number; order: number | null; inverse: number | null };
-  /** version id → target id → the link row (id, order, target-side order). */
-  const current = new Map<number, Map<number, Link>>();
-  for (const part of chunks([...new Set(owners.map((v) => v.id))], IN_LIST)) {
-    for (const row of (await table(plan.table).select(columns).whereIn(plan.joinColumn, part).orderBy('id')) as Array<
-      Record<string, unknown>
-    >) {
-      const owner = Number(row[plan.joinColumn]);
-      if (!current.has(owner)) current.set(owner, new Map());
-      current.get(owner)!.set(Number(row[plan.inverseJoinColumn]), {
-        id: Number(row.id),
-        order: plan.orderColumn ? Number(row[plan.orderColumn]) : null,
-        inverse: plan.inverseOrderColumn ? Number(row[plan.inverseOrderColumn]) : null,
-      });
-    }
-  }
+  const current = await currentLinks(table, plan, owners);
   /** A draft's targets as it holds them (by its order of them). */
   const held = (version: Version) =>
     [...(current.get(version.id) ?? [])]
