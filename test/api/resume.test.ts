@@ -22,6 +22,12 @@ afterAll(async () => {
   await app?.stop();
 });
 
+// A test that fails half way leaves its task running; the next test, which empties the table, must not see its rows.
+afterEach(async () => {
+  const open = (await app.strapi.db.query('plugin::data-migration-center.task').findMany({ where: { state: { $in: ['queued', 'running'] } }, select: ['id'] })) as Array<{ id: number }>;
+  for (const { id } of open) await runner().waitFor(id);
+});
+
 const runner = () => app.strapi.plugin('data-migration-center').service('runner');
 const getTask = async (id: number): Promise<Task> => (await app.http().get(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).body.data;
 const count = (uid: string) => app.strapi.db.query(uid as never).count({});

@@ -246,8 +246,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
         data: { state: 'queued', error: null, finishedAt: null, startedAt: null, instanceId: null, heartbeatAt: null, cancelRequested: false, writeLock: null, waitingFor: null },
       });
       if (count === 0) throw conflict(`Task ${id} changed while it was being resumed`);
-      getService(strapi, 'runner').kick();
+      // The answer is the task as this call queued it, read before the runner is woken: read after, it is whatever
+      // the runner has made of it meanwhile (queued or already running, depending on the machine's speed).
       const resumed = await getRow(id);
+      getService(strapi, 'runner').kick();
       return toTask(resumed, await getService(strapi, 'permissions').canDownload(actor, resumed));
     },
 
