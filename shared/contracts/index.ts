@@ -13,7 +13,9 @@ export const PLUGIN_ID = 'data-migration-center';
  * ---------------------------------------------------------------------------------------------------------- */
 
 export { FORMATS, type Format } from '../formats/names';
+export { CSV_DELIMITERS, type CsvDelimiter } from '../formats/detect';
 import type { Format } from '../formats/names';
+import type { CsvDelimiter } from '../formats/detect';
 
 export const TASK_KINDS = ['import', 'export', 'bundle-export', 'bundle-import'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -104,6 +106,13 @@ export interface ImportOptions {
   name?: string;
   /** Bytes that are not UTF-8: `refuse` (default) fails the task naming the byte offset and line; `replace`: U+FFFD. */
   invalidUtf8?: (typeof INVALID_UTF8)[number];
+  /** CSV: the delimiter, when the header row's own (detected: `,` `;` or tab, whichever it has most of) is not it. */
+  csvDelimiter?: CsvDelimiter;
+  /**
+   * CSV and XLSX text cells of number attributes: `48,8566` is 48.8566 and `1.234.567,5` is 1234567.5 (a comma is
+   * the decimal separator; dots, spaces and no-break spaces between groups of three digits group them).
+   */
+  decimalComma?: boolean;
 }
 
 export interface ExportOptions {
@@ -121,6 +130,10 @@ export interface ExportOptions {
   relationsAs?: string;
   /** Opt-in volatile fields: `createdAt`, `updatedAt`, `publishedAt`. */
   includeTimestamps?: boolean;
+  /** CSV: the delimiter (default `,`; `;` opens as columns in a European Excel; tab). */
+  csvDelimiter?: CsvDelimiter;
+  /** CSV: start the file with a UTF-8 byte order mark, which Excel needs to read accents (default false). */
+  csvBom?: boolean;
   templateId?: TemplateId;
   name?: string;
 }

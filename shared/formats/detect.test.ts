@@ -80,15 +80,17 @@ describe('shared formats: detection', () => {
   const wizardFields = async (text: string, fileName: string) =>
     (await readFileHead({ head: Buffer.from(text), fileName, complete: true, limits: DEFAULT_READ_LIMITS }, FORMAT_MODULES)).fields;
 
-  it('reads a tab-separated header as the import does: one column (the wizard and the import alike)', async () => {
+  it('reads a tab-separated header as the import does: one column per tab (the wizard and the import alike)', async () => {
     const text = 'first\tlast\nAda\tLovelace\n';
-    expect(csvHeaderDelimiter(text)).toBe(',');
+    expect(csvHeaderDelimiter(text)).toBe('\t');
     const server = await serverHeaders(text);
-    expect(server).toEqual(['first\tlast']);
+    expect(server).toEqual(['first', 'last']);
     expect(await wizardFields(text, 'people.csv')).toEqual(server);
-    // And a semicolon header: three columns on both sides.
+    // A semicolon header: three columns on both sides; commas inside a tab-separated header are data.
     const semicolons = 'a;b;c\n1;2;3\n';
     expect(await wizardFields(semicolons, 'semi.csv')).toEqual(await serverHeaders(semicolons));
+    expect(csvDelimiter('last, first\tcity\tcountry')).toBe('\t');
+    expect(csvDelimiter('title')).toBe(',');
   });
 });
 

@@ -108,21 +108,25 @@ export const looksLikeCsv = (head: string): boolean => {
   return text.length > 0 && text[0] !== '{' && text[0] !== '[' && !firstLine.includes('\u0000');
 };
 
+/** The delimiters a CSV may use: comma, semicolon (what Excel writes where the decimal separator is a comma), tab. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
 /**
- * The delimiter of a CSV header row: `;` if it has more of them than `,` outside quotes, else `,`. A tab is no
- * delimiter: a tab-separated header is one column (the server reads it so; the admin shows the same).
+ * The delimiter of a CSV header row: whichever of `,` `;` and tab it has most of outside quotes; `,` on a tie or
+ * when it has none (a one-column file). The server's reader and the import wizard both read headers with it.
  */
-export const csvDelimiter = (header: string): string => {
-  let commas = 0;
-  let semicolons = 0;
+export const csvDelimiter = (header: string): CsvDelimiter => {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
   let quoted = false;
   for (let i = 0; i < header.length; i += 1) {
     const c = header[i];
     if (c === '"') quoted = !quoted;
-    else if (!quoted && c === ',') commas += 1;
-    else if (!quoted && c === ';') semicolons += 1;
+    else if (!quoted && (c === ',' || c === ';' || c === '\t')) counts[c] += 1;
   }
-  return semicolons > commas ? ';' : ',';
+  let best: CsvDelimiter = ',';
+  for (const delimiter of CSV_DELIMITERS) if (counts[delimiter] > counts[best]) best = delimiter;
+  return best;
 };
 
 /** The end (exclusive) of the header row in `text`: its first line feed outside quotes, -1 when not there yet. */
@@ -137,7 +141,7 @@ export const csvHeaderEnd = (text: string): number => {
 };
 
 /** The delimiter of the header row at the start of `text` (blank lines before it skipped), as the server reads it. */
-export const csvHeaderDelimiter = (text: string): string => {
+export const csvHeaderDelimiter = (text: string): CsvDelimiter => {
   const header = text.replace(/^[\r\n]+/, '');
   const end = csvHeaderEnd(header);
   return csvDelimiter(end === -1 ? header : header.slice(0, end));

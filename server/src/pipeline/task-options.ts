@@ -1,4 +1,4 @@
-import type { EntryStatus, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+import type { CsvDelimiter, EntryStatus, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
 
 /**
  * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
@@ -20,6 +20,10 @@ export interface ResolvedImportOptions {
   templateId: TemplateId | null;
   name: string;
   invalidUtf8: (typeof INVALID_UTF8)[number];
+  /** CSV: the delimiter given (null: the header row's own). */
+  csvDelimiter: CsvDelimiter | null;
+  /** CSV and XLSX: number cells in decimal-comma notation. */
+  decimalComma: boolean;
 }
 
 export interface ResolvedExportOptions {
@@ -35,6 +39,9 @@ export interface ResolvedExportOptions {
   /** documentId, or a unique attribute written for each reference whose target has it. */
   relationsAs: string;
   includeTimestamps: boolean;
+  /** CSV: the delimiter and whether the file starts with a byte order mark. */
+  csvDelimiter: CsvDelimiter;
+  csvBom: boolean;
   templateId: TemplateId | null;
   name: string;
 }

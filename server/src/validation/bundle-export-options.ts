@@ -118,6 +118,8 @@ export const typeExportOptions = (type: ResolvedBundleType): ResolvedExportOptio
   status: type.status ?? null,
   sort: null,
   relationsAs: type.relationsAs,
+  csvDelimiter: ',',
+  csvBom: false,
   includeTimestamps: false,
   templateId: null,
   name: '',

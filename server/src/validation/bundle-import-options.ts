@@ -146,5 +146,7 @@ export const typeImportOptions = (options: ResolvedBundleImportOptions, index: n
     templateId: null,
     name: options.name,
     invalidUtf8: 'refuse',
+    csvDelimiter: null,
+    decimalComma: false,
   };
 };

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
-import { ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } from '../../../shared/contracts';
+import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } from '../../../shared/contracts';
 import type { ResolvedExportOptions } from '../pipeline/task-options';
 import { fieldError } from './import-options';
 import { templateIdSchema } from './templates';
@@ -30,6 +30,8 @@ export const exportOptionsSchema = yup
     sort: stringOrList,
     relationsAs: yup.string().min(1),
     includeTimestamps: yup.boolean(),
+    csvDelimiter: yup.string().oneOf([...CSV_DELIMITERS], 'csvDelimiter must be one of ",", ";" or a tab'),
+    csvBom: yup.boolean(),
     templateId: templateIdSchema,
     name: yup.string().max(255),
   })
@@ -146,9 +148,17 @@ export const resolveExportOptions = async ({
     }
   }
 
+  const format = pick('format') ?? 'json';
+  const csvDelimiter = pick('csvDelimiter');
+  const csvBom = pick('csvBom');
+  if (format !== 'csv') {
+    if (csvDelimiter !== undefined) throw fieldError('csvDelimiter', `csvDelimiter applies to CSV exports; this export is ${format.toUpperCase()}`);
+    if (csvBom !== undefined) throw fieldError('csvBom', `csvBom applies to CSV exports; this export is ${format.toUpperCase()}`);
+  }
+
   return {
     contentType,
-    format: pick('format') ?? 'json',
+    format,
     fields,
     filters,
     locale,
@@ -156,6 +166,8 @@ export const resolveExportOptions = async ({
     sort,
     relationsAs,
     includeTimestamps: pick('includeTimestamps') ?? false,
+    csvDelimiter: csvDelimiter ?? ',',
+    csvBom: csvBom ?? false,
     templateId: pick('templateId') ?? null,
     name: pick('name') || `Export ${type.pluralName || type.displayName}`,
   };

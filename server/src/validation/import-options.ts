@@ -1,6 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import {
   ENTRY_STATUSES,
+  CSV_DELIMITERS,
   FORMATS,
   IMPORT_STRATEGIES,
   INVALID_UTF8,
@@ -10,6 +11,7 @@ import {
   type Format,
   type ImportOptions,
 } from '../../../shared/contracts';
+import { FORMAT_INFO } from '../../../shared/formats';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { templateIdSchema } from './templates';
 
@@ -50,6 +52,8 @@ export const importOptionsSchema = yup
     templateId: templateIdSchema,
     name: yup.string().max(255),
     invalidUtf8: yup.string().oneOf([...INVALID_UTF8]),
+    csvDelimiter: yup.string().oneOf([...CSV_DELIMITERS], 'csvDelimiter must be one of ",", ";" or a tab'),
+    decimalComma: yup.boolean(),
   })
   .noUnknown();
 
@@ -126,7 +130,15 @@ export const resolveImportOptions = ({
     const known =
       ['documentId', 'locale'].includes(target) ||
       (attribute && rest.length === 0) ||
-      (attribute?.type === 'component' && !attribute.multiple && attribute.attributes?.some((a) => a.name === rest.join('.')));
+      (attribute?.type === 'component' && !attribute.multiple && attribute.attributes?.some((a) => a.name === rest.join('.'))) ||
+      (attribute?.type === 'relation' && rest.length === 1);
+    if (attribute?.type === 'relation' && rest.length === 1) {
+      // `category.slug`: the relation written by a key of its target (a tabular file's relation column).
+      const targetType = describe(attribute.target as string);
+      if (!targetType.matchKeys.includes(rest[0])) {
+        throw fieldError('fieldMapping', `fieldMapping maps "${source}" to "${target}": ${rest[0]} is not a unique attribute of ${targetType.uid} (use one of ${targetType.matchKeys.join(', ')})`);
+      }
+    }
     if (!known) {
       throw fieldError(
         'fieldMapping',
@@ -149,6 +161,13 @@ export const resolveImportOptions = ({
     throw fieldError('status', `${contentType} has no draft and publish: remove the status option`);
   }
 
+  const csvDelimiter = pick('csvDelimiter') ?? null;
+  if (csvDelimiter !== null && format !== 'csv') throw fieldError('csvDelimiter', `csvDelimiter applies to CSV files; this file is ${format.toUpperCase()}`);
+  const decimalComma = pick('decimalComma') ?? false;
+  if (decimalComma && !FORMAT_INFO[format].tabular) {
+    throw fieldError('decimalComma', `decimalComma applies to CSV and XLSX files, whose cells are text; in ${format.toUpperCase()} a number is a JSON number`);
+  }
+
   return {
     contentType,
     format,
@@ -163,5 +182,7 @@ export const resolveImportOptions = ({
     templateId: pick('templateId') ?? null,
     name: pick('name') || `Import ${fileName}`,
     invalidUtf8: pick('invalidUtf8') ?? IMPORT_DEFAULTS.invalidUtf8,
+    csvDelimiter,
+    decimalComma,
   };
 };

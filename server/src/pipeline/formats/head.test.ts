@@ -137,9 +137,9 @@ describe('parseHead: CSV', () => {
     expect(head.fields).toEqual(['Name, full', 'Say "hi"', 'Multi\nline']);
   });
 
-  it('detects semicolons as delimiters; a tab is none (one column, as the server reads it: issue 16)', async () => {
+  it('detects semicolons and tabs as delimiters (as the server reads them)', async () => {
     expect((await parseHead('a;b;c\n1;2;3', 'semi.csv', true)).fields).toEqual(['a', 'b', 'c']);
-    expect((await parseHead('a\tb\n1\t2', 'tabs.csv', true)).fields).toEqual(['a\tb']);
+    expect((await parseHead('a\tb\n1\t2', 'tabs.csv', true)).fields).toEqual(['a', 'b']);
     expect((await parseHead('"x;y",b,c\n1,2,3', 'quoted.csv', true)).fields).toEqual(['x;y', 'b', 'c']);
   });
 

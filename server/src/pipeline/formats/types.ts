@@ -38,6 +38,11 @@ export interface CsvColumn {
   path: string[] | null;
   /** The target attribute, which decides how the cell text is decoded; undefined for an unknown column (kept as text). */
   attribute?: AttributeInfo;
+  /**
+   * A relation written by a key of its target (header `category.slug`, `tags.name`): the cell holds the key's value,
+   * a to-many relation's values separated by `|` (`\|` and `\\` in a value); the item gets `{ slug: "news" }`.
+   */
+  referenceKey?: string;
 }
 
 export interface ReadOptions {
@@ -48,6 +53,10 @@ export interface ReadOptions {
   invalidUtf8?: InvalidUtf8;
   /** Tabular formats (CSV): turns the header row into column descriptions (applies the field mapping). */
   resolveColumns?: (headers: string[]) => CsvColumn[];
+  /** CSV: the delimiter, instead of the one the header row shows. */
+  csvDelimiter?: string | null;
+  /** Tabular formats: number cells in decimal-comma notation (`48,8566`, `1.234,5`). */
+  decimalComma?: boolean;
 }
 
 export interface WriteOptions {
@@ -61,6 +70,14 @@ export interface WriteOptions {
   configuration?: Record<string, unknown>;
   /** JSON and JSONT: the format version written with the file. */
   formatVersion?: number;
+  /**
+   * Tabular formats: the key a relation to `target` is written by (the export's relationsAs where the target has it,
+   * else documentId). A key other than documentId makes the column `category.slug` holding plain values.
+   */
+  referenceKey?: (target: string) => string;
+  /** CSV: the delimiter (default `,`) and whether the file starts with a UTF-8 byte order mark. */
+  csvDelimiter?: string;
+  csvBom?: boolean;
 }
 
 /** Serialises items to text: `begin()`, then `item()` for each, then `end()`; concatenated they are the file. */

@@ -143,6 +143,9 @@ export const prepareTypeExport = async (
     leadingKeys: localized ? ['documentId', 'locale'] : ['documentId'],
     trailingKeys: options.includeTimestamps ? TIMESTAMPS.filter((t) => t !== 'publishedAt' || draftAndPublish) : [],
     formatVersion: FORMAT_VERSION,
+    referenceKey: shape.keyFor,
+    csvDelimiter: options.csvDelimiter ?? ',',
+    csvBom: options.csvBom ?? false,
     configuration: {
       formatVersion: FORMAT_VERSION,
       contentType: uid,

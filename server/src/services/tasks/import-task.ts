@@ -40,7 +40,10 @@ const openPreviousReport = async (storage: StorageService, key: string): Promise
   return fs.existsSync(scratch) ? fs.createReadStream(scratch) : null;
 };
 
-/** CSV headers → item paths and attributes, after the field mapping (`seo.metaTitle` → the component's field). */
+/**
+ * Tabular headers → item paths and attributes, after the field mapping: `seo.metaTitle` is a component's field,
+ * `category.slug` (or `seo.category.slug`) a relation given by a key of its target.
+ */
 export const csvColumnsFor =
   (attributes: AttributeInfo[], mapping: Record<string, string | null>) =>
   (headers: string[]): CsvColumn[] =>
@@ -49,8 +52,13 @@ export const csvColumnsFor =
       if (target === null) return { header, path: null };
       const [name, ...rest] = target.split('.');
       const attribute = attributes.find((a) => a.name === name);
+      if (attribute?.type === 'relation' && rest.length === 1) return { header, path: [name], attribute, referenceKey: rest[0] };
       if (attribute && rest.length > 0 && attribute.type === 'component' && !attribute.multiple) {
         const leaf = attribute.attributes?.find((a) => a.name === rest.join('.'));
+        if (!leaf && rest.length === 2) {
+          const relation = attribute.attributes?.find((a) => a.name === rest[0] && a.type === 'relation');
+          if (relation) return { header, path: [name, rest[0]], attribute: relation, referenceKey: rest[1] };
+        }
         return { header, path: [name, rest.join('.')], attribute: leaf };
       }
       if (['documentId', 'locale'].includes(target)) {
@@ -185,6 +193,8 @@ export const createImportHandler =
         invalidUtf8: options.invalidUtf8,
         limits,
         resolveColumns: format.tabular ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
+        csvDelimiter: options.csvDelimiter,
+        decimalComma: options.decimalComma,
       }),
       prepare: await preparerFor(contentTypes, options, task.formatVersion),
       matchBy: options.matchBy,

@@ -57,7 +57,7 @@ describe('csv format: cells', () => {
     ['string', {}, '-x', "'-x"],
     ['string', {}, '+x', "'+x"],
     ['string', {}, '@x', "'@x"],
-    ['string', {}, '\tx', "'\tx"],
+    ['string', {}, '\tx', '"\'\tx"'],
     ['string', {}, '\rx', `"'\rx"`],
     ['string', {}, "'x", "'x"],
     ['string', {}, "''", "''"],

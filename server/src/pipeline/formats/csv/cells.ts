@@ -40,6 +40,51 @@ export const isTextColumn = (attribute: AttributeInfo | undefined) => !attribute
 
 type Decoded = { value: unknown } | { error: string };
 
+/** How cells are read beyond their attribute: the nesting limit of JSON cells, decimal commas. */
+export interface CellSettings {
+  maxDepth: number;
+  decimalComma: boolean;
+}
+
+const DEFAULT_CELL_SETTINGS: CellSettings = { maxDepth: DEFAULT_READ_LIMITS.maxDepth, decimalComma: false };
+
+/** `1.234.567,89`, `1 234,5` (space, no-break or narrow no-break space), `48,8566`, `-3`: decimal-comma notation. */
+const DECIMAL_COMMA = /^[-+]?(?:\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*|\d+)(?:,\d+)?$/;
+
+/**
+ * A number written with a decimal comma, as a decimal-point text (`1.234,5` → `1234.5`); null when the text is not
+ * in that notation. A text with a dot and no comma whose dot does not group thousands (`1.5`) reads as written.
+ */
+export const fromDecimalComma = (text: string): string | null => {
+  if (!DECIMAL_COMMA.test(text)) return DECIMAL_NUMBER.test(text) && !text.includes(',') ? text : null;
+  return text.replace(/[. \u00a0\u202f]/g, '').replace(',', '.');
+};
+
+/** The separator of a to-many relation's keys in one cell (`news|sport`), and its escape character. */
+export const REFERENCE_SEPARATOR = '|';
+
+/** `a|b` from keys: `|` and `\` inside a key are written `\|` and `\\`. */
+export const joinReferenceKeys = (keys: string[]): string =>
+  keys.map((key) => key.replace(/[\\|]/g, (c) => `\\${c}`)).join(REFERENCE_SEPARATOR);
+
+/** The keys of a to-many relation's cell: split at each `|` not escaped; `\|` is `|`, `\\` is `\`, a lone `\` kept. */
+export const splitReferenceKeys = (text: string): string[] => {
+  const keys: string[] = [];
+  let key = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\\' && (text[i + 1] === '|' || text[i + 1] === '\\')) {
+      key += text[i + 1];
+      i += 1;
+    } else if (c === REFERENCE_SEPARATOR) {
+      keys.push(key);
+      key = '';
+    } else key += c;
+  }
+  keys.push(key);
+  return keys;
+};
+
 const parseJsonCell = (text: string, maxDepth: number): Decoded => {
   const deep = findDepthExcess(text, maxDepth);
   if (deep >= 0) return { error: `invalid JSON (${depthMessage(maxDepth)}, at character ${deep + 1})` };
@@ -58,7 +103,7 @@ export const decodeCell = (
   attribute: AttributeInfo | undefined,
   text: string,
   quoted: boolean,
-  maxDepth = DEFAULT_READ_LIMITS.maxDepth
+  { maxDepth, decimalComma }: CellSettings = DEFAULT_CELL_SETTINGS
 ): Decoded => {
   if (text === '' && !quoted) return { value: null };
   if (isTextColumn(attribute)) return { value: unescapeTextCell(text) };
@@ -67,9 +112,11 @@ export const decodeCell = (
   // '' is no value of the types below: `""` reads as null.
   if (text === '') return { value: null };
   if (NUMBER_TYPES.has(type)) {
-    const trimmed = text.trim();
+    const trimmed = decimalComma ? fromDecimalComma(text.trim()) : text.trim();
     const value = Number(trimmed);
-    if (!DECIMAL_NUMBER.test(trimmed) || !Number.isFinite(value)) return { error: `${quote(text)} is not a number` };
+    if (trimmed === null || !DECIMAL_NUMBER.test(trimmed) || !Number.isFinite(value)) {
+      return { error: `${quote(text)} is not a number${decimalComma ? ' (decimalComma: 1.234,5)' : ''}` };
+    }
     return { value };
   }
   if (type === 'biginteger') {
@@ -91,13 +138,31 @@ export const decodeCell = (
   return { value: text };
 };
 
+/**
+ * The value of one cell of a column: a relation column by key (`category.slug`) gives `{ slug: cell }`, or for a
+ * to-many relation one such object per `|`-separated key; any other column its attribute's value (`decodeCell`).
+ */
+export const decodeColumnCell = (
+  column: { attribute?: AttributeInfo; referenceKey?: string },
+  text: string,
+  quoted: boolean,
+  settings: CellSettings = DEFAULT_CELL_SETTINGS
+): Decoded => {
+  const { attribute, referenceKey } = column;
+  if (!referenceKey || !attribute) return decodeCell(attribute, text, quoted, settings);
+  if (text === '') return { value: null };
+  const keys = unescapeTextCell(text);
+  if (isToMany(attribute)) return { value: splitReferenceKeys(keys).map((key) => ({ [referenceKey]: key })) };
+  return { value: { [referenceKey]: keys } };
+};
+
 /** A bad cell value, quoted and shortened for a message. */
 const quote = (text: string) => JSON.stringify(truncate(text, 100));
 
-/** Quotes a cell when it must be: delimiters, quotes, line breaks, leading or trailing spaces; '' is `""`. */
+/** Quotes a cell when it must be: any of the delimiters (`,` `;` tab), quotes, line breaks, leading or trailing spaces; '' is `""`. */
 export const quoteCell = (cell: string): string => {
   if (cell === '') return '""';
-  if (/[",;\r\n]/.test(cell) || /^\s|\s$/.test(cell)) return `"${cell.replace(/"/g, '""')}"`;
+  if (/[",;\t\r\n]/.test(cell) || /^\s|\s$/.test(cell)) return `"${cell.replace(/"/g, '""')}"`;
   return cell;
 };
 
@@ -123,6 +188,24 @@ export const cellEncoder = (attribute: AttributeInfo | undefined): ((value: unkn
     return (value) => (value === null || value === undefined ? '' : quoteCell(JSON.stringify(value)));
   }
   return (value) => (value === null || value === undefined ? '' : quoteCell(textOf(value)));
+};
+
+/**
+ * The encoder of a relation column by key (`category.slug`): the key's value, or a to-many relation's values joined
+ * by `|`, as a text cell (escaped like any text); no relation (null, `[]`): an empty cell.
+ */
+export const referenceEncoder = (attribute: AttributeInfo, key: string): ((value: unknown) => string) => {
+  const keyOf = (ref: unknown) => {
+    const value = isPlainObject(ref) ? ref[key] : ref;
+    return value === null || value === undefined ? '' : textOf(value);
+  };
+  if (isToMany(attribute)) {
+    return (value) => {
+      const refs = Array.isArray(value) ? value : [];
+      return refs.length === 0 ? '' : quoteCell(escapeTextCell(joinReferenceKeys(refs.map(keyOf))));
+    };
+  }
+  return (value) => (value === null || value === undefined ? '' : quoteCell(escapeTextCell(keyOf(value))));
 };
 
 /** The cell text of a value (null and undefined: an empty unquoted cell). */

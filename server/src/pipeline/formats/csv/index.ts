@@ -8,15 +8,16 @@ import { writeText } from '../write-text';
 import { CsvItemParser } from './parser';
 import { createCsvWriter } from './write';
 
-export { csvColumns, createCsvWriter } from './write';
-export { decodeCell, encodeCell, escapeTextCell, unescapeTextCell, MAX_RECORD_LENGTH } from './cells';
+export { columnEncoder, csvColumns, createCsvWriter, type WriteColumn } from './write';
+export { decodeCell, decodeColumnCell, encodeCell, escapeTextCell, unescapeTextCell, joinReferenceKeys, splitReferenceKeys, MAX_RECORD_LENGTH, type CellSettings } from './cells';
 
 /**
  * CSV (RFC 4180): a header row naming the fields, then one item per row.
  *
  * Reading. The header names attributes, and component fields by dot path (`seo.metaTitle`); the importer's
- * `resolveColumns` says where each column goes and which attribute decodes it. Delimiter `,` or `;` (whichever
- * the header row has more of, outside quotes: `csvDelimiter`, shared with the admin), CRLF or LF, a UTF-8 BOM ignored, blank lines skipped (they count
+ * `resolveColumns` says where each column goes and which attribute decodes it. Delimiter `,` `;` or tab (whichever
+ * the header row has most of, outside quotes: `csvDelimiter`, shared with the admin; the `csvDelimiter` option
+ * overrides it), CRLF or LF, a UTF-8 BOM ignored, blank lines skipped (they count
  * for line numbers; in a one-column file a blank line is a row with a null cell).
  * A quote-aware scanner cuts the text into whole records (so papaparse, which parses them, never sees half a
  * record), notes the physical line each record starts on, and notes the cells written as `""`: papaparse returns
@@ -46,6 +47,9 @@ export { decodeCell, encodeCell, escapeTextCell, unescapeTextCell, MAX_RECORD_LE
  *   relations: JSON text;
  * - a single component: one column per field, `name.field`, each decoded by its own attribute; all its cells null:
  *   the component is null;
+ * - a relation by key, header `category.slug` (to-one: `news`) or `tags.name` (to-many: `news|sport`, a `|` or `\`
+ *   inside a key written `\|`, `\\`): `{ slug: "news" }`, `[{ name: "news" }, { name: "sport" }]`; an empty cell: none;
+ * - integer, float, decimal with `decimalComma`: `48,8566`, `1.234.567,5`, `1 234,5` (dots or spaces group by three);
  * - to-one relation: a documentId, or JSON text of a natural-key object when the cell starts with `{`;
  *   single media: a number when the cell is all digits (a file id), else the text (url or hash), or JSON when it
  *   starts with `{`.
@@ -55,7 +59,11 @@ export const csvFormat: FormatModule = {
   ...FORMAT_INFO.csv,
   detect: (head) => DETECT.csv(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(open, () => new CsvItemParser(options.resolveColumns, readLimits(options.limits)), options),
+    streamItems<SourceItem>(
+      open,
+      () => new CsvItemParser(options.resolveColumns, readLimits(options.limits), { delimiter: options.csvDelimiter, decimalComma: options.decimalComma }),
+      options
+    ),
   write: (pages, options) => writeText(createCsvWriter(options), pages),
 };
 

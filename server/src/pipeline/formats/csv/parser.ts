@@ -7,7 +7,7 @@ import { ReadFailure, isPlainObject, setOwn, truncate } from '../common';
 import { DEFAULT_READ_LIMITS, columnsMessage, lengthLimit, type ReadLimits } from '../limits';
 import type { CsvColumn, ReadOptions } from '../types';
 import { EndOfInputError } from '../end-of-input';
-import { decodeCell } from './cells';
+import { decodeColumnCell, type CellSettings } from './cells';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -104,10 +104,21 @@ export class CsvItemParser extends Transform {
 
   private readonly limits: ReadLimits;
 
-  constructor(resolveColumns?: ReadOptions['resolveColumns'], limits: ReadLimits = DEFAULT_READ_LIMITS) {
+  private readonly cellSettings: CellSettings;
+
+  constructor(
+    resolveColumns?: ReadOptions['resolveColumns'],
+    limits: ReadLimits = DEFAULT_READ_LIMITS,
+    { delimiter = null, decimalComma = false }: { delimiter?: string | null; decimalComma?: boolean } = {}
+  ) {
     super({ readableObjectMode: true });
     this.resolveColumns = resolveColumns;
     this.limits = limits;
+    this.cellSettings = { maxDepth: limits.maxDepth, decimalComma };
+    if (delimiter) {
+      this.delimiter = delimiter;
+      this.delimiterCode = delimiter.charCodeAt(0);
+    }
   }
 
   /** Counts a delimiter: a record with more cells than `maxColumns` stops the read before it is split. */
@@ -232,7 +243,8 @@ export class CsvItemParser extends Transform {
         continue;
       }
       let next = closing + 1;
-      while (next < length && isSpaceAfterQuote(text.charCodeAt(next))) next += 1;
+      // Up to the delimiter, which may itself be a space character (tab).
+      while (next < length && text.charCodeAt(next) !== delimiter && isSpaceAfterQuote(text.charCodeAt(next))) next += 1;
       if (next >= length && !final) break;
       const c = next < length ? text.charCodeAt(next) : -1;
       if (c !== delimiter && c !== LF && c !== -1) {
@@ -356,12 +368,7 @@ export class CsvItemParser extends Transform {
     for (let j = 0; j < cells.length; j += 1) {
       const column = this.columns[j];
       if (!column.path || column.path.length === 0) continue;
-      const decoded = decodeCell(
-        column.attribute,
-        cells[j],
-        record.quotedEmpty?.includes(j) ?? false,
-        this.limits.maxDepth
-      );
+      const decoded = decodeColumnCell(column, cells[j], record.quotedEmpty?.includes(j) ?? false, this.cellSettings);
       if ('error' in decoded) errors.push(`column "${column.header}": ${decoded.error}`);
       else setPath(value, column.path, decoded.value, created);
     }
