@@ -35,8 +35,8 @@ describe('shared formats: names', () => {
       expect(FORMAT_INFO[format].label).toBe(format.toUpperCase());
       expect(FORMAT_INFO[format].extensions.length).toBeGreaterThan(0);
     }
-    expect(FORMATS.filter((format) => FORMAT_INFO[format].tabular)).toEqual(['csv']);
-    expect(ACCEPTED_EXTENSIONS).toEqual(['.json', '.jsonl', '.jsont', '.csv']);
+    expect(FORMATS.filter((format) => FORMAT_INFO[format].tabular)).toEqual(['csv', 'xlsx']);
+    expect(ACCEPTED_EXTENSIONS).toEqual(['.json', '.jsonl', '.jsont', '.csv', '.xlsx']);
   });
 
   // Was the admin's formatFromName test (admin/src/utils/fileHead.test.ts): the admin now uses this one.
@@ -96,6 +96,6 @@ describe('shared formats: detection', () => {
 
 describe('shared formats: messages', () => {
   it('lists the accepted endings as the import refusal says them', () => {
-    expect(acceptedEndings()).toBe('.json, .jsonl, .jsont or .csv');
+    expect(acceptedEndings()).toBe('.json, .jsonl, .jsont, .csv or .xlsx');
   });
 });

@@ -147,8 +147,16 @@ export const csvHeaderDelimiter = (text: string): CsvDelimiter => {
   return csvDelimiter(end === -1 ? header : header.slice(0, end));
 };
 
+/**
+ * XLSX: a zip (local file header `PK\x03\x04`) whose entries are a spreadsheet's (`[Content_Types].xml`, `xl/...`;
+ * entry names are stored as plain bytes in the head). A bundle (also a zip) has `manifest.json` and `content/` instead.
+ */
+export const looksLikeXlsx = (text: string): boolean =>
+  text.startsWith('PK\u0003\u0004') && (text.includes('xl/') || text.includes('[Content_Types].xml'));
+
 /** Whether a head (text, BOM removed) looks like each format. */
 export const DETECT: { readonly [F in Format]: (text: string) => boolean } = {
+  xlsx: looksLikeXlsx,
   json: (text) => looksLikeJson(describeJsonHead(text)),
   jsont: (text) => looksLikeJsont(describeJsonHead(text)),
   jsonl: (text) => looksLikeJsonl(describeJsonHead(text)),
@@ -177,6 +185,8 @@ export const detectFormat = ({
     const json = describeJsonHead(text);
     if (looksLikeJsont(json) && json.keys.includes('configuration')) return 'jsont';
   }
+  // A spreadsheet saved under another name (`export.csv` that Excel wrote as a workbook) is read as what it is.
+  if (byName && byName !== 'xlsx' && looksLikeXlsx(text)) return 'xlsx';
   if (byName) return byName;
   return SNIFF_ORDER.find((format) => DETECT[format](text)) ?? null;
 };

@@ -7,7 +7,7 @@
  * server/src/pipeline/formats/ (docs/formats.md).
  */
 
-export const FORMATS = ['json', 'jsonl', 'jsont', 'csv'] as const;
+export const FORMATS = ['json', 'jsonl', 'jsont', 'csv', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface FormatInfo {
@@ -17,7 +17,7 @@ export interface FormatInfo {
   /** File name endings, lower case, without the dot: `['jsonl', 'ndjson']`. The first is used for exports. */
   extensions: readonly string[];
   /**
-   * Rows under a header row (CSV; XLSX next): the reader maps the columns itself (`resolveColumns`) and the items
+   * Rows under a header row (CSV, XLSX): the reader maps the columns itself (`resolveColumns`) and the items
    * it yields are already keyed by attribute, so no field mapping applies after it.
    */
   tabular: boolean;
@@ -36,12 +36,19 @@ export const FORMAT_INFO: { readonly [F in Format]: FormatInfo & { name: F } } =
     mimeType: 'application/json',
   },
   csv: { name: 'csv', label: 'CSV', extensions: ['csv'], tabular: true, mimeType: 'text/csv' },
+  xlsx: {
+    name: 'xlsx',
+    label: 'XLSX',
+    extensions: ['xlsx'],
+    tabular: true,
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  },
 };
 
 export const isFormat = (value: unknown): value is Format => (FORMATS as readonly unknown[]).includes(value);
 
-/** The order formats are sniffed in: the JSON family first (CSV would take almost any text). */
-export const SNIFF_ORDER: readonly Format[] = ['json', 'jsont', 'jsonl', 'csv'];
+/** The order formats are sniffed in: XLSX (a zip) and the JSON family first (CSV would take almost any text). */
+export const SNIFF_ORDER: readonly Format[] = ['xlsx', 'json', 'jsont', 'jsonl', 'csv'];
 
 /** How much of a file detection needs. */
 export const HEAD_LENGTH = 64 * 1024;

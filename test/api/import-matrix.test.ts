@@ -1,5 +1,5 @@
 import type { AttributeInfo, ContentTypeInfo, Format } from '../../shared/contracts';
-import { writeFile } from '../../server/src/pipeline/formats/test-streams';
+import { writeFile, type TextFormat } from '../../server/src/pipeline/formats/test-streams';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, errorReport, importFile } from '../helpers/tasks';
@@ -22,7 +22,7 @@ const docs = (uid: string) => app.strapi.documents(uid as never) as unknown as {
 };
 
 /** A file in `format` with these items, written by the plugin's own format writer. */
-const fileOf = (format: Format, uid: string, items: Array<Record<string, unknown>>) => {
+const fileOf = (format: TextFormat, uid: string, items: Array<Record<string, unknown>>) => {
   const type = types[uid];
   const keys = new Set(items.flatMap((i) => Object.keys(i)));
   const attributes: AttributeInfo[] = type.attributes.filter((a) => keys.has(a.name));
@@ -52,8 +52,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const combos: Array<[Format, 'add-only' | 'upsert', 'patch' | 'overwrite', 'stop' | 'continue']> = [];
-for (const format of ['json', 'jsonl', 'jsont', 'csv'] as Format[])
+const combos: Array<[TextFormat, 'add-only' | 'upsert', 'patch' | 'overwrite', 'stop' | 'continue']> = [];
+for (const format of ['json', 'jsonl', 'jsont', 'csv'] as TextFormat[])
   for (const importStrategy of ['add-only', 'upsert'] as const)
     for (const updateStrategy of ['patch', 'overwrite'] as const)
       for (const onError of ['stop', 'continue'] as const) combos.push([format, importStrategy, updateStrategy, onError]);

@@ -16,6 +16,7 @@ export const FORMAT_LABELS: Record<Format, string> = {
   jsonl: 'JSONL (one item per line)',
   jsont: 'JSONT (with its settings, as Liferay batch files)',
   csv: 'CSV (spreadsheets)',
+  xlsx: 'XLSX (Excel workbook)',
 };
 
 export const useFormatOptions = () => {

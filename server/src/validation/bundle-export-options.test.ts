@@ -57,6 +57,8 @@ describe('typeExportOptions', () => {
       status: null,
       sort: null,
       relationsAs: 'documentId',
+      csvDelimiter: ',',
+      csvBom: false,
       includeTimestamps: false,
       templateId: null,
       name: '',

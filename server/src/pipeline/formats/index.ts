@@ -4,6 +4,7 @@ import { jsonFormat } from './json';
 import { jsonlFormat } from './jsonl';
 import { jsontFormat } from './jsont';
 import type { FormatModule } from './types';
+import { xlsxFormat } from './xlsx';
 
 export type { CsvColumn, FileHeader, FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
 export { toImportOptions, type JsontImportOptions } from './jsont';
@@ -18,4 +19,5 @@ export const FORMATS: Readonly<Record<Format, FormatModule>> = {
   jsonl: jsonlFormat,
   jsont: jsontFormat,
   csv: csvFormat,
+  xlsx: xlsxFormat,
 };

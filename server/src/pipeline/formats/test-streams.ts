@@ -67,8 +67,11 @@ export const prng = (seed: number) => {
   };
 };
 
-/** Each format's text writer, for tests that build a file synchronously (`write()` is the bytes interface). */
-export const TEXT_WRITERS: Record<Format, (options: WriteOptions) => FormatWriter> = {
+/** The formats written as text (XLSX is a zip: its `write()` gives bytes). */
+export type TextFormat = Exclude<Format, 'xlsx'>;
+
+/** Each text format's text writer, for tests that build a file synchronously (`write()` is the bytes interface). */
+export const TEXT_WRITERS: Record<TextFormat, (options: WriteOptions) => FormatWriter> = {
   json: createJsonWriter,
   jsonl: () => createJsonlWriter(),
   jsont: createJsontWriter,
@@ -76,7 +79,7 @@ export const TEXT_WRITERS: Record<Format, (options: WriteOptions) => FormatWrite
 };
 
 /** A whole file's text: `items` written one by one by the format's text writer. */
-export const writeFile = (format: Format, items: Array<Record<string, unknown>>, options: WriteOptions): string => {
+export const writeFile = (format: TextFormat, items: Array<Record<string, unknown>>, options: WriteOptions): string => {
   const writer = TEXT_WRITERS[format](options);
   return writer.begin() + items.map((item) => writer.item(item)).join('') + writer.end();
 };

@@ -44,6 +44,11 @@ type Decoded = { value: unknown } | { error: string };
 export interface CellSettings {
   maxDepth: number;
   decimalComma: boolean;
+  /**
+   * Whether text cells carry the formula escape (`'=x`, see above): CSV's do; an XLSX's do not (a text cell is text
+   * there, never a formula), so its text is taken as written.
+   */
+  formulaEscape?: boolean;
 }
 
 const DEFAULT_CELL_SETTINGS: CellSettings = { maxDepth: DEFAULT_READ_LIMITS.maxDepth, decimalComma: false };
@@ -103,10 +108,10 @@ export const decodeCell = (
   attribute: AttributeInfo | undefined,
   text: string,
   quoted: boolean,
-  { maxDepth, decimalComma }: CellSettings = DEFAULT_CELL_SETTINGS
+  { maxDepth, decimalComma, formulaEscape = true }: CellSettings = DEFAULT_CELL_SETTINGS
 ): Decoded => {
   if (text === '' && !quoted) return { value: null };
-  if (isTextColumn(attribute)) return { value: unescapeTextCell(text) };
+  if (isTextColumn(attribute)) return { value: formulaEscape ? unescapeTextCell(text) : text };
   const type = attribute?.type ?? 'string';
   if (DATE_TYPES.has(type)) return { value: text };
   // '' is no value of the types below: `""` reads as null.
@@ -151,7 +156,7 @@ export const decodeColumnCell = (
   const { attribute, referenceKey } = column;
   if (!referenceKey || !attribute) return decodeCell(attribute, text, quoted, settings);
   if (text === '') return { value: null };
-  const keys = unescapeTextCell(text);
+  const keys = settings.formulaEscape === false ? text : unescapeTextCell(text);
   if (isToMany(attribute)) return { value: splitReferenceKeys(keys).map((key) => ({ [referenceKey]: key })) };
   return { value: { [referenceKey]: keys } };
 };

@@ -6,6 +6,9 @@ import { readLimits } from '../limits';
 import type { FormatModule, ReadOptions, SourceItem } from '../types';
 import { writeText } from '../write-text';
 import { CsvItemParser } from './parser';
+
+export { itemOfRow } from './parser';
+export { valueAt } from './cells';
 import { createCsvWriter } from './write';
 
 export { columnEncoder, csvColumns, createCsvWriter, type WriteColumn } from './write';

@@ -76,6 +76,29 @@ const collapseNullComponents = (created: Array<{ parent: Record<string, unknown>
   }
 };
 
+/**
+ * One row's item from its cells, column by column (what CSV and XLSX rows share): `decode(j)` gives the value of
+ * cell j or the error that names it; the errors of a row are all reported together.
+ */
+export const itemOfRow = (
+  columns: CsvColumn[],
+  decode: (column: CsvColumn, j: number) => { value: unknown } | { error: string }
+): { value: Record<string, unknown> } | { errors: string[] } => {
+  const value: Record<string, unknown> = {};
+  const created: Array<{ parent: Record<string, unknown>; key: string }> = [];
+  const errors: string[] = [];
+  for (let j = 0; j < columns.length; j += 1) {
+    const column = columns[j];
+    if (!column.path || column.path.length === 0) continue;
+    const decoded = decode(column, j);
+    if ('error' in decoded) errors.push(`column "${column.header}": ${decoded.error}`);
+    else setPath(value, column.path, decoded.value, created);
+  }
+  if (errors.length > 0) return { errors };
+  collapseNullComponents(created);
+  return { value };
+};
+
 /** Bytes in, `SourceItem`s out. */
 export class CsvItemParser extends Transform {
   private readonly resolveColumns?: ReadOptions['resolveColumns'];
@@ -362,22 +385,14 @@ export class CsvItemParser extends Transform {
       });
       return;
     }
-    const value: Record<string, unknown> = {};
-    const created: Array<{ parent: Record<string, unknown>; key: string }> = [];
-    const errors: string[] = [];
-    for (let j = 0; j < cells.length; j += 1) {
-      const column = this.columns[j];
-      if (!column.path || column.path.length === 0) continue;
-      const decoded = decodeColumnCell(column, cells[j], record.quotedEmpty?.includes(j) ?? false, this.cellSettings);
-      if ('error' in decoded) errors.push(`column "${column.header}": ${decoded.error}`);
-      else setPath(value, column.path, decoded.value, created);
-    }
-    if (errors.length > 0) {
-      this.push({ index, line, error: `Line ${line}, ${errors.join('; ')}`, raw: rawText() });
+    const row = itemOfRow(this.columns, (column, j) =>
+      decodeColumnCell(column, cells[j], record.quotedEmpty?.includes(j) ?? false, this.cellSettings)
+    );
+    if ('errors' in row) {
+      this.push({ index, line, error: `Line ${line}, ${row.errors.join('; ')}`, raw: rawText() });
       return;
     }
-    collapseNullComponents(created);
-    this.push({ index, line, value });
+    this.push({ index, line, value: row.value });
   }
 }
 

@@ -1,10 +1,10 @@
 import { createJsonWriter, indentJson, indentJsonList, jsonFormat, readHeader } from '.';
 import { describeJsonHead, looksLikeJsont } from '../../../../../shared/formats';
 import type { FormatModule, WriteOptions } from '../types';
-import { bytes, collect, writeFile, endlessItems, fromText } from '../test-streams';
+import { bytes, collect, writeFile, endlessItems, fromText, type TextFormat } from '../test-streams';
 
 const write = (format: FormatModule, items: Record<string, unknown>[], options: Partial<WriteOptions> = {}) => {
-  return writeFile(format.name, items, { attributes: [], leadingKeys: [], ...options });
+  return writeFile(format.name as TextFormat, items, { attributes: [], leadingKeys: [], ...options });
 };
 
 describe('json format: writing', () => {

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+
+import { DETECT, FORMAT_INFO, headText } from '../../../../../shared/formats';
+import { openZip, ZipError } from '../../bundle/zip';
+import { truncate } from '../common';
+import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../limits';
+import { csvColumns, itemOfRow, valueAt } from '../csv';
+import type { CsvColumn, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
+import { decodeSheetCell, sheetCellWriter, type SheetValue } from './cells';
+
+/**
+ * XLSX (Office Open XML workbook): the first worksheet's first row names the fields, as a CSV's header row does
+ * (attributes, `seo.metaTitle`, `category.slug`), and each row below is one item. Written and read with exceljs's
+ * streaming workbook writer and reader: rows go out page by page and come in row by row.
+ *
+ * Reading. The upload is copied to a temporary file and its zip directory read first (yauzl): a file that is not a
+ * zip, is cut short, or whose shared strings (the one part exceljs holds in memory) are larger than
+ * `maxSharedStringsBytes` is refused before exceljs reads it. The first worksheet is read, then each following
+ * worksheet whose header row is the same (an export longer than a sheet's 1,048,576 rows continues on such sheets);
+ * other sheets are left alone. Empty rows are skipped. Cells: ./cells.ts.
+ *
+ * Writing. One worksheet named after the content type, the header row frozen; past 1,048,575 items a new sheet
+ * with the same header. Exports are not byte-identical from one run to the next (the workbook records its creation
+ * time): compare XLSX exports by their content.
+ */
+
+/** Excel's rows per sheet, the header row included. */
+export const SHEET_ROWS = 1_048_576;
+/** The most bytes of shared strings read (the one part of a workbook held in memory while it is read). */
+export const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
+
+type Row = { number: number; values: SheetValue[] | Record<string, SheetValue> };
+
+/** The text of a header cell. */
+const headerText = (cell: SheetValue): string => {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell !== 'object' || cell instanceof Date) return cell instanceof Date ? cell.toISOString() : String(cell);
+  if ('richText' in cell) return cell.richText.map((run) => run.text).join('');
+  if ('result' in cell) return headerText(cell.result as SheetValue);
+  if ('text' in cell) return headerText(cell.text as SheetValue);
+  return '';
+};
+
+/** A row's cells, 0-based (exceljs gives them 1-based, sparse). */
+const cellsOf = (row: Row): SheetValue[] => {
+  const values = Array.isArray(row.values) ? row.values : [];
+  const cells: SheetValue[] = [];
+  for (let i = 1; i < values.length; i += 1) cells.push(values[i]);
+  return cells;
+};
+
+/** No cell: an empty text cell (`''`, which only a program writes, as this one does for an empty text) is a value. */
+const isEmpty = (cell: SheetValue) => cell === null || cell === undefined;
+
+/** A cell's length, for maxItemLength. */
+const lengthOf = (cell: SheetValue): number => (typeof cell === 'string' ? cell.length : cell && typeof cell === 'object' && 'richText' in cell ? JSON.stringify(cell).length : 16);
+
+/** Refuses what exceljs should not be given: not a zip, cut short, no worksheet, or too many shared strings. */
+const checkWorkbook = async (file: string, limits: ReadLimits & { maxSharedStringsBytes: number }) => {
+  const zip = await openZip(file, { maxEntries: 10_000 }).catch((error: unknown) => {
+    throw new Error(`The file is not an XLSX workbook: ${error instanceof ZipError ? error.message : String(error)}`);
+  });
+  try {
+    if (!zip.entries.some((entry) => /^xl\/worksheets\/sheet\d+\.xml$/.test(entry.name))) {
+      throw new Error('The file is a zip but holds no worksheet (xl/worksheets/sheet1.xml): is it an XLSX workbook?');
+    }
+    if (!zip.has('xl/sharedStrings.xml')) return;
+    // Inflated once to count it: the directory's size may lie, and yauzl checks the bytes against it as they come.
+    let bytes = 0;
+    const strings = await zip.open('xl/sharedStrings.xml');
+    await pipeline(strings, async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        bytes += chunk.length;
+        if (bytes > limits.maxSharedStringsBytes) {
+          throw new Error(`The workbook's shared strings are larger than ${Math.round(limits.maxSharedStringsBytes / 1024 / 1024)} MB: save it as CSV, or split it`);
+        }
+      }
+      yield '';
+    }).catch((error: unknown) => {
+      throw new Error(error instanceof ZipError || !(error instanceof Error) ? `The workbook cannot be read: ${String(error)}` : error.message);
+    });
+  } finally {
+    zip.close();
+  }
+};
+
+/** The items of the workbook in `file` (checked). */
+async function* readRows(file: string, options: ReadOptions, limits: ReadLimits): AsyncGenerator<SourceItem> {
+  const input = fs.createReadStream(file);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const settings = { maxDepth: limits.maxDepth, decimalComma: options.decimalComma ?? false };
+  let header: string[] | null = null;
+  let columns: CsvColumn[] = [];
+  let index = 0;
+  try {
+    for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<Row>>) {
+      let first = true;
+      let sameHeader = true;
+      for await (const row of sheet) {
+        options.signal?.throwIfAborted();
+        const cells = cellsOf(row);
+        if (cells.every(isEmpty)) continue;
+        if (first) {
+          first = false;
+          const names = cells.map(headerText);
+          while (names.length > 0 && names[names.length - 1] === '') names.pop();
+          if (header === null) {
+            if (names.length > limits.maxColumns) throw new Error(`Row ${row.number}: ${columnsMessage(limits.maxColumns)}`);
+            header = names;
+            columns = (options.resolveColumns ? options.resolveColumns(names) : names.map((name) => ({ header: name, path: [name] }))).map((column) =>
+              column.header === '' ? { ...column, path: null } : column
+            );
+            continue;
+          }
+          sameHeader = names.length === header.length && names.every((name, i) => name === header?.[i]);
+          if (!sameHeader) break;
+          continue;
+        }
+        const line = row.number;
+        const item: SourceItem = { index, line };
+        index += 1;
+        const raw = () => truncate(JSON.stringify(cells));
+        const length = cells.reduce<number>((sum, cell) => sum + lengthOf(cell), 0);
+        if (length > limits.maxItemLength) {
+          yield { ...item, error: `Row ${line}: the row is longer than ${lengthLimit(limits.maxItemLength)}` };
+          continue;
+        }
+        const beyond = cells.findIndex((cell, i) => i >= columns.length && !isEmpty(cell));
+        if (beyond !== -1) {
+          yield { ...item, error: `Row ${line}: a value in column ${beyond + 1}, which has no header`, raw: raw() };
+          continue;
+        }
+        const decoded = itemOfRow(columns, (column, j) => decodeSheetCell(column, cells[j], settings));
+        if ('errors' in decoded) yield { ...item, error: `Row ${line}, ${decoded.errors.join('; ')}`, raw: raw() };
+        else yield { ...item, value: decoded.value };
+      }
+      if (header === null) continue;
+      if (!sameHeader) break;
+    }
+  } finally {
+    input.destroy();
+  }
+  if (header === null) throw new Error('The workbook is empty: its first worksheet has no header row');
+}
+
+async function* readXlsx(open: () => Readable, options: ReadOptions): AsyncGenerator<SourceItem> {
+  const limits = readLimits(options.limits);
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dmc-xlsx-'));
+  try {
+    const file = path.join(dir, 'workbook.xlsx');
+    await pipeline(open(), fs.createWriteStream(file), options.signal ? { signal: options.signal } : {});
+    await checkWorkbook(file, { ...limits, maxSharedStringsBytes: MAX_SHARED_STRINGS_BYTES });
+    yield* readRows(file, options, limits);
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A sheet name from a content type's uid: `api::article.article` → `article` (31 characters, no []:*?/\). */
+const sheetNameOf = (options: WriteOptions): string => {
+  const uid = typeof options.configuration?.contentType === 'string' ? options.configuration.contentType : 'items';
+  return (uid.split('.').pop() ?? 'items').replace(/[[\]:*?/\\]/g, '-').slice(0, 28) || 'items';
+};
+
+async function* writeXlsx(pages: AsyncIterable<Array<Record<string, unknown>>>, options: WriteOptions): AsyncGenerator<Uint8Array> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  workbook.created = new Date(0);
+  workbook.modified = new Date(0);
+  const columns = csvColumns(options).map((column) => ({ ...column, write: sheetCellWriter(column) }));
+  const name = sheetNameOf(options);
+  let sheets = 0;
+  let sheet: ExcelJS.Worksheet | null = null;
+  let rows = 0;
+  const newSheet = () => {
+    sheet?.commit();
+    sheets += 1;
+    sheet = workbook.addWorksheet(sheets === 1 ? name : `${name} (${sheets})`, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const header = sheet.addRow(columns.map((column) => column.header));
+    header.font = { bold: true };
+    header.commit();
+    rows = 1;
+    return sheet;
+  };
+  let current = newSheet();
+  for await (const page of pages) {
+    for (const item of page) {
+      if (rows >= SHEET_ROWS) current = newSheet();
+      const row = current.addRow(columns.map(() => null));
+      columns.forEach((column, i) => {
+        const cell = column.write(valueAt(item, column.path));
+        if (cell.value === null) return;
+        const target = row.getCell(i + 1);
+        target.value = cell.value;
+        if (cell.numFmt) target.numFmt = cell.numFmt;
+      });
+      row.commit();
+      rows += 1;
+    }
+    while (chunks.length > 0) yield chunks.shift() as Buffer;
+  }
+  current.commit();
+  await workbook.commit();
+  while (chunks.length > 0) yield chunks.shift() as Buffer;
+}
+
+export const xlsxFormat: FormatModule = {
+  ...FORMAT_INFO.xlsx,
+  detect: (head) => DETECT.xlsx(headText(head)),
+  read: readXlsx,
+  write: writeXlsx,
+};
+
+export default xlsxFormat;
