@@ -7,7 +7,7 @@ import type { FileHead, Format, ImportOptions, ReadFileHead } from '../../../../
 import { readFileHead } from '../../pipeline/formats/head';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
-import { acceptedEndings, headText } from '../../../../shared/formats';
+import { acceptedEndings, DETECT, headText } from '../../../../shared/formats';
 import { fieldError, parseImportOptions, resolveImportOptions } from '../../validation/import-options';
 import { getConfig, getService } from '../../utils';
 import type { Actor } from '../permissions';
@@ -75,9 +75,12 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     /** Whose Content Manager permissions apply (null: the system, as batch files and the command line run). */
     actor?: Actor | null;
   }): Promise<TaskRow> {
-    // A zip is a bundle (docs/bundles.md): several types, their options under `types`.
-    if (file && !Array.isArray(file) && (await readHead(file.filepath)).subarray(0, 4).equals(ZIP_MAGIC)) {
-      return getService(strapi, 'bundle-imports').create({ file, rawOptions, creator, actor });
+    // A zip is a bundle (docs/bundles.md): several types, their options under `types`; unless it is a workbook (XLSX).
+    if (file && !Array.isArray(file)) {
+      const first = await readHead(file.filepath);
+      if (first.subarray(0, 4).equals(ZIP_MAGIC) && !DETECT.xlsx(headText(first))) {
+        return getService(strapi, 'bundle-imports').create({ file, rawOptions, creator, actor });
+      }
     }
     const options = await parseImportOptions(rawOptions);
     await getService(strapi, 'tasks').assertQueueRoom(creator);

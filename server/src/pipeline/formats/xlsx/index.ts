@@ -10,7 +10,7 @@ import { openZip, ZipError } from '../../bundle/zip';
 import { truncate } from '../common';
 import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../limits';
 import { csvColumns, itemOfRow, valueAt } from '../csv';
-import type { CsvColumn, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
+import type { CsvColumn, FileHeader, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
 import { decodeSheetCell, sheetCellWriter, type SheetValue } from './cells';
 
 /**
@@ -63,7 +63,8 @@ const lengthOf = (cell: SheetValue): number => (typeof cell === 'string' ? cell.
 /** Refuses what exceljs should not be given: not a zip, cut short, no worksheet, or too many shared strings. */
 const checkWorkbook = async (file: string, limits: ReadLimits & { maxSharedStringsBytes: number }) => {
   const zip = await openZip(file, { maxEntries: 10_000 }).catch((error: unknown) => {
-    throw new Error(`The file is not an XLSX workbook: ${error instanceof ZipError ? error.message : String(error)}`);
+    const reason = error instanceof ZipError ? error.message : String(error);
+    throw new Error(`The file is not an XLSX workbook: ${reason.replace(/\.+$/, '')}`);
   });
   try {
     if (!zip.entries.some((entry) => /^xl\/worksheets\/sheet\d+\.xml$/.test(entry.name))) {
@@ -148,18 +149,37 @@ async function* readRows(file: string, options: ReadOptions, limits: ReadLimits)
   if (header === null) throw new Error('The workbook is empty: its first worksheet has no header row');
 }
 
-async function* readXlsx(open: () => Readable, options: ReadOptions): AsyncGenerator<SourceItem> {
-  const limits = readLimits(options.limits);
+/** The upload in a temporary file (a zip is read from its end), checked; `dispose` removes it. */
+const copyWorkbook = async (open: () => Readable, signal: AbortSignal | undefined, limits: ReadLimits) => {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dmc-xlsx-'));
+  const dispose = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
     const file = path.join(dir, 'workbook.xlsx');
-    await pipeline(open(), fs.createWriteStream(file), options.signal ? { signal: options.signal } : {});
+    await pipeline(open(), fs.createWriteStream(file), signal ? { signal } : {});
     await checkWorkbook(file, { ...limits, maxSharedStringsBytes: MAX_SHARED_STRINGS_BYTES });
+    return { file, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+};
+
+async function* readXlsx(open: () => Readable, options: ReadOptions): AsyncGenerator<SourceItem> {
+  const limits = readLimits(options.limits);
+  const { file, dispose } = await copyWorkbook(open, options.signal, limits);
+  try {
     yield* readRows(file, options, limits);
   } finally {
-    await fs.promises.rm(dir, { recursive: true, force: true });
+    await dispose();
   }
 }
+
+/** Before a task exists: a file that is not a readable workbook is refused with the reason (a 400). */
+const checkXlsx = async (open: () => Readable, limits?: Partial<ReadLimits>): Promise<FileHeader> => {
+  const { dispose } = await copyWorkbook(open, undefined, readLimits(limits));
+  await dispose();
+  return { configuration: null };
+};
 
 /** A sheet name from a content type's uid: `api::article.article` → `article` (31 characters, no []:*?/\). */
 const sheetNameOf = (options: WriteOptions): string => {
@@ -216,6 +236,7 @@ export const xlsxFormat: FormatModule = {
   detect: (head) => DETECT.xlsx(headText(head)),
   read: readXlsx,
   write: writeXlsx,
+  readHeader: checkXlsx,
 };
 
 export default xlsxFormat;

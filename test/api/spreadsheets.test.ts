@@ -1,0 +1,163 @@
+import ExcelJS from 'exceljs';
+import { registerSuperAdmin } from '../helpers/admin';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, downloadBytes, errorReport, exportFile, importFile, postImport } from '../helpers/tasks';
+
+/**
+ * What an editor does with a spreadsheet: export CSV for their Excel (semicolons, a byte order mark, relations as
+ * plain keys), edit it, import it back without typing JSON; decimal commas; tab-separated files; XLSX both ways.
+ */
+
+let app: TestApp;
+let token: string;
+
+const PORT = 'api::port.port';
+const COUNTRY = 'api::country.country';
+const MEASUREMENT = 'api::measurement.measurement';
+
+type Docs = {
+  create(p: Record<string, unknown>): Promise<Record<string, any>>;
+  findFirst(p?: Record<string, unknown>): Promise<Record<string, any> | null>;
+  findMany(p?: Record<string, unknown>): Promise<Array<Record<string, any>>>;
+  delete(p: Record<string, unknown>): Promise<unknown>;
+};
+const docs = (uid: string) => app.strapi.documents(uid as never) as unknown as Docs;
+
+beforeAll(async () => {
+  app = await startApp();
+  token = await registerSuperAdmin(app);
+  for (const [code, name] of [['FR', 'France'], ['DE', 'Germany'], ['IT', 'Italy']]) await docs(COUNTRY).create({ data: { code, name } });
+  const id = async (code: string) => (await docs(COUNTRY).findFirst({ filters: { code } }))?.documentId;
+  await docs(PORT).create({ data: { name: 'Le Havre; north', code: 'P1', country: await id('FR'), countries: [await id('FR'), await id('DE')] } });
+  await docs(PORT).create({ data: { name: 'Genoa', code: 'P2' } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const portRelations = async (code: string) => {
+  const port = await docs(PORT).findFirst({ filters: { code }, populate: ['country', 'countries'] });
+  return { country: port?.country?.code ?? null, countries: ((port?.countries ?? []) as Array<{ code: string }>).map((c) => c.code).sort() };
+};
+
+describe('CSV for a European Excel', () => {
+  it('exports with semicolons, a byte order mark and relations as plain codes; the edited file imports back', async () => {
+    const { text } = await exportFile(app, token, {
+      contentType: PORT,
+      format: 'csv',
+      fields: ['name', 'code', 'country', 'countries'],
+      relationsAs: 'code',
+      csvDelimiter: ';',
+      csvBom: true,
+      sort: 'code:asc',
+    });
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('\ufeffdocumentId;name;code;country.code;countries.code');
+    expect(lines[1]).toMatch(/^[a-z0-9]+;"Le Havre; north";P1;FR;FR\|DE$|^[a-z0-9]+;"Le Havre; north";P1;FR;DE\|FR$/);
+    expect(lines[2]).toMatch(/^[a-z0-9]+;Genoa;P2;;$/);
+
+    // The editor removes the documentId column, gives Genoa a country and two others, and saves.
+    const edited = ['\ufeffname;code;country.code;countries.code', '"Le Havre; north";P1;FR;FR', 'Genoa;P2;IT;IT|FR', ''].join('\r\n');
+    const task = await importFile(app, token, { fileName: 'ports.csv', content: edited, options: { contentType: PORT, matchBy: 'code' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { updated: 2, failed: 0 } });
+    expect(await portRelations('P1')).toEqual({ country: 'FR', countries: ['FR'] });
+    expect(await portRelations('P2')).toEqual({ country: 'IT', countries: ['FR', 'IT'] });
+  });
+
+  it('names the row, column and key of a relation that finds nothing, and of a key that is not unique', async () => {
+    const file = 'name;code;country.code;countries.code\r\nX;P9;ZZ;FR\r\nY;P10;;FR|QQ\r\n';
+    const task = await importFile(app, token, { fileName: 'bad.csv', content: file, options: { contentType: PORT, matchBy: 'code', onError: 'continue' } });
+    expect(task.counts).toMatchObject({ created: 0, failed: 2 });
+    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ line: number; message: string; field: string }>;
+    expect(report.map((r) => r.line)).toEqual([2, 3]);
+    expect(report[0].message).toMatch(/country/);
+    expect(report[0].message).toMatch(/ZZ/);
+    expect(report[1].message).toMatch(/QQ/);
+
+    const notUnique = await importFile(app, token, { fileName: 'name.csv', content: 'code,country.name\r\nP11,France\r\n', options: { contentType: PORT, matchBy: 'code' } });
+    expect(notUnique.status).toBe('failed');
+    expect(notUnique.error).toMatch(/name/);
+  });
+
+  it('refuses the CSV options on other formats, before any task', async () => {
+    const json = await app.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: PORT, format: 'json', csvDelimiter: ';' });
+    expect(json.status).toBe(400);
+    expect(json.body.error.message).toMatch(/csvDelimiter applies to CSV exports/);
+    const bad = await app.http().post(`${BASE}/export-tasks`).set('Authorization', `Bearer ${token}`).send({ contentType: PORT, format: 'csv', csvDelimiter: '|' });
+    expect(bad.status).toBe(400);
+    const decimal = await postImport(app, token, { fileName: 'm.jsonl', content: '{"code":"x"}\n', options: { contentType: MEASUREMENT, decimalComma: true } });
+    expect(decimal.status).toBe(400);
+    expect(decimal.body.error.message).toMatch(/decimalComma applies to CSV and XLSX/);
+  });
+});
+
+describe('numbers with decimal commas, tab-separated files', () => {
+  it('reads 1.234,5 and 48,8566 with decimalComma, and names the cell without it', async () => {
+    const file = 'code\tamount\tcount\tlabel\nDC1\t1.234,5\t7\tA, with comma\nDC2\t48,8566\t1.000\tB\n';
+    const task = await importFile(app, token, { fileName: 'measures.csv', content: file, options: { contentType: MEASUREMENT, matchBy: 'code', decimalComma: true } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2 } });
+    const rows = await docs(MEASUREMENT).findMany({ filters: { code: { $in: ['DC1', 'DC2'] } }, sort: 'code:asc' });
+    expect(rows.map((r) => [r.code, Number(r.amount), r.count, r.label])).toEqual([
+      ['DC1', 1234.5, 7, 'A, with comma'],
+      ['DC2', 48.8566, 1000, 'B'],
+    ]);
+
+    const without = await importFile(app, token, { fileName: 'measures.csv', content: file.replace(/DC/g, 'DX'), options: { contentType: MEASUREMENT, matchBy: 'code' } });
+    expect(without.status).toBe('failed');
+    expect(without.error).toMatch(/Line 2, column "amount": "1\.234,5" is not a number/);
+  });
+});
+
+describe('XLSX', () => {
+  const measurements = [
+    { code: 'X1', label: '007', note: '=SUM(A1) stays text', count: 12, total: '9007199254740993', amount: 48.8566, day: '2024-02-29', at: '2024-03-04T05:06:07.891Z', clock: '10:30:00.000' },
+    { code: 'X2', label: '', note: null, count: null, total: null, amount: -0.5, day: '1850-01-01', at: null, clock: null },
+  ];
+
+  it('exports typed cells and round trips exactly: the export of the imported workbook equals the first', async () => {
+    for (const data of measurements) await docs(MEASUREMENT).create({ data });
+    const jsonBefore = await exportFile(app, token, { contentType: MEASUREMENT, format: 'jsonl', filters: { code: { $in: ['X1', 'X2'] } }, sort: 'code:asc' });
+    const { task } = await exportFile(app, token, { contentType: MEASUREMENT, format: 'xlsx', filters: { code: { $in: ['X1', 'X2'] } }, sort: 'code:asc' });
+    const file = await downloadBytes(app, token, `${BASE}/tasks/${task.id}/file`);
+    expect(file.headers['content-type']).toMatch(/spreadsheetml/);
+    expect(file.headers['content-disposition']).toMatch(/\.xlsx/);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const cell = (name: string) => sheet.getRow(2).getCell(header.indexOf(name) + 1).value;
+    expect(cell('count')).toBe(12);
+    expect(cell('amount')).toBe(48.8566);
+    expect(cell('label')).toBe('007');
+    expect(cell('day')).toEqual(new Date('2024-02-29T00:00:00.000Z'));
+
+    for (const code of ['X1', 'X2']) {
+      const doc = await docs(MEASUREMENT).findFirst({ filters: { code } });
+      await docs(MEASUREMENT).delete({ documentId: doc?.documentId });
+    }
+    const imported = await importFile(app, token, { fileName: 'measurements.xlsx', content: file.bytes, options: { contentType: MEASUREMENT } });
+    expect(imported).toMatchObject({ status: 'completed', counts: { created: 2, failed: 0 } });
+    const jsonAfter = await exportFile(app, token, { contentType: MEASUREMENT, format: 'jsonl', filters: { code: { $in: ['X1', 'X2'] } }, sort: 'code:asc' });
+    expect(jsonAfter.text).toBe(jsonBefore.text);
+  });
+
+  it('imports a workbook an editor made: relations by code, a formula, decimal text, and refuses a broken file with a message', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Ports');
+    sheet.addRow(['name', 'code', 'country.code', 'countries.code']);
+    sheet.addRow(['Naples', 'P20', 'IT', 'IT|FR']);
+    sheet.addRow([{ formula: '"Mar"&"seille"', result: 'Marseille' }, 'P21', 'FR', null]);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const task = await importFile(app, token, { fileName: 'ports.xlsx', content: bytes, options: { contentType: PORT, matchBy: 'code' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2, failed: 0 } });
+    expect(await portRelations('P20')).toEqual({ country: 'IT', countries: ['FR', 'IT'] });
+    expect((await docs(PORT).findFirst({ filters: { code: 'P21' } }))?.name).toBe('Marseille');
+
+    const broken = await postImport(app, token, { fileName: 'broken.xlsx', content: bytes.subarray(0, bytes.length - 100), options: { contentType: PORT, matchBy: 'code' } });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/^The file is not an XLSX workbook: not a readable zip file: .*truncated$/);
+    expect(await app.http().get(`${BASE}/tasks`).set('Authorization', `Bearer ${token}`)).toHaveProperty('status', 200);
+  });
+});
