@@ -109,6 +109,30 @@ describe('numbers with decimal commas, tab-separated files', () => {
   });
 });
 
+describe('templates keep the spreadsheet settings', () => {
+  it('an import template with decimalComma and ; runs an import named after it; an export template writes ; and a BOM', async () => {
+    const created = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'Measurements from Excel (FR)', kind: 'import', contentType: MEASUREMENT, options: { matchBy: 'code', decimalComma: true, csvDelimiter: ';' } });
+    expect(created.status).toBe(201);
+    const task = await importFile(app, token, { fileName: 'mesures.csv', content: 'code;amount\r\nT1;2,5\r\n', options: { templateId: created.body.data.id } });
+    expect(task).toMatchObject({ status: 'completed', name: 'Measurements from Excel (FR)', counts: { created: 1 } });
+    expect(Number((await docs(MEASUREMENT).findFirst({ filters: { code: 'T1' } }))?.amount)).toBe(2.5);
+
+    const exportTemplate = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'Measurements for Excel (FR)', kind: 'export', contentType: MEASUREMENT, options: { format: 'csv', fields: ['code', 'amount'], csvDelimiter: ';', csvBom: true, filters: { code: 'T1' } } });
+    expect(exportTemplate.status).toBe(201);
+    const { task: exported, text } = await exportFile(app, token, { templateId: exportTemplate.body.data.id });
+    expect(exported.name).toBe('Measurements for Excel (FR)');
+    expect(text).toMatch(/^\ufeffdocumentId;code;amount\r\n[a-z0-9]+;T1;2\.5\r\n$/);
+  });
+});
+
 describe('XLSX', () => {
   const measurements = [
     { code: 'X1', label: '007', note: '=SUM(A1) stays text', count: 12, total: '9007199254740993', amount: 48.8566, day: '2024-02-29', at: '2024-03-04T05:06:07.891Z', clock: '10:30:00.000' },

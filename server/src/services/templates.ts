@@ -186,7 +186,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       if (template.kind === 'import') {
         resolveImportOptions({
-          layers: [layer],
+          // The template's layer below an empty request, as when it runs (its CSV settings then fit any file).
+          layers: [null, layer],
           format: layer.format ?? 'json',
           fileName: '',
           describe: types.get,
@@ -294,7 +295,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     async settingsFor(id: TemplateId, kind: 'import' | 'export'): Promise<ImportOptions & ExportOptions> {
       const template = await runnable(id, kind);
       const { templateId: _templateId, ...options } = template.options as ImportOptions & ExportOptions;
-      return { ...options, contentType: template.contentType };
+      // A task run from a template is named after it (unless the template's options or the request name it).
+      return { name: template.name, ...options, contentType: template.contentType };
     },
 
     /** The options of a bundle template, for `templateId` of a bundle export or import (400s as settingsFor's). */

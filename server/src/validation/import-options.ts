@@ -161,12 +161,17 @@ export const resolveImportOptions = ({
     throw fieldError('status', `${contentType} has no draft and publish: remove the status option`);
   }
 
-  const csvDelimiter = pick('csvDelimiter') ?? null;
-  if (csvDelimiter !== null && format !== 'csv') throw fieldError('csvDelimiter', `csvDelimiter applies to CSV files; this file is ${format.toUpperCase()}`);
-  const decimalComma = pick('decimalComma') ?? false;
-  if (decimalComma && !FORMAT_INFO[format].tabular) {
+  // Asked in the request for a file they do not apply to: a 400. From a template (one template may serve CSV and
+  // XLSX files alike): left out where they do not apply.
+  const asked = layers[0] ?? {};
+  if (asked.csvDelimiter !== undefined && asked.csvDelimiter !== null && format !== 'csv') {
+    throw fieldError('csvDelimiter', `csvDelimiter applies to CSV files; this file is ${format.toUpperCase()}`);
+  }
+  if (asked.decimalComma && !FORMAT_INFO[format].tabular) {
     throw fieldError('decimalComma', `decimalComma applies to CSV and XLSX files, whose cells are text; in ${format.toUpperCase()} a number is a JSON number`);
   }
+  const csvDelimiter = format === 'csv' ? pick('csvDelimiter') ?? null : null;
+  const decimalComma = FORMAT_INFO[format].tabular ? pick('decimalComma') ?? false : false;
 
   return {
     contentType,
