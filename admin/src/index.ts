@@ -1,6 +1,14 @@
+import type { BulkActionComponent } from '@strapi/content-manager/strapi-admin';
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { PLUGIN_ID, permission } from '../../shared/contracts';
 import { PluginIcon } from './components/PluginIcon';
+import { ExportSelectedAction } from './content-manager/ExportSelectedAction';
+import { ListViewActions } from './content-manager/ListViewActions';
+
+/** What this plugin uses of the Content Manager's admin APIs (`apis` is untyped on the admin's Plugin). */
+interface ContentManagerApis {
+  addBulkAction(actions: BulkActionComponent[]): void;
+}
 
 export default {
   register(app: StrapiApp) {
@@ -13,6 +21,18 @@ export default {
     });
 
     app.registerPlugin({ id: PLUGIN_ID, name: 'Data Migration Center' });
+  },
+
+  /**
+   * In the Content Manager's list view of a collection type: "Export" and "Import" in the header, and "Export
+   * selected" among the bulk actions. Each shows itself only to users with the center's permission and the
+   * Content Manager's on that type.
+   */
+  bootstrap(app: Pick<StrapiApp, 'getPlugin'>) {
+    const contentManager = app.getPlugin('content-manager');
+    if (!contentManager) return;
+    contentManager.injectComponent('listView', 'actions', { name: `${PLUGIN_ID}-list-view-actions`, Component: ListViewActions });
+    (contentManager.apis as unknown as ContentManagerApis).addBulkAction([ExportSelectedAction]);
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

@@ -79,6 +79,69 @@ describe('ExportPage', () => {
     );
   });
 
+  describe('opened from the Content Manager list view (?contentType=&filters=&sort=&locale=)', () => {
+    const selected = { documentId: { $in: ['abc', 'def'] } };
+    const route = (query: Record<string, string>) => `/export?${new URLSearchParams(query).toString()}`;
+
+    it('starts with the type, filters, sort, locale and status of the link, and exports them', async () => {
+      const { post, user } = setup(
+        route({
+          contentType: 'api::article.article',
+          filters: JSON.stringify(selected),
+          sort: 'title:ASC,views:DESC',
+          locale: 'fr',
+          status: 'published',
+        })
+      );
+      expect(await screen.findByRole('combobox', { name: 'Content type' })).toHaveTextContent('Article (collection type)');
+      expect(screen.getByRole('textbox', { name: 'Filters (JSON)' })).toHaveValue(JSON.stringify(selected, null, 2));
+      expect(screen.getByRole('textbox', { name: 'Sort' })).toHaveValue('title:ASC, views:DESC');
+      await waitFor(() => expect(screen.getByRole('combobox', { name: 'Locale' })).toHaveTextContent('French (fr)'));
+      expect(screen.getByRole('combobox', { name: 'Version' })).toHaveTextContent('Published');
+      // All the fields of the type, selected.
+      expect(screen.getByRole('checkbox', { name: /slug/ })).toBeChecked();
+
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+      expect(post.mock.calls[0][1]).toEqual({
+        contentType: 'api::article.article',
+        format: 'json',
+        filters: selected,
+        sort: ['title:ASC', 'views:DESC'],
+        locale: 'fr',
+        status: 'published',
+        name: 'Article export',
+      });
+    });
+
+    it('refuses a sort that is not by an attribute, and does not submit', async () => {
+      const { post, user } = setup(route({ contentType: 'api::contact.contact', sort: 'lastName:ASC' }));
+      const sort = await screen.findByRole('textbox', { name: 'Sort' });
+      expect(sort).toHaveValue('lastName:ASC');
+      await user.clear(sort);
+      await user.type(sort, 'company.name:ASC, lastName:up');
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      expect(await screen.findByText('Not a sort by an attribute: company.name:ASC, lastName:up')).toBeInTheDocument();
+      expect(post).not.toHaveBeenCalled();
+
+      await user.clear(sort);
+      await user.type(sort, 'lastName:DESC');
+      expect(screen.queryByText(/Not a sort by an attribute/)).not.toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+      expect(post.mock.calls[0][1]).toEqual(expect.objectContaining({ contentType: 'api::contact.contact', sort: 'lastName:DESC' }));
+    });
+
+    it('does not choose a type the user may not read', async () => {
+      const { post, user } = setup(route({ contentType: 'api::contact.contact' }), [], limitedContentTypes);
+      const picker = await screen.findByRole('combobox', { name: 'Content type' });
+      await waitFor(() => expect(picker).not.toHaveTextContent('Contact'));
+      await user.click(screen.getByRole('button', { name: 'Export' }));
+      expect(await screen.findByText('This value is required.')).toBeInTheDocument();
+      expect(post).not.toHaveBeenCalled();
+    });
+  });
+
   describe('for a user with limited Content Manager permissions', () => {
     it('lists only the types the user may read, and only their readable fields', async () => {
       const { post, user } = setup('/export', [], limitedContentTypes);

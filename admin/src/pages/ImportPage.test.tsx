@@ -2,7 +2,7 @@ import '@testing-library/jest-dom';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ContentTypeInfo, FileHead, ImportOptions, ReadFileHead } from '../../../shared/contracts';
-import { answerGets, contentTypes, limitedContentTypes, noAccessContentTypes, task } from '../testing/fixtures';
+import { answerGets, contactType, contentTypes, limitedContentTypes, noAccessContentTypes, task } from '../testing/fixtures';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { resetFetchClient, setFetchClient } from '../testing/strapiAdmin';
 import { ImportPage } from './ImportPage';
@@ -35,7 +35,7 @@ const jsontHead = ({ head }: ReadFileHead.Request['body']): FileHead => {
   return { format: 'jsont', fields, samples, itemCount: items.length, configuration, error: null };
 };
 
-const setup = (types: ContentTypeInfo[] = contentTypes) => {
+const setup = (types: ContentTypeInfo[] = contentTypes, route = '/import') => {
   const post = jest.fn(async (url: unknown, body?: unknown, _config?: unknown) =>
     String(url).endsWith('/file-heads') ? { data: { data: jsontHead(body as ReadFileHead.Request['body']) } } : { data: { data: dryRun } }
   );
@@ -47,7 +47,7 @@ const setup = (types: ContentTypeInfo[] = contentTypes) => {
   );
   setFetchClient({ get, post });
   const user = userEvent.setup();
-  renderWithProviders(<ImportPage />, { route: '/import' });
+  renderWithProviders(<ImportPage />, { route });
   return { get, post, imports, user };
 };
 
@@ -123,6 +123,31 @@ describe('ImportPage', () => {
     expect(started.dryRun).toBeUndefined();
     expect(imports()[1][2]).toEqual({ params: undefined });
     expect(await screen.findByText('Import: articles')).toBeInTheDocument();
+  });
+
+  describe('opened from the Content Manager list view (?contentType=)', () => {
+    it('starts with the type chosen, and imports into it', async () => {
+      const { imports, user } = setup(contentTypes, '/import?contentType=api%3A%3Acontact.contact');
+      expect(await screen.findByRole('combobox', { name: 'Content type' })).toHaveTextContent('Contact (collection type)');
+      expect(screen.getByText('Choose a file to see its fields.')).toBeInTheDocument();
+
+      // A file whose configuration names no type: the chosen one stays.
+      const file = JSON.stringify({ configuration: { onError: 'continue' }, items: [{ firstName: 'Ada', lastName: 'Lovelace' }] });
+      await user.upload(screen.getByTestId('import-file-input'), new File([file], 'people.jsont', { type: 'application/json' }));
+      expect(await screen.findByRole('combobox', { name: 'Attribute for firstName' })).toHaveTextContent('firstName');
+      expect(screen.getByRole('combobox', { name: 'Content type' })).toHaveTextContent('Contact (collection type)');
+      await user.click(await screen.findByRole('button', { name: /Next/ }));
+      await waitFor(() => expect(imports()).toHaveLength(1));
+      const options = JSON.parse(String((imports()[0][1] as FormData).get('options'))) as ImportOptions;
+      expect(options).toEqual(expect.objectContaining({ contentType: 'api::contact.contact', dryRun: true }));
+    });
+
+    it('does not choose a type the user may neither create nor update', async () => {
+      setup([noAccessContentTypes[0], contactType], '/import?contentType=api::article.article');
+      const picker = await screen.findByRole('combobox', { name: 'Content type' });
+      await waitFor(() => expect(picker).not.toHaveTextContent('Article'));
+      expect(screen.getByText('Choose a file to see its fields.')).toBeInTheDocument();
+    });
   });
 
   describe('for a user with limited Content Manager permissions', () => {

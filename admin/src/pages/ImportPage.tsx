@@ -67,6 +67,8 @@ const mappingFor = (
  * file's JSONT configuration), the field mapping; "Next" previews it as a dry run, then "Start import".
  * Only what the user may do in the Content Manager is offered: the types with Create or Update, the attributes
  * the user may write as mapping targets, readable match keys, `published` with Publish, `add-only` with Create.
+ * The query string may start it from a template (`?templateId=`) or with the type chosen (`?contentType=`, from the
+ * Content Manager's list view).
  */
 export const ImportPage = () => {
   const { formatMessage } = useIntl();
@@ -89,7 +91,11 @@ export const ImportPage = () => {
   /** The type the file's configuration names when the user may not import into it (its display name). */
   const [refusedType, setRefusedType] = useState<string | null>(null);
   const [templatePreset, setTemplatePreset] = useState<ImportPreset>({});
-  const [values, setValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
+  // `?contentType=` (the Content Manager's list view, "Import"): the type chosen from the start, and kept as the first
+  // of the presets when a file is chosen (its configuration, then a template, may still name another).
+  const requestedType = searchParams.get('contentType');
+  const linkPreset = useMemo<ImportPreset>(() => (requestedType ? { contentType: requestedType } : {}), [requestedType]);
+  const [values, setValues] = useState<ImportFormValues>(() => applyPresets(IMPORT_DEFAULTS, linkPreset));
   const [errors, setErrors] = useState<FormErrors<ImportFormField>>({});
   const [submitted, setSubmitted] = useState(false);
   const [preview, setPreview] = useState<{ file: File; options: ImportOptions } | null>(null);
@@ -107,9 +113,18 @@ export const ImportPage = () => {
     if (submitted) setErrors(validateImportForm(next, nextFile));
   };
 
-  /** The settings from the defaults, the file's configuration, the template, then the file's own format. */
+  /**
+   * The settings from the defaults, the type of the link, the file's configuration, the template, then the file's
+   * own format.
+   */
   const rebuild = (nextHead: FileHead | null, config: ImportPreset, template: ImportPreset, name: string, nextFile: File | null) => {
-    const base = applyPresets({ ...values, name }, config, template, nextHead?.format ? { format: nextHead.format } : {});
+    const base = applyPresets(
+      { ...values, name },
+      linkPreset,
+      config,
+      template,
+      nextHead?.format ? { format: nextHead.format } : {}
+    );
     update(
       { ...base, mapping: mappingFor(nextHead, byUid.get(base.contentType), presetFieldMapping(config, template)) },
       nextFile
@@ -158,6 +173,15 @@ export const ImportPage = () => {
     pickTemplate(template);
     // Applied once per requested template: later changes of the lists must not undo the user's edits.
   }, [requestedTemplate, templates, contentTypes]);
+
+  // Once the types are here, the requested type is kept within what the user may do with it (cleared when the user
+  // may not import into it; its access adjusting the defaults).
+  const checkedRequestedType = useRef(false);
+  useEffect(() => {
+    if (isLoading || checkedRequestedType.current) return;
+    checkedRequestedType.current = true;
+    setValues((current) => allowedImportValues(current, contentTypes));
+  }, [isLoading, contentTypes]);
 
   const changeContentType = (uid: string) => {
     const next = byUid.get(uid);
