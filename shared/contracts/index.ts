@@ -468,7 +468,11 @@ export interface FileHead {
   message?: string;
 }
 
-/** POST /data-migration-center/file-heads: the first 64 KB of a file, read as the import would read them. */
+/**
+ * POST /data-migration-center/file-heads: the first 64 KB of a file, read as the import would read them. An XLSX
+ * workbook (a zip, whose directory is at its end) is sent whole instead, as the multipart field `file` (within the
+ * plugin's maxFileSize), and read from its first worksheet.
+ */
 export declare namespace ReadFileHead {
   interface Request {
     body: {

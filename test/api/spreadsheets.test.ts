@@ -179,6 +179,15 @@ describe('XLSX', () => {
     expect(await portRelations('P20')).toEqual({ country: 'IT', countries: ['FR', 'IT'] });
     expect((await docs(PORT).findFirst({ filters: { code: 'P21' } }))?.name).toBe('Marseille');
 
+    // The import wizard's reading of the workbook (sent whole, as a file): format, fields and samples.
+    const head = await app.http().post(`${BASE}/file-heads`).set('Authorization', `Bearer ${token}`).attach('file', bytes, 'ports.xlsx');
+    expect(head.status).toBe(200);
+    expect(head.body.data).toMatchObject({ format: 'xlsx', fields: ['name', 'code', 'country.code', 'countries.code'], itemCount: 2, error: null });
+    expect(head.body.data.samples).toMatchObject({ name: 'Naples', 'countries.code': 'IT|FR' });
+    const cut = await app.http().post(`${BASE}/file-heads`).set('Authorization', `Bearer ${token}`).attach('file', bytes.subarray(0, 300), 'ports.xlsx');
+    expect(cut.body.data).toMatchObject({ format: 'xlsx', error: 'invalid' });
+    expect(cut.body.data.message).toMatch(/not an XLSX workbook/);
+
     const broken = await postImport(app, token, { fileName: 'broken.xlsx', content: bytes.subarray(0, bytes.length - 100), options: { contentType: PORT, matchBy: 'code' } });
     expect(broken.status).toBe(400);
     expect(broken.body.error.message).toMatch(/^The file is not an XLSX workbook: not a readable zip file: .*truncated$/);

@@ -95,8 +95,8 @@ export const useApi = () => {
         attempt(() => post<ApplyDefinitions.Response, FormData>(`${base}/bundle-definitions`, bundleFormData(file, { dryRun }))),
 
       /** The server's reading of a file's first 64 KB (format, fields, samples, JSONT configuration). */
-      readFileHead: (body: ReadFileHead.Request['body']) =>
-        call(() => post<ReadFileHead.Response, ReadFileHead.Request['body']>(`${base}/file-heads`, body)),
+      readFileHead: (body: ReadFileHead.Request['body'] | FormData) =>
+        call(() => post<ReadFileHead.Response, ReadFileHead.Request['body'] | FormData>(`${base}/file-heads`, body)),
 
       startImport: (file: File, options: ImportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
         call(() =>

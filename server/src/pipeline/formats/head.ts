@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FileHead } from '../../../../shared/contracts';
-import { detectFormat, headText, type Format } from '../../../../shared/formats';
+import { detectFormat, FORMAT_INFO, headText, type Format } from '../../../../shared/formats';
 import { EndOfInputError } from './end-of-input';
 import type { ReadLimits } from './limits';
 import type { FormatModule, SourceItem } from './types';
@@ -57,22 +57,28 @@ export interface HeadInput {
   /** Whether `head` is the whole file. */
   complete: boolean;
   limits: ReadLimits;
+  /** The whole file, when the wizard sent it (an XLSX: a zip is read from its end): read instead of `head`. */
+  open?: () => Readable;
 }
 
 /** Reads a file's head with the format modules of `formats` (the registry, given by the caller). */
 export const readFileHead = async (
-  { head, fileName, complete, limits }: HeadInput,
+  { head, fileName, complete, limits, open: openFile }: HeadInput,
   formats: Readonly<Record<Format, FormatModule>>
 ): Promise<FileHead> => {
   if (headText(head).trim() === '') return nothing(null, 'empty');
   const detected = detectFormat({ fileName, head });
   if (!detected) return nothing(null, 'unknown-format');
-  const open = () => Readable.from([head]);
+  if (detected === 'xlsx' && !openFile && !complete) {
+    return nothing('xlsx', 'invalid', 'An XLSX workbook is read whole: send the file itself (multipart field "file")');
+  }
+  const open = openFile ?? (() => Readable.from([head]));
   const cut = (error: unknown) => !complete && error instanceof EndOfInputError;
 
   let format = detected;
   let configuration: Record<string, unknown> | null = null;
-  const headerOf = formats[format].readHeader;
+  // A workbook's header check is a read of it, which the items' read below does anyway.
+  const headerOf = FORMAT_INFO[format].tabular ? undefined : formats[format].readHeader;
   if (headerOf) {
     try {
       const header = await headerOf(open, limits);

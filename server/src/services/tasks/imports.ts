@@ -166,6 +166,17 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const { limits } = getConfig(strapi);
     return readFileHead({ head: Buffer.from(head, 'utf8'), fileName, complete, limits }, FORMATS);
   },
+
+  /**
+   * The same reading of a whole file the wizard sent (multipart `file`): an XLSX workbook, whose zip directory is at
+   * its end. Within maxFileSize, as an import.
+   */
+  async readUploadHead(upload: UploadedFile | UploadedFile[] | undefined): Promise<FileHead> {
+    const { file, fileName } = checkedUpload(strapi, upload, 'upload');
+    const { limits } = getConfig(strapi);
+    const head = await readHead(file.filepath);
+    return readFileHead({ head, fileName, complete: true, limits, open: () => fs.createReadStream(file.filepath) }, FORMATS);
+  },
 });
 
 export type ImportsService = ReturnType<typeof createImportsService>;
