@@ -57,7 +57,9 @@ describe.each(FORMATS)('%s', (format) => {
       expect(two.category).toEqual({ slug: 'tutorials' }); // relationsAs slug: categories have one
       expect(two.tags).toEqual([expect.any(String), expect.any(String)]); // tags have no slug: documentIds
     } else {
-      expect(text).toContain('"{""slug"":""tutorials""}"');
+      // Relations by key are plain columns in a spreadsheet: category.slug holds the slug.
+      expect(text.split('\r\n')[0]).toBe('documentId,locale,slug,category.slug,tags');
+      expect(text).toMatch(/\r\n[a-z0-9]+,en,article-2,tutorials,/);
     }
   });
 
@@ -128,9 +130,15 @@ describe('options', () => {
 
 describe('download', () => {
   test('the right Content-Type and a dated file name', async () => {
-    const types: Record<string, RegExp> = { json: /application\/json/, jsonl: /application\/x-ndjson|jsonl/, jsont: /application\/json/, csv: /text\/csv/ };
+    const types: Record<string, RegExp> = {
+      json: /application\/json/,
+      jsonl: /application\/x-ndjson|jsonl/,
+      jsont: /application\/json/,
+      csv: /text\/csv/,
+      xlsx: /application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/,
+    };
     const date = new Date().toISOString().slice(0, 10);
-    for (const format of FORMATS) {
+    for (const format of [...FORMATS, 'xlsx']) {
       const { headers } = await exportFile(app, token, { contentType: 'api::category.category', format });
       expect(headers['content-type']).toMatch(types[format]);
       expect(headers['content-disposition']).toContain(`attachment; filename="category-${date}.${format}"`);
