@@ -1,14 +1,17 @@
 import { Box, Checkbox, Field, Flex, Grid, Typography } from '@strapi/design-system';
+import { useMemo, useState } from 'react';
 import { useIntl } from 'react-intl';
 import type { ContentTypeInfo, EntryStatus, Format } from '../../../shared/contracts';
 import { FORMATS } from '../../../shared/contracts';
 import type { I18nLocale } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import type { ExportFormField, ExportFormValues, FormErrors } from '../utils/forms';
-import { relationKeys, relationTargets } from '../utils/forms';
+import { filterFields, filtersToRows } from '../utils/filters';
+import { parseFilters, relationKeys, relationTargets } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
 import { SelectField, TextareaField } from './fields';
+import { FilterBuilder } from './FilterBuilder';
 import { Section } from './Section';
 
 export const FORMAT_LABELS: Record<Format, string> = {
@@ -94,6 +97,15 @@ export const ExportOptionsFields = ({ values, onChange, contentTypes, locales, e
   const selected = values.fields ?? attributes.map((attribute) => attribute.name);
   const allSelected = attributes.length > 0 && attributes.every((attribute) => selected.includes(attribute.name));
   const hasRelations = relationTargets(contentType).length > 0;
+
+  // Filters: the builder's rows, or the JSON text box ("Advanced: JSON", and always without a content type or for
+  // filters the rows cannot show: these open, and stay, in JSON until the box is unticked).
+  const [jsonMode, setJsonMode] = useState(false);
+  const parsedFilters = parseFilters(values.filters);
+  const fields = useMemo(() => filterFields(attributes, contentTypes), [attributes, contentTypes]);
+  const canShowRows = !parsedFilters.error && filtersToRows(parsedFilters.value ?? {}, fields) !== null;
+  if (contentType && !canShowRows && !jsonMode) setJsonMode(true);
+  const showJson = !contentType || jsonMode || !canShowRows;
 
   const toggleField = (name: string, checked: boolean) => {
     const next = checked ? [...selected, name] : selected.filter((field) => field !== name);
@@ -243,17 +255,47 @@ export const ExportOptionsFields = ({ values, onChange, contentTypes, locales, e
           id: getTranslation('export.section.filters.subtitle'),
           defaultMessage: "Optional: only the entries that match, in Strapi's filter syntax.",
         })}
+        action={
+          contentType ? (
+            <Checkbox
+              checked={showJson}
+              disabled={disabled || !canShowRows}
+              onCheckedChange={(checked: boolean | 'indeterminate') => setJsonMode(checked === true)}
+            >
+              {formatMessage({ id: getTranslation('filters.json'), defaultMessage: 'Advanced: JSON' })}
+            </Checkbox>
+          ) : null
+        }
       >
-        <TextareaField
-          name="filters"
-          label={formatMessage({ id: getTranslation('form.filters'), defaultMessage: 'Filters (JSON)' })}
-          placeholder='{ "views": { "$gt": 100 } }'
-          monospace
-          disabled={disabled}
-          error={errorMessage(errors.filters)}
-          value={values.filters}
-          onChange={(filters) => onChange({ filters })}
-        />
+        {showJson ? (
+          <TextareaField
+            name="filters"
+            label={formatMessage({ id: getTranslation('form.filters'), defaultMessage: 'Filters (JSON)' })}
+            placeholder='{ "views": { "$gt": 100 } }'
+            hint={
+              contentType && !canShowRows
+                ? formatMessage({
+                    id: getTranslation('filters.json.only'),
+                    defaultMessage: 'The filter builder cannot show these filters: edit them here, or empty them to use it.',
+                  })
+                : undefined
+            }
+            monospace
+            disabled={disabled}
+            error={errorMessage(errors.filters)}
+            value={values.filters}
+            onChange={(filters) => onChange({ filters })}
+          />
+        ) : (
+          <FilterBuilder
+            key={contentType?.uid}
+            attributes={attributes}
+            contentTypes={contentTypes}
+            value={parsedFilters.value}
+            disabled={disabled}
+            onChange={(filters) => onChange({ filters: Object.keys(filters).length > 0 ? JSON.stringify(filters, null, 2) : '' })}
+          />
+        )}
       </Section>
     </Flex>
   );
