@@ -9,6 +9,7 @@ import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
 import { fromLocaleOption, toLocaleOption, useFormatOptions, useLocaleOptions, useStatusOptions } from './ExportOptionsFields';
 import { RadioField, SelectField } from './fields';
+import { CheckboxField, CsvDelimiterField } from './SpreadsheetFields';
 
 export interface ImportOptionsFieldsProps {
   values: ImportFormValues;
@@ -77,6 +78,24 @@ export const ImportOptionsFields = ({
           onChange={(format) => onChange({ format })}
         />
       </Grid.Item>
+      {values.format === 'csv' ? (
+        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <CsvDelimiterField detect value={values.csvDelimiter} disabled={disabled} onChange={(csvDelimiter) => onChange({ csvDelimiter })} />
+        </Grid.Item>
+      ) : null}
+      {values.format === 'csv' || values.format === 'xlsx' ? (
+        <CheckboxField
+          name="decimalComma"
+          label={formatMessage({ id: getTranslation('form.decimalComma'), defaultMessage: 'Numbers use a decimal comma' })}
+          hint={formatMessage({
+            id: getTranslation('form.decimalComma.hint'),
+            defaultMessage: '48,8566 is read as 48.8566, and 1.234,5 as 1234.5 (dots or spaces group the thousands).',
+          })}
+          checked={values.decimalComma}
+          disabled={disabled}
+          onChange={(decimalComma) => onChange({ decimalComma })}
+        />
+      ) : null}
       <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
         <RadioField<ImportStrategy>
           name="importStrategy"

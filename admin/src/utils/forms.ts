@@ -1,4 +1,5 @@
 import type {
+  CsvDelimiter,
   ContentTypeInfo,
   EntryStatus,
   ExportOptions,
@@ -10,7 +11,7 @@ import type {
   TemplateId,
   UpdateStrategy,
 } from '../../../shared/contracts';
-import { ENTRY_STATUSES, FORMATS, IMPORT_STRATEGIES, ON_ERROR, UPDATE_STRATEGIES } from '../../../shared/contracts';
+import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, IMPORT_STRATEGIES, ON_ERROR, UPDATE_STRATEGIES } from '../../../shared/contracts';
 import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
 
 /**
@@ -46,6 +47,9 @@ export interface ExportFormValues {
   /** Strapi filters as JSON text; '' for none. */
   filters: string;
   includeTimestamps: boolean;
+  /** CSV: the delimiter and whether the file starts with a byte order mark. */
+  csvDelimiter: CsvDelimiter;
+  csvBom: boolean;
 }
 
 export const EXPORT_DEFAULTS: ExportFormValues = {
@@ -59,6 +63,8 @@ export const EXPORT_DEFAULTS: ExportFormValues = {
   relationsAs: 'documentId',
   filters: '',
   includeTimestamps: false,
+  csvDelimiter: ',',
+  csvBom: false,
 };
 
 /** The filters text as an object: `{}` when empty, or the reason it is not usable. */
@@ -127,6 +133,8 @@ export const buildExportOptions = (values: ExportFormValues, contentType: Conten
   if (contentType?.draftAndPublish) options.status = values.status;
   if (relationTargets(contentType).length > 0 && values.relationsAs) options.relationsAs = values.relationsAs;
   if (values.includeTimestamps) options.includeTimestamps = true;
+  if (values.format === 'csv' && values.csvDelimiter !== ',') options.csvDelimiter = values.csvDelimiter;
+  if (values.format === 'csv' && values.csvBom) options.csvBom = true;
   if (values.templateId !== null) options.templateId = values.templateId;
   if (values.name.trim()) options.name = values.name.trim();
   return options;
@@ -152,6 +160,8 @@ export const exportValuesFromTemplate = (template: Template): ExportFormValues =
     relationsAs: typeof options.relationsAs === 'string' ? options.relationsAs : EXPORT_DEFAULTS.relationsAs,
     filters: isPlainObject(options.filters) ? JSON.stringify(options.filters, null, 2) : '',
     includeTimestamps: options.includeTimestamps === true,
+    csvDelimiter: oneOf(CSV_DELIMITERS, options.csvDelimiter) ?? EXPORT_DEFAULTS.csvDelimiter,
+    csvBom: options.csvBom === true,
   };
 };
 
@@ -173,6 +183,10 @@ export interface ImportFormValues {
   locale: string;
   status: EntryStatus;
   mapping: MappingRow[];
+  /** CSV: '' for the header row's own delimiter (detected), else the one to use. */
+  csvDelimiter: CsvDelimiter | '';
+  /** CSV and XLSX: numbers written with a decimal comma (`48,8566`). */
+  decimalComma: boolean;
 }
 
 export const IMPORT_DEFAULTS: ImportFormValues = {
@@ -187,6 +201,8 @@ export const IMPORT_DEFAULTS: ImportFormValues = {
   locale: '',
   status: 'draft',
   mapping: [],
+  csvDelimiter: '',
+  decimalComma: false,
 };
 
 /** The settings an import form takes from somewhere else (a JSONT configuration, a template). */
@@ -219,6 +235,9 @@ export const buildImportOptions = (
     matchBy: values.matchBy,
   };
   if (values.format) options.format = values.format;
+  // Only where they apply (the server refuses them for other formats).
+  if (values.csvDelimiter && values.format === 'csv') options.csvDelimiter = values.csvDelimiter;
+  if (values.decimalComma && (values.format === 'csv' || values.format === 'xlsx')) options.decimalComma = true;
   const fieldMapping = toFieldMapping(values.mapping);
   if (fieldMapping) options.fieldMapping = fieldMapping;
   if (contentType?.localized && values.locale) options.locale = values.locale;
@@ -254,6 +273,9 @@ export const importPresetFromTemplate = (template: Template): ImportPreset => {
   const status = oneOf(ENTRY_STATUSES, options.status);
   if (status) preset.status = status;
   if (isPlainObject(options.fieldMapping)) preset.fieldMapping = options.fieldMapping as Record<string, string | null>;
+  const csvDelimiter = oneOf(CSV_DELIMITERS, options.csvDelimiter);
+  if (csvDelimiter) preset.csvDelimiter = csvDelimiter;
+  if (options.decimalComma === true) preset.decimalComma = true;
   return preset;
 };
 
