@@ -500,6 +500,73 @@ describeE2E('Data Migration Center in the browser', () => {
       });
       expect(res.status).toBe(403);
     }));
+
+  test("the Content Manager's list of articles: Export of the current filters, Export selected, and Import open the center's forms prefilled", () =>
+    flow(() => page, 'content-manager', async () => {
+      const ARTICLE = 'api::article.article';
+      const listPath = `/admin/content-manager/collection-types/${ARTICLE}`;
+      const filtered = `${listPath}?page=1&pageSize=10&sort=title:ASC&filters[$and][0][views][$gt]=1000&plugins[i18n][locale]=en`;
+
+      // The list filtered as its Filters button does (views > 1000: articles 10 to 20), in the URL.
+      await page.goto(filtered);
+      await expectVisible(page.getByText('11 entries found'));
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await screenshot(page, '12-content-manager-export-menu');
+      await page.getByRole('menuitem', { name: 'Entries of the current filters and sort' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      const link = new URL(page.url());
+      expect(link.searchParams.get('contentType')).toBe(ARTICLE);
+      expect(JSON.parse(link.searchParams.get('filters') ?? 'null')).toEqual({ $and: [{ views: { $gt: '1000' } }] });
+      expect(link.searchParams.get('sort')).toBe('title:ASC');
+      expect(link.searchParams.get('locale')).toBe('en');
+      // The form, prefilled: the type, the filters, the sort, the list's locale.
+      await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
+      expect(JSON.parse(await page.getByRole('textbox', { name: 'Filters (JSON)' }).inputValue())).toEqual({
+        $and: [{ views: { $gt: '1000' } }],
+      });
+      await expectValue(page.getByRole('textbox', { name: 'Sort' }), 'title:ASC');
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'English (en)');
+      await screenshot(page, '13-content-manager-export-prefilled');
+      // And the export takes exactly the entries of the list, on every page.
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      expect(await figure(dialog, 'Exported')).toBe('11');
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // Two rows selected: the bulk action "Export selected" beside the list's own.
+      await page.goto(filtered);
+      await expectVisible(page.getByText('11 entries found'));
+      const titles = ['Article 10: Streams in practice', 'Article 11: Batches in practice'];
+      for (const title of titles) {
+        await page.getByRole('row').filter({ hasText: title }).getByRole('checkbox').click();
+      }
+      await page.getByRole('button', { name: 'Export selected' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      const token = await adminToken(context);
+      const listed = await api(token, 'GET', `/content-manager/collection-types/${ARTICLE}?page=1&pageSize=100&locale=en`);
+      const ids = (listed.body.results as Array<{ documentId: string; title: string }>)
+        .filter((article) => titles.includes(article.title))
+        .map((article) => article.documentId)
+        .sort();
+      expect(ids).toHaveLength(2);
+      await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
+      const filters = JSON.parse(await page.getByRole('textbox', { name: 'Filters (JSON)' }).inputValue());
+      expect(Object.keys(filters)).toEqual(['documentId']);
+      expect([...filters.documentId.$in].sort()).toEqual(ids);
+      await screenshot(page, '14-content-manager-export-selected');
+
+      // Import: the wizard with the type chosen.
+      await page.goto(filtered);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.waitForURL(
+        (url) => url.pathname === `${CENTER_PATH}/import` && url.searchParams.get('contentType') === ARTICLE
+      );
+      await expectVisible(page.getByRole('heading', { name: 'New import', level: 1 }));
+      await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
+      await screenshot(page, '15-content-manager-import');
+    }));
 });
 
 /* ------------------------------------------------------------------------------------------------------------ */
