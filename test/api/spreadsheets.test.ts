@@ -92,6 +92,37 @@ describe('CSV for a European Excel', () => {
   });
 });
 
+describe('translations of existing documents by a natural key', () => {
+  const versions = async (code: string) =>
+    (await app.strapi.db.query(COUNTRY as never).findMany({ where: { code }, select: ['documentId', 'locale', 'name'], orderBy: { locale: 'asc' } })) as Array<{ documentId: string; locale: string; name: string }>;
+
+  it('a French file matched by code (not localized) adds the French version to each document, then updates it', async () => {
+    const [en] = await versions('DE');
+    const csv = 'code,name\r\nDE,Allemagne\r\nIT,Italie\r\n';
+    const task = await importFile(app, token, { fileName: 'pays.csv', content: csv, options: { contentType: COUNTRY, matchBy: 'code', locale: 'fr' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2, updated: 0, failed: 0 } });
+    expect(await versions('DE')).toEqual([
+      { documentId: en.documentId, locale: 'en', name: 'Germany' },
+      { documentId: en.documentId, locale: 'fr', name: 'Allemagne' },
+    ]);
+    const again = await importFile(app, token, { fileName: 'pays.csv', content: csv.replace('Italie', "L'Italie"), options: { contentType: COUNTRY, matchBy: 'code', locale: 'fr' } });
+    expect(again).toMatchObject({ status: 'completed', counts: { created: 0, updated: 2 } });
+    expect((await versions('IT')).map((v) => v.name)).toEqual(['Italy', "L'Italie"]);
+    expect(new Set((await versions('IT')).map((v) => v.documentId)).size).toBe(1);
+  });
+
+  it('a file with a new document in two locales makes one document, in either write path', async () => {
+    const file = ['code,name,locale', 'ES,Spain,en', 'ES,Espagne,fr', 'PT,Portugal,en', 'PT,Portugal (fr),fr', ''].join('\r\n');
+    const task = await importFile(app, token, { fileName: 'new.csv', content: file, options: { contentType: COUNTRY, matchBy: 'code' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 4, failed: 0 } });
+    for (const code of ['ES', 'PT']) {
+      const rows = await versions(code);
+      expect(rows.map((r) => r.locale)).toEqual(['en', 'fr']);
+      expect(rows[0].documentId).toBe(rows[1].documentId);
+    }
+  });
+});
+
 describe('numbers with decimal commas, tab-separated files', () => {
   it('reads 1.234,5 and 48,8566 with decimalComma, and names the cell without it', async () => {
     const file = 'code\tamount\tcount\tlabel\nDC1\t1.234,5\t7\tA, with comma\nDC2\t48,8566\t1.000\tB\n';

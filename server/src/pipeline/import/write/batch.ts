@@ -1,4 +1,4 @@
-import { localeOf, lookupBatch } from './lookup';
+import { isSharedAcrossLocales, localeOf, lookupBatch } from './lookup';
 import { route, type WriteRoute } from './route';
 import { withoutLaterLinks, writeThroughDocumentService } from './entry-writes';
 import type { AttributeSchema } from '../../../schema/model-schema';
@@ -95,7 +95,14 @@ export const writeBatch = async (
   const isolate = options.onError === 'continue';
   const results: EntryResult[] = [];
   const lookups = await lookupBatch(ctx, entries);
-  const { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold } = lookups;
+  const { failed, existing, rowIds, documents, siblings, deferredSlots, publishable, clashes, hold } = lookups;
+  /** Matched by a key shared by every locale of a document (not localized): key → the document written in this batch. */
+  const sharedKey = ctx.localized && options.matchBy !== 'documentId' && isSharedAcrossLocales(ctx, options.matchBy);
+  const writtenDocuments = new Map<string, string>();
+  const rememberDocument = (lookupKey: string | null, key: unknown) => {
+    const id = lookupKey ? written.get(lookupKey) : undefined;
+    if (sharedKey && id && key !== null && key !== undefined) writtenDocuments.set(String(key), id);
+  };
 
   /** An update that publishes certainly passes Strapi's rules and holds no unique value another document holds. */
   const certain = (
@@ -148,7 +155,13 @@ export const writeBatch = async (
       if (options.updateStrategy === 'overwrite' && documentId) data = { ...ctx.resetValues, ...data };
       const status = ctx.draftAndPublish ? options.status ?? 'draft' : undefined;
 
-      const targetDocumentId = prepared.documentId ?? undefined;
+      // A translation matched by a key all locales share: the locale version of the document holding the key.
+      const sibling =
+        !documentId && sharedKey && lookupKey && prepared.key !== null
+          ? writtenDocuments.get(String(prepared.key)) ?? siblings.get(lookupKey)
+          : undefined;
+      if (sibling) documents.add(sibling);
+      const targetDocumentId = prepared.documentId ?? sibling ?? undefined;
       const newLocaleVersion = Boolean(targetDocumentId && ctx.localized && documents.has(targetDocumentId));
       const published = !ctx.draftAndPublish || status === 'published';
       // The row an update writes, when the entry existed before this batch (one created in it goes through the Document Service).
@@ -166,7 +179,10 @@ export const writeBatch = async (
       const bulk = path === 'document-service' ? null : writer;
       if (bulk) {
         const plan = { entry, data, values, links, locale, lookupKey, documentId, rowId, published, publishes, targetDocumentId };
-        if (await queueBulk(ctx, bulk, path, plan, { lookups, written, flush, queue })) continue;
+        if (await queueBulk(ctx, bulk, path, plan, { lookups, written, flush, queue })) {
+          rememberDocument(lookupKey, prepared.key);
+          continue;
+        }
       }
 
       // Writes happen in file order: the new entries waiting for the bulk insert go first (relation order columns
@@ -184,6 +200,7 @@ export const writeBatch = async (
       ctx.bulk?.forgetOrders();
       if (published) hold(given, locale, outcome.documentId);
       if (lookupKey) written.set(lookupKey, outcome.documentId);
+      rememberDocument(lookupKey, prepared.key);
       if (deferred) Object.assign(deferred, { documentId: outcome.documentId, outcome: outcome.outcome });
       results.push({ entry, ...outcome, locale, deferred });
     } catch (error) {

@@ -26,17 +26,25 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
   const held: Held = new Map();
   /** documentIds that exist in some locale (matchBy documentId: a new locale version of an existing document). */
   const documents = new Set<string>();
+  /**
+   * A key not localized (`code` of a localized type: one value for every locale of a document) held by a document
+   * in another locale only: `${locale}|${key}` → that document, which the item then gains its locale version of
+   * (a translation imported by a natural key).
+   */
+  const siblings = new Map<string, string>();
+  const sharedKey = ctx.localized && matchBy !== 'documentId' && isSharedAcrossLocales(ctx, matchBy);
   for (const [locale, keys] of byLocale) {
     const list = [...keys];
     for (let i = 0; i < list.length; i += IN_LIST) {
       const where: Record<string, unknown> = { [matchBy]: { $in: list.slice(i, i + IN_LIST) } };
-      if (ctx.localized && matchBy !== 'documentId') where.locale = locale;
+      if (ctx.localized && matchBy !== 'documentId' && !sharedKey) where.locale = locale;
       const rows = (await ctx.strapi.db.query(ctx.uid as never).findMany({
         select: [...new Set(['id', 'documentId', matchBy, 'publishedAt', ...(ctx.localized ? ['locale'] : [])])],
         where,
       })) as Array<Record<string, string>>;
       for (const row of rows) {
         documents.add(row.documentId);
+        if (sharedKey && row.locale !== locale) siblings.set(`${locale}|${row[matchBy]}`, row.documentId);
         if (!ctx.localized || row.locale === locale) {
           existing.set(`${locale}|${row[matchBy]}`, row.documentId);
           if (row.publishedAt !== null) held.set(`${matchBy}|${locale}|${String(row[matchBy])}`, row.documentId);
@@ -45,8 +53,14 @@ const lookupExisting = async (ctx: WriterContext, entries: ReadyEntry[]) => {
       }
     }
   }
-  return { existing, rowIds, documents, held };
+  // A key found in the item's own locale is that entry; in another locale only, the document to add a locale to.
+  for (const key of existing.keys()) siblings.delete(key);
+  return { existing, rowIds, documents, held, siblings };
 };
+
+/** Whether a localized type's attribute has one value for all the locales of a document (not localized). */
+export const isSharedAcrossLocales = (ctx: Pick<WriterContext, 'schema'>, name: string): boolean =>
+  ctx.schema.attributes[name]?.pluginOptions?.i18n?.localized === false;
 
 /** Unique values published entries hold: `${attribute}|${locale}|${value}` → the holder's documentId. */
 type Held = Map<string, string>;
@@ -170,7 +184,7 @@ export const lookupBatch = async (ctx: WriterContext, entries: ReadyEntry[]) => 
   const { options } = ctx;
   const failed = new Map<ReadyEntry, Problem>();
 
-  const { existing, rowIds, documents, held: heldKeys } = await lookupExisting(ctx, entries);
+  const { existing, rowIds, documents, held: heldKeys, siblings } = await lookupExisting(ctx, entries);
 
   const deferredSlots = await resolveBatchReferences(ctx, entries, failed);
 
@@ -190,5 +204,5 @@ export const lookupBatch = async (ctx: WriterContext, entries: ReadyEntry[]) => 
       : () => false;
   const { clashes, hold } = uniqueValues(uniqueAttributes, held);
 
-  return { failed, existing, rowIds, documents, deferredSlots, publishable, clashes, hold };
+  return { failed, existing, rowIds, documents, siblings, deferredSlots, publishable, clashes, hold };
 };
