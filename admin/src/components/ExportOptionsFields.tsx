@@ -13,6 +13,7 @@ import { ContentTypeField } from './ContentTypeField';
 import { SelectField, TextareaField } from './fields';
 import { FilterBuilder } from './FilterBuilder';
 import { Section } from './Section';
+import { CheckboxField, CsvDelimiterField } from './SpreadsheetFields';
 
 export const FORMAT_LABELS: Record<Format, string> = {
   json: 'JSON',
@@ -136,6 +137,24 @@ export const ExportOptionsFields = ({ values, onChange, contentTypes, locales, e
               onChange={(format) => onChange({ format })}
             />
           </Grid.Item>
+          {values.format === 'csv' ? (
+            <>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <CsvDelimiterField value={values.csvDelimiter} disabled={disabled} onChange={(csvDelimiter) => onChange({ csvDelimiter: csvDelimiter || ',' })} />
+              </Grid.Item>
+              <CheckboxField
+                name="csvBom"
+                label={formatMessage({ id: getTranslation('form.csvBom'), defaultMessage: 'Start with a byte order mark (for Excel)' })}
+                hint={formatMessage({
+                  id: getTranslation('form.csvBom.hint'),
+                  defaultMessage: 'Excel then reads accents and other non-English letters correctly.',
+                })}
+                checked={values.csvBom}
+                disabled={disabled}
+                onChange={(csvBom) => onChange({ csvBom })}
+              />
+            </>
+          ) : null}
           {contentType?.localized ? (
             <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
               <SelectField
