@@ -5,17 +5,10 @@ import { useState } from 'react';
 import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
 import { polyfillDom, renderWithProviders } from '../testing/render';
 import { FilterBuilder } from './FilterBuilder';
+import { attribute } from '../testing/fixtures';
 
 beforeAll(polyfillDom);
 
-const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
-  name,
-  type,
-  required: false,
-  unique: false,
-  private: false,
-  ...extra,
-});
 
 const category: ContentTypeInfo = {
   uid: 'api::category.category',

@@ -1,7 +1,7 @@
 import type { AttributeInfo, ContentTypeInfo, Task, Template } from '../../../shared/contracts';
 
-/** Content types shaped as GET /content-types answers, for component tests. */
-const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
+/** An attribute as GET /content-types describes it (not required, unique or private unless `extra` says). */
+export const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
   name,
   type,
   required: false,

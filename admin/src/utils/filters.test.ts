@@ -1,14 +1,7 @@
 import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
 import { emptyRow, filterFields, filtersToRows, rowsToFilters, rowValue, type FilterRow } from './filters';
+import { attribute } from '../testing/fixtures';
 
-const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
-  name,
-  type,
-  required: false,
-  unique: false,
-  private: false,
-  ...extra,
-});
 
 const contentType = (uid: string, matchKeys: string[], attributes: AttributeInfo[]): ContentTypeInfo => ({
   uid,

@@ -1,4 +1,5 @@
-import type { AttributeInfo, ContentTypeInfo, Template } from '../../../shared/contracts';
+import type { ContentTypeInfo, Template } from '../../../shared/contracts';
+import { attribute } from '../testing/fixtures';
 import {
   applyPresets,
   buildExportOptions,
@@ -19,15 +20,6 @@ import {
   validateExportForm,
   validateImportForm,
 } from './forms';
-
-const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
-  name,
-  type,
-  required: false,
-  unique: false,
-  private: false,
-  ...extra,
-});
 
 const contentType = (uid: string, extra: Partial<ContentTypeInfo> = {}): ContentTypeInfo => {
   const name = uid.split('.').pop() as string;

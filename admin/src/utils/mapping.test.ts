@@ -1,4 +1,5 @@
-import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
+import type { ContentTypeInfo } from '../../../shared/contracts';
+import { attribute } from '../testing/fixtures';
 import {
   autoMatch,
   duplicateTargets,
@@ -8,15 +9,6 @@ import {
   missingRequired,
   toFieldMapping,
 } from './mapping';
-
-const attribute = (name: string, type: AttributeInfo['type'], extra: Partial<AttributeInfo> = {}): AttributeInfo => ({
-  name,
-  type,
-  required: false,
-  unique: false,
-  private: false,
-  ...extra,
-});
 
 const article: ContentTypeInfo = {
   uid: 'api::article.article',
