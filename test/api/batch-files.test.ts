@@ -268,7 +268,7 @@ describe('a failing batch file', () => {
         ['04-partial.jsont', 'applied'],
         ['05-last.batch-engine-data.json', 'applied'],
       ]);
-      expect(rows[1].message).toMatch(/^Stopped at item 1\b.*surprise.*Nothing was imported \(onError: stop\)\./);
+      expect(rows[1].message).toMatch(/^Stopped at item 2\b.*surprise.*Nothing was imported \(onError: stop\)\./);
       expect(rows[2].message).toMatch(/Unknown content type "api::nope.nope"/);
       expect(rows[3].message).toBe(
         `1 item(s) failed (onError: continue): see the error report of task ${rows[3].taskId}`
@@ -309,7 +309,7 @@ describe('a failing batch file', () => {
         `^Batch file ${folder.relative.replace(
           /\./g,
           '\\.'
-        )}/02-bad-item\\.jsont failed \\(task \\d+\\): Stopped at item 1`
+        )}/02-bad-item\\.jsont failed \\(task \\d+\\): Stopped at item 2`
       )
     );
     // Look at what the failed start left, with batch files off.

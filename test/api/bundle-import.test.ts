@@ -265,7 +265,7 @@ describe('failures', () => {
     ]);
     const res = await postBundle(a, tokenA, bundle, { types: { [TAG]: { matchBy: 'name' }, [CATEGORY]: { matchBy: 'slug' } } });
     expect(res.body.data).toMatchObject({ status: 'failed', counts: { created: 0, updated: 0 } });
-    expect(res.body.data.error).toMatch(/Stopped at api::category\.category, item 1, line 2.*name.*Nothing was imported/);
+    expect(res.body.data.error).toMatch(/Stopped at api::category\.category, item 2 \(line 2\).*name.*Nothing was imported/);
     expect([await count(a, tokenA, TAG), await count(a, tokenA, CATEGORY)]).toEqual([tagsBefore, categoriesBefore]);
   });
 

@@ -263,7 +263,7 @@ describe('import', () => {
     const run = await fast(['import', file, '--type', TAG, '--match-by', 'name', '--error-report', report]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(' failed in ');
-    expect(run.stdout).toMatch(/error: Stopped at item 1, line 2, key "csv": .*unknownField/);
+    expect(run.stdout).toMatch(/error: Stopped at item 2 \(line 2\), key "csv": .*unknownField/);
     expect(run.stdout).toContain(`error report: ${report}`);
     expect(fs.readFileSync(report, 'utf8')).toContain('unknownField');
     expect(fs.existsSync(`${file}.errors.csv`)).toBe(false);

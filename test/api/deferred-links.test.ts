@@ -67,7 +67,7 @@ describe('a self reference that fails in the second pass', () => {
   it('stop: the task fails at that item and nothing is written', async () => {
     const task = await importFileOf('stopped', 'stop');
     expect(task.status).toBe('failed');
-    expect(task.error).toMatch(/^Stopped at item 2, line 3/);
+    expect(task.error).toMatch(/^Stopped at item 3 \(line 3\)/);
     expect(task.counts).toMatchObject({ created: 0, updated: 0 });
     expect((await held('stopped-')).size).toBe(0);
   });

@@ -142,7 +142,7 @@ describe('counts are what landed (case 2)', () => {
     });
     const task = res.body.data as Task;
     expect(task.status).toBe('failed');
-    expect(task.error).toMatch(/^Stopped at item 2.*count/);
+    expect(task.error).toMatch(/^Stopped at item 3.*count/);
     expect(task.counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
     expect(await rows()).toEqual(beforeRows);
   });

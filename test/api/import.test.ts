@@ -238,7 +238,7 @@ describe('on error', () => {
       options: { contentType: ARTICLE, matchBy: 'slug', onError: 'stop' },
     });
     expect(task.status).toBe('failed');
-    expect(task.error).toMatch(/item 2, line 3, key "bad": category: no api::category.category matches \{"slug":"missing"\}/);
+    expect(task.error).toMatch(/item 3 \(line 3\), key "bad": category: no api::category.category matches \{"slug":"missing"\}/);
     expect(task.counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
     expect(await snapshot()).toEqual(before);
     expect(task.hasErrorReport).toBe(true);

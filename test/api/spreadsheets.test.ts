@@ -136,7 +136,7 @@ describe('numbers with decimal commas, tab-separated files', () => {
 
     const without = await importFile(app, token, { fileName: 'measures.csv', content: file.replace(/DC/g, 'DX'), options: { contentType: MEASUREMENT, matchBy: 'code' } });
     expect(without.status).toBe('failed');
-    expect(without.error).toMatch(/Line 2, column "amount": "1\.234,5" is not a number/);
+    expect(without.error).toMatch(/^Stopped at item 1 \(line 2\): column "amount": "1\.234,5" is not a number/);
   });
 });
 

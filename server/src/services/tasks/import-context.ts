@@ -112,14 +112,21 @@ export const pauseBetweenBatches = (strapi: Core.Strapi, perBatch: boolean) => {
     new Promise<void>((resolve) => (sqlite && connectionWanted() ? setTimeout(resolve, BATCH_PAUSE_MS) : setImmediate(resolve)));
 };
 
-/** Where a stop task stopped: `item 3, line 5, key "news"`. */
+/**
+ * Where a stop task stopped, numbered as the admin numbers items (1-based, the line beside it):
+ * `item 3 (line 5), key "news"`. The error report's `itemIndex` is the same item's 0-based position.
+ */
 export const whereItem = (failure: ItemFailure) => {
   const { entry } = failure;
   const key = keyOf(entry);
-  return [`item ${entry.index}`, entry.line ? `line ${entry.line}` : null, key !== null ? `key ${JSON.stringify(key)}` : null]
+  return [`item ${entry.index + 1}${entry.line ? ` (line ${entry.line})` : ''}`, key !== null ? `key ${JSON.stringify(key)}` : null]
     .filter(Boolean)
     .join(', ');
 };
+
+/** A reader's message without the line (or sheet row) it starts with when `whereItem` says it already. */
+const withoutLine = (message: string, line: number | null) =>
+  line ? message.replace(new RegExp(`^(?:Line|Row) ${line}(?:, |: )`), '') : message;
 
 /**
  * What an import that stopped on an error answers (the single-type and bundle import tasks alike), once its report
@@ -139,7 +146,8 @@ export const stoppedImport = async (
   }: { perBatch: boolean; at: string; kept: string; counts: TaskOutcome['counts']; data: TaskOutcome['data']; removeReport: () => Promise<void> }
 ): Promise<TaskOutcome> => {
   if (error instanceof ItemFailure) {
-    return { status: 'failed', error: `Stopped at ${at}${whereItem(error)}: ${error.problem.message}. Nothing was imported (onError: stop).`, counts, data };
+    const message = withoutLine(error.problem.message, error.entry.line);
+    return { status: 'failed', error: `Stopped at ${at}${whereItem(error)}: ${message}. Nothing was imported (onError: stop).`, counts, data };
   }
   if (!perBatch) await removeReport().catch(() => undefined);
   const reason = withoutSql(String((error as Error)?.message ?? error).split('\n')[0], error);
