@@ -521,9 +521,7 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(link.searchParams.get('locale')).toBe('en');
       // The form, prefilled: the type, the filters, the sort, the list's locale.
       await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
-      expect(JSON.parse(await page.getByRole('textbox', { name: 'Filters (JSON)' }).inputValue())).toEqual({
-        $and: [{ views: { $gt: '1000' } }],
-      });
+      expect(await filtersJson(page)).toEqual({ $and: [{ views: { $gt: '1000' } }] });
       await expectValue(page.getByRole('textbox', { name: 'Sort' }), 'title:ASC');
       await expectText(page.getByRole('combobox', { name: 'Locale' }), 'English (en)');
       await screenshot(page, '13-content-manager-export-prefilled');
@@ -552,7 +550,7 @@ describeE2E('Data Migration Center in the browser', () => {
         .sort();
       expect(ids).toHaveLength(2);
       await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
-      const filters = JSON.parse(await page.getByRole('textbox', { name: 'Filters (JSON)' }).inputValue());
+      const filters = await filtersJson(page);
       expect(Object.keys(filters)).toEqual(['documentId']);
       expect([...filters.documentId.$in].sort()).toEqual(ids);
       await screenshot(page, '14-content-manager-export-selected');
@@ -609,6 +607,14 @@ async function expectValue(locator: Locator, value: string, timeout = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Expected ${locator} to hold "${value}", it holds "${last}"`);
+}
+
+/** The export form's filters as its JSON text box holds them (ticking "Advanced: JSON" when the builder shows them). */
+async function filtersJson(target: Page) {
+  const json = target.getByRole('checkbox', { name: 'Advanced: JSON' });
+  await expectVisible(json);
+  if ((await json.getAttribute('aria-checked')) !== 'true') await json.click();
+  return JSON.parse(await target.getByRole('textbox', { name: 'Filters (JSON)' }).inputValue());
 }
 
 /** The value under a figure's label in a task window (Created 3, Would fail 1...). */
