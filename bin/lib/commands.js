@@ -113,15 +113,24 @@ const exitCodeOf = (task) =>
  * ---------------------------------------------------------------------------------------------------------- */
 
 /** Options of one content type's import or export, which a bundle takes per type under --types. */
-const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status'];
-const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps'];
+const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status', 'csv-delimiter', 'decimal-comma'];
+const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps', 'csv-delimiter', 'csv-bom'];
 
-/** A zip is a bundle (several content types: docs/bundles.md). @param {string} file */
+/** `tab` or a tab character: the tab delimiter. @param {string | undefined} value */
+const delimiterOption = (value) => (value === 'tab' || value === '\\t' ? '\t' : value);
+
+/**
+ * A zip is a bundle (several content types: docs/bundles.md), unless it is a workbook (XLSX: its entries, stored as
+ * plain bytes in the head, are a spreadsheet's). @param {string} file
+ */
 const isZip = (file) => {
   const handle = fs.openSync(file, 'r');
   try {
-    const head = Buffer.alloc(4);
-    return fs.readSync(handle, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const head = Buffer.alloc(64 * 1024);
+    const read = fs.readSync(handle, head, 0, head.length, 0);
+    if (read < 4 || !head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return false;
+    const text = head.subarray(0, read).toString('latin1');
+    return !(text.includes('xl/') || text.includes('[Content_Types].xml'));
   } finally {
     fs.closeSync(handle);
   }
@@ -182,6 +191,8 @@ const prepareImport = (values, positionals, command = 'import') => {
             mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"Source field":"attribute"}'),
           locale: text(values, 'locale'),
           status: text(values, 'status'),
+          csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),
+          decimalComma: values['decimal-comma'] === true ? true : undefined,
           dryRun: values['dry-run'] === true ? true : undefined,
           name: text(values, 'name'),
           /** @type {import('../../shared/contracts').TemplateId | undefined} */
@@ -338,6 +349,8 @@ const prepareExport = (values, command = 'export') => {
       sort: sort === undefined ? undefined : listOption(sort),
       relationsAs: text(values, 'relations-as'),
       includeTimestamps: values['include-timestamps'] === true ? true : undefined,
+      csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),
+      csvBom: values['csv-bom'] === true ? true : undefined,
       name: text(values, 'name'),
       /** @type {import('../../shared/contracts').TemplateId | undefined} */
       templateId: undefined,

@@ -59,7 +59,7 @@ const COMMON_HELP = `Common options:
 const COMMANDS = {
   import: {
     positionals: ['file'],
-    summary: 'import a JSON, JSONL, JSONT or CSV file of entries',
+    summary: 'import a JSON, JSONL, JSONT, CSV or XLSX file of entries',
     options: {
       type: { type: 'string' },
       format: { type: 'string' },
@@ -70,6 +70,8 @@ const COMMANDS = {
       mapping: { type: 'string' },
       locale: { type: 'string' },
       status: { type: 'string' },
+      'csv-delimiter': { type: 'string' },
+      'decimal-comma': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
@@ -95,6 +97,8 @@ Options:
   --mapping <json>             field mapping, {"source field": "attribute"} (null ignores a field)
   --locale <code>              the locale written, for localized types
   --status <status>            draft (default) or published, for draft & publish types
+  --csv-delimiter <d>          CSV: , or ; or tab (default: the header row's own)
+  --decimal-comma              CSV and XLSX: numbers written 48,8566 or 1.234,5
   --dry-run                    run everything, count what would happen, write nothing
   --template <name>            apply the settings of the import template of that name (a bundle: of the bundle
                                template of that name)
@@ -128,6 +132,8 @@ Example:
       sort: { type: 'string' },
       'relations-as': { type: 'string' },
       'include-timestamps': { type: 'boolean' },
+      'csv-delimiter': { type: 'string' },
+      'csv-bom': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
       types: { type: 'string' },
@@ -144,8 +150,8 @@ finish and writes the file to --out (replaced only once the export has completed
 Options:
   --type <uid>                 the content type, such as api::article.article (or from --template)
   -o, --out <file>             where to write the file; - writes it to stdout (required)
-  --format <format>            json, jsonl, jsont or csv (default: from the --out file name, else the template,
-                               else json)
+  --format <format>            json, jsonl, jsont, csv or xlsx (default: from the --out file name, else the
+                               template, else json)
   --fields <a,b,...>           the attributes to write (default: every non-private attribute)
   --filters <json>             Strapi's filter syntax, such as {"slug":{"$startsWith":"news-"}}
   --locale <code|all>          a locale code, or all for every locale version (default: the default locale)
@@ -153,6 +159,8 @@ Options:
   --sort <a:asc,b:desc>        the order (default: documentId, then locale)
   --relations-as <attribute>   the key written for references: documentId (default) or a unique attribute
   --include-timestamps         also write createdAt, updatedAt and publishedAt
+  --csv-delimiter <d>          CSV: , (default) or ; or tab
+  --csv-bom                    CSV: start with a byte order mark (Excel then reads accents right)
   --template <name>            apply the settings of the export template of that name (a bundle: of the bundle
                                template of that name; --type is then optional)
   --name <name>                the task's name (default: Export <type>)
@@ -486,6 +494,9 @@ const OPTION_OF_FIELD = {
   sort: '--sort',
   relationsAs: '--relations-as',
   includeTimestamps: '--include-timestamps',
+  csvDelimiter: '--csv-delimiter',
+  csvBom: '--csv-bom',
+  decimalComma: '--decimal-comma',
   file: '<file>',
   options: 'options',
 };

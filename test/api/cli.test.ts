@@ -499,3 +499,25 @@ describe('bundles (after the checks above: these add tasks)', () => {
     expect(noTemplate.stderr).toMatch(/No bundle template named "Nothing of that name"/);
   });
 });
+
+// Last: its tasks would change the task list the tests above read.
+describe('spreadsheets', () => {
+  it('a workbook both ways: --out x.xlsx exports XLSX, importing it is an import (not a bundle); ; and decimal commas', async () => {
+    const out = path.join(work, 'categories.xlsx');
+    const exported = await fast(['export', '--type', CATEGORY, '--out', out, '--fields', 'name,slug']);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(`${CATEGORY} → ${out} (xlsx)`);
+    expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
+    const imported = await fast(['import', out, '--type', CATEGORY, '--match-by', 'slug', '--json']);
+    expect(imported.code).toBe(0);
+    const task = JSON.parse(imported.stdout).task as Task;
+    expect(task).toMatchObject({ status: 'completed', format: 'xlsx', counts: { created: 0, failed: 0 } });
+    // Every entry the workbook holds is found again by its slug (the categories the tests above left).
+    const written = Number(/(\d+) items? written/.exec(exported.stdout)?.[1]);
+    expect(task.counts).toMatchObject({ processed: written, updated: written });
+
+    const semi = await fast(['export', '--type', CATEGORY, '--out', '-', '--fields', 'name', '--csv-delimiter', ';', '--csv-bom', '--format', 'csv']);
+    expect(semi.code).toBe(0);
+    expect(semi.stdout.startsWith('\ufeffdocumentId;name\r\n')).toBe(true);
+  });
+});
