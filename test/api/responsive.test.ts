@@ -21,7 +21,10 @@ const LIMIT_MS = 5_000;
 const STARTED_AT = 2_000;
 
 beforeAll(async () => {
-  app = await startApp({ env: { DMC_BATCH_SIZE: '500' } });
+  // The Content Manager's write below waits for the stop-mode import (SQLite has one writer) up to knex's
+  // acquireConnectionTimeout, as the README advises setting it above the longest stop-mode import: 400,000 rows took
+  // about the default 60 s on a slow CI machine, and the write then failed after 60 s instead of waiting.
+  app = await startApp({ env: { DMC_BATCH_SIZE: '500', DATABASE_CONNECTION_TIMEOUT: '300000' } });
   token = await registerSuperAdmin(app);
 });
 

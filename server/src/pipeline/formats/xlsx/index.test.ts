@@ -94,8 +94,9 @@ describe('xlsx format', () => {
       { ...items[1], tags: null },
       { ...items[2] },
     ]);
-    // The same items give the same content (the workbook's own dates are fixed).
-    expect((await toBuffer(items, 1)).equals(buffer)).toBe(true);
+    // Written a page at a time or all at once, the same items read back the same (the bytes differ: the zip's
+    // entries carry the time they were written).
+    expect(values(await readAll(await toBuffer(items, 1)))).toEqual(back);
   });
 
   it('writes numbers as number cells and dates as date cells that a spreadsheet shows as dates', async () => {
