@@ -171,7 +171,8 @@ export const quoteCell = (cell: string): string => {
   return cell;
 };
 
-const textOf = (value: unknown): string => {
+/** A value as text: a string as it is, a date in ISO 8601, an object or array as JSON. */
+export const textOf = (value: unknown): string => {
   if (typeof value === 'string') return value;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') return JSON.stringify(value);
@@ -196,10 +197,11 @@ export const cellEncoder = (attribute: AttributeInfo | undefined): ((value: unkn
 };
 
 /**
- * The encoder of a relation column by key (`category.slug`): the key's value, or a to-many relation's values joined
- * by `|`, as a text cell (escaped like any text); no relation (null, `[]`): an empty cell.
+ * The plain text of a relation column's cell by key (`category.slug`): the key's value, or a to-many relation's
+ * values joined by `|` (`joinReferenceKeys`); null when there is no relation (null, `[]`). CSV escapes and quotes it
+ * (`referenceEncoder`), an XLSX writes it as a text cell.
  */
-export const referenceEncoder = (attribute: AttributeInfo, key: string): ((value: unknown) => string) => {
+export const referenceText = (attribute: AttributeInfo, key: string): ((value: unknown) => string | null) => {
   const keyOf = (ref: unknown) => {
     const value = isPlainObject(ref) ? ref[key] : ref;
     return value === null || value === undefined ? '' : textOf(value);
@@ -207,10 +209,22 @@ export const referenceEncoder = (attribute: AttributeInfo, key: string): ((value
   if (isToMany(attribute)) {
     return (value) => {
       const refs = Array.isArray(value) ? value : [];
-      return refs.length === 0 ? '' : quoteCell(escapeTextCell(joinReferenceKeys(refs.map(keyOf))));
+      return refs.length === 0 ? null : joinReferenceKeys(refs.map(keyOf));
     };
   }
-  return (value) => (value === null || value === undefined ? '' : quoteCell(escapeTextCell(keyOf(value))));
+  return (value) => (value === null || value === undefined ? null : keyOf(value));
+};
+
+/**
+ * The encoder of a relation column by key (`category.slug`): `referenceText` as a text cell (escaped like any text);
+ * no relation (null, `[]`): an empty cell.
+ */
+export const referenceEncoder = (attribute: AttributeInfo, key: string): ((value: unknown) => string) => {
+  const text = referenceText(attribute, key);
+  return (value) => {
+    const cell = text(value);
+    return cell === null ? '' : quoteCell(escapeTextCell(cell));
+  };
 };
 
 /** The cell text of a value (null and undefined: an empty unquoted cell). */

@@ -1,9 +1,8 @@
 import type { AttributeInfo } from '../../../../../shared/contracts';
-import { isPlainObject } from '../common';
-import { decodeColumnCell, joinReferenceKeys, type CellSettings } from '../csv';
+import { decodeColumnCell, type CellSettings } from '../csv';
 import type { CsvColumn } from '../types';
 import type { WriteColumn } from '../csv';
-import { isTextColumn, isToMany, JSON_TYPES } from '../csv/cells';
+import { isTextColumn, isToMany, JSON_TYPES, referenceText, textOf } from '../csv/cells';
 
 /**
  * XLSX cells by attribute type. A sheet's cells are typed (text, number, boolean, date), so where CSV writes text,
@@ -23,8 +22,6 @@ import { isTextColumn, isToMany, JSON_TYPES } from '../csv/cells';
 const EXCEL_FIRST_DATE = Date.UTC(1900, 2, 1);
 const EXCEL_LAST_DATE = Date.UTC(10000, 0, 1);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-const textOf = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 /** A date as a date cell when Excel's calendar holds it, else null (written as text). */
 const excelDate = (text: string): Date | null => {
@@ -46,17 +43,8 @@ export interface SheetCell {
 export const sheetCellWriter = (column: WriteColumn): ((value: unknown) => SheetCell) => {
   const { attribute, referenceKey } = column;
   if (attribute && referenceKey) {
-    const keyOf = (ref: unknown) => {
-      const key = isPlainObject(ref) ? ref[referenceKey] : ref;
-      return key === null || key === undefined ? '' : textOf(key);
-    };
-    if (isToMany(attribute)) {
-      return (value) => {
-        const refs = Array.isArray(value) ? value : [];
-        return { value: refs.length === 0 ? null : joinReferenceKeys(refs.map(keyOf)) };
-      };
-    }
-    return (value) => ({ value: value === null || value === undefined ? null : keyOf(value) });
+    const text = referenceText(attribute, referenceKey);
+    return (value) => ({ value: text(value) });
   }
   const empty = (value: unknown) => value === null || value === undefined;
   if (isTextColumn(attribute)) return (value) => ({ value: empty(value) ? null : textOf(value) });
