@@ -87,7 +87,7 @@ const isoDate = (date: Date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth
 const roundedDate = (date: Date) => new Date(Math.round(date.getTime()));
 
 /** The plain value behind a cell: a formula's result, rich text's text, a hyperlink's text; an error value: error. */
-const plain = (cell: SheetValue, depth = 0): { value: string | number | boolean | Date | null } | { error: string } => {
+export const plain = (cell: SheetValue, depth = 0): { value: string | number | boolean | Date | null } | { error: string } => {
   if (cell === null || cell === undefined) return { value: null };
   if (typeof cell !== 'object' || cell instanceof Date) return { value: cell };
   if ('richText' in cell) return { value: (cell.richText ?? []).map((run) => run.text ?? '').join('') };

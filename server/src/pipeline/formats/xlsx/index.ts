@@ -11,7 +11,7 @@ import { truncate } from '../common';
 import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../limits';
 import { csvColumns, itemOfRow, valueAt } from '../csv';
 import type { CsvColumn, FileHeader, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
-import { decodeSheetCell, sheetCellWriter, type SheetValue } from './cells';
+import { decodeSheetCell, plain, sheetCellWriter, type SheetValue } from './cells';
 
 /**
  * XLSX (Office Open XML workbook): the first worksheet's first row names the fields, as a CSV's header row does
@@ -36,14 +36,11 @@ export const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
 
 type Row = { number: number; values: SheetValue[] | Record<string, SheetValue> };
 
-/** The text of a header cell. */
+/** The text of a header cell (`plain`'s value; none, or an error value: ''). */
 const headerText = (cell: SheetValue): string => {
-  if (cell === null || cell === undefined) return '';
-  if (typeof cell !== 'object' || cell instanceof Date) return cell instanceof Date ? cell.toISOString() : String(cell);
-  if ('richText' in cell) return cell.richText.map((run) => run.text).join('');
-  if ('result' in cell) return headerText(cell.result as SheetValue);
-  if ('text' in cell) return headerText(cell.text as SheetValue);
-  return '';
+  const found = plain(cell);
+  if ('error' in found || found.value === null) return '';
+  return found.value instanceof Date ? found.value.toISOString() : String(found.value);
 };
 
 /** A row's cells, 0-based (exceljs gives them 1-based, sparse). */
