@@ -208,7 +208,7 @@ describe('with dependencies', () => {
   test('the same data twice: the same bytes, but for the manifest createdAt', async () => {
     const first = await exportBundle({ types: [chosen], withDependencies: true, media: true, definitions: true });
     const second = await exportBundle({ types: [chosen], withDependencies: true, media: true, definitions: true });
-    const { openZip } = await import('../../server/src/pipeline/bundle/zip');
+    const { openZip } = await import('../../server/src/pipeline/zip');
     const a = await openZip(first.file, { maxEntries: 1000 });
     const b = await openZip(second.file, { maxEntries: 1000 });
     try {

@@ -11,7 +11,7 @@ import {
 } from '../pipeline/bundle/definitions';
 import { BundleError } from '../pipeline/bundle/manifest';
 import { openBundle } from '../pipeline/bundle/read';
-import { ZipError } from '../pipeline/bundle/zip';
+import { ZipError } from '../pipeline/zip';
 import { getConfig } from '../utils';
 import { fieldError, optionsField } from '../validation/import-options';
 import { checkedUpload, type UploadedFile } from './tasks/imports';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buffer, text } from 'node:stream/consumers';
 import { BUNDLE_FORMAT_VERSION, canonicalJson, type BundleManifest } from './manifest';
 import { openBundle } from './read';
-import { writeZip, type ZipEntrySource } from './zip';
+import { writeZip, type ZipEntrySource } from '../zip';
 
 let dir: string;
 beforeAll(() => {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { BundleError, parseManifest, type BundleManifest } from './manifest';
 import { contentEntryName, mediaEntryName, type BundleVersion } from './write';
-import { openZip, type ZipLimits, type ZipReader } from './zip';
+import { openZip, type ZipLimits, type ZipReader } from '../zip';
 
 /**
  * Reads a bundle written by write.ts (or by hand, or by another tool, following docs/bundles.md): the manifest

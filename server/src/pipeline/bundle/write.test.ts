@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { buffer, text } from 'node:stream/consumers';
 import { parseManifest, BUNDLE_FORMAT_VERSION } from './manifest';
 import { writeBundle, type BundleContent } from './write';
-import { openZip } from './zip';
+import { openZip } from '../zip';
 import { openBundle } from './read';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { canonicalJson, type BundleManifest, type BundleTypeManifest } from './manifest';
-import { writeZip, type ZipEntrySource } from './zip';
+import { writeZip, type ZipEntrySource } from '../zip';
 
 /**
  * Writes a bundle: one zip holding, in this order,

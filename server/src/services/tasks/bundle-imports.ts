@@ -5,7 +5,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { openBundle } from '../../pipeline/bundle/read';
 import { BundleError, schemaProblems } from '../../pipeline/bundle/manifest';
-import { ZipError } from '../../pipeline/bundle/zip';
+import { ZipError } from '../../pipeline/zip';
 import { parseBundleImportOptions, resolveBundleImportOptions } from '../../validation/bundle-import-options';
 import { bundleImportWithTemplate } from '../../validation/bundle-template-options';
 import { fieldError } from '../../validation/import-options';

@@ -172,7 +172,7 @@ describe('xlsx format', () => {
       ['text', Buffer.from('title,views\na,1\n')],
       ['cut in half', good.subarray(0, Math.floor(good.length / 2))],
       ['a zip without a sheet', await (async () => {
-        const { writeZip } = await import('../../bundle/zip');
+        const { writeZip } = await import('../../zip');
         const chunks: Buffer[] = [];
         for await (const chunk of writeZip([{ name: 'manifest.json', open: () => Buffer.from('{}') }])) chunks.push(chunk as Buffer);
         return Buffer.concat(chunks);

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 
 import { DETECT, FORMAT_INFO, headText } from '../../../../../shared/formats';
-import { openZip, writeZip, ZipError } from '../../bundle/zip';
+import { openZip, writeZip, ZipError } from '../../zip';
 import { truncate } from '../common';
 import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../limits';
 import { csvColumns, itemOfRow, valueAt } from '../csv';

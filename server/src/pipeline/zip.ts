@@ -3,7 +3,8 @@ import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
 
 /**
- * A bundle's zip, written with yazl and read with yauzl (no zip code of our own).
+ * A zip, written with yazl and read with yauzl (no zip code of our own): a bundle's (./bundle), and the clean copy
+ * of a workbook the XLSX reader makes (./formats/xlsx).
  *
  * Written deterministically, so that the same data gives the same bytes and bundles diff well in version control:
  * entries in the order given, each with the same DOS timestamp (1980-01-01 00:00, built from local time parts so
