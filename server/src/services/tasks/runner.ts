@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { isImportKind, type ResolvedBundleImportOptions, type TaskCounts, type TaskKind, type TaskStatus } from '../../../../shared/contracts';
+import { isImportKind, type TaskKind, type TaskStatus } from '../../../../shared/contracts';
 import { TASK_UID } from '../../constants';
 import { getConfig, getService } from '../../utils';
 import type { HeldLock } from './locks';
 import { sweepRetention } from './retention';
+import { createTaskContext, type ProgressUpdate, type TaskHandler } from './task-context';
 import { commitsByBatch, describeStop, isFinished, type TaskRow } from './task-row';
+import { waitForWriteLocks, writtenTypes } from './write-lock-wait';
 import { columnOf, modelMeta } from '../../schema/model-metadata';
 
 /**
@@ -20,39 +22,7 @@ import { columnOf, modelMeta } from '../../schema/model-metadata';
  *   instance that runs the task, whichever instance received it.
  */
 
-export interface ProgressUpdate extends Partial<Omit<TaskCounts, 'total'>> {
-  total?: number | null;
-  /** Progress by bytes read, while the item total is unknown (0..1). */
-  fraction?: number | null;
-}
-
-export interface TaskContext {
-  /** Aborted when the task is cancelled or the server stops: stop reading, roll back, return. */
-  signal: AbortSignal;
-  /** Records counts; written to the database at most every `progressInterval` ms, and at the end. */
-  progress(update: ProgressUpdate): void;
-  /**
-   * Writes columns of the task row in the CALLER'S transaction (the one holding the data they describe): committed
-   * with that data or not at all, so that after a crash the row says what the database holds. Later progress
-   * writes do not carry these columns.
-   */
-  checkpoint(data: Partial<Pick<TaskRow, 'processed' | 'created' | 'updated' | 'skipped' | 'failed' | 'checkpoint' | 'state' | 'error' | 'errorReportKey' | 'writePath' | 'total' | 'finishedAt' | 'typeCounts'>>): Promise<void>;
-}
-
-export interface TaskOutcome {
-  status: Extract<TaskStatus, 'completed' | 'completed-with-errors' | 'failed'>;
-  error?: string | null;
-  counts?: ProgressUpdate;
-  /** Extra columns to store with the finished task (error report key, exported file...). */
-  data?: Partial<Pick<TaskRow, 'fileKey' | 'fileName' | 'errorReportKey' | 'writePath' | 'format' | 'typeCounts'>>;
-}
-
-export type TaskHandler = (task: TaskRow, context: TaskContext) => Promise<TaskOutcome>;
-
-const PROGRESS_INTERVAL = 500;
-
-/** How often a task waiting for a write lock tries again. */
-const LOCK_RETRY = 250;
+export type { ProgressUpdate, TaskContext, TaskHandler, TaskOutcome } from './task-context';
 
 /**
  * The queued tasks this instance may claim: those whose upload its storage holds (with `local` storage and several
@@ -140,43 +110,16 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const controller = new AbortController();
     running.set(task.id, controller);
 
-    let pending: ProgressUpdate = {};
-    let lastWrite = 0;
-    let writing: Promise<unknown> = Promise.resolve();
-    live.set(task.id, { ...task });
-    const flush = (final = false) => {
-      if (Object.keys(pending).length === 0) return;
-      live.set(task.id, { ...(live.get(task.id) as TaskRow), ...pending } as TaskRow);
-      // The task's own transaction must not carry its progress (a rollback would erase it): write through the
-      // bare connection. SQLite has a single connection, held by that transaction: there, progress is served
-      // from memory until the task ends.
-      if (!final && strapi.db.dialect.client === 'sqlite' && strapi.db.inTransaction()) return;
-      const data = pending;
-      pending = {};
-      lastWrite = Date.now();
-      writing = writing.then(() => writeProgress(task.id, data)).catch((e) => {
-        strapi.log.warn(`[data-migration-center] task ${task.id}: progress not saved: ${(e as Error).message}`);
-      });
-    };
-    /** Columns written by checkpoints: progress writes no longer carry them (they would be older). */
-    const committedColumns = new Set<string>();
-    const context: TaskContext = {
-      signal: controller.signal,
-      progress(update) {
-        const fresh = Object.fromEntries(Object.entries(update).filter(([key]) => !committedColumns.has(key)));
-        pending = { ...pending, ...fresh };
-        if (Date.now() - lastWrite >= PROGRESS_INTERVAL) flush();
-        else live.set(task.id, { ...(live.get(task.id) as TaskRow), ...update } as TaskRow);
+    const { context, flush, settled } = createTaskContext(task, controller.signal, {
+      live,
+      writeProgress,
+      writeCheckpoint: async (id, data) => {
+        await query().update({ where: { id }, data });
       },
-      async checkpoint(data) {
-        for (const key of Object.keys(data)) {
-          committedColumns.add(key);
-          delete (pending as Record<string, unknown>)[key];
-        }
-        await query().update({ where: { id: task.id }, data });
-        live.set(task.id, { ...(live.get(task.id) as TaskRow), ...data } as TaskRow);
-      },
-    };
+      // SQLite's one connection is held by the task's transaction: progress waits in memory until the task ends.
+      progressWaits: () => strapi.db.dialect.client === 'sqlite' && strapi.db.inTransaction(),
+      warn: (message) => strapi.log.warn(`[data-migration-center] ${message}`),
+    });
 
     let lock: HeldLock | null = null;
     try {
@@ -185,12 +128,12 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (isImportKind(task.kind) && !task.dryRun) lock = await waitForWriteLock(task, controller.signal);
       const outcome = await handler(task, context);
       flush(true);
-      await writing;
+      await settled();
       // The handler finished (and committed): a cancel that arrives now is too late to undo it.
       await finish(task.id, { state: outcome.status, error: outcome.error ?? null, ...outcome.counts, ...outcome.data });
     } catch (error) {
       flush(true);
-      await writing;
+      await settled();
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       const cancelled = controller.signal.aborted && !stopped;
       const status: TaskStatus = cancelled ? 'cancelled' : stopped ? 'interrupted' : 'failed';
@@ -207,49 +150,21 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /**
-   * The content types a task writes, one per lock, in a fixed order (two bundles that share types take their locks
-   * in the same order: neither holds one the other waits for while waiting itself).
-   */
-  const writtenTypes = (task: TaskRow): string[] => {
-    const locks = getService(strapi, 'locks');
-    const uids =
-      task.kind === 'bundle-import'
-        ? (task.options as unknown as ResolvedBundleImportOptions).types.map((type) => type.contentType)
-        : [task.contentType];
-    return [...new Map(uids.sort().map((uid) => [locks.lockName(uid), uid])).values()];
-  };
-
   /** Takes the task's write locks, waiting while another task holds one (shown as `waitingFor` on the task). */
-  const waitForWriteLock = async (task: TaskRow, signal: AbortSignal): Promise<HeldLock> => {
-    const locks = getService(strapi, 'locks');
+  const waitForWriteLock = (task: TaskRow, signal: AbortSignal): Promise<HeldLock> => {
     const uids = writtenTypes(task);
-    let waitingFor: number | null = null;
-    for (;;) {
-      signal.throwIfAborted();
-      const attempt = await locks.tryAcquireAll(uids, task.id);
-      if ('lock' in attempt) {
-        const { lock } = attempt;
-        if (waitingFor !== null) {
-          live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: null });
-          await query().update({ where: { id: task.id }, data: { waitingFor: null } }).catch(() => undefined);
-          log(`task ${task.id}: task ${waitingFor} finished writing ${uids.join(', ')}; running`);
-        }
-        return lock;
-      }
-      const holder = await locks.holderOf(attempt.busy, task.id);
-      if (holder !== waitingFor) {
-        waitingFor = holder;
-        live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor });
+    return waitForWriteLocks({
+      locks: getService(strapi, 'locks'),
+      uids,
+      taskId: task.id,
+      signal,
+      async onWaiting(holder, busy) {
+        live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: holder });
         // Informational (the live state has it): a busy database must not fail the waiting task.
-        await query().update({ where: { id: task.id }, data: { waitingFor } }).catch(() => undefined);
-        log(`task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${attempt.busy}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, LOCK_RETRY);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-    }
+        await query().update({ where: { id: task.id }, data: { waitingFor: holder } }).catch(() => undefined);
+        log(busy ? `task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${busy}` : `task ${task.id}: the types it writes are free (${uids.join(', ')}); running`);
+      },
+    });
   };
 
   /** Claims queued tasks, oldest first, while this instance has free slots. */

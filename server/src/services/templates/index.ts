@@ -4,85 +4,21 @@ import {
   isShippedTemplateId,
   type BundleTemplateOptions,
   type ExportOptions,
-  type ResolvedBundleExportOptions,
-  type ResolvedBundleImportOptions,
   type ImportOptions,
   type TemplateKind,
   type Template,
   type TemplateId,
   type TemplateInput,
-} from '../../../shared/contracts';
-import { TEMPLATE_UID } from '../constants';
-import { resolveBundleExportOptions } from '../validation/bundle-export-options';
-import { checkBundleTemplateOptions, exportSideOf } from '../validation/bundle-template-options';
-import { resolveExportOptions } from '../validation/export-options';
-import { fieldError, resolveImportOptions } from '../validation/import-options';
-import { getService } from '../utils';
-import type { TaskRow } from './tasks/task-row';
-import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from './shipped-templates';
+} from '../../../../shared/contracts';
+import { TEMPLATE_UID } from '../../constants';
+import { checkBundleTemplateOptions } from '../../validation/bundle-template-options';
+import { fieldError } from '../../validation/import-options';
+import { getService } from '../../utils';
+import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from '../shipped-templates';
+import { createTemplateFit } from './fit';
+import { bundleTemplateOf, fromRow, KIND_IN_SENTENCE, KIND_TITLE, type TemplateBase, type TemplateRow } from './rows';
 
-export interface TemplateRow {
-  id: number;
-  name: string;
-  kind: TemplateKind;
-  contentType: string;
-  options: ImportOptions | ExportOptions | BundleTemplateOptions | null;
-  description: string | null;
-  createdAt: string | Date;
-  updatedAt: string | Date;
-}
-
-/** A template before its `broken` state is known: a saved one (from its row) or a shipped one. */
-type TemplateBase = Omit<Template, 'broken'>;
-
-const fromRow = (row: TemplateRow): TemplateBase => ({
-  id: row.id,
-  name: row.name,
-  kind: row.kind,
-  contentType: row.contentType,
-  options: row.options ?? {},
-  description: row.description ?? null,
-  readOnly: false,
-  createdAt: new Date(row.createdAt).toISOString(),
-  updatedAt: new Date(row.updatedAt).toISOString(),
-});
-
-/** Keys of a filter object that are not operators (`$and`, `$eq`...), at its top level and inside `$and`/`$or`/`$not`. */
-const filterAttributes = (filters: unknown): string[] => {
-  if (Array.isArray(filters)) return filters.flatMap(filterAttributes);
-  if (typeof filters !== 'object' || filters === null) return [];
-  return Object.entries(filters).flatMap(([key, value]) =>
-    ['$and', '$or', '$not'].includes(key) ? filterAttributes(value) : key.startsWith('$') ? [] : [key]
-  );
-};
-
-const FILTERABLE_SYSTEM_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
-
-/**
- * "Save as template" of a bundle task: a bundle export's types with their options (the types it pulled in as
- * dependencies are not listed: "with dependencies" pulls them in again) and its bundle options; a bundle import's
- * onError and each type's import options (its status when it imported one version).
- */
-const bundleTemplateOf = (task: TaskRow): BundleTemplateOptions => {
-  if (task.kind === 'bundle-export') {
-    const { types, withDependencies, media, definitions } = task.options as unknown as ResolvedBundleExportOptions;
-    return { types: types.map((type) => ({ ...type })), withDependencies, media, definitions };
-  }
-  const { types, onError } = task.options as unknown as ResolvedBundleImportOptions;
-  return {
-    onError,
-    types: types.map((type) => ({
-      contentType: type.contentType,
-      importStrategy: type.importStrategy,
-      updateStrategy: type.updateStrategy,
-      matchBy: type.matchBy,
-      ...(type.published === null && type.status ? { status: type.status } : {}),
-    })),
-  };
-};
-
-const KIND_LABELS: Record<TemplateKind, string> = { import: 'an import', export: 'an export', bundle: 'a bundle' };
-const label = (kind: TemplateKind) => KIND_LABELS[kind];
+export type { TemplateRow } from './rows';
 
 /**
  * A service factory as Strapi's own (a closure over `strapi` returning the service's methods): longer than 120
@@ -97,6 +33,7 @@ const label = (kind: TemplateKind) => KIND_LABELS[kind];
 export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(TEMPLATE_UID);
   const contentTypes = () => getService(strapi, 'content-types');
+  const { brokenReason } = createTemplateFit(strapi);
 
   let shipped: ShippedTemplate[] | null = null;
   /** The shipped templates, read once; a file that is not a valid template is logged and left out. */
@@ -148,7 +85,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const taken =
       (await query().count({ where })) > 0 ||
       visibleShipped().some((template) => template.kind === kind && template.name === name);
-    if (taken) throw fieldError('name', `${label(kind).replace(/^a/, 'A')} template named "${name}" already exists`);
+    if (taken) throw fieldError('name', `${KIND_IN_SENTENCE[kind]} template named "${name}" already exists`);
   };
 
   const assertContentType = (uid: string | undefined, kind: TemplateKind) => {
@@ -164,97 +101,6 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         'contentType',
         `Unknown content type "${uid}": it does not exist or is not offered for migration`
       );
-    }
-  };
-
-  /**
-   * Why a template cannot run in this app (its content type, or an attribute its options name, is gone or no longer
-   * fits), or null. Checked with the same rules as a task's options; `checkFilters` lets Strapi validate the
-   * filters too (a query), else their attribute names are checked.
-   */
-  const brokenReason = async (
-    template: TemplateBase,
-    { locales, checkFilters }: { locales: string[]; checkFilters: boolean }
-  ): Promise<string | null> => {
-    const types = contentTypes();
-    if (template.kind === 'bundle') return bundleBrokenReason(template, locales);
-    if (!types.isOffered(template.contentType)) {
-      return `its content type ${template.contentType} does not exist (or is not offered for migration)`;
-    }
-    const { templateId: _templateId, name: _name, ...options } = template.options as ImportOptions & ExportOptions;
-    const layer = { ...options, contentType: template.contentType };
-    try {
-      if (template.kind === 'import') {
-        resolveImportOptions({
-          // The template's layer below an empty request, as when it runs (its CSV settings then fit any file).
-          layers: [null, layer],
-          format: layer.format ?? 'json',
-          fileName: '',
-          describe: types.get,
-          locales,
-        });
-      } else {
-        // Whoever runs it: private attributes in its filters are refused for everyone (the runner's own permissions
-        // apply when it runs).
-        const permissions = getService(strapi, 'permissions').readPermissions(null, template.contentType);
-        await resolveExportOptions({ strapi, layers: [layer], describe: types.get, locales, checkFilters, permissions });
-        if (!checkFilters && layer.filters) {
-          const type = types.get(template.contentType);
-          const known = new Set([...FILTERABLE_SYSTEM_FIELDS, ...type.attributes.map((attribute) => attribute.name)]);
-          const unknown = filterAttributes(layer.filters).find((name) => !known.has(name));
-          if (unknown) return `filters name "${unknown}", which is not an attribute of ${template.contentType}`;
-        }
-      }
-      return null;
-    } catch (error) {
-      if (error instanceof errors.ValidationError) return error.message;
-      throw error;
-    }
-  };
-
-  /**
-   * Why a bundle template cannot run here: a type it names is gone, or the options of a type no longer fit it (as a
-   * bundle export and a bundle import would check them), or null. The filters are checked by Strapi (a query each).
-   */
-  const bundleBrokenReason = async (template: TemplateBase, locales: string[]): Promise<string | null> => {
-    const types = contentTypes();
-    try {
-      const options = checkBundleTemplateOptions(template.options);
-      // "all": whatever types the app has, each with its defaults.
-      if (options.types === 'all') return null;
-      for (const type of options.types) {
-        if (!types.isOffered(type.contentType)) return `its content type ${type.contentType} does not exist (or is not offered for migration)`;
-      }
-      // Whoever runs it: private attributes in its filters are refused for everyone (the runner's own permissions
-      // apply when it runs).
-      await resolveBundleExportOptions(exportSideOf(options), {
-        strapi,
-        describe: types.get,
-        list: types.list,
-        locales,
-        permissionsFor: (uid) => getService(strapi, 'permissions').readPermissions(null, uid),
-        canRead: () => true,
-        appName: '',
-      });
-      for (const type of options.types) {
-        const { importStrategy, updateStrategy, matchBy, status } = type;
-        try {
-          resolveImportOptions({
-            layers: [{ contentType: type.contentType, importStrategy, updateStrategy, matchBy, status }],
-            format: 'jsonl',
-            fileName: '',
-            describe: types.get,
-            locales,
-          });
-        } catch (error) {
-          if (error instanceof errors.ValidationError) return `${type.contentType}: ${error.message}`;
-          throw error;
-        }
-      }
-      return null;
-    } catch (error) {
-      if (error instanceof errors.ValidationError) return error.message;
-      throw error;
     }
   };
 
@@ -277,8 +123,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** A template of this kind that can run: a 400 naming it when it does not exist, or naming why it is broken. */
   const runnable = async (id: TemplateId, kind: TemplateKind): Promise<TemplateBase> => {
     const template = await getBase(id).catch(() => null);
-    const name = label(kind).replace(/^an? /, '');
-    const Label = `${name[0].toUpperCase()}${name.slice(1)}`;
+    const Label = KIND_TITLE[kind];
     if (!template || template.kind !== kind) throw fieldError('templateId', `${Label} template ${id} not found`);
     const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
     if (broken) throw fieldError('templateId', `${Label} template "${template.name}" (${template.id}) is broken: ${broken}`);

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ContentTypeInfo } from '../../../shared/contracts';
-import { createTemplatesService } from './templates';
+import type { ContentTypeInfo } from '../../../../shared/contracts';
+import { createTemplatesService } from '.';
 
 /**
  * The shipped templates in an app that is not the playground: those for content types the app lacks are left
