@@ -14,7 +14,22 @@ export interface ProgressUpdate extends Partial<Omit<TaskCounts, 'total'>> {
 
 /** The task row's columns a checkpoint may write. */
 export type CheckpointData = Partial<
-  Pick<TaskRow, 'processed' | 'created' | 'updated' | 'skipped' | 'failed' | 'checkpoint' | 'state' | 'error' | 'errorReportKey' | 'writePath' | 'total' | 'finishedAt' | 'typeCounts'>
+  Pick<
+    TaskRow,
+    | 'processed'
+    | 'created'
+    | 'updated'
+    | 'skipped'
+    | 'failed'
+    | 'checkpoint'
+    | 'state'
+    | 'error'
+    | 'errorReportKey'
+    | 'writePath'
+    | 'total'
+    | 'finishedAt'
+    | 'typeCounts'
+  >
 >;
 
 export interface TaskContext {

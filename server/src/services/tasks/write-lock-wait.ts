@@ -32,7 +32,14 @@ export interface WaitForWriteLocksArgs {
 }
 
 /** Takes a task's write locks, waiting while another task holds one; throws when `signal` aborts. */
-export const waitForWriteLocks = async ({ locks, uids, taskId, signal, onWaiting, retry = LOCK_RETRY }: WaitForWriteLocksArgs): Promise<HeldLock> => {
+export const waitForWriteLocks = async ({
+  locks,
+  uids,
+  taskId,
+  signal,
+  onWaiting,
+  retry = LOCK_RETRY,
+}: WaitForWriteLocksArgs): Promise<HeldLock> => {
   let waitingFor: number | null | undefined;
   for (;;) {
     signal.throwIfAborted();
@@ -47,8 +54,15 @@ export const waitForWriteLocks = async ({ locks, uids, taskId, signal, onWaiting
       await onWaiting(holder, attempt.busy);
     }
     await new Promise<void>((resolve) => {
-      const wake = () => (clearTimeout(timer), resolve());
-      const timer = setTimeout(() => (signal.removeEventListener('abort', wake), resolve()), retry);
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      timer = setTimeout(() => {
+        signal.removeEventListener('abort', wake);
+        resolve();
+      }, retry);
       signal.addEventListener('abort', wake, { once: true });
     });
   }

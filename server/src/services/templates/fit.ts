@@ -43,7 +43,11 @@ export const createTemplateFit = (strapi: Core.Strapi) => {
   const readPermissions = (uid: string) => getService(strapi, 'permissions').readPermissions(null, uid);
 
   /** An import or export template: its options resolved as a task's would be. */
-  const typeBrokenReason = async (template: TemplateBase, locales: string[], checkFilters: boolean): Promise<string | null> => {
+  const typeBrokenReason = async (
+    template: TemplateBase,
+    locales: string[],
+    checkFilters: boolean
+  ): Promise<string | null> => {
     const types = contentTypes();
     if (!types.isOffered(template.contentType)) return gone(template.contentType);
     const { templateId: _templateId, name: _name, ...options } = template.options as ImportOptions & ExportOptions;
@@ -51,7 +55,13 @@ export const createTemplateFit = (strapi: Core.Strapi) => {
     return refusal(async () => {
       if (template.kind === 'import') {
         // The template's layer below an empty request, as when it runs (its CSV settings then fit any file).
-        resolveImportOptions({ layers: [null, layer], format: layer.format ?? 'json', fileName: '', describe: types.get, locales });
+        resolveImportOptions({
+          layers: [null, layer],
+          format: layer.format ?? 'json',
+          fileName: '',
+          describe: types.get,
+          locales,
+        });
         return null;
       }
       const permissions = readPermissions(template.contentType);
@@ -102,8 +112,13 @@ export const createTemplateFit = (strapi: Core.Strapi) => {
      * longer fits), or null. `checkFilters` lets Strapi validate an export's filters (a query), else their attribute
      * names are checked.
      */
-    brokenReason(template: TemplateBase, { locales, checkFilters }: { locales: string[]; checkFilters: boolean }): Promise<string | null> {
-      return template.kind === 'bundle' ? bundleBrokenReason(template, locales) : typeBrokenReason(template, locales, checkFilters);
+    brokenReason(
+      template: TemplateBase,
+      { locales, checkFilters }: { locales: string[]; checkFilters: boolean }
+    ): Promise<string | null> {
+      return template.kind === 'bundle'
+        ? bundleBrokenReason(template, locales)
+        : typeBrokenReason(template, locales, checkFilters);
     },
   };
 };

@@ -61,5 +61,9 @@ export const bundleTemplateOf = (task: TaskRow): BundleTemplateOptions => {
 };
 
 /** How messages name a kind of template: "An import template named ..." and "Import template 4 not found". */
-export const KIND_IN_SENTENCE: Record<TemplateKind, string> = { import: 'An import', export: 'An export', bundle: 'A bundle' };
+export const KIND_IN_SENTENCE: Record<TemplateKind, string> = {
+  import: 'An import',
+  export: 'An export',
+  bundle: 'A bundle',
+};
 export const KIND_TITLE: Record<TemplateKind, string> = { import: 'Import', export: 'Export', bundle: 'Bundle' };
