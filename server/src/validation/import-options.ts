@@ -12,6 +12,7 @@ import {
   type ImportOptions,
 } from '../../../shared/contracts';
 import { FORMAT_INFO } from '../../../shared/formats';
+import { parseColumnPath } from '../pipeline/formats/columns';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { templateIdSchema } from './templates';
 
@@ -125,18 +126,15 @@ export const resolveImportOptions = ({
   const attributeNames = new Set(type.attributes.map((a) => a.name));
   for (const [source, target] of Object.entries(mapping)) {
     if (target === null) continue;
-    const [head, ...rest] = target.split('.');
-    const attribute = type.attributes.find((a) => a.name === head);
-    const known =
-      ['documentId', 'locale'].includes(target) ||
-      (attribute && rest.length === 0) ||
-      (attribute?.type === 'component' && !attribute.multiple && attribute.attributes?.some((a) => a.name === rest.join('.'))) ||
-      (attribute?.type === 'relation' && rest.length === 1);
-    if (attribute?.type === 'relation' && rest.length === 1) {
+    const column = parseColumnPath(type.attributes, target);
+    // A component's relation by key (`seo.category.slug`) is a header the reader takes, not a fieldMapping target.
+    const reference = column.kind === 'reference' && !column.component ? column : null;
+    const known = column.kind === 'key' || column.kind === 'attribute' || (column.kind === 'field' && column.field !== undefined) || reference !== null;
+    if (reference) {
       // `category.slug`: the relation written by a key of its target (a tabular file's relation column).
-      const targetType = describe(attribute.target as string);
-      if (!targetType.matchKeys.includes(rest[0])) {
-        throw fieldError('fieldMapping', `fieldMapping maps "${source}" to "${target}": ${rest[0]} is not a unique attribute of ${targetType.uid} (use one of ${targetType.matchKeys.join(', ')})`);
+      const targetType = describe(reference.relation.target as string);
+      if (!targetType.matchKeys.includes(reference.key)) {
+        throw fieldError('fieldMapping', `fieldMapping maps "${source}" to "${target}": ${reference.key} is not a unique attribute of ${targetType.uid} (use one of ${targetType.matchKeys.join(', ')})`);
       }
     }
     if (!known) {

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
-import type { AttributeInfo } from '../../../../shared/contracts';
 import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
 import { commitsByBatch, type TaskRow } from './task-row';
 import type { StorageService } from '../storage/index';
 import { getConfig, getService } from '../../utils';
 import { ErrorReportWriter } from '../../pipeline/import/report';
-import { FORMATS, type CsvColumn } from '../../pipeline/formats';
+import { FORMATS } from '../../pipeline/formats';
+import { csvColumnsFor } from '../../pipeline/formats/columns';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/second-pass';
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
@@ -39,37 +39,6 @@ const openPreviousReport = async (storage: StorageService, key: string): Promise
   const scratch = storage.localPath(key);
   return fs.existsSync(scratch) ? fs.createReadStream(scratch) : null;
 };
-
-/**
- * Tabular headers → item paths and attributes, after the field mapping: `seo.metaTitle` is a component's field,
- * `category.slug` (or `seo.category.slug`) a relation given by a key of its target.
- */
-export const csvColumnsFor =
-  (attributes: AttributeInfo[], mapping: Record<string, string | null>) =>
-  (headers: string[]): CsvColumn[] =>
-    headers.map((header) => {
-      const target = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
-      if (target === null) return { header, path: null };
-      const [name, ...rest] = target.split('.');
-      const attribute = attributes.find((a) => a.name === name);
-      if (attribute?.type === 'relation' && rest.length === 1) return { header, path: [name], attribute, referenceKey: rest[0] };
-      if (attribute && rest.length > 0 && attribute.type === 'component' && !attribute.multiple) {
-        const leaf = attribute.attributes?.find((a) => a.name === rest.join('.'));
-        if (!leaf && rest.length === 2) {
-          const relation = attribute.attributes?.find((a) => a.name === rest[0] && a.type === 'relation');
-          if (relation) return { header, path: [name, rest[0]], attribute: relation, referenceKey: rest[1] };
-        }
-        return { header, path: [name, rest.join('.')], attribute: leaf };
-      }
-      if (['documentId', 'locale'].includes(target)) {
-        return {
-          header,
-          path: [target],
-          attribute: { name: target, type: 'string', required: false, unique: false, private: false },
-        };
-      }
-      return { header, path: [target], attribute };
-    });
 
 type Checkpoint = NonNullable<TaskRow['checkpoint']>;
 

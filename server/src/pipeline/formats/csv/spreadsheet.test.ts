@@ -17,7 +17,7 @@ const attributes = [attr('title', 'string'), attr('price', 'decimal'), category,
 const keyOf = (target: string) => ({ 'api::category.category': 'slug', 'api::tag.tag': 'name', 'api::topic.topic': 'name' })[target] ?? 'documentId';
 const options: WriteOptions = { leadingKeys: ['documentId'], attributes, referenceKey: keyOf };
 
-/** The importer's columns for these headers (as import-task's csvColumnsFor makes them). */
+/** The importer's columns for these headers (as ../columns.ts's csvColumnsFor makes them). */
 const resolve = (headers: string[]): CsvColumn[] =>
   headers.map((header) => {
     const column = csvColumns(options).find((c) => c.header === header);
