@@ -15,7 +15,7 @@ import { typeImportOptions } from '../../validation/bundle-import-options';
 import type { StorageService } from '../storage/index';
 import { storeBundleFiles } from './bundle-media';
 import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, stoppedImport, transactionOf, writerContextFor } from './import-context';
-import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
 import type { TaskRow } from './task-row';
 
 /**
@@ -50,6 +50,86 @@ const contentOf = (bundle: BundleReader, uid: string, version: BundleVersion) =>
   return out;
 };
 
+/** What each type of the bundle did, and their sum (the task's counts). */
+const bundleCounts = (options: ResolvedBundleImportOptions) => {
+  const typeCounts: BundleImportTypeCounts[] = options.types.map((type) => ({ contentType: type.contentType, ...zeroCounts() }));
+  const totals = (): ImportCounts => {
+    const sum = zeroCounts();
+    for (const counts of typeCounts) for (const key of Object.keys(sum) as Array<keyof ImportCounts>) sum[key] += counts[key];
+    return sum;
+  };
+  return { typeCounts, totals };
+};
+
+/** What every type's import of one bundle import shares. */
+interface BundleRunShared {
+  strapi: Core.Strapi;
+  task: TaskRow;
+  options: ResolvedBundleImportOptions;
+  context: TaskContext;
+  bundle: BundleReader;
+  /** The bundle's files → their hash here (filled before any entry is imported). */
+  bundleFiles: Map<string, string>;
+  counts: ReturnType<typeof bundleCounts>;
+  report: ErrorReportWriter;
+  perBatch: boolean;
+  inTransaction: ImportRun['inTransaction'];
+  paths: WritePaths;
+  /** The task's folder in the storage (its deferred links' scratch files). */
+  folder: string;
+}
+
+/** Whether the bundle carries the type's drafts and published versions in two files. */
+const bothVersions = ({ bundle, options }: BundleRunShared, index: number) =>
+  bundle.manifest.types.find((type) => type.uid === options.types[index].contentType)?.published !== undefined;
+
+/**
+ * The import of one file of a type: the import path over its lines, its second pass left for when every type is
+ * imported (`linkLater`). A type carried with both versions runs twice: its published versions, then its drafts.
+ */
+const versionRun = async (shared: BundleRunShared, index: number, version: BundleVersion, status: EntryStatus | null): Promise<ImportRun> => {
+  const { strapi, task, options, context, bundle, counts: bundleTotals, perBatch } = shared;
+  const uid = options.types[index].contentType;
+  const { batchSize, limits } = getConfig(strapi);
+  const typeOptions = { ...typeImportOptions(options, index), status };
+  const counts = bundleTotals.typeCounts[index];
+  const writer = await writerContextFor(strapi, typeOptions, task.creatorId);
+  return {
+    items: FORMATS.jsonl.read(contentOf(bundle, uid, version), { signal: context.signal, invalidUtf8: 'refuse', limits }),
+    prepare: await preparerFor(getService(strapi, 'content-types'), typeOptions, null),
+    matchBy: typeOptions.matchBy,
+    skip: 0,
+    counts,
+    writer: {
+      ...writer,
+      later: new Set(options.types.slice(index + 1).map((type) => type.contentType)),
+      resolve: { ...writer.resolve, bundleFiles: shared.bundleFiles },
+    },
+    paths: shared.paths,
+    commits: perBatch ? 'batch' : 'task',
+    batchSize,
+    inTransaction: shared.inTransaction,
+    signal: context.signal,
+    report: typeReport(shared.report, uid, version === 'published' && bothVersions(shared, index) ? contentEntryName(uid, 'published') : undefined),
+    // continue: the task's counts committed with each batch (the types before, and this type's batches).
+    checkpoint: async ({ counts: committed }) => {
+      const sum = bundleTotals.totals();
+      for (const key of Object.keys(sum) as Array<keyof ImportCounts>) sum[key] += committed[key] - counts[key];
+      await context.checkpoint({ ...sum, typeCounts: bundleTotals.typeCounts.map((c, i) => (i === index ? { ...c, ...committed } : c)) });
+    },
+    deferred: new DeferredFile(getService(strapi, 'storage').localPath(`${shared.folder}/deferred-${index}-${version}.jsonl`)),
+    documents: strapi.documents(uid as never) as unknown as DeferredDocuments,
+    linkLater: true,
+    pause: pauseBetweenBatches(strapi, perBatch),
+    progress: () => context.progress({ ...bundleTotals.totals() }),
+  };
+};
+
+/**
+ * The bundle import task: its files first, then each type (versionRun), one second pass, and how it ended. About 125
+ * lines: the endings (committed, dry run rolled back, stopped at an item, failed with what was kept) share the run's
+ * state (counts, report, transaction mode), as the single-type import's handler does.
+ */
 export const createBundleImportHandler =
   (strapi: Core.Strapi): TaskHandler =>
   async (task: TaskRow, context: TaskContext): Promise<TaskOutcome> => {
@@ -57,86 +137,48 @@ export const createBundleImportHandler =
     if (!task.fileKey) throw new Error(`Bundle import task ${task.id} has no bundle`);
     const storage = getService(strapi, 'storage');
     const contentTypes = getService(strapi, 'content-types');
-    const { batchSize, limits } = getConfig(strapi);
     const folder = task.fileKey.slice(0, task.fileKey.lastIndexOf('/'));
     const zip = await localZip(storage, task.fileKey);
-    const bundle = await openBundle(zip.path, { maxEntries: limits.maxZipEntries });
+    const bundle = await openBundle(zip.path, { maxEntries: getConfig(strapi).limits.maxZipEntries });
     const errorReportKey = `${folder}/errors.jsonl`;
     const report = new ErrorReportWriter(storage.createWriteStream(errorReportKey));
     const perBatch = options.onError === 'continue' && !options.dryRun;
-    const inTransaction = transactionOf(strapi);
-    const paths: WritePaths = { bulk: 0, documentService: 0 };
-
-    // What each type did, and the types before it in total.
-    const typeCounts: BundleImportTypeCounts[] = options.types.map((type) => ({ contentType: type.contentType, ...zeroCounts() }));
-    const totals = (): ImportCounts => {
-      const sum = zeroCounts();
-      for (const counts of typeCounts) for (const key of Object.keys(sum) as Array<keyof ImportCounts>) sum[key] += counts[key];
-      return sum;
+    const counts = bundleCounts(options);
+    const { typeCounts, totals } = counts;
+    const shared: BundleRunShared = {
+      strapi,
+      task,
+      options,
+      context,
+      bundle,
+      bundleFiles: new Map(),
+      counts,
+      report,
+      perBatch,
+      inTransaction: transactionOf(strapi),
+      paths: { bulk: 0, documentService: 0 },
+      folder,
     };
-    const progress = () => context.progress({ ...totals() });
+    const { paths } = shared;
 
-    /** The bundle's files → their hash here (filled before any entry is imported). */
-    let bundleFiles = new Map<string, string>();
     const runs: ImportRun[] = [];
     /** The run a failure comes from (a type's import, or its second pass). */
     let current: ImportRun | null = null;
-    /**
-     * One file of a type: the import path over its lines, its second pass left for when every type is imported. A
-     * type carried with both versions runs twice: its published versions (status published), then its drafts.
-     */
     const importVersion = async (index: number, version: BundleVersion, status: EntryStatus | null) => {
-      const uid = options.types[index].contentType;
       // A type exported without entries: nothing to read (the item reader refuses an empty file).
-      if (!bundle.hasContent(uid, version)) return;
-      const typeOptions = { ...typeImportOptions(options, index), status };
-      const counts = typeCounts[index];
-      const before = () => totals();
-      const writer = await writerContextFor(strapi, typeOptions, task.creatorId);
-      const run: ImportRun = {
-        items: FORMATS.jsonl.read(contentOf(bundle, uid, version), { signal: context.signal, invalidUtf8: 'refuse', limits }),
-        prepare: await preparerFor(contentTypes, typeOptions, null),
-        matchBy: typeOptions.matchBy,
-        skip: 0,
-        counts,
-        writer: {
-          ...writer,
-          later: new Set(options.types.slice(index + 1).map((type) => type.contentType)),
-          resolve: { ...writer.resolve, bundleFiles },
-        },
-        paths,
-        commits: perBatch ? 'batch' : 'task',
-        batchSize,
-        inTransaction,
-        signal: context.signal,
-        report: typeReport(report, uid, version === 'published' && bothVersions(index) ? contentEntryName(uid, 'published') : undefined),
-        // continue: the task's counts committed with each batch (the types before, and this type's batches).
-        checkpoint: async ({ counts: committed }) => {
-          const sum = before();
-          for (const key of Object.keys(sum) as Array<keyof ImportCounts>) sum[key] += committed[key] - counts[key];
-          await context.checkpoint({ ...sum, typeCounts: typeCounts.map((c, i) => (i === index ? { ...c, ...committed } : c)) });
-        },
-        deferred: new DeferredFile(storage.localPath(`${folder}/deferred-${index}-${version}.jsonl`)),
-        documents: strapi.documents(uid as never) as unknown as DeferredDocuments,
-        linkLater: true,
-        pause: pauseBetweenBatches(strapi, perBatch),
-        progress,
-      };
+      if (!bundle.hasContent(options.types[index].contentType, version)) return;
+      const run = await versionRun(shared, index, version, status);
       runs.push(run);
       current = run;
       await runImport(run);
     };
-
-    /** Whether the bundle carries the type's drafts and published versions in two files. */
-    const bothVersions = (index: number) =>
-      bundle.manifest.types.find((type) => type.uid === options.types[index].contentType)?.published !== undefined;
 
     let unlinked = 0;
     const state = () => (totals().failed > 0 || unlinked > 0 ? 'completed-with-errors' : 'completed');
     const run = async () => {
       for (const [index, type] of options.types.entries()) {
         if (type.published) await importVersion(index, 'published', 'published');
-        await importVersion(index, type.status === 'published' && bothVersions(index) ? 'published' : 'draft', type.status);
+        await importVersion(index, type.status === 'published' && bothVersions(shared, index) ? 'published' : 'draft', type.status);
       }
       // Relations to types imported later, and self references: every entry of the bundle exists now.
       for (const typeRun of runs) {
@@ -170,13 +212,13 @@ export const createBundleImportHandler =
     try {
       // The files first (outside the transaction: a provider's upload cannot be rolled back).
       const actor = await getService(strapi, 'permissions').actorById(task.creatorId);
-      bundleFiles = await storeBundleFiles(strapi, bundle, { userId: actor?.id ?? null, signal: context.signal, dryRun: options.dryRun });
+      shared.bundleFiles = await storeBundleFiles(strapi, bundle, { userId: actor?.id ?? null, signal: context.signal, dryRun: options.dryRun });
       for (const type of options.types) {
         const drop = await lookupIndexFor(strapi, type, contentTypes.get(type.contentType).localized);
         if (drop) dropIndexes.push(drop);
       }
       if (perBatch) await run();
-      else await inTransaction(run);
+      else await shared.inTransaction(run);
     } catch (error) {
       if (!(error instanceof DryRunRollback)) {
         // Set by the type runs (closures): read as such.
@@ -188,7 +230,7 @@ export const createBundleImportHandler =
         // What landed: nothing when the bundle was one transaction (rolled back); in continue mode, the batches
         // committed before the error.
         if (!perBatch) for (const counts of typeCounts) Object.assign(counts, { created: 0, updated: 0 });
-        progress();
+        context.progress({ ...totals() });
         // Awaited here: the finally below awaits too, and a promise returned unawaited would reject with no handler meanwhile.
         return await stoppedImport(error, {
           perBatch,

@@ -27,6 +27,10 @@ export interface HeldLock {
 /** The 64-bit advisory key (two int4) and the GET_LOCK name (at most 64 characters) of a lock name. */
 const digest = (name: string) => createHash('sha1').update(name).digest();
 
+/**
+ * A service factory as Strapi's own (a closure over `strapi` returning the service's methods): longer than 120
+ * lines as a whole; each method and helper inside it is not.
+ */
 export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection as unknown as Knex;
   const client = () => strapi.db.dialect.client as string;
