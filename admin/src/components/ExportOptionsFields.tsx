@@ -8,9 +8,10 @@ import { useErrorMessage } from '../hooks/useErrorMessage';
 import type { ExportFormField, ExportFormValues, FormErrors } from '../utils/forms';
 import { filterFields, filtersToRows } from '../utils/filters';
 import { parseFilters, relationKeys, relationTargets } from '../utils/forms';
+import { parseSort } from '../content-manager/urls';
 import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
-import { SelectField, TextareaField } from './fields';
+import { SelectField, TextareaField, TextField } from './fields';
 import { FilterBuilder } from './FilterBuilder';
 import { Section } from './Section';
 import { CheckboxField, CsvDelimiterField } from './SpreadsheetFields';
@@ -85,7 +86,7 @@ export interface ExportOptionsFieldsProps {
 
 /**
  * The export settings, shared by the export page and the template form: content type, format, locale and
- * status where the type has them, the key relations are written as, the fields, and filters.
+ * status where the type has them, the key relations are written as, the fields, filters, and the order.
  */
 export const ExportOptionsFields = ({ values, onChange, contentTypes, locales, errors, disabled }: ExportOptionsFieldsProps) => {
   const { formatMessage } = useIntl();
@@ -315,6 +316,34 @@ export const ExportOptionsFields = ({ values, onChange, contentTypes, locales, e
             onChange={(filters) => onChange({ filters: Object.keys(filters).length > 0 ? JSON.stringify(filters, null, 2) : '' })}
           />
         )}
+      </Section>
+      <Section
+        title={formatMessage({ id: getTranslation('export.section.sort'), defaultMessage: 'Order' })}
+        subtitle={formatMessage({
+          id: getTranslation('export.section.sort.subtitle'),
+          defaultMessage: 'The order of the entries in the file. Empty: by documentId.',
+        })}
+      >
+        <TextField
+          name="sort"
+          label={formatMessage({ id: getTranslation('form.sort'), defaultMessage: 'Sort' })}
+          placeholder="title:ASC, publishDate:DESC"
+          hint={formatMessage({
+            id: getTranslation('form.sort.hint'),
+            defaultMessage: 'Attributes separated by commas, each with :ASC or :DESC, as the Content Manager sorts its lists.',
+          })}
+          error={
+            errors.sort
+              ? formatMessage(
+                  { id: getTranslation('form.error.sort'), defaultMessage: 'Not a sort by an attribute: {entries}' },
+                  { entries: parseSort(values.sort).invalid.join(', ') }
+                )
+              : undefined
+          }
+          disabled={disabled}
+          value={values.sort}
+          onChange={(sort) => onChange({ sort })}
+        />
       </Section>
     </Flex>
   );

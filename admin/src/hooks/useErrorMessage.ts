@@ -9,6 +9,7 @@ const MESSAGES: Record<FormErrorKey, string> = {
   notAnObject: 'Filters must be a JSON object (between curly brackets).',
   noFields: 'Choose at least one field.',
   duplicateTarget: 'Two fields of the file go to the same attribute.',
+  invalidSort: 'Not a sort by an attribute.',
 };
 
 /** The translated message of a form error key (undefined for no error). */

@@ -4,7 +4,7 @@ import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { ExportOptions, Task, Template } from '../../../shared/contracts';
+import type { Task, Template } from '../../../shared/contracts';
 import { ExportOptionsFields } from '../components/ExportOptionsFields';
 import { TextField } from '../components/fields';
 import { NoContentTypes } from '../components/NoContentTypes';
@@ -12,7 +12,7 @@ import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
-import { parseSort, readExportPrefill, sortText } from '../content-manager/urls';
+import { readExportPrefill } from '../content-manager/urls';
 import { useApi } from '../hooks/useApi';
 import { useExportableTypes, useLocales } from '../hooks/useContentTypes';
 import { usePermissions } from '../hooks/usePermissions';
@@ -32,20 +32,15 @@ import { getTranslation } from '../utils/getTranslation';
 
 const hasErrors = (errors: object) => Object.keys(errors).length > 0;
 
-/** The form's values with what the query string gives (`?contentType=&filters=&locale=&status=`; `sort` apart). */
+/** The form's values with what the query string gives (`?contentType=&filters=&sort=&locale=&status=`). */
 const initialValues = (prefill: ReturnType<typeof readExportPrefill>): ExportFormValues => ({
   ...EXPORT_DEFAULTS,
   ...(prefill.contentType ? { contentType: prefill.contentType } : {}),
   ...(prefill.filters ? { filters: prefill.filters } : {}),
+  ...(prefill.sort ? { sort: prefill.sort } : {}),
   ...(prefill.locale ? { locale: prefill.locale } : {}),
   ...(prefill.status ? { status: prefill.status } : {}),
 });
-
-/** The export options of the form, with the sort (kept beside the form's values). */
-const withSort = (options: ExportOptions, sort: string): ExportOptions => {
-  const { value } = parseSort(sort);
-  return value === undefined ? options : { ...options, sort: value };
-};
 
 /**
  * New export: an optional template, the content type, format, fields, locale, status, relation key,
@@ -69,10 +64,7 @@ export const ExportPage = () => {
 
   const prefill = useMemo(() => readExportPrefill(searchParams), [searchParams]);
   const [values, setValues] = useState<ExportFormValues>(() => initialValues(prefill));
-  /** Comma-separated `attribute:ASC` entries; '' for the server's order. */
-  const [sort, setSort] = useState(prefill.sort ?? '');
   const [errors, setErrors] = useState<FormErrors<ExportFormField>>({});
-  const [sortError, setSortError] = useState<string[]>([]);
   const [submitted, setSubmitted] = useState(false);
   const [isStarting, setIsStarting] = useState(false);
   const [task, setTask] = useState<Task | null>(null);
@@ -86,7 +78,6 @@ export const ExportPage = () => {
     if (!template || appliedTemplate.current === requestedTemplate) return;
     appliedTemplate.current = requestedTemplate;
     setValues((current) => allowedExportValues({ ...exportValuesFromTemplate(template), name: current.name }, contentTypes));
-    setSort(sortText((template.options as ExportOptions).sort));
   }, [requestedTemplate, templates, contentTypes]);
 
   // `?contentType=` (the Content Manager's list view): once the types are here, kept within what the user may read
@@ -111,28 +102,20 @@ export const ExportPage = () => {
         ? allowedExportValues({ ...exportValuesFromTemplate(template), name: current.name }, contentTypes)
         : { ...current, templateId: null }
     );
-    if (template) setSort(sortText((template.options as ExportOptions).sort));
-  };
-
-  const changeSort = (next: string) => {
-    setSort(next);
-    if (submitted) setSortError(parseSort(next).invalid);
   };
 
   const validate = () => {
     setSubmitted(true);
     const found = validateExportForm(values);
     setErrors(found);
-    const { invalid } = parseSort(sort);
-    setSortError(invalid);
-    return !hasErrors(found) && invalid.length === 0;
+    return !hasErrors(found);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!validate()) return;
     setIsStarting(true);
-    const started = await api.startExport(withSort(buildExportOptions({ ...values, name: values.name || defaultName }, contentType), sort));
+    const started = await api.startExport(buildExportOptions({ ...values, name: values.name || defaultName }, contentType));
     setIsStarting(false);
     if (started) setTask(started);
   };
@@ -142,7 +125,7 @@ export const ExportPage = () => {
       name,
       kind: 'export',
       contentType: values.contentType,
-      options: templateOptions(withSort(buildExportOptions(values, contentType), sort)),
+      options: templateOptions(buildExportOptions(values, contentType)),
       description,
     });
     if (!template) return false;
@@ -239,36 +222,6 @@ export const ExportPage = () => {
                 locales={locales}
                 errors={errors}
               />
-              <Section
-                title={formatMessage({ id: getTranslation('export.section.sort'), defaultMessage: 'Order' })}
-                subtitle={formatMessage({
-                  id: getTranslation('export.section.sort.subtitle'),
-                  defaultMessage: 'The order of the entries in the file. Empty: by documentId.',
-                })}
-              >
-                <TextField
-                  name="sort"
-                  label={formatMessage({ id: getTranslation('form.sort'), defaultMessage: 'Sort' })}
-                  placeholder="title:ASC, publishDate:DESC"
-                  hint={formatMessage({
-                    id: getTranslation('form.sort.hint'),
-                    defaultMessage: 'Attributes separated by commas, each with :ASC or :DESC, as the Content Manager sorts its lists.',
-                  })}
-                  error={
-                    sortError.length > 0
-                      ? formatMessage(
-                          {
-                            id: getTranslation('form.error.sort'),
-                            defaultMessage: 'Not a sort by an attribute: {entries}',
-                          },
-                          { entries: sortError.join(', ') }
-                        )
-                      : undefined
-                  }
-                  value={sort}
-                  onChange={changeSort}
-                />
-              </Section>
             </Flex>
           </Layouts.Content>
         </form>

@@ -85,4 +85,35 @@ describe('TemplatePage', () => {
     expect(await screen.findByText(/^Nothing to export: you may not read any content type/)).toBeInTheDocument();
     expect(screen.queryByRole('combobox', { name: 'Content type' })).not.toBeInTheDocument();
   });
+
+  const sorted = template({
+    id: 8,
+    name: 'Articles by title',
+    kind: 'export',
+    contentType: 'api::article.article',
+    options: { format: 'csv', sort: ['title:ASC', 'views:DESC'] },
+  });
+
+  it("keeps an export template's sort: shown in the form and saved as it was", async () => {
+    const { put, user } = setup({ route: '/templates/8', types: contentTypes, found: sorted });
+    expect(await screen.findByRole('textbox', { name: 'Sort' })).toHaveValue('title:ASC, views:DESC');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    expect((put.mock.calls[0][1] as TemplateInput).options).toEqual(expect.objectContaining({ sort: ['title:ASC', 'views:DESC'] }));
+  });
+
+  it("refuses a sort that is not by an attribute, then saves the user's new sort", async () => {
+    const { put, user } = setup({ route: '/templates/8', types: contentTypes, found: sorted });
+    const sort = await screen.findByRole('textbox', { name: 'Sort' });
+    await user.clear(sort);
+    await user.type(sort, 'views:up');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Not a sort by an attribute: views:up')).toBeInTheDocument();
+    expect(put).not.toHaveBeenCalled();
+    await user.clear(sort);
+    await user.type(sort, 'views:DESC');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    expect((put.mock.calls[0][1] as TemplateInput).options).toEqual(expect.objectContaining({ sort: 'views:DESC' }));
+  });
 });

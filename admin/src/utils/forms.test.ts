@@ -82,6 +82,17 @@ describe('export form', () => {
     expect(validateExportForm({ ...EXPORT_DEFAULTS, contentType: 'api::tag.tag', filters: '{' })).toEqual({ filters: 'invalidJson' });
   });
 
+  it('sends the sort as the Content Manager writes it, refuses entries that are not by an attribute, and reads it back from a template', () => {
+    const values = { ...EXPORT_DEFAULTS, contentType: 'api::tag.tag' };
+    expect(buildExportOptions({ ...values, sort: '' }, undefined).sort).toBeUndefined();
+    expect(buildExportOptions({ ...values, sort: 'name:ASC' }, undefined).sort).toBe('name:ASC');
+    expect(buildExportOptions({ ...values, sort: 'name:ASC, slug:DESC' }, undefined).sort).toEqual(['name:ASC', 'slug:DESC']);
+    expect(validateExportForm({ ...values, sort: 'name:up' })).toEqual({ sort: 'invalidSort' });
+    expect(validateExportForm({ ...values, sort: 'name:DESC' })).toEqual({});
+    const saved = exportValuesFromTemplate(template({ kind: 'export', contentType: 'api::tag.tag', options: { sort: ['name:ASC', 'slug:DESC'] } }));
+    expect(saved.sort).toBe('name:ASC, slug:DESC');
+  });
+
   it('needs at least one field when fields are chosen', () => {
     expect(validateExportForm({ ...EXPORT_DEFAULTS, contentType: 'api::tag.tag', fields: [] })).toEqual({ fields: 'noFields' });
   });

@@ -12,6 +12,7 @@ import type {
   UpdateStrategy,
 } from '../../../shared/contracts';
 import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, IMPORT_STRATEGIES, ON_ERROR, UPDATE_STRATEGIES } from '../../../shared/contracts';
+import { parseSort, sortText } from '../content-manager/urls';
 import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
 
 /**
@@ -20,7 +21,7 @@ import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
  */
 
 /** A validation problem, translated by the form as `form.error.<key>`. */
-export type FormErrorKey = 'required' | 'invalidJson' | 'notAnObject' | 'noFields' | 'duplicateTarget';
+export type FormErrorKey = 'required' | 'invalidJson' | 'notAnObject' | 'noFields' | 'duplicateTarget' | 'invalidSort';
 export type FormErrors<K extends string> = Partial<Record<K, FormErrorKey>>;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -46,6 +47,8 @@ export interface ExportFormValues {
   relationsAs: string;
   /** Strapi filters as JSON text; '' for none. */
   filters: string;
+  /** The entries' order as the Content Manager writes it: `title:ASC, views:DESC`; '' for the server's order. */
+  sort: string;
   includeTimestamps: boolean;
   /** CSV: the delimiter and whether the file starts with a byte order mark. */
   csvDelimiter: CsvDelimiter;
@@ -62,6 +65,7 @@ export const EXPORT_DEFAULTS: ExportFormValues = {
   status: 'draft',
   relationsAs: 'documentId',
   filters: '',
+  sort: '',
   includeTimestamps: false,
   csvDelimiter: ',',
   csvBom: false,
@@ -81,7 +85,7 @@ export const parseFilters = (
   return isPlainObject(value) ? { value } : { error: 'notAnObject' };
 };
 
-export type ExportFormField = 'contentType' | 'filters' | 'fields';
+export type ExportFormField = 'contentType' | 'filters' | 'fields' | 'sort';
 
 export const validateExportForm = (values: ExportFormValues): FormErrors<ExportFormField> => {
   const errors: FormErrors<ExportFormField> = {};
@@ -89,6 +93,7 @@ export const validateExportForm = (values: ExportFormValues): FormErrors<ExportF
   const filters = parseFilters(values.filters);
   if (filters.error) errors.filters = filters.error;
   if (values.fields !== null && values.fields.length === 0) errors.fields = 'noFields';
+  if (parseSort(values.sort).invalid.length > 0) errors.sort = 'invalidSort';
   return errors;
 };
 
@@ -129,6 +134,8 @@ export const buildExportOptions = (values: ExportFormValues, contentType: Conten
   }
   const filters = parseFilters(values.filters).value;
   if (filters && Object.keys(filters).length > 0) options.filters = filters;
+  const sort = parseSort(values.sort).value;
+  if (sort !== undefined) options.sort = sort;
   if (contentType?.localized && values.locale) options.locale = values.locale;
   if (contentType?.draftAndPublish) options.status = values.status;
   if (relationTargets(contentType).length > 0 && values.relationsAs) options.relationsAs = values.relationsAs;
@@ -159,6 +166,7 @@ export const exportValuesFromTemplate = (template: Template): ExportFormValues =
     status: oneOf(ENTRY_STATUSES, options.status) ?? EXPORT_DEFAULTS.status,
     relationsAs: typeof options.relationsAs === 'string' ? options.relationsAs : EXPORT_DEFAULTS.relationsAs,
     filters: isPlainObject(options.filters) ? JSON.stringify(options.filters, null, 2) : '',
+    sort: sortText(options.sort),
     includeTimestamps: options.includeTimestamps === true,
     csvDelimiter: oneOf(CSV_DELIMITERS, options.csvDelimiter) ?? EXPORT_DEFAULTS.csvDelimiter,
     csvBom: options.csvBom === true,
