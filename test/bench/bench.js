@@ -3,7 +3,7 @@
  * `npm run bench`: how fast and how lean the import and export paths are, against the physical limit (raw knex on
  * the same rows) and the naive baseline (one `strapi.documents().create` per item) (docs/benchmarks.md).
  *
- *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv] [--phases raw-insert,baseline,import,upsert,raw-select,export]
+ *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv,xlsx,bundle] [--phases raw-insert,baseline,import,upsert,raw-select,export]
  *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000] [--type article|contact]
  *   npm run bench -- --memory [--items 1000000] [--reference-items 10000]
  *
@@ -37,7 +37,12 @@ const { execFileSync } = require('node:child_process');
 const root = path.resolve(__dirname, '../..');
 const appDir = path.join(root, 'test/app');
 
-const FORMATS = ['json', 'jsonl', 'jsont', 'csv', 'bundle'];
+const FORMATS = ['json', 'jsonl', 'jsont', 'csv', 'xlsx', 'bundle'];
+/**
+ * `xlsx`: a workbook written with exceljs's streaming writer, one worksheet, the CSV's header row and cells (numbers
+ * and booleans typed, text as text, relations by key as the JSON text the CSV holds); read by the product's XLSX reader.
+ */
+const XLSX = 'xlsx';
 /**
  * `bundle`: the zip of POST /bundle-exports (the type, with dependencies: the articles' categories and tags ride
  * along), imported by POST /bundle-imports. Its file is made by a bundle export of the raw-inserted rows (untimed).
@@ -359,6 +364,72 @@ const layouts = (dataset, importConfiguration) => ({
     end: '\r\n',
   },
 });
+
+/**
+ * Writes items [from, to) to `file` as a workbook: exceljs's streaming writer, one worksheet, the header row of the
+ * CSV layout (`dataset.csvColumns`) and one row per item with the CSV's values (an object cell, a relation by key,
+ * as the JSON text the CSV writes). Rows are committed as they are made; the writer is let run every page.
+ */
+const writeXlsxFile = async (file, dataset, from, to) => {
+  const ExcelJS = require('exceljs');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet(dataset.uid.split('.').pop());
+  sheet.addRow(dataset.csvColumns).commit();
+  const cell = (value) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+  for (let i = from; i < to; i += 1) {
+    const item = dataset.item(i);
+    sheet
+      .addRow(dataset.csvColumns.map((column) => cell(column.split('.').reduce((value, key) => value[key], item))))
+      .commit();
+    if ((i - from + 1) % PAGE === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  sheet.commit();
+  await workbook.commit();
+};
+
+/**
+ * An exported workbook (`file`) holds `n` items: a zip whose first worksheet has a header row and `n` rows below it
+ * (read back with exceljs's streaming reader, untimed).
+ */
+const checkWorkbook = async (file, n) => {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (!head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])))
+    throw new Error(`export xlsx: ${file} is not a zip (${fs.statSync(file).size} bytes)`);
+  const ExcelJS = require('exceljs');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(fs.createReadStream(file), {
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let rows = 0;
+  let headerCells = 0;
+  let sheets = 0;
+  for await (const sheet of reader) {
+    sheets += 1;
+    for await (const row of sheet) {
+      if (sheets > 1) continue;
+      if (rows === 0) headerCells = (Array.isArray(row.values) ? row.values : []).filter((v) => v != null).length;
+      rows += 1;
+    }
+  }
+  if (headerCells === 0 || rows !== n + 1)
+    throw new Error(
+      `export xlsx: the workbook's first sheet has ${rows} rows (${headerCells} header cells), expected a header and ${n} items`
+    );
+  return { bytes: fs.statSync(file).size, rows, headerCells };
+};
 
 /** Writes items [from, to) to `file` as a stream (never held in memory). */
 const writeFile = async (file, layout, item, from, to) => {
@@ -1061,6 +1132,9 @@ const run = async (strapi, options, work) => {
     onError: options.onError,
   });
   const files = {};
+  /** Items [from, to) to `file` in `format` (not a bundle): a workbook, or a text layout. */
+  const writeItems = (file, format, from, to) =>
+    format === XLSX ? writeXlsxFile(file, dataset, from, to) : writeFile(file, layout[format], dataset.item, from, to);
   /** A bundle of the first n items: raw-inserted, exported as a bundle, downloaded to `file`; the table emptied. */
   const writeBundleFile = async (file, n) => {
     await api.login();
@@ -1075,7 +1149,7 @@ const run = async (strapi, options, work) => {
     for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
       files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format === BUNDLE ? 'zip' : format}`);
       if (format === BUNDLE) await writeBundleFile(files[`${n}.${format}`], n);
-      else await writeFile(files[`${n}.${format}`], layout[format], dataset.item, 0, n);
+      else await writeItems(files[`${n}.${format}`], format, 0, n);
     }
   }
   /** An import of `file` in `format` (a bundle through /bundle-imports). */
@@ -1097,7 +1171,7 @@ const run = async (strapi, options, work) => {
     for (const format of formats) {
       const file = path.join(work, `warmup.${format}`);
       if (format === BUNDLE) await writeBundleFile(file, warmupItems);
-      else await writeFile(file, layout[format], dataset.item, 0, warmupItems);
+      else await writeItems(file, format, 0, warmupItems);
       await clearArticles(knex, tables);
       if (phases.some((p) => p === 'import' || p === 'upsert')) {
         expectTask(countsOf(await importAs(format, file, 'add-only')), `warm-up import ${format}`, {
@@ -1335,7 +1409,8 @@ const run = async (strapi, options, work) => {
       );
     }
     for (const format of phases.includes('export') ? formats : []) {
-      await measure(
+      let exported = null;
+      const result = await measure(
         'export',
         format,
         n,
@@ -1344,10 +1419,24 @@ const run = async (strapi, options, work) => {
           expectTask(task, `export ${format}`, format === BUNDLE ? {} : { total: n, processed: n });
           if (format === BUNDLE && !(task.counts.processed >= n))
             throw new Error(`export bundle: ${task.counts.processed} items, expected ${n} and their dependencies`);
+          exported = task;
           return { task };
         },
         () => load(n)
       );
+      if (format === XLSX) {
+        // Untimed: the exported file is a workbook of n rows (the task's counts say what was read, not what was written).
+        const file = path.join(work, `export-${n}.xlsx`);
+        await api.login();
+        await api.download(exported.id, file);
+        result.workbook = await checkWorkbook(file, n);
+        fs.rmSync(file, { force: true });
+        console.log(
+          `  (the exported workbook: ${result.workbook.bytes} bytes, ${result.workbook.headerCells} columns, ${
+            result.workbook.rows - 1
+          } item rows)`
+        );
+      }
     }
   }
   clearInterval(sampler);
