@@ -122,7 +122,13 @@ describe('FilterBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Add a filter' }));
     await choose(user, row(1).getByRole('combobox', { name: 'Field' }), 'kind');
     await user.click(row(1).getByRole('combobox', { name: 'Operator' }));
-    expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['is', 'is not']);
+    expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual([
+      'is',
+      'is not',
+      'is one of',
+      'is null',
+      'is not null',
+    ]);
     await user.click(screen.getByRole('option', { name: 'is not' }));
     await user.click(row(1).getByRole('combobox', { name: 'Value' }));
     expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['news', 'review']);
@@ -152,6 +158,20 @@ describe('FilterBuilder', () => {
     await user.type(row(1).getByRole('textbox', { name: 'Value' }), 'A, B');
     expect(row(1).getByText('Values separated by commas.')).toBeInTheDocument();
     expect(last(changes)).toEqual({ title: { $in: ['A', 'B'] } });
+  });
+
+  it('offers several values of an enumeration for is one of, chosen in a list', async () => {
+    const { changes, user } = setup();
+    await user.click(screen.getByRole('button', { name: 'Add a filter' }));
+    await choose(user, row(1).getByRole('combobox', { name: 'Field' }), 'kind');
+    await choose(user, row(1).getByRole('combobox', { name: 'Operator' }), 'is one of');
+    expect(row(1).queryByText('Values separated by commas.')).not.toBeInTheDocument();
+    await user.click(row(1).getByRole('combobox', { name: 'Value' }));
+    expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual(['news', 'review']);
+    await user.click(screen.getByRole('option', { name: 'news' }));
+    expect(last(changes)).toEqual({ kind: { $in: ['news'] } });
+    await user.click(screen.getByRole('option', { name: 'review' }));
+    expect(last(changes)).toEqual({ kind: { $in: ['news', 'review'] } });
   });
 
   it('says when a number is not one, and leaves the row out', async () => {

@@ -1,4 +1,17 @@
-import { Box, Button, Field, Flex, Grid, IconButton, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Button,
+  Field,
+  Flex,
+  Grid,
+  IconButton,
+  MultiSelect,
+  MultiSelectOption,
+  SingleSelect,
+  SingleSelectOption,
+  TextInput,
+  Typography,
+} from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useMemo, useState, type ChangeEvent } from 'react';
 import { useIntl, type MessageDescriptor } from 'react-intl';
@@ -189,7 +202,10 @@ export const FilterBuilder = ({ attributes, contentTypes, value, onChange, disab
   );
 };
 
-/** A row's value: a select of true/false or of an enumeration's values, else text (several separated by commas). */
+/**
+ * A row's value: a select of true/false or of an enumeration's values (several for `$in`), else text (several
+ * separated by commas).
+ */
 const ValueInput = ({
   index,
   row,
@@ -213,20 +229,38 @@ const ValueInput = ({
       : converted.error === 'notAnInteger'
         ? formatMessage({ id: getTranslation('filters.value.notAnInteger'), defaultMessage: 'Enter a whole number.' })
         : undefined;
+  const options = row.kind === 'boolean' ? ['true', 'false'] : row.kind === 'enumeration' ? (field?.enum ?? []) : null;
   const hint = missing
     ? formatMessage({ id: getTranslation('filters.value.missing'), defaultMessage: 'Left out until it has a value.' })
-    : row.operator === '$in'
+    : row.operator === '$in' && !options
       ? formatMessage({ id: getTranslation('filters.value.in.hint'), defaultMessage: 'Values separated by commas.' })
       : undefined;
+  const placeholder = formatMessage({ id: getTranslation('filters.value.placeholder'), defaultMessage: 'Choose a value' });
 
-  const options = row.kind === 'boolean' ? ['true', 'false'] : row.kind === 'enumeration' ? (field?.enum ?? []) : null;
   return (
     <Field.Root name={`filters.${index}.value`} hint={hint} error={error}>
       <Field.Label>{label}</Field.Label>
-      {options ? (
+      {options && row.operator === '$in' ? (
+        <MultiSelect
+          value={row.value
+            .split(',')
+            .map((part) => part.trim())
+            .filter((part) => part !== '')}
+          placeholder={placeholder}
+          disabled={disabled}
+          withTags
+          onChange={(values: string[]) => onChange(values.join(', '))}
+        >
+          {options.map((option) => (
+            <MultiSelectOption key={option} value={option}>
+              {option}
+            </MultiSelectOption>
+          ))}
+        </MultiSelect>
+      ) : options ? (
         <SingleSelect
           value={row.value}
-          placeholder={formatMessage({ id: getTranslation('filters.value.placeholder'), defaultMessage: 'Choose a value' })}
+          placeholder={placeholder}
           disabled={disabled}
           onChange={(next) => onChange(String(next))}
         >

@@ -119,6 +119,8 @@ describe('filtersToRows', () => {
     { $and: [{ views: { $in: [1, 2, 3] } }, { category: { code: { $ne: 7 } } }] },
     { seo: { metaTitle: { $startsWith: 'How to' } } },
     { bigViews: { $lte: '9007199254740993' } },
+    { kind: { $in: ['news', 'review'] } },
+    { kind: { $notNull: true } },
   ];
 
   it.each(canonical.map((filters) => [JSON.stringify(filters), filters]))('is the inverse of rowsToFilters: %s', (_name, filters) => {
@@ -180,6 +182,7 @@ describe('filtersToRows', () => {
     ['an operator not of the kind', { views: { $contains: '1' } }],
     ['an operator not of enumerations', { kind: { $contains: 'ne' } }],
     ['a value not of the enumeration', { kind: { $eq: 'opinion' } }],
+    ['$in with a value not of the enumeration', { kind: { $in: ['news', 'opinion'] } }],
     ['a value not of the kind', { views: { $gt: 'many' } }],
     ['a number where text is', { title: { $eq: 1 } }],
     ['a boolean that is not true or false', { featured: { $eq: 'yes' } }],

@@ -38,7 +38,7 @@ export const OPERATORS_BY_KIND: Record<FilterKind, readonly FilterOperator[]> = 
   bigint: ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$null', '$notNull', '$in'],
   date: ['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$null', '$notNull'],
   boolean: ['$eq', '$null', '$notNull'],
-  enumeration: ['$eq', '$ne'],
+  enumeration: ['$eq', '$ne', '$in', '$null', '$notNull'],
 };
 
 const KIND_OF_TYPE: Partial<Record<AttributeType, FilterKind>> = {
@@ -258,7 +258,8 @@ const leafToRow = (leaf: Leaf, fields: readonly FilterField[] | undefined): Filt
   const row: FilterRow = { path: leaf.path, kind, operator: leaf.operator, value };
   const converted = rowValue(row);
   if (converted.error) return null;
-  if (kind === 'enumeration' && !field?.enum?.includes(converted.value as string)) return null;
+  const chosen = Array.isArray(converted.value) ? converted.value : [converted.value];
+  if (kind === 'enumeration' && takesValue(leaf.operator) && !chosen.every((value) => field?.enum?.includes(value as string))) return null;
   // The builder writes the value again when a row changes: only as the same value, or as the typed version of a
   // string (the Content Manager's links give every value as a string; Strapi casts them the same way).
   const strings = Array.isArray(leaf.raw) ? leaf.raw.every((item) => typeof item === 'string') : typeof leaf.raw === 'string';
