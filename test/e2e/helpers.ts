@@ -110,6 +110,13 @@ export const downloadText = async (download: Download): Promise<string> => {
   return fs.readFileSync(file, 'utf8');
 };
 
+/** The bytes of a download, as they were written (a workbook, a CSV with its byte order mark). */
+export const downloadBytes = async (download: Download): Promise<Buffer> => {
+  const file = await download.path();
+  if (!file) throw new Error(`The download of ${download.suggestedFilename()} failed: ${await download.failure()}`);
+  return fs.readFileSync(file);
+};
+
 /** Saves a screenshot of the page as test/artifacts/<name>.png (the folder is made at run time). */
 export const screenshot = async (page: Page, name: string) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -134,8 +141,8 @@ export const flow = async (page: () => Page | undefined, name: string, run: () =
   }
 };
 
-/** A minimal CSV reader for the error report (quoted cells, doubled quotes, CRLF or LF). */
-export const parseCsv = (text: string): string[][] => {
+/** A minimal CSV reader for the error report (quoted cells, doubled quotes, CRLF or LF; `,` unless told). */
+export const parseCsv = (text: string, delimiter = ','): string[][] => {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -149,7 +156,7 @@ export const parseCsv = (text: string): string[][] => {
       } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') {
+    else if (char === delimiter) {
       row.push(cell);
       cell = '';
     } else if (char === '\n' || char === '\r') {
