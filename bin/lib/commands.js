@@ -123,6 +123,7 @@ const delimiterOption = (value) => (value === 'tab' || value === '\\t' ? '\t' : 
  * A zip is a bundle (several content types: docs/bundles.md), unless it is a workbook (XLSX: its entries, stored as
  * plain bytes in the head, are a spreadsheet's). @param {string} file
  */
+// Repeats shared/formats DETECT.xlsx (server: services/tasks/imports.ts): plain JS, no build, cannot load that .ts.
 const isZip = (file) => {
   const handle = fs.openSync(file, 'r');
   try {
