@@ -616,6 +616,127 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(task.options.filters ?? {}).toEqual({});
       expect(task.options.sort).toBeUndefined();
     }));
+
+  test("the Content Manager's list of articles in French, filtered: Export > All entries opens the form with the type, no filters and the list's locale, and exports every French article", () =>
+    flow(() => page, 'content-manager-all', async () => {
+      const ARTICLE = 'api::article.article';
+      const listPath = `/admin/content-manager/collection-types/${ARTICLE}`;
+      const token = await adminToken(context);
+      // The list in French, filtered (views > 1000) and sorted: "All entries" must drop the filters and the sort.
+      const filteredFr = await listEntries(token, ARTICLE, 'locale=fr&filters[$and][0][views][$gt]=1000');
+      const allFr = await listEntries(token, ARTICLE, 'locale=fr');
+      expect(filteredFr.length).toBeGreaterThan(0);
+      expect(allFr.length).toBeGreaterThan(filteredFr.length);
+      await page.goto(`${listPath}?page=1&pageSize=10&sort=title:ASC&filters[$and][0][views][$gt]=1000&plugins[i18n][locale]=fr`);
+      await expectVisible(page.getByText(`${filteredFr.length} entries found`));
+
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByRole('menuitem', { name: 'All entries' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      const link = new URL(page.url());
+      expect([...link.searchParams.keys()].sort()).toEqual(['contentType', 'locale']);
+      expect(link.searchParams.get('contentType')).toBe(ARTICLE);
+      expect(link.searchParams.get('locale')).toBe('fr');
+      // The form: the type, the list's locale, no filters (the builder says so), no sort.
+      await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'French (fr)');
+      await expectVisible(page.getByText('No filters: every entry is exported.'));
+      expect(await page.getByRole('group', { name: /^Filter \d+$/ }).count()).toBe(0);
+      await expectAttribute(page.getByRole('checkbox', { name: 'Advanced: JSON' }), 'aria-checked', 'false');
+      await expectValue(page.getByRole('textbox', { name: 'Sort' }), '');
+      await screenshot(page, '16-content-manager-export-all');
+
+      await choose(page, 'File format', /^JSONL/);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      expect(await figure(dialog, 'Exported')).toBe(String(allFr.length));
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^article-.*\.jsonl$/);
+      const items = jsonLines(await downloadText(download));
+      // Every French article, each once, in French: the French version of each document, not the English one.
+      expect(items.map((item) => item.documentId).sort()).toEqual(allFr.map((entry) => entry.documentId).sort());
+      expect(new Set(items.map((item) => item.locale))).toEqual(new Set(['fr']));
+      const titles = new Map(allFr.map((entry) => [entry.documentId, entry.title]));
+      for (const item of items) expect(item.title).toBe(titles.get(item.documentId));
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      const task = (await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export'))[0];
+      expect(task).toMatchObject({ contentType: ARTICLE, format: 'jsonl', status: 'completed', options: { locale: 'fr' } });
+      expect(task.options.filters ?? {}).toEqual({});
+      expect(task.options.sort).toBeUndefined();
+    }));
+
+  test("the export form's filter builder: rows views > 1000 and title contains \"Streams\" export exactly the matching articles, and Advanced: JSON shows them in Strapi's filter syntax", () =>
+    flow(() => page, 'filter-builder', async () => {
+      const ARTICLE = 'api::article.article';
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New export' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await choose(page, 'Content type', 'Article (collection type)');
+      await choose(page, 'File format', /^JSONL/);
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'Default locale (English (en))');
+      await expectVisible(page.getByText('No filters: every entry is exported.'));
+
+      // Two rows, through the builder's own controls.
+      await page.getByRole('button', { name: 'Add a filter' }).click();
+      const first = page.getByRole('group', { name: 'Filter 1' });
+      await choose(first, 'Field', /^views$/);
+      await choose(first, 'Operator', /^is greater than$/);
+      // A row without its value is left out, and says so.
+      await expectVisible(first.getByText('Left out until it has a value.'));
+      await first.getByRole('textbox', { name: 'Value' }).fill('1000');
+      await page.getByRole('button', { name: 'Add a filter' }).click();
+      const second = page.getByRole('group', { name: 'Filter 2' });
+      await choose(second, 'Field', /^title$/);
+      await choose(second, 'Operator', /^contains$/);
+      await second.getByRole('textbox', { name: 'Value' }).fill('Streams');
+      await expectText(first.getByRole('combobox', { name: 'Operator' }), 'is greater than');
+      await expectText(second.getByRole('combobox', { name: 'Field' }), 'title');
+      await screenshot(page, '17-export-filter-builder');
+
+      // Advanced: JSON shows the rows in Strapi's filter syntax: $and of the two, the number as a number.
+      const expected = { $and: [{ views: { $gt: 1000 } }, { title: { $contains: 'Streams' } }] };
+      expect(await filtersJson(page)).toEqual(expected);
+      await screenshot(page, '18-export-filter-builder-json');
+      // And back: the builder shows the JSON as the same two rows.
+      await page.getByRole('checkbox', { name: 'Advanced: JSON' }).click();
+      await expectValue(page.getByRole('group', { name: 'Filter 1' }).getByRole('textbox', { name: 'Value' }), '1000');
+      await expectValue(page.getByRole('group', { name: 'Filter 2' }).getByRole('textbox', { name: 'Value' }), 'Streams');
+      await expectText(page.getByRole('group', { name: 'Filter 2' }).getByRole('combobox', { name: 'Operator' }), 'contains');
+      expect(await page.getByRole('group', { name: /^Filter \d+$/ }).count()).toBe(2);
+
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      const items = jsonLines(await downloadText(download));
+
+      // The entries that match, asked of the database twice: the Content Manager's list with the same filters, and
+      // every English article filtered here.
+      const token = await adminToken(context);
+      const matching = await listEntries(token, ARTICLE, 'locale=en&filters[$and][0][views][$gt]=1000&filters[$and][1][title][$contains]=Streams');
+      const all = await listEntries(token, ARTICLE, 'locale=en');
+      const byHand = all.filter((entry) => entry.views > 1000 && String(entry.title).includes('Streams'));
+      expect(byHand.length).toBeGreaterThan(0);
+      expect(byHand.length).toBeLessThan(all.length);
+      expect(matching.map((entry) => entry.documentId).sort()).toEqual(byHand.map((entry) => entry.documentId).sort());
+      expect(items.map((item) => item.documentId).sort()).toEqual(byHand.map((entry) => entry.documentId).sort());
+      for (const item of items) {
+        expect(item.locale).toBe('en');
+        expect(item.views).toBeGreaterThan(1000);
+        expect(item.title).toContain('Streams');
+      }
+      expect(await figure(dialog, 'Exported')).toBe(String(byHand.length));
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The server was given the builder's filters as they were shown.
+      const task = (await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export'))[0];
+      expect(task).toMatchObject({ contentType: ARTICLE, format: 'jsonl', status: 'completed' });
+      expect(task.options.filters).toEqual(expected);
+    }));
 });
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -672,6 +793,23 @@ async function filtersJson(target: Page) {
 async function figure(dialog: Locator, label: string) {
   const box = dialog.getByText(label, { exact: true }).locator('xpath=..');
   return ((await box.textContent()) ?? '').replace(label, '').trim();
+}
+
+/** Every entry of a collection type as the Content Manager lists it (`query`: its filters, sort, locale), one page of 100. */
+async function listEntries(token: string, uid: string, query: string): Promise<Array<Record<string, any>>> {
+  const res = await api(token, 'GET', `/content-manager/collection-types/${uid}?page=1&pageSize=100${query ? `&${query}` : ''}`);
+  if (res.status !== 200) throw new Error(`The list of ${uid} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  expect(res.body.pagination.total).toBeLessThanOrEqual(100);
+  return contactList(res.body);
+}
+
+/** The items of a JSONL file (one object per line, each line ended). */
+function jsonLines(text: string): Array<Record<string, any>> {
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 /** Every entry of a collection type as the Content Manager lists it (`query`: its filters, sort, locale), one page of 100. */
