@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
   adminToken,
@@ -6,6 +7,7 @@ import {
   apiData,
   CENTER_PATH,
   describeE2E,
+  downloadBytes,
   downloadBytes,
   downloadText,
   flow,
@@ -33,6 +35,17 @@ const CONTACTS_CSV =
     'Broken,Row,only three cells',
     'Katherine,Johnson,NASA,Langley,Hampton,23666,+1 757 000 0003,Orbits,X-4',
   ].join('\n') + '\n';
+
+const MEASUREMENT = 'api::measurement.measurement';
+/**
+ * Measurements for the spreadsheet round trip: labels with leading zeros, a big integer of 16 digits (more than a
+ * number cell's 15; within 2^53, which SQLite keeps), dates (one before 1900, written as text).
+ */
+const MEASUREMENTS = [
+  { code: 'XL-001', label: '0042', note: 'first', count: 12, total: '9007199254740991', amount: 48.86, day: '2024-02-29', at: '2024-03-04T05:06:07.891Z', clock: '10:30:00.000' },
+  { code: 'XL-002', label: '007', note: null, count: 5, total: '12', amount: -0.5, day: '1850-01-01', at: null, clock: null },
+  { code: 'XL-003', label: 'plain', note: '=SUM(A1) stays text', count: 0, total: null, amount: 1234.5, day: '2026-12-31', at: '2026-12-31T23:59:59.000Z', clock: '23:59:00.000' },
+];
 
 const MEASUREMENT = 'api::measurement.measurement';
 /**
@@ -980,6 +993,337 @@ describeE2E('Data Migration Center in the browser', () => {
       });
       expect(Number(after.find((entry) => entry.code === 'XL-001')!.amount)).toBe(48.86);
     }));
+
+  test("the Content Manager's list of articles in French, filtered: Export > All entries opens the form with the type, no filters and the list's locale, and exports every French article", () =>
+    flow(() => page, 'content-manager-all', async () => {
+      const ARTICLE = 'api::article.article';
+      const listPath = `/admin/content-manager/collection-types/${ARTICLE}`;
+      const token = await adminToken(context);
+      // The list in French, filtered (views > 1000) and sorted: "All entries" must drop the filters and the sort.
+      const filteredFr = await listEntries(token, ARTICLE, 'locale=fr&filters[$and][0][views][$gt]=1000');
+      const allFr = await listEntries(token, ARTICLE, 'locale=fr');
+      expect(filteredFr.length).toBeGreaterThan(0);
+      expect(allFr.length).toBeGreaterThan(filteredFr.length);
+      await page.goto(`${listPath}?page=1&pageSize=10&sort=title:ASC&filters[$and][0][views][$gt]=1000&plugins[i18n][locale]=fr`);
+      await expectVisible(page.getByText(`${filteredFr.length} entries found`));
+
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByRole('menuitem', { name: 'All entries' }).click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      const link = new URL(page.url());
+      expect([...link.searchParams.keys()].sort()).toEqual(['contentType', 'locale']);
+      expect(link.searchParams.get('contentType')).toBe(ARTICLE);
+      expect(link.searchParams.get('locale')).toBe('fr');
+      // The form: the type, the list's locale, no filters (the builder says so), no sort.
+      await expectText(page.getByRole('combobox', { name: 'Content type' }), 'Article (collection type)');
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'French (fr)');
+      await expectVisible(page.getByText('No filters: every entry is exported.'));
+      expect(await page.getByRole('group', { name: /^Filter \d+$/ }).count()).toBe(0);
+      await expectAttribute(page.getByRole('checkbox', { name: 'Advanced: JSON' }), 'aria-checked', 'false');
+      await expectValue(page.getByRole('textbox', { name: 'Sort' }), '');
+      await screenshot(page, '16-content-manager-export-all');
+
+      await choose(page, 'File format', /^JSONL/);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      expect(await figure(dialog, 'Exported')).toBe(String(allFr.length));
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^article-.*\.jsonl$/);
+      const items = jsonLines(await downloadText(download));
+      // Every French article, each once, in French: the French version of each document, not the English one.
+      expect(items.map((item) => item.documentId).sort()).toEqual(allFr.map((entry) => entry.documentId).sort());
+      expect(new Set(items.map((item) => item.locale))).toEqual(new Set(['fr']));
+      const titles = new Map(allFr.map((entry) => [entry.documentId, entry.title]));
+      for (const item of items) expect(item.title).toBe(titles.get(item.documentId));
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      const task = (await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export'))[0];
+      expect(task).toMatchObject({ contentType: ARTICLE, format: 'jsonl', status: 'completed', options: { locale: 'fr' } });
+      expect(task.options.filters ?? {}).toEqual({});
+      expect(task.options.sort).toBeUndefined();
+    }));
+
+  test("the export form's filter builder: rows views > 1000 and title contains \"Streams\" export exactly the matching articles, and Advanced: JSON shows them in Strapi's filter syntax", () =>
+    flow(() => page, 'filter-builder', async () => {
+      const ARTICLE = 'api::article.article';
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New export' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await choose(page, 'Content type', 'Article (collection type)');
+      await choose(page, 'File format', /^JSONL/);
+      await expectText(page.getByRole('combobox', { name: 'Locale' }), 'Default locale (English (en))');
+      await expectVisible(page.getByText('No filters: every entry is exported.'));
+
+      // Two rows, through the builder's own controls.
+      await page.getByRole('button', { name: 'Add a filter' }).click();
+      const first = page.getByRole('group', { name: 'Filter 1' });
+      await choose(first, 'Field', /^views$/);
+      await choose(first, 'Operator', /^is greater than$/);
+      // A row without its value is left out, and says so.
+      await expectVisible(first.getByText('Left out until it has a value.'));
+      await first.getByRole('textbox', { name: 'Value' }).fill('1000');
+      await page.getByRole('button', { name: 'Add a filter' }).click();
+      const second = page.getByRole('group', { name: 'Filter 2' });
+      await choose(second, 'Field', /^title$/);
+      await choose(second, 'Operator', /^contains$/);
+      await second.getByRole('textbox', { name: 'Value' }).fill('Streams');
+      await expectText(first.getByRole('combobox', { name: 'Operator' }), 'is greater than');
+      await expectText(second.getByRole('combobox', { name: 'Field' }), 'title');
+      await screenshot(page, '17-export-filter-builder');
+
+      // Advanced: JSON shows the rows in Strapi's filter syntax: $and of the two, the number as a number.
+      const expected = { $and: [{ views: { $gt: 1000 } }, { title: { $contains: 'Streams' } }] };
+      expect(await filtersJson(page)).toEqual(expected);
+      await screenshot(page, '18-export-filter-builder-json');
+      // And back: the builder shows the JSON as the same two rows.
+      await page.getByRole('checkbox', { name: 'Advanced: JSON' }).click();
+      await expectValue(page.getByRole('group', { name: 'Filter 1' }).getByRole('textbox', { name: 'Value' }), '1000');
+      await expectValue(page.getByRole('group', { name: 'Filter 2' }).getByRole('textbox', { name: 'Value' }), 'Streams');
+      await expectText(page.getByRole('group', { name: 'Filter 2' }).getByRole('combobox', { name: 'Operator' }), 'contains');
+      expect(await page.getByRole('group', { name: /^Filter \d+$/ }).count()).toBe(2);
+
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export: Article export' });
+      await expectVisible(dialog.getByText('Completed', { exact: true }), 60_000);
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      const items = jsonLines(await downloadText(download));
+
+      // The entries that match, asked of the database twice: the Content Manager's list with the same filters, and
+      // every English article filtered here.
+      const token = await adminToken(context);
+      const matching = await listEntries(token, ARTICLE, 'locale=en&filters[$and][0][views][$gt]=1000&filters[$and][1][title][$contains]=Streams');
+      const all = await listEntries(token, ARTICLE, 'locale=en');
+      const byHand = all.filter((entry) => entry.views > 1000 && String(entry.title).includes('Streams'));
+      expect(byHand.length).toBeGreaterThan(0);
+      expect(byHand.length).toBeLessThan(all.length);
+      expect(matching.map((entry) => entry.documentId).sort()).toEqual(byHand.map((entry) => entry.documentId).sort());
+      expect(items.map((item) => item.documentId).sort()).toEqual(byHand.map((entry) => entry.documentId).sort());
+      for (const item of items) {
+        expect(item.locale).toBe('en');
+        expect(item.views).toBeGreaterThan(1000);
+        expect(item.title).toContain('Streams');
+      }
+      expect(await figure(dialog, 'Exported')).toBe(String(byHand.length));
+      await dialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The server was given the builder's filters as they were shown.
+      const task = (await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=export'))[0];
+      expect(task).toMatchObject({ contentType: ARTICLE, format: 'jsonl', status: 'completed' });
+      expect(task.options.filters).toEqual(expected);
+    }));
+
+  test('XLSX round trip: exports the measurements as a workbook, one cell changed with exceljs, imported through the wizard matched by code: that entry changes, nothing else does', () =>
+    flow(() => page, 'xlsx-round-trip', async () => {
+      const token = await adminToken(context);
+      // Measurements with leading zeros, numbers, a big integer, dates, a datetime and a time, through the Content Manager.
+      for (const data of MEASUREMENTS) {
+        await apiData(token, 'POST', `/content-manager/collection-types/${MEASUREMENT}`, data);
+      }
+      const before = await listEntries(token, MEASUREMENT, 'sort=code:ASC');
+      expect(before.map((entry) => entry.code)).toEqual(expect.arrayContaining(MEASUREMENTS.map((data) => data.code)));
+      expect(before.find((entry) => entry.code === 'XL-002')).toMatchObject({ label: '007', count: 5 });
+      expect(before.find((entry) => entry.code === 'XL-001')).toMatchObject({ total: '9007199254740991', day: '2024-02-29' });
+
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New export' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await choose(page, 'Content type', 'Measurement (collection type)');
+      await choose(page, 'File format', /^XLSX/);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const exportDialog = page.getByRole('dialog', { name: 'Export: Measurement export' });
+      await expectVisible(exportDialog.getByText('Completed', { exact: true }), 60_000);
+      const [download] = await Promise.all([page.waitForEvent('download'), exportDialog.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^measurement-.*\.xlsx$/);
+      const exported = await downloadBytes(download);
+      expect(exported.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+      await exportDialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The workbook: typed cells (the label's zeros as text, numbers as numbers, the date as a date); one cell changed.
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(exported as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[0];
+      const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+      expect(header).toEqual(expect.arrayContaining(['code', 'label', 'count', 'total', 'amount', 'day', 'at', 'clock']));
+      expect(sheet.rowCount - 1).toBe(before.length);
+      const rowOf = (code: string) => {
+        for (let number = 2; number <= sheet.rowCount; number += 1) {
+          if (sheet.getRow(number).getCell(header.indexOf('code') + 1).value === code) return sheet.getRow(number);
+        }
+        throw new Error(`No row of ${code} in the workbook`);
+      };
+      const cell = (code: string, name: string) => rowOf(code).getCell(header.indexOf(name) + 1);
+      expect(cell('XL-002', 'label').value).toBe('007');
+      expect(cell('XL-002', 'count').value).toBe(5);
+      expect(cell('XL-001', 'amount').value).toBe(48.86);
+      expect(cell('XL-001', 'total').value).toBe('9007199254740991');
+      expect(cell('XL-001', 'day').value).toEqual(new Date('2024-02-29T00:00:00.000Z'));
+      cell('XL-002', 'count').value = 42;
+      const edited = Buffer.from(await workbook.xlsx.writeBuffer());
+
+      // The import wizard: the workbook, its mapping, matched by code, a preview, then the import.
+      await page.getByRole('button', { name: 'New import' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/import`);
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: /Drag and drop a file here/ }).click(),
+      ]);
+      await chooser.setFiles({
+        name: 'measurements.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: edited,
+      });
+      await expectVisible(page.getByText('measurements.xlsx', { exact: true }));
+      await expectText(page.getByRole('combobox', { name: 'File format' }), 'XLSX (Excel workbook)');
+      await choose(page, 'Content type', 'Measurement (collection type)');
+      const target = (field: string) => page.getByRole('combobox', { name: `Attribute for ${field}` });
+      // Each column of the workbook goes to its attribute (code is required: marked *).
+      for (const [field, attribute] of [['code', 'code * (string)'], ['label', 'label (string)'], ['count', 'count (integer)'], ['total', 'total (biginteger)'], ['amount', 'amount (decimal)'], ['day', 'day (date)'], ['at', 'at (datetime)'], ['clock', 'clock (time)']]) {
+        await expectText(target(field), attribute);
+      }
+      await page.getByRole('radio', { name: /^Add or update records/ }).click();
+      await page.getByRole('radio', { name: /^Update changed fields/ }).click();
+      await choose(page, 'Match existing entries by', /^code$/);
+      await expectText(page.getByRole('combobox', { name: 'Match existing entries by' }), 'code');
+      await screenshot(page, '19-import-xlsx-mapping');
+
+      await page.getByRole('button', { name: 'Next' }).click();
+      const preview = page.getByRole('dialog', { name: 'Preview of the import' });
+      await expectVisible(preview.getByText('Dry run: this is what the import would do. Nothing was written.'), 60_000);
+      expect(await figure(preview, 'Would create')).toBe('0');
+      expect(await figure(preview, 'Would fail')).toBe('0');
+      expect(Number(await figure(preview, 'Would update'))).toBeGreaterThanOrEqual(1);
+      await preview.getByRole('button', { name: 'Start import' }).click();
+      const progress = page.getByRole('dialog', { name: 'Import: measurements' });
+      await expectVisible(progress.getByText('Completed', { exact: true }), 60_000);
+      expect(await figure(progress, 'Created')).toBe('0');
+      expect(await figure(progress, 'Failed')).toBe('0');
+      await progress.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The database: the one cell changed; the count, and every other value of every entry, as before.
+      const after = await listEntries(token, MEASUREMENT, 'sort=code:ASC');
+      expect(after).toHaveLength(before.length);
+      const comparable = (entry: Record<string, any>) => {
+        const { updatedAt: _updatedAt, updatedBy: _updatedBy, ...rest } = entry;
+        return rest;
+      };
+      const expected = before.map((entry) => comparable(entry.code === 'XL-002' ? { ...entry, count: 42 } : entry));
+      expect(after.map(comparable)).toEqual(expected);
+      expect(after.find((entry) => entry.code === 'XL-002')).toMatchObject({ label: '007', count: 42, day: '1850-01-01' });
+      expect(after.find((entry) => entry.code === 'XL-001')).toMatchObject({
+        label: '0042',
+        total: '9007199254740991',
+        day: '2024-02-29',
+        at: '2024-03-04T05:06:07.891Z',
+        clock: '10:30:00.000',
+      });
+      expect(Number(after.find((entry) => entry.code === 'XL-001')!.amount)).toBe(48.86);
+    }));
+
+  test('semicolon CSV: exports the contacts with ; and a byte order mark; imports a ; CSV with decimal commas through the wizard, refused without the option and stored with it', () =>
+    flow(() => page, 'semicolon-csv', async () => {
+      const token = await adminToken(context);
+      await page.goto(CENTER_PATH);
+      await page.getByRole('button', { name: 'New export' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
+      await choose(page, 'Content type', 'Contact (collection type)');
+      await choose(page, 'File format', /^CSV/);
+      await expectText(page.getByRole('combobox', { name: 'CSV delimiter' }), 'Comma (,)');
+      await choose(page, 'CSV delimiter', /^Semicolon/);
+      const bom = page.getByRole('checkbox', { name: 'Start with a byte order mark (for Excel)' });
+      await expectAttribute(bom, 'aria-checked', 'false');
+      await bom.click();
+      await expectAttribute(bom, 'aria-checked', 'true');
+      await screenshot(page, '20-export-csv-semicolon');
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      const exportDialog = page.getByRole('dialog', { name: 'Export: Contact export' });
+      await expectVisible(exportDialog.getByText('Completed', { exact: true }), 60_000);
+      const [download] = await Promise.all([page.waitForEvent('download'), exportDialog.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^contact-.*\.csv$/);
+      const bytes = await downloadBytes(download);
+      await exportDialog.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      // The UTF-8 byte order mark, then a header separated by semicolons, and every contact as the database has it.
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const text = bytes.subarray(3).toString('utf8');
+      const headerLine = text.split(/\r?\n/)[0];
+      expect(headerLine).toBe('documentId;firstName;lastName;company;address;city;zip;phone;notes');
+      const [header, ...rows] = parseCsv(text, ';').filter((row) => row.some((value) => value !== ''));
+      const contacts = await listEntries(token, 'api::contact.contact', '');
+      expect(rows).toHaveLength(contacts.length);
+      // Text that a spreadsheet would run as a formula carries one apostrophe (README, CSV injection).
+      const cellText = (value: unknown) => (value === null || value === undefined ? '' : /^'*[=+\-@\t\r]/.test(String(value)) ? `'${value}` : String(value));
+      for (const row of rows) {
+        const contact = contacts.find((candidate) => candidate.documentId === row[0]);
+        expect(contact).toBeDefined();
+        for (const [index, name] of header.entries()) expect([name, row[index]]).toEqual([name, cellText(contact![name])]);
+      }
+      const cellOf = (lastName: string, name: string) => rows.find((row) => row[header.indexOf('lastName')] === lastName)![header.indexOf(name)];
+      // A comma inside a cell is no delimiter here: "Brien, Ltd" is one cell; zips keep their leading zeros.
+      expect(cellOf("O'Brien", 'company')).toBe('Brien, Ltd');
+      expect(cellOf('Puig', 'zip')).toBe('08123');
+      expect(cellOf('Schmidt', 'notes')).toBe("'=not a formula");
+
+      // The import: a file as a French Excel writes it, with ; and decimal commas (amounts with two decimals).
+      const csv = ['code;amount;count;label', 'SC-001;12,5;3;Douze et demi', 'SC-002;1.234,75;1.000;Mille', 'SC-003;-0,25;0;Négatif', ''].join('\r\n');
+      await page.getByRole('button', { name: 'New import' }).first().click();
+      await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/import`);
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: /Drag and drop a file here/ }).click(),
+      ]);
+      await chooser.setFiles({ name: 'mesures.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await expectVisible(page.getByText('mesures.csv', { exact: true }));
+      await expectText(page.getByRole('combobox', { name: 'File format' }), 'CSV (spreadsheets)');
+      await expectText(page.getByRole('combobox', { name: 'CSV delimiter' }), 'From the header row');
+      await choose(page, 'Content type', 'Measurement (collection type)');
+      // The header was read with its semicolons: four fields, each mapped by name.
+      await expectVisible(page.getByText('4 fields found in the first items of the file; all mapped.'));
+      await expectText(page.getByRole('combobox', { name: 'Attribute for amount' }), 'amount (decimal)');
+      await choose(page, 'Match existing entries by', /^code$/);
+      const decimalComma = page.getByRole('checkbox', { name: 'Numbers use a decimal comma' });
+      await expectAttribute(decimalComma, 'aria-checked', 'false');
+
+      // Without the option, the preview says the amounts are not numbers.
+      await page.getByRole('button', { name: 'Next' }).click();
+      let preview = page.getByRole('dialog', { name: 'Preview of the import' });
+      await expectVisible(preview.getByText(/is not a number/).first(), 60_000);
+      expect(await figure(preview, 'Would create')).toBe('0');
+      await preview.getByRole('button', { name: 'Back to the settings' }).click();
+      await preview.waitFor({ state: 'hidden' });
+
+      // With it: three entries to create, then created.
+      await decimalComma.click();
+      await expectAttribute(decimalComma, 'aria-checked', 'true');
+      await screenshot(page, '21-import-csv-decimal-comma');
+      await page.getByRole('button', { name: 'Next' }).click();
+      preview = page.getByRole('dialog', { name: 'Preview of the import' });
+      await expectVisible(preview.getByText('Dry run: this is what the import would do. Nothing was written.'), 60_000);
+      expect(await figure(preview, 'Would create')).toBe('3');
+      expect(await figure(preview, 'Would fail')).toBe('0');
+      await preview.getByRole('button', { name: 'Start import' }).click();
+      const progress = page.getByRole('dialog', { name: 'Import: mesures' });
+      await expectVisible(progress.getByText('Completed', { exact: true }), 60_000);
+      expect(await figure(progress, 'Created')).toBe('3');
+      await progress.getByRole('button', { name: 'Close' }).last().click();
+      await page.waitForURL((url) => url.pathname === CENTER_PATH);
+
+      const stored = await listEntries(token, MEASUREMENT, 'sort=code:ASC&filters[code][$startsWith]=SC-');
+      expect(stored.map((entry) => [entry.code, Number(entry.amount), entry.count, entry.label])).toEqual([
+        ['SC-001', 12.5, 3, 'Douze et demi'],
+        ['SC-002', 1234.75, 1000, 'Mille'],
+        ['SC-003', -0.25, 0, 'Négatif'],
+      ]);
+      const task = (await apiData<Array<Record<string, any>>>(token, 'GET', '/data-migration-center/tasks?kind=import')).find(
+        (candidate) => candidate.name === 'mesures' && candidate.options?.dryRun !== true
+      );
+      expect(task).toMatchObject({ status: 'completed', format: 'csv', options: { decimalComma: true, matchBy: 'code' } });
+    }));
 });
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -1036,6 +1380,23 @@ async function filtersJson(target: Page) {
 async function figure(dialog: Locator, label: string) {
   const box = dialog.getByText(label, { exact: true }).locator('xpath=..');
   return ((await box.textContent()) ?? '').replace(label, '').trim();
+}
+
+/** Every entry of a collection type as the Content Manager lists it (`query`: its filters, sort, locale), one page of 100. */
+async function listEntries(token: string, uid: string, query: string): Promise<Array<Record<string, any>>> {
+  const res = await api(token, 'GET', `/content-manager/collection-types/${uid}?page=1&pageSize=100${query ? `&${query}` : ''}`);
+  if (res.status !== 200) throw new Error(`The list of ${uid} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  expect(res.body.pagination.total).toBeLessThanOrEqual(100);
+  return contactList(res.body);
+}
+
+/** The items of a JSONL file (one object per line, each line ended). */
+function jsonLines(text: string): Array<Record<string, any>> {
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 /** Every entry of a collection type as the Content Manager lists it (`query`: its filters, sort, locale), one page of 100. */
