@@ -323,8 +323,12 @@ export type ErrorReportStage = 'read' | 'map' | 'validate' | 'resolve' | 'write'
 export interface ErrorReportRow {
   /** A bundle import's rows: the content type of the item (its `content/<uid>.jsonl`). */
   contentType?: string;
-  /** 0-based position of the item in the file. */
-  itemIndex: number;
+  /**
+   * The item's position in the file counting from 1: the same number as "item N" in the admin and the messages.
+   * (Reports written before it existed carried `itemIndex`, counting from 0: the server reads them with
+   * `itemNumber` = `itemIndex` + 1.)
+   */
+  itemNumber: number;
   /** 1-based line (JSONL, CSV), when known. */
   line: number | null;
   /** The matchBy value, if any. */

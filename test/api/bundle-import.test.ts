@@ -282,8 +282,8 @@ describe('failures', () => {
       { contentType: CATEGORY, processed: 2, created: 1, updated: 0, skipped: 0, failed: 1 },
     ]);
     const csv = (await download(a, tokenA, `${BASE}/tasks/${task.id}/error-report?format=csv`)).text.trim().split('\r\n');
-    expect(csv[0]).toBe('contentType,itemIndex,line,key,stage,field,message,item');
-    expect(csv.slice(1).map((row) => row.split(',').slice(0, 3).join(','))).toEqual([`${TAG},1,2`, `${CATEGORY},1,2`]);
+    expect(csv[0]).toBe('contentType,itemNumber,line,key,stage,field,message,item');
+    expect(csv.slice(1).map((row) => row.split(',').slice(0, 3).join(','))).toEqual([`${TAG},2,2`, `${CATEGORY},2,2`]);
   });
 
   test('a dry run counts what each type would do and writes nothing', async () => {

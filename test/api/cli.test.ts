@@ -204,7 +204,7 @@ describe('import', () => {
     ]);
     const file = write('categories.jsonl', content);
     // A report left by an earlier run of the same file: stale once nothing fails.
-    fs.writeFileSync(`${file}.errors.csv`, 'itemIndex,line,key,message,item\r\n');
+    fs.writeFileSync(`${file}.errors.csv`, 'itemNumber,line,key,stage,field,message,item\r\n');
 
     // The first run compiles the app, as Strapi's own commands do.
     const run = await cli(['import', file, '--type', CATEGORY, '--match-by', 'slug']);
@@ -250,8 +250,8 @@ describe('import', () => {
     expect(run.stdout).toContain(`error report: ${file}.errors.csv`);
 
     const report = fs.readFileSync(`${file}.errors.csv`, 'utf8').split('\r\n');
-    expect(report[0]).toBe('itemIndex,line,key,stage,field,message,item');
-    expect(report[1]).toMatch(/^1,2,,map,slug,"?slug: /);
+    expect(report[0]).toBe('itemNumber,line,key,stage,field,message,item');
+    expect(report[1]).toMatch(/^2,2,,map,slug,"?slug: /);
     expect(report[1]).toContain('No slug');
     expect(report.filter(Boolean)).toHaveLength(2);
   });

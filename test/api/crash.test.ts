@@ -80,7 +80,7 @@ const expectResumedToTheEnd = async (server: Server, id: number, untilDone: () =
   // The killed server's rows, then the resume's.
   const report = await errorReport(server, token, id);
   expect(report.status).toBe(200);
-  expect((JSON.parse(report.text) as Array<{ itemIndex: number }>).map((r) => r.itemIndex)).toEqual(invalid);
+  expect((JSON.parse(report.text) as Array<{ itemNumber: number }>).map((r) => r.itemNumber)).toEqual(invalid.map((i) => i + 1));
 };
 
 describeShared(`kill -9 of the instance running a continue import, beside another, on ${client}`, () => {

@@ -51,9 +51,9 @@ describe('a self reference that fails in the second pass', () => {
     const rows = await held('deferred-');
     expect(rows.size).toBe(task.counts.created + task.counts.updated);
     expect(Object.fromEntries(rows)).toEqual({ 'deferred-a': ['deferred-b'], 'deferred-b': [], 'deferred-c': [] });
-    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemIndex: number; message: string }>;
+    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemNumber: number; message: string }>;
     expect(report).toHaveLength(1);
-    expect(report[0]).toMatchObject({ itemIndex: 2 });
+    expect(report[0]).toMatchObject({ itemNumber: 3 });
     expect(report[0].message).toMatch(/deferred-nowhere.*\(the entry was written without this relation\)/);
   });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-type Report = Array<{ itemIndex: number; message: string }>;
+type Report = Array<{ itemNumber: number; message: string }>;
 
 /** The failed items of a task (none: the report answers 404). */
 const reportOf = async (task: Task): Promise<Report> => {
@@ -73,7 +73,7 @@ describe('counts are what landed (case 2)', () => {
 
   /** What the database must hold, worked out from the items the task did not report failed (not from its counts). */
   const expected = (items: Array<{ code: string; label: string }>, before: Set<string>, report: Report) => {
-    const failed = new Set(report.map((r) => r.itemIndex));
+    const failed = new Set(report.map((r) => r.itemNumber - 1));
     const known = new Set(before);
     const labels = new Map<string, string>();
     let created = 0;
@@ -115,7 +115,7 @@ describe('counts are what landed (case 2)', () => {
     const task = await importMeasurements(items);
     const report = await reportOf(task);
     for (const { message } of report) expect(message).not.toMatch(SQL);
-    expect(report.map((r) => r.itemIndex)).toEqual(expect.arrayContaining([2, 4, 8]));
+    expect(report.map((r) => r.itemNumber)).toEqual(expect.arrayContaining([3, 5, 9]));
     const want = expected(items, before, report);
     expect(task.counts).toMatchObject({ created: want.created, updated: want.updated, failed: want.failed });
     const after = await rows();
@@ -173,7 +173,7 @@ describe('an item locale the app does not have (case 4)', () => {
       options: { contentType: 'api::region.region', matchBy: 'code', onError: 'continue', dryRun },
     });
     expect(await reportOf(task)).toEqual([
-      expect.objectContaining({ itemIndex: 0, message: 'locale: unknown locale "de": the app has en, fr' }),
+      expect.objectContaining({ itemNumber: 1, message: 'locale: unknown locale "de": the app has en, fr' }),
     ]);
     expect(task.counts).toMatchObject({ created: 1, failed: 1 });
     const stored = (await app.strapi.db.connection('regions').select('locale').where('code', 'loc-1')) as unknown[];
@@ -208,7 +208,7 @@ describe('values over a column limit (case 8)', () => {
       { code, ...values },
     ]);
     const report = await reportOf(task);
-    expect(report.map((r) => r.itemIndex)).toEqual([0, 1]);
+    expect(report.map((r) => r.itemNumber)).toEqual([1, 2]);
     for (const { message: seen } of report) {
       expect(seen).toContain(message);
       expect(seen).not.toMatch(SQL);

@@ -155,17 +155,17 @@ describe.each(combos)('%s %s %s %s', (format, importStrategy, updateStrategy, on
       return;
     }
 
-    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemIndex: number; message: string }>;
-    const failedIndexes = report.map((r) => r.itemIndex);
-    expect(failedIndexes).toContain(3);
-    expect(report.find((r) => r.itemIndex === 3)!.message).toMatch(/category: no api::category.category matches/);
+    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemNumber: number; message: string }>;
+    const failedNumbers = report.map((r) => r.itemNumber);
+    expect(failedNumbers).toContain(4);
+    expect(report.find((r) => r.itemNumber === 4)!.message).toMatch(/category: no api::category.category matches/);
     if (importStrategy === 'add-only') {
       // The existing en entry is refused; its fr version and the new article are created.
-      expect(failedIndexes).toEqual([0, 3]);
+      expect(failedNumbers).toEqual([1, 4]);
       expect(task.counts).toMatchObject({ created: 2, updated: 0, failed: 2 });
       expect(await docs(ARTICLE).findFirst({ filters: { documentId: existing.documentId }, locale: 'en' })).toMatchObject({ title: 'Existing', views: 7 });
     } else {
-      expect(failedIndexes).toEqual([3]);
+      expect(failedNumbers).toEqual([4]);
       expect(task.counts).toMatchObject({ created: 2, updated: 1, failed: 1 });
       const populate = ['category', 'related', 'seo', 'sections'];
       for (const status of ['draft', 'published']) {

@@ -186,7 +186,7 @@ describe('strategies', () => {
     });
     expect(addOnly).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
     const rows = JSON.parse((await errorReport(app, token, addOnly.id)).text);
-    expect(rows).toEqual([expect.objectContaining({ itemIndex: 0, line: 1, key: 'news', stage: 'write', message: expect.stringMatching(/already exists/) })]);
+    expect(rows).toEqual([expect.objectContaining({ itemNumber: 1, line: 1, key: 'news', stage: 'write', message: expect.stringMatching(/already exists/) })]);
 
     const patch = await importFile(app, token, {
       fileName: 'c.jsonl',
@@ -257,7 +257,7 @@ describe('on error', () => {
     expect(task).toMatchObject({ status: 'completed-with-errors', counts: { processed: 10, created: 8, failed: 2 } });
     expect(await docs(CONTACT).count()).toBe(before + 8);
     const json = JSON.parse((await errorReport(app, token, task.id)).text);
-    expect(json.map((r: { itemIndex: number; line: number }) => [r.itemIndex, r.line])).toEqual([[3, 4], [7, 8]]);
+    expect(json.map((r: { itemNumber: number; line: number }) => [r.itemNumber, r.line])).toEqual([[4, 4], [8, 8]]);
     expect(json[0].message).toMatch(/^zip: expected text/);
     expect(json[1].message).toMatch(/nickname: unknown field/);
     expect(json.map((r: { stage: string; field: string }) => [r.stage, r.field])).toEqual([['map', 'zip'], ['map', 'nickname']]);
@@ -265,7 +265,7 @@ describe('on error', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.headers['content-disposition']).toMatch(/attachment; filename="contacts-errors.csv"/);
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('itemIndex,line,key,stage,field,message,item');
+    expect(lines[0]).toBe('itemNumber,line,key,stage,field,message,item');
     expect(lines).toHaveLength(3);
     expect(csv.text).not.toMatch(/,=HYPERLINK/);
     expect(csv.text).toMatch(/HYPERLINK/);
@@ -386,7 +386,7 @@ describe('bad input', () => {
     });
     expect(task).toMatchObject({ status: 'completed-with-errors', counts: { created: 2, failed: 1 } });
     const rows = JSON.parse((await errorReport(app, token, task.id)).text);
-    expect(rows).toEqual([expect.objectContaining({ itemIndex: 1, line: 2, stage: 'read', message: expect.stringMatching(/line 2, column/i) })]);
+    expect(rows).toEqual([expect.objectContaining({ itemNumber: 2, line: 2, stage: 'read', message: expect.stringMatching(/line 2, column/i) })]);
   });
 
   test('hostile keys, system fields, private fields and wrong types are item errors naming the field', async () => {
@@ -443,7 +443,7 @@ describe('bad input', () => {
     });
     expect(tags).toMatchObject({ counts: { created: 1, failed: 1 } });
     const [tagRow] = JSON.parse((await errorReport(app, token, tags.id)).text);
-    expect(tagRow).toMatchObject({ itemIndex: 0, message: expect.stringMatching(/^name: .*unique/i) });
+    expect(tagRow).toMatchObject({ itemNumber: 1, message: expect.stringMatching(/^name: .*unique/i) });
 
     const authors = await importFile(app, token, {
       fileName: 'authors.jsonl',

@@ -164,6 +164,6 @@ describeShared(`two instances on one ${client} database, s3 storage`, () => {
     expect(cities.length).toBe(n - invalid.length);
     // C's rows came from its scratch file on this machine (the object is written when the task ends), then D's.
     const report = await download(a, token, `${BASE}/tasks/${id}/error-report?format=json`);
-    expect((JSON.parse(report.text) as Array<{ itemIndex: number }>).map((r) => r.itemIndex)).toEqual(invalid);
+    expect((JSON.parse(report.text) as Array<{ itemNumber: number }>).map((r) => r.itemNumber)).toEqual(invalid.map((i) => i + 1));
   }, 180_000);
 });

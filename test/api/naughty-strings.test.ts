@@ -134,8 +134,8 @@ test(`${STRINGS.length} strings imported from JSONL are stored unchanged, or ref
   });
   const refused = new Map<number, string>();
   if (task.counts.failed > 0) {
-    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemIndex: number; message: string }>;
-    for (const row of report) refused.set(row.itemIndex, row.message);
+    const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemNumber: number; message: string }>;
+    for (const row of report) refused.set(row.itemNumber - 1, row.message);
   }
   for (const [index, message] of refused) {
     // Refused only for a reason said in words, naming the field; never SQL.

@@ -342,8 +342,8 @@ describe('locale-limited (articles in French only)', () => {
       { contentType: ARTICLE, onError: 'continue' }
     );
     expect(res.body.data).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, updated: 1, failed: 2 } });
-    const report = JSON.parse((await errorReport(app, token, res.body.data.id)).text) as Array<{ itemIndex: number; message: string }>;
-    expect(report.map((r) => r.itemIndex)).toEqual([1, 3]);
+    const report = JSON.parse((await errorReport(app, token, res.body.data.id)).text) as Array<{ itemNumber: number; message: string }>;
+    expect(report.map((r) => r.itemNumber)).toEqual([2, 4]);
     expect(report[0].message).toMatch(/may not update this api::article.article entry in locale en/);
     expect(report[1].message).toMatch(/may not create api::article.article entries in locale en/);
     const after = await drafts(ARTICLE);

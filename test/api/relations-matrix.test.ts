@@ -171,7 +171,7 @@ describe.each([
   const reportOf = async (taskId: number) => {
     const res = await errorReport(app, token, taskId);
     if (res.status === 404) return [];
-    return JSON.parse(res.text) as Array<{ itemIndex: number; message: string }>;
+    return JSON.parse(res.text) as Array<{ itemNumber: number; message: string }>;
   };
 
   const twin = async (uid: string, data: Record<string, unknown>, params: Record<string, unknown> = {}) =>
@@ -247,7 +247,7 @@ describe.each([
       { name: 'Linz', code: 'lnz', edition: f.editionDraft },
     ]);
     const report = await reportOf(task.id);
-    expect(report.map((r) => r.itemIndex)).toEqual([0, 1]);
+    expect(report.map((r) => r.itemNumber)).toEqual([1, 2]);
     expect(report[0].message).toContain('no api::country.country matches {"code":"CH"} in locale en');
     expect(report[1].message).toContain(`no api::country.country matches "${f.ch}" in locale en`);
     // A draft-only target from a type without draft & publish: linked as the Document Service links it (its draft).

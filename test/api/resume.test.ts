@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, errorReport, jsonl, postImport } from '../helpers/tasks';
@@ -84,8 +86,8 @@ describe.each([
     const cities = (await app.strapi.db.query('api::contact.contact').findMany({ select: ['city'] })) as Array<{ city: string }>;
     expect(new Set(cities.map((c) => c.city)).size).toBe(N - invalid.length);
     // One error report, each failed item once, in file order.
-    const report = JSON.parse((await errorReport(app, token, id)).text) as Array<{ itemIndex: number }>;
-    expect(report.map((r) => r.itemIndex)).toEqual(invalid);
+    const report = JSON.parse((await errorReport(app, token, id)).text) as Array<{ itemNumber: number }>;
+    expect(report.map((r) => r.itemNumber)).toEqual(invalid.map((i) => i + 1));
   }, 180_000);
 });
 
@@ -130,6 +132,43 @@ test('a resume whose earlier error report rows are gone completes and says how m
   expect(final.error).toBe(
     `The error report lacks the ${stopped.counts.failed} failed item(s) of the run before the interruption: their rows (${errorReportKey}) were not found. With s3 storage, the rows of a server that was killed are kept only on its machine, until its task ends (a resume there continues them)`
   );
-  const report = JSON.parse((await errorReport(app, token, id)).text) as Array<{ itemIndex: number }>;
-  expect(report.map((r) => r.itemIndex)).toEqual(invalid.slice(stopped.counts.failed));
+  const report = JSON.parse((await errorReport(app, token, id)).text) as Array<{ itemNumber: number }>;
+  expect(report.map((r) => r.itemNumber)).toEqual(invalid.slice(stopped.counts.failed).map((i) => i + 1));
+}, 180_000);
+
+test('a resume continues an error report written before itemNumber (itemIndex, counting from 0): itemNumber = itemIndex + 1', async () => {
+  await app.strapi.db.query('api::contact.contact').deleteMany({});
+  const id = await startAndWait({ onError: 'continue' }, 6_000);
+  await runner().stop();
+  await runner().start();
+  const stopped = await getTask(id);
+  expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
+  expect(stopped.counts.failed).toBeGreaterThan(0);
+  // The run before as an older version of the plugin wrote it: itemIndex, 0-based, in the place of itemNumber.
+  const { errorReportKey } = (await app.strapi.db.query('plugin::data-migration-center.task').findOne({ where: { id } })) as { errorReportKey: string };
+  const storage = app.strapi.plugin('data-migration-center').service('storage');
+  let stored = '';
+  for await (const chunk of storage.createReadStream(errorReportKey)) stored += String(chunk);
+  const old = stored
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { itemNumber, ...rest } = JSON.parse(line) as { itemNumber: number };
+      return `${JSON.stringify({ itemIndex: itemNumber - 1, ...rest })}\n`;
+    });
+  expect(old).toHaveLength(stopped.counts.failed);
+  await pipeline(Readable.from(old), storage.createWriteStream(errorReportKey));
+  // Downloaded before the resume: read with itemNumber.
+  const before = await errorReport(app, token, id, 'csv');
+  expect(before.text.split('\r\n')[0]).toBe('itemNumber,line,key,stage,field,message,item');
+  expect(before.text.split('\r\n')[1]).toMatch(new RegExp(`^${invalid[0] + 1},${invalid[0] + 1},`));
+
+  const resumed = await app.http().post(`${BASE}/tasks/${id}/resume`).set('Authorization', `Bearer ${token}`);
+  expect(resumed.status).toBe(200);
+  const final = await runner().waitFor(id);
+  expect(final).toMatchObject({ state: 'completed-with-errors', created: N - invalid.length, failed: invalid.length });
+  expect(final.error).toBeNull();
+  const report = JSON.parse((await errorReport(app, token, id)).text) as Array<Record<string, unknown>>;
+  expect(report.map((r) => r.itemNumber)).toEqual(invalid.map((i) => i + 1));
+  expect(report.filter((r) => 'itemIndex' in r)).toEqual([]);
 }, 180_000);

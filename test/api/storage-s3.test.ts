@@ -70,7 +70,7 @@ test('import: the upload and the error report are objects of the bucket; downloa
   expect(upload.text).toBe(content);
   const report = await errorReport(app, token, task.id, 'json');
   expect(report.status).toBe(200);
-  expect(JSON.parse(report.text)).toEqual([expect.objectContaining({ itemIndex: 1, key: 's3-bad', message: expect.stringContaining('nope') })]);
+  expect(JSON.parse(report.text)).toEqual([expect.objectContaining({ itemNumber: 2, key: 's3-bad', message: expect.stringContaining('nope') })]);
 });
 
 test('self references go through a scratch file in the temporary folder, removed when the task ends', async () => {

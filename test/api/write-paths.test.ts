@@ -18,9 +18,9 @@ const CONTACTS = jsonl([
 ]);
 const TAGS = jsonl([{ name: 'alpha' }, { name: 'beta' }, { name: 'alpha' }, { name: 5 }, { name: '' }]);
 
-/** A task's error report (JSON): the failed items with their index and message. */
+/** A task's error report (JSON): the failed items with their number (counting from 1) and message. */
 const reportOf = async (app: TestApp, token: string, task: { id: number }) =>
-  JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemIndex: number; message: string }>;
+  JSON.parse((await errorReport(app, token, task.id)).text) as Array<{ itemNumber: number; message: string }>;
 
 const VOLATILE = new Set(['id', 'document_id', 'created_at', 'updated_at', 'published_at']);
 
@@ -103,8 +103,8 @@ test('contacts and tags: both paths leave identical database state; the task say
     counts: { created: 2, updated: 1, failed: 2 },
   });
   expect(service.tags.counts).toEqual(bulk.tags.counts);
-  expect(bulk.report.map((r: { itemIndex: number; message: string }) => [r.itemIndex, r.message])).toEqual(
-    service.report.map((r: { itemIndex: number; message: string }) => [r.itemIndex, r.message])
+  expect(bulk.report.map((r: { itemNumber: number; message: string }) => [r.itemNumber, r.message])).toEqual(
+    service.report.map((r: { itemNumber: number; message: string }) => [r.itemNumber, r.message])
   );
   expect(bulk.visible).toBe(1201);
   expect(service.visible).toBe(1201);
@@ -120,12 +120,12 @@ test('contacts and tags: both paths leave identical database state; the task say
     counts: { updated: 2, failed: 2 },
   });
   expect(service.tagUpdates.counts).toEqual(bulk.tagUpdates.counts);
-  expect(bulk.updateReport.map((r) => [r.itemIndex, r.message])).toEqual([
-    [0, 'name: This attribute must be unique'],
-    [3, 'name: name must be a `string` type, but the final value was: `null`.'],
+  expect(bulk.updateReport.map((r) => [r.itemNumber, r.message])).toEqual([
+    [1, 'name: This attribute must be unique'],
+    [4, 'name: name must be a `string` type, but the final value was: `null`.'],
   ]);
-  expect(service.updateReport.map((r) => [r.itemIndex, r.message])).toEqual(
-    bulk.updateReport.map((r) => [r.itemIndex, r.message])
+  expect(service.updateReport.map((r) => [r.itemNumber, r.message])).toEqual(
+    bulk.updateReport.map((r) => [r.itemNumber, r.message])
   );
   expect(bulk.rows).toEqual(service.rows);
 });
@@ -597,10 +597,10 @@ test('articles (draft & publish, locales, relations, components, media): both pa
     counts: { updated: 64, failed: 1 },
   });
   expect(service.updates).toMatchObject({ writePath: 'document-service', counts: bulk.updates.counts });
-  expect(bulk.updatesReport.map((r) => [r.itemIndex, r.message])).toEqual(
-    service.updatesReport.map((r) => [r.itemIndex, r.message])
+  expect(bulk.updatesReport.map((r) => [r.itemNumber, r.message])).toEqual(
+    service.updatesReport.map((r) => [r.itemNumber, r.message])
   );
-  expect(bulk.updatesReport.map((r) => r.itemIndex)).toEqual([62]);
+  expect(bulk.updatesReport.map((r) => r.itemNumber)).toEqual([63]);
   expect(bulk.overwrite).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { updated: 3 } });
   expect(service.overwrite.counts).toEqual(bulk.overwrite.counts);
   expect(bulk.localeVersion).toMatchObject({
@@ -608,11 +608,11 @@ test('articles (draft & publish, locales, relations, components, media): both pa
     writePath: 'document-service',
     counts: { created: 1 },
   });
-  expect(bulk.report.map((r) => [r.itemIndex, r.message])).toEqual(service.report.map((r) => [r.itemIndex, r.message]));
+  expect(bulk.report.map((r) => [r.itemNumber, r.message])).toEqual(service.report.map((r) => [r.itemNumber, r.message]));
   expect(bulk.unique).toMatchObject({ status: 'completed-with-errors', counts: { created: 2, failed: 2 } });
-  expect(bulk.uniqueReport.map((r) => [r.itemIndex, r.message])).toEqual([
-    [0, 'slug: This attribute must be unique'],
-    [2, 'slug: This attribute must be unique'],
+  expect(bulk.uniqueReport.map((r) => [r.itemNumber, r.message])).toEqual([
+    [1, 'slug: This attribute must be unique'],
+    [3, 'slug: This attribute must be unique'],
   ]);
   expect(service.uniqueReport).toEqual(bulk.uniqueReport);
   expect(bulk.read).toEqual(service.read);
@@ -632,10 +632,10 @@ test('articles (draft & publish, locales, relations, components, media): both pa
     writePath: 'bulk+document-service',
     counts: { processed: 60, created: 0, updated: 57, failed: 3 },
   });
-  expect(bulk.publishingReport.map((r) => r.itemIndex)).toEqual([55, 56, 57]);
+  expect(bulk.publishingReport.map((r) => r.itemNumber)).toEqual([56, 57, 58]);
   expect(service.publishing).toMatchObject({ writePath: 'document-service', counts: bulk.publishing.counts });
-  expect(bulk.publishingReport.map((r) => [r.itemIndex, r.message])).toEqual(
-    service.publishingReport.map((r) => [r.itemIndex, r.message])
+  expect(bulk.publishingReport.map((r) => [r.itemNumber, r.message])).toEqual(
+    service.publishingReport.map((r) => [r.itemNumber, r.message])
   );
   for (const table of (Object.keys(service.rows) as Array<keyof typeof service.rows>).filter(
     (t) => t !== 'danglingComponentLinks'

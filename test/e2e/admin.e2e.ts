@@ -252,10 +252,10 @@ describeE2E('Data Migration Center in the browser', () => {
       ]);
       expect(download.suggestedFilename()).toBe('contacts-errors.csv');
       const report = parseCsv(await downloadText(download)).filter((row) => row.some((cell) => cell !== ''));
-      expect(report[0]).toEqual(['itemIndex', 'line', 'key', 'stage', 'field', 'message', 'item']);
+      expect(report[0]).toEqual(['itemNumber', 'line', 'key', 'stage', 'field', 'message', 'item']);
       expect(report).toHaveLength(2);
-      const [itemIndex, line, , stage, field, message, item] = report[1];
-      expect(itemIndex).toBe('2');
+      const [itemNumber, line, , stage, field, message, item] = report[1];
+      expect(itemNumber).toBe('3');
       expect(line).toBe('4');
       expect([stage, field]).toEqual(['read', '']);
       expect(message).toContain('Line 4: expected 9 cells, found 3');

@@ -179,9 +179,9 @@ export const ImportPreviewModal = ({ request, onClose, onStarted }: ImportPrevie
                     </Thead>
                     <Tbody>
                       {failures.map((failure, index) => (
-                        <Tr key={`${failure.itemIndex}-${index}`}>
+                        <Tr key={`${failure.itemNumber}-${index}`}>
                           <Td>
-                            <Typography>{failure.itemIndex + 1}</Typography>
+                            <Typography>{failure.itemNumber}</Typography>
                           </Td>
                           <Td>
                             <Typography>{failure.line ?? '-'}</Typography>

@@ -22,7 +22,7 @@ const dryRun = task({
   hasErrorReport: true,
 });
 
-const failures = [{ itemIndex: 2, line: null, key: 'third', message: 'title: this field is required', item: { slug: 'third' } }];
+const failures = [{ itemNumber: 3, line: null, key: 'third', message: 'title: this field is required', item: { slug: 'third' } }];
 
 /**
  * The server's answer to POST /file-heads for the JSONT files of these tests (the server's reading itself is tested
@@ -92,6 +92,9 @@ describe('ImportPage', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Preview of the import' });
     await waitFor(() => expect(within(dialog).getByText('Would create')).toBeInTheDocument());
     expect(await within(dialog).findByText('title: this field is required')).toBeInTheDocument();
+    // The failure's row shows its itemNumber as it is: item 3, the number the messages give.
+    const failureRow = within(dialog).getByText('title: this field is required').closest('tr')!;
+    expect(within(failureRow).getAllByRole('gridcell')[0]).toHaveTextContent(/^3$/);
 
     expect(post.mock.calls[0][0]).toBe('/data-migration-center/file-heads');
     expect(post.mock.calls[0][1]).toEqual({ fileName: 'articles.jsont', head: jsont, complete: true });

@@ -98,7 +98,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = content;
     },
 
-    /** The failed items as CSV or JSON: itemIndex, line, key, message, item. */
+    /** The failed items as CSV or JSON: itemNumber (counting from 1), line, key, stage, field, message, item. */
     async downloadErrorReport(ctx: Context) {
       const format = ctx.query.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');

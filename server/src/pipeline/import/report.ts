@@ -11,14 +11,14 @@ import type { ItemProblem } from '../problems';
 
 export type { ErrorReportRow };
 
-export const ERROR_REPORT_COLUMNS = ['itemIndex', 'line', 'key', 'stage', 'field', 'message', 'item'] as const;
+export const ERROR_REPORT_COLUMNS = ['itemNumber', 'line', 'key', 'stage', 'field', 'message', 'item'] as const;
 
 /** A bundle import's report: each row also names its content type, first. */
 export const BUNDLE_REPORT_COLUMNS = ['contentType', ...ERROR_REPORT_COLUMNS] as const;
 
-/** The report's row of an item's problem. */
+/** The report's row of an item's problem: `itemNumber` counts from 1 (the problem's `index` from 0), as "item N". */
 export const reportRow = ({ index, line, key, stage, field, message }: ItemProblem, item: unknown): ErrorReportRow => ({
-  itemIndex: index,
+  itemNumber: index + 1,
   line,
   key,
   stage,
@@ -26,6 +26,20 @@ export const reportRow = ({ index, line, key, stage, field, message }: ItemProbl
   message,
   item,
 });
+
+/**
+ * A stored row of a report. Reports written before `itemNumber` existed carry `itemIndex`, the item's position counting
+ * from 0 (a resumed task continues such a report; an older task's report is still downloaded): such a row is read with
+ * `itemNumber` = `itemIndex` + 1, in the old column's place.
+ */
+export const parseReportRow = (line: string): ErrorReportRow => {
+  const row = JSON.parse(line) as ErrorReportRow & { itemIndex?: unknown };
+  if (row.itemNumber !== undefined || typeof row.itemIndex !== 'number') return row;
+  const entries = Object.entries(row).map(([name, value]) =>
+    name === 'itemIndex' ? ['itemNumber', Number(value) + 1] : [name, value]
+  );
+  return Object.fromEntries(entries) as ErrorReportRow;
+};
 
 /** Where an import adds its report rows (the task's report, or in a bundle one type's rows of it). */
 export interface ItemReport {
@@ -85,13 +99,17 @@ export class ErrorReportWriter implements ItemReport {
     if (this.failure) throw this.failure;
   }
 
-  /** Copies the first `limit` rows of an earlier report (a resumed task continues it); returns how many. */
+  /**
+   * Copies the first `limit` rows of an earlier report (a resumed task continues it); returns how many. Rows of a
+   * report written before `itemNumber` are copied as `parseReportRow` reads them.
+   */
   async copy(source: Readable, limit: number): Promise<number> {
     let copied = 0;
     for await (const line of readline.createInterface({ input: source, crlfDelay: Infinity })) {
       if (copied >= limit) break;
       if (!line) continue;
-      if (!this.send(`${line}\n`)) await once(this.out, 'drain');
+      const row = line.includes('"itemIndex"') ? JSON.stringify(parseReportRow(line)) : line;
+      if (!this.send(`${row}\n`)) await once(this.out, 'drain');
       copied += 1;
     }
     source.destroy();
@@ -137,7 +155,7 @@ export async function* renderErrorReport(
       source.destroy();
       break;
     }
-    const row = JSON.parse(line) as ErrorReportRow;
+    const row = parseReportRow(line);
     if (format === 'csv') {
       yield `${columns.map((column) => csvCell(column === 'item' ? JSON.stringify(row.item) : row[column])).join(',')}\r\n`;
     } else {

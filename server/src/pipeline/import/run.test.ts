@@ -117,9 +117,9 @@ describe('runImport', () => {
     expect(created.map((d) => d.name)).toEqual(['a', 'b']);
     expect(run.counts).toEqual({ processed: 5, created: 2, updated: 0, skipped: 0, failed: 3 });
     expect(await rows()).toEqual([
-      expect.objectContaining({ itemIndex: 1, line: 2, stage: 'read', field: null, message: 'line 2, column 3: unexpected token' }),
-      expect.objectContaining({ itemIndex: 2, line: 3, stage: 'map', field: 'name', message: 'name: expected a string' }),
-      expect.objectContaining({ itemIndex: 3, line: 4, stage: 'validate', field: 'name', message: 'name: must not be refused' }),
+      expect.objectContaining({ itemNumber: 2, line: 2, stage: 'read', field: null, message: 'line 2, column 3: unexpected token' }),
+      expect.objectContaining({ itemNumber: 3, line: 3, stage: 'map', field: 'name', message: 'name: expected a string' }),
+      expect.objectContaining({ itemNumber: 4, line: 4, stage: 'validate', field: 'name', message: 'name: must not be refused' }),
     ]);
     // Batches adapt their size from the first (at most batchSize = 2): each commits its counts and checkpoint.
     expect(checkpoints.map((c) => c.items)).toEqual([2, 4, 5]);
@@ -133,7 +133,7 @@ describe('runImport', () => {
     await runImport(run);
     expect(created.map((d) => d.name)).toEqual(['b']);
     expect(run.counts).toEqual({ processed: 2, created: 1, updated: 0, skipped: 0, failed: 1 });
-    expect((await rows()).map((r) => r.itemIndex)).toEqual([3]);
+    expect((await rows()).map((r) => r.itemNumber)).toEqual([4]);
   });
 
   it('stop: throws the first failing item, with its stage, before writing anything after it', async () => {
@@ -150,10 +150,10 @@ describe('runImport', () => {
     const { run, checkpoints, rows } = setup(items, { onError: 'continue', commits: 'task', batchSize: 10 });
     await runImport(run);
     expect(run.counts).toEqual({ processed: 5, created: 2, updated: 0, skipped: 0, failed: 3 });
-    expect((await rows()).map((r) => [r.itemIndex, r.stage])).toEqual([
-      [1, 'read'],
-      [2, 'map'],
-      [3, 'validate'],
+    expect((await rows()).map((r) => [r.itemNumber, r.stage])).toEqual([
+      [2, 'read'],
+      [3, 'map'],
+      [4, 'validate'],
     ]);
     expect(checkpoints).toEqual([]);
   });

@@ -75,7 +75,7 @@ describe('linkDeferredReferences', () => {
     expect(updates.map((u) => u.documentId)).toEqual(['doc-d']);
     expect(rows).toEqual([
       {
-        itemIndex: 0,
+        itemNumber: 1,
         line: 1,
         key: 'k0',
         stage: 'resolve',

@@ -114,7 +114,7 @@ export const pauseBetweenBatches = (strapi: Core.Strapi, perBatch: boolean) => {
 
 /**
  * Where a stop task stopped, numbered as the admin numbers items (1-based, the line beside it):
- * `item 3 (line 5), key "news"`. The error report's `itemIndex` is the same item's 0-based position.
+ * `item 3 (line 5), key "news"`. The error report's `itemNumber` is the same number (3).
  */
 export const whereItem = (failure: ItemFailure) => {
   const { entry } = failure;
