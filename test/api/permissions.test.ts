@@ -251,8 +251,10 @@ describe('field-limited (articles: title and slug, in English; contacts: firstNa
     expect(mapped.body.error.message).toMatch(/"company": you may not create or update/);
     const res = await importAs(token, [{ firstName: 'Zed' }, { firstName: 'Yan', company: 'Evil' }], { contentType: CONTACT, onError: 'continue' });
     expect(res.body.data).toMatchObject({ status: 'completed-with-errors', counts: { created: 1, failed: 1 } });
-    const report = JSON.parse((await errorReport(app, token, res.body.data.id)).text) as Array<{ message: string }>;
+    const report = JSON.parse((await errorReport(app, token, res.body.data.id)).text) as Array<{ itemNumber: number; stage: string; field: string | null; message: string }>;
     expect(report[0].message).toMatch(/^company: you may not set this field/);
+    // The report's columns name the stage and the field refused, as for any other item problem.
+    expect(report[0]).toMatchObject({ itemNumber: 2, stage: 'validate', field: 'company' });
     const after = await rows(CONTACT);
     expect(after.length).toBe(before.length + 1);
     expect(after.find((r) => r.firstName === 'Yan')).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { chunks } from '../../pipeline/sql/in-lists';
-import type { WriteCheck, WriteGate } from '../../pipeline/import/write/entries';
+import type { Refusal, WriteCheck, WriteGate } from '../../pipeline/import/write/entries';
 import { modelSchema } from '../../schema/model-schema';
 import type { CmAction, ContentAccess } from './types';
 
@@ -63,13 +63,13 @@ export const createWriteGate = (
 
   return {
     async refusals(checks) {
-      const refused = new Map<WriteCheck, string>();
+      const refused = new Map<WriteCheck, Refusal>();
       const updates = checks.filter((c) => c.documentId !== null);
       const updatable = updates.length > 0 && contentAccess.can('update') ? await permittedExisting('update', updates) : null;
       const publishable = updates.some((c) => c.publish) && contentAccess.can('publish') ? await permittedExisting('publish', updates.filter((c) => c.publish)) : null;
       for (const check of checks) {
         const subject = subjectOf(check);
-        const refuse = (message: string) => refused.set(check, `${message} (Content Manager permissions)`);
+        let field: string | null = null;
         const actions: CmAction[] = check.documentId === null ? (check.repeated ? ['create', 'update'] : ['create']) : ['update'];
         let reason: string | null = null;
         for (const action of actions) {
@@ -86,9 +86,9 @@ export const createWriteGate = (
                 : `you may not update ${uid} entries${inLocale(check.locale)}`;
             break;
           }
-          const field = pathsOf(strapi, uid, check.data).find((path) =>
+          field = pathsOf(strapi, uid, check.data).find((path) =>
             action === 'create' ? !contentAccess.can('create', subject, path) : !contentAccess.allowsField('update', path)
-          );
+          ) ?? null;
           if (field) reason = `${field}: you may not ${action === 'create' ? 'set' : 'update'} this field${inLocale(check.locale)}`;
         }
         if (!reason && check.publish) {
@@ -97,7 +97,7 @@ export const createWriteGate = (
             : contentAccess.can('publish', subject);
           if (!allowed) reason = `you may not publish ${uid} entries${inLocale(check.locale)} (status: published)`;
         }
-        if (reason) refuse(reason);
+        if (reason) refused.set(check, { field, message: `${reason} (Content Manager permissions)` });
       }
       return refused;
     },

@@ -92,9 +92,15 @@ export interface WriteCheck {
   publish: boolean;
 }
 
-/** Decides which writes the importing user's permissions refuse: the message of each refused check. */
+/** A write the importing user's permissions refuse: the field they may not set, when it is one field. */
+export interface Refusal {
+  field: string | null;
+  message: string;
+}
+
+/** Decides which writes the importing user's permissions refuse. */
 export interface WriteGate {
-  refusals(checks: WriteCheck[]): Promise<Map<WriteCheck, string>>;
+  refusals(checks: WriteCheck[]): Promise<Map<WriteCheck, Refusal>>;
 }
 
 /** Which write path ran, counted per task. */

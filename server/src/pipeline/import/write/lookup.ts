@@ -153,8 +153,8 @@ const refuseByPermissions = async (
     checks.set(check, entry);
   }
   // A permission refused is one of the app's rules on the item: the validate stage.
-  for (const [check, message] of await gate.refusals([...checks.keys()]))
-    failed.set(checks.get(check)!, { stage: 'validate', field: null, message });
+  for (const [check, { field, message }] of await gate.refusals([...checks.keys()]))
+    failed.set(checks.get(check)!, { stage: 'validate', field, message });
 };
 
 /** Unique values held (by published entries, and by those this batch writes), keyed by attribute and locale. */
