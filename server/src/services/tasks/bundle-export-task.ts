@@ -17,7 +17,7 @@ import type { Actor } from '../permissions';
 import { findPackageRoot } from '../shipped-templates';
 import { bundleDefinitions, bundleMedia } from './bundle-files';
 import { prepareTypeExport, type TypeExport } from './export-task';
-import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
 import type { TaskRow } from './task-row';
 
 /**

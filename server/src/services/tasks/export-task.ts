@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { AttributeInfo } from '../../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
-import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
 import type { TaskRow } from './task-row';
 import { forbidden } from '../permissions';
 import { getConfig, getService } from '../../utils';

@@ -10,7 +10,7 @@ import { createBulkWriter } from '../../pipeline/import/write/bulk/index';
 import { resetValueOf } from '../../pipeline/import/write/batch';
 import { ItemFailure, keyOf, type WritePaths, type WriterContext } from '../../pipeline/import/write/entries';
 import { withoutSql } from '../../pipeline/sql/database-errors';
-import type { TaskOutcome } from './runner';
+import type { TaskOutcome } from './task-context';
 import { createLookupIndex } from '../../pipeline/sql/lookup-index';
 import { columnOf, modelMeta } from '../../schema/model-metadata';
 

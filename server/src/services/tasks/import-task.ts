@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
-import type { TaskContext, TaskHandler, TaskOutcome } from './runner';
+import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
 import { commitsByBatch, type TaskRow } from './task-row';
 import type { StorageService } from '../storage/index';
 import { getConfig, getService } from '../../utils';

@@ -22,8 +22,6 @@ import { columnOf, modelMeta } from '../../schema/model-metadata';
  *   instance that runs the task, whichever instance received it.
  */
 
-export type { ProgressUpdate, TaskContext, TaskHandler, TaskOutcome } from './task-context';
-
 /**
  * The queued tasks this instance may claim: those whose upload its storage holds (with `local` storage and several
  * instances, an import runs only where its upload is), and those without files yet (exports), or recorded before
