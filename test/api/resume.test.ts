@@ -113,7 +113,8 @@ test('a stop-mode import that completes commits its final state with its data', 
   expect(res.body.data).toMatchObject({ status: 'completed', counts: { created: 2, processed: 2 } });
 });
 
-test('a resume whose earlier error report rows are gone completes and says how many failed items its report lacks', async () => {
+/** A continue import interrupted (the server stops) after some failed items, with where its report rows are. */
+const interruptedWithFailures = async () => {
   await app.strapi.db.query('api::contact.contact').deleteMany({});
   const id = await startAndWait({ onError: 'continue' }, 6_000);
   await runner().stop();
@@ -121,8 +122,13 @@ test('a resume whose earlier error report rows are gone completes and says how m
   const stopped = await getTask(id);
   expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
   expect(stopped.counts.failed).toBeGreaterThan(0);
-  // What a resume on another machine finds with s3 storage after a kill -9: no report under its key.
   const { errorReportKey } = (await app.strapi.db.query('plugin::data-migration-center.task').findOne({ where: { id } })) as { errorReportKey: string };
+  return { id, stopped, errorReportKey };
+};
+
+test('a resume whose earlier error report rows are gone completes and says how many failed items its report lacks', async () => {
+  const { id, stopped, errorReportKey } = await interruptedWithFailures();
+  // What a resume on another machine finds with s3 storage after a kill -9: no report under its key.
   await app.strapi.plugin('data-migration-center').service('storage').remove(errorReportKey);
 
   const resumed = await app.http().post(`${BASE}/tasks/${id}/resume`).set('Authorization', `Bearer ${token}`);
@@ -137,15 +143,8 @@ test('a resume whose earlier error report rows are gone completes and says how m
 }, 180_000);
 
 test('a resume continues an error report written before itemNumber (itemIndex, counting from 0): itemNumber = itemIndex + 1', async () => {
-  await app.strapi.db.query('api::contact.contact').deleteMany({});
-  const id = await startAndWait({ onError: 'continue' }, 6_000);
-  await runner().stop();
-  await runner().start();
-  const stopped = await getTask(id);
-  expect(stopped).toMatchObject({ status: 'interrupted', resumable: true });
-  expect(stopped.counts.failed).toBeGreaterThan(0);
+  const { id, stopped, errorReportKey } = await interruptedWithFailures();
   // The run before as an older version of the plugin wrote it: itemIndex, 0-based, in the place of itemNumber.
-  const { errorReportKey } = (await app.strapi.db.query('plugin::data-migration-center.task').findOne({ where: { id } })) as { errorReportKey: string };
   const storage = app.strapi.plugin('data-migration-center').service('storage');
   let stored = '';
   for await (const chunk of storage.createReadStream(errorReportKey)) stored += String(chunk);
