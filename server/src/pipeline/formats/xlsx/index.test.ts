@@ -6,6 +6,7 @@ import type { CsvColumn, SourceItem, WriteOptions } from '../types';
 import { csvColumns } from '../csv';
 import { attr } from '../csv/test-helpers';
 import { prng } from '../test-streams';
+import { writeZip } from '../../zip';
 import { xlsxFormat } from '.';
 
 /** XLSX: written and read back with the same columns as CSV, typed cells, foreign workbooks, hostile files. */
@@ -77,6 +78,29 @@ const full = {
   seo: { metaTitle: 'M', noIndex: false },
 };
 
+/**
+ * A workbook as other writers make it, part by part: `sheet` the worksheet's XML, `root` its root element's name and
+ * namespace declaration (`x:worksheet xmlns:x=...` as .NET's Open XML SDK writes), 1904 dates on request.
+ */
+const handMade = async (rows: string, { prefix = '', date1904 = false } = {}) => {
+  const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const p = prefix ? `${prefix}:` : '';
+  const ns = prefix ? `xmlns:${prefix}="${main}"` : `xmlns="${main}"`;
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const parts: Record<string, string> = {
+    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+    '_rels/.rels': `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `<?xml version="1.0"?><${p}workbook ${ns} xmlns:r="${rel}">${date1904 ? `<${p}workbookPr date1904="1"/>` : ''}<${p}sheets><${p}sheet name="Data" sheetId="1" r:id="rId1"/></${p}sheets></${p}workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/styles" Target="styles.xml"/></Relationships>`,
+    // Style 1: a date (built-in number format 14).
+    'xl/styles.xml': `<?xml version="1.0"?><${p}styleSheet ${ns}><${p}fonts count="1"><${p}font/></${p}fonts><${p}fills count="1"><${p}fill/></${p}fills><${p}borders count="1"><${p}border/></${p}borders><${p}cellStyleXfs count="1"><${p}xf/></${p}cellStyleXfs><${p}cellXfs count="2"><${p}xf numFmtId="0"/><${p}xf numFmtId="14" applyNumberFormat="1"/></${p}cellXfs></${p}styleSheet>`,
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0"?><${p}worksheet ${ns}><${p}sheetData>${rows.replace(/<(\/?)([a-z])/g, `<$1${p}$2`)}</${p}sheetData></${p}worksheet>`,
+  };
+  const chunks: Buffer[] = [];
+  for await (const chunk of writeZip(Object.entries(parts).map(([name, xml]) => ({ name, open: () => Buffer.from(xml) })))) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
 describe('xlsx format', () => {
   it('round trips every kind of cell, keeping types, zeros, formula-like text and long text', async () => {
     const long = 'x'.repeat(40_000);
@@ -137,6 +161,27 @@ describe('xlsx format', () => {
     const items = await readAll(buffer);
     expect(items.map((item) => item.line)).toEqual([2, 4, 5]);
     expect(items.map((item) => item.index)).toEqual([0, 1, 2]);
+  });
+
+  it.each([
+    ['as Excel writes them', {}],
+    ["with the main namespace's prefix of .NET's Open XML SDK (read as empty before)", { prefix: 'x' }],
+  ])('reads hand-made workbooks %s: inline strings, text formulas, booleans, dates by style', async (_name, shape) => {
+    const rows = `<row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c><c r="B1" t="inlineStr"><is><t>views</t></is></c><c r="C1" t="inlineStr"><is><t>flag</t></is></c><c r="D1" t="inlineStr"><is><t>day</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Hello</t></is></c><c r="B2"><v>5</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" s="1"><v>45000</v></c></row><row r="3"><c r="A3" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="B3"><v>7</v></c><c r="C3" t="b"><v>0</v></c></row>`;
+    expect(values(await readAll(await handMade(rows, shape)))).toEqual([
+      { title: 'Hello', views: 5, flag: true, day: '2023-03-15' },
+      { title: 'ab', views: 7, flag: false, day: null },
+    ]);
+  });
+
+  it('reads rows and cells without their optional references (failed before), and dates of the 1904 system', async () => {
+    const rows = `<row><c t="inlineStr"><is><t>title</t></is></c><c t="inlineStr"><is><t>views</t></is></c><c t="inlineStr"><is><t>day</t></is></c></row><row><c t="inlineStr"><is><t>Hi</t></is></c><c><v>3</v></c><c s="1"><v>43538</v></c></row><row r="5"><c r="B5"><v>4</v></c><c s="1"><v>0</v></c></row>`;
+    const items = await readAll(await handMade(rows, { prefix: 'x', date1904: true }));
+    expect(values(items)).toEqual([
+      { title: 'Hi', views: 3, day: '2023-03-15' },
+      { title: null, views: 4, day: '1904-01-01' },
+    ]);
+    expect(items.map((item) => item.line)).toEqual([2, 5]);
   });
 
   it('names the row and column of a bad cell: a formula never computed, an error value, a wrong type, a cell without header', async () => {

@@ -12,6 +12,7 @@ import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../lim
 import { csvColumns, itemOfRow, valueAt } from '../csv';
 import type { CsvColumn, FileHeader, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
 import { decodeSheetCell, plain, sheetCellWriter, type SheetValue } from './cells';
+import { normalizeSpreadsheetXml } from './normalize';
 
 /**
  * XLSX (Office Open XML workbook): the first worksheet's first row names the fields, as a CSV's header row does
@@ -103,7 +104,11 @@ const cleanWorkbook = async (source: string, target: string, { maxSharedStringsB
         zip
           .open(name)
           .then((stream) => {
-            return name === 'xl/sharedStrings.xml' ? pipeline(stream, counted(maxSharedStringsBytes, limit), out) : pipeline(stream, out);
+            // The workbook's own parts as exceljs reads them (normalize.ts); the package's parts as they are.
+            const normalized = name.startsWith('xl/') && !name.includes('/_rels/') ? normalizeSpreadsheetXml({ sheet: SHEET.test(name) }) : new PassThrough();
+            return name === 'xl/sharedStrings.xml'
+              ? pipeline(stream, counted(maxSharedStringsBytes, limit), normalized, out)
+              : pipeline(stream, normalized, out);
           })
           .catch((error: Error) => out.destroy(error instanceof WorkbookError ? error : new WorkbookError(`The workbook cannot be read: ${name}: ${error.message.replace(/\.+$/, '')}`)));
         return out;
