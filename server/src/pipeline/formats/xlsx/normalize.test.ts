@@ -5,7 +5,10 @@ import { columnLetters, normalizeSpreadsheetXml } from './normalize';
 /** The part rewritten, given in chunks of `size` bytes (every split of tags, attributes and characters). */
 const normalize = (xml: string, { sheet = true, size = 0 } = {}) => {
   const bytes = Buffer.from(xml);
-  const chunks = size > 0 ? Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)) : [bytes];
+  const chunks =
+    size > 0
+      ? Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size))
+      : [bytes];
   return text(Readable.from(chunks).pipe(normalizeSpreadsheetXml({ sheet })));
 };
 
@@ -13,7 +16,17 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 
 describe('SpreadsheetML normalized for the reader', () => {
   it('names columns as a spreadsheet does', () => {
-    expect([1, 2, 26, 27, 52, 53, 702, 703, 16384].map(columnLetters)).toEqual(['A', 'B', 'Z', 'AA', 'AZ', 'BA', 'ZZ', 'AAA', 'XFD']);
+    expect([1, 2, 26, 27, 52, 53, 702, 703, 16384].map(columnLetters)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+      'XFD',
+    ]);
   });
 
   it('leaves a part that needs nothing byte for byte as it is', async () => {
@@ -58,11 +71,15 @@ describe('SpreadsheetML normalized for the reader', () => {
   });
 
   it('takes a lone < of malformed XML as text after a while, never holding the part in memory', async () => {
-    const xml = `<worksheet xmlns="${MAIN}"><sheetData>a < b${'x'.repeat(3 * 1024 * 1024)}<row/></sheetData></worksheet>`;
+    const xml = `<worksheet xmlns="${MAIN}"><sheetData>a < b${'x'.repeat(
+      3 * 1024 * 1024
+    )}<row/></sheetData></worksheet>`;
     expect(await normalize(xml, { size: 65536 })).toBe(xml.replace('<row/>', '<row r="1"/>'));
   });
 
   it('passes a part cut inside a tag through, for the reader to refuse', async () => {
-    expect(await normalize(`<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A`)).toBe(`<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A`);
+    expect(await normalize(`<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A`)).toBe(
+      `<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A`
+    );
   });
 });

@@ -18,7 +18,8 @@ const MAIN_NAMESPACES = ['http://schemas.openxmlformats.org/spreadsheetml/2006/m
 /** `A` for 1, `Z` for 26, `AA` for 27... */
 export const columnLetters = (column: number): string => {
   let letters = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 };
 
@@ -48,7 +49,8 @@ const REFERENCE = /\sr\s*=\s*(?:"([^"]*)"|'([^']*)')/;
  * Comments, CDATA sections, processing instructions, declarations, and tags (a `>` inside a quoted attribute value
  * included). A tag never starts with `!` or `?`: an unfinished comment is not read as a tag.
  */
-const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![A-Z][^>]*>|<(?![!?])[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/g;
+const MARKUP =
+  /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![A-Z][^>]*>|<(?![!?])[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/g;
 
 /** How far past an unfinished `<` the scanner waits for its end before taking it as text (malformed XML). */
 const LONGEST_MARKUP = 1024 * 1024;
@@ -68,7 +70,7 @@ export const normalizeSpreadsheetXml = ({ sheet }: { sheet: boolean }): Transfor
   /** A row or cell start tag with its reference (as given, or the one after the row or cell before). */
   const referenced = (markup: string, local: 'row' | 'c'): string => {
     const match = REFERENCE.exec(markup);
-    const reference = match ? (match[1] ?? match[2]) : undefined;
+    const reference = match ? match[1] ?? match[2] : undefined;
     if (local === 'row') {
       row = reference && /^\d+$/.test(reference) ? Number(reference) : row + 1;
       cell = 0;
