@@ -9,7 +9,7 @@ import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
 import { fromLocaleOption, toLocaleOption, useFormatOptions, useLocaleOptions, useStatusOptions } from './ExportOptionsFields';
 import { RadioField, SelectField } from './fields';
-import { CheckboxField, CsvDelimiterField } from './SpreadsheetFields';
+import { CheckboxField, CsvDelimiterField, EncodingField } from './SpreadsheetFields';
 
 export interface ImportOptionsFieldsProps {
   values: ImportFormValues;
@@ -23,11 +23,13 @@ export interface ImportOptionsFieldsProps {
   contentTypeHint?: string;
   /** Where the format came from (the file's name or first bytes). */
   formatHint?: string;
+  /** Where the encoding came from (the file's first bytes, guessed). */
+  encodingHint?: string;
 }
 
 /**
- * The import settings, shared by the import wizard and the template form: content type, format, the import
- * and update strategies, what to do on error, the match key, and locale and status where the type has them.
+ * The import settings, shared by the import wizard and the template form: content type, format (with a text file's
+ * encoding, a CSV's delimiter, decimal commas), the import and update strategies, what to do on error, the match key, and locale and status where the type has them.
  * `contentTypes` are the types the user may import into, limited to what the user may use (`importableTypes`):
  * `add-only` and `skip-existing` show only with Create, `published` only with Publish, each with a hint when it is missing.
  */
@@ -41,6 +43,7 @@ export const ImportOptionsFields = ({
   disabled,
   contentTypeHint,
   formatHint,
+  encodingHint,
 }: ImportOptionsFieldsProps) => {
   const { formatMessage } = useIntl();
   const errorMessage = useErrorMessage();
@@ -81,6 +84,11 @@ export const ImportOptionsFields = ({
       {values.format === 'csv' ? (
         <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
           <CsvDelimiterField detect value={values.csvDelimiter} disabled={disabled} onChange={(csvDelimiter) => onChange({ csvDelimiter })} />
+        </Grid.Item>
+      ) : null}
+      {values.format !== 'xlsx' ? (
+        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <EncodingField value={values.encoding} hint={encodingHint} disabled={disabled} onChange={(encoding) => onChange({ encoding })} />
         </Grid.Item>
       ) : null}
       {values.format === 'csv' || values.format === 'xlsx' ? (

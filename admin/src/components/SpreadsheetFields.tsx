@@ -1,12 +1,13 @@
 import { Box, Checkbox, Field, Grid } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import type { CsvDelimiter } from '../../../shared/contracts';
+import type { CsvDelimiter, TextEncoding } from '../../../shared/contracts';
 import { getTranslation } from '../utils/getTranslation';
 import { SelectField } from './fields';
 
 /**
  * The settings of spreadsheet files, shared by the import and export forms: a CSV's delimiter (import: detected
- * unless chosen; export: comma by default), a byte order mark for Excel (export), decimal commas (import).
+ * unless chosen; export: comma by default), a byte order mark for Excel (export), decimal commas (import), a text
+ * file's encoding (import).
  */
 
 type DelimiterChoice = 'auto' | 'comma' | 'semicolon' | 'tab';
@@ -48,6 +49,43 @@ export const CsvDelimiterField = ({ value, onChange, detect = false, disabled }:
       value={detect ? toChoice(value) : toChoice(value || ',')}
       options={options}
       onChange={(choice) => onChange(choice === 'auto' ? '' : TO_DELIMITER[choice])}
+    />
+  );
+};
+
+export interface EncodingFieldProps {
+  /** '' until a file says it (its first bytes) or it is chosen. */
+  value: TextEncoding | '';
+  onChange: (encoding: TextEncoding) => void;
+  hint?: string;
+  disabled?: boolean;
+}
+
+/** Import of a text file (not XLSX): the encoding it is read in (UTF-8 unless chosen, or guessed from the file). */
+export const EncodingField = ({ value, onChange, hint, disabled }: EncodingFieldProps) => {
+  const { formatMessage } = useIntl();
+  const options: Array<{ value: TextEncoding; label: string }> = [
+    { value: 'utf-8', label: formatMessage({ id: getTranslation('form.encoding.utf8'), defaultMessage: 'UTF-8' }) },
+    {
+      value: 'windows-1252',
+      label: formatMessage({
+        id: getTranslation('form.encoding.windows1252'),
+        defaultMessage: "Windows-1252 (Western European, Excel's CSV on Windows)",
+      }),
+    },
+    { value: 'utf-16le', label: formatMessage({ id: getTranslation('form.encoding.utf16le'), defaultMessage: 'UTF-16 little endian' }) },
+    { value: 'utf-16be', label: formatMessage({ id: getTranslation('form.encoding.utf16be'), defaultMessage: 'UTF-16 big endian' }) },
+  ];
+  return (
+    <SelectField<TextEncoding>
+      name="encoding"
+      label={formatMessage({ id: getTranslation('form.encoding'), defaultMessage: 'Encoding' })}
+      placeholder={formatMessage({ id: getTranslation('form.encoding.auto'), defaultMessage: 'From the file' })}
+      hint={hint}
+      disabled={disabled}
+      value={value}
+      options={options}
+      onChange={onChange}
     />
   );
 };

@@ -128,6 +128,99 @@ describe('ImportPage', () => {
     expect(await screen.findByText('Import: articles')).toBeInTheDocument();
   });
 
+  describe('a text file that is not UTF-8', () => {
+    /** The server's answer for a small CSV head: its header row's fields, the second row as examples. */
+    const csvHead = ({ head }: ReadFileHead.Request['body']): FileHead => {
+      const [header, first] = head.split('\n').map((line) => line.split(';'));
+      return {
+        format: 'csv',
+        fields: header,
+        samples: Object.fromEntries(header.map((field, index) => [field, first[index]])),
+        itemCount: 1,
+        configuration: null,
+        error: null,
+      };
+    };
+    /** The text in Windows-1252, as Excel saves a CSV on a Western European Windows (é 0xE9, è 0xE8, € 0x80). */
+    const windows1252 = (text: string) => Uint8Array.from(text, (char) => (char === '€' ? 0x80 : char.charCodeAt(0)));
+    const menu = 'title;slug\nCafé crème 3 €;cafe\n';
+
+    const setupCsv = () => {
+      const context = setup(contentTypes, '/import?contentType=api%3A%3Aarticle.article');
+      context.post.mockImplementation(async (url: unknown, body?: unknown) =>
+        String(url).endsWith('/file-heads') ? { data: { data: csvHead(body as ReadFileHead.Request['body']) } } : { data: { data: dryRun } }
+      );
+      const heads = () => context.post.mock.calls.filter(([url]) => String(url).endsWith('/file-heads'));
+      return { ...context, heads };
+    };
+    const notice =
+      "This file is not UTF-8 text: it is read as Windows-1252 (Western European), as Excel saves CSV files on Windows. If the examples below show wrong accents, choose the file's encoding.";
+    const sentOptions = (form: unknown) => JSON.parse(String((form as FormData).get('options'))) as ImportOptions;
+
+    it('is read as Windows-1252 (its accents in the examples), says so, and is imported in that encoding', async () => {
+      const { heads, imports, user } = setupCsv();
+      await user.upload(await screen.findByTestId('import-file-input'), new File([windows1252(menu)], 'menu.csv', { type: 'text/csv' }));
+
+      expect(await screen.findByText(notice)).toBeInTheDocument();
+      expect(heads()).toHaveLength(1);
+      expect(heads()[0][1]).toEqual({ fileName: 'menu.csv', head: menu, complete: true });
+      expect(screen.getByText('Café crème 3 €')).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Encoding' })).toHaveTextContent("Windows-1252 (Western European, Excel's CSV on Windows)");
+      expect(screen.getByText('Guessed from the file.')).toBeInTheDocument();
+
+      await user.click(screen.getByRole('button', { name: /Next/ }));
+      await waitFor(() => expect(imports()).toHaveLength(1));
+      expect(sentOptions(imports()[0][1])).toEqual(
+        expect.objectContaining({ contentType: 'api::article.article', format: 'csv', encoding: 'windows-1252', dryRun: true })
+      );
+    });
+
+    it('is read again in the encoding chosen, and imported in it', async () => {
+      const { heads, imports, user } = setupCsv();
+      await user.upload(await screen.findByTestId('import-file-input'), new File([windows1252(menu)], 'menu.csv', { type: 'text/csv' }));
+      expect(await screen.findByText(notice)).toBeInTheDocument();
+
+      await user.click(screen.getByRole('combobox', { name: 'Encoding' }));
+      await user.click(await screen.findByRole('option', { name: 'UTF-8' }));
+
+      // The head read again as UTF-8: the bytes that are not UTF-8 read as U+FFFD, in the examples too.
+      await waitFor(() => expect(heads()).toHaveLength(2));
+      const asUtf8 = 'title;slug\nCaf\uFFFD cr\uFFFDme 3 \uFFFD;cafe\n';
+      expect(heads()[1][1]).toEqual({ fileName: 'menu.csv', head: asUtf8, complete: true });
+      expect(await screen.findByText('Caf\uFFFD cr\uFFFDme 3 \uFFFD')).toBeInTheDocument();
+      expect(screen.queryByText(notice)).not.toBeInTheDocument();
+      expect(screen.queryByText('Guessed from the file.')).not.toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Encoding' })).toHaveTextContent('UTF-8');
+
+      await user.click(screen.getByRole('button', { name: /Next/ }));
+      await waitFor(() => expect(imports()).toHaveLength(1));
+      // UTF-8 is the server's default: not sent.
+      expect(sentOptions(imports()[0][1]).encoding).toBeUndefined();
+      expect(sentOptions(imports()[0][1]).format).toBe('csv');
+      await user.click(within(screen.getByRole('dialog', { name: 'Preview of the import' })).getByRole('button', { name: 'Back to the settings' }));
+      await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Preview of the import' })).not.toBeInTheDocument());
+
+      // Windows-1252 chosen: read again, and no notice (the user chose it, it is no guess).
+      await user.click(screen.getByRole('combobox', { name: 'Encoding' }));
+      await user.click(await screen.findByRole('option', { name: "Windows-1252 (Western European, Excel's CSV on Windows)" }));
+      expect(await screen.findByText('Café crème 3 €')).toBeInTheDocument();
+      expect(heads()).toHaveLength(3);
+      expect(screen.queryByText(notice)).not.toBeInTheDocument();
+    });
+
+    it('says nothing of a UTF-8 file, and sends no encoding', async () => {
+      const { heads, imports, user } = setupCsv();
+      await user.upload(await screen.findByTestId('import-file-input'), new File([menu], 'menu.csv', { type: 'text/csv' }));
+      expect(await screen.findByText('Café crème 3 €')).toBeInTheDocument();
+      expect(heads()[0][1]).toEqual({ fileName: 'menu.csv', head: menu, complete: true });
+      expect(screen.queryByText(notice)).not.toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Encoding' })).toHaveTextContent('UTF-8');
+      await user.click(screen.getByRole('button', { name: /Next/ }));
+      await waitFor(() => expect(imports()).toHaveLength(1));
+      expect(sentOptions(imports()[0][1]).encoding).toBeUndefined();
+    });
+  });
+
   describe('opened from the Content Manager list view (?contentType=)', () => {
     it('starts with the type chosen, and imports into it', async () => {
       const { imports, user } = setup(contentTypes, '/import?contentType=api%3A%3Acontact.contact');

@@ -4,7 +4,7 @@ import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { ContentTypeInfo, ImportOptions, Task, Template } from '../../../shared/contracts';
+import type { ContentTypeInfo, ImportOptions, Task, Template, TextEncoding } from '../../../shared/contracts';
 import { FieldMappingTable } from '../components/FieldMappingTable';
 import { FileDropZone } from '../components/FileDropZone';
 import { TextField } from '../components/fields';
@@ -86,6 +86,13 @@ export const ImportPage = () => {
 
   const [file, setFile] = useState<File | null>(null);
   const [head, setHead] = useState<FileHead | null>(null);
+  /**
+   * The encoding the file's head was read in, and whether it was guessed from its bytes (not chosen by the user or a
+   * template); null before a file, and for a workbook.
+   */
+  const [headEncoding, setHeadEncoding] = useState<{ encoding: TextEncoding; guessed: boolean } | null>(null);
+  /** The encoding the user chose in the form (it reads the files chosen afterwards too). */
+  const [userEncoding, setUserEncoding] = useState<TextEncoding | null>(null);
   const [isReading, setIsReading] = useState(false);
   const [configPreset, setConfigPreset] = useState<ImportPreset>({});
   /** The type the file's configuration names when the user may not import into it (its display name). */
@@ -115,15 +122,23 @@ export const ImportPage = () => {
 
   /**
    * The settings from the defaults, the type of the link, the file's configuration, the template, then the file's
-   * own format.
+   * own format and the encoding its head was read in (or the one the user chose).
    */
-  const rebuild = (nextHead: FileHead | null, config: ImportPreset, template: ImportPreset, name: string, nextFile: File | null) => {
+  const rebuild = (
+    nextHead: FileHead | null,
+    config: ImportPreset,
+    template: ImportPreset,
+    name: string,
+    nextFile: File | null,
+    encoding: TextEncoding | null
+  ) => {
     const base = applyPresets(
       { ...values, name },
       linkPreset,
       config,
       template,
-      nextHead?.format ? { format: nextHead.format } : {}
+      nextHead?.format ? { format: nextHead.format } : {},
+      encoding ? { encoding } : {}
     );
     update(
       { ...base, mapping: mappingFor(nextHead, byUid.get(base.contentType), presetFieldMapping(config, template)) },
@@ -131,36 +146,84 @@ export const ImportPage = () => {
     );
   };
 
-  const chooseFile = async (chosen: File | null) => {
+  /**
+   * Reads the head of the file (decoded here in `encoding`, else in the one its bytes suggest) and fills the form from
+   * it: the presets applied again (a file chosen, a template), or (`keepSettings`, the encoding changed) only the
+   * encoding and the mapping of the fields read.
+   */
+  const readFile = async (
+    chosen: File,
+    { encoding, template, keepSettings = false }: { encoding: TextEncoding | null; template: ImportPreset; keepSettings?: boolean }
+  ) => {
     const mine = ++reading.current;
-    setFile(chosen);
-    setHead(null);
-    setRefusedType(null);
-    if (!chosen) {
-      setConfigPreset({});
-      rebuild(null, {}, templatePreset, values.name, null);
-      return;
-    }
     setIsReading(true);
     try {
       // The server reads the head (its own detection and readers); a failed request was notified, with its reason.
-      const nextHead = await api.readFileHead(await fileHeadRequest(chosen));
+      const request = await fileHeadRequest(chosen, encoding);
+      const nextHead = await api.readFileHead(request.body);
       if (mine !== reading.current || !nextHead) return;
+      setHead(nextHead);
+      setHeadEncoding(request.encoding ? { encoding: request.encoding, guessed: !encoding } : null);
+      if (keepSettings) {
+        update(
+          {
+            ...values,
+            ...(request.encoding ? { encoding: request.encoding } : {}),
+            mapping: mappingFor(nextHead, contentType, presetFieldMapping(configPreset, template)),
+          },
+          chosen
+        );
+        return;
+      }
       const config = nextHead.configuration ? importPresetFromConfiguration(nextHead.configuration, contentTypes) : {};
       const named = nextHead.configuration ? contentTypeFromConfiguration(nextHead.configuration, allTypes) : undefined;
       setRefusedType(named && !byUid.has(named) ? (allTypes.find((type) => type.uid === named)?.displayName ?? named) : null);
-      setHead(nextHead);
       setConfigPreset(config);
-      rebuild(nextHead, config, templatePreset, values.name || withoutExtension(chosen.name), chosen);
+      rebuild(nextHead, config, template, values.name || withoutExtension(chosen.name), chosen, request.encoding);
     } finally {
       if (mine === reading.current) setIsReading(false);
     }
   };
 
+  const chooseFile = async (chosen: File | null) => {
+    setFile(chosen);
+    setHead(null);
+    setHeadEncoding(null);
+    setRefusedType(null);
+    if (!chosen) {
+      ++reading.current;
+      setIsReading(false);
+      setConfigPreset({});
+      rebuild(null, {}, templatePreset, values.name, null, userEncoding);
+      return;
+    }
+    // The encoding the user or the template chose, else the one of the file's first bytes.
+    await readFile(chosen, { encoding: userEncoding ?? (templatePreset.encoding || null), template: templatePreset });
+  };
+
   const pickTemplate = (template: Template | null) => {
     const preset = template ? importPresetFromTemplate(template) : {};
     setTemplatePreset(preset);
-    rebuild(head, configPreset, preset, values.name, file);
+    const encoding = userEncoding ?? (preset.encoding || null);
+    // A text file read in another encoding than the one now asked (or guessed, when the template no longer says one):
+    // read again.
+    if (file && headEncoding && (encoding ? encoding !== headEncoding.encoding : !headEncoding.guessed)) {
+      void readFile(file, { encoding, template: preset });
+      return;
+    }
+    rebuild(head, configPreset, preset, values.name, file, encoding ?? headEncoding?.encoding ?? null);
+  };
+
+  /** The encoding chosen: the file's head read again in it (its fields and examples), and sent with the import. */
+  const changeEncoding = (encoding: TextEncoding) => {
+    setUserEncoding(encoding);
+    if (file && headEncoding && headEncoding.encoding !== encoding) {
+      void readFile(file, { encoding, template: templatePreset, keepSettings: true });
+      return;
+    }
+    // The encoding the head was read in, now chosen: no longer a guess.
+    if (headEncoding) setHeadEncoding({ encoding, guessed: false });
+    update({ ...values, encoding });
   };
 
   // `?templateId=` (Templates tab, "Run" on an import template): start from it once the list is here.
@@ -302,6 +365,18 @@ export const ImportPage = () => {
                         </Typography>
                       </Flex>
                     ) : null}
+                    {headEncoding?.guessed && headEncoding.encoding === 'windows-1252' ? (
+                      <Flex gap={2} paddingTop={2}>
+                        <WarningCircle fill="warning600" aria-hidden />
+                        <Typography variant="pi" textColor="warning700">
+                          {formatMessage({
+                            id: getTranslation('import.encoding.guessed'),
+                            defaultMessage:
+                              "This file is not UTF-8 text: it is read as Windows-1252 (Western European), as Excel saves CSV files on Windows. If the examples below show wrong accents, choose the file's encoding.",
+                          })}
+                        </Typography>
+                      </Flex>
+                    ) : null}
                   </Grid.Item>
                 </Grid.Root>
               </Section>
@@ -309,7 +384,7 @@ export const ImportPage = () => {
               <Section title={formatMessage({ id: getTranslation('import.section.settings'), defaultMessage: 'Settings' })}>
                 <ImportOptionsFields
                   values={values}
-                  onChange={(patch) => update({ ...values, ...patch })}
+                  onChange={({ encoding, ...patch }) => (encoding ? changeEncoding(encoding) : update({ ...values, ...patch }))}
                   onContentTypeChange={changeContentType}
                   contentTypes={contentTypes}
                   locales={locales}
@@ -330,6 +405,11 @@ export const ImportPage = () => {
                             { name: refusedType }
                           )
                         : undefined
+                  }
+                  encodingHint={
+                    headEncoding?.guessed
+                      ? formatMessage({ id: getTranslation('import.encoding.detected'), defaultMessage: 'Guessed from the file.' })
+                      : undefined
                   }
                   formatHint={
                     head?.format

@@ -230,6 +230,17 @@ describe('import form', () => {
     });
   });
 
+  it('sends the encoding of a text file when it is not UTF-8, never for a workbook', () => {
+    const values = { ...IMPORT_DEFAULTS, contentType: 'api::contact.contact', format: 'csv' as const };
+    expect(IMPORT_DEFAULTS.encoding).toBe('');
+    expect(buildImportOptions(values, contact).encoding).toBeUndefined();
+    expect(buildImportOptions({ ...values, encoding: 'utf-8' }, contact).encoding).toBeUndefined();
+    expect(buildImportOptions({ ...values, encoding: 'windows-1252' }, contact).encoding).toBe('windows-1252');
+    expect(buildImportOptions({ ...values, format: 'jsonl', encoding: 'utf-16le' }, contact).encoding).toBe('utf-16le');
+    expect(buildImportOptions({ ...values, format: '', encoding: 'utf-16be' }, contact).encoding).toBe('utf-16be');
+    expect(buildImportOptions({ ...values, format: 'xlsx', encoding: 'windows-1252' }, contact).encoding).toBeUndefined();
+  });
+
   it('sends the file and the options as multipart', async () => {
     const body = buildImportFormData(file, { contentType: 'api::tag.tag' });
     expect(JSON.parse(body.get('options') as string)).toEqual({ contentType: 'api::tag.tag' });
@@ -301,6 +312,16 @@ describe('presets', () => {
         template({ kind: 'import', contentType: 'api::contact.contact', options: { format: 'csv', onError: 'continue', fieldMapping: { Zip: 'zip' } } })
       )
     ).toEqual({ templateId: 7, contentType: 'api::contact.contact', format: 'csv', onError: 'continue', fieldMapping: { Zip: 'zip' } });
+  });
+
+  it("applies a template's encoding, as it does its delimiter (an unknown one left out)", () => {
+    const options = { format: 'csv', csvDelimiter: ';', encoding: 'windows-1252' } as const;
+    const preset = importPresetFromTemplate(template({ kind: 'import', contentType: 'api::contact.contact', options }));
+    expect(preset).toEqual(expect.objectContaining({ csvDelimiter: ';', encoding: 'windows-1252' }));
+    expect(applyPresets(IMPORT_DEFAULTS, preset).encoding).toBe('windows-1252');
+    expect(importValuesFromTemplate(template({ kind: 'import', contentType: 'api::contact.contact', options })).encoding).toBe('windows-1252');
+    const unknown = { encoding: 'latin-9' } as unknown as Template['options'];
+    expect(importPresetFromTemplate(template({ kind: 'import', contentType: 'api::contact.contact', options: unknown })).encoding).toBeUndefined();
   });
 
   it('applies presets over the defaults, later ones first, keeping the name and mapping', () => {

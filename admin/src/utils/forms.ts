@@ -9,9 +9,18 @@ import type {
   OnError,
   Template,
   TemplateId,
+  TextEncoding,
   UpdateStrategy,
 } from '../../../shared/contracts';
-import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, IMPORT_STRATEGIES, ON_ERROR, UPDATE_STRATEGIES } from '../../../shared/contracts';
+import {
+  CSV_DELIMITERS,
+  ENTRY_STATUSES,
+  FORMATS,
+  IMPORT_STRATEGIES,
+  ON_ERROR,
+  TEXT_ENCODINGS,
+  UPDATE_STRATEGIES,
+} from '../../../shared/contracts';
 import { parseSort, sortText } from '../content-manager/urls';
 import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
 
@@ -195,6 +204,11 @@ export interface ImportFormValues {
   csvDelimiter: CsvDelimiter | '';
   /** CSV and XLSX: numbers written with a decimal comma (`48,8566`). */
   decimalComma: boolean;
+  /**
+   * Text formats (not XLSX): the file's encoding; '' until a file says it (guessed from its first bytes) or the user
+   * or a template chooses it. UTF-8 is the server's default and is not sent.
+   */
+  encoding: TextEncoding | '';
 }
 
 export const IMPORT_DEFAULTS: ImportFormValues = {
@@ -211,6 +225,7 @@ export const IMPORT_DEFAULTS: ImportFormValues = {
   mapping: [],
   csvDelimiter: '',
   decimalComma: false,
+  encoding: '',
 };
 
 /** The settings an import form takes from somewhere else (a JSONT configuration, a template). */
@@ -246,6 +261,7 @@ export const buildImportOptions = (
   // Only where they apply (the server refuses them for other formats).
   if (values.csvDelimiter && values.format === 'csv') options.csvDelimiter = values.csvDelimiter;
   if (values.decimalComma && (values.format === 'csv' || values.format === 'xlsx')) options.decimalComma = true;
+  if (values.encoding && values.encoding !== 'utf-8' && values.format !== 'xlsx') options.encoding = values.encoding;
   const fieldMapping = toFieldMapping(values.mapping);
   if (fieldMapping) options.fieldMapping = fieldMapping;
   if (contentType?.localized && values.locale) options.locale = values.locale;
@@ -284,6 +300,8 @@ export const importPresetFromTemplate = (template: Template): ImportPreset => {
   const csvDelimiter = oneOf(CSV_DELIMITERS, options.csvDelimiter);
   if (csvDelimiter) preset.csvDelimiter = csvDelimiter;
   if (options.decimalComma === true) preset.decimalComma = true;
+  const encoding = oneOf(TEXT_ENCODINGS, options.encoding);
+  if (encoding) preset.encoding = encoding;
   return preset;
 };
 
