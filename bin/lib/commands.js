@@ -113,7 +113,7 @@ const exitCodeOf = (task) =>
  * ---------------------------------------------------------------------------------------------------------- */
 
 /** Options of one content type's import or export, which a bundle takes per type under --types. */
-const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status', 'csv-delimiter', 'decimal-comma'];
+const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status', 'csv-delimiter', 'decimal-comma', 'encoding'];
 const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps', 'csv-delimiter', 'csv-bom'];
 
 /** `tab` or a tab character: the tab delimiter. @param {string | undefined} value */
@@ -194,6 +194,7 @@ const prepareImport = (values, positionals, command = 'import') => {
           status: text(values, 'status'),
           csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),
           decimalComma: values['decimal-comma'] === true ? true : undefined,
+          encoding: text(values, 'encoding'),
           dryRun: values['dry-run'] === true ? true : undefined,
           name: text(values, 'name'),
           /** @type {import('../../shared/contracts').TemplateId | undefined} */

@@ -72,6 +72,7 @@ const COMMANDS = {
       status: { type: 'string' },
       'csv-delimiter': { type: 'string' },
       'decimal-comma': { type: 'boolean' },
+      encoding: { type: 'string' },
       'dry-run': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
@@ -99,6 +100,9 @@ Options:
   --status <status>            draft (default) or published, for draft & publish types
   --csv-delimiter <d>          CSV: , or ; or tab (default: the header row's own)
   --decimal-comma              CSV and XLSX: numbers written 48,8566 or 1.234,5
+  --encoding <e>               the file's text encoding: utf-8 (default), windows-1252 (a CSV that Excel saved
+                               on Windows), utf-16le or utf-16be (a UTF-16 file with its byte order mark is read
+                               as such in any case)
   --dry-run                    run everything, count what would happen, write nothing
   --template <name>            apply the settings of the import template of that name (a bundle: of the bundle
                                template of that name)

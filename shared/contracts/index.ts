@@ -14,8 +14,10 @@ export const PLUGIN_ID = 'data-migration-center';
 
 export { FORMATS, type Format } from '../formats/names';
 export { CSV_DELIMITERS, type CsvDelimiter } from '../formats/detect';
+export { TEXT_ENCODINGS, type TextEncoding } from '../formats/encoding';
 import type { Format } from '../formats/names';
 import type { CsvDelimiter } from '../formats/detect';
+import type { TextEncoding } from '../formats/encoding';
 
 export const TASK_KINDS = ['import', 'export', 'bundle-export', 'bundle-import'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -106,6 +108,11 @@ export interface ImportOptions {
   name?: string;
   /** Bytes that are not UTF-8: `refuse` (default) fails the task naming the byte offset and line; `replace`: U+FFFD. */
   invalidUtf8?: (typeof INVALID_UTF8)[number];
+  /**
+   * The file's text encoding: `utf-8` (default), `windows-1252` (Excel's CSV on a Western European Windows),
+   * `utf-16le` or `utf-16be` (a UTF-16 file with its byte order mark is read as such whatever this says). Not for XLSX.
+   */
+  encoding?: TextEncoding;
   /** CSV: the delimiter, when the header row's own (detected: `,` `;` or tab, whichever it has most of) is not it. */
   csvDelimiter?: CsvDelimiter;
   /**

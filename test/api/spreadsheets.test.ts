@@ -140,6 +140,46 @@ describe('numbers with decimal commas, tab-separated files', () => {
   });
 });
 
+describe('files that are not UTF-8, as spreadsheet programs save them', () => {
+  /** Windows-1252 bytes of Latin-1 text with €, curly quotes and dashes (the bytes Excel writes on Windows). */
+  const cp1252 = (text: string) =>
+    Buffer.from([...text].map((char) => ({ '€': 0x80, '“': 0x93, '”': 0x94, '–': 0x96 })[char] ?? char.charCodeAt(0)));
+
+  it('a CSV that Excel saved on Windows (Windows-1252, semicolons) with encoding windows-1252; refused without it, naming the option', async () => {
+    const file = cp1252('code;label;note\r\nW1;Café crème;“5 €” – déjà\r\nW2;Übergrößen;ÆØÅ æøå\r\n');
+    const without = await importFile(app, token, { fileName: 'excel.csv', content: file, options: { contentType: MEASUREMENT, matchBy: 'code' } });
+    expect(without.status).toBe('failed');
+    expect(without.error).toMatch(/are not UTF-8 text\. Save the file as UTF-8, or give its encoding \(the option encoding: "windows-1252"/);
+    expect(await docs(MEASUREMENT).findMany({ filters: { code: { $in: ['W1', 'W2'] } } })).toEqual([]);
+
+    const task = await importFile(app, token, { fileName: 'excel.csv', content: file, options: { contentType: MEASUREMENT, matchBy: 'code', encoding: 'windows-1252' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 2 }, options: expect.objectContaining({ encoding: 'windows-1252' }) });
+    const rows = await docs(MEASUREMENT).findMany({ filters: { code: { $in: ['W1', 'W2'] } }, sort: 'code:asc' });
+    expect(rows.map((r) => [r.code, r.label, r.note])).toEqual([
+      ['W1', 'Café crème', '“5 €” – déjà'],
+      ['W2', 'Übergrößen', 'ÆØÅ æøå'],
+    ]);
+  });
+
+  it("Excel's Unicode text (UTF-16 with its byte order mark, tabs) is read as such, with no option", async () => {
+    const file = Buffer.from('\ufeffcode\tlabel\r\nU1\t東京 😀 Zoë\r\n', 'utf16le');
+    const task = await importFile(app, token, { fileName: 'unicode.csv', content: file, options: { contentType: MEASUREMENT, matchBy: 'code' } });
+    expect(task).toMatchObject({ status: 'completed', counts: { created: 1 }, options: expect.objectContaining({ encoding: 'utf-16le' }) });
+    expect((await docs(MEASUREMENT).findFirst({ filters: { code: 'U1' } }))?.label).toBe('東京 😀 Zoë');
+  });
+
+  it('refuses an encoding for a workbook, and an unknown encoding, before any task', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('m').addRows([['code'], ['X1']]);
+    const xlsx = await postImport(app, token, { fileName: 'm.xlsx', content: Buffer.from(await workbook.xlsx.writeBuffer()), options: { contentType: MEASUREMENT, encoding: 'windows-1252' } });
+    expect(xlsx.status).toBe(400);
+    expect(xlsx.body.error.message).toMatch(/encoding applies to text files/);
+    const unknown = await postImport(app, token, { fileName: 'm.csv', content: 'code\nX2\n', options: { contentType: MEASUREMENT, encoding: 'latin-9' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/encoding must be one of utf-8, windows-1252, utf-16le, utf-16be/);
+  });
+});
+
 describe('templates keep the spreadsheet settings', () => {
   it('an import template with decimalComma and ; runs an import named after it; an export template writes ; and a BOM', async () => {
     const created = await app

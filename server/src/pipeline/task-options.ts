@@ -1,4 +1,4 @@
-import type { CsvDelimiter, EntryStatus, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+import type { CsvDelimiter, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
 
 /**
  * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
@@ -20,6 +20,8 @@ export interface ResolvedImportOptions {
   templateId: TemplateId | null;
   name: string;
   invalidUtf8: (typeof INVALID_UTF8)[number];
+  /** The upload's encoding (the stored file is UTF-8: converted when the task was created). */
+  encoding: TextEncoding;
   /** CSV: the delimiter given (null: the header row's own). */
   csvDelimiter: CsvDelimiter | null;
   /** CSV and XLSX: number cells in decimal-comma notation. */

@@ -146,6 +146,7 @@ export const typeImportOptions = (options: ResolvedBundleImportOptions, index: n
     templateId: null,
     name: options.name,
     invalidUtf8: 'refuse',
+    encoding: 'utf-8',
     csvDelimiter: null,
     decimalComma: false,
   };

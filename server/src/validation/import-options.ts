@@ -6,6 +6,7 @@ import {
   IMPORT_STRATEGIES,
   INVALID_UTF8,
   ON_ERROR,
+  TEXT_ENCODINGS,
   UPDATE_STRATEGIES,
   type ContentTypeInfo,
   type Format,
@@ -53,6 +54,7 @@ export const importOptionsSchema = yup
     templateId: templateIdSchema,
     name: yup.string().max(255),
     invalidUtf8: yup.string().oneOf([...INVALID_UTF8]),
+    encoding: yup.string().oneOf([...TEXT_ENCODINGS], `encoding must be one of ${TEXT_ENCODINGS.join(', ')}`),
     csvDelimiter: yup.string().oneOf([...CSV_DELIMITERS], 'csvDelimiter must be one of ",", ";" or a tab'),
     decimalComma: yup.boolean(),
   })
@@ -165,6 +167,9 @@ export const resolveImportOptions = ({
   if (asked.csvDelimiter !== undefined && asked.csvDelimiter !== null && format !== 'csv') {
     throw fieldError('csvDelimiter', `csvDelimiter applies to CSV files; this file is ${format.toUpperCase()}`);
   }
+  if (asked.encoding && asked.encoding !== 'utf-8' && format === 'xlsx') {
+    throw fieldError('encoding', 'encoding applies to text files (JSON, JSONL, JSONT, CSV); this file is an XLSX workbook');
+  }
   if (asked.decimalComma && !FORMAT_INFO[format].tabular) {
     throw fieldError('decimalComma', `decimalComma applies to CSV and XLSX files, whose cells are text; in ${format.toUpperCase()} a number is a JSON number`);
   }
@@ -185,6 +190,7 @@ export const resolveImportOptions = ({
     templateId: pick('templateId') ?? null,
     name: pick('name') || `Import ${fileName}`,
     invalidUtf8: pick('invalidUtf8') ?? IMPORT_DEFAULTS.invalidUtf8,
+    encoding: format === 'xlsx' ? 'utf-8' : pick('encoding') ?? 'utf-8',
     csvDelimiter,
     decimalComma,
   };

@@ -34,7 +34,7 @@ describe('invalid UTF-8', () => {
       for (const size of [1, 2, 3, 5, 64 * 1024]) {
         await expect(read(format, bytes, undefined, size)).rejects.toThrow(
           `Invalid UTF-8 at byte offset ${offset} (line ${line}): the bytes "\\xff" are not UTF-8 text. ` +
-            'Save the file as UTF-8, or import it with the option invalidUtf8: "replace" (bad bytes become U+FFFD)'
+            'Save the file as UTF-8, or give its encoding (the option encoding: "windows-1252" for a CSV that Excel saved on Windows), or import it with the option invalidUtf8: "replace" (bad bytes become U+FFFD)'
         );
       }
     }

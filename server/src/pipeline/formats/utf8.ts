@@ -78,7 +78,8 @@ export class Utf8Check extends Transform {
   }
 }
 
-const ADVICE = 'Save the file as UTF-8, or import it with the option invalidUtf8: "replace" (bad bytes become U+FFFD)';
+const ADVICE =
+  'Save the file as UTF-8, or give its encoding (the option encoding: "windows-1252" for a CSV that Excel saved on Windows), or import it with the option invalidUtf8: "replace" (bad bytes become U+FFFD)';
 
 /** How many bytes at the end of `bytes` begin a multi-byte character that is not complete (0 to 3). */
 const incompleteTail = (bytes: Buffer): number => {

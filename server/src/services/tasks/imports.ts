@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { FileHead, Format, ImportOptions, ReadFileHead } from '../../../../shared/contracts';
+import type { ExportOptions, FileHead, Format, ImportOptions, ReadFileHead, TextEncoding } from '../../../../shared/contracts';
+import { toUtf8, uploadEncoding } from '../../pipeline/formats/encoding';
 import { readFileHead } from '../../pipeline/formats/head';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
@@ -55,6 +56,98 @@ export const checkedUpload = (
   return { file, fileName: file.originalFilename || defaultName };
 };
 
+/** An upload ready to be queued: UTF-8 text (converted if it was not) or a workbook. */
+interface ReadyUpload {
+  options: ImportOptions;
+  template: (ImportOptions & ExportOptions) | null;
+  /** The file to read: the upload, or its UTF-8 copy. */
+  upload: string;
+  head: Buffer;
+  fileName: string;
+  creator: NewTask['creator'];
+  actor: Actor | null;
+  /** The encoding the upload was read in. */
+  encoding: TextEncoding;
+}
+
+/** The task of an upload: format, header, options resolved, file stored, task queued. */
+const queueImport = async (
+  strapi: Core.Strapi,
+  { options, template, upload, head, fileName, creator, actor, encoding }: ReadyUpload
+): Promise<TaskRow> => {
+  const { limits } = getConfig(strapi);
+
+  const explicit = options.format ?? template?.format ?? null;
+  let format: Format | null = detectFormat({ option: explicit, fileName, head });
+  if (!format) {
+    throw fieldError('format', `Cannot tell the format of "${fileName}": name it ${acceptedEndings()}, or set the format option`);
+  }
+  if (!FORMATS[format].detect(head)) {
+    throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
+  }
+
+  // JSON and JSONT: the header (format version, configuration), read up to the items.
+  let configuration: Partial<ImportOptions> | null = null;
+  let formatVersion: number | undefined;
+  const { readHeader } = FORMATS[format];
+  if (readHeader) {
+    const header = await readHeader(() => fs.createReadStream(upload), limits).catch((error: Error) => {
+      throw fieldError('file', error.message);
+    });
+    if (header.actually && header.actually !== format) {
+      if (explicit) throw fieldError('format', `The file "${fileName}" has a ${FORMATS[header.actually].label} ${header.configuration ? 'configuration' : 'header'}: import it with the format ${header.actually}`);
+      format = header.actually;
+    }
+    try {
+      formatVersion = parseFormatVersion(header.configuration?.formatVersion ?? header.formatVersion);
+      // An older file is upgraded: its configuration here, its items as the task reads them.
+      const upgrade = planUpgrade(formatVersion);
+      if (header.configuration) {
+        const normalised = toImportOptions(upgrade.configuration(header.configuration));
+        if (normalised.className && !normalised.contentType) {
+          throw new Error(`The JSONT configuration names className "${normalised.className}", which is not a Strapi content type uid such as api::article.article`);
+        }
+        const { formatVersion: _version, className: _className, ...importOptions } = normalised;
+        configuration = importOptions;
+      }
+    } catch (error) {
+      throw fieldError('file', (error as Error).message);
+    }
+  }
+
+  const contentTypes = getService(strapi, 'content-types');
+  const resolved = resolveImportOptions({
+    layers: [options, template, configuration],
+    format,
+    fileName,
+    describe: contentTypes.get,
+    locales: await contentTypes.localeCodes(),
+  });
+  getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
+  // The encoding the file was read in (a UTF-16 byte order mark decides over the option).
+  if (format !== 'xlsx') resolved.encoding = encoding;
+
+  const storage = getService(strapi, 'storage');
+  const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
+  await pipeline(fs.createReadStream(upload), storage.createWriteStream(fileKey));
+
+  const task = await getService(strapi, 'tasks').create({
+    kind: 'import',
+    name: resolved.name,
+    contentType: resolved.contentType,
+    format,
+    // Stored as the contract's ImportOptions: options left unset are absent, not null.
+    options: Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== null)) as ImportOptions,
+    fileName,
+    fileKey,
+    dryRun: resolved.dryRun,
+    formatVersion: formatVersion ?? null,
+    creator,
+  });
+  getService(strapi, 'runner').kick();
+  return task;
+};
+
 /**
  * Starting an import: everything that can be refused is refused here, with a 400 (or 413) and before any task
  * exists: the options, the file (missing, empty, too large, not what its name says), the format, the file's format
@@ -86,79 +179,22 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     await getService(strapi, 'tasks').assertQueueRoom(creator);
 
     const { file: upload, fileName } = checkedUpload(strapi, file, 'upload');
-    const { limits } = getConfig(strapi);
-    const head = await readHead(upload.filepath);
-    if (headText(head).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
+    const raw = await readHead(upload.filepath);
+    if (headText(raw).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
 
-    const explicit = options.format ?? template?.format ?? null;
-    let format: Format | null = detectFormat({ option: explicit, fileName, head });
-    if (!format) {
-      throw fieldError('format', `Cannot tell the format of "${fileName}": name it ${acceptedEndings()}, or set the format option`);
+    // A text file in another encoding is converted to UTF-8 once, here: the task, its resume and its reports read
+    // UTF-8 as for any file (pipeline/formats/encoding.ts). A zip (an XLSX workbook) is not text.
+    const encoding = raw.subarray(0, 4).equals(ZIP_MAGIC) ? 'utf-8' : uploadEncoding(raw, options.encoding ?? template?.encoding);
+    if (encoding === 'utf-8') return queueImport(strapi, { options, template, upload: upload.filepath, head: raw, fileName, creator, actor, encoding });
+    const converted = `${upload.filepath}.utf8`;
+    try {
+      await pipeline(fs.createReadStream(upload.filepath), toUtf8(encoding), fs.createWriteStream(converted));
+      return await queueImport(strapi, { options, template, upload: converted, head: await readHead(converted), fileName, creator, actor, encoding });
+    } finally {
+      await fs.promises.rm(converted, { force: true });
     }
-    if (!FORMATS[format].detect(head)) {
-      throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
-    }
-
-    // JSON and JSONT: the header (format version, configuration), read up to the items.
-    let configuration: Partial<ImportOptions> | null = null;
-    let formatVersion: number | undefined;
-    const { readHeader } = FORMATS[format];
-    if (readHeader) {
-      const header = await readHeader(() => fs.createReadStream(upload.filepath), limits).catch((error: Error) => {
-        throw fieldError('file', error.message);
-      });
-      if (header.actually && header.actually !== format) {
-        if (explicit) throw fieldError('format', `The file "${fileName}" has a ${FORMATS[header.actually].label} ${header.configuration ? 'configuration' : 'header'}: import it with the format ${header.actually}`);
-        format = header.actually;
-      }
-      try {
-        formatVersion = parseFormatVersion(header.configuration?.formatVersion ?? header.formatVersion);
-        // An older file is upgraded: its configuration here, its items as the task reads them.
-        const upgrade = planUpgrade(formatVersion);
-        if (header.configuration) {
-          const normalised = toImportOptions(upgrade.configuration(header.configuration));
-          if (normalised.className && !normalised.contentType) {
-            throw new Error(`The JSONT configuration names className "${normalised.className}", which is not a Strapi content type uid such as api::article.article`);
-          }
-          const { formatVersion: _version, className: _className, ...importOptions } = normalised;
-          configuration = importOptions;
-        }
-      } catch (error) {
-        throw fieldError('file', (error as Error).message);
-      }
-    }
-
-    const contentTypes = getService(strapi, 'content-types');
-    const resolved = resolveImportOptions({
-      layers: [options, template, configuration],
-      format,
-      fileName,
-      describe: contentTypes.get,
-      locales: await contentTypes.localeCodes(),
-    });
-    getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
-
-    const storage = getService(strapi, 'storage');
-    const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
-    await pipeline(fs.createReadStream(upload.filepath), storage.createWriteStream(fileKey));
-
-    const task = await getService(strapi, 'tasks').create({
-      kind: 'import',
-      name: resolved.name,
-      contentType: resolved.contentType,
-      format,
-      // Stored as the contract's ImportOptions: options left unset are absent, not null.
-      options: Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== null)) as ImportOptions,
-      fileName,
-      fileKey,
-      dryRun: resolved.dryRun,
-      formatVersion: formatVersion ?? null,
-      creator,
-    });
-    getService(strapi, 'runner').kick();
-    return task;
   },
 
   /** The import wizard's reading of a file's first 64 KB (pipeline/formats/head.ts), with the app's read limits. */
