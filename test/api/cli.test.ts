@@ -520,4 +520,17 @@ describe('spreadsheets', () => {
     expect(semi.code).toBe(0);
     expect(semi.stdout.startsWith('\ufeffdocumentId;name\r\n')).toBe(true);
   });
+
+  it('--encoding windows-1252 imports a CSV that Excel saved on Windows', async () => {
+    const file = path.join(work, 'excel-categories.csv');
+    // "Crème brûlée" and "Pâtés" in Windows-1252 (é 0xE9, è 0xE8, û 0xFB, â 0xE2), semicolons.
+    fs.writeFileSync(file, Buffer.from('name;slug\r\nCr\xe8me br\xfbl\xe9e;cli-creme\r\nP\xe2t\xe9s;cli-pates\r\n', 'latin1'));
+    const imported = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--encoding', 'windows-1252', '--json']);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout).task).toMatchObject({ status: 'completed', counts: { created: 2 } });
+    const exported = await fast(['export', '--type', CATEGORY, '--out', '-', '--format', 'jsonl', '--fields', 'name,slug', '--filters', '{"slug":{"$in":["cli-creme","cli-pates"]}}', '--sort', 'slug:asc']);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(['Crème brûlée', 'Pâtés']);
+  });
 });
