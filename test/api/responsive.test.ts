@@ -45,6 +45,11 @@ const startBigImport = async (onError: 'stop' | 'continue', tag: string): Promis
   expect(res.status).toBe(202);
   const id = res.body.data.id as number;
   await runningUntil(app.strapi, id, (row) => row.processed >= STARTED_AT);
+  // Past the runner's heartbeat (every 5 s): on SQLite a beat written outside the import's transaction waited for it,
+  // holding the pool's reading connection, and every request that reads waited until the import ended (the cancel
+  // took 59 s in CI when a beat happened to fall before it).
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  await runningUntil(app.strapi, id, () => true);
   return id;
 };
 

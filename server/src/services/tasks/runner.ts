@@ -77,11 +77,26 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     return count;
   };
 
+  /**
+   * Tasks of this process whose handler runs in one transaction from start to end (a stop-mode import, a dry run): on
+   * SQLite such a task holds the database's only write lock until it ends.
+   */
+  const wholeRunWriters = new Set<number>();
+  /**
+   * SQLite: a write made outside that transaction now would wait for it (retried until the lock is free) while holding
+   * the pool's reading connection, and every request that reads (authentication, the task list, a cancel) would
+   * wait until the import ends. Writes that can wait are skipped then (measured: a status request made after the
+   * first heartbeat of a stop-mode import answered when the import had completed).
+   */
+  const writerHeldHere = () => strapi.db.dialect.client === 'sqlite' && wholeRunWriters.size > 0;
+
   /** Beats for every task this instance runs, and picks up cancel requests made on any instance. */
   const heartbeat = async () => {
     const ids = [...running.keys()];
     if (ids.length === 0) return;
-    await query().updateMany({ where: { id: { $in: ids }, instanceId }, data: { heartbeatAt: new Date() } });
+    // Skipped while this process holds SQLite's write lock (see writerHeldHere): it is alive, its whole-run task
+    // commits its final state with its data, and another process's sweep of it waits for that commit.
+    if (!writerHeldHere()) await query().updateMany({ where: { id: { $in: ids }, instanceId }, data: { heartbeatAt: new Date() } });
     const cancelled = (await query().findMany({
       select: ['id'],
       where: { id: { $in: ids }, cancelRequested: true },
@@ -124,6 +139,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!handler) throw new Error(`No handler for ${task.kind} tasks`);
       // Imports that write take their content type's write lock first (waiting, visibly, for the task holding it).
       if (isImportKind(task.kind) && !task.dryRun) lock = await waitForWriteLock(task, controller.signal);
+      if (isImportKind(task.kind) && !commitsByBatch(task)) wholeRunWriters.add(task.id);
       const outcome = await handler(task, context);
       flush(true);
       await settled();
@@ -142,6 +158,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const rolledBack = isImportKind(task.kind) && !task.dryRun && !commitsByBatch(task) ? { created: 0, updated: 0 } : {};
       await finish(task.id, { state: status, error: message, ...rolledBack }).catch(() => undefined);
     } finally {
+      wholeRunWriters.delete(task.id);
       await lock?.release().catch((e) => strapi.log.warn(`[data-migration-center] task ${task.id}: lock not released: ${(e as Error).message}`));
       running.delete(task.id);
       live.delete(task.id);
@@ -158,8 +175,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       signal,
       async onWaiting(holder, busy) {
         live.set(task.id, { ...(live.get(task.id) as TaskRow), waitingFor: holder });
-        // Informational (the live state has it): a busy database must not fail the waiting task.
-        await query().update({ where: { id: task.id }, data: { waitingFor: holder } }).catch(() => undefined);
+        // Informational (the live state has it): a busy database must not fail the waiting task, and on SQLite it is
+        // not written while this process holds the write lock (see writerHeldHere).
+        if (!writerHeldHere()) await query().update({ where: { id: task.id }, data: { waitingFor: holder } }).catch(() => undefined);
         log(busy ? `task ${task.id}: waiting for task ${holder ?? '(another process)'}, which writes ${busy}` : `task ${task.id}: the types it writes are free (${uids.join(', ')}); running`);
       },
     });
