@@ -186,7 +186,10 @@ export interface TaskCounts {
   failed: number;
 }
 
+/** Who created a task: an admin user, or an API token (on the content-API routes). */
 export interface TaskCreator {
+  kind: 'admin-user' | 'api-token';
+  /** The admin user's id, or the API token's. */
   id: number;
   name: string;
 }

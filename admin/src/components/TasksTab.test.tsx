@@ -28,7 +28,7 @@ const tasks = [
     progress: 1,
     fileName: 'crm.csv',
     hasErrorReport: true,
-    createdBy: { id: 1, name: 'Ada Admin' },
+    createdBy: { kind: 'admin-user', id: 1, name: 'Ada Admin' },
   }),
   task({ id: 1, name: 'Articles', status: 'completed', counts: { total: 4, processed: 4, created: 0, updated: 0, skipped: 0, failed: 0 }, fileName: 'articles.json' }),
 ];

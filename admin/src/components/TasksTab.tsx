@@ -243,7 +243,14 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                 <TaskCounts task={task} />
               </Td>
               <Td>
-                <Typography textColor="neutral800">{task.createdBy?.name ?? '-'}</Typography>
+                <Typography textColor="neutral800">
+                  {task.createdBy?.kind === 'api-token'
+                    ? formatMessage(
+                        { id: getTranslation('tasks.createdByToken'), defaultMessage: 'API token "{name}"' },
+                        { name: task.createdBy.name }
+                      )
+                    : task.createdBy?.name ?? '-'}
+                </Typography>
               </Td>
               <Td>
                 <Typography textColor="neutral800">

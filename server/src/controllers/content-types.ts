@@ -6,7 +6,7 @@ import { getService } from '../utils';
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
     const permissions = getService(strapi, 'permissions');
-    const actor = permissions.actorOf(ctx.state);
+    const actor = await permissions.actorOf(ctx.state);
     const data = getService(strapi, 'content-types')
       .list()
       .map((type) => ({ ...type, access: permissions.describeAccess(actor, type) }));

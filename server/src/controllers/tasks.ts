@@ -19,11 +19,16 @@ import {
 import { FORMATS } from '../pipeline/formats';
 import { toTask, type TaskRow } from '../services/tasks/task-row';
 import { getService, idParam, parseId } from '../utils';
+import { isApiTokenRequest } from './request';
 import { validateListTasksQuery } from '../validation/tasks';
 import { uploadOf } from './upload';
 
-/** Cancelling or deleting a task needs the action of its kind (`import` or `export`), on top of `read`. */
+/**
+ * Cancelling or deleting a task needs the action of its kind (`import` or `export`), on top of `read`. An API token
+ * needs the route's own action (`tasks.cancel`, `tasks.delete`), which Strapi checked before the controller runs.
+ */
 const assertKindPermission = (ctx: Context, kind: TaskKind) => {
+  if (isApiTokenRequest(ctx)) return;
   const ability = ctx.state.userAbility as { can(action: string): boolean } | undefined;
   const action = actionOfKind(kind);
   if (!ability?.can(permission(action))) {
@@ -40,6 +45,10 @@ const attachment = (fileName: string) =>
 
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const actorOf = (ctx: Context) => getService(strapi, 'permissions').actorOf(ctx.state);
+  /** Who creates a task: the admin user (with their permissions), or the API token (its permissions; no user). */
+  const callerOf = async (ctx: Context) => ({ creator: isApiTokenRequest(ctx) ? null : ctx.state.user, actor: await actorOf(ctx) });
+
   /** 202 with the queued task; with `?wait=true`, 200 with the task once it has finished. */
   const answerTask = async (ctx: Context, row: TaskRow) => {
     if (ctx.query.wait === 'true' || ctx.query.wait === '1') {
@@ -56,8 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async createImport(ctx: Context) {
       const row = await getService(strapi, 'imports').create({
         ...uploadOf(ctx),
-        creator: ctx.state.user,
-        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+        ...(await callerOf(ctx)),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateImportTask.Response;
     },
@@ -65,8 +73,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async createExport(ctx: Context) {
       const row = await getService(strapi, 'exports').create({
         body: ctx.request.body,
-        creator: ctx.state.user,
-        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+        ...(await callerOf(ctx)),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateExportTask.Response;
     },
@@ -74,8 +81,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async createBundleExport(ctx: Context) {
       const row = await getService(strapi, 'bundle-exports').create({
         body: ctx.request.body,
-        creator: ctx.state.user,
-        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+        ...(await callerOf(ctx)),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateBundleExport.Response;
     },
@@ -83,15 +89,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async createBundleImport(ctx: Context) {
       const row = await getService(strapi, 'bundle-imports').create({
         ...uploadOf(ctx),
-        creator: ctx.state.user,
-        actor: getService(strapi, 'permissions').actorOf(ctx.state),
+        ...(await callerOf(ctx)),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateBundleImport.Response;
     },
 
     /** The exported file (a bundle: its zip), or for an import the uploaded file, as an attachment. */
     async downloadFile(ctx: Context) {
-      const actor = getService(strapi, 'permissions').actorOf(ctx.state);
+      const actor = await actorOf(ctx);
       const { task, content } = await getService(strapi, 'tasks').file(idParam(ctx, 'Task'), actor);
       ctx.set('Content-Type', task.format ? FORMATS[task.format].mimeType : task.kind === 'bundle-export' ? 'application/zip' : 'application/octet-stream');
       ctx.set('Content-Disposition', attachment(task.fileName ?? `task-${task.id}`));
@@ -104,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (format !== 'csv' && format !== 'json') throw new errors.ValidationError('format must be csv or json');
       const limit = ctx.query.limit === undefined ? Infinity : parseId(ctx.query.limit);
       if (limit === null) throw new errors.ValidationError('limit must be a positive integer');
-      const actor = getService(strapi, 'permissions').actorOf(ctx.state);
+      const actor = await actorOf(ctx);
       const { task, content } = await getService(strapi, 'tasks').errorReport(idParam(ctx, 'Task'), { format, limit }, actor);
       const base = (task.fileName ?? `task-${task.id}`).replace(/\.[^.]+$/, '');
       ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
@@ -114,12 +119,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async find(ctx: Context) {
       const query = await validateListTasksQuery(ctx.query);
-      const { data, pagination } = await getService(strapi, 'tasks').list(query, getService(strapi, 'permissions').actorOf(ctx.state));
+      const { data, pagination } = await getService(strapi, 'tasks').list(query, await actorOf(ctx));
       ctx.body = { data, meta: { pagination } } satisfies ListTasks.Response;
     },
 
     async findOne(ctx: Context) {
-      const data = await getService(strapi, 'tasks').findOne(idParam(ctx, 'Task'), getService(strapi, 'permissions').actorOf(ctx.state));
+      const data = await getService(strapi, 'tasks').findOne(idParam(ctx, 'Task'), await actorOf(ctx));
       ctx.body = { data } satisfies GetTask.Response;
     },
 
@@ -132,7 +137,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async resume(ctx: Context) {
-      const data = await getService(strapi, 'tasks').resume(idParam(ctx, 'Task'), getService(strapi, 'permissions').actorOf(ctx.state));
+      const data = await getService(strapi, 'tasks').resume(idParam(ctx, 'Task'), await actorOf(ctx));
       ctx.body = { data } satisfies ResumeTask.Response;
     },
 

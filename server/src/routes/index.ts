@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { permission, type Action } from '../../../shared/contracts';
+import { API_TOKEN_STRATEGY } from '../services/permissions';
 
 /**
  * One admin route: the admin-auth policy plus the permission action it needs. Every route of the plugin goes
@@ -44,9 +45,46 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('DELETE', '/templates/:id', 'templates.delete', 'templates'),
 ];
 
+/**
+ * One content-API route, for API tokens (Settings → API Tokens) only: Strapi's token strategy checks the route's
+ * action (`plugin::data-migration-center.<controller>.<action>`, offered one by one to custom tokens; read-only
+ * tokens reach the `find`/`findOne` ones), then the controller runs with the token's permissions on content
+ * (services/permissions/tokens.ts). End users of the Users & Permissions plugin are not let in.
+ */
+export const tokenRoute = (method: Core.RouteInput['method'], path: string, handler: string): Core.RouteInput => ({
+  method,
+  path,
+  handler,
+  config: { auth: { strategies: [API_TOKEN_STRATEGY] } },
+});
+
+/** The same operations for CI scripts and other instances, mounted under `/api/data-migration-center` (README, *API tokens*). */
+export const contentApiRoutes: Core.RouteInput[] = [
+  tokenRoute('GET', '/content-types', 'content-types.find'),
+
+  tokenRoute('POST', '/import-tasks', 'tasks.createImport'),
+  tokenRoute('POST', '/export-tasks', 'tasks.createExport'),
+  tokenRoute('POST', '/bundle-exports', 'tasks.createBundleExport'),
+  tokenRoute('POST', '/bundle-imports', 'tasks.createBundleImport'),
+  tokenRoute('GET', '/tasks', 'tasks.find'),
+  tokenRoute('GET', '/tasks/:id', 'tasks.findOne'),
+  tokenRoute('GET', '/tasks/:id/file', 'tasks.downloadFile'),
+  tokenRoute('GET', '/tasks/:id/error-report', 'tasks.downloadErrorReport'),
+  tokenRoute('POST', '/tasks/:id/cancel', 'tasks.cancel'),
+  tokenRoute('POST', '/tasks/:id/resume', 'tasks.resume'),
+  tokenRoute('DELETE', '/tasks/:id', 'tasks.delete'),
+
+  tokenRoute('GET', '/templates', 'templates.find'),
+  tokenRoute('GET', '/templates/:id', 'templates.findOne'),
+];
+
 export default {
   admin: {
     type: 'admin',
     routes: adminRoutes,
+  },
+  'content-api': {
+    type: 'content-api',
+    routes: contentApiRoutes,
   },
 };

@@ -144,6 +144,9 @@ export default {
     "creatorId": {
       "type": "integer"
     },
+    "tokenId": {
+      "type": "integer"
+    },
     "creatorName": {
       "type": "string"
     }

@@ -7,9 +7,20 @@ import { fieldError } from '../../validation/import-options';
 import type { WriteGate } from '../../pipeline/import/write/entries';
 import { createWriteGate } from './write-gate';
 import { modelSchema, type ModelSchema } from '../../schema/model-schema';
-import { CM_ACTIONS, type Actor, type AdminUser, type CmAction, type ContentAccess, type PermissionChecker, type PermissionsManager, type UserAbility } from './types';
+import { CM_ACTIONS, type Actor, type AdminUser, type CmAction, type ContentAccess, type PermissionChecker, type PermissionsManager, type TaskOwner, type UserAbility } from './types';
+import { isExpired, tokenPermissions, type ContentApiToken, type TokenPermission } from './tokens';
 
 export * from './types';
+export { UPLOAD_CREATE } from './tokens';
+
+/** The authentication of a content-API request (`ctx.state.auth`), as Strapi's API token strategy sets it. */
+export interface RequestAuth {
+  strategy?: { name?: string };
+  credentials?: ContentApiToken | null;
+}
+
+/** Strapi's name of the API token strategy of the content API. */
+export const API_TOKEN_STRATEGY = 'content-api-token';
 
 /**
  * The Content Manager's rules, applied to the center. Nothing here decides what a role may do: every answer comes
@@ -29,6 +40,10 @@ export * from './types';
  */
 
 export const MAX_FILTER_DEPTH = 32;
+
+/** Whether the actor created the task: the same admin user, or the same API token. */
+const isOwner = (actor: Actor, task: TaskOwner) =>
+  actor.token ? task.tokenId === actor.token.id : actor.id !== null && task.creatorId === actor.id;
 
 
 /** A 403 that keeps its message through Strapi's error layer. */
@@ -62,7 +77,10 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     };
   const permissionService = () =>
     strapi.service('admin::permission') as unknown as {
-      engine: { generateUserAbility(user: AdminUser): Promise<UserAbility> };
+      engine: {
+        generateUserAbility(user: AdminUser): Promise<UserAbility>;
+        generateTokenAbility(permissions: TokenPermission[], owner: null): Promise<UserAbility>;
+      };
       createPermissionsManager(params: { ability: UserAbility; model: string }): PermissionsManager;
     };
   const isSuperAdmin = (user: AdminUser) =>
@@ -219,15 +237,15 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
    * every locale of the app for an import), whoever created the entries: a read permission with a condition other
    * than locales ("is creator", custom ones) does not let its holder download the files of others.
    */
-  const canDownload = async (actor: Actor | null, task: { creatorId: number | null; contentType: string; kind: string; options: unknown }): Promise<boolean> => {
-    if (!actor || actor.superAdmin || (task.creatorId !== null && task.creatorId === actor.id)) return true;
+  const canDownload = async (actor: Actor | null, task: TaskOwner & { contentType: string; kind: string; options: unknown }): Promise<boolean> => {
+    if (!actor || actor.superAdmin || isOwner(actor, task)) return true;
     if (task.kind === 'bundle-export') {
       // A bundle: every type it was asked for, as the export of each would be (its dependencies are not known
       // before it runs: only its creator and super admins download a bundle made with dependencies).
       const bundle = (task.options ?? {}) as { types?: Array<{ contentType: string }>; withDependencies?: boolean };
       if (bundle.withDependencies || !bundle.types) return false;
       for (const type of bundle.types) {
-        if (!(await canDownload(actor, { creatorId: task.creatorId, contentType: type.contentType, kind: 'export', options: type }))) return false;
+        if (!(await canDownload(actor, { ...task, contentType: type.contentType, kind: 'export', options: type }))) return false;
       }
       return true;
     }
@@ -265,9 +283,40 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     };
   };
 
+  /** The actor of an API token: its ability in the Content Manager's terms (tokens.ts), for every content type. */
+  const actorOfToken = async (token: ContentApiToken): Promise<Actor> => {
+    const ref = { id: token.id, name: token.name };
+    if (token.type === 'full-access') return { id: null, token: ref, superAdmin: true, ability: await permissionService().engine.generateTokenAbility([], null) };
+    const permissions = tokenPermissions(token, Object.keys(strapi.contentTypes));
+    return { id: null, token: ref, superAdmin: false, ability: await permissionService().engine.generateTokenAbility(permissions, null) };
+  };
+
+  /** The actor a task runs as: the API token that created it, as it is now. A deleted or expired token cannot run it. */
+  const actorOfTokenId = async (id: number): Promise<Actor> => {
+    const service = strapi.service('admin::api-token-content-api') as unknown as { getById(id: number): Promise<ContentApiToken | null> };
+    const token = await service.getById(id);
+    if (!token) throw forbidden(`The API token #${id} that created this task no longer exists: the task cannot run with its permissions`);
+    if (isExpired(token)) throw forbidden(`The API token "${token.name}" that created this task has expired`);
+    return actorOfToken(token);
+  };
+
+  /**
+   * The actor a task runs as: its creator's permissions as they are now (null: created by the system). A creator
+   * who was deleted, blocked or deactivated since cannot run it, nor a token deleted or expired since.
+   */
+  const actorOfOwner = async ({ creatorId, tokenId }: TaskOwner): Promise<Actor | null> => {
+    if (tokenId !== null && tokenId !== undefined) return actorOfTokenId(tokenId);
+    if (creatorId === null || creatorId === undefined) return null;
+    const user = (await strapi.db.query('admin::user').findOne({ where: { id: creatorId }, populate: ['roles'] })) as AdminUser | null;
+    if (!user) throw forbidden(`The admin user #${creatorId} who created this task no longer exists: the task cannot run with their permissions`);
+    if (user.isActive === false || user.blocked) throw forbidden(`The admin user #${creatorId} who created this task is no longer active`);
+    return { id: user.id, token: null, superAdmin: isSuperAdmin(user), ability: await permissionService().engine.generateUserAbility(user) };
+  };
+
   return {
     access,
     describeAccess,
+    actorOfOwner,
     canDownload,
     validateReadQuery,
     /** The write gate of an import run by a restricted user (null: unrestricted); see write-gate.ts. */
@@ -290,23 +339,16 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
       };
     },
 
-    /** The actor of a request (an admin session): its ability as Strapi's admin authentication computed it. */
-    actorOf(state: { user?: AdminUser | null; userAbility?: UserAbility | null }): Actor | null {
-      const { user, userAbility } = state;
-      if (!user || !userAbility) return null;
-      return { id: user.id, superAdmin: isSuperAdmin(user), ability: userAbility };
-    },
-
     /**
-     * The actor a task runs as: its creator's permissions as they are now (null: created by the system). A creator
-     * who was deleted, blocked or deactivated since cannot run it.
+     * The actor of a request: an admin session (its ability as Strapi's admin authentication computed it; an admin
+     * token is one), or an API token on the content-API routes.
      */
-    async actorById(id: number | null): Promise<Actor | null> {
-      if (id === null || id === undefined) return null;
-      const user = (await strapi.db.query('admin::user').findOne({ where: { id }, populate: ['roles'] })) as AdminUser | null;
-      if (!user) throw forbidden(`The admin user #${id} who created this task no longer exists: the task cannot run with their permissions`);
-      if (user.isActive === false || user.blocked) throw forbidden(`The admin user #${id} who created this task is no longer active`);
-      return { id: user.id, superAdmin: isSuperAdmin(user), ability: await permissionService().engine.generateUserAbility(user) };
+    async actorOf(state: { user?: AdminUser | null; userAbility?: UserAbility | null; auth?: RequestAuth | null }): Promise<Actor> {
+      const { user, userAbility, auth } = state;
+      if (auth?.strategy?.name === API_TOKEN_STRATEGY && auth.credentials) return actorOfToken(auth.credentials);
+      // Never null here: null is the system, which is unrestricted.
+      if (!user || !userAbility) throw new errors.UnauthorizedError('An admin session or an API token is required');
+      return { id: user.id, token: null, superAdmin: isSuperAdmin(user), ability: userAbility };
     },
   };
 };

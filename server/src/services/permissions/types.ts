@@ -23,11 +23,29 @@ export interface UserAbility {
   rulesFor(action: string, subjectType: string, field?: string): AbilityRule[];
 }
 
-/** Who runs a task or sends a request: an admin user, or null for the system (batch files, the command line). */
-export interface Actor {
+/** An API token (Settings → API Tokens) a request or a task runs with. */
+export interface TokenRef {
   id: number;
+  name: string;
+}
+
+/**
+ * Who runs a task or sends a request: an admin user, an API token (`id` null, `token` set: see tokens.ts), or null
+ * for the system (batch files, the command line).
+ */
+export interface Actor {
+  /** The admin user (null for an API token: entries it writes have no createdBy/updatedBy, as with the content API). */
+  id: number | null;
+  token: TokenRef | null;
+  /** Unrestricted: a super admin, or a full-access API token. */
   superAdmin: boolean;
   ability: UserAbility;
+}
+
+/** Who created a task, as its row stores it: an admin user, an API token, or neither (the system). */
+export interface TaskOwner {
+  creatorId: number | null;
+  tokenId: number | null;
 }
 
 export interface PermissionChecker {
@@ -53,7 +71,8 @@ export interface AdminUser {
  */
 export interface ContentAccess {
   uid: string;
-  userId: number;
+  /** The admin user (null: an API token). */
+  userId: number | null;
   /** The checker's `can` (an entity checks the rules' conditions against it; a field checks field lists). */
   can(action: CmAction, entity?: object, field?: string): boolean;
   /** Whether every rule of the action permits this field path (`title`, `seo.metaTitle`). */

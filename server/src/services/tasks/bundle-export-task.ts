@@ -13,7 +13,7 @@ import type { ResolvedExportOptions } from '../../pipeline/task-options';
 import type { ModelSchema } from '../../schema/model-schema';
 import { getService } from '../../utils';
 import { typeExportOptions, type ResolvedBundleType } from '../../validation/bundle-export-options';
-import type { Actor } from '../permissions';
+import type { Actor, TaskOwner } from '../permissions';
 import { findPackageRoot } from '../shipped-templates';
 import { bundleDefinitions, bundleMedia } from './bundle-files';
 import { prepareTypeExport, type TypeExport } from './export-task';
@@ -31,7 +31,7 @@ import type { TaskRow } from './task-row';
 type Entry = Record<string, unknown>;
 
 interface RunContext {
-  creatorId: number | null;
+  owner: TaskOwner;
   taskId: number;
   signal: AbortSignal;
 }
@@ -120,7 +120,7 @@ const planWithDependencies = async (
   run: RunContext,
   schemaOf: (uid: string) => ModelSchema | undefined
 ): Promise<{ types: PlannedType[]; media: Set<number> }> => {
-  const actor = await getService(strapi, 'permissions').actorById(run.creatorId);
+  const actor = await getService(strapi, 'permissions').actorOfOwner(run.owner);
   const dependencies = dependencyTypes(strapi, actor, options.types);
   const chosen = new Map(options.types.map((type) => [type.contentType, type]));
   // The roots, read once with their exported fields: their documentIds and what they refer to (the closure's first
@@ -228,7 +228,7 @@ export const createBundleExportHandler =
   async (task: TaskRow, context: TaskContext): Promise<TaskOutcome> => {
     const options = task.options as ResolvedBundleExportOptions;
     if (!task.fileKey) throw new Error(`Bundle export task ${task.id} has no file to write`);
-    const run: RunContext = { creatorId: task.creatorId, taskId: task.id, signal: context.signal };
+    const run: RunContext = { owner: task, taskId: task.id, signal: context.signal };
     const contentTypes = getService(strapi, 'content-types');
     const schemaOf = contentTypes.schemaOf;
 

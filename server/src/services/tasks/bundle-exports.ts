@@ -20,7 +20,7 @@ export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) 
     const requested =
       templateId === undefined ? body : bundleExportWithTemplate(await getService(strapi, 'templates').bundleSettingsFor(templateId), body as Record<string, unknown>);
     const options = await parseBundleExportOptions(requested);
-    await getService(strapi, 'tasks').assertQueueRoom(creator);
+    await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
     const contentTypes = getService(strapi, 'content-types');
     const permissions = getService(strapi, 'permissions');
     const resolved = await resolveBundleExportOptions(options, {
@@ -46,6 +46,7 @@ export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) 
       // The download's name is the task's; the storage key keeps to safe characters.
       fileKey: `tasks/${randomUUID()}/bundle.zip`,
       creator,
+      token: actor?.token ?? null,
     });
     getService(strapi, 'runner').kick();
     return task;

@@ -93,7 +93,7 @@ const versionRun = async (shared: BundleRunShared, index: number, version: Bundl
   const { batchSize, limits } = getConfig(strapi);
   const typeOptions = { ...typeImportOptions(options, index), status };
   const counts = bundleTotals.typeCounts[index];
-  const writer = await writerContextFor(strapi, typeOptions, task.creatorId);
+  const writer = await writerContextFor(strapi, typeOptions, task);
   return {
     items: FORMATS.jsonl.read(contentOf(bundle, uid, version), { signal: context.signal, invalidUtf8: 'refuse', limits }),
     prepare: await preparerFor(getService(strapi, 'content-types'), typeOptions, null),
@@ -211,7 +211,7 @@ export const createBundleImportHandler =
     };
     try {
       // The files first (outside the transaction: a provider's upload cannot be rolled back).
-      const actor = await getService(strapi, 'permissions').actorById(task.creatorId);
+      const actor = await getService(strapi, 'permissions').actorOfOwner(task);
       shared.bundleFiles = await storeBundleFiles(strapi, bundle, { userId: actor?.id ?? null, signal: context.signal, dryRun: options.dryRun });
       for (const type of options.types) {
         const drop = await lookupIndexFor(strapi, type, contentTypes.get(type.contentType).localized);

@@ -35,7 +35,7 @@ export const createBundleImportsService = ({ strapi }: { strapi: Core.Strapi }) 
     actor?: Actor | null;
   }): Promise<TaskRow> {
     const options = await parseBundleImportOptions(rawOptions);
-    await getService(strapi, 'tasks').assertQueueRoom(creator);
+    await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
     const { file: upload, fileName } = checkedUpload(strapi, file, 'bundle.zip');
     const { limits } = getConfig(strapi);
 
@@ -108,6 +108,7 @@ export const createBundleImportsService = ({ strapi }: { strapi: Core.Strapi }) 
       total: types.reduce((sum, type) => sum + type.count + (type.published ?? 0), 0),
       dryRun: resolved.resolved.dryRun,
       creator,
+      token: actor?.token ?? null,
     });
     getService(strapi, 'runner').kick();
     return task;

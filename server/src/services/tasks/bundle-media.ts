@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { BUNDLE_FILE_UID } from '../../constants';
 import type { BundleMediaRecord, BundleReader } from '../../pipeline/bundle/read';
-import { forbidden, type Actor } from '../permissions';
+import { forbidden, UPLOAD_CREATE, type Actor } from '../permissions';
 
 /**
  * The files a bundle carries, stored in this app's media library before any entry is imported (a file is not part
@@ -22,7 +22,6 @@ import { forbidden, type Actor } from '../permissions';
 
 const FILE_UID = 'plugin::upload.file';
 const FOLDER_UID = 'plugin::upload.folder';
-const UPLOAD_CREATE = 'plugin::upload.assets.create';
 
 interface UploadService {
   upload(
@@ -39,7 +38,11 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 /** The user may add files to the media library (a super admin and the system may). */
 export const assertMayStoreFiles = (actor: Actor | null) => {
   if (actor && !actor.superAdmin && !actor.ability.can(UPLOAD_CREATE)) {
-    throw forbidden('The bundle carries files: you need the Media Library permission to upload (create) files to import it');
+    throw forbidden(
+      actor.token
+        ? 'The bundle carries files: the API token needs the Upload plugin\'s upload action to import it'
+        : 'The bundle carries files: you need the Media Library permission to upload (create) files to import it'
+    );
   }
 };
 

@@ -4,7 +4,7 @@ import type { AttributeInfo } from '../../../../shared/contracts';
 import type { AttributeSchema, ModelSchema } from '../../schema/model-schema';
 import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
 import type { TaskRow } from './task-row';
-import { forbidden } from '../permissions';
+import { forbidden, type TaskOwner } from '../permissions';
 import { getConfig, getService } from '../../utils';
 import type { ResolvedExportOptions } from '../../pipeline/task-options';
 import { createPageReader } from '../../pipeline/export/read';
@@ -49,10 +49,10 @@ export interface TypeExport {
  * The access an export's creator has now (null: unrestricted), checked against what it asks for: the type, the
  * fields, the filters and sort; and the filters the permission's conditions add (locales, "is creator"...).
  */
-const exportAccess = async (strapi: Core.Strapi, options: ResolvedExportOptions, creatorId: number | null) => {
+const exportAccess = async (strapi: Core.Strapi, options: ResolvedExportOptions, owner: TaskOwner) => {
   const uid = options.contentType;
   const permissions = getService(strapi, 'permissions');
-  const actor = await permissions.actorById(creatorId);
+  const actor = await permissions.actorOfOwner(owner);
   const access = permissions.access(actor, uid);
   if (access && !access.can('read')) throw forbidden(`Its creator may no longer read ${uid} (Content Manager permissions)`);
   const unreadable = access ? options.fields.filter((name) => !access.permits('read', name)) : [];
@@ -103,7 +103,7 @@ const exportShapeFor = (strapi: Core.Strapi, options: ResolvedExportOptions, { a
 export const prepareTypeExport = async (
   strapi: Core.Strapi,
   options: ResolvedExportOptions,
-  { creatorId, taskId }: { creatorId: number | null; taskId: number }
+  { owner, taskId }: { owner: TaskOwner; taskId: number }
 ): Promise<TypeExport> => {
   const contentTypes = getService(strapi, 'content-types');
   const uid = options.contentType;
@@ -111,7 +111,7 @@ export const prepareTypeExport = async (
   if (!schema) throw new Error(`The content type ${uid} no longer exists`);
   const type = contentTypes.get(uid);
   const { batchSize, leanExports } = getConfig(strapi);
-  const access = await exportAccess(strapi, options, creatorId);
+  const access = await exportAccess(strapi, options, owner);
   const shape = exportShapeFor(strapi, options, access);
   const fields = options.fields
     .map((name) => [name, schema.attributes[name]] as [string, AttributeSchema])
@@ -183,7 +183,7 @@ export const createExportHandler =
       ...(task.options as Partial<ResolvedExportOptions>),
     } as ResolvedExportOptions;
     if (!task.fileKey) throw new Error(`Export task ${task.id} has no file to write`);
-    const typeExport = await prepareTypeExport(strapi, options, { creatorId: task.creatorId, taskId: task.id });
+    const typeExport = await prepareTypeExport(strapi, options, { owner: task, taskId: task.id });
     context.progress({ total: typeExport.total, processed: 0 });
     let processed = 0;
     const pages = typeExport.pages(context.signal, (count) => {

@@ -31,7 +31,7 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       return getService(strapi, 'bundle-exports').create({ body: bundleExportBodyOf(body as Record<string, unknown>), creator, actor });
     }
     const options = await parseExportOptions(body);
-    await getService(strapi, 'tasks').assertQueueRoom(creator);
+    await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
     const formatOfOut = outFileName ? formatOfFileName(outFileName) : null;
 
     const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'export') : null;
@@ -57,6 +57,7 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       fileName,
       fileKey: `tasks/${randomUUID()}/${fileName}`,
       creator,
+      token: actor?.token ?? null,
     });
     getService(strapi, 'runner').kick();
     return task;

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { getConfig, getService } from '../../utils';
 import type { ContentTypesService } from '../content-types';
+import type { TaskOwner } from '../permissions';
 import { planUpgrade } from '../../pipeline/formats/format-version';
 import { FORMATS } from '../../pipeline/formats';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
@@ -40,16 +41,16 @@ const BATCH_PAUSE_MS = 20;
 export const writerContextFor = async (
   strapi: Core.Strapi,
   options: ResolvedImportOptions,
-  creatorId: number | null
+  owner: TaskOwner
 ): Promise<Omit<WriterContext, 'trx'>> => {
   const contentTypes = getService(strapi, 'content-types');
   const uid = options.contentType;
   const schema = contentTypes.schemaOf(uid)!;
   const type = contentTypes.get(uid);
   const i18n = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
-  // The Content Manager permissions of the user who started it, as they are now (null: unrestricted).
+  // The Content Manager permissions of the user (or API token) who started it, as they are now (null: unrestricted).
   const permissions = getService(strapi, 'permissions');
-  const actor = await permissions.actorById(creatorId);
+  const actor = await permissions.actorOfOwner(owner);
   if (actor) permissions.assertImportAllowed(actor, options);
   const access = permissions.access(actor, uid);
   const userId = actor?.id ?? null;

@@ -132,7 +132,7 @@ export const createImportHandler =
     if (!schema || !task.fileKey) throw new Error(`The content type ${uid} no longer exists`);
     const fileKey = task.fileKey;
     const type = contentTypes.get(uid);
-    const writer = await writerContextFor(strapi, options, task.creatorId);
+    const writer = await writerContextFor(strapi, options, task);
 
     const folder = fileKey.slice(0, fileKey.lastIndexOf('/'));
     // stop and dry run: the whole task is one transaction (rolled back at the first failure, or at the end of a

@@ -143,6 +143,7 @@ const queueImport = async (
     dryRun: resolved.dryRun,
     formatVersion: formatVersion ?? null,
     creator,
+    token: actor?.token ?? null,
   });
   getService(strapi, 'runner').kick();
   return task;
@@ -176,7 +177,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
     const options = await parseImportOptions(rawOptions);
-    await getService(strapi, 'tasks').assertQueueRoom(creator);
+    await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
 
     const { file: upload, fileName } = checkedUpload(strapi, file, 'upload');
     const raw = await readHead(upload.filepath);

@@ -68,6 +68,9 @@ export interface TaskRow {
   /** Bundle imports: what each type did (`created` and `updated` rolled back with the task's transaction say so). */
   typeCounts: BundleImportTypeCounts[] | null;
   creatorId: number | null;
+  /** The API token that created it (then creatorId is null). */
+  tokenId: number | null;
+  /** The admin user's name, or the API token's. */
   creatorName: string | null;
   createdAt: string | Date;
   updatedAt: string | Date;
@@ -95,6 +98,8 @@ export interface NewTask {
   /** Records a task that failed before it could run (a batch file refused at start-up): created `failed` with this error. */
   failure?: string;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
+  /** The API token that creates it (a request on the content-API routes); then `creator` is null. */
+  token?: { id: number; name: string } | null;
 }
 
 export interface ListQuery {
@@ -171,6 +176,10 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     createdAt: iso(row.createdAt) as string,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
-    createdBy: row.creatorId ? { id: row.creatorId, name: row.creatorName ?? '' } : null,
+    createdBy: row.creatorId
+      ? { kind: 'admin-user', id: row.creatorId, name: row.creatorName ?? '' }
+      : row.tokenId
+        ? { kind: 'api-token', id: row.tokenId, name: row.creatorName ?? '' }
+        : null,
   };
 };

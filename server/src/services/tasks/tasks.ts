@@ -33,6 +33,10 @@ const assertFilesRemain = (row: TaskRow, what: 'file' | 'upload' | 'error report
   }
 };
 
+/** The tasks of one admin user, or of one API token (each its own quota); null: the system, which has none. */
+const ownerWhere = (creator: NewTask['creator'], token: NewTask['token']) =>
+  creator ? { creatorId: creator.id } : token ? { tokenId: token.id } : null;
+
 const creatorName = (creator: NonNullable<NewTask['creator']>) =>
   [creator.firstname, creator.lastname].filter(Boolean).join(' ') || creator.username || creator.email || `#${creator.id}`;
 
@@ -132,10 +136,11 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * 429 when the user already has `maxQueuedPerUser` tasks queued or running. Called before an import's upload is
      * stored; tasks of the system (batch files, the command line) have no creator and no quota.
      */
-    async assertQueueRoom(creator: NewTask['creator']) {
+    async assertQueueRoom(creator: NewTask['creator'], token: NewTask['token'] = null) {
       const { maxQueuedPerUser } = getConfig(strapi);
-      if (!creator || maxQueuedPerUser === 0) return;
-      const count = await query().count({ where: { creatorId: creator.id, state: { $in: ['queued', 'running'] } } });
+      const owner = ownerWhere(creator, token);
+      if (!owner || maxQueuedPerUser === 0) return;
+      const count = await query().count({ where: { ...owner, state: { $in: ['queued', 'running'] } } });
       if (count >= maxQueuedPerUser) {
         throw new errors.RateLimitError(
           `You have ${count} import and export tasks queued or running; one user may have at most ${maxQueuedPerUser} (the plugin's maxQueuedPerUser setting). Wait for some to finish, or cancel some, then try again`,
@@ -168,10 +173,11 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           failed: 0,
           cancelRequested: false,
           creatorId: input.creator?.id ?? null,
-          creatorName: input.creator ? creatorName(input.creator) : null,
+          tokenId: input.creator ? null : input.token?.id ?? null,
+          creatorName: input.creator ? creatorName(input.creator) : input.token?.name ?? null,
         },
       })) as TaskRow;
-      if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator);
+      if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator, input.token);
       if (row.state === 'queued') getService(strapi, 'runner').created(row.id);
       return row;
     },
@@ -182,10 +188,11 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * limit this task is withdrawn (removed with its upload, unless an instance claimed it meanwhile) and the
      * request answers 429.
      */
-    async withdrawBeyondQuota(row: TaskRow, creator: NewTask['creator']) {
+    async withdrawBeyondQuota(row: TaskRow, creator: NewTask['creator'], token: NewTask['token'] = null) {
       const { maxQueuedPerUser } = getConfig(strapi);
-      if (!creator || maxQueuedPerUser === 0) return;
-      const count = await query().count({ where: { creatorId: creator.id, state: { $in: ['queued', 'running'] }, id: { $lte: row.id } } });
+      const owner = ownerWhere(creator, token);
+      if (!owner || maxQueuedPerUser === 0) return;
+      const count = await query().count({ where: { ...owner, state: { $in: ['queued', 'running'] }, id: { $lte: row.id } } });
       if (count <= maxQueuedPerUser) return;
       const { count: withdrawn } = await query().deleteMany({ where: { id: row.id, state: 'queued' } });
       if (withdrawn === 0) return; // already claimed: it runs
