@@ -107,6 +107,10 @@ const main = async (argv) => {
       app = await load();
       io.setCurrentTask(job.id);
       code = await commands.runResume(app, job, io);
+    } else if (parsed.command === 'push' || parsed.command === 'pull') {
+      const job = commands.prepareTransfer(values, parsed.command);
+      app = await load();
+      code = await commands.runTransfer(app, job, io);
     } else if (parsed.command === 'tasks') {
       const job = commands.prepareTasks(values);
       app = await load();

@@ -512,8 +512,158 @@ const runApply = async (app, job, io) => {
   return results.some((result) => (result.counts?.failed ?? 0) > 0) ? EXIT.COMPLETED_WITH_ERRORS : EXIT.OK;
 };
 
+/* ------------------------------------------------------------------------------------------------------------
+ * push and pull
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * @param {Values} values
+ * @param {'push' | 'pull'} command
+ */
+const prepareTransfer = (values, command) => {
+  const there = command === 'push' ? 'to' : 'from';
+  const url = text(values, there);
+  if (url === undefined) throw new UsageError(`Missing --${there} <url> (the other Strapi server's address)`, command);
+  const token = text(values, 'token') ?? process.env.DMC_REMOTE_TOKEN;
+  if (!token) throw new UsageError('Missing --token <token> (an API token of the other server), or the DMC_REMOTE_TOKEN environment variable', command);
+  const type = text(values, 'type');
+  const template = text(values, 'template');
+  if (type === undefined && template === undefined) {
+    throw new UsageError('Missing --type <uid,uid,...|all> (the content types of the bundle), or --template <name>', command);
+  }
+  const types = text(values, 'types');
+  const importTypes = text(values, 'import-types');
+  const errorReport = text(values, 'error-report');
+  return {
+    command,
+    url,
+    token,
+    template,
+    json: values.json === true,
+    errorReport: errorReport === undefined ? null : path.resolve(errorReport),
+    /** @type {Record<string, unknown>} */
+    bundle: defined({
+      format: 'bundle',
+      contentTypes: type === undefined ? undefined : type === 'all' ? 'all' : listOption(type),
+      types: types === undefined ? undefined : jsonObjectOption('types', types, '{"api::article.article":{"filters":{"slug":{"$startsWith":"news-"}}}}'),
+      withDependencies: values['with-dependencies'] === true ? true : undefined,
+      media: values.media === true ? true : undefined,
+    }),
+    /** @type {Record<string, unknown>} */
+    import: defined({
+      onError: text(values, 'on-error'),
+      dryRun: values['dry-run'] === true ? true : undefined,
+      name: text(values, 'name'),
+      types: importTypes === undefined ? undefined : jsonObjectOption('import-types', importTypes, '{"api::category.category":{"matchBy":"slug"}}'),
+    }),
+  };
+};
+
+/** One side's finished task, as lines of the summary. @param {string} where @param {Task | null} task */
+const sideSummary = (where, task) => {
+  if (!task) return [`  ${where}: not started`];
+  const { processed, created, updated, failed } = task.counts;
+  const counts =
+    task.kind === 'bundle-export' ? `${processed} entries exported` : `processed ${processed}, created ${created}, updated ${updated}, failed ${failed}`;
+  const lines = [`  ${where}: ${task.kind} #${task.id} ${task.status} (${counts})`];
+  for (const type of task.typeCounts ?? []) {
+    lines.push(`    ${type.contentType}: created ${type.created}, updated ${type.updated}, failed ${type.failed}`);
+  }
+  if (task.error) lines.push(`    error: ${task.error}`);
+  return lines;
+};
+
+/**
+ * Push (a bundle exported here, imported there) or pull (exported there, imported here), with both sides' progress;
+ * the import's error report is written here; the exit code is the import's (or 1 when either side failed).
+ * @param {Strapi} app @param {ReturnType<typeof prepareTransfer>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runTransfer = async (app, job, io) => {
+  const push = job.command === 'push';
+  const bundle = { ...job.bundle };
+  if (job.template !== undefined) {
+    // Push: a bundle template of this project, by name. Pull: the other server's, by its id (or shipped:<name>).
+    bundle.templateId = push ? await templateId(app, job.template, 'bundle') : /^\d+$/.test(job.template) ? Number(job.template) : job.template;
+  }
+  const transfer = service(app, 'transfer');
+  let host = job.url;
+  try {
+    host = new URL(job.url).host;
+  } catch {
+    // the service says why the URL is refused
+  }
+  /** @type {Task | null} */
+  let latest = null;
+  /** Which instance runs each task seen (by id and kind). @type {Map<string, 'local' | 'remote'>} */
+  const sides = new Map();
+  const progress = showProgress({
+    stream: io.stderr,
+    read: async () => {
+      if (!latest) throw new Error('not started');
+      return latest;
+    },
+    label: (task) => (sides.get(task.id + task.kind) === 'remote' ? `${host}: ` : 'here: '),
+  });
+  /** @type {Awaited<ReturnType<typeof transfer.push>>} */
+  let result;
+  try {
+    const request = {
+      remote: { url: job.url, token: job.token },
+      bundle,
+      import: job.import,
+      creator: null,
+      actor: null,
+      onProgress: (/** @type {{ side: 'local' | 'remote', task: Task }} */ { side, task }) => {
+        sides.set(task.id + task.kind, side);
+        latest = task;
+      },
+      onLocalTask: (/** @type {number} */ id) => io.setCurrentTask(id),
+    };
+    result = push ? await transfer.push(request) : await transfer.pull(request);
+  } catch (error) {
+    // Refused by the other server's checks before any task started (unreachable, token, version): as a usage error.
+    if (/** @type {Error} */ (error)?.name === 'RemoteError' && sides.size === 0) throw new UsageError(/** @type {Error} */ (error).message, job.command);
+    throw error;
+  } finally {
+    progress.stop();
+    io.setCurrentTask(null);
+  }
+
+  const imported = push ? result.remote : result.local;
+  const exported = push ? result.local : result.remote;
+  let errorReport = null;
+  if (imported?.hasErrorReport) {
+    const target = job.errorReport ?? path.resolve(`${job.command}-${imported.id}-errors.csv`);
+    try {
+      const content = push ? await result.other.errorReport(imported.id) : (await service(app, 'tasks').errorReport(imported.id, { format: 'csv' })).content;
+      await writeFileAtomically(target, content);
+      errorReport = target;
+    } catch (error) {
+      await print(io.stderr, `Could not write the error report to ${target}: ${/** @type {Error} */ (error).message}`);
+    }
+  }
+
+  if (job.json) {
+    await print(io.stdout, JSON.stringify({ export: exported, import: imported, errorReport }, null, 2));
+  } else {
+    const title = `${push ? 'Push to' : 'Pull from'} ${result.other.url}: ${imported ? imported.status : exported?.status ?? 'failed'}`;
+    const lines = [
+      title,
+      ...sideSummary(push ? 'export here' : `export on ${host}`, exported),
+      ...sideSummary(push ? `import on ${host}` : 'import here', imported),
+    ];
+    if (imported && 'dryRun' in imported.options && imported.options.dryRun === true) lines.push('  dry run: nothing was written');
+    if (errorReport) lines.push(`  error report: ${shown(errorReport)}`);
+    await print(io.stdout, lines.join('\n'));
+  }
+  return imported ? exitCodeOf(imported) : EXIT.FAILED;
+};
+
 module.exports = {
   exitCodeOf,
+  prepareTransfer,
+  runTransfer,
   prepareApply,
   prepareExport,
   prepareImport,

@@ -52,10 +52,11 @@ const progressLine = (task, { width = 80, bar = true, now = Date.now() } = {}) =
 
 /**
  * Shows a running task's progress on `stream` (stderr): redrawn in place every `interval` ms on a terminal, a plain
- * line every `plainEvery` ms otherwise. `read()` returns the task's current state.
- * @param {{ stream: NodeJS.WriteStream, read: () => Promise<Task>, interval?: number, plainEvery?: number }} options
+ * line every `plainEvery` ms otherwise. `read()` returns the task's current state; `label(task)` goes before its line
+ * (push and pull: which instance runs it).
+ * @param {{ stream: NodeJS.WriteStream, read: () => Promise<Task>, interval?: number, plainEvery?: number, label?: (task: Task) => string }} options
  */
-const showProgress = ({ stream, read, interval = 200, plainEvery = 5000 }) => {
+const showProgress = ({ stream, read, interval = 200, plainEvery = 5000, label = () => '' }) => {
   const tty = Boolean(stream.isTTY);
   let drawn = false;
   let lastPlain = Date.now();
@@ -73,16 +74,16 @@ const showProgress = ({ stream, read, interval = 200, plainEvery = 5000 }) => {
       if (waitingFor !== lastWaitingFor) {
         lastWaitingFor = waitingFor;
         if (waitingFor !== null && !tty) {
-          stream.write(`${progressLine(task, { bar: false, width: 200 })}\n`);
+          stream.write(`${label(task)}${progressLine(task, { bar: false, width: 200 })}\n`);
           lastPlain = Date.now();
         }
       }
       if (tty) {
-        stream.write(`\r${progressLine(task, { width: stream.columns || 80 })}\x1b[K`);
+        stream.write(`\r${label(task)}${progressLine(task, { width: (stream.columns || 80) - label(task).length })}\x1b[K`);
         drawn = true;
       } else if (Date.now() - lastPlain >= plainEvery) {
         lastPlain = Date.now();
-        stream.write(`${progressLine(task, { bar: false, width: 200 })}\n`);
+        stream.write(`${label(task)}${progressLine(task, { bar: false, width: 200 })}\n`);
       }
     } catch {
       // Progress is best effort: the task's end is what counts, and waiting for it reports any error.

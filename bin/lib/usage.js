@@ -55,7 +55,68 @@ const COMMON_HELP = `Common options:
  * @property {string} help
  */
 
-/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
+/** The options push and pull share: the bundle's (as export-bundle) and the import's (as import-bundle). */
+/** @type {NonNullable<OptionSpecs>} */
+const TRANSFER_OPTIONS = {
+  token: { type: 'string' },
+  type: { type: 'string' },
+  types: { type: 'string' },
+  'with-dependencies': { type: 'boolean' },
+  media: { type: 'boolean' },
+  template: { type: 'string' },
+  'import-types': { type: 'string' },
+  'on-error': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  name: { type: 'string' },
+  'error-report': { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+/** @param {'push' | 'pull'} command */
+const transferHelp = (command) => {
+  const push = command === 'push';
+  const there = push ? '--to' : '--from';
+  return `Usage: ${BIN} ${command} ${there} <url> --token <token> --type <uid,uid,...|all> [options]
+
+${
+  push
+    ? 'Exports a bundle from this project and imports it into the Strapi server at <url>'
+    : 'Exports a bundle from the Strapi server at <url> and imports it into this project'
+}, without deleting anything on
+either side: entries are added or updated as the import options say (docs/bundles.md). The bundle is streamed,
+never held whole in memory. The other server must run the Data Migration Center; <token> is an API token it issued
+(Settings → API Tokens: full access, or custom with the center's info.find, ${
+    push ? 'tasks.createBundleImport' : 'tasks.createBundleExport, tasks.downloadFile'
+  }, tasks.findOne${push ? ', tasks.downloadErrorReport' : ''} and
+the content permissions the ${push ? 'import' : 'export'} needs). It is checked first: a host that cannot be reached, a refused token, a
+missing plugin or a bundle format one side cannot read stops the command before anything is written.
+
+Options:
+  ${`${there} <url>`.padEnd(29)}the other Strapi server's address, such as https://staging.example.com (required)
+  --token <token>              its API token (default: the DMC_REMOTE_TOKEN environment variable)
+  --type <uid,uid,...|all>     the content types of the bundle (optional with --template)
+  --types <json>               the export options of each type: {"api::article.article": {"filters": {...}}}
+  --with-dependencies          also every entry the chosen entries refer to, transitively
+  --media                      carry the files the entries use
+  --template <name>            ${push ? 'a bundle template of this project' : 'a bundle template of the other server'} (its types and options)
+  --import-types <json>        the import options of each type: {"api::category.category": {"matchBy": "slug"}}
+  --on-error <mode>            stop (default: the whole import in one transaction) or continue
+  --dry-run                    import nothing: count what each type would do
+  --name <name>                the name of the import task
+  --error-report <file>        where the import's error report goes (default: ${command}-<task id>-errors.csv)
+  --json                       print both tasks as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 completed, 2 completed with failed items, 1 failed (either side) or the app could not be loaded,
+64 refused before anything started (usage, validation, the other server's checks).
+
+Example:
+  ${BIN} ${command} ${there} https://staging.example.com --token "$STAGING_TOKEN" --type api::article.article \\
+    --with-dependencies --media --import-types '{"api::article.article": {"matchBy": "slug"}}'`;
+};
+
+/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'push' | 'pull' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
 const COMMANDS = {
   import: {
     positionals: ['file'],
@@ -256,6 +317,20 @@ Exit codes: as export.
 
 Example:
   ${BIN} export-bundle --type api::article.article --with-dependencies --media --out articles.zip`,
+  },
+
+  push: {
+    positionals: [],
+    summary: 'send a bundle of this project to another Strapi server (imported there, nothing deleted)',
+    options: { to: { type: 'string' }, ...TRANSFER_OPTIONS },
+    help: transferHelp('push'),
+  },
+
+  pull: {
+    positionals: [],
+    summary: 'fetch a bundle from another Strapi server and import it here (nothing deleted)',
+    options: { from: { type: 'string' }, ...TRANSFER_OPTIONS },
+    help: transferHelp('pull'),
   },
 
   apply: {

@@ -372,6 +372,26 @@ export interface ErrorBody {
 }
 
 /** GET /data-migration-center/content-types */
+/** What an instance's center is (GET /api/data-migration-center/info): what push and pull check first. */
+export interface CenterInfo {
+  plugin: 'data-migration-center';
+  /** The plugin's version. */
+  version: string;
+  /** The newest bundle format it writes and reads (older ones it reads too). */
+  bundleFormat: number;
+  /** The newest file format version of JSON, JSONL, JSONT and CSV exports. */
+  formatVersion: number;
+}
+
+export declare namespace GetInfo {
+  interface Request {
+    query: Record<string, never>;
+  }
+  interface Response {
+    data: CenterInfo;
+  }
+}
+
 export declare namespace GetContentTypes {
   interface Request {
     query: Record<string, never>;

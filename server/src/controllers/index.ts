@@ -1,6 +1,7 @@
 import bundleDefinitions from './bundle-definitions';
 import contentTypes from './content-types';
 import fileHeads from './file-heads';
+import info from './info';
 import tasks from './tasks';
 import templates from './templates';
 
@@ -8,6 +9,7 @@ export default {
   'bundle-definitions': bundleDefinitions,
   'content-types': contentTypes,
   'file-heads': fileHeads,
+  info,
   tasks,
   templates,
 };

@@ -60,6 +60,7 @@ export const tokenRoute = (method: Core.RouteInput['method'], path: string, hand
 
 /** The same operations for CI scripts and other instances, mounted under `/api/data-migration-center` (README, *API tokens*). */
 export const contentApiRoutes: Core.RouteInput[] = [
+  tokenRoute('GET', '/info', 'info.find'),
   tokenRoute('GET', '/content-types', 'content-types.find'),
 
   tokenRoute('POST', '/import-tasks', 'tasks.createImport'),

@@ -12,6 +12,7 @@ import { createSqliteService } from './sqlite';
 import { createStorageService } from './storage/index';
 import { createTasksService } from './tasks/tasks';
 import { createTemplatesService } from './templates';
+import { createTransferService } from './transfer';
 
 const services = {
   'batch-files': createBatchFilesService,
@@ -28,6 +29,7 @@ const services = {
   storage: createStorageService,
   tasks: createTasksService,
   templates: createTemplatesService,
+  transfer: createTransferService,
 };
 
 export type Services = { [K in keyof typeof services]: ReturnType<(typeof services)[K]> };

@@ -34,6 +34,14 @@ export const findPackageRoot = (from: string): string | null => {
   }
 };
 
+/** The plugin's package name and version (`unknown` when its package.json cannot be found). */
+export const pluginPackage = (): { name: string; version: string } => {
+  const root = typeof __dirname === 'undefined' ? null : findPackageRoot(__dirname);
+  if (!root) return { name: PACKAGE_NAME, version: 'unknown' };
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { name, version };
+};
+
 /** The `templates/` folder of the package, or null when it cannot be found. */
 export const shippedTemplatesDir = (): string | null => {
   const root = typeof __dirname === 'undefined' ? null : findPackageRoot(__dirname);

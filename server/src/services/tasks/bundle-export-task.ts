@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import type { ResolvedBundleExportOptions } from '../../../../shared/contracts';
@@ -14,7 +12,7 @@ import type { ModelSchema } from '../../schema/model-schema';
 import { getService } from '../../utils';
 import { typeExportOptions, type ResolvedBundleType } from '../../validation/bundle-export-options';
 import type { Actor, TaskOwner } from '../permissions';
-import { findPackageRoot } from '../shipped-templates';
+import { pluginPackage } from '../shipped-templates';
 import { bundleDefinitions, bundleMedia } from './bundle-files';
 import { prepareTypeExport, type TypeExport } from './export-task';
 import type { TaskContext, TaskHandler, TaskOutcome } from './task-context';
@@ -214,13 +212,6 @@ const exportedSchemaOf =
 const manifestOptions = (type: PlannedType, withDependencies: boolean): Record<string, unknown> => {
   const { contentType: _uid, ...options } = type.options;
   return { ...options, ...(type.dependency ? { dependency: true } : {}), ...(withDependencies ? { withDependencies: true } : {}) };
-};
-
-const pluginPackage = (): { name: string; version: string } => {
-  const root = typeof __dirname === 'undefined' ? null : findPackageRoot(__dirname);
-  if (!root) return { name: 'strapi-plugin-data-migration-center', version: 'unknown' };
-  const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-  return { name, version };
 };
 
 export const createBundleExportHandler =
