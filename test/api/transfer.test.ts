@@ -186,7 +186,7 @@ describe('refused before anything is written', () => {
 
   test('an unreachable host, an address that is not a URL', async () => {
     const port = await freePort();
-    await refusedPush({ url: `http://127.0.0.1:${port}`, token: bKey }, /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+    await refusedPush({ url: `http://127.0.0.1:${port}`, token: bKey }, /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
     await refusedPush({ url: 'staging.example.com', token: bKey }, /is not a URL/);
     await refusedPush({ url: 'ftp://staging.example.com', token: bKey }, /only http:\/\/ and https:\/\//);
   });
