@@ -533,4 +533,18 @@ describe('spreadsheets', () => {
     const lines = exported.stdout.split('\n').filter((line) => line.startsWith('{'));
     expect(lines.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(['Crème brûlée', 'Pâtés']);
   });
+
+  it('--lifecycles run writes every entry through the Document Service; another value is refused naming --lifecycles', async () => {
+    const file = path.join(work, 'lifecycles-categories.jsonl');
+    fs.writeFileSync(file, '{"name":"Hooked 1","slug":"cli-hooked-1"}\n{"name":"Hooked 2","slug":"cli-hooked-2"}\n');
+    const run = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--lifecycles', 'run', '--json']);
+    expect(run.code).toBe(0);
+    const task = JSON.parse(run.stdout).task as Task;
+    expect(task).toMatchObject({ status: 'completed', writePath: 'document-service', counts: { created: 2 } });
+    expect(task.options).toMatchObject({ lifecycles: 'run' });
+    const bad = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--lifecycles', 'always']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--lifecycles');
+    expect(bad.stderr).toContain('lifecycles must be one of skip, run');
+  });
 });

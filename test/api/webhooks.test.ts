@@ -84,7 +84,13 @@ beforeAll(async () => {
   receiver = await startReceiver();
   app = await startApp();
   token = await registerSuperAdmin(app);
-  const res = await createWebhook('Center and entries', receiver.url, [COMPLETED, FAILED, 'entry.create', 'entry.update', 'entry.publish']);
+  const res = await createWebhook('Center and entries', receiver.url, [
+    COMPLETED,
+    FAILED,
+    'entry.create',
+    'entry.update',
+    'entry.publish',
+  ]);
   expect(res.status).toBe(201);
 });
 
@@ -98,7 +104,13 @@ describe('task webhooks', () => {
     const unknown = await createWebhook('Unknown event', receiver.url, ['data-migration-center.task.started']);
     expect(unknown.status).toBe(400);
     const list = await app.http().get('/admin/webhooks').set('Authorization', `Bearer ${token}`);
-    expect(list.body.data.map((w: { events: string[] }) => w.events)).toContainEqual([COMPLETED, FAILED, 'entry.create', 'entry.update', 'entry.publish']);
+    expect(list.body.data.map((w: { events: string[] }) => w.events)).toContainEqual([
+      COMPLETED,
+      FAILED,
+      'entry.create',
+      'entry.update',
+      'entry.publish',
+    ]);
   });
 
   it('an import that completes: one task.completed event, after its final state is stored, with its counts', async () => {
@@ -178,7 +190,12 @@ describe('task webhooks', () => {
     const { task } = await exportFile(app, token, { contentType: CONTACT, format: 'jsonl' });
     const events = await eventsOf(task);
     expect(events.map((e) => e.event)).toEqual([COMPLETED]);
-    expect(events[0].body.task).toMatchObject({ kind: 'export', status: 'completed', contentType: CONTACT, format: 'jsonl' });
+    expect(events[0].body.task).toMatchObject({
+      kind: 'export',
+      status: 'completed',
+      contentType: CONTACT,
+      format: 'jsonl',
+    });
     expect(events[0].body.task?.counts.processed).toBe(task.counts.processed);
     expect(task.counts.processed).toBeGreaterThanOrEqual(5);
 
@@ -200,7 +217,11 @@ describe('task webhooks', () => {
       expect(task.status).toBe('completed');
       expect((await eventsOf(task)).map((e) => e.event)).toEqual([COMPLETED]);
       // The next task runs as well.
-      const next = await importFile(app, token, { fileName: 'c.jsonl', content: jsonl([{ firstName: 'Next' }]), options: { contentType: CONTACT } });
+      const next = await importFile(app, token, {
+        fileName: 'c.jsonl',
+        content: jsonl([{ firstName: 'Next' }]),
+        options: { contentType: CONTACT },
+      });
       expect(next.status).toBe('completed');
     } finally {
       await app.http().delete(`/admin/webhooks/${down.body.data.id}`).set('Authorization', `Bearer ${token}`);
@@ -226,16 +247,24 @@ describe('lifecycles: "run"', () => {
   });
 
   const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i}`);
-  const of = (action: string, wanted: string[]) => calls.filter((c) => c.action === action && wanted.includes(String(c.name)));
+  const of = (action: string, wanted: string[]) =>
+    calls.filter((c) => c.action === action && wanted.includes(String(c.name)));
 
   /** Imports contacts, then updates two of them by firstName (a unique key is not needed: by documentId). */
   const createThenUpdate = async (prefix: string, lifecycles: 'run' | undefined) => {
     const created = names(prefix, 4);
     const options = { contentType: CONTACT, ...(lifecycles ? { lifecycles } : {}) };
-    const first = await importFile(app, token, { fileName: 'c.jsonl', content: jsonl(created.map((firstName) => ({ firstName }))), options });
+    const first = await importFile(app, token, {
+      fileName: 'c.jsonl',
+      content: jsonl(created.map((firstName) => ({ firstName }))),
+      options,
+    });
     expect(first.status).toBe('completed');
     await eventsOf(first, { settle: 1000 });
-    const rows = (await app.strapi.db.connection('contacts').select('document_id', 'first_name').whereIn('first_name', created.slice(0, 2))) as Array<{
+    const rows = (await app.strapi.db
+      .connection('contacts')
+      .select('document_id', 'first_name')
+      .whereIn('first_name', created.slice(0, 2))) as Array<{
       document_id: string;
       first_name: string;
     }>;
@@ -263,9 +292,21 @@ describe('lifecycles: "run"', () => {
     const { first, second, created, updated } = await createThenUpdate('Hooked', 'run');
     expect([first.writePath, second.writePath]).toEqual(['document-service', 'document-service']);
     expect(first.options).toMatchObject({ lifecycles: 'run' });
-    expect(of('afterCreate', created).map((c) => c.name).sort()).toEqual(created);
-    expect(of('afterUpdate', updated).map((c) => c.name).sort()).toEqual(updated.sort());
-    expect(entryEvents('entry.create', CONTACT, 'firstName', new Set(created)).map((d) => d.body.entry?.firstName).sort()).toEqual(created);
+    expect(
+      of('afterCreate', created)
+        .map((c) => c.name)
+        .sort()
+    ).toEqual(created);
+    expect(
+      of('afterUpdate', updated)
+        .map((c) => c.name)
+        .sort()
+    ).toEqual(updated.sort());
+    expect(
+      entryEvents('entry.create', CONTACT, 'firstName', new Set(created))
+        .map((d) => d.body.entry?.firstName)
+        .sort()
+    ).toEqual(created);
     expect(entryEvents('entry.update', CONTACT, 'firstName', new Set(updated))).toHaveLength(2);
   });
 
@@ -305,9 +346,16 @@ describe('lifecycles: "run"', () => {
   });
 
   it('a bundle import with it (for the whole bundle, or for one type) goes through the Document Service', async () => {
-    const bundle = await bundleFile(app, token, { types: [{ contentType: CONTACT, filters: { firstName: { $startsWith: 'Hooked' } } }] });
+    const bundle = await bundleFile(app, token, {
+      types: [{ contentType: CONTACT, filters: { firstName: { $startsWith: 'Hooked' } } }],
+    });
     const post = (options: Record<string, unknown>) =>
-      app.http().post(`${BASE}/bundle-imports?wait=true`).set('Authorization', `Bearer ${token}`).attach('file', bundle.bytes, 'b.zip').field('options', JSON.stringify(options));
+      app
+        .http()
+        .post(`${BASE}/bundle-imports?wait=true`)
+        .set('Authorization', `Bearer ${token}`)
+        .attach('file', bundle.bytes, 'b.zip')
+        .field('options', JSON.stringify(options));
     const before = of('afterUpdate', names('Hooked', 4)).length;
     const whole = await post({ lifecycles: 'run' });
     expect(whole.status).toBe(200);
@@ -321,7 +369,11 @@ describe('lifecycles: "run"', () => {
   });
 
   it('another value is a 400 naming lifecycles (imports, bundle imports)', async () => {
-    const res = await postImport(app, token, { fileName: 'c.jsonl', content: jsonl([{ firstName: 'x' }]), options: { contentType: CONTACT, lifecycles: 'always' } });
+    const res = await postImport(app, token, {
+      fileName: 'c.jsonl',
+      content: jsonl([{ firstName: 'x' }]),
+      options: { contentType: CONTACT, lifecycles: 'always' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/lifecycles must be one of skip, run/);
     expect(res.body.error.details.errors[0].path).toEqual(['lifecycles']);
@@ -342,7 +394,11 @@ describe('lifecycles: "run"', () => {
       content: jsonl([{ firstName: 'Template source' }]),
       options: { contentType: CONTACT, lifecycles: 'run' },
     });
-    const saved = await app.http().post(`${BASE}/templates`).set('Authorization', `Bearer ${token}`).send({ name: 'Hooks run', fromTaskId: source.id });
+    const saved = await app
+      .http()
+      .post(`${BASE}/templates`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'Hooks run', fromTaskId: source.id });
     expect(saved.status).toBe(201);
     expect(saved.body.data.options).toMatchObject({ lifecycles: 'run' });
     const task = await importFile(app, token, {

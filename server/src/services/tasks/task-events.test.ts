@@ -26,7 +26,7 @@ const row = (extra: Partial<TaskRow>): TaskRow =>
     creatorId: 3,
     creatorName: 'Ada Lovelace',
     ...extra,
-  }) as TaskRow;
+  } as TaskRow);
 
 describe('task events', () => {
   it('completed and completed-with-errors emit task.completed, failed task.failed; cancelled, interrupted and unfinished states nothing', () => {
@@ -61,7 +61,11 @@ describe('task events', () => {
 
   it('emits once, with the event name and { task }', async () => {
     const emitted: Array<[string, unknown]> = [];
-    const event = await emitTaskEvent(async (name, payload) => emitted.push([name, payload]), row({ state: 'failed', error: 'boom' }), () => undefined);
+    const event = await emitTaskEvent(
+      async (name, payload) => emitted.push([name, payload]),
+      row({ state: 'failed', error: 'boom' }),
+      () => undefined
+    );
     expect(event).toBe('data-migration-center.task.failed');
     expect(emitted).toHaveLength(1);
     expect(emitted[0][0]).toBe('data-migration-center.task.failed');

@@ -62,7 +62,9 @@ export const emitTaskEvent = async (
     await emit(event, { task: taskEventPayload(row) });
     return event;
   } catch (error) {
-    warn(`task ${row.id}: the ${taskEventOf(row.state)} event was not sent: ${(error as Error)?.message ?? String(error)}`);
+    warn(
+      `task ${row.id}: the ${taskEventOf(row.state)} event was not sent: ${(error as Error)?.message ?? String(error)}`
+    );
     return null;
   }
 };
