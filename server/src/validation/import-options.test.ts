@@ -19,12 +19,11 @@ const pathOf = async (fn: () => unknown): Promise<string | undefined> => {
 };
 
 describe('import option lifecycles', () => {
-  it('is skip by default; run from the request, else the template, else the JSONT configuration', () => {
+  it('is skip by default; run from the request, else the template', () => {
     expect(resolve({ contentType: CONTACT }).lifecycles).toBe('skip');
     expect(resolve({ contentType: CONTACT, lifecycles: 'run' }).lifecycles).toBe('run');
     expect(resolve({ contentType: CONTACT }, { lifecycles: 'run' }).lifecycles).toBe('run');
     expect(resolve({ contentType: CONTACT, lifecycles: 'skip' }, { lifecycles: 'run' }).lifecycles).toBe('skip');
-    expect(resolve({ contentType: CONTACT }, null, { lifecycles: 'run' }).lifecycles).toBe('run');
   });
 
   it('another value is a 400 naming lifecycles, in the request and in a template', async () => {
