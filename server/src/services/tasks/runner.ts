@@ -179,10 +179,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } finally {
       wholeRunWriters.delete(task.id);
       await lock?.release().catch((e) => strapi.log.warn(`[data-migration-center] task ${task.id}: lock not released: ${(e as Error).message}`));
+      // Once its final state is stored and its lock released, while the task still counts as running here (a server
+      // that stops waits for it); never throws.
+      await announce(task.id);
       running.delete(task.id);
       live.delete(task.id);
-      // Once its final state is stored and its lock released; never throws.
-      await announce(task.id);
     }
   };
 
