@@ -39,6 +39,21 @@ const refusal = (error) => {
 };
 
 /**
+ * Strapi posts webhooks from a queue (its webhook runner), after the task that emitted the event has ended: before
+ * the app stops, the deliveries started by this process (the center's task events, entry webhooks) are given time
+ * to finish, as long as Strapi gives one (10 s per request). Skipped when the runner's queue is not as Strapi 5.54
+ * has it.
+ * @param {Strapi} app
+ */
+const webhooksDelivered = async (app, timeout = 10_000) => {
+  /** @type {{ queue?: { running?: unknown } } | undefined} */
+  const runner = app.get('webhookRunner');
+  const deadline = Date.now() + timeout;
+  const busy = () => typeof runner?.queue?.running === 'number' && runner.queue.running > 0;
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+};
+
+/**
  * Runs one command line and resolves with the exit code. Never throws.
  * @param {string[]} argv
  * @returns {Promise<number>}
@@ -147,6 +162,7 @@ const main = async (argv) => {
 
   if (app) {
     try {
+      await webhooksDelivered(app);
       await app.destroy();
     } catch (error) {
       await commands.print(stderr, `${BIN}: stopping the app failed: ${/** @type {Error} */ (error).message}`);

@@ -178,6 +178,7 @@ const prepareImport = (values, positionals, command = 'import') => {
       ? defined({
           onError: text(values, 'on-error'),
           dryRun: values['dry-run'] === true ? true : undefined,
+          lifecycles: text(values, 'lifecycles'),
           name: text(values, 'name'),
           types: types === undefined ? undefined : jsonObjectOption('types', types, '{"api::category.category":{"matchBy":"slug"}}'),
         })
@@ -195,6 +196,7 @@ const prepareImport = (values, positionals, command = 'import') => {
           csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),
           decimalComma: values['decimal-comma'] === true ? true : undefined,
           encoding: text(values, 'encoding'),
+          lifecycles: text(values, 'lifecycles'),
           dryRun: values['dry-run'] === true ? true : undefined,
           name: text(values, 'name'),
           /** @type {import('../../shared/contracts').TemplateId | undefined} */

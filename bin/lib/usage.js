@@ -134,6 +134,7 @@ const COMMANDS = {
       'csv-delimiter': { type: 'string' },
       'decimal-comma': { type: 'boolean' },
       encoding: { type: 'string' },
+      lifecycles: { type: 'string' },
       'dry-run': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
@@ -164,13 +165,17 @@ Options:
   --encoding <e>               the file's text encoding: utf-8 (default), windows-1252 (a CSV that Excel saved
                                on Windows), utf-16le or utf-16be (a UTF-16 file with its byte order mark is read
                                as such in any case)
+  --lifecycles <l>             skip (default: new entries and plain updates written in bulk) or run: every entry
+                               through the Document Service, so that the app's lifecycle hooks and the entry
+                               webhooks fire (slower: docs/benchmarks.md); with a bundle, for every type
   --dry-run                    run everything, count what would happen, write nothing
   --template <name>            apply the settings of the import template of that name (a bundle: of the bundle
                                template of that name)
   --name <name>                the task's name (default: Import <file name>)
   --types <json>               a bundle (a .zip): the options of each type, such as
                                {"api::category.category": {"matchBy": "slug", "importStrategy": "skip-existing"}}
-                               (with a bundle, only --on-error, --dry-run, --template, --name and --types apply)
+                               (with a bundle, only --on-error, --dry-run, --lifecycles, --template, --name and
+                               --types apply)
   --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
   --json                       print the finished task as JSON on stdout instead of the summary
 
@@ -252,6 +257,7 @@ Example:
     summary: 'import a bundle (a .zip of several content types): import <file>.zip does the same',
     options: {
       'on-error': { type: 'string' },
+      lifecycles: { type: 'string' },
       'dry-run': { type: 'boolean' },
       template: { type: 'string' },
       name: { type: 'string' },
@@ -267,6 +273,8 @@ ${BIN} import <file>.zip, refused when <file> is not a zip.
 Options:
   --on-error <mode>            stop (default: the whole bundle in one transaction) or continue (batch by batch)
   --dry-run                    run everything, count what each type would do, write nothing
+  --lifecycles <l>             skip (default) or run: every type's entries through the Document Service (lifecycle
+                               hooks and entry webhooks fire; a type's own under --types wins)
   --template <name>            the bundle template of that name: its onError and each type's import options
   --types <json>               the options of each type, such as {"api::category.category": {"matchBy": "slug"}}
   --name <name>                the task's name (default: Import <file name>)
@@ -576,6 +584,7 @@ const OPTION_OF_FIELD = {
   csvDelimiter: '--csv-delimiter',
   csvBom: '--csv-bom',
   decimalComma: '--decimal-comma',
+  lifecycles: '--lifecycles',
   file: '<file>',
   options: 'options',
 };

@@ -6,11 +6,15 @@ import { createBundleExportHandler } from './services/tasks/bundle-export-task';
 import { createBundleImportHandler } from './services/tasks/bundle-import-task';
 import { createExportHandler } from './services/tasks/export-task';
 import { createImportHandler } from './services/tasks/import-task';
+import { registerTaskEvents } from './services/tasks/task-events';
 import { allowConcurrentReads } from './services/sqlite';
 import { getConfig, getService } from './utils';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
+
+  // Webhooks may subscribe to data-migration-center.task.completed / .failed (services/tasks/task-events.ts).
+  registerTaskEvents(strapi);
 
   const runner = getService(strapi, 'runner');
   runner.registerHandler('import', createImportHandler(strapi));

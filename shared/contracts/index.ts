@@ -68,6 +68,14 @@ export const ON_ERROR = ['stop', 'continue'] as const;
 export const INVALID_UTF8 = ['refuse', 'replace'] as const;
 export type OnError = (typeof ON_ERROR)[number];
 
+/**
+ * Import option `lifecycles`: `skip` (default) writes new entries and plain updates through the bulk path, which
+ * neither runs the app's lifecycle hooks and Document Service middlewares nor sends entry webhooks; `run` writes
+ * every entry through the Document Service, so that they all fire (slower: docs/benchmarks.md).
+ */
+export const LIFECYCLES = ['skip', 'run'] as const;
+export type Lifecycles = (typeof LIFECYCLES)[number];
+
 export const ENTRY_STATUSES = ['draft', 'published'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
@@ -120,6 +128,8 @@ export interface ImportOptions {
    * the decimal separator; dots, spaces and no-break spaces between groups of three digits group them).
    */
   decimalComma?: boolean;
+  /** `skip` (default: the bulk path) or `run`: every entry through the Document Service (lifecycle hooks, entry webhooks). */
+  lifecycles?: Lifecycles;
 }
 
 export interface ExportOptions {
@@ -226,6 +236,33 @@ export interface Task {
   /** A bundle import once finished: what each type did, in import order. */
   typeCounts: BundleImportTypeCounts[] | null;
   createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdBy: TaskCreator | null;
+}
+
+/**
+ * Strapi webhook events the center emits once a task has finished and its final state is stored (README, *Webhooks*):
+ * `completed` for `completed` and `completed-with-errors`, `failed` for `failed`. Cancelled and interrupted tasks
+ * emit nothing.
+ */
+export const TASK_EVENTS = {
+  completed: 'data-migration-center.task.completed',
+  failed: 'data-migration-center.task.failed',
+} as const;
+export type TaskEvent = (typeof TASK_EVENTS)[keyof typeof TASK_EVENTS];
+
+/** The `task` a task event carries (Strapi posts `{ event, createdAt, task }` to each webhook's URL). */
+export interface TaskEventPayload {
+  id: number;
+  kind: TaskKind;
+  name: string;
+  contentType: string;
+  format: Format | null;
+  status: TaskStatus;
+  counts: TaskCounts;
+  error: string | null;
+  writePath: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   createdBy: TaskCreator | null;
@@ -549,6 +586,8 @@ export interface BundleImportTypeOptions {
   updateStrategy?: UpdateStrategy;
   matchBy?: string;
   status?: EntryStatus;
+  /** `run`: this type's entries through the Document Service (default: the bundle's `lifecycles`, else `skip`). */
+  lifecycles?: Lifecycles;
 }
 
 /** The `options` field of POST /bundle-imports (multipart, with the zip as `file`). */
@@ -557,6 +596,8 @@ export interface BundleImportOptions {
   onError?: OnError;
   /** Run everything, then roll it all back: counts per type and the first failures. */
   dryRun?: boolean;
+  /** Every type's `lifecycles` (a type's own under `types` wins): `skip` (default) or `run`. */
+  lifecycles?: Lifecycles;
   /** Per content type uid of the bundle. */
   types?: Record<string, BundleImportTypeOptions>;
   /**
@@ -578,6 +619,8 @@ export interface BundleTemplateOptions {
   media?: boolean;
   definitions?: boolean;
   onError?: OnError;
+  /** Bundle imports: every type's `lifecycles` (a type's own wins). */
+  lifecycles?: Lifecycles;
 }
 
 /** One type of a bundle import, as its task keeps it, with its counts once run. */
@@ -587,6 +630,8 @@ export interface ResolvedBundleImportType {
   updateStrategy: UpdateStrategy;
   matchBy: string;
   status: EntryStatus | null;
+  /** `run`: the type's entries go through the Document Service (lifecycle hooks, entry webhooks); absent: `skip`. */
+  lifecycles?: Lifecycles;
   /** The items the bundle holds for the type in the file of `status` (its manifest). */
   count: number;
   /**

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Task } from '../../shared/contracts';
@@ -22,6 +24,16 @@ let storageDir: string;
 let work: string;
 let foreignTaskId: number;
 let interruptedTaskId: number;
+/** The center's task events that Strapi posted (from the command line's processes) to the webhook beforeAll adds. */
+const deliveries: Array<{ event: string; task: { id: number; status: string; counts: { created: number } } }> = [];
+const receiver = http.createServer((req, res) => {
+  let text = '';
+  req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  req.on('end', () => {
+    deliveries.push(JSON.parse(text) as (typeof deliveries)[number]);
+    res.writeHead(200).end();
+  });
+});
 
 type Run = CliRun;
 
@@ -52,8 +64,16 @@ beforeAll(async () => {
 
   // Templates the command line runs by name, and a task queued by "a server" that the command line must leave
   // alone. The runner is stopped first so that this app does not claim it either.
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const app = await startApp({ database });
   try {
+    // A webhook on the center's task events: the command line's process emits them, and must deliver them before it exits.
+    await (app.strapi.get('webhookStore') as { createWebhook(data: Record<string, unknown>): Promise<unknown> }).createWebhook({
+      name: 'Task events',
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      headers: {},
+      events: ['data-migration-center.task.completed', 'data-migration-center.task.failed'],
+    });
     const templates = app.strapi.plugin(PLUGIN_ID).service('templates');
     await templates.create({
       name: 'Contacts from the CRM',
@@ -123,6 +143,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await new Promise((resolve) => receiver.close(resolve));
   await database?.drop();
   for (const dir of [storageDir, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -532,5 +553,23 @@ describe('spreadsheets', () => {
     expect(exported.code).toBe(0);
     const lines = exported.stdout.split('\n').filter((line) => line.startsWith('{'));
     expect(lines.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(['Crème brûlée', 'Pâtés']);
+  });
+
+  it('--lifecycles run writes every entry through the Document Service; another value is refused naming --lifecycles', async () => {
+    const file = path.join(work, 'lifecycles-categories.jsonl');
+    fs.writeFileSync(file, '{"name":"Hooked 1","slug":"cli-hooked-1"}\n{"name":"Hooked 2","slug":"cli-hooked-2"}\n');
+    const run = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--lifecycles', 'run', '--json']);
+    expect(run.code).toBe(0);
+    const task = JSON.parse(run.stdout).task as Task;
+    expect(task).toMatchObject({ status: 'completed', writePath: 'document-service', counts: { created: 2 } });
+    expect(task.options).toMatchObject({ lifecycles: 'run' });
+    // The process that ran the task posted its event before it exited (Strapi's webhook runner, from a queue).
+    expect(deliveries.filter((d) => d.task?.id === task.id)).toEqual([
+      expect.objectContaining({ event: 'data-migration-center.task.completed', task: expect.objectContaining({ status: 'completed', counts: expect.objectContaining({ created: 2 }) }) }),
+    ]);
+    const bad = await fast(['import', file, '--type', CATEGORY, '--match-by', 'slug', '--lifecycles', 'always']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--lifecycles');
+    expect(bad.stderr).toContain('lifecycles must be one of skip, run');
   });
 });

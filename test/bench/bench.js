@@ -49,6 +49,11 @@ const XLSX = 'xlsx';
  */
 const BUNDLE = 'bundle';
 const PHASES = ['raw-insert', 'baseline', 'import', 'upsert', 'raw-select', 'export'];
+/**
+ * Asked by name only (not in the default run): the import and upsert phases again with the import option
+ * `lifecycles: "run"` (every entry through the Document Service: lifecycle hooks and entry webhooks fire).
+ */
+const EXTRA_PHASES = ['import-lifecycles', 'upsert-lifecycles'];
 const MEMORY_LIMIT_MB = 200;
 /** Items imported through the product, then written raw, to check that the raw insert writes the same rows. */
 const SAMPLE_ITEMS = 24;
@@ -106,7 +111,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --items N             articles (default 10000; 1000000 with --memory)
   --formats LIST        ${FORMATS.join(',')} (default all; jsonl with --memory; bundle: a bundle of the
                         type with its dependencies, through /bundle-exports and /bundle-imports)
-  --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory)
+  --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory); also, only when
+                        named: ${EXTRA_PHASES.join(',')} (import and upsert with lifecycles: "run")
   --status S            draft (one row per article, the default) or published (a draft and a published row)
   --on-error M          the imports' onError: continue (default) or stop
   --type T              article (default) or contact (plain rows, the bulk write path)
@@ -183,7 +189,7 @@ const parseOptions = (argv) => {
     memory,
     items,
     formats: list('formats', FORMATS, memory ? ['jsonl'] : FORMATS),
-    phases: list('phases', PHASES, memory ? ['import', 'export'] : PHASES),
+    phases: list('phases', [...PHASES, ...EXTRA_PHASES], memory ? ['import', 'export'] : PHASES),
     status: oneOf('status', ['draft', 'published']),
     onError: oneOf('on-error', ['continue', 'stop']),
     baselineItems: Math.min(items, count('baseline-items', 1000)),
@@ -937,7 +943,7 @@ const createApi = async (strapi, options) => {
             'export'
           ),
     /** A bundle: the type with `importStrategy` and its matchBy; the dependencies by default (upsert, documentId). */
-    importBundle: async (file, importStrategy) =>
+    importBundle: async (file, importStrategy, extra = {}) =>
       answer(
         await request
           .post('/data-migration-center/bundle-imports?wait=true')
@@ -947,6 +953,7 @@ const createApi = async (strapi, options) => {
             'options',
             JSON.stringify({
               onError: options.onError,
+              ...extra,
               types: { [dataset.uid]: { importStrategy, matchBy: dataset.matchBy } },
             })
           ),
@@ -1146,15 +1153,17 @@ const run = async (strapi, options, work) => {
     await clearArticles(knex, tables);
   };
   for (const n of sizes) {
-    for (const format of phases.some((p) => p === 'import' || p === 'upsert') ? formats : []) {
+    for (const format of phases.some((p) => ['import', 'upsert', ...EXTRA_PHASES].includes(p)) ? formats : []) {
       files[`${n}.${format}`] = path.join(work, `${options.type}s-${n}.${format === BUNDLE ? 'zip' : format}`);
       if (format === BUNDLE) await writeBundleFile(files[`${n}.${format}`], n);
       else await writeItems(files[`${n}.${format}`], format, 0, n);
     }
   }
   /** An import of `file` in `format` (a bundle through /bundle-imports). */
-  const importAs = (format, file, importStrategy) =>
-    format === BUNDLE ? api.importBundle(file, importStrategy) : api.importFile(file, { ...api.importOptions(importStrategy), format });
+  const importAs = (format, file, importStrategy, extra = {}) =>
+    format === BUNDLE
+      ? api.importBundle(file, importStrategy, extra)
+      : api.importFile(file, { ...api.importOptions(importStrategy), format, ...extra });
   /** A bundle import's task counts its dependencies too: the type's own counts are in its typeCounts. */
   const countsOf = (task) =>
     task?.kind === 'bundle-import'
@@ -1173,7 +1182,7 @@ const run = async (strapi, options, work) => {
       if (format === BUNDLE) await writeBundleFile(file, warmupItems);
       else await writeItems(file, format, 0, warmupItems);
       await clearArticles(knex, tables);
-      if (phases.some((p) => p === 'import' || p === 'upsert')) {
+      if (phases.some((p) => ['import', 'upsert', ...EXTRA_PHASES].includes(p))) {
         expectTask(countsOf(await importAs(format, file, 'add-only')), `warm-up import ${format}`, {
           created: warmupItems,
         });
@@ -1288,7 +1297,7 @@ const run = async (strapi, options, work) => {
       (p) => p.items === items && p.phase === (phase === 'export' ? 'raw-select' : 'raw-insert')
     );
     const baseline = results.phases.find((p) => p.phase === 'baseline');
-    if (['import', 'upsert', 'export'].includes(phase)) {
+    if (['import', 'upsert', 'export', ...EXTRA_PHASES].includes(phase)) {
       if (raw) result.ratioToRaw = Math.round((result.itemsPerSecond / raw.itemsPerSecond) * 1000) / 1000;
       if (baseline && phase !== 'export')
         result.ratioToBaseline = Math.round((result.itemsPerSecond / baseline.itemsPerSecond) * 10) / 10;
@@ -1382,6 +1391,21 @@ const run = async (strapi, options, work) => {
           empty
         );
       }
+      if (phases.includes('import-lifecycles')) {
+        await measure(
+          'import-lifecycles',
+          format,
+          n,
+          async () => {
+            const task = countsOf(await importAs(format, files[`${n}.${format}`], 'add-only', { lifecycles: 'run' }));
+            expectTask(task, `import ${format} (add-only into empty, lifecycles run)`, { ...expectedTotal(format, n), processed: n, created: n });
+            if (task.writePath !== 'document-service') throw new Error(`import-lifecycles ${format}: write path ${task.writePath}`);
+            loaded = n;
+            return { task };
+          },
+          empty
+        );
+      }
       if (phases.includes('upsert')) {
         await measure(
           'upsert',
@@ -1390,6 +1414,19 @@ const run = async (strapi, options, work) => {
           async () => {
             const task = countsOf(await importAs(format, files[`${n}.${format}`], 'upsert'));
             expectTask(task, `import ${format} (upsert over existing)`, { ...expectedTotal(format, n), processed: n, updated: n });
+            return { task };
+          },
+          () => load(n)
+        );
+      }
+      if (phases.includes('upsert-lifecycles')) {
+        await measure(
+          'upsert-lifecycles',
+          format,
+          n,
+          async () => {
+            const task = countsOf(await importAs(format, files[`${n}.${format}`], 'upsert', { lifecycles: 'run' }));
+            expectTask(task, `import ${format} (upsert over existing, lifecycles run)`, { ...expectedTotal(format, n), processed: n, updated: n });
             return { task };
           },
           () => load(n)

@@ -267,6 +267,18 @@ export const ImportOptionsFields = ({
           />
         </Grid.Item>
       ) : null}
+      <CheckboxField
+        name="lifecycles"
+        label={formatMessage({ id: getTranslation('form.lifecycles'), defaultMessage: 'Run lifecycle hooks and entry webhooks' })}
+        hint={formatMessage({
+          id: getTranslation('form.lifecycles.hint'),
+          defaultMessage:
+            "Every entry goes through Strapi's Document Service, so that the app's lifecycle hooks and the entry webhooks (entry.create, entry.update, entry.publish) fire for each one. Slower than the default bulk writes.",
+        })}
+        checked={values.lifecycles === 'run'}
+        disabled={disabled}
+        onChange={(run) => onChange({ lifecycles: run ? 'run' : 'skip' })}
+      />
     </Grid.Root>
   );
 };

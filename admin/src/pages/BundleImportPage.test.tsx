@@ -121,4 +121,9 @@ describe('buildBundleImportOptions', () => {
       types: { [CONTACT]: { importStrategy: 'skip-existing' } },
     });
   });
+
+  it('sends lifecycles run for the whole bundle when asked, nothing otherwise', () => {
+    expect(buildBundleImportOptions('stop', {}, false, true)).toEqual({ onError: 'stop', lifecycles: 'run' });
+    expect(buildBundleImportOptions('stop', {}, true)).toEqual({ onError: 'stop', dryRun: true });
+  });
 });

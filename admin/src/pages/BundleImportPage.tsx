@@ -15,6 +15,7 @@ import {
 } from '../../../shared/contracts';
 import { FileDropZone } from '../components/FileDropZone';
 import { SelectField } from '../components/fields';
+import { CheckboxField } from '../components/SpreadsheetFields';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TypeCountsTable } from '../components/TypeCountsTable';
@@ -48,14 +49,24 @@ export const refusalOf = (error: unknown): Refusal => {
   };
 };
 
-/** The options sent for the wizard's choices: only the types given a setting. */
-export const buildBundleImportOptions = (onError: OnError, choices: Record<string, BundleTypeChoice>, dryRun: boolean): BundleImportOptions => {
+/** The options sent for the wizard's choices: only the types given a setting; `lifecycles` only when `run`. */
+export const buildBundleImportOptions = (
+  onError: OnError,
+  choices: Record<string, BundleTypeChoice>,
+  dryRun: boolean,
+  runLifecycles = false
+): BundleImportOptions => {
   const types = Object.fromEntries(
     Object.entries(choices)
       .map(([uid, choice]) => [uid, Object.fromEntries(Object.entries(choice).filter(([, value]) => value !== undefined && value !== ''))])
       .filter(([, choice]) => Object.keys(choice as object).length > 0)
   );
-  return { onError, ...(dryRun ? { dryRun: true } : {}), ...(Object.keys(types).length > 0 ? { types } : {}) };
+  return {
+    onError,
+    ...(dryRun ? { dryRun: true } : {}),
+    ...(runLifecycles ? { lifecycles: 'run' as const } : {}),
+    ...(Object.keys(types).length > 0 ? { types } : {}),
+  };
 };
 
 /** A box of problems (the schema check's list, a refusal's message). */
@@ -91,6 +102,7 @@ export const BundleImportPage = () => {
   const { byUid } = useContentTypes();
   const [file, setFile] = useState<File | null>(null);
   const [onError, setOnError] = useState<OnError>('stop');
+  const [runLifecycles, setRunLifecycles] = useState(false);
   const [choices, setChoices] = useState<Record<string, BundleTypeChoice>>({});
   const [preview, setPreview] = useState<Task | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
@@ -118,7 +130,7 @@ export const BundleImportPage = () => {
     setSubmitted(true);
     if (!file) return;
     setBusy(dryRun ? 'preview' : 'import');
-    const answer = await api.startBundleImport(file, buildBundleImportOptions(onError, choices, dryRun), { wait: dryRun });
+    const answer = await api.startBundleImport(file, buildBundleImportOptions(onError, choices, dryRun, runLifecycles), { wait: dryRun });
     setBusy(null);
     if (!answer.ok) {
       setRefusal(refusalOf(answer.error));
@@ -214,6 +226,17 @@ export const BundleImportPage = () => {
                     onChange={setOnError}
                   />
                 </Grid.Item>
+                <CheckboxField
+                  name="lifecycles"
+                  label={formatMessage({ id: getTranslation('form.lifecycles'), defaultMessage: 'Run lifecycle hooks and entry webhooks' })}
+                  hint={formatMessage({
+                    id: getTranslation('form.lifecycles.hint'),
+                    defaultMessage:
+                      "Every entry goes through Strapi's Document Service, so that the app's lifecycle hooks and the entry webhooks (entry.create, entry.update, entry.publish) fire for each one. Slower than the default bulk writes.",
+                  })}
+                  checked={runLifecycles}
+                  onChange={setRunLifecycles}
+                />
               </Grid.Root>
             </Section>
 

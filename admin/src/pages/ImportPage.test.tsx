@@ -68,6 +68,20 @@ describe('ImportPage', () => {
     expect(post).not.toHaveBeenCalled();
   });
 
+  it('runs lifecycle hooks and entry webhooks when asked: lifecycles run', async () => {
+    const { imports, user } = setup();
+    await user.upload(await screen.findByTestId('import-file-input'), new File([jsont], 'articles.jsont', { type: 'application/json' }));
+    expect(await screen.findByText("Found in the file's configuration.")).toBeInTheDocument();
+    // Unticked by default: nothing sent (the test above checks the options sent without it).
+    const checkbox = screen.getByRole('checkbox', { name: 'Run lifecycle hooks and entry webhooks' });
+    expect(checkbox).not.toBeChecked();
+    await user.click(checkbox);
+    expect(checkbox).toBeChecked();
+    await user.click(screen.getByRole('button', { name: /Next/ }));
+    await waitFor(() => expect(imports()).toHaveLength(1));
+    expect((JSON.parse((imports()[0][1] as FormData).get('options') as string) as ImportOptions).lifecycles).toBe('run');
+  });
+
   it('reads the file, pre-fills the settings and the mapping, previews as a dry run, then starts the import', async () => {
     const { get, post, imports, user } = setup();
     await user.upload(

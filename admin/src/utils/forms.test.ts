@@ -241,6 +241,18 @@ describe('import form', () => {
     expect(buildImportOptions({ ...values, format: 'xlsx', encoding: 'windows-1252' }, contact).encoding).toBeUndefined();
   });
 
+  it('sends lifecycles only when asked to run them (skip is the default), and reads it from a template', () => {
+    const values = { ...IMPORT_DEFAULTS, contentType: 'api::contact.contact', format: 'jsonl' as const };
+    expect(IMPORT_DEFAULTS.lifecycles).toBe('skip');
+    expect(buildImportOptions(values, contact).lifecycles).toBeUndefined();
+    expect(buildImportOptions({ ...values, lifecycles: 'run' }, contact).lifecycles).toBe('run');
+    const saved = template({ kind: 'import', contentType: 'api::contact.contact', options: { lifecycles: 'run' } });
+    expect(importPresetFromTemplate(saved).lifecycles).toBe('run');
+    expect(importValuesFromTemplate(saved).lifecycles).toBe('run');
+    const unknown = { lifecycles: 'always' } as unknown as Template['options'];
+    expect(importPresetFromTemplate(template({ kind: 'import', contentType: 'api::contact.contact', options: unknown })).lifecycles).toBeUndefined();
+  });
+
   it('sends the file and the options as multipart', async () => {
     const body = buildImportFormData(file, { contentType: 'api::tag.tag' });
     expect(JSON.parse(body.get('options') as string)).toEqual({ contentType: 'api::tag.tag' });

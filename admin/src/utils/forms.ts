@@ -10,6 +10,7 @@ import type {
   Template,
   TemplateId,
   TextEncoding,
+  Lifecycles,
   UpdateStrategy,
 } from '../../../shared/contracts';
 import {
@@ -19,6 +20,7 @@ import {
   IMPORT_STRATEGIES,
   ON_ERROR,
   TEXT_ENCODINGS,
+  LIFECYCLES,
   UPDATE_STRATEGIES,
 } from '../../../shared/contracts';
 import { parseSort, sortText } from '../content-manager/urls';
@@ -209,6 +211,8 @@ export interface ImportFormValues {
    * or a template chooses it. UTF-8 is the server's default and is not sent.
    */
   encoding: TextEncoding | '';
+  /** `run`: every entry through the Document Service (lifecycle hooks, entry webhooks); `skip` is the server's default, not sent. */
+  lifecycles: Lifecycles;
 }
 
 export const IMPORT_DEFAULTS: ImportFormValues = {
@@ -226,6 +230,7 @@ export const IMPORT_DEFAULTS: ImportFormValues = {
   csvDelimiter: '',
   decimalComma: false,
   encoding: '',
+  lifecycles: 'skip',
 };
 
 /** The settings an import form takes from somewhere else (a JSONT configuration, a template). */
@@ -262,6 +267,7 @@ export const buildImportOptions = (
   if (values.csvDelimiter && values.format === 'csv') options.csvDelimiter = values.csvDelimiter;
   if (values.decimalComma && (values.format === 'csv' || values.format === 'xlsx')) options.decimalComma = true;
   if (values.encoding && values.encoding !== 'utf-8' && values.format !== 'xlsx') options.encoding = values.encoding;
+  if (values.lifecycles === 'run') options.lifecycles = 'run';
   const fieldMapping = toFieldMapping(values.mapping);
   if (fieldMapping) options.fieldMapping = fieldMapping;
   if (contentType?.localized && values.locale) options.locale = values.locale;
@@ -302,6 +308,8 @@ export const importPresetFromTemplate = (template: Template): ImportPreset => {
   if (options.decimalComma === true) preset.decimalComma = true;
   const encoding = oneOf(TEXT_ENCODINGS, options.encoding);
   if (encoding) preset.encoding = encoding;
+  const lifecycles = oneOf(LIFECYCLES, options.lifecycles);
+  if (lifecycles) preset.lifecycles = lifecycles;
   return preset;
 };
 

@@ -1,4 +1,4 @@
-import type { CsvDelimiter, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+import type { Lifecycles, CsvDelimiter, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
 
 /**
  * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
@@ -26,6 +26,11 @@ export interface ResolvedImportOptions {
   csvDelimiter: CsvDelimiter | null;
   /** CSV and XLSX: number cells in decimal-comma notation. */
   decimalComma: boolean;
+  /**
+   * `run`: every entry through the Document Service (lifecycle hooks, Document Service middlewares and entry webhooks
+   * fire); `skip`: the bulk path where it applies. Absent in tasks created before the option existed: `skip`.
+   */
+  lifecycles?: Lifecycles;
 }
 
 export interface ResolvedExportOptions {

@@ -2,6 +2,7 @@ import { errors, validateYupSchema, yup } from '@strapi/utils';
 import {
   ENTRY_STATUSES,
   IMPORT_STRATEGIES,
+  LIFECYCLES,
   ON_ERROR,
   UPDATE_STRATEGIES,
   type BundleImportOptions,
@@ -25,6 +26,7 @@ export const importTypeFields = {
   updateStrategy: yup.string().oneOf([...UPDATE_STRATEGIES]),
   matchBy: yup.string().min(1),
   status: yup.string().oneOf([...ENTRY_STATUSES]),
+  lifecycles: yup.string().oneOf([...LIFECYCLES], `lifecycles must be one of ${LIFECYCLES.join(', ')}`),
 };
 
 const typeSchema = yup.object(importTypeFields).noUnknown().strict();
@@ -33,9 +35,10 @@ const optionsSchema = yup
   .object({
     onError: yup.string().oneOf([...ON_ERROR]),
     dryRun: yup.boolean(),
+    lifecycles: importTypeFields.lifecycles,
     types: yup
       .object()
-      .test('types', 'types must be an object: { "<content type uid>": { importStrategy?, updateStrategy?, matchBy?, status? } }', (value) =>
+      .test('types', 'types must be an object: { "<content type uid>": { importStrategy?, updateStrategy?, matchBy?, status?, lifecycles? } }', (value) =>
         value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))
       ),
     templateId: templateIdSchema,
@@ -90,7 +93,12 @@ export const resolveBundleImportOptions = (
         ? (ENTRY_STATUSES.find((status) => status === type.options.status) as EntryStatus | undefined)
         : undefined;
       return resolveImportOptions({
-        layers: [{ ...options.types?.[type.uid], contentType: type.uid, onError, dryRun, name }, exported ? { status: exported } : null],
+        // The bundle's lifecycles below the type's own.
+        layers: [
+          { ...options.types?.[type.uid], contentType: type.uid, onError, dryRun, name },
+          { lifecycles: options.lifecycles },
+          exported ? { status: exported } : null,
+        ],
         format: 'jsonl',
         fileName: bundle.fileName,
         describe,
@@ -121,6 +129,7 @@ export const resolveBundleImportOptions = (
         updateStrategy: type.updateStrategy,
         matchBy: type.matchBy,
         status: both && !asked ? 'draft' : type.status,
+        lifecycles: type.lifecycles ?? 'skip',
         count: both && asked === 'published' ? facts.published! : facts.count,
         published: both && !asked ? facts.published! : null,
       };
@@ -149,5 +158,6 @@ export const typeImportOptions = (options: ResolvedBundleImportOptions, index: n
     encoding: 'utf-8',
     csvDelimiter: null,
     decimalComma: false,
+    lifecycles: type.lifecycles ?? 'skip',
   };
 };

@@ -91,3 +91,25 @@ describe('the two sides of a template', () => {
     });
   });
 });
+
+describe('lifecycles in bundle templates', () => {
+  it('takes lifecycles for the whole bundle and per type, and a bundle import takes both (the request wins)', () => {
+    const withHooks: BundleTemplateOptions = {
+      types: [{ contentType: ARTICLE, lifecycles: 'run' }, { contentType: TAG }],
+      lifecycles: 'skip',
+    };
+    expect(checkBundleTemplateOptions(withHooks)).toBe(withHooks);
+    expect(importSideOf(withHooks, new Set([ARTICLE, TAG]))).toEqual({ lifecycles: 'skip', types: { [ARTICLE]: { lifecycles: 'run' } } });
+    expect(bundleImportWithTemplate(withHooks, { lifecycles: 'run' }, new Set([ARTICLE, TAG]))).toEqual({
+      lifecycles: 'run',
+      types: { [ARTICLE]: { lifecycles: 'run' } },
+    });
+  });
+
+  it('refuses another value, naming where', () => {
+    expect(pathOf(() => checkBundleTemplateOptions({ types: 'all', lifecycles: 'always' } as unknown as BundleTemplateOptions))).toBe('options.lifecycles');
+    expect(
+      pathOf(() => checkBundleTemplateOptions({ types: [{ contentType: TAG, lifecycles: 'yes' }] } as unknown as BundleTemplateOptions))
+    ).toBe('options.types[0].lifecycles');
+  });
+});

@@ -19,7 +19,7 @@ import { fieldError } from './import-options';
  */
 
 const EXPORT_KEYS = ['contentType', 'fields', 'filters', 'locale', 'status', 'relationsAs'] as const;
-const IMPORT_KEYS = ['importStrategy', 'updateStrategy', 'matchBy', 'status'] as const;
+const IMPORT_KEYS = ['importStrategy', 'updateStrategy', 'matchBy', 'status', 'lifecycles'] as const;
 
 /** A type of a template: both sides' options (`status` serves both). */
 const typeSchema = yup.object({ ...exportTypeFields, ...importTypeFields }).noUnknown().strict();
@@ -36,6 +36,7 @@ const optionsSchema = yup
     media: yup.boolean().strict(),
     definitions: yup.boolean().strict(),
     onError: yup.string().oneOf([...ON_ERROR]),
+    lifecycles: importTypeFields.lifecycles,
   })
   .noUnknown()
   .strict();
@@ -87,7 +88,7 @@ export const importSideOf = (template: BundleTemplateOptions, uids: ReadonlySet<
     const options = pick(type as unknown as Record<string, unknown>, IMPORT_KEYS) as BundleImportTypeOptions;
     if (uids.has(type.contentType) && Object.keys(options).length > 0) types[type.contentType] = options;
   }
-  return { ...defined({ onError: template.onError }), types };
+  return { ...defined({ onError: template.onError, lifecycles: template.lifecycles }), types };
 };
 
 /** A bundle export request over its template: the request's options replace the template's, `types` whole. */

@@ -5,6 +5,7 @@ import {
   FORMATS,
   IMPORT_STRATEGIES,
   INVALID_UTF8,
+  LIFECYCLES,
   ON_ERROR,
   TEXT_ENCODINGS,
   UPDATE_STRATEGIES,
@@ -57,6 +58,7 @@ export const importOptionsSchema = yup
     encoding: yup.string().oneOf([...TEXT_ENCODINGS], `encoding must be one of ${TEXT_ENCODINGS.join(', ')}`),
     csvDelimiter: yup.string().oneOf([...CSV_DELIMITERS], 'csvDelimiter must be one of ",", ";" or a tab'),
     decimalComma: yup.boolean(),
+    lifecycles: yup.string().oneOf([...LIFECYCLES], `lifecycles must be one of ${LIFECYCLES.join(', ')}`),
   })
   .noUnknown();
 
@@ -173,6 +175,9 @@ export const resolveImportOptions = ({
   if (asked.decimalComma && !FORMAT_INFO[format].tabular) {
     throw fieldError('decimalComma', `decimalComma applies to CSV and XLSX files, whose cells are text; in ${format.toUpperCase()} a number is a JSON number`);
   }
+  // A template's value is checked here (templates keep their options as saved).
+  const lifecycles = pick('lifecycles') ?? 'skip';
+  if (!LIFECYCLES.includes(lifecycles)) throw fieldError('lifecycles', `lifecycles must be one of ${LIFECYCLES.join(', ')} (got ${JSON.stringify(lifecycles)})`);
   const csvDelimiter = format === 'csv' ? pick('csvDelimiter') ?? null : null;
   const decimalComma = FORMAT_INFO[format].tabular ? pick('decimalComma') ?? false : false;
 
@@ -193,5 +198,6 @@ export const resolveImportOptions = ({
     encoding: format === 'xlsx' ? 'utf-8' : pick('encoding') ?? 'utf-8',
     csvDelimiter,
     decimalComma,
+    lifecycles,
   };
 };

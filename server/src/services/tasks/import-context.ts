@@ -57,8 +57,9 @@ export const writerContextFor = async (
   const appDefaultLocale = i18n ? await i18n.getDefaultLocale() : null;
   return {
     strapi,
-    // New entries go through the bulk path when the item sets only what it writes as the Document Service does.
-    bulk: getConfig(strapi).bulkWrites ? createBulkWriter(strapi, uid, { userId }) : null,
+    // New entries go through the bulk path when the item sets only what it writes as the Document Service does;
+    // `lifecycles: run` sends every entry through the Document Service (hooks, middlewares and entry webhooks fire).
+    bulk: getConfig(strapi).bulkWrites && options.lifecycles !== 'run' ? createBulkWriter(strapi, uid, { userId }) : null,
     gate: permissions.writeGate(actor, uid, { draftAndPublish: type.draftAndPublish, localized: type.localized }),
     userId,
     uid,

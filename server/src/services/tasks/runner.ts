@@ -7,6 +7,7 @@ import type { HeldLock } from './locks';
 import { sweepRetention } from './retention';
 import { createTaskContext, type ProgressUpdate, type TaskHandler } from './task-context';
 import { commitsByBatch, describeStop, isFinished, type TaskRow } from './task-row';
+import { emitTaskEvent } from './task-events';
 import { waitForWriteLocks, writtenTypes } from './write-lock-wait';
 import { columnOf, modelMeta } from '../../schema/model-metadata';
 
@@ -118,6 +119,24 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     await query().updateMany({ where: { id, state: 'running', instanceId }, data: { ...data, finishedAt: new Date() } });
   };
 
+  /**
+   * After this instance finished a task (its final state stored): the task's webhook event (task-events.ts), read
+   * from the stored row, so that it says what the database holds. Nothing when another instance had marked the task
+   * interrupted meanwhile (the row is no longer this instance's outcome), nor for a state without an event. Never
+   * throws: the task has ended whatever happens here.
+   */
+  const announce = async (id: number) => {
+    try {
+      const row = (await query().findOne({ where: { id } })) as TaskRow | null;
+      if (!row || row.instanceId !== instanceId || !isFinished(row.state)) return;
+      await emitTaskEvent((event, payload) => strapi.eventHub.emit(event, payload), row, (message) =>
+        strapi.log.warn(`[data-migration-center] ${message}`)
+      );
+    } catch (error) {
+      strapi.log.warn(`[data-migration-center] task ${id}: its webhook event was not sent: ${(error as Error).message}`);
+    }
+  };
+
   const run = async (task: TaskRow) => {
     const handler = handlers.get(task.kind);
     const controller = new AbortController();
@@ -160,6 +179,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } finally {
       wholeRunWriters.delete(task.id);
       await lock?.release().catch((e) => strapi.log.warn(`[data-migration-center] task ${task.id}: lock not released: ${(e as Error).message}`));
+      // Once its final state is stored and its lock released, while the task still counts as running here (a server
+      // that stops waits for it); never throws.
+      await announce(task.id);
       running.delete(task.id);
       live.delete(task.id);
     }

@@ -56,6 +56,7 @@ export const bundleTemplateOf = (task: TaskRow): BundleTemplateOptions => {
       updateStrategy: type.updateStrategy,
       matchBy: type.matchBy,
       ...(type.published === null && type.status ? { status: type.status } : {}),
+      ...(type.lifecycles === 'run' ? { lifecycles: 'run' as const } : {}),
     })),
   };
 };
