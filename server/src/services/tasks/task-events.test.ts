@@ -55,7 +55,7 @@ describe('task events', () => {
       writePath: 'bulk',
       startedAt: '2026-12-05T10:00:01.000Z',
       finishedAt: '2026-12-05T10:00:03.000Z',
-      createdBy: { id: 3, name: 'Ada Lovelace' },
+      createdBy: { kind: 'admin-user', id: 3, name: 'Ada Lovelace' },
     });
   });
 
