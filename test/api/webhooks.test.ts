@@ -138,7 +138,7 @@ describe('task webhooks', () => {
       writePath: 'bulk',
       startedAt: task.startedAt,
       finishedAt: expect.any(String),
-      createdBy: { id: expect.any(Number), name: expect.any(String) },
+      createdBy: { kind: 'admin-user', id: expect.any(Number), name: expect.any(String) },
     });
     // What the event says is what the task says once stored.
     const stored = await app.http().get(`${BASE}/tasks/${task.id}`).set('Authorization', `Bearer ${token}`);
