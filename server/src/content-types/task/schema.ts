@@ -146,6 +146,12 @@ export default {
     },
     "creatorName": {
       "type": "string"
+    },
+    "scheduleTemplateId": {
+      "type": "integer"
+    },
+    "scheduleSlot": {
+      "type": "datetime"
     }
   }
 };

@@ -14,7 +14,18 @@ import type { NewTask, TaskRow } from './task-row';
  * type), all before any task exists; then the task is queued.
  */
 export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async create({ body, creator, actor = null }: { body: unknown; creator: NewTask['creator']; actor?: Actor | null }): Promise<TaskRow> {
+  async create({
+    body,
+    creator,
+    actor = null,
+    scheduled,
+  }: {
+    body: unknown;
+    creator: NewTask['creator'];
+    actor?: Actor | null;
+    /** A scheduled run of a bundle template (scheduler.ts). */
+    scheduled?: NewTask['scheduled'];
+  }): Promise<TaskRow> {
     // With a bundle template: its options, the body's own over them.
     const templateId = await templateIdOf(body);
     const requested =
@@ -46,6 +57,7 @@ export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) 
       // The download's name is the task's; the storage key keeps to safe characters.
       fileKey: `tasks/${randomUUID()}/bundle.zip`,
       creator,
+      scheduled,
     });
     getService(strapi, 'runner').kick();
     return task;

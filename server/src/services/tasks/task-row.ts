@@ -69,6 +69,9 @@ export interface TaskRow {
   typeCounts: BundleImportTypeCounts[] | null;
   creatorId: number | null;
   creatorName: string | null;
+  /** A scheduled run: its template (scheduler.ts) and the slot it ran for. */
+  scheduleTemplateId: number | null;
+  scheduleSlot: string | Date | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
@@ -95,6 +98,8 @@ export interface NewTask {
   /** Records a task that failed before it could run (a batch file refused at start-up): created `failed` with this error. */
   failure?: string;
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
+  /** A scheduled run: its template and slot (scheduler.ts). */
+  scheduled?: { templateId: number; slot: Date };
 }
 
 export interface ListQuery {
@@ -172,5 +177,6 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     createdBy: row.creatorId ? { id: row.creatorId, name: row.creatorName ?? '' } : null,
+    scheduled: row.scheduleTemplateId && row.scheduleSlot ? { templateId: row.scheduleTemplateId, slot: iso(row.scheduleSlot) as string } : null,
   };
 };

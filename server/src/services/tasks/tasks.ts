@@ -169,6 +169,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           cancelRequested: false,
           creatorId: input.creator?.id ?? null,
           creatorName: input.creator ? creatorName(input.creator) : null,
+          scheduleTemplateId: input.scheduled?.templateId ?? null,
+          scheduleSlot: input.scheduled?.slot ?? null,
         },
       })) as TaskRow;
       if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator);
