@@ -40,6 +40,8 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const log = strapi.log;
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<ScheduledRun[]> | null = null;
+  /** Schedules whose problem was logged (template id and cron): once each, not at every look. */
+  const reported = new Set<string>();
 
   /** The saved templates with a schedule (export and bundle templates only: others cannot be given one). */
   const scheduledRows = async (): Promise<ScheduledRow[]> => {
@@ -123,7 +125,10 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         await prune(row);
       } catch (error) {
-        log.error(`[data-migration-center] schedule of template "${row.name}" (${row.id}): ${(error as Error).message}`);
+        // A schedule written into the table by hand that cron-parser cannot read, or a database error.
+        const key = `${row.id}:${row.schedule.cron}:${(error as Error).message}`;
+        if (!reported.has(key)) log.error(`[data-migration-center] schedule of template "${row.name}" (${row.id}): ${(error as Error).message}`);
+        reported.add(key);
       }
     }
     return runs;
