@@ -44,9 +44,15 @@ const anotherScheduler = () => {
 };
 
 const createTemplate = (body: Record<string, unknown>) => app.http().post(`${BASE}/templates`).set(auth()).send(body);
-const getTemplate = async (id: number) => (await app.http().get(`${BASE}/templates/${id}`).set(auth())).body.data as Template;
+const getTemplate = async (id: number) =>
+  (await app.http().get(`${BASE}/templates/${id}`).set(auth())).body.data as Template;
 const runsOf = async (templateId: number) =>
-  (await app.strapi.db.query(TASK_UID).findMany({ where: { scheduleTemplateId: templateId }, orderBy: [{ scheduleSlot: 'asc' }, { id: 'asc' }] })) as Array<{
+  (await app.strapi.db
+    .query(TASK_UID)
+    .findMany({
+      where: { scheduleTemplateId: templateId },
+      orderBy: [{ scheduleSlot: 'asc' }, { id: 'asc' }],
+    })) as Array<{
     id: number;
     state: string;
     scheduleSlot: string | Date;
@@ -55,8 +61,10 @@ const runsOf = async (templateId: number) =>
     creatorId: number | null;
     name: string;
   }>;
-const slotsOf = async (templateId: number) => (await runsOf(templateId)).map((run) => new Date(run.scheduleSlot).toISOString());
-const fieldOf = (res: { body: { error: { details: { errors: Array<{ path: string[] }> } } } }) => res.body.error.details.errors[0].path.join('.');
+const slotsOf = async (templateId: number) =>
+  (await runsOf(templateId)).map((run) => new Date(run.scheduleSlot).toISOString());
+const fieldOf = (res: { body: { error: { details: { errors: Array<{ path: string[] }> } } } }) =>
+  res.body.error.details.errors[0].path.join('.');
 
 beforeAll(async () => {
   app = await startApp({ env: settings });
@@ -78,18 +86,32 @@ describe('a schedule is validated', () => {
     [{ cron: '* * * * *', timezone: 'Europe/Atlantis' }, 'schedule.timezone'],
     [{ cron: '* * * * *', keep: 0 }, 'schedule.keep'],
   ])('%j: 400 naming %s', async (schedule, field) => {
-    const res = await createTemplate({ name: `bad ${JSON.stringify(schedule)}`, kind: 'export', contentType: 'api::tag.tag', schedule });
+    const res = await createTemplate({
+      name: `bad ${JSON.stringify(schedule)}`,
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      schedule,
+    });
     expect(res.status).toBe(400);
     expect(fieldOf(res)).toBe(field);
   });
 
   test('an import template cannot have one; PUT checks it too', async () => {
-    const importing = await createTemplate({ name: 'scheduled import', kind: 'import', contentType: 'api::tag.tag', schedule: { cron: '* * * * *' } });
+    const importing = await createTemplate({
+      name: 'scheduled import',
+      kind: 'import',
+      contentType: 'api::tag.tag',
+      schedule: { cron: '* * * * *' },
+    });
     expect(importing.status).toBe(400);
     expect(fieldOf(importing)).toBe('schedule');
     const created = await createTemplate({ name: 'to schedule', kind: 'export', contentType: 'api::tag.tag' });
     expect(created.status).toBe(201);
-    const bad = await app.http().put(`${BASE}/templates/${created.body.data.id}`).set(auth()).send({ schedule: { cron: '* * * * *', timezone: 'Paris' } });
+    const bad = await app
+      .http()
+      .put(`${BASE}/templates/${created.body.data.id}`)
+      .set(auth())
+      .send({ schedule: { cron: '* * * * *', timezone: 'Paris' } });
     expect(bad.status).toBe(400);
     expect(fieldOf(bad)).toBe('schedule.timezone');
   });
@@ -106,12 +128,25 @@ describe('the API answers the schedule, its next and last runs', () => {
     });
     expect(res.status).toBe(201);
     const template = res.body.data as Template;
-    expect(template).toMatchObject({ schedule: { cron: '0 3 * * *', timezone: 'Europe/Paris', keep: null }, lastRunAt: null, lastRun: null });
+    expect(template).toMatchObject({
+      schedule: { cron: '0 3 * * *', timezone: 'Europe/Paris', keep: null },
+      lastRunAt: null,
+      lastRun: null,
+    });
     const next = new Date(template.nextRunAt as string);
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 25 * 3600_000);
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next)).toBe('03:00');
-    const listed = ((await app.http().get(`${BASE}/templates`).set(auth())).body.data as Template[]).find((t) => t.id === template.id);
+    expect(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(next)
+    ).toBe('03:00');
+    const listed = ((await app.http().get(`${BASE}/templates`).set(auth())).body.data as Template[]).find(
+      (t) => t.id === template.id
+    );
     expect(listed?.nextRunAt).toBe(template.nextRunAt);
 
     const removed = await app.http().put(`${BASE}/templates/${template.id}`).set(auth()).send({ schedule: null });
@@ -122,28 +157,54 @@ describe('the API answers the schedule, its next and last runs', () => {
 
 describe('each slot runs once, whichever scheduler looks', () => {
   test('five schedulers look at the same due slot at once: one task, created by the system, named after the template', async () => {
-    const { body } = await createTemplate({ name: 'Yearly tags', kind: 'export', contentType: 'api::tag.tag', options: { format: 'json' }, schedule: { cron: YEARLY } });
+    const { body } = await createTemplate({
+      name: 'Yearly tags',
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      options: { format: 'json' },
+      schedule: { cron: YEARLY },
+    });
     const id = body.data.id as number;
-    const competitors = [app.strapi.plugin(PLUGIN_ID).service('scheduler') as SchedulerService, ...Array.from({ length: 4 }, anotherScheduler)];
+    const competitors = [
+      app.strapi.plugin(PLUGIN_ID).service('scheduler') as SchedulerService,
+      ...Array.from({ length: 4 }, anotherScheduler),
+    ];
     const now = new Date(`${new Date().getUTCFullYear() + 1}-01-01T00:00:05Z`);
-    const runs = (await Promise.all(competitors.map((scheduler) => scheduler.tick(now)))).flat().filter((run) => run.templateId === id);
+    const runs = (await Promise.all(competitors.map((scheduler) => scheduler.tick(now))))
+      .flat()
+      .filter((run) => run.templateId === id);
     expect(runs).toHaveLength(1);
     expect(runs[0].failure).toBeNull();
     // Again, at the same and a later moment of the same slot: nothing more.
-    expect((await Promise.all(competitors.map((scheduler) => scheduler.tick(new Date(now.getTime() + 30_000))))).flat().filter((run) => run.templateId === id)).toEqual([]);
+    expect(
+      (await Promise.all(competitors.map((scheduler) => scheduler.tick(new Date(now.getTime() + 30_000)))))
+        .flat()
+        .filter((run) => run.templateId === id)
+    ).toEqual([]);
 
     const [run] = await runsOf(id);
     expect(await slotsOf(id)).toEqual([`${now.getUTCFullYear()}-01-01T00:00:00.000Z`]);
     expect(run).toMatchObject({ id: runs[0].taskId, creatorId: null, name: 'Yearly tags' });
     const task = await untilEnded(app, token, run.id);
-    expect(task).toMatchObject({ status: 'completed', format: 'json', scheduled: { templateId: id, slot: `${now.getUTCFullYear()}-01-01T00:00:00.000Z` } });
+    expect(task).toMatchObject({
+      status: 'completed',
+      format: 'json',
+      scheduled: { templateId: id, slot: `${now.getUTCFullYear()}-01-01T00:00:00.000Z` },
+    });
     const template = await getTemplate(id);
-    expect(template).toMatchObject({ lastRunAt: `${now.getUTCFullYear()}-01-01T00:00:00.000Z`, lastRun: { taskId: run.id, status: 'completed' } });
+    expect(template).toMatchObject({
+      lastRunAt: `${now.getUTCFullYear()}-01-01T00:00:00.000Z`,
+      lastRun: { taskId: run.id, status: 'completed' },
+    });
     expect(template.nextRunAt).toBe(`${new Date().getUTCFullYear() + 1}-01-01T00:00:00.000Z`);
 
     // The next year's slot: one more run.
     const later = new Date(`${now.getUTCFullYear() + 1}-01-01T00:00:02Z`);
-    expect((await Promise.all(competitors.map((scheduler) => scheduler.tick(later)))).flat().filter((r) => r.templateId === id)).toHaveLength(1);
+    expect(
+      (await Promise.all(competitors.map((scheduler) => scheduler.tick(later))))
+        .flat()
+        .filter((r) => r.templateId === id)
+    ).toHaveLength(1);
     expect(await runsOf(id)).toHaveLength(2);
   });
 });
@@ -152,10 +213,30 @@ describe('a scheduled run that cannot start fails as a task, and the scheduler g
   test('content type removed, options that no longer fit, a corrupt schedule: failed tasks with the reason; a good schedule still runs', async () => {
     const since = watermark(new Date());
     const row = (data: Record<string, unknown>) =>
-      app.strapi.db.query(TEMPLATE_UID).create({ data: { description: null, options: {}, scheduleSlot: since, schedule: { cron: YEARLY, timezone: 'UTC', keep: null }, ...data } }) as Promise<{ id: number }>;
+      app.strapi.db
+        .query(TEMPLATE_UID)
+        .create({
+          data: {
+            description: null,
+            options: {},
+            scheduleSlot: since,
+            schedule: { cron: YEARLY, timezone: 'UTC', keep: null },
+            ...data,
+          },
+        }) as Promise<{ id: number }>;
     const gone = await row({ name: 'Gone type', kind: 'export', contentType: 'api::gone.gone' });
-    const unfit = await row({ name: 'Unfit options', kind: 'export', contentType: 'api::tag.tag', options: { fields: ['removedAttribute'] } });
-    const corrupt = await row({ name: 'Corrupt schedule', kind: 'export', contentType: 'api::tag.tag', schedule: { cron: 'not a cron', timezone: 'UTC', keep: null } });
+    const unfit = await row({
+      name: 'Unfit options',
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      options: { fields: ['removedAttribute'] },
+    });
+    const corrupt = await row({
+      name: 'Corrupt schedule',
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      schedule: { cron: 'not a cron', timezone: 'UTC', keep: null },
+    });
     const good = await row({ name: 'Still runs', kind: 'export', contentType: 'api::tag.tag' });
 
     const now = new Date(`${new Date().getUTCFullYear() + 1}-01-01T00:00:01Z`);
@@ -172,13 +253,20 @@ describe('a scheduled run that cannot start fails as a task, and the scheduler g
     expect((await untilEnded(app, token, byTemplate.get(unfit.id)!.taskId)).error).toMatch(/removedAttribute/);
     expect((await untilEnded(app, token, byTemplate.get(good.id)!.taskId)).status).toBe('completed');
     expect((await getTemplate(gone.id)).lastRun).toEqual({ taskId: byTemplate.get(gone.id)!.taskId, status: 'failed' });
-    for (const { id } of [gone, unfit, corrupt, good]) await app.strapi.db.query(TEMPLATE_UID).delete({ where: { id } });
+    for (const { id } of [gone, unfit, corrupt, good])
+      await app.strapi.db.query(TEMPLATE_UID).delete({ where: { id } });
   });
 });
 
 describe('keep', () => {
   test('keeps the newest finished runs; older ones are deleted with their files', async () => {
-    const { body } = await createTemplate({ name: 'Keep two', kind: 'export', contentType: 'api::tag.tag', options: { format: 'csv' }, schedule: { cron: YEARLY, keep: 2 } });
+    const { body } = await createTemplate({
+      name: 'Keep two',
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      options: { format: 'csv' },
+      schedule: { cron: YEARLY, keep: 2 },
+    });
     const id = body.data.id as number;
     const scheduler = anotherScheduler();
     const year = new Date().getUTCFullYear() + 10;
@@ -197,12 +285,22 @@ describe('keep', () => {
   });
 });
 
-describe(`every minute in real time (${shared ? `two servers on one ${client} database` : 'two schedulers on one SQLite database: two servers cannot share it'})`, () => {
+describe(`every minute in real time (${
+  shared
+    ? `two servers on one ${client} database`
+    : 'two schedulers on one SQLite database: two servers cannot share it'
+})`, () => {
   test('exactly one task per minute slot over ~2.5 minutes', async () => {
     if (shared) b = await startChildInstance({ database: app.database, env: settings });
     anotherScheduler().start();
     const before = Date.now();
-    const res = await createTemplate({ name: 'Every minute', kind: 'export', contentType: 'api::tag.tag', options: { format: 'jsonl' }, schedule: { cron: '* * * * *' } });
+    const res = await createTemplate({
+      name: 'Every minute',
+      kind: 'export',
+      contentType: 'api::tag.tag',
+      options: { format: 'jsonl' },
+      schedule: { cron: '* * * * *' },
+    });
     expect(res.status).toBe(201);
     const id = res.body.data.id as number;
     const from = Date.now();
@@ -215,7 +313,8 @@ describe(`every minute in real time (${shared ? `two servers on one ${client} da
     const expected: string[] = [];
     // Every minute boundary after the schedule was saved; the last one only if the schedulers had 5 s to see it (a
     // boundary while the request was answered may or may not run: the schedule counts from when it was saved).
-    for (let t = Math.ceil((from + 1) / minute) * minute; t + 5_000 <= until; t += minute) expected.push(new Date(t).toISOString());
+    for (let t = Math.ceil((from + 1) / minute) * minute; t + 5_000 <= until; t += minute)
+      expected.push(new Date(t).toISOString());
     expect(expected.length).toBeGreaterThanOrEqual(2);
     const all = await slotsOf(id);
     expect(all.filter((slot) => Date.parse(slot) <= before)).toEqual([]);
@@ -223,7 +322,9 @@ describe(`every minute in real time (${shared ? `two servers on one ${client} da
     const runs = await runsOf(id);
     expect(new Set(runs.map((run) => new Date(run.scheduleSlot).toISOString())).size).toBe(runs.length);
     for (const run of runs) {
-      const task: Task = await untilEnded(app, token, run.id, { context: () => (b ? `; B's output:\n${b.output()}` : '') });
+      const task: Task = await untilEnded(app, token, run.id, {
+        context: () => (b ? `; B's output:\n${b.output()}` : ''),
+      });
       expect(task.status).toBe('completed');
     }
     const template = await getTemplate(id);

@@ -32,7 +32,8 @@ export interface ScheduledRun {
 
 type ScheduledRow = TemplateRow & { schedule: TemplateSchedule };
 
-const toDate = (value: string | Date | null | undefined): Date | null => (value === null || value === undefined ? null : new Date(value));
+const toDate = (value: string | Date | null | undefined): Date | null =>
+  value === null || value === undefined ? null : new Date(value);
 
 export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const templates = () => strapi.db.query(TEMPLATE_UID);
@@ -65,14 +66,19 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const task =
         row.kind === 'bundle'
           ? await getService(strapi, 'bundle-exports').create({
-              body: { templateId: row.id, ...((row.options as BundleTemplateOptions & { name?: string }).name ? {} : { name: row.name }) },
+              body: {
+                templateId: row.id,
+                ...((row.options as BundleTemplateOptions & { name?: string }).name ? {} : { name: row.name }),
+              },
               creator: null,
               scheduled,
             })
           : await getService(strapi, 'exports').create({ body: { templateId: row.id }, creator: null, scheduled });
       return { templateId: row.id, slot, taskId: task.id, failure: null };
     } catch (error) {
-      const failure = `The scheduled run of template "${row.name}" (${row.id}) for ${slot.toISOString()} could not start: ${(error as Error).message}`;
+      const failure = `The scheduled run of template "${row.name}" (${
+        row.id
+      }) for ${slot.toISOString()} could not start: ${(error as Error).message}`;
       log.error(`[data-migration-center] ${failure}`);
       const task = await getService(strapi, 'tasks').create({
         kind: row.kind === 'bundle' ? 'bundle-export' : 'export',
@@ -106,7 +112,11 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
         deleted += 1;
       } catch (error) {
         // Another server deleted it first, or its files are in another server's local storage (that one deletes it).
-        log.debug(`[data-migration-center] schedule of template ${row.id}: task ${id} not deleted here: ${(error as Error).message}`);
+        log.debug(
+          `[data-migration-center] schedule of template ${row.id}: task ${id} not deleted here: ${
+            (error as Error).message
+          }`
+        );
       }
     }
     return deleted;
@@ -127,7 +137,10 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         // A schedule written into the table by hand that cron-parser cannot read, or a database error.
         const key = `${row.id}:${row.schedule.cron}:${(error as Error).message}`;
-        if (!reported.has(key)) log.error(`[data-migration-center] schedule of template "${row.name}" (${row.id}): ${(error as Error).message}`);
+        if (!reported.has(key))
+          log.error(
+            `[data-migration-center] schedule of template "${row.name}" (${row.id}): ${(error as Error).message}`
+          );
         reported.add(key);
       }
     }

@@ -16,7 +16,11 @@ const fieldOf = (fn: () => unknown): string => {
 describe('normalizeSchedule', () => {
   it('completes a schedule with UTC and keep null, and collapses spaces', () => {
     expect(normalizeSchedule({ cron: ' */5  * * * * ' })).toEqual({ cron: '*/5 * * * *', timezone: 'UTC', keep: null });
-    expect(normalizeSchedule({ cron: '0 3 * * 1-5', timezone: 'Europe/Paris', keep: 7 })).toEqual({ cron: '0 3 * * 1-5', timezone: 'Europe/Paris', keep: 7 });
+    expect(normalizeSchedule({ cron: '0 3 * * 1-5', timezone: 'Europe/Paris', keep: 7 })).toEqual({
+      cron: '0 3 * * 1-5',
+      timezone: 'Europe/Paris',
+      keep: 7,
+    });
   });
 
   it.each([

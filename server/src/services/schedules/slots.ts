@@ -23,7 +23,8 @@ export const isTimeZone = (zone: string): boolean => {
   }
 };
 
-const parse = (cron: string, timezone: string, currentDate: Date) => CronExpressionParser.parse(cron, { currentDate, tz: timezone });
+const parse = (cron: string, timezone: string, currentDate: Date) =>
+  CronExpressionParser.parse(cron, { currentDate, tz: timezone });
 
 /**
  * A schedule as a request gives it, checked and completed (`timezone` UTC, `keep` null): a 400 naming
@@ -34,21 +35,32 @@ export const normalizeSchedule = (input: TemplateScheduleInput): TemplateSchedul
   if (cron.split(' ').length !== FIELDS || cron.startsWith('@')) {
     throw fieldError(
       'schedule.cron',
-      `schedule.cron must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), such as "0 3 * * *"; got "${String(input.cron ?? '')}"`
+      `schedule.cron must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), such as "0 3 * * *"; got "${String(
+        input.cron ?? ''
+      )}"`
     );
   }
   const timezone = input.timezone ?? 'UTC';
   if (typeof timezone !== 'string' || !isTimeZone(timezone)) {
-    throw fieldError('schedule.timezone', `schedule.timezone must be an IANA time zone such as "Europe/Paris" or "UTC"; got "${String(timezone)}"`);
+    throw fieldError(
+      'schedule.timezone',
+      `schedule.timezone must be an IANA time zone such as "Europe/Paris" or "UTC"; got "${String(timezone)}"`
+    );
   }
   try {
     parse(cron, timezone, new Date()).next();
   } catch (error) {
-    throw fieldError('schedule.cron', `schedule.cron "${cron}" is not a valid cron expression: ${(error as Error).message}`);
+    throw fieldError(
+      'schedule.cron',
+      `schedule.cron "${cron}" is not a valid cron expression: ${(error as Error).message}`
+    );
   }
   const keep = input.keep ?? null;
   if (keep !== null && !(Number.isInteger(keep) && keep >= 1 && keep <= MAX_KEEP)) {
-    throw fieldError('schedule.keep', `schedule.keep must be a whole number from 1 to ${MAX_KEEP} (how many scheduled runs to keep), or null to keep them all`);
+    throw fieldError(
+      'schedule.keep',
+      `schedule.keep must be a whole number from 1 to ${MAX_KEEP} (how many scheduled runs to keep), or null to keep them all`
+    );
   }
   return { cron, timezone, keep };
 };
