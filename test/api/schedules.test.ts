@@ -47,12 +47,10 @@ const createTemplate = (body: Record<string, unknown>) => app.http().post(`${BAS
 const getTemplate = async (id: number) =>
   (await app.http().get(`${BASE}/templates/${id}`).set(auth())).body.data as Template;
 const runsOf = async (templateId: number) =>
-  (await app.strapi.db
-    .query(TASK_UID)
-    .findMany({
-      where: { scheduleTemplateId: templateId },
-      orderBy: [{ scheduleSlot: 'asc' }, { id: 'asc' }],
-    })) as Array<{
+  (await app.strapi.db.query(TASK_UID).findMany({
+    where: { scheduleTemplateId: templateId },
+    orderBy: [{ scheduleSlot: 'asc' }, { id: 'asc' }],
+  })) as Array<{
     id: number;
     state: string;
     scheduleSlot: string | Date;
@@ -213,17 +211,15 @@ describe('a scheduled run that cannot start fails as a task, and the scheduler g
   test('content type removed, options that no longer fit, a corrupt schedule: failed tasks with the reason; a good schedule still runs', async () => {
     const since = watermark(new Date());
     const row = (data: Record<string, unknown>) =>
-      app.strapi.db
-        .query(TEMPLATE_UID)
-        .create({
-          data: {
-            description: null,
-            options: {},
-            scheduleSlot: since,
-            schedule: { cron: YEARLY, timezone: 'UTC', keep: null },
-            ...data,
-          },
-        }) as Promise<{ id: number }>;
+      app.strapi.db.query(TEMPLATE_UID).create({
+        data: {
+          description: null,
+          options: {},
+          scheduleSlot: since,
+          schedule: { cron: YEARLY, timezone: 'UTC', keep: null },
+          ...data,
+        },
+      }) as Promise<{ id: number }>;
     const gone = await row({ name: 'Gone type', kind: 'export', contentType: 'api::gone.gone' });
     const unfit = await row({
       name: 'Unfit options',
@@ -253,6 +249,8 @@ describe('a scheduled run that cannot start fails as a task, and the scheduler g
     expect((await untilEnded(app, token, byTemplate.get(unfit.id)!.taskId)).error).toMatch(/removedAttribute/);
     expect((await untilEnded(app, token, byTemplate.get(good.id)!.taskId)).status).toBe('completed');
     expect((await getTemplate(gone.id)).lastRun).toEqual({ taskId: byTemplate.get(gone.id)!.taskId, status: 'failed' });
+    // The list still answers: a schedule that cannot be read has no next run.
+    expect((await getTemplate(corrupt.id)).nextRunAt).toBeNull();
     for (const { id } of [gone, unfit, corrupt, good])
       await app.strapi.db.query(TEMPLATE_UID).delete({ where: { id } });
   });

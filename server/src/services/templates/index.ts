@@ -113,6 +113,15 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (broken) throw fieldError('options', `The template's options do not fit ${template.kind === 'bundle' ? 'this app' : template.contentType}: ${broken}`);
   };
 
+  /** The next run of a schedule; null for one the scheduler cannot read either (written into the table by hand). */
+  const nextRun = (schedule: TemplateSchedule, now: Date): Date | null => {
+    try {
+      return nextSlot(schedule, now);
+    } catch {
+      return null;
+    }
+  };
+
   /** The schedule's next run, its last run and that run's task (one query for all of them). */
   const scheduleInfo = async (rows: TemplateRow[]) => {
     const taskIds = rows.map((row) => row.lastRunTaskId).filter((id): id is number => typeof id === 'number');
@@ -124,7 +133,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const now = new Date();
     return new Map(
       rows.map((row) => {
-        const next = row.schedule ? nextSlot(row.schedule, now) : null;
+        const next = row.schedule ? nextRun(row.schedule, now) : null;
         const state = row.lastRunTaskId ? states.get(row.lastRunTaskId) : undefined;
         return [
           row.id,
