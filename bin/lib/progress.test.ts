@@ -23,6 +23,7 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   startedAt: '2026-11-22T10:00:00.000Z',
   finishedAt: null,
   createdBy: null,
+  scheduled: null,
   ...overrides,
 });
 

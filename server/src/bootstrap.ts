@@ -29,6 +29,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Tasks left `running` by a server that stopped are marked interrupted; queued ones are picked up.
   await runner.start();
+  // Scheduled exports (services/schedules): every server looks; one claims each slot. Not in the command line.
+  if (!runner.runsOwnTasksOnly()) getService(strapi, 'scheduler').start();
 
   // Batch files, once the runner runs their tasks. A failing file with failOnError throws: start-up fails, naming it.
   const { batchFiles } = getConfig(strapi);

@@ -239,6 +239,8 @@ export interface Task {
   startedAt: string | null;
   finishedAt: string | null;
   createdBy: TaskCreator | null;
+  /** A scheduled run (README, *Scheduled exports*): its template and the slot it ran for (ISO); else null. */
+  scheduled: { templateId: number; slot: string } | null;
 }
 
 /**
@@ -285,6 +287,27 @@ export interface Template {
   broken: string | null;
   createdAt: string | null;
   updatedAt: string | null;
+  /**
+   * When the template runs by itself (export and bundle templates only; README, *Scheduled exports*), or null.
+   * Shipped templates have none.
+   */
+  schedule: TemplateSchedule | null;
+  /** The next time the schedule runs (ISO), or null without a schedule. */
+  nextRunAt: string | null;
+  /** The slot of the last scheduled run (ISO), or null when it has not run yet. */
+  lastRunAt: string | null;
+  /** The task of the last scheduled run and its status, or null (none yet, or that task was deleted). */
+  lastRun: { taskId: number; status: TaskStatus } | null;
+}
+
+/** A template's schedule: a cron expression of five fields (minute hour day-of-month month day-of-week). */
+export interface TemplateSchedule {
+  /** Such as `0 3 * * *` (every day at 03:00) or `*\/15 * * * *` (every 15 minutes). */
+  cron: string;
+  /** The IANA time zone the cron expression is read in, such as `Europe/Paris`; default `UTC`. */
+  timezone: string;
+  /** How many of its scheduled runs (tasks with their files) are kept; older ones are deleted. null: all kept. */
+  keep: number | null;
 }
 
 export type AttributeType =
@@ -728,6 +751,14 @@ export interface TemplateInput {
   contentType?: string;
   options?: ImportOptions | ExportOptions | BundleTemplateOptions;
   description?: string | null;
+  /** Export and bundle templates: runs it by itself (`timezone` defaults to UTC, `keep` to null); null removes it. */
+  schedule?: TemplateScheduleInput | null;
+}
+
+export interface TemplateScheduleInput {
+  cron: string;
+  timezone?: string;
+  keep?: number | null;
 }
 
 /** GET /data-migration-center/templates */

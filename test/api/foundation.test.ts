@@ -455,9 +455,10 @@ describe('tasks', () => {
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
         'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'typeCounts', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
+        'scheduled',
       ].sort()
     );
-    expect(task).toMatchObject({ status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });
+    expect(task).toMatchObject({ scheduled: null, status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });
     await app.strapi.db.query(TASK_UID).update({ where: { id }, data: { state: 'completed' } });
   });
 

@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ContentTypeInfo, Template } from '../../../shared/contracts';
 import type { Permissions } from '../hooks/usePermissions';
@@ -130,5 +130,22 @@ describe('TemplatesTab', () => {
     expect(within(await rowOf('Contacts in')).getByRole('button', { name: 'Run Contacts in' })).toBeInTheDocument();
     // Editing a template stays with the templates permission (its form then offers only what the user may use).
     expect(within(await rowOf('Contacts out')).getByRole('button', { name: 'Edit Contacts out' })).toBeInTheDocument();
+  });
+
+  it("shows a scheduled template's expression, next and last runs and the last run's status; the copy has no schedule", async () => {
+    const scheduled = template({
+      id: 11,
+      name: 'Nightly articles',
+      schedule: { cron: '0 3 * * *', timezone: 'Europe/Paris', keep: 7 },
+      nextRunAt: '2026-12-07T02:00:00.000Z',
+      lastRunAt: '2026-12-06T02:00:00.000Z',
+      lastRun: { taskId: 40, status: 'failed' },
+    });
+    const { post, user } = setup(ALL, [scheduled]);
+    const row = await rowOf('Nightly articles');
+    expect(within(row).getByText(/^Scheduled: 0 3 \* \* \* \(Europe\/Paris\) · next run .*2026.* · last run .*2026.* \(Failed\)$/)).toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: 'Duplicate Nightly articles' }));
+    await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+    expect(post.mock.calls[0][1]).not.toHaveProperty('schedule');
   });
 });

@@ -18,6 +18,7 @@ import { EmptyDocuments } from '@strapi/icons/symbols';
 import { ConfirmDialog, Page, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
+import { STATUS_LABEL } from './StatusBadge';
 import { useNavigate } from 'react-router-dom';
 import type { BundleTemplateOptions, Task, Template, TemplateId, TemplateKind } from '../../../shared/contracts';
 import { useApi } from '../hooks/useApi';
@@ -80,7 +81,8 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
   const contentTypesOf = (template: Template): string => {
     if (template.kind !== 'bundle') return byUid.get(template.contentType)?.displayName ?? template.contentType;
     const { types } = template.options as BundleTemplateOptions;
-    if (types === 'all') return formatMessage({ id: getTranslation('templates.bundle.allTypes'), defaultMessage: 'All content types' });
+    if (types === 'all')
+      return formatMessage({ id: getTranslation('templates.bundle.allTypes'), defaultMessage: 'All content types' });
     return types.map((type) => byUid.get(type.contentType)?.displayName ?? type.contentType).join(', ');
   };
 
@@ -88,7 +90,11 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
     // A bundle template runs a bundle export here (its import takes a zip: POST /bundle-imports with templateId).
     if (template.kind === 'bundle') {
       const { types } = template.options as BundleTemplateOptions;
-      return permissions.canExport && (types === 'all' || types.every((type) => !byUid.get(type.contentType) || canExportType(byUid.get(type.contentType)!)));
+      return (
+        permissions.canExport &&
+        (types === 'all' ||
+          types.every((type) => !byUid.get(type.contentType) || canExportType(byUid.get(type.contentType)!)))
+      );
     }
     const contentType = byUid.get(template.contentType);
     if (template.kind === 'export') return permissions.canExport && (!contentType || canExportType(contentType));
@@ -158,7 +164,10 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
             {COLUMNS.map((column) => (
               <Th key={column.name}>
                 <Typography variant="sigma" textColor="neutral600">
-                  {formatMessage({ id: getTranslation(`templates.column.${column.name}`), defaultMessage: column.label })}
+                  {formatMessage({
+                    id: getTranslation(`templates.column.${column.name}`),
+                    defaultMessage: column.label,
+                  })}
                 </Typography>
               </Th>
             ))}
@@ -198,6 +207,32 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
                       )}
                     </Typography>
                   ) : null}
+                  {template.schedule ? (
+                    <Typography variant="pi" textColor="neutral600">
+                      {formatMessage(
+                        {
+                          id: getTranslation('templates.schedule'),
+                          defaultMessage: 'Scheduled: {cron} ({timezone}) · next run {next} · last run {last}',
+                        },
+                        {
+                          cron: template.schedule.cron,
+                          timezone: template.schedule.timezone,
+                          next: template.nextRunAt
+                            ? formatDate(template.nextRunAt, { dateStyle: 'medium', timeStyle: 'short' })
+                            : '-',
+                          last: template.lastRunAt
+                            ? formatDate(template.lastRunAt, { dateStyle: 'medium', timeStyle: 'short' })
+                            : '-',
+                        }
+                      )}
+                      {template.lastRun
+                        ? ` (${formatMessage({
+                            id: getTranslation(`status.${template.lastRun.status}`),
+                            defaultMessage: STATUS_LABEL[template.lastRun.status],
+                          })})`
+                        : null}
+                    </Typography>
+                  ) : null}
                   {template.description ? (
                     <Typography variant="pi" textColor="neutral600" ellipsis title={template.description}>
                       {template.description}
@@ -218,7 +253,9 @@ export const TemplatesTab = ({ permissions }: { permissions: Permissions }) => {
               </Td>
               <Td>
                 <Typography textColor="neutral800">
-                  {template.updatedAt ? formatDate(template.updatedAt, { dateStyle: 'medium', timeStyle: 'short' }) : '-'}
+                  {template.updatedAt
+                    ? formatDate(template.updatedAt, { dateStyle: 'medium', timeStyle: 'short' })
+                    : '-'}
                 </Typography>
               </Td>
               <Td>

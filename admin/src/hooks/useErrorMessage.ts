@@ -10,6 +10,9 @@ const MESSAGES: Record<FormErrorKey, string> = {
   noFields: 'Choose at least one field.',
   duplicateTarget: 'Two fields of the file go to the same attribute.',
   invalidSort: 'Not a sort by an attribute.',
+  invalidCron: 'A cron expression has 5 fields: minute hour day-of-month month day-of-week, such as 0 3 * * *.',
+  invalidTimezone: 'Not a time zone: use an IANA name such as Europe/Paris or UTC.',
+  invalidKeep: 'A whole number from 1 to 1000, or empty to keep every run.',
 };
 
 /** The translated message of a form error key (undefined for no error). */

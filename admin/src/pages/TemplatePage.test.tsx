@@ -116,4 +116,34 @@ describe('TemplatePage', () => {
     await waitFor(() => expect(put).toHaveBeenCalledTimes(1));
     expect((put.mock.calls[0][1] as TemplateInput).options).toEqual(expect.objectContaining({ sort: 'views:DESC' }));
   });
+
+  it("shows an export template's schedule with its next run, refuses a bad cron, saves the schedule or removes it", async () => {
+    const scheduled = { ...sorted, schedule: { cron: '0 3 * * *', timezone: 'Europe/Paris', keep: 7 }, nextRunAt: '2026-12-07T02:00:00.000Z', lastRunAt: null };
+    const { put, user } = setup({ route: '/templates/8', types: contentTypes, found: scheduled });
+    const cron = await screen.findByRole('textbox', { name: /Cron expression/ });
+    expect(cron).toHaveValue('0 3 * * *');
+    expect(screen.getByRole('textbox', { name: /Time zone/ })).toHaveValue('Europe/Paris');
+    expect(screen.getByText(/^Next run: .*2026.* · Last run: -$/)).toBeInTheDocument();
+
+    await user.clear(cron);
+    await user.type(cron, '0 3 * *');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/A cron expression has 5 fields/)).toBeInTheDocument();
+    expect(put).not.toHaveBeenCalled();
+
+    await user.type(cron, ' 1-5');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    expect((put.mock.calls[0][1] as TemplateInput).schedule).toEqual({ cron: '0 3 * * 1-5', timezone: 'Europe/Paris', keep: 7 });
+  });
+
+  it('removes a schedule: unticked, saved as null', async () => {
+    const scheduled = { ...sorted, schedule: { cron: '0 3 * * *', timezone: 'UTC', keep: null }, nextRunAt: '2026-12-07T03:00:00.000Z' };
+    const { put, user } = setup({ route: '/templates/8', types: contentTypes, found: scheduled });
+    await user.click(await screen.findByRole('checkbox', { name: 'Run on a schedule' }));
+    expect(screen.queryByRole('textbox', { name: /Cron expression/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    expect((put.mock.calls[0][1] as TemplateInput).schedule).toBeNull();
+  });
 });

@@ -11,6 +11,7 @@ import { FieldMappingTable } from '../components/FieldMappingTable';
 import { SelectField, TextareaField, TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
 import { NoContentTypes } from '../components/NoContentTypes';
+import { ScheduleFields } from '../components/ScheduleFields';
 import { Section } from '../components/Section';
 import { useApi } from '../hooks/useApi';
 import { useContentTypes, useLocales } from '../hooks/useContentTypes';
@@ -35,18 +36,27 @@ import {
 } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { mappingTargets } from '../utils/mapping';
+import {
+  buildSchedule,
+  scheduleDefaults,
+  scheduleValuesFromTemplate,
+  validateScheduleForm,
+  type ScheduleFormField,
+  type ScheduleFormValues,
+} from '../utils/schedule';
 
-type TemplateErrors = FormErrors<ExportFormField | ImportFormField | 'name'>;
+type TemplateErrors = FormErrors<ExportFormField | ImportFormField | ScheduleFormField | 'name'>;
 
 export const validateTemplateForm = (
   name: string,
   kind: TemplateKind,
   exportValues: ExportFormValues,
-  importValues: ImportFormValues
+  importValues: ImportFormValues,
+  scheduleValues: ScheduleFormValues = scheduleDefaults()
 ): TemplateErrors => {
   const errors: TemplateErrors = {};
   if (!name.trim()) errors.name = 'required';
-  if (kind === 'export') Object.assign(errors, validateExportForm(exportValues));
+  if (kind === 'export') Object.assign(errors, validateExportForm(exportValues), validateScheduleForm(scheduleValues));
   else {
     if (!importValues.contentType) errors.contentType = 'required';
     const sources = importValues.mapping.map((row) => row.source.trim());
@@ -73,9 +83,11 @@ export const TemplatePage = () => {
   const errorMessage = useErrorMessage();
   const api = useApi();
   const isNew = id === undefined;
-  const { data, isLoading: isLoadingTemplate, isError } = useGet<GetTemplate.Response>(
-    isNew ? null : `/${PLUGIN_ID}/templates/${encodeURIComponent(id)}`
-  );
+  const {
+    data,
+    isLoading: isLoadingTemplate,
+    isError,
+  } = useGet<GetTemplate.Response>(isNew ? null : `/${PLUGIN_ID}/templates/${encodeURIComponent(id)}`);
   const template = data?.data;
   const { contentTypes: allTypes, isLoading, isError: isTypesError } = useContentTypes();
   const exportTypes = useMemo(() => exportableTypes(allTypes), [allTypes]);
@@ -85,9 +97,12 @@ export const TemplatePage = () => {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   // The page edits import and export templates; a bundle template is run, duplicated and deleted from the list.
-  const [kind, setKind] = useState<Exclude<TemplateKind, 'bundle'>>(searchParams.get('kind') === 'import' ? 'import' : 'export');
+  const [kind, setKind] = useState<Exclude<TemplateKind, 'bundle'>>(
+    searchParams.get('kind') === 'import' ? 'import' : 'export'
+  );
   const [exportValues, setExportValues] = useState<ExportFormValues>(EXPORT_DEFAULTS);
   const [importValues, setImportValues] = useState<ImportFormValues>(IMPORT_DEFAULTS);
+  const [scheduleValues, setScheduleValues] = useState<ScheduleFormValues>(scheduleDefaults);
   const [errors, setErrors] = useState<TemplateErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const [isSaving, setIsSaving] = useState(false);
@@ -111,6 +126,7 @@ export const TemplatePage = () => {
     setName(template.name);
     setDescription(template.description ?? '');
     setKind(template.kind);
+    setScheduleValues(scheduleValuesFromTemplate(template));
     if (template.kind === 'export') {
       const values = { ...exportValuesFromTemplate(template), templateId: null };
       const allowed = template.readOnly ? values : allowedExportValues(values, exportTypes);
@@ -127,10 +143,21 @@ export const TemplatePage = () => {
   const importContentType = offeredImport.find((candidate) => candidate.uid === importValues.contentType);
   const targets = useMemo(() => (importContentType ? mappingTargets(importContentType) : []), [importContentType]);
 
-  const revalidate = (next: { name?: string; exportValues?: ExportFormValues; importValues?: ImportFormValues }) => {
+  const revalidate = (next: {
+    name?: string;
+    exportValues?: ExportFormValues;
+    importValues?: ImportFormValues;
+    scheduleValues?: ScheduleFormValues;
+  }) => {
     if (submitted) {
       setErrors(
-        validateTemplateForm(next.name ?? name, kind, next.exportValues ?? exportValues, next.importValues ?? importValues)
+        validateTemplateForm(
+          next.name ?? name,
+          kind,
+          next.exportValues ?? exportValues,
+          next.importValues ?? importValues,
+          next.scheduleValues ?? scheduleValues
+        )
       );
     }
   };
@@ -139,7 +166,7 @@ export const TemplatePage = () => {
     event.preventDefault();
     if (readOnly) return;
     setSubmitted(true);
-    const found = validateTemplateForm(name, kind, exportValues, importValues);
+    const found = validateTemplateForm(name, kind, exportValues, importValues, scheduleValues);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
 
@@ -156,6 +183,8 @@ export const TemplatePage = () => {
               )
             ),
             description: description.trim() || null,
+            // Off: null, which removes a schedule the template had.
+            schedule: buildSchedule(scheduleValues),
           }
         : {
             name: name.trim(),
@@ -188,7 +217,7 @@ export const TemplatePage = () => {
 
   const title = isNew
     ? formatMessage({ id: getTranslation('templates.new.title'), defaultMessage: 'New template' })
-    : (template?.name ?? '');
+    : template?.name ?? '';
 
   return (
     <Layouts.Root>
@@ -226,12 +255,17 @@ export const TemplatePage = () => {
           />
           <Layouts.Content>
             <Flex direction="column" alignItems="stretch" gap={6}>
-              <Section title={formatMessage({ id: getTranslation('templates.section.template'), defaultMessage: 'Template' })}>
+              <Section
+                title={formatMessage({ id: getTranslation('templates.section.template'), defaultMessage: 'Template' })}
+              >
                 <Grid.Root gap={5}>
                   <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                     <TextField
                       name="name"
-                      label={formatMessage({ id: getTranslation('form.templateName'), defaultMessage: 'Template name' })}
+                      label={formatMessage({
+                        id: getTranslation('form.templateName'),
+                        defaultMessage: 'Template name',
+                      })}
                       required
                       disabled={readOnly}
                       error={errorMessage(errors.name)}
@@ -250,8 +284,14 @@ export const TemplatePage = () => {
                       disabled={readOnly || !isNew}
                       value={kind}
                       options={[
-                        { value: 'export', label: formatMessage({ id: getTranslation('kind.export'), defaultMessage: 'Export' }) },
-                        { value: 'import', label: formatMessage({ id: getTranslation('kind.import'), defaultMessage: 'Import' }) },
+                        {
+                          value: 'export',
+                          label: formatMessage({ id: getTranslation('kind.export'), defaultMessage: 'Export' }),
+                        },
+                        {
+                          value: 'import',
+                          label: formatMessage({ id: getTranslation('kind.import'), defaultMessage: 'Import' }),
+                        },
                       ]}
                       onChange={(next) => {
                         setKind(next === 'import' ? 'import' : 'export');
@@ -286,21 +326,38 @@ export const TemplatePage = () => {
               {offered.length === 0 ? (
                 <NoContentTypes kind={kind} />
               ) : kind === 'export' ? (
-                <ExportOptionsFields
-                  values={exportValues}
-                  onChange={(patch) => {
-                    const next = allowedExportValues({ ...exportValues, ...patch }, offeredExport);
-                    setExportValues(next);
-                    revalidate({ exportValues: next });
-                  }}
-                  contentTypes={offeredExport}
-                  locales={locales}
-                  errors={errors}
-                  disabled={readOnly}
-                />
+                <>
+                  <ExportOptionsFields
+                    values={exportValues}
+                    onChange={(patch) => {
+                      const next = allowedExportValues({ ...exportValues, ...patch }, offeredExport);
+                      setExportValues(next);
+                      revalidate({ exportValues: next });
+                    }}
+                    contentTypes={offeredExport}
+                    locales={locales}
+                    errors={errors}
+                    disabled={readOnly}
+                  />
+                  {/* A built-in template has no schedule: a copy of it may have one. */}
+                  {readOnly ? null : (
+                    <ScheduleFields
+                      values={scheduleValues}
+                      onChange={(patch) => {
+                        const next = { ...scheduleValues, ...patch };
+                        setScheduleValues(next);
+                        revalidate({ scheduleValues: next });
+                      }}
+                      errors={errors}
+                      template={template}
+                    />
+                  )}
+                </>
               ) : (
                 <>
-                  <Section title={formatMessage({ id: getTranslation('import.section.settings'), defaultMessage: 'Settings' })}>
+                  <Section
+                    title={formatMessage({ id: getTranslation('import.section.settings'), defaultMessage: 'Settings' })}
+                  >
                     <ImportOptionsFields
                       values={importValues}
                       onChange={(patch) => {
@@ -321,7 +378,10 @@ export const TemplatePage = () => {
                     />
                   </Section>
                   <Section
-                    title={formatMessage({ id: getTranslation('import.section.mapping'), defaultMessage: 'Field mapping' })}
+                    title={formatMessage({
+                      id: getTranslation('import.section.mapping'),
+                      defaultMessage: 'Field mapping',
+                    })}
                     subtitle={formatMessage({
                       id: getTranslation('templates.mapping.subtitle'),
                       defaultMessage:

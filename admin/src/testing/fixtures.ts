@@ -85,6 +85,7 @@ export const task = (extra: Partial<Task> = {}): Task => ({
   startedAt: null,
   finishedAt: null,
   createdBy: null,
+  scheduled: null,
   ...extra,
 });
 
@@ -99,6 +100,10 @@ export const template = (extra: Partial<Template> = {}): Template => ({
   broken: null,
   createdAt: null,
   updatedAt: null,
+  schedule: null,
+  nextRunAt: null,
+  lastRunAt: null,
+  lastRun: null,
   ...extra,
 });
 

@@ -64,6 +64,10 @@ const template = (extra: Partial<Template>): Template => ({
   broken: null,
   createdAt: null,
   updatedAt: null,
+  schedule: null,
+  nextRunAt: null,
+  lastRunAt: null,
+  lastRun: null,
   ...extra,
 });
 

@@ -32,7 +32,16 @@ import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
  */
 
 /** A validation problem, translated by the form as `form.error.<key>`. */
-export type FormErrorKey = 'required' | 'invalidJson' | 'notAnObject' | 'noFields' | 'duplicateTarget' | 'invalidSort';
+export type FormErrorKey =
+  | 'required'
+  | 'invalidJson'
+  | 'notAnObject'
+  | 'noFields'
+  | 'duplicateTarget'
+  | 'invalidSort'
+  | 'invalidCron'
+  | 'invalidTimezone'
+  | 'invalidKeep';
 export type FormErrors<K extends string> = Partial<Record<K, FormErrorKey>>;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -44,6 +44,8 @@ export interface PluginConfig {
   heartbeatTimeout: number;
   /** How often each server looks for stale tasks and queued work, in ms. */
   pollInterval: number;
+  /** How often each server looks for scheduled exports that are due, in ms (README, *Scheduled exports*). */
+  scheduleInterval: number;
   /** Items written per batch (one lookup query and one set of bulk writes per batch). */
   batchSize: number;
   /** Write new entries with multi-row inserts (the bulk path); false: always the Document Service. */
@@ -123,6 +125,7 @@ export const defaultConfig: PluginConfig = {
   heartbeatInterval: 5_000,
   heartbeatTimeout: 60_000,
   pollInterval: 2_000,
+  scheduleInterval: 30_000,
   batchSize: 500,
   bulkWrites: true,
   leanExports: true,
@@ -178,6 +181,8 @@ const configSchema = yup
     heartbeatInterval: yup.number().integer().positive(),
     heartbeatTimeout: yup.number().integer().positive(),
     pollInterval: yup.number().integer().positive(),
+    // At most a minute: the finest cron slot is a minute, and each one is looked for at least once.
+    scheduleInterval: yup.number().integer().min(100).max(60_000),
     batchSize: yup.number().integer().min(1).max(10_000),
     bulkWrites: yup.boolean(),
     leanExports: yup.boolean(),

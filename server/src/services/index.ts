@@ -8,6 +8,7 @@ import { createImportsService } from './tasks/imports';
 import { createLocksService } from './tasks/locks';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './tasks/runner';
+import { createSchedulerService } from './schedules/scheduler';
 import { createSqliteService } from './sqlite';
 import { createStorageService } from './storage/index';
 import { createTasksService } from './tasks/tasks';
@@ -25,6 +26,7 @@ const services = {
   locks: createLocksService,
   permissions: createPermissionsService,
   runner: createRunnerService,
+  scheduler: createSchedulerService,
   sqlite: createSqliteService,
   storage: createStorageService,
   tasks: createTasksService,

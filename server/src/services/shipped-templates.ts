@@ -19,7 +19,8 @@ import { createTemplateBody } from '../validation/templates';
 
 const PACKAGE_NAME = 'strapi-plugin-data-migration-center';
 
-export type ShippedTemplate = Omit<Template, 'broken'>;
+/** Shipped templates have no schedule (they are read-only: a copy of one may have one). */
+export type ShippedTemplate = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun'>;
 
 /** The package's root, found from `from` upwards (the built server runs from `dist/server`, tests from `server/src`). */
 export const findPackageRoot = (from: string): string | null => {
@@ -77,6 +78,7 @@ export const readShippedTemplates = (dir: string | null): { templates: ShippedTe
               abortEarly: true,
             }) as Record<string, unknown>);
       if (options.templateId !== undefined) throw new Error('options.templateId: a template cannot name another one');
+      if (input.schedule) throw new Error('schedule: a shipped template cannot have one (duplicate it, then schedule the copy)');
       if (templates.some((other) => other.kind === input.kind && other.name === input.name)) {
         throw new Error(`another shipped ${input.kind} template is named "${input.name}"`);
       }
@@ -88,6 +90,7 @@ export const readShippedTemplates = (dir: string | null): { templates: ShippedTe
         options,
         description: input.description ?? null,
         readOnly: true,
+        schedule: null,
         createdAt: null,
         updatedAt: null,
       });

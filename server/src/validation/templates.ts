@@ -28,6 +28,16 @@ const name = yup.string().trim().min(1).max(255);
 const contentType = yup.string().matches(/^[a-z]+::[\w-]+\.[\w-]+$/, 'contentType must be a content type uid such as api::article.article');
 const options = yup.object().test('plain-object', 'options must be an object', (value) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)));
 const description = yup.string().max(2000).nullable();
+/** Its shape; the cron expression, time zone and keep are checked by services/schedules/slots.ts (400 naming them). */
+const schedule = yup
+  .object({
+    cron: yup.string().required('schedule.cron is required: a cron expression such as "0 3 * * *"'),
+    timezone: yup.string(),
+    keep: yup.number().integer('schedule.keep must be a whole number').nullable(),
+  })
+  .noUnknown()
+  .nullable()
+  .default(undefined);
 
 /** An import or export template names its content type; a bundle template names its types in its options. */
 const contentTypeOfKind = contentType.when('kind', {
@@ -43,6 +53,7 @@ export const createTemplateBody = yup
     contentType: contentTypeOfKind,
     options,
     description,
+    schedule,
   })
   .noUnknown();
 
@@ -53,6 +64,7 @@ const updateTemplateBody = yup
     contentType,
     options,
     description,
+    schedule,
   })
   .noUnknown();
 

@@ -58,6 +58,7 @@ export default ({ env }) => ({
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),
+      scheduleInterval: env.int('DMC_SCHEDULE_INTERVAL', 30_000),
       // Read limits: set only when the test sets them (the plugin's defaults otherwise).
       limits: {
         ...(env('DMC_MAX_DEPTH') ? { maxDepth: env.int('DMC_MAX_DEPTH') } : {}),

@@ -149,6 +149,12 @@ export default {
     },
     "creatorName": {
       "type": "string"
+    },
+    "scheduleTemplateId": {
+      "type": "integer"
+    },
+    "scheduleSlot": {
+      "type": "datetime"
     }
   }
 };

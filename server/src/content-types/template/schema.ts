@@ -39,6 +39,18 @@ export default {
     },
     "description": {
       "type": "text"
+    },
+    "schedule": {
+      "type": "json"
+    },
+    "scheduleSlot": {
+      "type": "datetime"
+    },
+    "lastRunAt": {
+      "type": "datetime"
+    },
+    "lastRunTaskId": {
+      "type": "integer"
     }
   }
 };

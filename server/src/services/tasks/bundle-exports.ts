@@ -14,7 +14,18 @@ import type { NewTask, TaskRow } from './task-row';
  * type), all before any task exists; then the task is queued.
  */
 export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async create({ body, creator, actor = null }: { body: unknown; creator: NewTask['creator']; actor?: Actor | null }): Promise<TaskRow> {
+  async create({
+    body,
+    creator,
+    actor = null,
+    scheduled,
+  }: {
+    body: unknown;
+    creator: NewTask['creator'];
+    actor?: Actor | null;
+    /** A scheduled run of a bundle template (scheduler.ts). */
+    scheduled?: NewTask['scheduled'];
+  }): Promise<TaskRow> {
     // With a bundle template: its options, the body's own over them.
     const templateId = await templateIdOf(body);
     const requested =
@@ -47,6 +58,7 @@ export const createBundleExportsService = ({ strapi }: { strapi: Core.Strapi }) 
       fileKey: `tasks/${randomUUID()}/bundle.zip`,
       creator,
       token: actor?.token ?? null,
+      scheduled,
     });
     getService(strapi, 'runner').kick();
     return task;

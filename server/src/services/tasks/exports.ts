@@ -19,16 +19,19 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     creator,
     actor = null,
     outFileName,
+    scheduled,
   }: {
     body: unknown;
     creator: NewTask['creator'];
     /** Whose Content Manager permissions apply (null: the system, as batch files and the command line run). */
     actor?: Actor | null;
     outFileName?: string;
+    /** A scheduled run of a template (scheduler.ts). */
+    scheduled?: NewTask['scheduled'];
   }): Promise<TaskRow> {
     // `format: "bundle"`: several types in one zip (docs/bundles.md).
     if (isBundleExportBody(body)) {
-      return getService(strapi, 'bundle-exports').create({ body: bundleExportBodyOf(body as Record<string, unknown>), creator, actor });
+      return getService(strapi, 'bundle-exports').create({ body: bundleExportBodyOf(body as Record<string, unknown>), creator, actor, scheduled });
     }
     const options = await parseExportOptions(body);
     await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
@@ -58,6 +61,7 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       fileKey: `tasks/${randomUUID()}/${fileName}`,
       creator,
       token: actor?.token ?? null,
+      scheduled,
     });
     getService(strapi, 'runner').kick();
     return task;

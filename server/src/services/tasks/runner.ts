@@ -292,6 +292,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       ownTasks ??= new Set();
     },
 
+    /** Whether this process runs only its own tasks (the command line): it then runs no schedules either. */
+    runsOwnTasksOnly(): boolean {
+      return ownTasks !== null;
+    },
+
     /** A task was created in this process (the tasks service tells the runner). */
     created(id: number) {
       ownTasks?.add(id);

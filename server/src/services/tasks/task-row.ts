@@ -72,6 +72,9 @@ export interface TaskRow {
   tokenId: number | null;
   /** The admin user's name, or the API token's. */
   creatorName: string | null;
+  /** A scheduled run: its template (scheduler.ts) and the slot it ran for. */
+  scheduleTemplateId: number | null;
+  scheduleSlot: string | Date | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
@@ -100,6 +103,8 @@ export interface NewTask {
   creator?: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string } | null;
   /** The API token that creates it (a request on the content-API routes); then `creator` is null. */
   token?: { id: number; name: string } | null;
+  /** A scheduled run: its template and slot (scheduler.ts). */
+  scheduled?: { templateId: number; slot: Date };
 }
 
 export interface ListQuery {
@@ -181,5 +186,6 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
       : row.tokenId
         ? { kind: 'api-token', id: row.tokenId, name: row.creatorName ?? '' }
         : null,
+    scheduled: row.scheduleTemplateId && row.scheduleSlot ? { templateId: row.scheduleTemplateId, slot: iso(row.scheduleSlot) as string } : null,
   };
 };

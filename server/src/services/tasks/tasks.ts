@@ -175,6 +175,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
           creatorId: input.creator?.id ?? null,
           tokenId: input.creator ? null : input.token?.id ?? null,
           creatorName: input.creator ? creatorName(input.creator) : input.token?.name ?? null,
+          scheduleTemplateId: input.scheduled?.templateId ?? null,
+          scheduleSlot: input.scheduled?.slot ?? null,
         },
       })) as TaskRow;
       if (row.state === 'queued') await this.withdrawBeyondQuota(row, input.creator, input.token);

@@ -9,12 +9,15 @@ import {
   type Template,
   type TemplateId,
   type TemplateInput,
+  type TemplateSchedule,
+  type TaskStatus,
 } from '../../../../shared/contracts';
-import { TEMPLATE_UID } from '../../constants';
+import { TASK_UID, TEMPLATE_UID } from '../../constants';
 import { checkBundleTemplateOptions } from '../../validation/bundle-template-options';
 import { fieldError } from '../../validation/import-options';
 import { getService } from '../../utils';
 import { readShippedTemplates, shippedTemplatesDir, type ShippedTemplate } from '../shipped-templates';
+import { nextSlot, normalizeSchedule, watermark } from '../schedules/slots';
 import { createTemplateFit } from './fit';
 import { bundleTemplateOf, fromRow, KIND_IN_SENTENCE, KIND_TITLE, type TemplateBase, type TemplateRow } from './rows';
 
@@ -110,14 +113,58 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (broken) throw fieldError('options', `The template's options do not fit ${template.kind === 'bundle' ? 'this app' : template.contentType}: ${broken}`);
   };
 
-  const withBroken = async (templates: TemplateBase[]): Promise<Template[]> => {
+  /** The next run of a schedule; null for one the scheduler cannot read either (written into the table by hand). */
+  const nextRun = (schedule: TemplateSchedule, now: Date): Date | null => {
+    try {
+      return nextSlot(schedule, now);
+    } catch {
+      return null;
+    }
+  };
+
+  /** The schedule's next run, its last run and that run's task (one query for all of them). */
+  const scheduleInfo = async (rows: TemplateRow[]) => {
+    const taskIds = rows.map((row) => row.lastRunTaskId).filter((id): id is number => typeof id === 'number');
+    const tasks =
+      taskIds.length === 0
+        ? []
+        : ((await strapi.db.query(TASK_UID).findMany({ select: ['id', 'state'], where: { id: { $in: taskIds } } })) as Array<{ id: number; state: TaskStatus }>);
+    const states = new Map(tasks.map((task) => [task.id, task.state]));
+    const now = new Date();
+    return new Map(
+      rows.map((row) => {
+        const next = row.schedule ? nextRun(row.schedule, now) : null;
+        const state = row.lastRunTaskId ? states.get(row.lastRunTaskId) : undefined;
+        return [
+          row.id,
+          {
+            nextRunAt: next ? next.toISOString() : null,
+            lastRunAt: row.lastRunAt ? new Date(row.lastRunAt).toISOString() : null,
+            lastRun: row.lastRunTaskId && state ? { taskId: row.lastRunTaskId, status: state } : null,
+          },
+        ];
+      })
+    );
+  };
+
+  /** Templates as the API gives them: why each is broken (or null), and its schedule's runs (saved ones: `rows`). */
+  const withBroken = async (templates: TemplateBase[], rows: TemplateRow[] = []): Promise<Template[]> => {
     const locales = await contentTypes().localeCodes();
+    const runs = await scheduleInfo(rows);
     return Promise.all(
       templates.map(async (template) => ({
         ...template,
         broken: await brokenReason(template, { locales, checkFilters: false }),
+        ...(typeof template.id === 'number' ? runs.get(template.id) : undefined) ?? { nextRunAt: null, lastRunAt: null, lastRun: null },
       }))
     );
+  };
+
+  /** A schedule checked for its template's kind (export and bundle only), completed with its defaults; 400s. */
+  const scheduleOf = (input: TemplateInput['schedule'], kind: TemplateKind): TemplateSchedule | null => {
+    if (input === undefined || input === null) return null;
+    if (kind === 'import') throw fieldError('schedule', 'Only export and bundle templates can have a schedule: an import needs a file');
+    return normalizeSchedule(input);
   };
 
   /** A template of this kind that can run: a 400 naming it when it does not exist, or naming why it is broken. */
@@ -156,18 +203,20 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       })) as TemplateRow[];
       const shippedOfKind = visibleShipped().filter((template) => !kind || template.kind === kind);
-      return withBroken([...rows.map(fromRow), ...shippedOfKind]);
+      return withBroken([...rows.map(fromRow), ...shippedOfKind], rows);
     },
 
     async findOne(id: TemplateId): Promise<Template> {
-      const [template] = await withBroken([await getBase(id)]);
-      return template;
+      if (isShippedTemplateId(id)) return (await withBroken([await getBase(id)]))[0];
+      const row = await getRow(id as number);
+      return (await withBroken([fromRow(row)], [row]))[0];
     },
 
     async create(input: TemplateInput): Promise<Template> {
       assertContentType(input.contentType, input.kind);
       await assertNameFree(input.name, input.kind);
       const contentType = input.contentType ?? '';
+      const schedule = scheduleOf(input.schedule, input.kind);
       if (input.kind === 'bundle') checkBundleTemplateOptions(input.options ?? {});
       await assertFits({
         id: 0,
@@ -177,6 +226,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         options: input.options ?? {},
         description: null,
         readOnly: false,
+        schedule,
         createdAt: null,
         updatedAt: null,
       });
@@ -187,6 +237,9 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
           contentType,
           options: input.options ?? {},
           description: input.description ?? null,
+          // Its slots from now on run (services/schedules/scheduler.ts).
+          schedule,
+          scheduleSlot: schedule ? watermark(new Date()) : null,
         },
       })) as TemplateRow;
       return this.findOne(row.id);
@@ -231,6 +284,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = { ...current, ...input };
       if (input.contentType !== undefined || input.kind !== undefined) assertContentType(next.contentType, next.kind);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
+      const schedule = input.schedule === undefined ? (current.schedule ?? null) : scheduleOf(input.schedule, next.kind);
+      if (schedule && next.kind === 'import') throw fieldError('kind', 'An import template cannot have a schedule: remove it (schedule: null) first');
+      // A new or changed cron expression or time zone: its slots from now on run, none before.
+      const rescheduled = schedule !== null && (schedule.cron !== current.schedule?.cron || schedule.timezone !== current.schedule?.timezone);
       if (next.kind === 'bundle') checkBundleTemplateOptions(next.options ?? {});
       await assertFits({
         ...fromRow(current),
@@ -246,6 +303,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
           contentType: next.contentType,
           options: next.options ?? {},
           description: next.description ?? null,
+          schedule,
+          ...(rescheduled ? { scheduleSlot: watermark(new Date()) } : {}),
         },
       });
       return this.findOne(current.id);

@@ -6,6 +6,7 @@ import type {
   ResolvedBundleImportOptions,
   Template,
   TemplateKind,
+  TemplateSchedule,
 } from '../../../../shared/contracts';
 import type { TaskRow } from '../tasks/task-row';
 
@@ -18,12 +19,19 @@ export interface TemplateRow {
   contentType: string;
   options: ImportOptions | ExportOptions | BundleTemplateOptions | null;
   description: string | null;
+  /** Export and bundle templates: when it runs by itself (services/schedules). */
+  schedule: TemplateSchedule | null;
+  /** The last slot claimed (or when the schedule was set): the scheduler's watermark. */
+  scheduleSlot: string | Date | null;
+  /** The slot of the last scheduled run, and its task. */
+  lastRunAt: string | Date | null;
+  lastRunTaskId: number | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
 
 /** A template before its `broken` state is known: a saved one (from its row) or a shipped one. */
-export type TemplateBase = Omit<Template, 'broken'>;
+export type TemplateBase = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun'>;
 
 export const fromRow = (row: TemplateRow): TemplateBase => ({
   id: row.id,
@@ -33,6 +41,7 @@ export const fromRow = (row: TemplateRow): TemplateBase => ({
   options: row.options ?? {},
   description: row.description ?? null,
   readOnly: false,
+  schedule: row.schedule ?? null,
   createdAt: new Date(row.createdAt).toISOString(),
   updatedAt: new Date(row.updatedAt).toISOString(),
 });
