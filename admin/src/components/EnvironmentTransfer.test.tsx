@@ -15,7 +15,7 @@ beforeAll(polyfillDom);
 beforeEach(resetFetchClient);
 
 const staging: Environment = { id: 3, name: 'Staging', url: 'https://staging.example.com', hasToken: true, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
-const exported = task({ id: 7, kind: 'bundle-export', name: 'Articles bundle', status: 'completed', contentType: null as unknown as string, fileName: 'articles.zip' });
+const exported = task({ id: 7, kind: 'bundle-export', name: 'Articles bundle', status: 'completed', contentType: '', fileName: 'articles.zip' });
 const listing = async (url: unknown) => {
   if (url === '/data-migration-center/environments') return { data: { data: [staging] } };
   throw new Error(`unexpected GET ${String(url)}`);
