@@ -80,7 +80,7 @@ export const ENTRY_STATUSES = ['draft', 'published'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
 /** The permission actions, without their `plugin::data-migration-center.` prefix. */
-export const ACTIONS = ['read', 'import', 'export', 'templates'] as const;
+export const ACTIONS = ['read', 'import', 'export', 'templates', 'environments'] as const;
 export type Action = (typeof ACTIONS)[number];
 export const permission = (action: Action) => `plugin::${PLUGIN_ID}.${action}` as const;
 /** The action a task of this kind needs (to start it, cancel it, delete it). */
@@ -809,5 +809,111 @@ export declare namespace DeleteTemplate {
   }
   interface Response {
     data: Template;
+  }
+}
+
+/**
+ * Another instance saved in the admin (issue 19): bundles are sent to it and fetched from it with an API token it
+ * issued. The token is stored encrypted with the app's `admin.secrets.encryptionKey` and never returned.
+ */
+export interface Environment {
+  id: number;
+  name: string;
+  /** The server's root URL, without a trailing slash. */
+  url: string;
+  /** Always true: a token is required, and it is never sent back. */
+  hasToken: true;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnvironmentInput {
+  name: string;
+  url: string;
+  token: string;
+}
+
+/** GET /data-migration-center/environments */
+export declare namespace ListEnvironments {
+  interface Response {
+    data: Environment[];
+  }
+}
+
+/** POST /data-migration-center/environments */
+export declare namespace CreateEnvironment {
+  interface Request {
+    body: EnvironmentInput;
+  }
+  interface Response {
+    data: Environment;
+  }
+}
+
+/** PUT /data-migration-center/environments/:id (an absent or empty token keeps the stored one) */
+export declare namespace UpdateEnvironment {
+  interface Request {
+    params: { id: string };
+    body: Partial<EnvironmentInput>;
+  }
+  interface Response {
+    data: Environment;
+  }
+}
+
+/** DELETE /data-migration-center/environments/:id */
+export declare namespace DeleteEnvironment {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: Environment;
+  }
+}
+
+/** POST /data-migration-center/environments/:id/check: the other center's version and bundle format (400/502 with the reason). */
+export declare namespace CheckEnvironment {
+  interface Request {
+    params: { id: string };
+  }
+  interface Response {
+    data: { ok: true; version: string; bundleFormat: number };
+  }
+}
+
+/** POST /data-migration-center/tasks/:id/send: a completed bundle export of this instance imported there (202). */
+export declare namespace SendToEnvironment {
+  interface Request {
+    params: { id: string };
+    /** `options`: the bundle import's options there (onError, dryRun, types...). */
+    body: { environmentId: number; options?: Record<string, unknown> };
+  }
+  interface Response {
+    data: { environmentId: number; remoteTask: Task };
+  }
+}
+
+/** GET /data-migration-center/environments/:id/tasks/:taskId: a task of the other instance, as it answers. */
+export declare namespace GetEnvironmentTask {
+  interface Request {
+    params: { id: string; taskId: string };
+  }
+  interface Response {
+    data: Task;
+  }
+}
+
+/**
+ * POST /data-migration-center/environments/:id/fetch: a bundle exported there (the request waits for that export, up
+ * to a timeout: 504 past it), downloaded and imported here: 202 with the local bundle import task.
+ */
+export declare namespace FetchFromEnvironment {
+  interface Request {
+    params: { id: string };
+    /** `bundle`: a bundle export's options (contentTypes, withDependencies, media...); `options`: the import's here. */
+    body: { bundle: Record<string, unknown>; options?: Record<string, unknown> };
+  }
+  interface Response {
+    data: Task;
   }
 }

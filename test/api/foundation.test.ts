@@ -47,7 +47,7 @@ describe('the plugin', () => {
   test('is loaded, with its content types hidden from the editors', () => {
     const plugin = app.strapi.plugin(PLUGIN_ID);
     expect(plugin).toBeDefined();
-    for (const name of ['task', 'template', 'applied-batch-file']) {
+    for (const name of ['task', 'template', 'applied-batch-file', 'environment']) {
       const schema = app.strapi.contentType(`plugin::${PLUGIN_ID}.${name}` as never) as unknown as {
         pluginOptions: Record<string, { visible: boolean }>;
       };
@@ -56,7 +56,7 @@ describe('the plugin', () => {
     }
   });
 
-  test('registers its four permission actions', async () => {
+  test('registers its five permission actions', async () => {
     const registered = app.strapi.service('admin::permission').actionProvider.values() as Array<{ actionId: string }>;
     const ids = registered.map((a) => a.actionId);
     for (const action of PLUGIN_ACTIONS) expect(ids).toContain(action);
@@ -144,6 +144,42 @@ describe('permissions: every admin route of the plugin', () => {
     }),
     'PUT /templates/:id': async () => ({ path: `/templates/${(await createTemplate()).id}`, body: { description: 'x' }, expected: 200 }),
     'DELETE /templates/:id': async () => ({ path: `/templates/${(await createTemplate()).id}`, expected: 200 }),
+    // Environments: this instance itself, listening, reached with a full-access API token of its own.
+    'GET /environments': async () => ({ path: '/environments', expected: 200 }),
+    'POST /environments': async () => ({ path: '/environments', body: { name: `E ${Math.random()}`, url: await selfUrl(), token: 'a token' }, expected: 201 }),
+    'PUT /environments/:id': async () => ({ path: `/environments/${(await createEnvironment()).id}`, body: { name: `E ${Math.random()}` }, expected: 200 }),
+    'DELETE /environments/:id': async () => ({ path: `/environments/${(await createEnvironment()).id}`, expected: 200 }),
+    'POST /environments/:id/check': async () => ({ path: `/environments/${(await createEnvironment()).id}/check`, expected: 200 }),
+    'GET /environments/:id/tasks/:taskId': async () => ({ path: `/environments/${(await createEnvironment()).id}/tasks/${(await insertTask({})).id}`, expected: 200 }),
+    'POST /environments/:id/fetch': async () => ({
+      path: `/environments/${(await createEnvironment()).id}/fetch`,
+      body: { bundle: { contentTypes: ['api::tag.tag'] }, options: { dryRun: true } },
+      expected: 202,
+    }),
+    'POST /tasks/:id/send': async () => {
+      const exported = await app.http().post(`/${PLUGIN_ID}/bundle-exports?wait=true`).set(auth(superToken)).send({ types: [{ contentType: 'api::tag.tag' }] });
+      expect(exported.body.data).toMatchObject({ status: 'completed' });
+      return { path: `/tasks/${exported.body.data.id}/send`, body: { environmentId: (await createEnvironment()).id, options: { dryRun: true } }, expected: 202 };
+    },
+  };
+
+  let self: { url: string; token: string } | undefined;
+  /** This instance's address (it listens on a free port) and a full-access API token of its own. */
+  const selfEnvironment = async () => {
+    if (self) return self;
+    const server = app.strapi.server.httpServer;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    const res = await app.http().post('/admin/api-tokens').set(auth(superToken)).send({ name: 'foundation self', type: 'full-access', lifespan: null });
+    expect(res.status).toBe(201);
+    self = { url: `http://127.0.0.1:${port}`, token: res.body.data.accessKey as string };
+    return self;
+  };
+  const selfUrl = async () => (await selfEnvironment()).url;
+  const createEnvironment = async (): Promise<{ id: number }> => {
+    const res = await app.http().post(`/${PLUGIN_ID}/environments`).set(auth(superToken)).send({ name: `Self ${Math.random()}`, ...(await selfEnvironment()) });
+    expect(res.status).toBe(201);
+    return res.body.data;
   };
 
   let counter = 0;

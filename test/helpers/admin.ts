@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { TestApp } from './strapi';
 import type { Server } from './tasks';
 
-export const PLUGIN_ACTIONS = ['read', 'import', 'export', 'templates'].map((a) => `plugin::data-migration-center.${a}`);
+export const PLUGIN_ACTIONS = ['read', 'import', 'export', 'templates', 'environments'].map((a) => `plugin::data-migration-center.${a}`);
 
 let counter = 0;
 

@@ -1,5 +1,5 @@
 import { AccessibleIcon, Flex, IconButton, Menu, Tooltip } from '@strapi/design-system';
-import { Cross, Download, FileError, Lock, More, Play, Plus, Trash } from '@strapi/icons';
+import { Cross, Download, FileError, Lock, More, Play, Plus, Trash, Upload } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
 import { isExportKind, isImportKind, PLUGIN_ID } from '../../../shared/contracts';
@@ -17,6 +17,8 @@ export interface TaskActionsProps {
   onResume?: (task: Task) => void;
   onDelete: (task: Task) => void;
   onSaveAsTemplate: (task: Task) => void;
+  /** Sends a completed bundle export to a saved environment (absent: not offered). */
+  onSendToEnvironment?: (task: Task) => void;
 }
 
 /** The file a task can hand out: an export's result once written, an import's uploaded file. */
@@ -35,7 +37,7 @@ export const hasDownloads = (task: Task): boolean => hasDownloadableFile(task) |
  * download them (`canDownload`: the task's creator, or a user who may read that content); otherwise a lock
  * beside the menu says why they are missing.
  */
-export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, onSaveAsTemplate }: TaskActionsProps) => {
+export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, onSaveAsTemplate, onSendToEnvironment }: TaskActionsProps) => {
   const { formatMessage } = useIntl();
   const { download } = useDownload();
   const canChange = isImportKind(task.kind) ? permissions.canImport : permissions.canExport;
@@ -43,7 +45,9 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
   const showFile = task.canDownload && hasDownloadableFile(task);
   const showErrorReport = task.canDownload && task.hasErrorReport;
   const withheld = !task.canDownload && hasDownloads(task);
-  const hasAny = showFile || showErrorReport || (permissions.canManageTemplates && isFinished(task)) || canChange;
+  // A completed bundle export whose file this user may take, for a user with the environments action.
+  const showSend = Boolean(onSendToEnvironment) && permissions.canManageEnvironments === true && task.kind === 'bundle-export' && task.status === 'completed' && task.canDownload;
+  const hasAny = showFile || showErrorReport || showSend || (permissions.canManageTemplates && isFinished(task)) || canChange;
   // (Resume, like cancel and delete, needs the action of the task's kind: `canChange`.)
   if (!hasAny && !withheld) return null;
 
@@ -78,7 +82,7 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
           </AccessibleIcon>
         }
       />
-      {/* The design system caps a menu at 15rem and scrolls inside it: this one shows all its items (up to six). */}
+      {/* The design system caps a menu at 15rem and scrolls inside it: this one shows all its items (up to seven). */}
       <Menu.Content popoverPlacement="bottom-end" maxHeight="none">
         {showFile ? (
           <Menu.Item startIcon={<Download />} onSelect={() => void download(`${base}/file`, taskFileName(task))}>
@@ -108,6 +112,11 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
               })}
             </Menu.Item>
           </>
+        ) : null}
+        {showSend && onSendToEnvironment ? (
+          <Menu.Item startIcon={<Upload />} onSelect={() => onSendToEnvironment(task)}>
+            {formatMessage({ id: getTranslation('tasks.actions.sendToEnvironment'), defaultMessage: 'Send to environment' })}
+          </Menu.Item>
         ) : null}
         {permissions.canManageTemplates && isFinished(task) && task.kind !== 'bundle-export' ? (
           <Menu.Item startIcon={<Plus />} onSelect={() => onSaveAsTemplate(task)}>

@@ -11,6 +11,7 @@ import { useContentTypes } from '../hooks/useContentTypes';
 import type { Permissions } from '../hooks/usePermissions';
 import { isActive, useTasks } from '../hooks/useTasks';
 import { getTranslation } from '../utils/getTranslation';
+import { SendToEnvironmentModal } from './EnvironmentTransfer';
 import { SaveTemplateModal } from './SaveTemplateModal';
 import { StatusBadge } from './StatusBadge';
 import { TaskActions } from './TaskActions';
@@ -92,6 +93,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
   const api = useApi();
   const [toDelete, setToDelete] = useState<Task | null>(null);
   const [toSave, setToSave] = useState<Task | null>(null);
+  const [toSend, setToSend] = useState<Task | null>(null);
 
   if (isLoading && !tasks) return <Page.Loading />;
   if (isError && !tasks) return <Page.Error />;
@@ -266,6 +268,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                     onResume={(target) => void resume(target)}
                     onDelete={setToDelete}
                     onSaveAsTemplate={setToSave}
+                    onSendToEnvironment={setToSend}
                   />
                 </Flex>
               </Td>
@@ -298,6 +301,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
         onClose={() => setToSave(null)}
         onSave={saveAsTemplate}
       />
+      {permissions.canManageEnvironments ? <SendToEnvironmentModal task={toSend} onClose={() => setToSend(null)} /> : null}
     </Flex>
   );
 };

@@ -1,4 +1,4 @@
-import { Box, Field, Flex, Radio, SingleSelect, SingleSelectOption, Textarea, TextInput, Typography } from '@strapi/design-system';
+import { Box, Checkbox, Field, Flex, Radio, SingleSelect, SingleSelectOption, Textarea, TextInput, Typography } from '@strapi/design-system';
 import type { ChangeEvent, ReactNode } from 'react';
 
 /**
@@ -66,11 +66,14 @@ export const TextField = ({
   disabled,
   value,
   placeholder,
+  type = 'text',
   onChange,
-}: BaseProps & { value: string; placeholder?: string; onChange: (value: string) => void }) => (
+}: BaseProps & { value: string; placeholder?: string; type?: 'text' | 'password' | 'url'; onChange: (value: string) => void }) => (
   <Field.Root name={name} hint={hint} error={error} required={required}>
     <Field.Label>{label}</Field.Label>
     <TextInput
+      type={type}
+      autoComplete={type === 'password' ? 'new-password' : undefined}
       value={value}
       placeholder={placeholder}
       disabled={disabled}
@@ -145,3 +148,26 @@ export const RadioField = <T extends string>({
     <Field.Hint />
   </Field.Root>
 );
+
+/** A labelled checkbox with a hint, as the export form's. */
+export const Toggle = ({
+  name,
+  label,
+  hint,
+  checked,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) => (
+  <Field.Root name={name} hint={hint}>
+    <Checkbox checked={checked} onCheckedChange={(value: boolean | 'indeterminate') => onChange(value === true)}>
+      {label}
+    </Checkbox>
+    <Field.Hint />
+  </Field.Root>
+);
+

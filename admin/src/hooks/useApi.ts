@@ -19,6 +19,14 @@ import type {
   ApplyDefinitions,
   BundleImportOptions,
   CreateBundleImport,
+  CheckEnvironment,
+  CreateEnvironment,
+  DeleteEnvironment,
+  Environment,
+  FetchFromEnvironment,
+  GetEnvironmentTask,
+  SendToEnvironment,
+  UpdateEnvironment,
 } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { buildImportFormData } from '../utils/forms';
@@ -42,7 +50,7 @@ const bundleFormData = (file: File, options: object): FormData => {
  * with the server's message.
  */
 export const useApi = () => {
-  const { post, put, del } = useFetchClient();
+  const { get, post, put, del } = useFetchClient();
   const notifyError = useNotifyError();
 
   const call = useCallback(
@@ -121,7 +129,28 @@ export const useApi = () => {
 
       deleteTemplate: (template: Template): Promise<Template | null> =>
         call(() => del<DeleteTemplate.Response>(`${base}/templates/${encodeURIComponent(template.id)}`)),
+
+      /** Environments: the form shows a refusal (a name taken, a URL that is not one) beside its fields. */
+      createEnvironment: (body: CreateEnvironment.Request['body']) =>
+        attempt(() => post<CreateEnvironment.Response, CreateEnvironment.Request['body']>(`${base}/environments`, body)),
+
+      updateEnvironment: (id: number, body: UpdateEnvironment.Request['body']) =>
+        attempt(() => put<UpdateEnvironment.Response, UpdateEnvironment.Request['body']>(`${base}/environments/${id}`, body)),
+
+      deleteEnvironment: (environment: Environment): Promise<Environment | null> =>
+        call(() => del<DeleteEnvironment.Response>(`${base}/environments/${environment.id}`)),
+
+      /** The other instance's version, or why it cannot be reached or refuses the token (answered, shown in place). */
+      checkEnvironment: (id: number) => attempt(() => post<CheckEnvironment.Response>(`${base}/environments/${id}/check`)),
+
+      sendToEnvironment: (taskId: number, body: SendToEnvironment.Request['body']) =>
+        attempt(() => post<SendToEnvironment.Response, SendToEnvironment.Request['body']>(`${base}/tasks/${taskId}/send`, body)),
+
+      environmentTask: (id: number, taskId: number) => attempt(() => get<GetEnvironmentTask.Response>(`${base}/environments/${id}/tasks/${taskId}`)),
+
+      fetchFromEnvironment: (id: number, body: FetchFromEnvironment.Request['body']) =>
+        attempt(() => post<FetchFromEnvironment.Response, FetchFromEnvironment.Request['body']>(`${base}/environments/${id}/fetch`, body)),
     }),
-    [attempt, call, del, post, put]
+    [attempt, call, del, get, post, put]
   );
 };

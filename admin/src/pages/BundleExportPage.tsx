@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import type { BundleExportOptions, Task } from '../../../shared/contracts';
-import { TextField } from '../components/fields';
+import { TextField, Toggle } from '../components/fields';
 import { NoContentTypes } from '../components/NoContentTypes';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
@@ -33,28 +33,6 @@ export const buildBundleExportOptions = (values: BundleExportValues): BundleExpo
   definitions: values.definitions,
   ...(values.name.trim() ? { name: values.name.trim() } : {}),
 });
-
-/** A labelled checkbox with a hint, as the export form's. */
-const Toggle = ({
-  name,
-  label,
-  hint,
-  checked,
-  onChange,
-}: {
-  name: string;
-  label: string;
-  hint: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) => (
-  <Field.Root name={name} hint={hint}>
-    <Checkbox checked={checked} onCheckedChange={(value: boolean | 'indeterminate') => onChange(value === true)}>
-      {label}
-    </Checkbox>
-    <Field.Hint />
-  </Field.Root>
-);
 
 /**
  * New bundle export (docs/bundles.md): several content types in one zip, with what their entries refer to

@@ -1,5 +1,5 @@
 import { Box, Button, Flex, Grid, Td, Typography } from '@strapi/design-system';
-import { Eye, Upload } from '@strapi/icons';
+import { CloudUpload, Eye, Upload } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
@@ -20,7 +20,9 @@ import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TypeCountsTable } from '../components/TypeCountsTable';
 import { useApi } from '../hooks/useApi';
-import { useContentTypes } from '../hooks/useContentTypes';
+import { useContentTypes, useImportableTypes } from '../hooks/useContentTypes';
+import { usePermissions } from '../hooks/usePermissions';
+import { FetchFromEnvironmentModal } from '../components/EnvironmentTransfer';
 import { getTranslation } from '../utils/getTranslation';
 
 /** How the wizard imports one type of the bundle (empty: the bundle's defaults). */
@@ -100,6 +102,9 @@ export const BundleImportPage = () => {
   const navigate = useNavigate();
   const api = useApi();
   const { byUid } = useContentTypes();
+  const { contentTypes: importable } = useImportableTypes();
+  const permissions = usePermissions();
+  const [fetching, setFetching] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [onError, setOnError] = useState<OnError>('stop');
   const [runLifecycles, setRunLifecycles] = useState(false);
@@ -184,6 +189,11 @@ export const BundleImportPage = () => {
           })}
           primaryAction={
             <Flex gap={2}>
+              {permissions.canManageEnvironments ? (
+                <Button variant="tertiary" startIcon={<CloudUpload />} disabled={busy !== null} onClick={() => setFetching(true)}>
+                  {formatMessage({ id: getTranslation('environments.actions.fetch'), defaultMessage: 'Fetch from environment' })}
+                </Button>
+              ) : null}
               <Button variant="secondary" startIcon={<Eye />} loading={busy === 'preview'} disabled={busy !== null} onClick={() => void run(true)}>
                 {formatMessage({ id: getTranslation('actions.preview'), defaultMessage: 'Preview' })}
               </Button>
@@ -357,6 +367,17 @@ export const BundleImportPage = () => {
           </Flex>
         </Layouts.Content>
       </Page.Main>
+      {permissions.canManageEnvironments ? (
+        <FetchFromEnvironmentModal
+          open={fetching}
+          contentTypes={importable}
+          onClose={() => setFetching(false)}
+          onStarted={(started) => {
+            setFetching(false);
+            setTask(started);
+          }}
+        />
+      ) : null}
       <TaskProgressModal
         task={task}
         onClose={() => {

@@ -1,14 +1,19 @@
-import { Box, Divider, Menu, Tabs } from '@strapi/design-system';
+import { Box, Button, Divider, Menu, Tabs } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page, useQueryParams } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { EnvironmentsTab } from '../components/EnvironmentsTab';
 import { NewTaskButtons, TasksTab } from '../components/TasksTab';
 import { TemplatesTab } from '../components/TemplatesTab';
 import { usePermissions, type Permissions } from '../hooks/usePermissions';
 import { getTranslation } from '../utils/getTranslation';
 
-type Tab = 'tasks' | 'templates';
+type Tab = 'tasks' | 'templates' | 'environments';
+
+const tabOf = (value: unknown, permissions: Permissions): Tab =>
+  value === 'templates' ? 'templates' : value === 'environments' && permissions.canManageEnvironments ? 'environments' : 'tasks';
 
 const NewTemplateMenu = () => {
   const { formatMessage } = useIntl();
@@ -30,17 +35,29 @@ const NewTemplateMenu = () => {
   );
 };
 
-const HeaderActions = ({ tab, permissions }: { tab: Tab; permissions: Permissions }) => {
+const HeaderActions = ({ tab, permissions, onAddEnvironment }: { tab: Tab; permissions: Permissions; onAddEnvironment: () => void }) => {
+  const { formatMessage } = useIntl();
+  if (tab === 'environments') {
+    return (
+      <Button startIcon={<Plus />} onClick={onAddEnvironment}>
+        {formatMessage({ id: getTranslation('environments.actions.add'), defaultMessage: 'Add an environment' })}
+      </Button>
+    );
+  }
   if (tab === 'templates') return permissions.canManageTemplates ? <NewTemplateMenu /> : null;
   return <NewTaskButtons permissions={permissions} />;
 };
 
-/** The center's page: the Import and Export tab (tasks) and the Templates tab; `?tab=` keeps the choice. */
+/**
+ * The center's page: the Import and Export tab (tasks), the Templates tab and, for users with the environments
+ * action, the Environments tab; `?tab=` keeps the choice.
+ */
 export const HomePage = () => {
   const { formatMessage } = useIntl();
   const permissions = usePermissions();
   const [{ query }, setQuery] = useQueryParams<{ tab?: string; page?: string }>();
-  const tab: Tab = query.tab === 'templates' ? 'templates' : 'tasks';
+  const tab = tabOf(query.tab, permissions);
+  const [addingEnvironment, setAddingEnvironment] = useState(false);
   const title = formatMessage({ id: getTranslation('plugin.name'), defaultMessage: 'Data Migration Center' });
 
   return (
@@ -53,13 +70,13 @@ export const HomePage = () => {
             id: getTranslation('page.subtitle'),
             defaultMessage: 'Move content in and out of this project as JSON, JSONL, JSONT or CSV',
           })}
-          primaryAction={permissions.isLoading ? null : <HeaderActions tab={tab} permissions={permissions} />}
+          primaryAction={permissions.isLoading ? null : <HeaderActions tab={tab} permissions={permissions} onAddEnvironment={() => setAddingEnvironment(true)} />}
         />
         <Layouts.Content>
           <Tabs.Root
             variant="simple"
             value={tab}
-            onValueChange={(value: string) => setQuery({ tab: value === 'templates' ? 'templates' : 'tasks', page: undefined })}
+            onValueChange={(value: string) => setQuery({ tab: tabOf(value, permissions), page: undefined })}
           >
             <Box paddingBottom={6}>
               <Tabs.List aria-label={title}>
@@ -69,6 +86,11 @@ export const HomePage = () => {
                 <Tabs.Trigger value="templates">
                   {formatMessage({ id: getTranslation('tabs.templates'), defaultMessage: 'Templates' })}
                 </Tabs.Trigger>
+                {permissions.canManageEnvironments ? (
+                  <Tabs.Trigger value="environments">
+                    {formatMessage({ id: getTranslation('tabs.environments'), defaultMessage: 'Environments' })}
+                  </Tabs.Trigger>
+                ) : null}
               </Tabs.List>
               <Divider />
             </Box>
@@ -78,6 +100,11 @@ export const HomePage = () => {
             <Tabs.Content value="templates">
               <TemplatesTab permissions={permissions} />
             </Tabs.Content>
+            {permissions.canManageEnvironments ? (
+              <Tabs.Content value="environments">
+                <EnvironmentsTab adding={addingEnvironment} onAddingChange={setAddingEnvironment} />
+              </Tabs.Content>
+            ) : null}
           </Tabs.Root>
         </Layouts.Content>
       </Page.Main>

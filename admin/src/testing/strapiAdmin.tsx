@@ -43,7 +43,7 @@ const formatAPIError = (error: Error) => error.message;
 export const useAPIErrorHandler = () => ({ formatAPIError });
 export const isFetchError = (_error: unknown): _error is Error => false;
 
-const ALL_ALLOWED = { canRead: true, canImport: true, canExport: true, canTemplates: true };
+const ALL_ALLOWED = { canRead: true, canImport: true, canExport: true, canTemplates: true, canEnvironments: true };
 let allowedActions: Record<string, boolean> = ALL_ALLOWED;
 /** The actions the current admin may take (all by default; reset by `resetFetchClient`). */
 export const setAllowedActions = (next: Partial<typeof ALL_ALLOWED>) => {

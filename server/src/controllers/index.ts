@@ -1,5 +1,6 @@
 import bundleDefinitions from './bundle-definitions';
 import contentTypes from './content-types';
+import environments from './environments';
 import fileHeads from './file-heads';
 import info from './info';
 import tasks from './tasks';
@@ -8,6 +9,7 @@ import templates from './templates';
 export default {
   'bundle-definitions': bundleDefinitions,
   'content-types': contentTypes,
+  environments,
   'file-heads': fileHeads,
   info,
   tasks,

@@ -43,6 +43,15 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('POST', '/templates', 'templates.create', 'templates'),
   adminRoute('PUT', '/templates/:id', 'templates.update', 'templates'),
   adminRoute('DELETE', '/templates/:id', 'templates.delete', 'templates'),
+
+  adminRoute('GET', '/environments', 'environments.find', 'environments'),
+  adminRoute('POST', '/environments', 'environments.create', 'environments'),
+  adminRoute('PUT', '/environments/:id', 'environments.update', 'environments'),
+  adminRoute('DELETE', '/environments/:id', 'environments.delete', 'environments'),
+  adminRoute('POST', '/environments/:id/check', 'environments.check', 'environments'),
+  adminRoute('GET', '/environments/:id/tasks/:taskId', 'environments.remoteTask', 'environments'),
+  adminRoute('POST', '/environments/:id/fetch', 'environments.fetch', 'environments'),
+  adminRoute('POST', '/tasks/:id/send', 'environments.send', 'environments'),
 ];
 
 /**

@@ -3,6 +3,7 @@ import { createBundleDefinitionsService } from './bundle-definitions';
 import { createBundleExportsService } from './tasks/bundle-exports';
 import { createBundleImportsService } from './tasks/bundle-imports';
 import { createContentTypesService } from './content-types';
+import { createEnvironmentsService } from './environments';
 import { createExportsService } from './tasks/exports';
 import { createImportsService } from './tasks/imports';
 import { createLocksService } from './tasks/locks';
@@ -21,6 +22,7 @@ const services = {
   'bundle-exports': createBundleExportsService,
   'bundle-imports': createBundleImportsService,
   'content-types': createContentTypesService,
+  environments: createEnvironmentsService,
   exports: createExportsService,
   imports: createImportsService,
   locks: createLocksService,

@@ -7,7 +7,9 @@ import type { Task } from '../../../../shared/contracts';
 import { getService } from '../../utils';
 import { bundleExportBodyOf } from '../../validation/bundle-export-options';
 import type { Actor } from '../permissions';
-import type { NewTask } from '../tasks/task-row';
+import type { NewTask, TaskRow } from '../tasks/task-row';
+import { parseBundleImportOptions } from '../../validation/bundle-import-options';
+import { fieldError } from '../../validation/import-options';
 import { createRemote, RemoteError, type Remote } from './remote';
 
 export { RemoteError, serverUrl } from './remote';
@@ -84,7 +86,81 @@ export const createTransferService = ({ strapi }: { strapi: Core.Strapi }) => {
   const remoteOf = (request: TransferRequest) =>
     createRemote({ url: request.remote.url, token: request.remote.token, pollInterval: PROGRESS_INTERVAL_MS });
 
+  /**
+   * Streams the file of a completed bundle export of this instance into the other's bundle import, once the other
+   * has said it reads this bundle format: its import task, as it answers (queued). The task's file is checked here
+   * first (it exists, the actor may download it).
+   */
+  const send = async (taskId: number, other: Remote, importOptions: Record<string, unknown>, actor: Actor | null): Promise<Task> => {
+    const tasks = getService(strapi, 'tasks');
+    const { task, content } = await tasks.file(taskId, actor);
+    try {
+      if (task.kind !== 'bundle-export') throw fieldError('id', `Task ${task.id} is a ${task.kind} task: only a bundle export can be sent to another instance`);
+      await other.assertReads('push');
+    } catch (error) {
+      content.destroy();
+      throw error;
+    }
+    return other.startBundleImport(content, task.fileName ?? `bundle-${task.id}.zip`, importOptions);
+  };
+
+  /**
+   * Exports a bundle there, waits for it (`signal`: stop waiting, the export there is cancelled), downloads it into a
+   * temporary file and creates the bundle import here (which copies the file into the task storage): the import's
+   * task row, queued. The import options are checked here before anything is asked of the other instance.
+   */
+  const fetchInto = async ({
+    other,
+    bundle,
+    importOptions,
+    creator,
+    actor,
+    onProgress,
+    signal,
+  }: {
+    other: Remote;
+    bundle: Record<string, unknown>;
+    importOptions: Record<string, unknown>;
+    creator: NewTask['creator'];
+    actor: Actor | null;
+    onProgress?: TransferRequest['onProgress'];
+    signal?: AbortSignal;
+  }): Promise<{ remote: Task; row: TaskRow | null }> => {
+    const body = bundleExportBodyOf(bundle);
+    await parseBundleImportOptions(importOptions);
+    await other.assertReads('pull');
+    const started = await other.startBundleExport(body);
+    let remote: Task;
+    try {
+      remote = await other.waitFor(started.id, (t) => onProgress?.({ side: 'remote', task: t }), signal);
+    } catch (error) {
+      if (signal?.aborted) await other.cancel(started.id).catch(() => undefined);
+      throw error;
+    }
+    if (remote.status !== 'completed') return { remote, row: null };
+
+    const folder = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dmc-pull-'));
+    const fileName = remote.fileName ?? `bundle-${remote.id}.zip`;
+    const filepath = path.join(folder, 'bundle.zip');
+    try {
+      await pipeline(await other.download(remote.id), fs.createWriteStream(filepath));
+      const { size } = await fs.promises.stat(filepath);
+      const row = await getService(strapi, 'bundle-imports').create({
+        file: { filepath, originalFilename: fileName, size },
+        rawOptions: importOptions,
+        creator,
+        actor,
+      });
+      return { remote, row };
+    } finally {
+      await fs.promises.rm(folder, { recursive: true, force: true });
+    }
+  };
+
   return {
+    send,
+    fetchInto,
+
     /** Exports a bundle here and imports it there. */
     async push(request: TransferRequest): Promise<TransferResult> {
       const body = bundleExportBodyOf(request.bundle);
@@ -94,39 +170,26 @@ export const createTransferService = ({ strapi }: { strapi: Core.Strapi }) => {
       request.onLocalTask?.(row.id);
       const local = await waitHere(row.id, request.onProgress);
       if (local.status !== 'completed') return { local, remote: null, other };
-      const { task, content } = await getService(strapi, 'tasks').file(local.id, request.actor);
-      const started = await other.startBundleImport(content, task.fileName ?? `bundle-${task.id}.zip`, request.import);
+      const started = await send(local.id, other, request.import, request.actor);
       const remote = await other.waitFor(started.id, (t) => request.onProgress?.({ side: 'remote', task: t }));
       return { local, remote, other };
     },
 
     /** Exports a bundle there and imports it here. */
     async pull(request: TransferRequest): Promise<TransferResult> {
-      const body = bundleExportBodyOf(request.bundle);
       const other = remoteOf(request);
-      await other.assertReads('pull');
-      const started = await other.startBundleExport(body);
-      const remote = await other.waitFor(started.id, (t) => request.onProgress?.({ side: 'remote', task: t }));
-      if (remote.status !== 'completed') return { local: null, remote, other };
-
-      const folder = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'dmc-pull-'));
-      const fileName = remote.fileName ?? `bundle-${remote.id}.zip`;
-      const filepath = path.join(folder, 'bundle.zip');
-      try {
-        await pipeline(await other.download(remote.id), fs.createWriteStream(filepath));
-        const { size } = await fs.promises.stat(filepath);
-        const row = await getService(strapi, 'bundle-imports').create({
-          file: { filepath, originalFilename: fileName, size },
-          rawOptions: request.import,
-          creator: request.creator,
-          actor: request.actor,
-        });
-        request.onLocalTask?.(row.id);
-        const local = await waitHere(row.id, request.onProgress);
-        return { local, remote, other };
-      } finally {
-        await fs.promises.rm(folder, { recursive: true, force: true });
-      }
+      const { remote, row } = await fetchInto({
+        other,
+        bundle: request.bundle,
+        importOptions: request.import,
+        creator: request.creator,
+        actor: request.actor,
+        onProgress: request.onProgress,
+      });
+      if (!row) return { local: null, remote, other };
+      request.onLocalTask?.(row.id);
+      const local = await waitHere(row.id, request.onProgress);
+      return { local, remote, other };
     },
   };
 };
