@@ -298,6 +298,20 @@ export interface Template {
   lastRunAt: string | null;
   /** The task of the last scheduled run and its status, or null (none yet, or that task was deleted). */
   lastRun: { taskId: number; status: TaskStatus } | null;
+  /** A bundle template whose schedule pushes: what the last push did, or null (none yet). */
+  lastPush: ScheduledPush | null;
+}
+
+/** What sending a scheduled bundle export to its environment did (services/schedules/push.ts). */
+export interface ScheduledPush {
+  /** The scheduled run (a bundle export of this instance). */
+  taskId: number;
+  environmentId: number;
+  /** The bundle import it started there (queued when sent), or null when the push failed. */
+  remoteTaskId: number | null;
+  status: 'sent' | 'failed';
+  error: string | null;
+  at: string;
 }
 
 /** A template's schedule: a cron expression of five fields (minute hour day-of-month month day-of-week). */
@@ -308,6 +322,17 @@ export interface TemplateSchedule {
   timezone: string;
   /** How many of its scheduled runs (tasks with their files) are kept; older ones are deleted. null: all kept. */
   keep: number | null;
+  /**
+   * Bundle templates: each completed run is sent to this saved environment and imported there with these bundle
+   * import options (README, *Scheduled exports*). null: none.
+   */
+  push?: SchedulePush | null;
+}
+
+export interface SchedulePush {
+  environmentId: number;
+  /** The bundle import's options there: onError, dryRun, types with importStrategy, matchBy... */
+  options: Record<string, unknown>;
 }
 
 export type AttributeType =
@@ -759,6 +784,7 @@ export interface TemplateScheduleInput {
   cron: string;
   timezone?: string;
   keep?: number | null;
+  push?: { environmentId: number; options?: Record<string, unknown> } | null;
 }
 
 /** GET /data-migration-center/templates */

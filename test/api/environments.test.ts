@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { freePort, startChildInstance, type ChildInstance } from '../helpers/instance';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, type Server } from '../helpers/tasks';
-import type { Environment, Task } from '../../shared/contracts';
+import type { Environment, Task, Template } from '../../shared/contracts';
 
 /**
  * Saved environments in the admin (issue 19): A (in this process, the playground's demo content) keeps B (a child
@@ -155,7 +155,7 @@ describe('saved environments', () => {
     const down = await createEnvironment({ name: 'Down', url: `http://127.0.0.1:${port}`, token: 'x' });
     const unreachable = await post(`/environments/${down.id}/check`, {});
     expect(unreachable.status).toBe(502);
-    expect(unreachable.body.error.message).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+    expect(unreachable.body.error.message).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
   });
 
   test('send: a completed bundle export of A is imported on B; its task polled through A', async () => {
@@ -218,5 +218,97 @@ describe('saved environments', () => {
     expect(badOptions.status).toBe(400);
 
     expect([await taskCount(a, tokenA), await taskCount(b, tokenB)]).toEqual([tasksA, tasksB]);
+  });
+});
+
+describe('a schedule that pushes (bundle templates)', () => {
+  type Scheduler = { tick(now: Date): Promise<Array<{ templateId: number; taskId: number; failure: string | null }>> };
+  const scheduler = () => a.strapi.plugin('data-migration-center').service('scheduler') as Scheduler;
+  let target: Environment;
+
+  const templateOf = async (id: Template["id"]): Promise<Template> => (await get(`/templates/${id}`)).body.data as Template;
+  const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> => {
+    for (let i = 0; i < 300; i += 1) {
+      const value = await read();
+      if (done(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  beforeAll(async () => {
+    target = await createEnvironment({ name: 'Scheduled target', url: b.url, token: bKey });
+  });
+
+  test('refused when it cannot push: an export template, an unknown environment, bad import options (400 naming the field)', async () => {
+    const exportTemplate = await post('/templates', {
+      name: 'Tags nightly (export)',
+      kind: 'export',
+      contentType: TAG,
+      options: { format: 'jsonl' },
+      schedule: { cron: '0 3 * * *', push: { environmentId: target.id } },
+    });
+    expect(exportTemplate.status).toBe(400);
+    expect(exportTemplate.body.error.details.errors[0].path).toEqual(['schedule.push']);
+    const base = { name: 'Tags to B', kind: 'bundle', options: { types: [{ contentType: TAG }] } };
+    const unknown = await post('/templates', { ...base, schedule: { cron: '0 3 * * *', push: { environmentId: 999999 } } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.errors[0].path).toEqual(['schedule.push.environmentId']);
+    const badOptions = await post('/templates', { ...base, schedule: { cron: '0 3 * * *', push: { environmentId: target.id, options: { onError: 'sideways' } } } });
+    expect(badOptions.status).toBe(400);
+    expect(badOptions.body.error.details.errors[0].path).toEqual(['schedule.push.options']);
+  });
+
+  test('each completed run is sent once to the environment and imported there; the template says what the push did', async () => {
+    const made = await a
+      .http()
+      .post(`${BASE}/import-tasks?wait=true`)
+      .set(bearer(tokenA))
+      .attach('file', Buffer.from('{"name":"scheduled-push-1"}\n{"name":"scheduled-push-2"}\n'), 'tags.jsonl')
+      .field('options', JSON.stringify({ contentType: TAG }));
+    expect(made.body.data.counts.created).toBe(2);
+    const created = await post('/templates', {
+      name: 'Tags to B every minute',
+      kind: 'bundle',
+      options: { types: [{ contentType: TAG }] },
+      schedule: { cron: '* * * * *', push: { environmentId: target.id, options: { types: { [TAG]: { matchBy: 'name' } } } } },
+    });
+    expect(created.status).toBe(201);
+    const template = created.body.data as Template;
+    expect(template.schedule?.push).toEqual({ environmentId: target.id, options: { types: { [TAG]: { matchBy: 'name' } } } });
+    expect(template.lastPush).toBeNull();
+
+    const [run] = (await scheduler().tick(new Date(Date.now() + 120_000))).filter((r) => r.templateId === template.id);
+    expect(run.failure).toBeNull();
+    const done = await waitHere(run.taskId);
+    expect(done).toMatchObject({ kind: 'bundle-export', status: 'completed' });
+    const pushed = await until(() => templateOf(template.id), (t) => t.lastPush !== null, 'the push');
+    expect(pushed.lastPush).toMatchObject({ taskId: run.taskId, environmentId: target.id, status: 'sent', error: null });
+    const remoteId = pushed.lastPush!.remoteTaskId!;
+    const remote = await until(
+      async () => (await get(`/environments/${target.id}/tasks/${remoteId}`)).body.data as Task,
+      (t) => t.status !== 'queued' && t.status !== 'running',
+      'the import on B'
+    );
+    expect(remote).toMatchObject({ kind: 'bundle-import', status: 'completed', counts: { failed: 0 } });
+    const onB = await b.http().get(`/content-manager/collection-types/${TAG}?filters[name][$startsWith]=scheduled-push&page=1&pageSize=10`).set(bearer(tokenB));
+    expect(onB.body.results.map((tag: { name: string }) => tag.name).sort()).toEqual(['scheduled-push-1', 'scheduled-push-2']);
+  });
+
+  test('a push that fails (a refused token) is recorded on the template with the reason; the run itself completed', async () => {
+    const wrong = (await get('/environments')).body.data.find((e: Environment) => e.name === 'Wrong token') as Environment;
+    const created = await post('/templates', {
+      name: 'Tags to nowhere',
+      kind: 'bundle',
+      options: { types: [{ contentType: TAG }] },
+      schedule: { cron: '* * * * *', push: { environmentId: wrong.id } },
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body.data as Template).id as number;
+    const [run] = (await scheduler().tick(new Date(Date.now() + 120_000))).filter((r) => r.templateId === id);
+    expect((await waitHere(run.taskId)).status).toBe('completed');
+    const failed = await until(() => templateOf(id), (t) => t.lastPush !== null, 'the push');
+    expect(failed.lastPush).toMatchObject({ taskId: run.taskId, status: 'failed', remoteTaskId: null });
+    expect(failed.lastPush!.error).toMatch(/refused the API token \(401\)/);
   });
 });

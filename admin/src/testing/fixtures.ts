@@ -104,6 +104,7 @@ export const template = (extra: Partial<Template> = {}): Template => ({
   nextRunAt: null,
   lastRunAt: null,
   lastRun: null,
+  lastPush: null,
   ...extra,
 });
 

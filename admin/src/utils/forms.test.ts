@@ -68,6 +68,7 @@ const template = (extra: Partial<Template>): Template => ({
   nextRunAt: null,
   lastRunAt: null,
   lastRun: null,
+  lastPush: null,
   ...extra,
 });
 

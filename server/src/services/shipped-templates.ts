@@ -20,7 +20,7 @@ import { createTemplateBody } from '../validation/templates';
 const PACKAGE_NAME = 'strapi-plugin-data-migration-center';
 
 /** Shipped templates have no schedule (they are read-only: a copy of one may have one). */
-export type ShippedTemplate = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun'>;
+export type ShippedTemplate = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun' | 'lastPush'>;
 
 /** The package's root, found from `from` upwards (the built server runs from `dist/server`, tests from `server/src`). */
 export const findPackageRoot = (from: string): string | null => {

@@ -34,6 +34,14 @@ const schedule = yup
     cron: yup.string().required('schedule.cron is required: a cron expression such as "0 3 * * *"'),
     timezone: yup.string(),
     keep: yup.number().integer('schedule.keep must be a whole number').nullable(),
+    push: yup
+      .object({
+        environmentId: yup.number().integer().positive().required('schedule.push.environmentId is required: the id of a saved environment'),
+        options: yup.object(),
+      })
+      .noUnknown()
+      .nullable()
+      .default(undefined),
   })
   .noUnknown()
   .nullable()

@@ -51,6 +51,9 @@ export default {
     },
     "lastRunTaskId": {
       "type": "integer"
+    },
+    "lastPush": {
+      "type": "json"
     }
   }
 };

@@ -5,6 +5,7 @@ import { TASK_UID, TEMPLATE_UID } from '../../constants';
 import { getConfig, getService } from '../../utils';
 import type { TaskRow } from '../tasks/task-row';
 import type { TemplateRow } from '../templates/rows';
+import { createSchedulePush } from './push';
 import { dueSlot } from './slots';
 
 /**
@@ -43,6 +44,8 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let ticking: Promise<ScheduledRun[]> | null = null;
   /** Schedules whose problem was logged (template id and cron): once each, not at every look. */
   const reported = new Set<string>();
+  /** Pushing schedules: each completed run sent to its environment (push.ts). */
+  const pushes = createSchedulePush(strapi);
 
   /** The saved templates with a schedule (export and bundle templates only: others cannot be given one). */
   const scheduledRows = async (): Promise<ScheduledRow[]> => {
@@ -166,6 +169,7 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Looks every `scheduleInterval` ms, from now on (bootstrap); not in command-line processes. */
     start() {
       if (timer) return;
+      pushes.start();
       const run = () => {
         this.tick().catch((error) => log.error(`[data-migration-center] scheduler: ${(error as Error).message}`));
       };
@@ -179,7 +183,11 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (timer) clearInterval(timer);
       timer = null;
       await ticking?.catch(() => undefined);
+      await pushes.stop();
     },
+
+    /** Sends a completed scheduled run to its template's environment now (what its completion does by itself). */
+    pushRun: (taskId: number) => pushes.pushRun(taskId),
 
     isStarted(): boolean {
       return timer !== null;

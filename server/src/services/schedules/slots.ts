@@ -62,7 +62,8 @@ export const normalizeSchedule = (input: TemplateScheduleInput): TemplateSchedul
       `schedule.keep must be a whole number from 1 to ${MAX_KEEP} (how many scheduled runs to keep), or null to keep them all`
     );
   }
-  return { cron, timezone, keep };
+  // `push` only when asked: a schedule without one reads as before it existed.
+  return { cron, timezone, keep, ...(input.push ? { push: { environmentId: input.push.environmentId, options: input.push.options ?? {} } } : {}) };
 };
 
 /** The latest time the schedule fired at or before `now` (a slot), or null if it never did (a date in the past). */

@@ -12,7 +12,8 @@ import {
   type TemplateSchedule,
   type TaskStatus,
 } from '../../../../shared/contracts';
-import { TASK_UID, TEMPLATE_UID } from '../../constants';
+import { ENVIRONMENT_UID, TASK_UID, TEMPLATE_UID } from '../../constants';
+import { parseBundleImportOptions } from '../../validation/bundle-import-options';
 import { checkBundleTemplateOptions } from '../../validation/bundle-template-options';
 import { fieldError } from '../../validation/import-options';
 import { getService } from '../../utils';
@@ -141,6 +142,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
             nextRunAt: next ? next.toISOString() : null,
             lastRunAt: row.lastRunAt ? new Date(row.lastRunAt).toISOString() : null,
             lastRun: row.lastRunTaskId && state ? { taskId: row.lastRunTaskId, status: state } : null,
+            lastPush: row.lastPush ?? null,
           },
         ];
       })
@@ -155,7 +157,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       templates.map(async (template) => ({
         ...template,
         broken: await brokenReason(template, { locales, checkFilters: false }),
-        ...(typeof template.id === 'number' ? runs.get(template.id) : undefined) ?? { nextRunAt: null, lastRunAt: null, lastRun: null },
+        ...(typeof template.id === 'number' ? runs.get(template.id) : undefined) ?? { nextRunAt: null, lastRunAt: null, lastRun: null, lastPush: null },
       }))
     );
   };
@@ -165,6 +167,24 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (input === undefined || input === null) return null;
     if (kind === 'import') throw fieldError('schedule', 'Only export and bundle templates can have a schedule: an import needs a file');
     return normalizeSchedule(input);
+  };
+
+  /**
+   * A schedule's push (bundle templates only): its environment exists and its options are a bundle import's; 400s
+   * naming `schedule.push...`.
+   */
+  const assertPushable = async (schedule: TemplateSchedule | null, kind: TemplateKind) => {
+    const push = schedule?.push;
+    if (!push) return;
+    if (kind !== 'bundle') throw fieldError('schedule.push', 'schedule.push sends a bundle to an environment: only a bundle template can push');
+    const environment = await strapi.db.query(ENVIRONMENT_UID).findOne({ where: { id: push.environmentId }, select: ['id'] });
+    if (!environment) throw fieldError('schedule.push.environmentId', `schedule.push.environmentId: environment ${push.environmentId} not found`);
+    try {
+      await parseBundleImportOptions(push.options);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw fieldError('schedule.push.options', `schedule.push.options: ${message}`);
+    }
   };
 
   /** A template of this kind that can run: a 400 naming it when it does not exist, or naming why it is broken. */
@@ -217,6 +237,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       await assertNameFree(input.name, input.kind);
       const contentType = input.contentType ?? '';
       const schedule = scheduleOf(input.schedule, input.kind);
+      await assertPushable(schedule, input.kind);
       if (input.kind === 'bundle') checkBundleTemplateOptions(input.options ?? {});
       await assertFits({
         id: 0,
@@ -285,6 +306,7 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.contentType !== undefined || input.kind !== undefined) assertContentType(next.contentType, next.kind);
       if (input.name !== undefined || input.kind !== undefined) await assertNameFree(next.name, next.kind, current.id);
       const schedule = input.schedule === undefined ? (current.schedule ?? null) : scheduleOf(input.schedule, next.kind);
+      if (input.schedule !== undefined) await assertPushable(schedule, next.kind);
       if (schedule && next.kind === 'import') throw fieldError('kind', 'An import template cannot have a schedule: remove it (schedule: null) first');
       // A new or changed cron expression or time zone: its slots from now on run, none before.
       const rescheduled = schedule !== null && (schedule.cron !== current.schedule?.cron || schedule.timezone !== current.schedule?.timezone);

@@ -7,6 +7,7 @@ import type {
   Template,
   TemplateKind,
   TemplateSchedule,
+  ScheduledPush,
 } from '../../../../shared/contracts';
 import type { TaskRow } from '../tasks/task-row';
 
@@ -26,12 +27,14 @@ export interface TemplateRow {
   /** The slot of the last scheduled run, and its task. */
   lastRunAt: string | Date | null;
   lastRunTaskId: number | null;
+  /** A pushing schedule: what its last push did (services/schedules/push.ts). */
+  lastPush: ScheduledPush | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
 
 /** A template before its `broken` state is known: a saved one (from its row) or a shipped one. */
-export type TemplateBase = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun'>;
+export type TemplateBase = Omit<Template, 'broken' | 'nextRunAt' | 'lastRunAt' | 'lastRun' | 'lastPush'>;
 
 export const fromRow = (row: TemplateRow): TemplateBase => ({
   id: row.id,
