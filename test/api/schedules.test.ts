@@ -17,13 +17,15 @@ import { BASE, untilEnded } from '../helpers/tasks';
  * - Failure paths: a template whose content type is gone, or whose options no longer fit, runs as a failed task
  *   with the reason; the other schedules still run.
  * - keep: older finished runs are deleted with their files.
- * - In real time, every minute for ~2.5 minutes: on PostgreSQL and MariaDB with a second server (a child process)
- *   sharing the database, plus a second scheduler in this process; on SQLite (which two servers cannot share) the
- *   two schedulers of this process.
+ * - In real time, every minute for ~2.5 minutes, with a second server (a child process) sharing the database plus
+ *   a second scheduler in this process: on PostgreSQL only (CI). It takes 150 s of waiting; the claim it relies on
+ *   is proven on every database by the five schedulers above, and SQLite cannot be shared by two servers. Set
+ *   DMC_REAL_TIME_SCHEDULES=1 to run it on another database (on SQLite: two schedulers of this process).
  */
 
 const client = process.env.DATABASE_CLIENT || 'sqlite';
 const shared = client !== 'sqlite';
+const realTime = client === 'postgres' || process.env.DMC_REAL_TIME_SCHEDULES === '1';
 const TEMPLATE_UID = `plugin::${PLUGIN_ID}.template`;
 const TASK_UID = `plugin::${PLUGIN_ID}.task`;
 const settings = { DMC_SCHEDULE_INTERVAL: '1000', DMC_POLL_INTERVAL: '200' };
@@ -283,7 +285,7 @@ describe('keep', () => {
   });
 });
 
-describe(`every minute in real time (${
+(realTime ? describe : describe.skip)(`every minute in real time (${
   shared
     ? `two servers on one ${client} database`
     : 'two schedulers on one SQLite database: two servers cannot share it'
