@@ -12,7 +12,7 @@ const path = require('node:path');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { service } = require('./app');
-const { showProgress, summary, taskTable } = require('./progress');
+const { countsLine, showProgress, summary, taskTable } = require('./progress');
 const { EXIT, UsageError, jsonObjectOption, kindOption, limitOption, listOption, statusOption } = require('./usage');
 
 /** @typedef {import('@strapi/strapi').Core.Strapi} Strapi */
@@ -564,10 +564,7 @@ const prepareTransfer = (values, command) => {
 /** One side's finished task, as lines of the summary. @param {string} where @param {Task | null} task */
 const sideSummary = (where, task) => {
   if (!task) return [`  ${where}: not started`];
-  const { processed, created, updated, failed } = task.counts;
-  const counts =
-    task.kind === 'bundle-export' ? `${processed} entries exported` : `processed ${processed}, created ${created}, updated ${updated}, failed ${failed}`;
-  const lines = [`  ${where}: ${task.kind} #${task.id} ${task.status} (${counts})`];
+  const lines = [`  ${where}: ${task.kind} #${task.id} ${task.status} (${countsLine(task)})`];
   for (const type of task.typeCounts ?? []) {
     lines.push(`    ${type.contentType}: created ${type.created}, updated ${type.updated}, failed ${type.failed}`);
   }

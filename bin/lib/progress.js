@@ -102,9 +102,13 @@ const showProgress = ({ stream, read, interval = 200, plainEvery = 5000, label =
 };
 
 /** @param {Task} task */
+/**
+ * A task's counts in one line: an export's items written, an import's outcomes.
+ * @param {Task} task
+ */
 const countsLine = (task) => {
   const { processed, created, updated, skipped = 0, failed } = task.counts;
-  if (task.kind === 'export') return `${number.format(processed)} items written`;
+  if (task.kind === 'export' || task.kind === 'bundle-export') return `${number.format(processed)} items written`;
   return `processed ${number.format(processed)}, created ${number.format(created)}, updated ${number.format(
     updated
   )}${skipped > 0 ? `, skipped ${number.format(skipped)}` : ''}, failed ${number.format(failed)}`;
@@ -161,4 +165,4 @@ const taskTable = (tasks) => {
     .join('\n');
 };
 
-module.exports = { duration, progressLine, showProgress, summary, taskTable };
+module.exports = { countsLine, duration, progressLine, showProgress, summary, taskTable };

@@ -52,8 +52,21 @@ const ImportChoices = ({
   );
 };
 
-const EnvironmentSelect = ({ environments, value, error, onChange }: { environments: Environment[]; value: string; error?: string; onChange: (value: string) => void }) => {
+/** The environment a dialog works with; once the dialog was submitted without one, it says one is needed. */
+const EnvironmentSelect = ({
+  environments,
+  value,
+  submitted,
+  onChange,
+}: {
+  environments: Environment[];
+  value: string;
+  submitted: boolean;
+  onChange: (value: string) => void;
+}) => {
   const { formatMessage } = useIntl();
+  const error =
+    submitted && !value ? formatMessage({ id: getTranslation('environments.choose.required'), defaultMessage: 'Choose an environment.' }) : undefined;
   return (
     <SelectField<string>
       name="environmentId"
@@ -160,11 +173,7 @@ export const SendToEnvironmentModal = ({ task, onClose }: { task: Task | null; o
                 <EnvironmentSelect
                   environments={environments}
                   value={environmentId}
-                  error={
-                    submitted && !environmentId
-                      ? formatMessage({ id: getTranslation('environments.choose.required'), defaultMessage: 'Choose an environment.' })
-                      : undefined
-                  }
+                  submitted={submitted}
                   onChange={setEnvironmentId}
                 />
                 <ImportChoices onError={onError} dryRun={dryRun} onOnError={setOnError} onDryRun={setDryRun} />
@@ -251,11 +260,7 @@ export const FetchFromEnvironmentModal = ({
             <EnvironmentSelect
               environments={environments}
               value={environmentId}
-              error={
-                submitted && !environmentId
-                  ? formatMessage({ id: getTranslation('environments.choose.required'), defaultMessage: 'Choose an environment.' })
-                  : undefined
-              }
+              submitted={submitted}
               onChange={setEnvironmentId}
             />
             <Field.Root

@@ -10,7 +10,7 @@ import type { Actor } from '../permissions';
 import type { NewTask, TaskRow } from '../tasks/task-row';
 import { parseBundleImportOptions } from '../../validation/bundle-import-options';
 import { fieldError } from '../../validation/import-options';
-import { createRemote, RemoteError, type Remote } from './remote';
+import { createRemote, type Remote } from './remote';
 
 export { RemoteError, serverUrl } from './remote';
 
@@ -195,5 +195,3 @@ export const createTransferService = ({ strapi }: { strapi: Core.Strapi }) => {
 };
 
 export type TransferService = ReturnType<typeof createTransferService>;
-export { type Remote };
-export const isRemoteError = (error: unknown): error is RemoteError => error instanceof RemoteError;

@@ -138,8 +138,11 @@ export const createRemote = ({ url: rawUrl, token, fetch: fetchImpl = fetch, pol
     return answer;
   };
 
+  /** The `{ data }` of a center's answer. */
+  const dataOf = async <T>(answer: Response): Promise<T> => ((await answer.json()) as { data: T }).data;
+
   const json = async <T>(path: string, init: RequestInit, what: string, action: string): Promise<T> =>
-    ((await (await send(path, init, what, action)).json()) as { data: T }).data;
+    dataOf<T>(await send(path, init, what, action));
 
   const stream = (response: Response): Readable => {
     if (!response.body) return Readable.from([]);
@@ -180,8 +183,7 @@ export const createRemote = ({ url: rawUrl, token, fetch: fetchImpl = fetch, pol
         { name: 'options', value: JSON.stringify(options) },
         { name: 'file', fileName, contentType: 'application/zip', content },
       ]);
-      const answer = await upload('/bundle-imports', contentType, body(), 'start a bundle import', 'tasks.createBundleImport');
-      return ((await answer.json()) as { data: Task }).data;
+      return dataOf<Task>(await upload('/bundle-imports', contentType, body(), 'start a bundle import', 'tasks.createBundleImport'));
     },
 
     async startBundleExport(options: Record<string, unknown>): Promise<Task> {
