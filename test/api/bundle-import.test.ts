@@ -5,10 +5,9 @@ import { text } from 'node:stream/consumers';
 import { openBundle } from '../../server/src/pipeline/bundle/read';
 import { writeBundle } from '../../server/src/pipeline/bundle/write';
 import { BUNDLE_FORMAT_VERSION } from '../../server/src/pipeline/bundle/manifest';
-import { cm, createAdmin, registerSuperAdmin } from '../helpers/admin';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startChildInstance, type ChildInstance } from '../helpers/instance';
-import { startApp, type TestApp } from '../helpers/strapi';
+import { cm, createAdmin } from '../helpers/admin';
+import { startPair, type ChildInstance, type InstancePair } from '../helpers/instance';
+import type { TestApp } from '../helpers/strapi';
 import { BASE, bundleFile, download, downloadBytes, type Server } from '../helpers/tasks';
 import type { Task } from '../../shared/contracts';
 
@@ -28,22 +27,17 @@ const TAG = 'api::tag.tag';
 
 let a: TestApp;
 let b: ChildInstance;
-let bDatabase: TestDatabase;
+let pair: InstancePair;
 let tokenA: string;
 let tokenB: string;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-bundle-import-'));
 
 beforeAll(async () => {
-  a = await startApp({ env: { DMC_SEED: 'true' } });
-  tokenA = await registerSuperAdmin(a);
-  bDatabase = await createTestDatabase();
-  b = await startChildInstance({ database: bDatabase, soleServer: true });
-  tokenB = await registerSuperAdmin(b);
+  pair = await startPair();
+  ({ a, b, tokenA, tokenB } = pair);
 }, 240_000);
 afterAll(async () => {
-  await b?.dispose();
-  await bDatabase?.drop();
-  await a?.stop();
+  await pair?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

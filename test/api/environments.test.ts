@@ -1,7 +1,6 @@
-import { createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { freePort, startChildInstance, type ChildInstance } from '../helpers/instance';
-import { startApp, type TestApp } from '../helpers/strapi';
+import { createAdmin, PLUGIN_ACTIONS } from '../helpers/admin';
+import { freePort, startPair, type ChildInstance, type InstancePair } from '../helpers/instance';
+import type { TestApp } from '../helpers/strapi';
 import { BASE, type Server } from '../helpers/tasks';
 import type { Environment, Task, Template } from '../../shared/contracts';
 
@@ -18,7 +17,7 @@ const ENVIRONMENT_UID = 'plugin::data-migration-center.environment';
 
 let a: TestApp;
 let b: ChildInstance;
-let bDatabase: TestDatabase;
+let pair: InstancePair;
 let tokenA: string;
 let tokenB: string;
 let bKey: string;
@@ -26,20 +25,15 @@ let bKey: string;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  a = await startApp({ env: { DMC_SEED: 'true' } });
-  tokenA = await registerSuperAdmin(a);
-  bDatabase = await createTestDatabase();
-  b = await startChildInstance({ database: bDatabase, soleServer: true });
-  tokenB = await registerSuperAdmin(b);
+  pair = await startPair();
+  ({ a, b, tokenA, tokenB } = pair);
   const res = await b.http().post('/admin/api-tokens').set(bearer(tokenB)).send({ name: 'environments full', type: 'full-access', lifespan: null });
   expect(res.status).toBe(201);
   bKey = res.body.data.accessKey as string;
 }, 240_000);
 
 afterAll(async () => {
-  await b?.dispose();
-  await bDatabase?.drop();
-  await a?.stop();
+  await pair?.stop();
 });
 
 const post = (path: string, body: unknown, token = tokenA) => a.http().post(`${BASE}${path}`).set(bearer(token)).send(body as object);

@@ -4,11 +4,9 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { registerSuperAdmin } from '../helpers/admin';
 import { runCli } from '../helpers/cli';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { freePort, startChildInstance, type ChildInstance } from '../helpers/instance';
-import { startApp, type TestApp } from '../helpers/strapi';
+import { freePort, startPair, type ChildInstance, type InstancePair } from '../helpers/instance';
+import type { TestApp } from '../helpers/strapi';
 import { BASE, jsonl, type Server } from '../helpers/tasks';
 import type { TransferRequest, TransferResult } from '../../server/src/services/transfer';
 import type { Task } from '../../shared/contracts';
@@ -28,7 +26,7 @@ const DMC = 'plugin::data-migration-center';
 
 let a: TestApp;
 let b: ChildInstance;
-let bDatabase: TestDatabase;
+let pair: InstancePair;
 let tokenA: string;
 let tokenB: string;
 let bKey: string;
@@ -47,18 +45,13 @@ const createApiToken = async (server: Server, adminToken: string, type: 'full-ac
 };
 
 beforeAll(async () => {
-  a = await startApp({ env: { DMC_SEED: 'true' } });
-  tokenA = await registerSuperAdmin(a);
-  bDatabase = await createTestDatabase();
-  b = await startChildInstance({ database: bDatabase, soleServer: true });
-  tokenB = await registerSuperAdmin(b);
+  pair = await startPair();
+  ({ a, b, tokenA, tokenB } = pair);
   bKey = await createApiToken(b, tokenB, 'full-access');
 }, 240_000);
 
 afterAll(async () => {
-  await b?.dispose();
-  await bDatabase?.drop();
-  await a?.stop();
+  await pair?.stop();
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -4,8 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { APP_DIR, DIST_DIR } from './strapi';
-import type { TestDatabase } from './database';
+import { registerSuperAdmin } from './admin';
+import { createTestDatabase, type TestDatabase } from './database';
+import { APP_DIR, DIST_DIR, startApp, type TestApp } from './strapi';
 
 /**
  * A SECOND playground instance, in a child process, on the same database as the in-process one (test/helpers/
@@ -150,6 +151,39 @@ export const startChildInstance = async ({
     async dispose() {
       await end('SIGTERM');
       if (!sharedStorageDir) fs.rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/**
+ * Two instances, each on its own database, as two environments are: A in this process with the playground's demo
+ * content, B a child process (the only server of its database) that starts empty. Each has its super admin; `stop`
+ * stops both and drops B's database.
+ */
+export interface InstancePair {
+  a: TestApp;
+  b: ChildInstance;
+  /** A's and B's super admin tokens. */
+  tokenA: string;
+  tokenB: string;
+  stop(): Promise<void>;
+}
+
+export const startPair = async (): Promise<InstancePair> => {
+  const a = await startApp({ env: { DMC_SEED: 'true' } });
+  const tokenA = await registerSuperAdmin(a);
+  const database = await createTestDatabase();
+  const b = await startChildInstance({ database, soleServer: true });
+  const tokenB = await registerSuperAdmin(b);
+  return {
+    a,
+    b,
+    tokenA,
+    tokenB,
+    async stop() {
+      await b.dispose();
+      await database.drop();
+      await a.stop();
     },
   };
 };
