@@ -117,6 +117,10 @@ const main = async (argv) => {
       const job = commands.prepareExport(values, parsed.command);
       app = await load();
       code = await commands.runExport(app, job, io);
+    } else if (parsed.command === 'migrate') {
+      const job = commands.prepareMigrate(values);
+      app = await load();
+      code = await commands.runMigrate(app, job, io);
     } else if (parsed.command === 'resume') {
       const job = commands.prepareResume(values, positionals);
       app = await load();

@@ -282,6 +282,59 @@ const finishImport = async (app, id, job, io) => {
 };
 
 /* ------------------------------------------------------------------------------------------------------------
+ * migrate
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** @param {Values} values */
+const prepareMigrate = (values) => {
+  const source = text(values, 'source');
+  if (source === undefined) throw new UsageError('Missing --source <uid> (the content type whose entries are migrated)', 'migrate');
+  const filters = text(values, 'filters');
+  const fields = text(values, 'fields');
+  const mapping = text(values, 'mapping');
+  const given = text(values, 'error-report');
+  return {
+    template: text(values, 'template'),
+    json: values.json === true,
+    errorReport: path.resolve(given ?? 'migration-errors.csv'),
+    defaultReport: given === undefined,
+    /** @type {Record<string, unknown>} */
+    options: defined({
+      source: defined({
+        contentType: source,
+        fields: fields === undefined ? undefined : listOption(fields),
+        filters: filters === undefined ? undefined : jsonObjectOption('filters', filters, '{"slug":{"$startsWith":"news-"}}'),
+        locale: text(values, 'source-locale'),
+        status: text(values, 'source-status'),
+      }),
+      contentType: text(values, 'type'),
+      importStrategy: text(values, 'import-strategy'),
+      updateStrategy: text(values, 'update-strategy'),
+      onError: text(values, 'on-error'),
+      matchBy: text(values, 'match-by'),
+      fieldMapping: mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"source field":"attribute"}'),
+      locale: text(values, 'locale'),
+      status: text(values, 'status'),
+      lifecycles: text(values, 'lifecycles'),
+      dryRun: values['dry-run'] === true ? true : undefined,
+      name: text(values, 'name'),
+    }),
+  };
+};
+
+/**
+ * @param {Strapi} app @param {ReturnType<typeof prepareMigrate>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runMigrate = async (app, job, io) => {
+  const body = { ...job.options };
+  if (job.template !== undefined) body.templateId = await templateId(app, job.template, 'import');
+  const row = await service(app, 'migrations').create({ body, creator: null });
+  const source = /** @type {{ source: { contentType: string } }} */ (job.options).source.contentType;
+  return finishImport(app, row.id, { ...job, source: `the entries of ${source}` }, io);
+};
+
+/* ------------------------------------------------------------------------------------------------------------
  * export
  * ---------------------------------------------------------------------------------------------------------- */
 
@@ -666,11 +719,13 @@ module.exports = {
   prepareApply,
   prepareExport,
   prepareImport,
+  prepareMigrate,
   prepareTasks,
   print,
   runApply,
   runExport,
   runImport,
+  runMigrate,
   prepareResume,
   runResume,
   runTasks,

@@ -116,7 +116,7 @@ Example:
     --with-dependencies --media --import-types '{"api::article.article": {"matchBy": "slug"}}'`;
 };
 
-/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'push' | 'pull' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
+/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'migrate' | 'push' | 'pull' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
 const COMMANDS = {
   import: {
     positionals: ['file'],
@@ -392,6 +392,62 @@ Exit codes: 0 completed, 2 some items failed, 1 the task failed or cannot be res
 
 Example:
   ${BIN} resume 42`,
+  },
+
+  migrate: {
+    positionals: [],
+    summary: 'migrate the entries of a content type in place, or into another type',
+    options: {
+      source: { type: 'string' },
+      fields: { type: 'string' },
+      filters: { type: 'string' },
+      'source-locale': { type: 'string' },
+      'source-status': { type: 'string' },
+      type: { type: 'string' },
+      'import-strategy': { type: 'string' },
+      'update-strategy': { type: 'string' },
+      'on-error': { type: 'string' },
+      'match-by': { type: 'string' },
+      mapping: { type: 'string' },
+      locale: { type: 'string' },
+      status: { type: 'string' },
+      lifecycles: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      template: { type: 'string' },
+      name: { type: 'string' },
+      'error-report': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} migrate --source <uid> [options]
+
+Migrates the entries of a content type: the task takes a snapshot of the entries (the ones --filters select) when
+it starts, then imports it into the same type (default: matched by documentId, updated with patch) or into another
+(--type), with the mapping, strategies and error handling of an import. Prints a summary when it ends.
+
+Options:
+  --source <uid>               the content type whose entries are read, such as api::article.article
+  --fields <a,b,...>           the source fields read (default: every non-private attribute)
+  --filters <json>             which entries, in Strapi's filter syntax: {"slug":{"$startsWith":"news-"}}
+  --source-locale <code>       the locale read (default for a localized type: all, one item per locale version)
+  --source-status <status>     draft (default) or published: the version read of a draft & publish type
+  --type <uid>                 the target content type (default: the source itself)
+  --mapping <json>             field mapping, {"source field": "attribute"}; a relation by a unique key of its
+                               target: {"authorEmail": "author.email"}; null ignores a field (into another type,
+                               the fields it lacks are ignored unless mapped)
+  --import-strategy <s>        upsert (default), add-only or skip-existing
+  --update-strategy <s>        patch (default) or overwrite
+  --on-error <mode>            stop (default: all or nothing) or continue (failures in the error report)
+  --match-by <attribute>       documentId (default) or a unique attribute of the target
+  --locale <code>, --status <status>, --lifecycles <l>, --dry-run, --template <name>, --name <name>: as for import
+  --error-report <file>        where the error report goes (default: migration-errors.csv)
+  --json                       print the finished task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: as for import.
+
+Example:
+  ${BIN} migrate --source api::article.article --fields summary --mapping '{"summary":"author.email"}' --dry-run`,
   },
 
   tasks: {

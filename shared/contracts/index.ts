@@ -130,6 +130,33 @@ export interface ImportOptions {
   decimalComma?: boolean;
   /** `skip` (default: the bulk path) or `run`: every entry through the Document Service (lifecycle hooks, entry webhooks). */
   lifecycles?: Lifecycles;
+  /**
+   * A migration's source (POST /migration-tasks): the task imports the entries of this content type, read as an
+   * export reads them, instead of a file. Set by the server on the task; not an option of a file import.
+   */
+  source?: MigrationSource;
+}
+
+/** What a migration reads: the entries of a content type, as a JSON export of them holds them. */
+export interface MigrationSource {
+  contentType: string;
+  /** Attribute names; default: every non-private attribute the user may read. */
+  fields?: string[];
+  /** Strapi's filter syntax. */
+  filters?: Record<string, unknown>;
+  /** A locale code, or `all` (the default of a localized type): one item per locale version. */
+  locale?: string;
+  /** Draft & publish types: the version read (default `draft`). */
+  status?: EntryStatus;
+}
+
+/**
+ * POST /migration-tasks: migrate entries in place (issue 20). The import options of the target (default: the source
+ * type itself, matched by documentId and updated with `patch`), without the options of files.
+ */
+export interface MigrationOptions
+  extends Omit<ImportOptions, 'format' | 'encoding' | 'invalidUtf8' | 'csvDelimiter' | 'decimalComma' | 'source'> {
+  source: MigrationSource;
 }
 
 export interface ExportOptions {
@@ -755,6 +782,17 @@ export declare namespace ApplyDefinitions {
   }
   interface Response {
     data: DefinitionsResult;
+  }
+}
+
+/** POST /data-migration-center/migration-tasks */
+export declare namespace CreateMigrationTask {
+  interface Request {
+    query: { wait?: 'true' | 'false' };
+    body: MigrationOptions;
+  }
+  interface Response {
+    data: Task;
   }
 }
 

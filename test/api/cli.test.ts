@@ -572,4 +572,20 @@ describe('spreadsheets', () => {
     expect(bad.stderr).toContain('--lifecycles');
     expect(bad.stderr).toContain('lifecycles must be one of skip, run');
   });
+  it('migrate copies a field into another on the entries --filters selects; a missing --source is a usage error', async () => {
+    const filters = '{"slug":{"$startsWith":"cli-hooked-"}}';
+    const run = await fast(['migrate', '--source', CATEGORY, '--filters', filters, '--fields', 'name', '--mapping', '{"name":"description"}', '--json']);
+    expect(run.code).toBe(0);
+    const task = parseJson<{ task: Task }>(run).task;
+    expect(task).toMatchObject({ status: 'completed', kind: 'import', counts: { processed: 2, updated: 2, created: 0 }, options: { source: { contentType: CATEGORY } } });
+    const exported = await fast(['export', '--type', CATEGORY, '--filters', filters, '--fields', 'slug,description', '--format', 'jsonl', '--out', '-']);
+    const lines = exported.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { slug: string; description: string });
+    expect(lines.map((line) => [line.slug, line.description]).sort()).toEqual([
+      ['cli-hooked-1', 'Hooked 1'],
+      ['cli-hooked-2', 'Hooked 2'],
+    ]);
+    const missing = await fast(['migrate', '--fields', 'name']);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain('Missing --source');
+  });
 });

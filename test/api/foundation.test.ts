@@ -92,6 +92,7 @@ describe('permissions: every admin route of the plugin', () => {
       expected: 200,
     }),
     'POST /export-tasks': async () => ({ path: '/export-tasks?wait=true', body: { contentType: 'api::tag.tag', format: 'json' }, expected: 200 }),
+    'POST /migration-tasks': async () => ({ path: '/migration-tasks?wait=true', body: { source: { contentType: 'api::tag.tag' }, dryRun: true }, expected: 200 }),
     'POST /bundle-imports': async () => ({
       path: '/bundle-imports?wait=true',
       multipart: { content: (await bundleFile(app, superToken, { types: [{ contentType: 'api::tag.tag' }] })).bytes, fileName: 'tags.zip', options: { dryRun: true } },

@@ -9,6 +9,7 @@ import {
   type CreateBundleExport,
   type CreateBundleImport,
   type CreateExportTask,
+  type CreateMigrationTask,
   type CreateImportTask,
   type DeleteTask,
   type GetTask,
@@ -76,6 +77,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...(await callerOf(ctx)),
       });
       ctx.body = (await answerTask(ctx, row)) satisfies CreateExportTask.Response;
+    },
+
+    async createMigration(ctx: Context) {
+      const row = await getService(strapi, 'migrations').create({
+        body: ctx.request.body,
+        ...(await callerOf(ctx)),
+      });
+      ctx.body = (await answerTask(ctx, row)) satisfies CreateMigrationTask.Response;
     },
 
     async createBundleExport(ctx: Context) {

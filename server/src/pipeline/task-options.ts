@@ -1,4 +1,4 @@
-import type { Lifecycles, CsvDelimiter, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+import type { Lifecycles, CsvDelimiter, MigrationSource, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
 
 /**
  * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
@@ -31,6 +31,8 @@ export interface ResolvedImportOptions {
    * fire); `skip`: the bulk path where it applies. Absent in tasks created before the option existed: `skip`.
    */
   lifecycles?: Lifecycles;
+  /** A migration (POST /migration-tasks): the entries it imports instead of a file (a snapshot taken when it starts). */
+  source?: MigrationSource;
 }
 
 export interface ResolvedExportOptions {

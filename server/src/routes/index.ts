@@ -27,6 +27,7 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('POST', '/file-heads', 'file-heads.read', 'import'),
   adminRoute('POST', '/import-tasks', 'tasks.createImport', 'import'),
   adminRoute('POST', '/export-tasks', 'tasks.createExport', 'export'),
+  adminRoute('POST', '/migration-tasks', 'tasks.createMigration', 'import'),
   adminRoute('POST', '/bundle-exports', 'tasks.createBundleExport', 'export'),
   adminRoute('POST', '/bundle-imports', 'tasks.createBundleImport', 'import'),
   adminRoute('POST', '/bundle-definitions', 'bundle-definitions.apply', 'import'),
@@ -74,6 +75,7 @@ export const contentApiRoutes: Core.RouteInput[] = [
 
   tokenRoute('POST', '/import-tasks', 'tasks.createImport'),
   tokenRoute('POST', '/export-tasks', 'tasks.createExport'),
+  tokenRoute('POST', '/migration-tasks', 'tasks.createMigration'),
   tokenRoute('POST', '/bundle-exports', 'tasks.createBundleExport'),
   tokenRoute('POST', '/bundle-imports', 'tasks.createBundleImport'),
   tokenRoute('GET', '/tasks', 'tasks.find'),

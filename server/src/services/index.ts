@@ -7,6 +7,7 @@ import { createEnvironmentsService } from './environments';
 import { createExportsService } from './tasks/exports';
 import { createImportsService } from './tasks/imports';
 import { createLocksService } from './tasks/locks';
+import { createMigrationsService } from './tasks/migrations';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './tasks/runner';
 import { createSchedulerService } from './schedules/scheduler';
@@ -26,6 +27,7 @@ const services = {
   exports: createExportsService,
   imports: createImportsService,
   locks: createLocksService,
+  migrations: createMigrationsService,
   permissions: createPermissionsService,
   runner: createRunnerService,
   scheduler: createSchedulerService,

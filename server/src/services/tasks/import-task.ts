@@ -13,6 +13,7 @@ import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/second-pass';
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
 import { ItemFailure, type WritePaths } from '../../pipeline/import/write/entries';
+import { writeMigrationSource } from './migration-source';
 import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, stoppedImport, transactionOf, writerContextFor } from './import-context';
 
 /**
@@ -135,6 +136,8 @@ export const createImportHandler =
     const writer = await writerContextFor(strapi, options, task);
 
     const folder = fileKey.slice(0, fileKey.lastIndexOf('/'));
+    // A migration (migrations.ts) first takes the snapshot of the entries it imports: the task's file.
+    if (options.source) await writeMigrationSource(strapi, task, options.source, context);
     // stop and dry run: the whole task is one transaction (rolled back at the first failure, or at the end of a
     // dry run). continue: one transaction per batch, failing items rolled back to their savepoints.
     const perBatch = options.onError === 'continue' && !options.dryRun;
