@@ -7,7 +7,13 @@ import { accessOf } from '../utils/access';
 import type { FormErrors, ImportFormField, ImportFormValues } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
 import { ContentTypeField } from './ContentTypeField';
-import { fromLocaleOption, toLocaleOption, useFormatOptions, useLocaleOptions, useStatusOptions } from './ExportOptionsFields';
+import {
+  fromLocaleOption,
+  toLocaleOption,
+  useFormatOptions,
+  useLocaleOptions,
+  useStatusOptions,
+} from './ExportOptionsFields';
 import { RadioField, SelectField } from './fields';
 import { CheckboxField, CsvDelimiterField, EncodingField } from './SpreadsheetFields';
 
@@ -25,6 +31,8 @@ export interface ImportOptionsFieldsProps {
   formatHint?: string;
   /** Where the encoding came from (the file's first bytes, guessed). */
   encodingHint?: string;
+  /** A migration: the items are entries, not a file (no format, encoding, delimiter or decimal commas). */
+  entries?: boolean;
 }
 
 /**
@@ -44,6 +52,7 @@ export const ImportOptionsFields = ({
   contentTypeHint,
   formatHint,
   encodingHint,
+  entries = false,
 }: ImportOptionsFieldsProps) => {
   const { formatMessage } = useIntl();
   const errorMessage = useErrorMessage();
@@ -69,41 +78,59 @@ export const ImportOptionsFields = ({
           onChange={onContentTypeChange}
         />
       </Grid.Item>
-      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-        <SelectField<Format>
-          name="format"
-          label={formatMessage({ id: getTranslation('form.format'), defaultMessage: 'File format' })}
-          placeholder={formatMessage({ id: getTranslation('form.format.auto'), defaultMessage: 'From the file' })}
-          hint={formatHint}
-          disabled={disabled}
-          value={values.format}
-          options={formatOptions}
-          onChange={(format) => onChange({ format })}
-        />
-      </Grid.Item>
-      {values.format === 'csv' ? (
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-          <CsvDelimiterField detect value={values.csvDelimiter} disabled={disabled} onChange={(csvDelimiter) => onChange({ csvDelimiter })} />
-        </Grid.Item>
-      ) : null}
-      {values.format !== 'xlsx' ? (
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-          <EncodingField value={values.encoding} hint={encodingHint} disabled={disabled} onChange={(encoding) => onChange({ encoding })} />
-        </Grid.Item>
-      ) : null}
-      {values.format === 'csv' || values.format === 'xlsx' ? (
-        <CheckboxField
-          name="decimalComma"
-          label={formatMessage({ id: getTranslation('form.decimalComma'), defaultMessage: 'Numbers use a decimal comma' })}
-          hint={formatMessage({
-            id: getTranslation('form.decimalComma.hint'),
-            defaultMessage: '48,8566 is read as 48.8566, and 1.234,5 as 1234.5 (dots or spaces group the thousands).',
-          })}
-          checked={values.decimalComma}
-          disabled={disabled}
-          onChange={(decimalComma) => onChange({ decimalComma })}
-        />
-      ) : null}
+      {entries ? null : (
+        <>
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <SelectField<Format>
+              name="format"
+              label={formatMessage({ id: getTranslation('form.format'), defaultMessage: 'File format' })}
+              placeholder={formatMessage({ id: getTranslation('form.format.auto'), defaultMessage: 'From the file' })}
+              hint={formatHint}
+              disabled={disabled}
+              value={values.format}
+              options={formatOptions}
+              onChange={(format) => onChange({ format })}
+            />
+          </Grid.Item>
+          {values.format === 'csv' ? (
+            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <CsvDelimiterField
+                detect
+                value={values.csvDelimiter}
+                disabled={disabled}
+                onChange={(csvDelimiter) => onChange({ csvDelimiter })}
+              />
+            </Grid.Item>
+          ) : null}
+          {values.format !== 'xlsx' ? (
+            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <EncodingField
+                value={values.encoding}
+                hint={encodingHint}
+                disabled={disabled}
+                onChange={(encoding) => onChange({ encoding })}
+              />
+            </Grid.Item>
+          ) : null}
+          {values.format === 'csv' || values.format === 'xlsx' ? (
+            <CheckboxField
+              name="decimalComma"
+              label={formatMessage({
+                id: getTranslation('form.decimalComma'),
+                defaultMessage: 'Numbers use a decimal comma',
+              })}
+              hint={formatMessage({
+                id: getTranslation('form.decimalComma.hint'),
+                defaultMessage:
+                  '48,8566 is read as 48.8566, and 1.234,5 as 1234.5 (dots or spaces group the thousands).',
+              })}
+              checked={values.decimalComma}
+              disabled={disabled}
+              onChange={(decimalComma) => onChange({ decimalComma })}
+            />
+          ) : null}
+        </>
+      )}
       <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
         <RadioField<ImportStrategy>
           name="importStrategy"
@@ -116,19 +143,22 @@ export const ImportOptionsFields = ({
                     'You may not create entries of this type in the Content Manager: only existing entries are updated; new ones fail.',
                 })
               : !canUpdate
-                ? formatMessage({
-                    id: getTranslation('access.noUpdate'),
-                    defaultMessage:
-                      'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.',
-                  })
-                : undefined
+              ? formatMessage({
+                  id: getTranslation('access.noUpdate'),
+                  defaultMessage:
+                    'You may not update entries of this type in the Content Manager: only new entries are created; existing ones fail.',
+                })
+              : undefined
           }
           disabled={disabled}
           value={values.importStrategy}
           options={[
             {
               value: 'upsert',
-              label: formatMessage({ id: getTranslation('form.importStrategy.upsert'), defaultMessage: 'Add or update records' }),
+              label: formatMessage({
+                id: getTranslation('form.importStrategy.upsert'),
+                defaultMessage: 'Add or update records',
+              }),
               hint: formatMessage({
                 id: getTranslation('form.importStrategy.upsert.hint'),
                 defaultMessage: 'New entries are created; an entry that already exists is updated.',
@@ -173,7 +203,10 @@ export const ImportOptionsFields = ({
           options={[
             {
               value: 'patch',
-              label: formatMessage({ id: getTranslation('form.updateStrategy.patch'), defaultMessage: 'Update changed fields' }),
+              label: formatMessage({
+                id: getTranslation('form.updateStrategy.patch'),
+                defaultMessage: 'Update changed fields',
+              }),
               hint: formatMessage({
                 id: getTranslation('form.updateStrategy.patch.hint'),
                 defaultMessage: 'Only the fields present in the file change; the others keep their values.',
@@ -181,10 +214,14 @@ export const ImportOptionsFields = ({
             },
             {
               value: 'overwrite',
-              label: formatMessage({ id: getTranslation('form.updateStrategy.overwrite'), defaultMessage: 'Overwrite records' }),
+              label: formatMessage({
+                id: getTranslation('form.updateStrategy.overwrite'),
+                defaultMessage: 'Overwrite records',
+              }),
               hint: formatMessage({
                 id: getTranslation('form.updateStrategy.overwrite.hint'),
-                defaultMessage: 'The entry becomes exactly what the file says; fields absent from the file are emptied.',
+                defaultMessage:
+                  'The entry becomes exactly what the file says; fields absent from the file are emptied.',
               }),
             },
           ]}
@@ -200,7 +237,10 @@ export const ImportOptionsFields = ({
           options={[
             {
               value: 'stop',
-              label: formatMessage({ id: getTranslation('form.onError.stop'), defaultMessage: 'Stop at the first error' }),
+              label: formatMessage({
+                id: getTranslation('form.onError.stop'),
+                defaultMessage: 'Stop at the first error',
+              }),
               hint: formatMessage({
                 id: getTranslation('form.onError.stop.hint'),
                 defaultMessage: 'The import runs in one transaction: on an error, nothing of it is kept.',
@@ -208,7 +248,10 @@ export const ImportOptionsFields = ({
             },
             {
               value: 'continue',
-              label: formatMessage({ id: getTranslation('form.onError.continue'), defaultMessage: 'Skip failed items and continue' }),
+              label: formatMessage({
+                id: getTranslation('form.onError.continue'),
+                defaultMessage: 'Skip failed items and continue',
+              }),
               hint: formatMessage({
                 id: getTranslation('form.onError.continue.hint'),
                 defaultMessage: 'The other items are written; the failed ones are listed in the error report.',
@@ -269,7 +312,10 @@ export const ImportOptionsFields = ({
       ) : null}
       <CheckboxField
         name="lifecycles"
-        label={formatMessage({ id: getTranslation('form.lifecycles'), defaultMessage: 'Run lifecycle hooks and entry webhooks' })}
+        label={formatMessage({
+          id: getTranslation('form.lifecycles'),
+          defaultMessage: 'Run lifecycle hooks and entry webhooks',
+        })}
         hint={formatMessage({
           id: getTranslation('form.lifecycles.hint'),
           defaultMessage:

@@ -1,5 +1,5 @@
 import { Button, Dialog, EmptyStateLayout, Flex, Menu, Table, Tbody, Td, Th, Thead, Tooltip, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
-import { Download, Information, Upload } from '@strapi/icons';
+import { ArrowsCounterClockwise, Download, Information, Upload } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { ConfirmDialog, Page, Pagination, useNotification, useQueryParams } from '@strapi/strapi/admin';
 import { useState } from 'react';
@@ -53,6 +53,11 @@ export const NewTaskButtons = ({ permissions }: { permissions: Permissions }) =>
       {permissions.canExport ? (
         <Button startIcon={<Download />} onClick={() => navigate('export')}>
           {formatMessage({ id: getTranslation('actions.newExport'), defaultMessage: 'New export' })}
+        </Button>
+      ) : null}
+      {permissions.canImport ? (
+        <Button variant="tertiary" startIcon={<ArrowsCounterClockwise />} onClick={() => navigate('migrate')}>
+          {formatMessage({ id: getTranslation('actions.newMigration'), defaultMessage: 'Migrate entries' })}
         </Button>
       ) : null}
       {permissions.canImport || permissions.canExport ? (

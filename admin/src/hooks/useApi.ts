@@ -5,11 +5,13 @@ import type {
   ResumeTask,
   CreateExportTask,
   CreateImportTask,
+  CreateMigrationTask,
   CreateTemplate,
   DeleteTask,
   DeleteTemplate,
   ExportOptions,
   ImportOptions,
+  MigrationOptions,
   ReadFileHead,
   Task,
   Template,
@@ -105,6 +107,10 @@ export const useApi = () => {
       /** The server's reading of a file's first 64 KB (format, fields, samples, JSONT configuration). */
       readFileHead: (body: ReadFileHead.Request['body'] | FormData) =>
         call(() => post<ReadFileHead.Response, ReadFileHead.Request['body'] | FormData>(`${base}/file-heads`, body)),
+
+      /** A migration of entries already in the app (POST /migration-tasks). */
+      startMigration: (body: MigrationOptions): Promise<Task | null> =>
+        call(() => post<CreateMigrationTask.Response, MigrationOptions>(`${base}/migration-tasks`, body)),
 
       startImport: (file: File, options: ImportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
         call(() =>

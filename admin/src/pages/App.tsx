@@ -6,6 +6,7 @@ import { BundleExportPage } from './BundleExportPage';
 import { BundleImportPage } from './BundleImportPage';
 import { HomePage } from './HomePage';
 import { ImportPage } from './ImportPage';
+import { MigratePage } from './MigratePage';
 import { TemplatePage } from './TemplatePage';
 
 const allowed = (action: Action) => [{ action: permission(action), subject: null }];
@@ -31,6 +32,14 @@ const App = () => (
         element={
           <Page.Protect permissions={allowed('import')}>
             <ImportPage />
+          </Page.Protect>
+        }
+      />
+      <Route
+        path="migrate"
+        element={
+          <Page.Protect permissions={allowed('import')}>
+            <MigratePage />
           </Page.Protect>
         }
       />
