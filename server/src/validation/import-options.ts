@@ -17,6 +17,7 @@ import {
 import { FORMAT_INFO } from '../../../shared/formats';
 import { parseColumnPath } from '../pipeline/formats/columns';
 import { expressionError } from '../pipeline/import/prepare/transforms';
+import { PREVIEW_DEFAULT_COUNT, PREVIEW_MAX_COUNT } from '../pipeline/import/preview';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { templateIdSchema } from './templates';
 
@@ -259,4 +260,14 @@ export const resolveImportOptions = ({
     decimalComma,
     lifecycles,
   };
+};
+
+/** The import preview's `count` (a multipart field or the query): 1 to 50, default 10. */
+export const previewCount = (raw: unknown): number => {
+  if (raw === undefined || raw === null || raw === '') return PREVIEW_DEFAULT_COUNT;
+  const count = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(count) || count < 1 || count > PREVIEW_MAX_COUNT) {
+    throw fieldError('count', `count must be an integer from 1 to ${PREVIEW_MAX_COUNT} (the items previewed; default ${PREVIEW_DEFAULT_COUNT})`);
+  }
+  return count;
 };

@@ -166,7 +166,7 @@ export const preparerFor = async (
   transformLimits: TransformLimits = DEFAULT_TRANSFORM_LIMITS
 ) => {
   const type = contentTypes.get(options.contentType);
-  const transforms = compileTransforms(options.fieldMapping, options.computed, transformLimits);
+  const transforms = compileTransforms(options.fieldMapping, options.computed, transformLimits, FORMATS[options.format].tabular);
   const context: PrepareContext = {
     schema: contentTypes.schemaOf(options.contentType)!,
     schemaOf: contentTypes.schemaOf,

@@ -8,7 +8,7 @@ import { ItemError } from '../../problems';
  *
  * - a mapping entry `{ "to": "price", "transform": "$number($replace($, ',', '.'))" }`: the source field's value is
  *   `$`, the whole item as read is `$item`; the result goes to `to` (an attribute or a dot path, as a plain mapping);
- * - `computed: { "fullName": "firstName & ' ' & lastName" }`: the whole item is `$`; the result goes to the attribute.
+ * - `computed: { "fullName": "firstName & ' ' & lastName" }`: the whole item is `$` (and `$item`); the result goes to the attribute.
  *
  * A result of `undefined` (JSONata's "nothing") leaves the field absent. The result is then checked exactly as a
  * value read from the file. An expression that fails or runs past its limits fails its item (stage `map`, the
@@ -101,10 +101,23 @@ export const hasTransforms = (mapping: Record<string, FieldMappingTarget>, compu
  * Compiles a task's transforms once (the options were validated when the task was created: every expression
  * compiles). `apply` evaluates them for one item, one after the other.
  */
+/** The value at a dot path of an item (`seo.metaTitle`, `category.slug`). */
+const valueAt = (item: Record<string, unknown>, path: string): unknown => {
+  const [head, ...rest] = path.split('.');
+  const value = item[head];
+  if (rest.length === 0) return value;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[rest.join('.')] : undefined;
+};
+
 export const compileTransforms = (
   mapping: Record<string, FieldMappingTarget>,
   computed: Record<string, string> | undefined,
-  limits: TransformLimits = DEFAULT_TRANSFORM_LIMITS
+  limits: TransformLimits = DEFAULT_TRANSFORM_LIMITS,
+  /**
+   * A tabular file (CSV, XLSX), whose reader mapped and decoded the plain columns: the item the expressions see
+   * also holds each of them under its header (`$item.Code` as in the file, `$item.code` as mapped).
+   */
+  tabular = false
 ): Transforms => {
   const compiled: Compiled[] = [];
   const ignored: string[] = [];
@@ -114,15 +127,27 @@ export const compileTransforms = (
   }
   for (const [to, text] of Object.entries(computed ?? {})) compiled.push({ to, expression: compile(text, limits) });
 
-  const apply = async (item: Record<string, unknown>): Promise<TransformedItem> => {
-    const rest: Record<string, unknown> = { ...item };
+  const plainEntries = Object.entries(plainMapping(mapping)).filter((entry): entry is [string, string] => entry[1] !== null);
+  const viewOf = (item: Record<string, unknown>): Record<string, unknown> => {
+    if (!tabular || plainEntries.length === 0) return item;
+    const view: Record<string, unknown> = { ...item };
+    for (const [header, target] of plainEntries) {
+      const value = valueAt(item, target);
+      if (value !== undefined && !Object.prototype.hasOwnProperty.call(view, header)) view[header] = value;
+    }
+    return view;
+  };
+
+  const apply = async (read: Record<string, unknown>): Promise<TransformedItem> => {
+    const item = viewOf(read);
+    const rest: Record<string, unknown> = { ...read };
     for (const source of ignored) delete rest[source];
     const placed: Array<[string, unknown]> = [];
     for (const { source, to, expression } of compiled) {
       if (source !== undefined) delete rest[source];
       let result: unknown;
       try {
-        result = source === undefined ? await expression.evaluate(item) : await expression.evaluate(item[source], { item });
+        result = await expression.evaluate(source === undefined ? item : item[source], { item });
       } catch (error) {
         const what = source === undefined ? `the computed field's expression failed` : `the transform of "${source}" failed`;
         throw new ItemError(`${what}: ${messageOf(error)}`, to);
