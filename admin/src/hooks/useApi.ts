@@ -10,6 +10,7 @@ import type {
   DeleteTemplate,
   ExportOptions,
   ImportOptions,
+  PreviewImport,
   ReadFileHead,
   Task,
   Template,
@@ -105,6 +106,13 @@ export const useApi = () => {
       /** The server's reading of a file's first 64 KB (format, fields, samples, JSONT configuration). */
       readFileHead: (body: ReadFileHead.Request['body'] | FormData) =>
         call(() => post<ReadFileHead.Response, ReadFileHead.Request['body'] | FormData>(`${base}/file-heads`, body)),
+
+      /** The first items of the file as read, as transformed and checked (POST /import-previews); nothing written. */
+      previewImport: (file: File, options: ImportOptions, count = 10) => {
+        const body = buildImportFormData(file, options);
+        body.append('count', String(count));
+        return call(() => post<PreviewImport.Response, FormData>(`${base}/import-previews`, body));
+      },
 
       startImport: (file: File, options: ImportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
         call(() =>
