@@ -135,7 +135,7 @@ describe('transforms in an import', () => {
     const report = JSON.parse((await errorReport(app, token, task.id)).text) as Array<Record<string, unknown>>;
     expect(report).toHaveLength(1);
     expect(report[0]).toMatchObject({ key: 'L2', stage: 'map', field: 'label' });
-    expect(report[0].message).toMatch(/label: the transform of "label" failed: Evaluation timeout after 100 milliseconds/);
+    expect(report[0].message).toMatch(/label: the transform of "label" failed: Evaluation timeout after 1000 milliseconds/);
     expect(await docs(MEASUREMENT).findFirst({ filters: { code: 'L3' } })).not.toBeNull();
   });
 

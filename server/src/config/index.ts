@@ -72,7 +72,7 @@ export interface PluginConfig {
   limits: ReadLimits & { maxZipEntries: number };
   /**
    * Import transforms (JSONata, README *Transforms*): `timeout`, the milliseconds one expression may run for one item
-   * (default 100); `maxDepth`, how deep its evaluation may nest (recursion; default 500). Past either, the item fails.
+   * (default 1000: wall-clock time, which other work on the event loop counts in); `maxDepth`, how deep its evaluation may nest (recursion; default 500). Past either, the item fails.
    */
   transforms: { timeout: number; maxDepth: number };
   batchFiles: {
@@ -138,7 +138,7 @@ export const defaultConfig: PluginConfig = {
   sqliteConcurrentReads: true,
   extraContentTypes: [],
   limits: { ...DEFAULT_READ_LIMITS, maxZipEntries: DEFAULT_MAX_ZIP_ENTRIES },
-  transforms: { timeout: 100, maxDepth: 500 },
+  transforms: { timeout: 1000, maxDepth: 500 },
   batchFiles: {
     enabled: true,
     folder: 'data-migration',

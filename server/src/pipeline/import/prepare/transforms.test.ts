@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ModelSchema } from '../../../schema/model-schema';
 import { ItemError } from '../../problems';
+import { csvColumnsFor } from '../../formats/columns';
 import { prepareItem, type PrepareContext } from './prepare';
 import { compileTransforms, expressionError, hasTransforms, mappingTargets, plainMapping } from './transforms';
 
@@ -114,6 +115,21 @@ describe('transforms: JSONata per item', () => {
 
     const deep = compileTransforms({}, { stock: '($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))' }, { timeout: 5_000, maxDepth: 200 });
     expect((await failureOf(deep.apply({}))).message).toMatch(/stock: .*Stack overflow/);
+  });
+
+  it('tabular files: $item holds every column under its header, the plain mapped ones read back from their target', async () => {
+    const mapping = { Code: 'name', Prix: { to: 'price', transform: '$number($)' }, Notes: null };
+    const t = compileTransforms(mapping, { fullName: "$item.Code & '/' & Notes & '/' & name" }, undefined, true);
+    // As the CSV reader gives the row: Code mapped (and decoded) to name, Prix and Notes as their cell text.
+    const { item, placed } = await t.apply({ name: 'A-1', Prix: '3', Notes: 'n' });
+    expect(item).toEqual({ name: 'A-1' });
+    expect(placed).toEqual([
+      ['price', 3],
+      ['fullName', 'A-1/n/A-1'],
+    ]);
+    const columns = csvColumnsFor([{ name: 'name', type: 'string', required: false, unique: false, private: false }], mapping, true)(['Code', 'Prix', 'Notes']);
+    expect(columns.map((column) => column.path)).toEqual([['name'], ['Prix'], ['Notes']]);
+    expect(csvColumnsFor([], mapping)(['Notes'])[0].path).toBeNull();
   });
 
   it('answers syntax errors with their position', () => {

@@ -22,7 +22,7 @@ export interface TransformLimits {
   maxDepth: number;
 }
 
-export const DEFAULT_TRANSFORM_LIMITS: TransformLimits = { timeout: 100, maxDepth: 500 };
+export const DEFAULT_TRANSFORM_LIMITS: TransformLimits = { timeout: 1000, maxDepth: 500 };
 /** The longest sequence (array) an expression may build. */
 const MAX_SEQUENCE = 100_000;
 
