@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { registerSuperAdmin } from '../helpers/admin';
+import { runCli } from '../helpers/cli';
+import { createTestDatabase } from '../helpers/database';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, errorReport, importFile, jsonl, postImport } from '../helpers/tasks';
 
@@ -214,4 +219,40 @@ describe('templates', () => {
     expect(broken.status).toBe(400);
     expect(broken.body.error.message).toMatch(/fieldMapping\.price\.transform/);
   });
+});
+
+describe('command line', () => {
+  it('passes --mapping transforms unchanged and --computed', async () => {
+    const database = await createTestDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-transforms-cli-'));
+    try {
+      const file = path.join(dir, 'counts.jsonl');
+      // "7" is text: without its transform, count (an integer) would refuse it.
+      fs.writeFileSync(file, jsonl([{ ref: 'CLI-1', qty: '7' }]));
+      const run = await runCli(
+        [
+          'import',
+          file,
+          '--type',
+          MEASUREMENT,
+          '--match-by',
+          'code',
+          '--mapping',
+          JSON.stringify({ ref: 'code', qty: { to: 'count', transform: '$number($)' } }),
+          '--computed',
+          JSON.stringify({ label: "'cli ' & ref" }),
+          '--json',
+        ],
+        { database, storageDir: path.join(dir, 'files') }
+      );
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.code).toBe(0);
+      const { task } = JSON.parse(run.stdout) as { task: { status: string; counts: { created: number }; options: Record<string, unknown> } };
+      expect(task).toMatchObject({ status: 'completed', counts: { created: 1 } });
+      expect(task.options).toMatchObject({ fieldMapping: { qty: { to: 'count', transform: '$number($)' } }, computed: { label: "'cli ' & ref" } });
+    } finally {
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
