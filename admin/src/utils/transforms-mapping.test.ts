@@ -1,3 +1,5 @@
+import { articleType, template } from '../testing/fixtures';
+import { buildImportOptions, importValuesFromTemplate, validateImportForm } from './forms';
 import { fromComputed, fromFieldMapping, hasTransformErrors, initialMapping, toComputed, toFieldMapping, transformError } from './mapping';
 
 describe('mapping with transforms', () => {
@@ -49,5 +51,28 @@ describe('mapping with transforms', () => {
     expect(hasTransformErrors([{ source: 'a', target: null, transform: '$(' }], [])).toBe(false);
     expect(hasTransformErrors([], [{ attribute: 'title', expression: '{' }])).toBe(true);
     expect(hasTransformErrors([{ source: 'a', target: 'title', transform: '$' }], [{ attribute: 'title', expression: '"x"' }])).toBe(false);
+  });
+});
+
+describe('templates keep transforms', () => {
+  it('a template with transforms and computed fields fills the form, which gives them back', () => {
+    const fieldMapping = { Titel: { to: 'title', transform: '$trim($)' }, junk: null };
+    const saved = template({ kind: 'import', contentType: 'api::article.article', options: { fieldMapping, computed: { slug: '$lowercase(Titel)' } } });
+    const values = importValuesFromTemplate(saved);
+    expect(values.mapping).toEqual([
+      { source: 'Titel', target: 'title', transform: '$trim($)' },
+      { source: 'junk', target: null },
+    ]);
+    expect(values.computed).toEqual([{ attribute: 'slug', expression: '$lowercase(Titel)' }]);
+    const options = buildImportOptions(values, articleType);
+    expect(options.fieldMapping).toEqual(fieldMapping);
+    expect(options.computed).toEqual({ slug: '$lowercase(Titel)' });
+  });
+
+  it('refuses to go on with an expression that does not compile', () => {
+    const values = importValuesFromTemplate(template({ kind: 'import', contentType: 'api::article.article', options: {} }));
+    const file = new File(['{}'], 'a.json');
+    expect(validateImportForm({ ...values, computed: [{ attribute: 'title', expression: '$x(' }] }, file).mapping).toBe('invalidTransform');
+    expect(validateImportForm({ ...values, computed: [{ attribute: 'title', expression: '$x()' }] }, file).mapping).toBeUndefined();
   });
 });
