@@ -113,7 +113,7 @@ const exitCodeOf = (task) =>
  * ---------------------------------------------------------------------------------------------------------- */
 
 /** Options of one content type's import or export, which a bundle takes per type under --types. */
-const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'locale', 'status', 'csv-delimiter', 'decimal-comma', 'encoding'];
+const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'computed', 'locale', 'status', 'csv-delimiter', 'decimal-comma', 'encoding'];
 const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps', 'csv-delimiter', 'csv-bom'];
 
 /** `tab` or a tab character: the tab delimiter. @param {string | undefined} value */
@@ -163,6 +163,7 @@ const prepareImport = (values, positionals, command = 'import') => {
   if (bundle) refuseSingleTypeOptions(values, SINGLE_TYPE_IMPORT, 'import');
   else if (types !== undefined) throw new UsageError('--types applies to a bundle (a .zip file)', 'import');
   const mapping = text(values, 'mapping');
+  const computed = text(values, 'computed');
   const defaultReport = `${file}.errors.csv`;
   const errorReport = text(values, 'error-report');
   return {
@@ -191,6 +192,7 @@ const prepareImport = (values, positionals, command = 'import') => {
           matchBy: text(values, 'match-by'),
           fieldMapping:
             mapping === undefined ? undefined : jsonObjectOption('mapping', mapping, '{"Source field":"attribute"}'),
+          computed: computed === undefined ? undefined : jsonObjectOption('computed', computed, '{"attribute":"JSONata expression"}'),
           locale: text(values, 'locale'),
           status: text(values, 'status'),
           csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),

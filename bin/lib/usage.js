@@ -129,6 +129,7 @@ const COMMANDS = {
       'on-error': { type: 'string' },
       'match-by': { type: 'string' },
       mapping: { type: 'string' },
+      computed: { type: 'string' },
       locale: { type: 'string' },
       status: { type: 'string' },
       'csv-delimiter': { type: 'string' },
@@ -157,7 +158,11 @@ Options:
   --on-error <mode>            stop (default: the first failing item rolls the whole import back) or
                                continue (failing items are skipped and listed in the error report)
   --match-by <attribute>       documentId (default) or a unique attribute, such as slug or email
-  --mapping <json>             field mapping, {"source field": "attribute"} (null ignores a field)
+  --mapping <json>             field mapping, {"source field": "attribute"} (null ignores a field); an entry
+                               may be {"to": "attribute", "transform": "<JSONata>"}, such as
+                               {"Prix": {"to": "price", "transform": "$number($replace($, ',', '.'))"}}
+  --computed <json>            computed fields, {"attribute": "<JSONata>"} from the whole item, such as
+                               {"fullName": "firstName & ' ' & lastName"}
   --locale <code>              the locale written, for localized types
   --status <status>            draft (default) or published, for draft & publish types
   --csv-delimiter <d>          CSV: , or ; or tab (default: the header row's own)

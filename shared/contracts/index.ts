@@ -99,6 +99,17 @@ export const isShippedTemplateId = (id: unknown): id is string => typeof id === 
  * Options
  * ---------------------------------------------------------------------------------------------------------- */
 
+/** A field mapping entry with a JSONata transform: the expression's result goes to `to` (an attribute or dot path). */
+export interface FieldTransform {
+  to: string;
+  transform: string;
+}
+/** A field mapping entry: an attribute (or dot path), `null` to ignore the field, or a transform. */
+export type FieldMappingTarget = string | null | FieldTransform;
+/** The attribute (or dot path) a mapping entry writes to; null: ignored. */
+export const mappingTargetOf = (target: FieldMappingTarget): string | null =>
+  target === null || typeof target === 'string' ? target : target.to;
+
 export interface ImportOptions {
   contentType?: string;
   format?: Format;
@@ -107,8 +118,13 @@ export interface ImportOptions {
   onError?: OnError;
   /** `documentId` (default) or any unique attribute: the natural key deciding whether an item exists. */
   matchBy?: string;
-  /** `{ "source field": "target attribute" }`; a target of `null` ignores the source field. */
-  fieldMapping?: Record<string, string | null>;
+  /**
+   * `{ "source field": "target attribute" }`; a target of `null` ignores the source field; `{ to, transform }`
+   * writes the result of a JSONata expression (the source field's value as `$`, the whole item as `$item`).
+   */
+  fieldMapping?: Record<string, FieldMappingTarget>;
+  /** `{ "attribute": "JSONata expression" }`: fields computed from the whole item (`$`). */
+  computed?: Record<string, string>;
   locale?: string;
   status?: EntryStatus;
   dryRun?: boolean;
@@ -631,6 +647,29 @@ export declare namespace ReadFileHead {
   }
   interface Response {
     data: FileHead;
+  }
+}
+
+/** One item of an import preview: as read, as it would be written, and what the import would say of it. */
+export interface ImportPreviewItem {
+  /** 0-based position in the file. */
+  index: number;
+  line: number | null;
+  /** The item as read (CSV/XLSX: as the reader decoded it), or its raw text when it did not parse. */
+  source: Record<string, unknown> | string | null;
+  /** After the field mapping, the transforms and the checks (references unresolved); null when it failed. */
+  transformed: Record<string, unknown> | null;
+  /** Empty when the item passes; else what failed, per field. */
+  errors: Array<{ stage: ErrorReportStage; field: string | null; message: string }>;
+}
+
+/**
+ * POST /import-previews (multipart: `file`, `options` as for an import, `count`: 1-50, default 10): the first items
+ * of the file through the mapping, the transforms and the checks, without writing anything (the `import` action).
+ */
+export declare namespace PreviewImport {
+  interface Response {
+    data: { format: Format; items: ImportPreviewItem[] };
   }
 }
 

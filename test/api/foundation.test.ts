@@ -86,6 +86,11 @@ describe('permissions: every admin route of the plugin', () => {
   };
   const validRequests: Record<string, () => Promise<Valid>> = {
     'POST /file-heads': async () => ({ path: '/file-heads', body: { fileName: 'tags.jsonl', head: '{"name":"x"}\n', complete: true }, expected: 200 }),
+    'POST /import-previews': async () => ({
+      path: '/import-previews',
+      multipart: { content: '{"name":"x"}\n', fileName: 'tags.jsonl', options: { contentType: 'api::tag.tag' } },
+      expected: 200,
+    }),
     'POST /import-tasks': async () => ({
       path: '/import-tasks?wait=true',
       multipart: { content: '{"name":"x"}\n', fileName: 'tags.jsonl', options: { contentType: 'api::tag.tag', dryRun: true } },

@@ -74,6 +74,23 @@ describe('migrate in place', () => {
     expect(drafts.map((a: { author: { documentId: string } | null }) => a.author?.documentId)).toEqual([hedy.documentId, hedy.documentId, hedy.documentId]);
   });
 
+  test("authors' names in a text field become the author relation (a JSONata transform finds each author's email)", async () => {
+    const drafts = await strapi.db.query(ARTICLE).findMany({ where: { slug: { $in: ['article-9', 'article-10'] }, publishedAt: null }, orderBy: { slug: 'asc' } });
+    expect(drafts).toHaveLength(2);
+    await strapi.db.query(ARTICLE).update({ where: { id: drafts[0].id }, data: { summary: 'Grace Hopper' } });
+    await strapi.db.query(ARTICLE).update({ where: { id: drafts[1].id }, data: { summary: 'Alan Turing' } });
+    const task = await migrated({
+      source: { contentType: ARTICLE, filters: { slug: { $in: ['article-9', 'article-10'] } }, fields: ['summary'] },
+      fieldMapping: { summary: { to: 'author.email', transform: '$lowercase($substringBefore($, " ")) & "@example.com"' } },
+    });
+    expect(task).toMatchObject({ status: 'completed', counts: { processed: 2, updated: 2, failed: 0 } });
+    const after = await strapi.db.query(ARTICLE).findMany({ where: { slug: { $in: ['article-9', 'article-10'] }, publishedAt: null }, populate: ['author'], orderBy: { slug: 'asc' } });
+    expect(after.map((article: { slug: string; author: { email: string } }) => [article.slug, article.author.email])).toEqual([
+      ['article-10', 'grace@example.com'],
+      ['article-9', 'alan@example.com'],
+    ]);
+  });
+
   test('into another type: mapped fields land, the fields the target lacks are left out', async () => {
     const tags = (await strapi.db.query(TAG).count()) as number;
     const task = await migrated({

@@ -18,7 +18,7 @@ import {
 import { Plus, Trash, WarningCircle } from '@strapi/icons';
 import type { ChangeEvent } from 'react';
 import { useIntl } from 'react-intl';
-import { duplicateTargets, missingRequired, type MappingRow, type MappingTarget } from '../utils/mapping';
+import { duplicateTargets, missingRequired, transformError, type MappingRow, type MappingTarget } from '../utils/mapping';
 import { getTranslation } from '../utils/getTranslation';
 
 /** The select's value for "Ignore" (a source field mapped to null). */
@@ -77,7 +77,7 @@ export const FieldMappingTable = ({ rows, targets, onChange, samples, editableSo
           </Typography>
         </Flex>
       ) : null}
-      <Table colCount={editableSources ? 3 : samples ? 3 : 2} rowCount={rows.length + 1}>
+      <Table colCount={editableSources ? 4 : samples ? 4 : 3} rowCount={rows.length + 1}>
         <Thead>
           <Tr>
             <Th>
@@ -95,6 +95,11 @@ export const FieldMappingTable = ({ rows, targets, onChange, samples, editableSo
             <Th>
               <Typography variant="sigma" textColor="neutral600">
                 {formatMessage({ id: getTranslation('mapping.column.target'), defaultMessage: 'Attribute' })}
+              </Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma" textColor="neutral600">
+                {formatMessage({ id: getTranslation('mapping.column.transform'), defaultMessage: 'Transform (JSONata)' })}
               </Typography>
             </Th>
             {editableSources ? (
@@ -159,6 +164,27 @@ export const FieldMappingTable = ({ rows, targets, onChange, samples, editableSo
                           id: getTranslation('form.error.duplicateTarget'),
                           defaultMessage: 'Two fields of the file go to the same attribute.',
                         })}
+                      </Typography>
+                    ) : null}
+                  </Box>
+                </Td>
+                <Td>
+                  <Box minWidth="16rem">
+                    <TextInput
+                      aria-label={formatMessage(
+                        { id: getTranslation('mapping.transform.label'), defaultMessage: 'Transform of {field}' },
+                        { field: row.source || String(index + 1) }
+                      )}
+                      placeholder={formatMessage({ id: getTranslation('mapping.transform.placeholder'), defaultMessage: 'None ($ is the value, $item the item)' })}
+                      size="S"
+                      disabled={disabled || row.target === null}
+                      value={row.transform ?? ''}
+                      hasError={transformError(row.transform ?? '') !== null}
+                      onChange={(event: ChangeEvent<HTMLInputElement>) => update(index, { transform: event.target.value })}
+                    />
+                    {row.target !== null && transformError(row.transform ?? '') ? (
+                      <Typography variant="pi" textColor="danger600" role="alert">
+                        {transformError(row.transform ?? '')}
                       </Typography>
                     ) : null}
                   </Box>

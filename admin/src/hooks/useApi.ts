@@ -12,6 +12,7 @@ import type {
   ExportOptions,
   ImportOptions,
   MigrationOptions,
+  PreviewImport,
   ReadFileHead,
   Task,
   Template,
@@ -111,6 +112,12 @@ export const useApi = () => {
       /** A migration of entries already in the app (POST /migration-tasks). */
       startMigration: (body: MigrationOptions): Promise<Task | null> =>
         call(() => post<CreateMigrationTask.Response, MigrationOptions>(`${base}/migration-tasks`, body)),
+      /** The first items of the file as read, as transformed and checked (POST /import-previews); nothing written. */
+      previewImport: (file: File, options: ImportOptions, count = 10) => {
+        const body = buildImportFormData(file, options);
+        body.append('count', String(count));
+        return call(() => post<PreviewImport.Response, FormData>(`${base}/import-previews`, body));
+      },
 
       startImport: (file: File, options: ImportOptions, { wait = false }: { wait?: boolean } = {}): Promise<Task | null> =>
         call(() =>

@@ -13,6 +13,7 @@ const MESSAGES: Record<FormErrorKey, string> = {
   invalidCron: 'A cron expression has 5 fields: minute hour day-of-month month day-of-week, such as 0 3 * * *.',
   invalidTimezone: 'Not a time zone: use an IANA name such as Europe/Paris or UTC.',
   invalidKeep: 'A whole number from 1 to 1000, or empty to keep every run.',
+  invalidTransform: 'A transform expression is not valid JSONata: see the message under it.',
 };
 
 /** The translated message of a form error key (undefined for no error). */

@@ -4,7 +4,8 @@ import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { ContentTypeInfo, ImportOptions, Task, Template, TextEncoding } from '../../../shared/contracts';
+import type { ContentTypeInfo, FieldMappingTarget, ImportOptions, Task, Template, TextEncoding } from '../../../shared/contracts';
+import { ComputedFieldsTable } from '../components/ComputedFieldsTable';
 import { FieldMappingTable } from '../components/FieldMappingTable';
 import { FileDropZone } from '../components/FileDropZone';
 import { TextField } from '../components/fields';
@@ -15,6 +16,7 @@ import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
+import { TransformPreview } from '../components/TransformPreview';
 import { useImportableTypes, useLocales } from '../hooks/useContentTypes';
 import { useErrorMessage } from '../hooks/useErrorMessage';
 import { usePermissions } from '../hooks/usePermissions';
@@ -52,7 +54,7 @@ const withoutExtension = (name: string) => name.replace(/\.[^.]+$/, '');
 const mappingFor = (
   head: FileHead | null,
   contentType: ContentTypeInfo | undefined,
-  saved: Record<string, string | null> | undefined
+  saved: Record<string, FieldMappingTarget> | undefined
 ) =>
   head && contentType
     ? initialMapping(
@@ -458,6 +460,26 @@ export const ImportPage = () => {
                     {errorMessage(errors.mapping)}
                   </Typography>
                 ) : null}
+              </Section>
+
+              <Section
+                title={formatMessage({ id: getTranslation('import.section.computed'), defaultMessage: 'Computed fields' })}
+              >
+                <ComputedFieldsTable
+                  rows={values.computed}
+                  targets={targets}
+                  onChange={(computed) => update({ ...values, computed })}
+                />
+              </Section>
+
+              <Section
+                title={formatMessage({ id: getTranslation('import.section.preview'), defaultMessage: 'Preview' })}
+                subtitle={formatMessage({
+                  id: getTranslation('import.section.preview.subtitle'),
+                  defaultMessage: 'The first items of the file as read, as they would be written, and what the import would say of them. Nothing is written.',
+                })}
+              >
+                <TransformPreview file={file} options={() => (validate(true) ? buildImportOptions(values, contentType) : null)} />
               </Section>
             </Flex>
           </Layouts.Content>

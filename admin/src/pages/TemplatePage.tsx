@@ -7,6 +7,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { GetTemplate, TemplateKind, Template, TemplateInput } from '../../../shared/contracts';
 import { PLUGIN_ID } from '../../../shared/contracts';
 import { ExportOptionsFields } from '../components/ExportOptionsFields';
+import { ComputedFieldsTable } from '../components/ComputedFieldsTable';
 import { FieldMappingTable } from '../components/FieldMappingTable';
 import { SelectField, TextareaField, TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
@@ -35,7 +36,7 @@ import {
   type ImportFormValues,
 } from '../utils/forms';
 import { getTranslation } from '../utils/getTranslation';
-import { mappingTargets } from '../utils/mapping';
+import { hasTransformErrors, mappingTargets } from '../utils/mapping';
 import {
   buildSchedule,
   scheduleDefaults,
@@ -63,6 +64,7 @@ export const validateTemplateForm = (
     const targets = importValues.mapping.map((row) => row.target).filter((target) => target !== null);
     if (sources.some((source) => source === '')) errors.mapping = 'required' satisfies FormErrorKey;
     else if (new Set(targets).size !== targets.length) errors.mapping = 'duplicateTarget';
+    else if (hasTransformErrors(importValues.mapping, importValues.computed)) errors.mapping = 'invalidTransform';
   }
   return errors;
 };
@@ -421,6 +423,20 @@ export const TemplatePage = () => {
                       </Typography>
                     ) : null}
                   </Section>
+                  {importContentType ? (
+                    <Section title={formatMessage({ id: getTranslation('import.section.computed'), defaultMessage: 'Computed fields' })}>
+                      <ComputedFieldsTable
+                        rows={importValues.computed}
+                        targets={targets}
+                        disabled={readOnly}
+                        onChange={(computed) => {
+                          const next = allowedImportValues({ ...importValues, computed }, offeredImport);
+                          setImportValues(next);
+                          revalidate({ importValues: next });
+                        }}
+                      />
+                    </Section>
+                  ) : null}
                 </>
               )}
             </Flex>

@@ -113,6 +113,9 @@ export const allowedImportValues = (
     mapping: values.mapping.some((row) => row.target !== null && !targets.has(row.target))
       ? values.mapping.map((row) => (row.target !== null && !targets.has(row.target) ? { ...row, target: null } : row))
       : values.mapping,
+    computed: (values.computed ?? []).some((row) => row.attribute !== '' && !targets.has(row.attribute))
+      ? values.computed.filter((row) => row.attribute === '' || targets.has(row.attribute))
+      : values.computed,
   };
   const same = (Object.keys(next) as Array<keyof ImportFormValues>).every((key) => next[key] === values[key]);
   return same ? values : next;

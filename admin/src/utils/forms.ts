@@ -1,4 +1,5 @@
 import type {
+  FieldMappingTarget,
   CsvDelimiter,
   ContentTypeInfo,
   EntryStatus,
@@ -24,7 +25,7 @@ import {
   UPDATE_STRATEGIES,
 } from '../../../shared/contracts';
 import { parseSort, sortText } from '../content-manager/urls';
-import { fromFieldMapping, toFieldMapping, type MappingRow } from './mapping';
+import { fromComputed, fromFieldMapping, hasTransformErrors, toComputed, toFieldMapping, type ComputedRow, type MappingRow } from './mapping';
 
 /**
  * The export and import forms' values, their validation, and the request options they become.
@@ -41,7 +42,8 @@ export type FormErrorKey =
   | 'invalidSort'
   | 'invalidCron'
   | 'invalidTimezone'
-  | 'invalidKeep';
+  | 'invalidKeep'
+  | 'invalidTransform';
 export type FormErrors<K extends string> = Partial<Record<K, FormErrorKey>>;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -211,6 +213,8 @@ export interface ImportFormValues {
   locale: string;
   status: EntryStatus;
   mapping: MappingRow[];
+  /** Computed fields: attributes filled by JSONata expressions from the whole item. */
+  computed: ComputedRow[];
   /** CSV: '' for the header row's own delimiter (detected), else the one to use. */
   csvDelimiter: CsvDelimiter | '';
   /** CSV and XLSX: numbers written with a decimal comma (`48,8566`). */
@@ -236,6 +240,7 @@ export const IMPORT_DEFAULTS: ImportFormValues = {
   locale: '',
   status: 'draft',
   mapping: [],
+  computed: [],
   csvDelimiter: '',
   decimalComma: false,
   encoding: '',
@@ -243,8 +248,9 @@ export const IMPORT_DEFAULTS: ImportFormValues = {
 };
 
 /** The settings an import form takes from somewhere else (a JSONT configuration, a template). */
-export type ImportPreset = Partial<Omit<ImportFormValues, 'mapping' | 'name'>> & {
-  fieldMapping?: Record<string, string | null>;
+export type ImportPreset = Partial<Omit<ImportFormValues, 'mapping' | 'name' | 'computed'>> & {
+  fieldMapping?: Record<string, FieldMappingTarget>;
+  computed?: Record<string, string>;
 };
 
 export type ImportFormField = 'file' | 'contentType' | 'mapping';
@@ -255,6 +261,7 @@ export const validateImportForm = (values: ImportFormValues, file: File | null):
   if (!values.contentType) errors.contentType = 'required';
   const targets = values.mapping.map((row) => row.target).filter((target) => target !== null);
   if (new Set(targets).size !== targets.length) errors.mapping = 'duplicateTarget';
+  else if (hasTransformErrors(values.mapping, values.computed)) errors.mapping = 'invalidTransform';
   return errors;
 };
 
@@ -279,6 +286,8 @@ export const buildImportOptions = (
   if (values.lifecycles === 'run') options.lifecycles = 'run';
   const fieldMapping = toFieldMapping(values.mapping);
   if (fieldMapping) options.fieldMapping = fieldMapping;
+  const computed = toComputed(values.computed);
+  if (computed) options.computed = computed;
   if (contentType?.localized && values.locale) options.locale = values.locale;
   if (contentType?.draftAndPublish) options.status = values.status;
   if (dryRun) options.dryRun = true;
@@ -311,7 +320,9 @@ export const importPresetFromTemplate = (template: Template): ImportPreset => {
   if (typeof options.locale === 'string') preset.locale = options.locale;
   const status = oneOf(ENTRY_STATUSES, options.status);
   if (status) preset.status = status;
-  if (isPlainObject(options.fieldMapping)) preset.fieldMapping = options.fieldMapping as Record<string, string | null>;
+  if (isPlainObject(options.fieldMapping)) preset.fieldMapping = options.fieldMapping as Record<string, FieldMappingTarget>;
+  const computed = toComputed(fromComputed(options.computed));
+  if (computed) preset.computed = computed;
   const csvDelimiter = oneOf(CSV_DELIMITERS, options.csvDelimiter);
   if (csvDelimiter) preset.csvDelimiter = csvDelimiter;
   if (options.decimalComma === true) preset.decimalComma = true;
@@ -394,16 +405,20 @@ export const importPresetFromConfiguration = (
 
 /** The form's settings from the defaults, then each preset in turn (later ones win), keeping name and mapping. */
 export const applyPresets = (values: ImportFormValues, ...presets: ImportPreset[]): ImportFormValues => {
-  const next: ImportFormValues = { ...IMPORT_DEFAULTS, name: values.name, mapping: values.mapping };
-  for (const { fieldMapping: _fieldMapping, ...preset } of presets) Object.assign(next, preset);
+  // The computed fields are kept unless a preset (a template) brings its own.
+  const next: ImportFormValues = { ...IMPORT_DEFAULTS, name: values.name, mapping: values.mapping, computed: values.computed ?? [] };
+  for (const { fieldMapping: _fieldMapping, computed, ...preset } of presets) {
+    Object.assign(next, preset);
+    if (computed) next.computed = fromComputed(computed);
+  }
   return next;
 };
 
 /** The saved mapping of the presets (later ones win, field by field). */
-export const presetFieldMapping = (...presets: ImportPreset[]): Record<string, string | null> | undefined => {
+export const presetFieldMapping = (...presets: ImportPreset[]): Record<string, FieldMappingTarget> | undefined => {
   const mappings = presets
     .map((preset) => preset.fieldMapping)
-    .filter((mapping): mapping is Record<string, string | null> => mapping !== undefined);
+    .filter((mapping): mapping is Record<string, FieldMappingTarget> => mapping !== undefined);
   return mappings.length > 0 ? Object.fromEntries(mappings.flatMap((mapping) => Object.entries(mapping))) : undefined;
 };
 

@@ -1,4 +1,5 @@
-import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
+import jsonata from 'jsonata';
+import { mappingTargetOf, type AttributeInfo, type ContentTypeInfo, type FieldMappingTarget } from '../../../shared/contracts';
 
 /**
  * Field mapping: which attribute of the content type each field of the file goes to.
@@ -10,7 +11,32 @@ import type { AttributeInfo, ContentTypeInfo } from '../../../shared/contracts';
 export interface MappingRow {
   source: string;
   target: string | null;
+  /** A JSONata expression whose result goes to the target (the field's value is `$`, the item `$item`); '' or absent: none. */
+  transform?: string;
 }
+
+/** A computed field: an attribute and the JSONata expression computing it from the whole item. */
+export interface ComputedRow {
+  attribute: string;
+  expression: string;
+}
+
+/** JSONata's complaint about an expression (with the character where it is), or null when it compiles. */
+export const transformError = (text: string): string | null => {
+  if (text.trim() === '') return null;
+  try {
+    jsonata(text);
+    return null;
+  } catch (error) {
+    const { message, position } = (error ?? {}) as { message?: string; position?: number };
+    const what = typeof message === 'string' ? message : String(error);
+    return typeof position === 'number' && position > 0 ? `${what} (at character ${position})` : what;
+  }
+};
+
+/** The transform of a saved mapping entry, if it has one. */
+const transformOf = (target: FieldMappingTarget | undefined): string | undefined =>
+  target !== null && typeof target === 'object' ? target.transform : undefined;
 
 /** An attribute a source field can be mapped to. */
 export interface MappingTarget {
@@ -85,12 +111,12 @@ export const autoMatch = (sourceFields: readonly string[], targets: readonly str
 export const initialMapping = (
   sourceFields: readonly string[],
   targets: readonly string[],
-  saved: Record<string, string | null> | undefined
+  saved: Record<string, FieldMappingTarget> | undefined
 ): MappingRow[] => {
   const known = new Set(targets);
   const savedFor = (source: string): string | null | undefined => {
     if (!saved || !Object.prototype.hasOwnProperty.call(saved, source)) return undefined;
-    const target = saved[source];
+    const target = mappingTargetOf(saved[source]);
     return target === null || known.has(target) ? target : undefined;
   };
   const fromSaved = new Map<string, string | null>();
@@ -106,25 +132,58 @@ export const initialMapping = (
       targets.filter((target) => !claimed.has(target))
     ).map((row) => [row.source, row.target])
   );
-  return sourceFields.map((source) => ({
-    source,
-    target: fromSaved.has(source) ? (fromSaved.get(source) as string | null) : (auto.get(source) ?? null),
-  }));
+  return sourceFields.map((source) => {
+    const transform = fromSaved.has(source) && fromSaved.get(source) !== null ? transformOf(saved?.[source]) : undefined;
+    return {
+      source,
+      target: fromSaved.has(source) ? (fromSaved.get(source) as string | null) : (auto.get(source) ?? null),
+      ...(transform !== undefined ? { transform } : {}),
+    };
+  });
 };
 
 /**
  * The `fieldMapping` option for the rows: only what differs from the importer's default (a field goes to the
  * attribute of the same name), so renames and ignored fields. Undefined when there is nothing to say.
  */
-export const toFieldMapping = (rows: readonly MappingRow[]): Record<string, string | null> | undefined => {
-  const entries = rows.filter((row) => row.target !== row.source).map((row) => [row.source, row.target] as const);
+export const toFieldMapping = (rows: readonly MappingRow[]): Record<string, FieldMappingTarget> | undefined => {
+  const entries = rows
+    .filter((row) => row.target !== row.source || hasTransform(row))
+    .map((row): [string, FieldMappingTarget] =>
+      row.target !== null && hasTransform(row) ? [row.source, { to: row.target, transform: (row.transform as string).trim() }] : [row.source, row.target]
+    );
   // Object.fromEntries defines own properties: a field named `__proto__` stays a plain key.
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 };
 
+/** Whether a row has a transform (a non-empty expression). */
+export const hasTransform = (row: MappingRow): boolean => typeof row.transform === 'string' && row.transform.trim() !== '';
+
 /** The mapping rows of a saved `fieldMapping` (the template form edits these without a file). */
-export const fromFieldMapping = (fieldMapping: Record<string, string | null> | undefined): MappingRow[] =>
-  Object.entries(fieldMapping ?? {}).map(([source, target]) => ({ source, target }));
+export const fromFieldMapping = (fieldMapping: Record<string, FieldMappingTarget> | undefined): MappingRow[] =>
+  Object.entries(fieldMapping ?? {}).map(([source, target]) => {
+    const transform = transformOf(target);
+    return { source, target: mappingTargetOf(target), ...(transform !== undefined ? { transform } : {}) };
+  });
+
+/** The `computed` option of the rows (rows without an attribute or an expression left out). */
+export const toComputed = (rows: readonly ComputedRow[]): Record<string, string> | undefined => {
+  const entries = rows.filter((row) => row.attribute !== '' && row.expression.trim() !== '').map((row) => [row.attribute, row.expression.trim()] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+};
+
+/** The rows of a saved `computed` option. */
+export const fromComputed = (computed: unknown): ComputedRow[] =>
+  typeof computed === 'object' && computed !== null && !Array.isArray(computed)
+    ? Object.entries(computed as Record<string, unknown>)
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+        .map(([attribute, expression]) => ({ attribute, expression }))
+    : [];
+
+/** Whether an expression of the rows does not compile. */
+export const hasTransformErrors = (mapping: readonly MappingRow[], computed: readonly ComputedRow[]): boolean =>
+  mapping.some((row) => row.target !== null && hasTransform(row) && transformError(row.transform as string) !== null) ||
+  computed.some((row) => transformError(row.expression) !== null);
 
 /** Targets chosen by more than one source field: the importer would write one over the other. */
 export const duplicateTargets = (rows: readonly MappingRow[]): Set<string> => {

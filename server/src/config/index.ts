@@ -70,6 +70,11 @@ export interface PluginConfig {
    * `maxZipEntries`: the most entries a bundle's zip may hold (its directory is read whole; docs/bundles.md).
    */
   limits: ReadLimits & { maxZipEntries: number };
+  /**
+   * Import transforms (JSONata, README *Transforms*): `timeout`, the milliseconds one expression may run for one item
+   * (default 1000: wall-clock time, which other work on the event loop counts in); `maxDepth`, how deep its evaluation may nest (recursion; default 500). Past either, the item fails.
+   */
+  transforms: { timeout: number; maxDepth: number };
   batchFiles: {
     /** Apply batch files at start-up. */
     enabled: boolean;
@@ -133,6 +138,7 @@ export const defaultConfig: PluginConfig = {
   sqliteConcurrentReads: true,
   extraContentTypes: [],
   limits: { ...DEFAULT_READ_LIMITS, maxZipEntries: DEFAULT_MAX_ZIP_ENTRIES },
+  transforms: { timeout: 1000, maxDepth: 500 },
   batchFiles: {
     enabled: true,
     folder: 'data-migration',
@@ -195,6 +201,12 @@ const configSchema = yup
         maxItemLength: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxItemLength),
         maxColumns: yup.number().integer().min(1).max(READ_LIMIT_MAXIMA.maxColumns),
         maxZipEntries: yup.number().integer().min(1).max(MAX_ZIP_ENTRIES_MAXIMUM),
+      })
+      .noUnknown(),
+    transforms: yup
+      .object({
+        timeout: yup.number().integer().min(1).max(60_000),
+        maxDepth: yup.number().integer().min(10).max(10_000),
       })
       .noUnknown(),
     batchFiles: yup

@@ -1,4 +1,4 @@
-import type { Lifecycles, CsvDelimiter, MigrationSource, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
+import type { FieldMappingTarget, Lifecycles, CsvDelimiter, MigrationSource, EntryStatus, TextEncoding, Format, ImportStrategy, INVALID_UTF8, OnError, TemplateId, UpdateStrategy } from '../../../shared/contracts';
 
 /**
  * The options a task runs with, once validated and resolved (validation/import-options.ts, export-options.ts:
@@ -13,7 +13,9 @@ export interface ResolvedImportOptions {
   updateStrategy: UpdateStrategy;
   onError: OnError;
   matchBy: string;
-  fieldMapping: Record<string, string | null>;
+  fieldMapping: Record<string, FieldMappingTarget>;
+  /** Attributes computed by JSONata expressions from the whole item (absent in tasks created before transforms). */
+  computed?: Record<string, string>;
   locale: string | null;
   status: EntryStatus | null;
   dryRun: boolean;

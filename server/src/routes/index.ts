@@ -25,6 +25,7 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/content-types', 'content-types.find', 'read'),
 
   adminRoute('POST', '/file-heads', 'file-heads.read', 'import'),
+  adminRoute('POST', '/import-previews', 'import-previews.create', 'import'),
   adminRoute('POST', '/import-tasks', 'tasks.createImport', 'import'),
   adminRoute('POST', '/export-tasks', 'tasks.createExport', 'export'),
   adminRoute('POST', '/migration-tasks', 'tasks.createMigration', 'import'),

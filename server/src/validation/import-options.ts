@@ -12,9 +12,12 @@ import {
   type ContentTypeInfo,
   type Format,
   type ImportOptions,
+  mappingTargetOf,
 } from '../../../shared/contracts';
 import { FORMAT_INFO } from '../../../shared/formats';
 import { parseColumnPath } from '../pipeline/formats/columns';
+import { expressionError } from '../pipeline/import/prepare/transforms';
+import { PREVIEW_DEFAULT_COUNT, PREVIEW_MAX_COUNT } from '../pipeline/import/preview';
 import type { ResolvedImportOptions } from '../pipeline/task-options';
 import { templateIdSchema } from './templates';
 
@@ -32,13 +35,53 @@ export const IMPORT_DEFAULTS = {
   invalidUtf8: 'refuse',
 } as const;
 
+const isTransformEntry = (target: unknown): boolean => {
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) return false;
+  const keys = Object.keys(target);
+  const { to, transform } = target as Record<string, unknown>;
+  return keys.every((key) => key === 'to' || key === 'transform') && typeof to === 'string' && to.length > 0 && typeof transform === 'string';
+};
+
 const fieldMapping = yup
   .object()
-  .test('field-mapping', 'fieldMapping must map source field names to attribute names (or null to ignore them)', (value) => {
+  .test(
+    'field-mapping',
+    'fieldMapping must map source field names to attribute names, null to ignore them, or { "to": attribute, "transform": JSONata expression }',
+    (value) => {
+      if (value === undefined || value === null) return true;
+      if (typeof value !== 'object' || Array.isArray(value)) return false;
+      return Object.values(value as Record<string, unknown>).every(
+        (target) => target === null || (typeof target === 'string' && target.length > 0) || isTransformEntry(target)
+      );
+    }
+  );
+
+const computed = yup
+  .object()
+  .test('computed', 'computed must map attribute names to JSONata expressions (text)', (value) => {
     if (value === undefined || value === null) return true;
     if (typeof value !== 'object' || Array.isArray(value)) return false;
-    return Object.values(value as Record<string, unknown>).every((target) => target === null || (typeof target === 'string' && target.length > 0));
+    return Object.values(value as Record<string, unknown>).every((expression) => typeof expression === 'string');
   });
+
+/** Every transform compiles: else a 400 naming `fieldMapping.<source>.transform` or `computed.<attribute>`. */
+export const checkTransforms = (mapping: ImportOptions['fieldMapping'], computedFields: ImportOptions['computed']) => {
+  for (const [source, target] of Object.entries(mapping ?? {})) {
+    if (target === null || typeof target === 'string') continue;
+    if (!isTransformEntry(target)) {
+      throw fieldError(`fieldMapping.${source}`, `fieldMapping.${source} must be an attribute name, null, or { "to": attribute, "transform": JSONata expression }`);
+    }
+    const problem = expressionError(target.transform);
+    if (problem) throw fieldError(`fieldMapping.${source}.transform`, `fieldMapping.${source}.transform: ${problem}`);
+  }
+  if (computedFields !== undefined && (typeof computedFields !== 'object' || computedFields === null || Array.isArray(computedFields))) {
+    throw fieldError('computed', 'computed must map attribute names to JSONata expressions');
+  }
+  for (const [attribute, expression] of Object.entries(computedFields ?? {})) {
+    const problem = expressionError(expression);
+    if (problem) throw fieldError(`computed.${attribute}`, `computed.${attribute}: ${problem}`);
+  }
+};
 
 export const importOptionsSchema = yup
   .object({
@@ -49,6 +92,7 @@ export const importOptionsSchema = yup
     onError: yup.string().oneOf([...ON_ERROR]),
     matchBy: yup.string().min(1),
     fieldMapping,
+    computed,
     locale: yup.string().min(1),
     status: yup.string().oneOf([...ENTRY_STATUSES]),
     dryRun: yup.boolean(),
@@ -127,8 +171,12 @@ export const resolveImportOptions = ({
   }
 
   const mapping = pick('fieldMapping') ?? {};
+  const computedFields = pick('computed') ?? {};
+  // A template's transforms are checked again here (a template saved before a JSONata upgrade, or edited by hand).
+  checkTransforms(mapping, computedFields);
   const attributeNames = new Set(type.attributes.map((a) => a.name));
-  for (const [source, target] of Object.entries(mapping)) {
+  for (const [source, entry] of Object.entries(mapping)) {
+    const target = mappingTargetOf(entry);
     if (target === null) continue;
     const column = parseColumnPath(type.attributes, target);
     // A component's relation by key (`seo.category.slug`) is a header the reader takes, not a fieldMapping target.
@@ -145,6 +193,17 @@ export const resolveImportOptions = ({
       throw fieldError(
         'fieldMapping',
         `fieldMapping maps "${source}" to "${target}", which is not an attribute of ${contentType}` +
+          (attributeNames.size ? ` (attributes: ${[...attributeNames].join(', ')})` : '')
+      );
+    }
+  }
+
+  for (const attribute of Object.keys(computedFields)) {
+    const column = parseColumnPath(type.attributes, attribute);
+    if (column.kind !== 'key' && column.kind !== 'attribute' && !(column.kind === 'field' && column.field !== undefined)) {
+      throw fieldError(
+        `computed.${attribute}`,
+        `computed.${attribute}: "${attribute}" is not an attribute of ${contentType}` +
           (attributeNames.size ? ` (attributes: ${[...attributeNames].join(', ')})` : '')
       );
     }
@@ -189,6 +248,7 @@ export const resolveImportOptions = ({
     onError: pick('onError') ?? IMPORT_DEFAULTS.onError,
     matchBy,
     fieldMapping: mapping,
+    ...(Object.keys(computedFields).length ? { computed: computedFields } : {}),
     locale,
     status,
     dryRun: pick('dryRun') ?? IMPORT_DEFAULTS.dryRun,
@@ -200,4 +260,14 @@ export const resolveImportOptions = ({
     decimalComma,
     lifecycles,
   };
+};
+
+/** The import preview's `count` (a multipart field or the query): 1 to 50, default 10. */
+export const previewCount = (raw: unknown): number => {
+  if (raw === undefined || raw === null || raw === '') return PREVIEW_DEFAULT_COUNT;
+  const count = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(count) || count < 1 || count > PREVIEW_MAX_COUNT) {
+    throw fieldError('count', `count must be an integer from 1 to ${PREVIEW_MAX_COUNT} (the items previewed; default ${PREVIEW_DEFAULT_COUNT})`);
+  }
+  return count;
 };

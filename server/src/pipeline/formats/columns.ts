@@ -1,4 +1,4 @@
-import type { AttributeInfo } from '../../../../shared/contracts';
+import { mappingTargetOf, type AttributeInfo, type FieldMappingTarget } from '../../../../shared/contracts';
 import type { CsvColumn } from './types';
 
 /**
@@ -44,10 +44,20 @@ export const parseColumnPath = (attributes: AttributeInfo[], path: string): Colu
  * references are resolved). An unknown header keeps its name as its path, undecoded.
  */
 export const csvColumnsFor =
-  (attributes: AttributeInfo[], mapping: Record<string, string | null>) =>
+  (
+    attributes: AttributeInfo[],
+    mapping: Record<string, FieldMappingTarget>,
+    /**
+     * The task has transforms (prepare/transforms.ts): a column with a transform, or ignored (null), is kept as its
+     * cell text under its header, for the expressions (`$`, `$item`), which then drop it.
+     */
+    transforms = false
+  ) =>
   (headers: string[]): CsvColumn[] =>
     headers.map((header) => {
-      const target = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
+      const entry = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : header;
+      if (transforms && (entry === null || typeof entry === 'object')) return { header, path: [header] };
+      const target = mappingTargetOf(entry);
       if (target === null) return { header, path: null };
       const column = parseColumnPath(attributes, target);
       switch (column.kind) {

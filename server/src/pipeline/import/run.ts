@@ -35,8 +35,11 @@ export interface ImportCounts {
 export interface ImportRun {
   /** The file's items, as its format module reads them. */
   items: AsyncIterable<SourceItem>;
-  /** Map and coerce one item (after a format upgrade); throws an ItemError naming its stage. */
-  prepare: (value: Record<string, unknown>) => PreparedItem;
+  /**
+   * Map and coerce one item (after a format upgrade); throws (or rejects) with an ItemError naming its stage. A
+   * promise when the task has transforms (JSONata evaluates asynchronously); else synchronous, with no await.
+   */
+  prepare: (value: Record<string, unknown>) => PreparedItem | Promise<PreparedItem>;
   /** The attribute items are matched by (the key of a report row for an item that could not be prepared). */
   matchBy: string;
   /** Items before this index were handled by committed batches (a resume). */
@@ -97,7 +100,8 @@ async function* prepared(run: ImportRun, source: AsyncIterable<SourceItem>): Asy
     const raw = item.value ?? item.raw ?? null;
     try {
       if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read', undefined, 'read');
-      yield { index: item.index, line: item.line, raw, prepared: run.prepare(item.value) };
+      const result = run.prepare(item.value);
+      yield { index: item.index, line: item.line, raw, prepared: result instanceof Promise ? await result : result };
     } catch (error) {
       const value = item.value?.[run.matchBy];
       const key = typeof value === 'string' || typeof value === 'number' ? value : null;

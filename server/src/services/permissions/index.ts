@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors, traverse } from '@strapi/utils';
-import type { ContentTypeAccess, ContentTypeInfo } from '../../../../shared/contracts';
+import { mappingTargetOf, type ContentTypeAccess, type ContentTypeInfo } from '../../../../shared/contracts';
 import type { ReadPermissions } from '../../validation/export-options';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { fieldError } from '../../validation/import-options';
@@ -222,7 +222,11 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     if (options.matchBy !== 'documentId' && !contentAccess.allowsField('read', options.matchBy)) {
       throw fieldError('matchBy', `matchBy "${options.matchBy}": you may not read this field of ${uid} (Content Manager permissions)`);
     }
-    for (const [source, target] of Object.entries(options.fieldMapping)) {
+    const targets = [
+      ...Object.entries(options.fieldMapping).map(([source, entry]) => [source, mappingTargetOf(entry)] as const),
+      ...Object.keys(options.computed ?? {}).map((attribute) => [`computed.${attribute}`, attribute] as const),
+    ];
+    for (const [source, target] of targets) {
       if (target === null || target === 'documentId' || target === 'locale') continue;
       if (!(canCreate && contentAccess.permits('create', target)) && !(canUpdate && contentAccess.permits('update', target))) {
         throw fieldError('fieldMapping', `fieldMapping maps "${source}" to "${target}": you may not create or update this field of ${uid} (Content Manager permissions)`);

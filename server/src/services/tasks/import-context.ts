@@ -7,6 +7,7 @@ import { planUpgrade } from '../../pipeline/formats/format-version';
 import { FORMATS } from '../../pipeline/formats';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { prepareItem, type PrepareContext } from '../../pipeline/import/prepare/prepare';
+import { compileTransforms, DEFAULT_TRANSFORM_LIMITS, type TransformLimits } from '../../pipeline/import/prepare/transforms';
 import { createBulkWriter } from '../../pipeline/import/write/bulk/index';
 import { resetValueOf } from '../../pipeline/import/write/batch';
 import { ItemFailure, keyOf, type WritePaths, type WriterContext } from '../../pipeline/import/write/entries';
@@ -160,21 +161,32 @@ export const stoppedImport = async (
 export const preparerFor = async (
   contentTypes: ContentTypesService,
   options: ResolvedImportOptions,
-  formatVersion: number | null
+  formatVersion: number | null,
+  /** The plugin's `transforms` limits (time and depth per expression and item). */
+  transformLimits: TransformLimits = DEFAULT_TRANSFORM_LIMITS
 ) => {
   const type = contentTypes.get(options.contentType);
+  const transforms = compileTransforms(options.fieldMapping, options.computed, transformLimits, FORMATS[options.format].tabular);
   const context: PrepareContext = {
     schema: contentTypes.schemaOf(options.contentType)!,
     schemaOf: contentTypes.schemaOf,
     isOffered: contentTypes.isOfferedAttribute,
-    fieldMapping: FORMATS[options.format].tabular ? {} : options.fieldMapping, // tabular formats map columns in the reader
+    fieldMapping: FORMATS[options.format].tabular ? {} : transforms.mapping, // tabular formats map columns in the reader
     matchBy: options.matchBy,
     localized: type.localized,
     locales: type.localized ? await contentTypes.localeCodes() : undefined,
   };
   const upgrade = planUpgrade(formatVersion ?? undefined);
-  if (upgrade.steps.length === 0) return (value: Record<string, unknown>) => prepareItem(value, context);
-  return (value: Record<string, unknown>) => prepareItem(upgrade.item(value), context);
+  const upgraded = upgrade.steps.length === 0 ? (value: Record<string, unknown>) => value : upgrade.item;
+  // No transform: synchronous, as before (no promise per item).
+  if (!transforms.any) {
+    if (upgrade.steps.length === 0) return (value: Record<string, unknown>) => prepareItem(value, context);
+    return (value: Record<string, unknown>) => prepareItem(upgraded(value), context);
+  }
+  return async (value: Record<string, unknown>) => {
+    const { item, placed } = await transforms.apply(upgraded(value));
+    return prepareItem(item, context, placed);
+  };
 };
 
 /** Thrown at the end of a dry run: its transaction rolls everything back. */

@@ -9,6 +9,7 @@ import { getConfig, getService } from '../../utils';
 import { ErrorReportWriter } from '../../pipeline/import/report';
 import { FORMATS } from '../../pipeline/formats';
 import { csvColumnsFor } from '../../pipeline/formats/columns';
+import { hasTransforms } from '../../pipeline/import/prepare/transforms';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/second-pass';
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
@@ -164,11 +165,11 @@ export const createImportHandler =
         signal: context.signal,
         invalidUtf8: options.invalidUtf8,
         limits,
-        resolveColumns: format.tabular ? csvColumnsFor(type.attributes, options.fieldMapping) : undefined,
+        resolveColumns: format.tabular ? csvColumnsFor(type.attributes, options.fieldMapping, hasTransforms(options.fieldMapping, options.computed)) : undefined,
         csvDelimiter: options.csvDelimiter,
         decimalComma: options.decimalComma,
       }),
-      prepare: await preparerFor(contentTypes, options, task.formatVersion),
+      prepare: await preparerFor(contentTypes, options, task.formatVersion, getConfig(strapi).transforms),
       matchBy: options.matchBy,
       skip: resume?.items ?? 0,
       counts,

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ExportOptions, FileHead, Format, ImportOptions, ReadFileHead, TextEncoding } from '../../../../shared/contracts';
+import type { ExportOptions, FileHead, Format, ImportOptions, PreviewImport, ReadFileHead, TextEncoding } from '../../../../shared/contracts';
+import type { ResolvedImportOptions } from '../../pipeline/task-options';
+import { previewItems } from '../../pipeline/import/preview';
+import { preparerFor } from './import-context';
 import { toUtf8, uploadEncoding } from '../../pipeline/formats/encoding';
 import { readFileHead } from '../../pipeline/formats/head';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
@@ -70,11 +73,11 @@ interface ReadyUpload {
   encoding: TextEncoding;
 }
 
-/** The task of an upload: format, header, options resolved, file stored, task queued. */
-const queueImport = async (
+/** An upload's format, header and options resolved (a 400 for anything refused). */
+const resolveUpload = async (
   strapi: Core.Strapi,
-  { options, template, upload, head, fileName, creator, actor, encoding }: ReadyUpload
-): Promise<TaskRow> => {
+  { options, template, upload, head, fileName, actor, encoding }: Omit<ReadyUpload, 'creator'>
+): Promise<{ format: Format; resolved: ResolvedImportOptions; formatVersion: number | undefined }> => {
   const { limits } = getConfig(strapi);
 
   const explicit = options.format ?? template?.format ?? null;
@@ -126,6 +129,13 @@ const queueImport = async (
   getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
   // The encoding the file was read in (a UTF-16 byte order mark decides over the option).
   if (format !== 'xlsx') resolved.encoding = encoding;
+  return { format, resolved, formatVersion };
+};
+
+/** The task of an upload: format, header, options resolved, file stored, task queued. */
+const queueImport = async (strapi: Core.Strapi, ready: ReadyUpload): Promise<TaskRow> => {
+  const { upload, fileName, creator, actor } = ready;
+  const { format, resolved, formatVersion } = await resolveUpload(strapi, ready);
 
   const storage = getService(strapi, 'storage');
   const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
@@ -147,6 +157,33 @@ const queueImport = async (
   });
   getService(strapi, 'runner').kick();
   return task;
+};
+
+/** An upload checked, read in UTF-8 (a text file in another encoding converted to a temporary copy), then `use`d. */
+const withUtf8Upload = async <T>(
+  strapi: Core.Strapi,
+  file: UploadedFile | UploadedFile[] | undefined,
+  options: ImportOptions,
+  actor: Actor | null,
+  use: (ready: Omit<ReadyUpload, 'creator'>) => Promise<T>
+): Promise<T> => {
+  const { file: upload, fileName } = checkedUpload(strapi, file, 'upload');
+  const raw = await readHead(upload.filepath);
+  if (headText(raw).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
+
+  const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
+
+  // A text file in another encoding is converted to UTF-8 once, here: the task, its resume and its reports read
+  // UTF-8 as for any file (pipeline/formats/encoding.ts). A zip (an XLSX workbook) is not text.
+  const encoding = raw.subarray(0, 4).equals(ZIP_MAGIC) ? 'utf-8' : uploadEncoding(raw, options.encoding ?? template?.encoding);
+  if (encoding === 'utf-8') return use({ options, template, upload: upload.filepath, head: raw, fileName, actor, encoding });
+  const converted = `${upload.filepath}.utf8`;
+  try {
+    await pipeline(fs.createReadStream(upload.filepath), toUtf8(encoding), fs.createWriteStream(converted));
+    return await use({ options, template, upload: converted, head: await readHead(converted), fileName, actor, encoding });
+  } finally {
+    await fs.promises.rm(converted, { force: true });
+  }
 };
 
 /**
@@ -178,24 +215,42 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const options = await parseImportOptions(rawOptions);
     await getService(strapi, 'tasks').assertQueueRoom(creator, actor?.token ?? null);
+    return withUtf8Upload(strapi, file, options, actor, (ready) => queueImport(strapi, { ...ready, creator }));
+  },
 
-    const { file: upload, fileName } = checkedUpload(strapi, file, 'upload');
-    const raw = await readHead(upload.filepath);
-    if (headText(raw).trim() === '') throw fieldError('file', `The file "${fileName}" is empty`);
-
-    const template = options.templateId ? await getService(strapi, 'templates').settingsFor(options.templateId, 'import') : null;
-
-    // A text file in another encoding is converted to UTF-8 once, here: the task, its resume and its reports read
-    // UTF-8 as for any file (pipeline/formats/encoding.ts). A zip (an XLSX workbook) is not text.
-    const encoding = raw.subarray(0, 4).equals(ZIP_MAGIC) ? 'utf-8' : uploadEncoding(raw, options.encoding ?? template?.encoding);
-    if (encoding === 'utf-8') return queueImport(strapi, { options, template, upload: upload.filepath, head: raw, fileName, creator, actor, encoding });
-    const converted = `${upload.filepath}.utf8`;
-    try {
-      await pipeline(fs.createReadStream(upload.filepath), toUtf8(encoding), fs.createWriteStream(converted));
-      return await queueImport(strapi, { options, template, upload: converted, head: await readHead(converted), fileName, creator, actor, encoding });
-    } finally {
-      await fs.promises.rm(converted, { force: true });
-    }
+  /**
+   * The preview of an import (POST /import-previews): the first `count` items of the file through the field
+   * mapping, the transforms and the checks of prepare, without writing anything (no task, nothing stored). Only the
+   * head of the file is read.
+   */
+  async preview({
+    file,
+    rawOptions,
+    count,
+    actor = null,
+  }: {
+    file: UploadedFile | UploadedFile[] | undefined;
+    rawOptions: unknown;
+    count: number;
+    actor?: Actor | null;
+  }): Promise<PreviewImport.Response['data']> {
+    const options = await parseImportOptions(rawOptions);
+    return withUtf8Upload(strapi, file, options, actor, async (ready) => {
+      const { format, resolved, formatVersion } = await resolveUpload(strapi, ready);
+      const { limits, transforms } = getConfig(strapi);
+      const contentTypes = getService(strapi, 'content-types');
+      const type = contentTypes.get(resolved.contentType);
+      const items = await previewItems({
+        format: FORMATS[format],
+        open: () => fs.createReadStream(ready.upload),
+        options: resolved,
+        attributes: type.attributes,
+        limits,
+        count,
+        prepare: await preparerFor(contentTypes, resolved, formatVersion ?? null, transforms),
+      });
+      return { format, items };
+    });
   },
 
   /** The import wizard's reading of a file's first 64 KB (pipeline/formats/head.ts), with the app's read limits. */

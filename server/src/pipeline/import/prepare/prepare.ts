@@ -78,22 +78,35 @@ export const assertNoHostileKeys = (value: unknown, path = ''): void => {
   }
 };
 
-/** Applies the field mapping: `{ "Title": "title", "meta": "seo.metaTitle", "junk": null }`. */
-export const applyFieldMapping = (item: Record<string, unknown>, mapping: Record<string, string | null>) => {
-  if (Object.keys(mapping).length === 0) return item;
+/** Writes `value` at a mapping target: `title`, or `seo.metaTitle` (a field of the `seo` object). */
+const placeAt = (out: Record<string, unknown>, target: string, value: unknown) => {
+  const [head, ...rest] = target.split('.');
+  if (rest.length === 0) {
+    out[head] = value;
+  } else {
+    const nested = isPlainObject(out[head]) ? { ...(out[head] as Record<string, unknown>) } : {};
+    nested[rest.join('.')] = value;
+    out[head] = nested;
+  }
+};
+
+/**
+ * Applies the field mapping: `{ "Title": "title", "meta": "seo.metaTitle", "junk": null }`; then `placed`, the
+ * transforms' results by target (transforms.ts), which win over a field of the same name.
+ */
+export const applyFieldMapping = (
+  item: Record<string, unknown>,
+  mapping: Record<string, string | null>,
+  placed: ReadonlyArray<[string, unknown]> = []
+) => {
+  if (Object.keys(mapping).length === 0 && placed.length === 0) return item;
   const out: Record<string, unknown> = {};
   for (const [source, value] of Object.entries(item)) {
     const target = Object.prototype.hasOwnProperty.call(mapping, source) ? mapping[source] : source;
     if (target === null) continue;
-    const [head, ...rest] = target.split('.');
-    if (rest.length === 0) {
-      out[head] = value;
-    } else {
-      const nested = isPlainObject(out[head]) ? (out[head] as Record<string, unknown>) : {};
-      nested[rest.join('.')] = value;
-      out[head] = nested;
-    }
+    placeAt(out, target, value);
   }
+  for (const [target, value] of placed) placeAt(out, target, value);
   return out;
 };
 
@@ -273,9 +286,15 @@ const prepareValue = (
 };
 
 /** Map → validate one item read from the file. Throws an ItemError naming the field. */
-export const prepareItem = (raw: Record<string, unknown>, ctx: PrepareContext): PreparedItem => {
+export const prepareItem = (
+  raw: Record<string, unknown>,
+  ctx: PrepareContext,
+  /** The transforms' results by target path (transforms.ts). */
+  placed?: ReadonlyArray<[string, unknown]>
+): PreparedItem => {
   assertNoHostileKeys(raw);
-  const item = applyFieldMapping(raw, ctx.fieldMapping);
+  if (placed) for (const [target, value] of placed) assertNoHostileKeys(value, target);
+  const item = applyFieldMapping(raw, ctx.fieldMapping, placed);
 
   const documentId = item.documentId ?? null;
   if (documentId !== null && (typeof documentId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(documentId))) {
