@@ -130,6 +130,11 @@ export interface ImportOptions {
   decimalComma?: boolean;
   /** `skip` (default: the bulk path) or `run`: every entry through the Document Service (lifecycle hooks, entry webhooks). */
   lifecycles?: Lifecycles;
+  /**
+   * The password of a file with encrypted private attributes (an export with `secrets`). Never stored: the task's
+   * stored options keep `{ encrypted: [...] }` (which attributes), never the password.
+   */
+  secrets?: SecretsOption;
 }
 
 export interface ExportOptions {
@@ -153,6 +158,20 @@ export interface ExportOptions {
   csvBom?: boolean;
   templateId?: TemplateId;
   name?: string;
+  /**
+   * Include the private attributes the user may read, each value encrypted under this password (JSON and JSONT).
+   * Never stored: the task's stored options keep `{ encrypted: [...] }` (which attributes), never the password.
+   */
+  secrets?: SecretsOption;
+}
+
+/**
+ * `secrets` of an export or import: `password` in a request; what a task stores instead is `encrypted`, the
+ * attributes whose values the file carries encrypted (the password lives only in the memory of the server running it).
+ */
+export interface SecretsOption {
+  password?: string;
+  encrypted?: string[];
 }
 
 /** One content type of a bundle export: the single-type export's options (and defaults). */
@@ -582,6 +601,8 @@ export interface FileHead {
   itemCount: number;
   /** A JSONT file's configuration. */
   configuration: Record<string, unknown> | null;
+  /** JSON and JSONT files with encrypted private attributes: which (the import needs the export's password). */
+  encrypted?: string[];
   error: FileHeadError | null;
   /** The reader's message, naming the line and column, when `error` is `invalid` or `item`. */
   message?: string;

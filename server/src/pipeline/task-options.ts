@@ -31,6 +31,11 @@ export interface ResolvedImportOptions {
    * fire); `skip`: the bulk path where it applies. Absent in tasks created before the option existed: `skip`.
    */
   lifecycles?: Lifecycles;
+  /**
+   * A file with encrypted private attributes (README, *Secrets*): which ones. The key is never here: it is held in the
+   * memory of the server that received the task (services/tasks/secret-keys.ts).
+   */
+  secrets?: { encrypted: string[] };
 }
 
 export interface ResolvedExportOptions {
@@ -51,4 +56,6 @@ export interface ResolvedExportOptions {
   csvBom: boolean;
   templateId: TemplateId | null;
   name: string;
+  /** With secrets: the private attributes written encrypted (the password is never here: services/tasks/secret-keys.ts). */
+  secrets?: { encrypted: string[] };
 }

@@ -9,6 +9,7 @@ import { createImportsService } from './tasks/imports';
 import { createLocksService } from './tasks/locks';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './tasks/runner';
+import { createSecretKeysService } from './tasks/secret-keys';
 import { createSchedulerService } from './schedules/scheduler';
 import { createSqliteService } from './sqlite';
 import { createStorageService } from './storage/index';
@@ -29,6 +30,7 @@ const services = {
   permissions: createPermissionsService,
   runner: createRunnerService,
   scheduler: createSchedulerService,
+  'secret-keys': createSecretKeysService,
   sqlite: createSqliteService,
   storage: createStorageService,
   tasks: createTasksService,

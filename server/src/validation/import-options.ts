@@ -40,6 +40,22 @@ const fieldMapping = yup
     return Object.values(value as Record<string, unknown>).every((target) => target === null || (typeof target === 'string' && target.length > 0));
   });
 
+/** `secrets: { password }` (README, *Secrets*): at least 8 characters; never stored. */
+export const secretsOptionSchema = yup
+  .object({
+    password: yup
+      .string()
+      .strict()
+      .required('secrets.password is required: the password the private fields are encrypted with')
+      .min(8, 'secrets.password must be at least 8 characters')
+      .max(1024, 'secrets.password must be at most 1024 characters'),
+  })
+  .noUnknown()
+  .default(undefined);
+
+/** The formats that carry the secrets header (JSON and JSONT: before the items). */
+export const SECRETS_FORMATS: readonly string[] = ['json', 'jsont'];
+
 export const importOptionsSchema = yup
   .object({
     contentType: yup.string(),
@@ -59,6 +75,7 @@ export const importOptionsSchema = yup
     csvDelimiter: yup.string().oneOf([...CSV_DELIMITERS], 'csvDelimiter must be one of ",", ";" or a tab'),
     decimalComma: yup.boolean(),
     lifecycles: yup.string().oneOf([...LIFECYCLES], `lifecycles must be one of ${LIFECYCLES.join(', ')}`),
+    secrets: secretsOptionSchema,
   })
   .noUnknown();
 

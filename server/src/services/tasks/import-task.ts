@@ -13,7 +13,7 @@ import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/second-pass';
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
 import { ItemFailure, type WritePaths } from '../../pipeline/import/write/entries';
-import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, stoppedImport, transactionOf, writerContextFor } from './import-context';
+import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, secretsOf, stoppedImport, transactionOf, writerContextFor } from './import-context';
 
 /**
  * The import task's handler: it gathers what the import path needs (the stored file, the type's schema, the
@@ -165,7 +165,7 @@ export const createImportHandler =
         csvDelimiter: options.csvDelimiter,
         decimalComma: options.decimalComma,
       }),
-      prepare: await preparerFor(contentTypes, options, task.formatVersion),
+      prepare: await preparerFor(contentTypes, options, task.formatVersion, secretsOf(strapi, task.id, options)),
       matchBy: options.matchBy,
       skip: resume?.items ?? 0,
       counts,

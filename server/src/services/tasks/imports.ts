@@ -6,6 +6,7 @@ import { errors } from '@strapi/utils';
 import type { ExportOptions, FileHead, Format, ImportOptions, ReadFileHead, TextEncoding } from '../../../../shared/contracts';
 import { toUtf8, uploadEncoding } from '../../pipeline/formats/encoding';
 import { readFileHead } from '../../pipeline/formats/head';
+import { openSecrets, parseSecretsHeader, WrongPasswordError, type SecretsHeader } from '../../pipeline/secrets';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
 import { acceptedEndings, DETECT, headText } from '../../../../shared/formats';
@@ -29,6 +30,36 @@ const readHead = async (file: string): Promise<Buffer> => {
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
+  }
+};
+
+const secretsOnlyIn = (fileName: string, format: Format) =>
+  `secrets: encrypted private fields are carried by JSON and JSONT files (in their header); "${fileName}" is ${FORMATS[format].label}`;
+
+/**
+ * The key of a file's secrets (README, *Secrets*), before the task exists: a 400 for a file with encrypted values
+ * and no password, a wrong password (the header's check value), a password for a file without secrets, or a
+ * malformed header. Null when neither the file nor the options have secrets.
+ */
+const openFileSecrets = async (value: unknown, password: string | undefined, fileName: string) => {
+  if (value === undefined) {
+    if (password !== undefined) throw fieldError('secrets', `secrets: the file "${fileName}" has no encrypted private fields: remove the secrets option`);
+    return null;
+  }
+  let header: SecretsHeader;
+  try {
+    header = parseSecretsHeader(value);
+  } catch (error) {
+    throw fieldError('file', (error as Error).message);
+  }
+  if (password === undefined) {
+    throw fieldError('secrets.password', `The file "${fileName}" has encrypted private fields (${header.fields.join(', ') || 'none listed'}): give the password it was exported with (secrets.password)`);
+  }
+  try {
+    return { key: await openSecrets(header, password), encrypted: header.fields };
+  } catch (error) {
+    if (error instanceof WrongPasswordError) throw fieldError('secrets.password', `secrets.password: ${error.message}`);
+    throw error;
   }
 };
 
@@ -86,14 +117,17 @@ const queueImport = async (
     throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
   }
 
-  // JSON and JSONT: the header (format version, configuration), read up to the items.
+  // JSON and JSONT: the header (format version, configuration, secrets), read up to the items.
   let configuration: Partial<ImportOptions> | null = null;
   let formatVersion: number | undefined;
+  let secrets: { key: Buffer; encrypted: string[] } | null = null;
   const { readHeader } = FORMATS[format];
+  if (!readHeader && options.secrets) throw fieldError('secrets', secretsOnlyIn(fileName, format));
   if (readHeader) {
     const header = await readHeader(() => fs.createReadStream(upload), limits).catch((error: Error) => {
       throw fieldError('file', error.message);
     });
+    secrets = await openFileSecrets(header.secrets, options.secrets?.password, fileName);
     if (header.actually && header.actually !== format) {
       if (explicit) throw fieldError('format', `The file "${fileName}" has a ${FORMATS[header.actually].label} ${header.configuration ? 'configuration' : 'header'}: import it with the format ${header.actually}`);
       format = header.actually;
@@ -126,6 +160,8 @@ const queueImport = async (
   getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
   // The encoding the file was read in (a UTF-16 byte order mark decides over the option).
   if (format !== 'xlsx') resolved.encoding = encoding;
+  // Which attributes the file carries encrypted (the key stays in memory: secret-keys.ts).
+  if (secrets) resolved.secrets = { encrypted: secrets.encrypted };
 
   const storage = getService(strapi, 'storage');
   const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
@@ -145,6 +181,7 @@ const queueImport = async (
     creator,
     token: actor?.token ?? null,
   });
+  if (secrets) getService(strapi, 'secret-keys').hold(task.id, { key: secrets.key });
   getService(strapi, 'runner').kick();
   return task;
 };
