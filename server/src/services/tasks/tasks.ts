@@ -247,6 +247,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
             : `Task ${id} is ${row.state}: only an interrupted or cancelled continue-mode import with a checkpoint can be resumed`
         );
       }
+      // README, *Secrets*: the password was kept in memory for the task's run only.
+      if ((row.options as { secrets?: unknown } | null)?.secrets) {
+        throw conflict(`Task ${id} imported encrypted private fields, and their password is not kept after the task ran: import the file again with the password (with upsert, what is there is updated)`);
+      }
       const storage = getService(strapi, 'storage');
       assertStoredHere(row, storage.id);
       if (!(await storage.size(row.fileKey as string))) throw conflict(`Task ${id} can no longer be resumed: its uploaded file was removed`);
