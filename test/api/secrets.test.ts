@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/cli';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, errorReport, exportFile, postImport } from '../helpers/tasks';
@@ -171,5 +176,41 @@ describe('into a clean database', () => {
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
     const rows = await articleRows();
     expect(rows.find((r) => r.documentId === first.documentId)?.title).not.toBe('changed');
+  });
+});
+
+describe('the command line', () => {
+  let database: TestDatabase;
+  let storageDir: string;
+  let work: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-secrets-files-'));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'dmc-secrets-work-'));
+  });
+  afterAll(async () => {
+    delete process.env.DMC_SECRETS_PASSWORD;
+    await database?.drop();
+    fs.rmSync(storageDir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('imports with --secrets-password, exports with --secrets (DMC_SECRETS_PASSWORD); a wrong password exits 64', async () => {
+    const cli = (args: string[]) => runCli(args, { database, storageDir });
+    const file = path.join(work, 'articles.json');
+    fs.writeFileSync(file, files.json);
+    const wrong = await cli(['import', file, '--type', ARTICLE, '--secrets-password', 'not the password']);
+    expect([wrong.code, wrong.stderr]).toEqual([64, expect.stringMatching(/wrong password/)]);
+    const imported = await cli(['import', file, '--type', ARTICLE, '--secrets-password', PASSWORD, '--json', '--no-compile']);
+    expect(imported.code).toBe(0);
+    process.env.DMC_SECRETS_PASSWORD = PASSWORD;
+    const out = path.join(work, 'again.json');
+    const exported = await cli(['export', '--type', ARTICLE, '--fields', FIELDS.join(','), '--out', out, '--secrets', '--no-compile']);
+    expect(exported.code).toBe(0);
+    const again = JSON.parse(fs.readFileSync(out, 'utf8')) as { secrets: { fields: string[] }; items: Array<Record<string, unknown>> };
+    expect(again.secrets.fields).toEqual(['secretNote']);
+    expect(again.items).toHaveLength(notes.size);
+    expect(fs.readFileSync(out, 'utf8')).not.toMatch(/Private note/);
+    expect(imported.stdout + exported.stdout + exported.stderr).not.toContain(PASSWORD);
   });
 });
