@@ -154,6 +154,22 @@ describe('into a clean database', () => {
     expect(new Map(rows.map((r) => [r.documentId, r.secretNote]))).toEqual(notes);
   });
 
+  test('a user who may not write the private field gets each item refused, even with the password', async () => {
+    const writer = await createAdmin(app, [
+      ...PLUGIN_ACTIONS,
+      cm('read', ARTICLE, { fields: ['title', 'slug'], locales: ['en', 'fr'] }),
+      cm('create', ARTICLE, { fields: ['title', 'slug'], locales: ['en', 'fr'] }),
+      cm('update', ARTICLE, { fields: ['title', 'slug'], locales: ['en', 'fr'] }),
+    ]);
+    const before = await articleRows();
+    const res = await postImport(app, writer, { content: files.json, fileName: 'articles.json', options: { contentType: ARTICLE, onError: 'continue', secrets: { password: PASSWORD } } });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ status: 'completed-with-errors', counts: { failed: notes.size, updated: 0, created: 0 } });
+    const report = JSON.parse((await errorReport(app, writer, res.body.data.id)).text) as Array<Record<string, unknown>>;
+    expect(String(report[0].message)).toMatch(/secretNote/);
+    expect(await articleRows()).toEqual(before);
+  });
+
   test('a value changed after the export is that item failure, naming the field', async () => {
     const file = JSON.parse(files.json) as { items: Array<Record<string, unknown>> };
     const [first, second] = file.items;
