@@ -81,6 +81,9 @@ describe('on a seeded database', () => {
       .send({ name: 'with secrets', kind: 'export', contentType: ARTICLE, options: { secrets: { password: PASSWORD } } });
     expect(template.status).toBe(400);
     expect(template.body.error.message).toMatch(/a template never stores a password/);
+    const bundle = await app.http().post(`${BASE}/export-tasks`).set(auth()).send({ format: 'bundle', contentTypes: [ARTICLE], secrets: { password: PASSWORD } });
+    expect(bundle.status).toBe(400);
+    expect(bundle.body.error.message).toMatch(/not by bundles/);
   });
 
   test('a user who may not read the private field does not get it, even with a password', async () => {
