@@ -5,7 +5,7 @@ import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, errorReport, exportFile, postImport } from '../helpers/tasks';
+import { BASE, errorReport, exportFile, postImport, untilEnded } from '../helpers/tasks';
 
 /**
  * Secrets (README, *Secrets*): private attributes exported encrypted under a password, imported back with it into
@@ -171,6 +171,21 @@ describe('into a clean database', () => {
     const report = JSON.parse((await errorReport(app, writer, res.body.data.id)).text) as Array<Record<string, unknown>>;
     expect(String(report[0].message)).toMatch(/secretNote/);
     expect(await articleRows()).toEqual(before);
+  });
+
+  test('a task whose key no server holds (a restart) waits for its server, then fails saying the password is gone', async () => {
+    const query = app.strapi.db.query(TASK as never);
+    const options = { contentType: ARTICLE, format: 'json', fields: FIELDS, relationsAs: 'documentId', includeTimestamps: false, csvDelimiter: ',', csvBom: false, name: 'orphan', secrets: { encrypted: ['secretNote'] } };
+    const row = (await query.create({ data: { kind: 'export', name: 'orphan', contentType: ARTICLE, format: 'json', state: 'queued', options, fileName: 'orphan.json', fileKey: 'tasks/orphan/orphan.json' } })) as { id: number };
+    const runner = app.strapi.plugin('data-migration-center').service('runner') as { kick(): void };
+    runner.kick();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(((await query.findOne({ where: { id: row.id } })) as { state: string }).state).toBe('queued');
+    await query.update({ where: { id: row.id }, data: { createdAt: new Date(Date.now() - 11 * 60 * 1000) } });
+    runner.kick();
+    const ended = await untilEnded(app, token, row.id);
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(/password is kept only in the memory of the server that received the task/);
   });
 
   test('a value changed after the export is that item failure, naming the field', async () => {

@@ -227,6 +227,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { id, state: 'queued' },
         data: { state: 'cancelled', finishedAt: new Date(), error: 'Cancelled before it started' },
       });
+      // A key of secrets held for it (secret-keys.ts) is no longer needed.
+      if (count === 1) getService(strapi, 'secret-keys').release(id);
       if (count === 0) {
         // Running on another server: it sees the request at its next heartbeat.
         await query().updateMany({ where: { id, state: 'running' }, data: { cancelRequested: true } });
