@@ -74,6 +74,9 @@ describe('on a seeded database', () => {
     const short = await app.http().post(`${BASE}/export-tasks`).set(auth()).send({ contentType: ARTICLE, secrets: { password: 'short' } });
     expect(short.status).toBe(400);
     expect(short.body.error.message).toMatch(/at least 8 characters/);
+    const number = await app.http().post(`${BASE}/export-tasks`).set(auth()).send({ contentType: ARTICLE, secrets: { password: 123456789 } });
+    expect(number.status).toBe(400);
+    expect(JSON.stringify(number.body)).not.toContain('123456789');
     const template = await app
       .http()
       .post(`${BASE}/templates`)
@@ -170,6 +173,8 @@ describe('into a clean database', () => {
     expect(res.body.data).toMatchObject({ status: 'completed-with-errors', counts: { failed: notes.size, updated: 0, created: 0 } });
     const report = JSON.parse((await errorReport(app, writer, res.body.data.id)).text) as Array<Record<string, unknown>>;
     expect(String(report[0].message)).toMatch(/secretNote/);
+    // The report shows the items as read: the values still encrypted.
+    expect(JSON.stringify(report)).not.toMatch(/Private note/);
     expect(await articleRows()).toEqual(before);
   });
 

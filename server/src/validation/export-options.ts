@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
 import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } from '../../../shared/contracts';
 import type { ResolvedExportOptions } from '../pipeline/task-options';
-import { fieldError, SECRETS_FORMATS, secretsOptionSchema } from './import-options';
+import { fieldError, SECRETS_FORMATS, takeSecretsOption } from './import-options';
 import { templateIdSchema } from './templates';
 import { modelSchema } from '../schema/model-schema';
 
@@ -34,7 +34,6 @@ export const exportOptionsSchema = yup
     csvBom: yup.boolean(),
     templateId: templateIdSchema,
     name: yup.string().max(255),
-    secrets: secretsOptionSchema,
   })
   .noUnknown();
 
@@ -43,7 +42,9 @@ const validateBody = validateYupSchema(exportOptionsSchema);
 export const parseExportOptions = async (body: unknown): Promise<ExportOptions> => {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw fieldError('options', 'the body must be a JSON object of export options');
-  return (await validateBody(body)) as ExportOptions;
+  const { rest, secrets } = takeSecretsOption(body);
+  const options = (await validateBody(rest)) as ExportOptions;
+  return secrets ? { ...options, secrets } : options;
 };
 
 /** What the user who asks for an export may read (absent: the system or a super admin, who read everything). */
