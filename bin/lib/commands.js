@@ -113,8 +113,21 @@ const exitCodeOf = (task) =>
  * ---------------------------------------------------------------------------------------------------------- */
 
 /** Options of one content type's import or export, which a bundle takes per type under --types. */
-const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'computed', 'locale', 'status', 'csv-delimiter', 'decimal-comma', 'encoding'];
-const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps', 'csv-delimiter', 'csv-bom'];
+const SINGLE_TYPE_IMPORT = ['type', 'format', 'import-strategy', 'update-strategy', 'match-by', 'mapping', 'computed', 'locale', 'status', 'csv-delimiter', 'decimal-comma', 'encoding', 'secrets-password', 'secrets'];
+const SINGLE_TYPE_EXPORT = ['fields', 'filters', 'locale', 'status', 'sort', 'relations-as', 'include-timestamps', 'csv-delimiter', 'csv-bom', 'secrets-password', 'secrets'];
+
+/**
+ * `secrets: { password }` (README, *Secrets*): --secrets-password <p>, or --secrets with DMC_SECRETS_PASSWORD.
+ * @param {Values} values @param {string} command
+ */
+const secretsOption = (values, command) => {
+  const given = text(values, 'secrets-password');
+  if (values.secrets !== true) return given === undefined ? undefined : { password: given };
+  if (given !== undefined) throw new UsageError('--secrets reads the password from DMC_SECRETS_PASSWORD: give --secrets-password or --secrets, not both', command);
+  const password = process.env.DMC_SECRETS_PASSWORD;
+  if (!password) throw new UsageError('--secrets: set DMC_SECRETS_PASSWORD to the password', command);
+  return { password };
+};
 
 /** `tab` or a tab character: the tab delimiter. @param {string | undefined} value */
 const delimiterOption = (value) => (value === 'tab' || value === '\\t' ? '\t' : value);
@@ -201,6 +214,7 @@ const prepareImport = (values, positionals, command = 'import') => {
           lifecycles: text(values, 'lifecycles'),
           dryRun: values['dry-run'] === true ? true : undefined,
           name: text(values, 'name'),
+          secrets: secretsOption(values, command),
           /** @type {import('../../shared/contracts').TemplateId | undefined} */
           templateId: undefined,
         }),
@@ -411,6 +425,7 @@ const prepareExport = (values, command = 'export') => {
       csvDelimiter: delimiterOption(text(values, 'csv-delimiter')),
       csvBom: values['csv-bom'] === true ? true : undefined,
       name: text(values, 'name'),
+      secrets: secretsOption(values, command),
       /** @type {import('../../shared/contracts').TemplateId | undefined} */
       templateId: undefined,
     }),

@@ -141,6 +141,8 @@ const COMMANDS = {
       name: { type: 'string' },
       types: { type: 'string' },
       'error-report': { type: 'string' },
+      'secrets-password': { type: 'string' },
+      secrets: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     help: `Usage: ${BIN} import <file> [options]
@@ -181,6 +183,8 @@ Options:
                                {"api::category.category": {"matchBy": "slug", "importStrategy": "skip-existing"}}
                                (with a bundle, only --on-error, --dry-run, --lifecycles, --template, --name and
                                --types apply)
+  --secrets-password <p>       a JSON or JSONT file exported with encrypted private fields: its password
+  --secrets                    the same, the password read from DMC_SECRETS_PASSWORD (not in the shell history)
   --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
   --json                       print the finished task as JSON on stdout instead of the summary
 
@@ -215,6 +219,8 @@ Example:
       'with-dependencies': { type: 'boolean' },
       media: { type: 'boolean' },
       definitions: { type: 'boolean' },
+      'secrets-password': { type: 'string' },
+      secrets: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     help: `Usage: ${BIN} export --type <uid> --out <file> [options]
@@ -239,6 +245,9 @@ Options:
   --template <name>            apply the settings of the export template of that name (a bundle: of the bundle
                                template of that name; --type is then optional)
   --name <name>                the task's name (default: Export <type>)
+  --secrets-password <p>       JSON and JSONT: also the private fields you may read, each value encrypted
+                               under this password (at least 8 characters; never stored)
+  --secrets                    the same, the password read from DMC_SECRETS_PASSWORD (not in the shell history)
 
 A bundle (several content types in one zip; export-bundle, --format bundle, or --out <file>.zip):
   --type <uid,uid,...|all>     the content types (all: every api:: type)
@@ -283,6 +292,8 @@ Options:
   --template <name>            the bundle template of that name: its onError and each type's import options
   --types <json>               the options of each type, such as {"api::category.category": {"matchBy": "slug"}}
   --name <name>                the task's name (default: Import <file name>)
+  --secrets-password <p>       a JSON or JSONT file exported with encrypted private fields: its password
+  --secrets                    the same, the password read from DMC_SECRETS_PASSWORD (not in the shell history)
   --error-report <file>        where the error report goes (default: <file>.errors.csv beside the input)
   --json                       print the finished task as JSON on stdout instead of the summary
 

@@ -151,6 +151,11 @@ export interface ImportOptions {
    * export reads them, instead of a file. Set by the server on the task; not an option of a file import.
    */
   source?: MigrationSource;
+  /**
+   * The password of a file with encrypted private attributes (an export with `secrets`). Never stored: the task's
+   * stored options keep `{ encrypted: [...] }` (which attributes), never the password.
+   */
+  secrets?: SecretsOption;
 }
 
 /** What a migration reads: the entries of a content type, as a JSON export of them holds them. */
@@ -171,7 +176,7 @@ export interface MigrationSource {
  * type itself, matched by documentId and updated with `patch`), without the options of files.
  */
 export interface MigrationOptions
-  extends Omit<ImportOptions, 'format' | 'encoding' | 'invalidUtf8' | 'csvDelimiter' | 'decimalComma' | 'source'> {
+  extends Omit<ImportOptions, 'format' | 'encoding' | 'invalidUtf8' | 'csvDelimiter' | 'decimalComma' | 'source' | 'secrets'> {
   source: MigrationSource;
 }
 
@@ -196,6 +201,20 @@ export interface ExportOptions {
   csvBom?: boolean;
   templateId?: TemplateId;
   name?: string;
+  /**
+   * Include the private attributes the user may read, each value encrypted under this password (JSON and JSONT).
+   * Never stored: the task's stored options keep `{ encrypted: [...] }` (which attributes), never the password.
+   */
+  secrets?: SecretsOption;
+}
+
+/**
+ * `secrets` of an export or import: `password` in a request; what a task stores instead is `encrypted`, the
+ * attributes whose values the file carries encrypted (the password lives only in the memory of the server running it).
+ */
+export interface SecretsOption {
+  password?: string;
+  encrypted?: string[];
 }
 
 /** One content type of a bundle export: the single-type export's options (and defaults). */
@@ -625,6 +644,8 @@ export interface FileHead {
   itemCount: number;
   /** A JSONT file's configuration. */
   configuration: Record<string, unknown> | null;
+  /** JSON and JSONT files with encrypted private attributes: which (the import needs the export's password). */
+  encrypted?: string[];
   error: FileHeadError | null;
   /** The reader's message, naming the line and column, when `error` is `invalid` or `item`. */
   message?: string;

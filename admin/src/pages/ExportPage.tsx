@@ -10,6 +10,7 @@ import { TextField } from '../components/fields';
 import { NoContentTypes } from '../components/NoContentTypes';
 import { SaveTemplateModal } from '../components/SaveTemplateModal';
 import { Section } from '../components/Section';
+import { ExportSecretsFields, NO_SECRETS, secretsOption, useSecretsError, type SecretsValue } from '../components/SecretsFields';
 import { TaskProgressModal } from '../components/TaskProgressModal';
 import { TemplatePicker } from '../components/TemplatePicker';
 import { readExportPrefill } from '../content-manager/urls';
@@ -69,6 +70,9 @@ export const ExportPage = () => {
   const [isStarting, setIsStarting] = useState(false);
   const [task, setTask] = useState<Task | null>(null);
   const [isSavingTemplate, setIsSavingTemplate] = useState(false);
+  // Never part of `values` (a template is saved from them): the password goes with the request that starts the task.
+  const [secrets, setSecrets] = useState<SecretsValue>(NO_SECRETS);
+  const secretsError = useSecretsError();
 
   // `?templateId=` (Templates tab, "Run" with changes): start from that template once the list is here.
   const requestedTemplate = searchParams.get('templateId');
@@ -111,11 +115,13 @@ export const ExportPage = () => {
     return !hasErrors(found);
   };
 
+  const carriesSecrets = secrets.enabled && (values.format === 'json' || values.format === 'jsont');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!validate()) return;
+    if (!validate() || (carriesSecrets && secretsError(secrets))) return;
     setIsStarting(true);
-    const started = await api.startExport(buildExportOptions({ ...values, name: values.name || defaultName }, contentType));
+    const options = buildExportOptions({ ...values, name: values.name || defaultName }, contentType);
+    const started = await api.startExport(carriesSecrets ? { ...options, secrets: secretsOption(secrets) } : options);
     setIsStarting(false);
     if (started) setTask(started);
   };
@@ -222,6 +228,14 @@ export const ExportPage = () => {
                 locales={locales}
                 errors={errors}
               />
+              <Section title={formatMessage({ id: getTranslation('secrets.section'), defaultMessage: 'Private fields' })}>
+                <ExportSecretsFields
+                  value={secrets}
+                  onChange={setSecrets}
+                  format={values.format}
+                  error={submitted && carriesSecrets ? secretsError(secrets) : undefined}
+                />
+              </Section>
             </Flex>
           </Layouts.Content>
         </form>

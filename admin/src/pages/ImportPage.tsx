@@ -10,6 +10,7 @@ import { FieldMappingTable } from '../components/FieldMappingTable';
 import { FileDropZone } from '../components/FileDropZone';
 import { TextField } from '../components/fields';
 import { ImportOptionsFields } from '../components/ImportOptionsFields';
+import { ImportSecretsField, NO_SECRETS, secretsOption, useSecretsError, type SecretsValue } from '../components/SecretsFields';
 import { ImportPreviewModal } from '../components/ImportPreviewModal';
 import { NoContentTypes } from '../components/NoContentTypes';
 import { SaveTemplateModal } from '../components/SaveTemplateModal';
@@ -88,6 +89,10 @@ export const ImportPage = () => {
 
   const [file, setFile] = useState<File | null>(null);
   const [head, setHead] = useState<FileHead | null>(null);
+  // A file with encrypted private fields: its password (never in `values`, which a template is saved from).
+  const [secrets, setSecrets] = useState<SecretsValue>(NO_SECRETS);
+  const secretsError = useSecretsError();
+  const encrypted = head?.encrypted ?? [];
   /**
    * The encoding the file's head was read in, and whether it was guessed from its bytes (not chosen by the user or a
    * template); null before a file, and for a workbook.
@@ -268,8 +273,10 @@ export const ImportPage = () => {
 
   const next = (event: FormEvent) => {
     event.preventDefault();
-    if (!validate(true) || !file) return;
-    setPreview({ file, options: buildImportOptions(values, contentType) });
+    const needsPassword = encrypted.length > 0;
+    if (!validate(true) || !file || (needsPassword && secretsError({ ...secrets, enabled: true }))) return;
+    const options = buildImportOptions(values, contentType);
+    setPreview({ file, options: needsPassword ? { ...options, secrets: secretsOption({ ...secrets, enabled: true }) } : options });
   };
 
   const saveTemplate = async ({ name, description }: { name: string; description: string | null }) => {
@@ -359,6 +366,16 @@ export const ImportPage = () => {
                   </Grid.Item>
                   <Grid.Item col={12} direction="column" alignItems="stretch">
                     <FileDropZone file={file} onChange={(chosen) => void chooseFile(chosen)} error={errorMessage(errors.file)} />
+                    {encrypted.length > 0 ? (
+                      <Flex direction="column" alignItems="stretch" paddingTop={4}>
+                        <ImportSecretsField
+                          fields={encrypted}
+                          value={secrets}
+                          onChange={setSecrets}
+                          error={submitted ? secretsError({ ...secrets, enabled: true }) : undefined}
+                        />
+                      </Flex>
+                    ) : null}
                     {headError ? (
                       <Flex gap={2} paddingTop={2}>
                         <WarningCircle fill="warning600" aria-hidden />

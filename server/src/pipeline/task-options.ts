@@ -35,6 +35,11 @@ export interface ResolvedImportOptions {
   lifecycles?: Lifecycles;
   /** A migration (POST /migration-tasks): the entries it imports instead of a file (a snapshot taken when it starts). */
   source?: MigrationSource;
+  /**
+   * A file with encrypted private attributes (README, *Secrets*): which ones. The key is never here: it is held in the
+   * memory of the server that received the task (services/tasks/secret-keys.ts).
+   */
+  secrets?: { encrypted: string[] };
 }
 
 export interface ResolvedExportOptions {
@@ -55,4 +60,6 @@ export interface ResolvedExportOptions {
   csvBom: boolean;
   templateId: TemplateId | null;
   name: string;
+  /** With secrets: the private attributes written encrypted (the password is never here: services/tasks/secret-keys.ts). */
+  secrets?: { encrypted: string[] };
 }

@@ -10,6 +10,7 @@ import { createLocksService } from './tasks/locks';
 import { createMigrationsService } from './tasks/migrations';
 import { createPermissionsService } from './permissions';
 import { createRunnerService } from './tasks/runner';
+import { createSecretKeysService } from './tasks/secret-keys';
 import { createSchedulerService } from './schedules/scheduler';
 import { createSqliteService } from './sqlite';
 import { createStorageService } from './storage/index';
@@ -31,6 +32,7 @@ const services = {
   permissions: createPermissionsService,
   runner: createRunnerService,
   scheduler: createSchedulerService,
+  'secret-keys': createSecretKeysService,
   sqlite: createSqliteService,
   storage: createStorageService,
   tasks: createTasksService,

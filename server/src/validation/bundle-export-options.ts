@@ -52,11 +52,15 @@ const bundleSchema = yup
 
 const validateBody = validateYupSchema(bundleSchema);
 
+/** README, *Secrets*: not carried by bundles (yet). */
+export const BUNDLE_SECRETS = 'secrets: encrypted private fields are carried by single-type JSON and JSONT exports, not by bundles: export the type with private fields on its own';
+
 /** The request's shape checked: every type's options (`types[1].status`) named in the 400. */
 export const parseBundleExportOptions = async (body: unknown): Promise<BundleExportOptions> => {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw fieldError('types', 'the body must be a JSON object: { types: [{ contentType, ... }] or "all", withDependencies?, media?, definitions?, source? }');
   }
+  if ('secrets' in body) throw fieldError('secrets', BUNDLE_SECRETS);
   const options = (await validateBody(body)) as BundleExportOptions;
   if (Array.isArray(options.types)) {
     const seen = new Set<string>();

@@ -50,7 +50,9 @@ const validateOptions = validateYupSchema(optionsSchema);
 
 /** The `options` multipart field: a JSON object (or absent). */
 export const parseBundleImportOptions = async (raw: unknown): Promise<BundleImportOptions> => {
-  const options = (await validateOptions(optionsField(raw))) as BundleImportOptions;
+  const fields = optionsField(raw);
+  if ('secrets' in fields) throw fieldError('secrets', 'secrets: bundles carry no encrypted private fields (only single-type JSON and JSONT files do): remove the secrets option');
+  const options = (await validateOptions(fields)) as BundleImportOptions;
   for (const [uid, type] of Object.entries(options.types ?? {})) {
     try {
       typeSchema.validateSync(type);

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { validateYupSchema, yup } from '@strapi/utils';
 import { CSV_DELIMITERS, ENTRY_STATUSES, FORMATS, type ContentTypeInfo, type ExportOptions } from '../../../shared/contracts';
 import type { ResolvedExportOptions } from '../pipeline/task-options';
-import { fieldError } from './import-options';
+import { fieldError, SECRETS_FORMATS, takeSecretsOption } from './import-options';
 import { templateIdSchema } from './templates';
 import { modelSchema } from '../schema/model-schema';
 
@@ -42,7 +42,9 @@ const validateBody = validateYupSchema(exportOptionsSchema);
 export const parseExportOptions = async (body: unknown): Promise<ExportOptions> => {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw fieldError('options', 'the body must be a JSON object of export options');
-  return (await validateBody(body)) as ExportOptions;
+  const { rest, secrets } = takeSecretsOption(body);
+  const options = (await validateBody(rest)) as ExportOptions;
+  return secrets ? { ...options, secrets } : options;
 };
 
 /** What the user who asks for an export may read (absent: the system or a super admin, who read everything). */
@@ -82,11 +84,22 @@ export const resolveExportOptions = async ({
   const attributeNames = type.attributes.filter((a) => !a.private).map((a) => a.name);
   // What this user may read of it (the Content Manager's read permission): the default fields, and the only ones.
   const offered = permissions ? attributeNames.filter((name) => permissions.permits(name)) : attributeNames;
+  // With secrets (README, *Secrets*): the private attributes this user may read too, encrypted (never `password` ones).
+  const secrets = layers[0]?.secrets;
+  const privateNames = secrets
+    ? Object.entries(attributes)
+        .filter(([name, a]) => a.private && a.type !== 'password' && !['createdBy', 'updatedBy'].includes(name))
+        .map(([name]) => name)
+        .filter((name) => !permissions || permissions.permits(name))
+    : [];
   const requested = pick('fields');
   if (requested) {
     for (const field of requested) {
+      if (privateNames.includes(field)) continue;
       if (attributes[field]?.private || attributes[field]?.type === 'password') {
-        throw fieldError('fields', `"${field}" is a private attribute of ${contentType}: private attributes are never exported`);
+        throw fieldError('fields', secrets && attributes[field]?.type !== 'password'
+          ? `"${field}": you may not read this private field of ${contentType} (Content Manager permissions)`
+          : `"${field}" is a private attribute of ${contentType}: private attributes are exported only with secrets (encrypted under a password)`);
       }
       if (!attributeNames.includes(field)) {
         throw fieldError('fields', `"${field}" is not an attribute of ${contentType} (attributes: ${attributeNames.join(', ')})`);
@@ -96,7 +109,9 @@ export const resolveExportOptions = async ({
       }
     }
   }
-  const fields = requested ? offered.filter((name) => requested.includes(name)) : offered;
+  const selected = new Set([...offered, ...privateNames].filter((name) => !requested || requested.includes(name)));
+  const fields = Object.keys(attributes).filter((name) => selected.has(name));
+  const encrypted = privateNames.filter((name) => selected.has(name));
 
   const locale = pick('locale') ?? null;
   if (locale !== null) {
@@ -149,6 +164,9 @@ export const resolveExportOptions = async ({
   }
 
   const format = pick('format') ?? 'json';
+  if (secrets && !SECRETS_FORMATS.includes(format)) {
+    throw fieldError('secrets', `secrets: encrypted private fields are carried by JSON and JSONT files (in their header); this export is ${format.toUpperCase()}`);
+  }
   const csvDelimiter = pick('csvDelimiter');
   const csvBom = pick('csvBom');
   if (format !== 'csv') {
@@ -170,5 +188,6 @@ export const resolveExportOptions = async ({
     csvBom: csvBom ?? false,
     templateId: pick('templateId') ?? null,
     name: pick('name') || `Export ${type.pluralName || type.displayName}`,
+    ...(secrets ? { secrets: { encrypted } } : {}),
   };
 };

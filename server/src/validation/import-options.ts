@@ -13,6 +13,7 @@ import {
   type Format,
   type ImportOptions,
   mappingTargetOf,
+  type SecretsOption,
 } from '../../../shared/contracts';
 import { FORMAT_INFO } from '../../../shared/formats';
 import { parseColumnPath } from '../pipeline/formats/columns';
@@ -83,6 +84,29 @@ export const checkTransforms = (mapping: ImportOptions['fieldMapping'], computed
   }
 };
 
+/**
+ * `secrets: { password }` (README, *Secrets*): at least 8 characters; never stored. Checked by hand, not by yup:
+ * Strapi's 400 for a yup error carries the value (`details.errors[].value`), which must never be the password.
+ * Returns the options without `secrets`, and the option.
+ */
+export const takeSecretsOption = <T extends object>(body: T): { rest: T; secrets: SecretsOption | undefined } => {
+  if (!('secrets' in body)) return { rest: body, secrets: undefined };
+  const { secrets, ...rest } = body as T & { secrets?: unknown };
+  if (secrets === undefined) return { rest: rest as T, secrets: undefined };
+  if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) throw fieldError('secrets', 'secrets must be an object: { "password": "..." }');
+  const unknown = Object.keys(secrets).filter((key) => key !== 'password');
+  if (unknown.length > 0) throw fieldError('secrets', `secrets has unknown keys: ${unknown.join(', ')} (only password)`);
+  const { password } = secrets as { password?: unknown };
+  if (password === undefined) throw fieldError('secrets.password', 'secrets.password is required: the password the private fields are encrypted with');
+  if (typeof password !== 'string') throw fieldError('secrets.password', 'secrets.password must be a string');
+  if (password.length < 8) throw fieldError('secrets.password', 'secrets.password must be at least 8 characters');
+  if (password.length > 1024) throw fieldError('secrets.password', 'secrets.password must be at most 1024 characters');
+  return { rest: rest as T, secrets: { password } };
+};
+
+/** The formats that carry the secrets header (JSON and JSONT: before the items). */
+export const SECRETS_FORMATS: readonly string[] = ['json', 'jsont'];
+
 export const importOptionsSchema = yup
   .object({
     contentType: yup.string(),
@@ -130,8 +154,11 @@ export const optionsField = (raw: unknown): object => {
 };
 
 /** The `options` multipart field of an import: a JSON object (or absent). */
-export const parseImportOptions = async (raw: unknown): Promise<ImportOptions> =>
-  (await validateImportOptionsBody(optionsField(raw))) as ImportOptions;
+export const parseImportOptions = async (raw: unknown): Promise<ImportOptions> => {
+  const { rest, secrets } = takeSecretsOption(optionsField(raw));
+  const options = (await validateImportOptionsBody(rest)) as ImportOptions;
+  return secrets ? { ...options, secrets } : options;
+};
 
 export const fieldError = (path: string, message: string) =>
   new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError' }] });

@@ -10,7 +10,7 @@ import { parseExportOptions } from './export-options';
  */
 
 /** The import options a migration does not take: they describe a file. */
-export const FILE_OPTIONS = ['format', 'encoding', 'invalidUtf8', 'csvDelimiter', 'decimalComma'] as const;
+export const FILE_OPTIONS = ['format', 'encoding', 'invalidUtf8', 'csvDelimiter', 'decimalComma', 'secrets'] as const;
 const SOURCE_KEYS = ['contentType', 'fields', 'filters', 'locale', 'status'] as const;
 
 /** A ValidationError of the export options, its paths under `source.` (the request's own words). */

@@ -15,6 +15,12 @@ import type { FormatModule, SourceItem } from './types';
  */
 
 export const SAMPLE_ITEMS = 20;
+
+/** The attributes a `secrets` header lists (an unreadable header lists none: the import says what is wrong with it). */
+const encryptedFieldsOf = (secrets: unknown): string[] => {
+  const fields = (secrets as { fields?: unknown } | null)?.fields;
+  return Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [];
+};
 const SAMPLE_LENGTH = 60;
 
 const sampleText = (value: unknown): string | undefined => {
@@ -77,6 +83,7 @@ export const readFileHead = async (
 
   let format = detected;
   let configuration: Record<string, unknown> | null = null;
+  let encrypted: string[] | undefined;
   // A workbook's header check is a read of it, which the items' read below does anyway.
   const headerOf = FORMAT_INFO[format].tabular ? undefined : formats[format].readHeader;
   if (headerOf) {
@@ -84,6 +91,8 @@ export const readFileHead = async (
       const header = await headerOf(open, limits);
       format = header.actually ?? format;
       configuration = header.configuration;
+      // Encrypted private fields (pipeline/secrets.ts): the wizard asks for the password.
+      if (header.secrets !== undefined) encrypted = encryptedFieldsOf(header.secrets);
     } catch (error) {
       if (!cut(error)) return nothing(format, 'invalid', (error as Error).message);
     }
@@ -125,6 +134,6 @@ export const readFileHead = async (
     controller.abort();
   }
   if (pending && complete) failing ??= pending;
-  const read = { ...describeItems(items, columns), configuration };
+  const read = { ...describeItems(items, columns), configuration, ...(encrypted ? { encrypted } : {}) };
   return failing ? { ...nothing(format, 'item', failing.error), ...read } : { ...nothing(format, null), ...read };
 };

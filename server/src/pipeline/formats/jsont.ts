@@ -148,7 +148,8 @@ export const createJsontWriter = (options: WriteOptions): FormatWriter => {
       : given;
   let count = 0;
   return {
-    begin: () => `{\n  "configuration": ${indentJson(configuration, '  ')},\n  "items": [`,
+    begin: () =>
+      `{\n  "configuration": ${indentJson(configuration, '  ')},\n${options.secrets ? `  "secrets": ${indentJson(options.secrets, '  ')},\n` : ''}  "items": [`,
     item: (value) => {
       const separator = count === 0 ? '\n' : ',\n';
       count += 1;

@@ -70,6 +70,8 @@ export interface WriteOptions {
   configuration?: Record<string, unknown>;
   /** JSON and JSONT: the format version written with the file. */
   formatVersion?: number;
+  /** JSON and JSONT: the header of the file's encrypted private attributes (pipeline/secrets.ts), written before the items. */
+  secrets?: Record<string, unknown>;
   /**
    * Tabular formats: the key a relation to `target` is written by (the export's relationsAs where the target has it,
    * else documentId). A key other than documentId makes the column `category.slug` holding plain values.
@@ -95,6 +97,8 @@ export interface FileHeader {
   formatVersion?: unknown;
   /** A JSONT configuration (null when there is none). */
   configuration: Record<string, unknown> | null;
+  /** The top-level `secrets` (encrypted private attributes), as written (undefined when absent). */
+  secrets?: unknown;
   /** The header shows the file is of another format than the one detected (a `.json` file holding a JSONT). */
   actually?: FormatInfo['name'];
 }

@@ -12,6 +12,8 @@ import type { ExportShape, ReadPath } from '../../pipeline/export/plan';
 import { itemShaper, TIMESTAMPS } from '../../pipeline/export/shape';
 import { FORMAT_VERSION } from '../../pipeline/formats/format-version';
 import { FORMATS, type WriteOptions } from '../../pipeline/formats';
+import { encryptValue } from '../../pipeline/secrets';
+import { keyGone } from './secret-keys';
 
 /**
  * The export task's handler. The export path, top to bottom:
@@ -156,7 +158,21 @@ export const prepareTypeExport = async (
       ...(options.status ? { status: options.status } : {}),
     },
   };
-  const toItem = itemShaper({ shape, fields, localized, draftAndPublish, includeTimestamps: options.includeTimestamps });
+  const shaped = itemShaper({ shape, fields, localized, draftAndPublish, includeTimestamps: options.includeTimestamps });
+  // Secrets: each private value encrypted (pipeline/secrets.ts), under the key held in memory for this task.
+  let toItem = shaped;
+  if (options.secrets) {
+    const held = getService(strapi, 'secret-keys').get(taskId);
+    if (!held?.header) throw keyGone(taskId);
+    const { key, header } = held;
+    writeOptions.secrets = header as unknown as Record<string, unknown>;
+    const encrypted = options.secrets.encrypted.filter((name) => options.fields.includes(name));
+    toItem = (entry) => {
+      const item = shaped(entry);
+      for (const name of encrypted) item[name] = encryptValue(key, item[name]);
+      return item;
+    };
+  }
   return {
     total,
     path: reader.path,

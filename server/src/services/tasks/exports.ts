@@ -5,6 +5,7 @@ import { parseExportOptions, resolveExportOptions } from '../../validation/expor
 import { bundleExportBodyOf, isBundleExportBody } from '../../validation/bundle-export-options';
 import { FORMATS, formatOfFileName } from '../../pipeline/formats';
 import { getService } from '../../utils';
+import { createSecrets } from '../../pipeline/secrets';
 import type { Actor } from '../permissions';
 import type { NewTask, TaskRow } from './task-row';
 
@@ -48,6 +49,9 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       locales: await contentTypes.localeCodes(),
     });
 
+    // Secrets: the key derived (and the file's header made) before the task exists; kept in memory only.
+    const secrets = resolved.secrets && options.secrets?.password ? await createSecrets(options.secrets.password, resolved.secrets.encrypted) : null;
+
     const type = contentTypes.get(resolved.contentType);
     const date = new Date().toISOString().slice(0, 10);
     const fileName = `${type.singularName || 'export'}-${date}.${FORMATS[resolved.format].extensions[0]}`;
@@ -63,6 +67,7 @@ export const createExportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       token: actor?.token ?? null,
       scheduled,
     });
+    if (secrets) getService(strapi, 'secret-keys').hold(task.id, secrets);
     getService(strapi, 'runner').kick();
     return task;
   },

@@ -4,6 +4,9 @@ import { getConfig, getService } from '../../utils';
 import type { ContentTypesService } from '../content-types';
 import type { TaskOwner } from '../permissions';
 import { planUpgrade } from '../../pipeline/formats/format-version';
+import { decryptValue } from '../../pipeline/secrets';
+import { ItemError } from '../../pipeline/problems';
+import { keyGone } from './secret-keys';
 import { FORMATS } from '../../pipeline/formats';
 import type { ResolvedImportOptions } from '../../pipeline/task-options';
 import { prepareItem, type PrepareContext } from '../../pipeline/import/prepare/prepare';
@@ -163,30 +166,65 @@ export const preparerFor = async (
   options: ResolvedImportOptions,
   formatVersion: number | null,
   /** The plugin's `transforms` limits (time and depth per expression and item). */
-  transformLimits: TransformLimits = DEFAULT_TRANSFORM_LIMITS
+  transformLimits: TransformLimits = DEFAULT_TRANSFORM_LIMITS,
+  /** A file with encrypted private attributes: the key (secret-keys.ts), the attributes. */
+  secrets: { key: Buffer; encrypted: string[] } | null = null
 ) => {
   const type = contentTypes.get(options.contentType);
   const transforms = compileTransforms(options.fieldMapping, options.computed, transformLimits, FORMATS[options.format].tabular);
+  const encrypted = new Set(secrets?.encrypted ?? []);
   const context: PrepareContext = {
     schema: contentTypes.schemaOf(options.contentType)!,
     schemaOf: contentTypes.schemaOf,
-    isOffered: contentTypes.isOfferedAttribute,
+    // The file's encrypted private attributes are imported (the write gate still checks the user may write them).
+    isOffered: (attribute, name) =>
+      contentTypes.isOfferedAttribute(attribute, name) || (attribute.private === true && attribute.type !== 'password' && encrypted.has(name)),
     fieldMapping: FORMATS[options.format].tabular ? {} : transforms.mapping, // tabular formats map columns in the reader
     matchBy: options.matchBy,
     localized: type.localized,
     locales: type.localized ? await contentTypes.localeCodes() : undefined,
   };
   const upgrade = planUpgrade(formatVersion ?? undefined);
-  const upgraded = upgrade.steps.length === 0 ? (value: Record<string, unknown>) => value : upgrade.item;
+  const decrypt = secrets ? decrypter(secrets.key, [...encrypted]) : null;
+  // Decrypted first (the file's values), then upgraded (an older file), then transformed.
+  const read =
+    decrypt && upgrade.steps.length > 0
+      ? (value: Record<string, unknown>) => upgrade.item(decrypt(value))
+      : decrypt ?? (upgrade.steps.length > 0 ? upgrade.item : null);
   // No transform: synchronous, as before (no promise per item).
   if (!transforms.any) {
-    if (upgrade.steps.length === 0) return (value: Record<string, unknown>) => prepareItem(value, context);
-    return (value: Record<string, unknown>) => prepareItem(upgraded(value), context);
+    if (!read) return (value: Record<string, unknown>) => prepareItem(value, context);
+    return (value: Record<string, unknown>) => prepareItem(read(value), context);
   }
   return async (value: Record<string, unknown>) => {
-    const { item, placed } = await transforms.apply(upgraded(value));
+    const { item, placed } = await transforms.apply(read ? read(value) : value);
     return prepareItem(item, context, placed);
   };
+};
+
+/** The key of a task's file secrets, held in this server's memory (secret-keys.ts); null for a file without them. */
+export const secretsOf = (strapi: Core.Strapi, taskId: number, options: Pick<ResolvedImportOptions, 'secrets'>) => {
+  if (!options.secrets) return null;
+  const held = getService(strapi, 'secret-keys').get(taskId);
+  if (!held) throw keyGone(taskId);
+  return { key: held.key, encrypted: options.secrets.encrypted };
+};
+
+/**
+ * Decrypts an item's encrypted private attributes (pipeline/secrets.ts): a value that is not encrypted, or does not
+ * decrypt (changed after the export), is that item's failure, stage `read`, naming the field.
+ */
+const decrypter = (key: Buffer, fields: string[]) => (value: Record<string, unknown>) => {
+  const item = { ...value };
+  for (const name of fields) {
+    if (!Object.prototype.hasOwnProperty.call(item, name)) continue;
+    try {
+      item[name] = decryptValue(key, item[name]);
+    } catch (error) {
+      throw new ItemError((error as Error).message, name, 'read');
+    }
+  }
+  return item;
 };
 
 /** Thrown at the end of a dry run: its transaction rolls everything back. */

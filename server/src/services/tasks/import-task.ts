@@ -15,7 +15,7 @@ import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/seco
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
 import { ItemFailure, type WritePaths } from '../../pipeline/import/write/entries';
 import { writeMigrationSource } from './migration-source';
-import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, stoppedImport, transactionOf, writerContextFor } from './import-context';
+import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, secretsOf, stoppedImport, transactionOf, writerContextFor } from './import-context';
 
 /**
  * The import task's handler: it gathers what the import path needs (the stored file, the type's schema, the
@@ -169,7 +169,7 @@ export const createImportHandler =
         csvDelimiter: options.csvDelimiter,
         decimalComma: options.decimalComma,
       }),
-      prepare: await preparerFor(contentTypes, options, task.formatVersion, getConfig(strapi).transforms),
+      prepare: await preparerFor(contentTypes, options, task.formatVersion, getConfig(strapi).transforms, secretsOf(strapi, task.id, options)),
       matchBy: options.matchBy,
       skip: resume?.items ?? 0,
       counts,

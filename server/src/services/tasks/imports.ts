@@ -9,6 +9,7 @@ import { previewItems } from '../../pipeline/import/preview';
 import { preparerFor } from './import-context';
 import { toUtf8, uploadEncoding } from '../../pipeline/formats/encoding';
 import { readFileHead } from '../../pipeline/formats/head';
+import { openSecrets, parseSecretsHeader, WrongPasswordError, type SecretsHeader } from '../../pipeline/secrets';
 import { parseFormatVersion, planUpgrade } from '../../pipeline/formats/format-version';
 import { detectFormat, FORMATS, HEAD_LENGTH, toImportOptions } from '../../pipeline/formats';
 import { acceptedEndings, DETECT, headText } from '../../../../shared/formats';
@@ -32,6 +33,36 @@ const readHead = async (file: string): Promise<Buffer> => {
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
+  }
+};
+
+const secretsOnlyIn = (fileName: string, format: Format) =>
+  `secrets: encrypted private fields are carried by JSON and JSONT files (in their header); "${fileName}" is ${FORMATS[format].label}`;
+
+/**
+ * The key of a file's secrets (README, *Secrets*), before the task exists: a 400 for a file with encrypted values
+ * and no password, a wrong password (the header's check value), a password for a file without secrets, or a
+ * malformed header. Null when neither the file nor the options have secrets.
+ */
+const openFileSecrets = async (value: unknown, password: string | undefined, fileName: string) => {
+  if (value === undefined) {
+    if (password !== undefined) throw fieldError('secrets', `secrets: the file "${fileName}" has no encrypted private fields: remove the secrets option`);
+    return null;
+  }
+  let header: SecretsHeader;
+  try {
+    header = parseSecretsHeader(value);
+  } catch (error) {
+    throw fieldError('file', (error as Error).message);
+  }
+  if (password === undefined) {
+    throw fieldError('secrets.password', `The file "${fileName}" has encrypted private fields (${header.fields.join(', ') || 'none listed'}): give the password it was exported with (secrets.password)`);
+  }
+  try {
+    return { key: await openSecrets(header, password), encrypted: header.fields };
+  } catch (error) {
+    if (error instanceof WrongPasswordError) throw fieldError('secrets.password', `secrets.password: ${error.message}`);
+    throw error;
   }
 };
 
@@ -77,7 +108,7 @@ interface ReadyUpload {
 const resolveUpload = async (
   strapi: Core.Strapi,
   { options, template, upload, head, fileName, actor, encoding }: Omit<ReadyUpload, 'creator'>
-): Promise<{ format: Format; resolved: ResolvedImportOptions; formatVersion: number | undefined }> => {
+): Promise<{ format: Format; resolved: ResolvedImportOptions; formatVersion: number | undefined; secrets: { key: Buffer; encrypted: string[] } | null }> => {
   const { limits } = getConfig(strapi);
 
   const explicit = options.format ?? template?.format ?? null;
@@ -89,14 +120,17 @@ const resolveUpload = async (
     throw fieldError('file', `The file "${fileName}" does not look like ${FORMATS[format].label}${explicit ? ' (the format option)' : ' (its name)'}`);
   }
 
-  // JSON and JSONT: the header (format version, configuration), read up to the items.
+  // JSON and JSONT: the header (format version, configuration, secrets), read up to the items.
   let configuration: Partial<ImportOptions> | null = null;
   let formatVersion: number | undefined;
+  let secrets: { key: Buffer; encrypted: string[] } | null = null;
   const { readHeader } = FORMATS[format];
+  if (!readHeader && options.secrets) throw fieldError('secrets', secretsOnlyIn(fileName, format));
   if (readHeader) {
     const header = await readHeader(() => fs.createReadStream(upload), limits).catch((error: Error) => {
       throw fieldError('file', error.message);
     });
+    secrets = await openFileSecrets(header.secrets, options.secrets?.password, fileName);
     if (header.actually && header.actually !== format) {
       if (explicit) throw fieldError('format', `The file "${fileName}" has a ${FORMATS[header.actually].label} ${header.configuration ? 'configuration' : 'header'}: import it with the format ${header.actually}`);
       format = header.actually;
@@ -129,13 +163,15 @@ const resolveUpload = async (
   getService(strapi, 'permissions').assertImportAllowed(actor, resolved);
   // The encoding the file was read in (a UTF-16 byte order mark decides over the option).
   if (format !== 'xlsx') resolved.encoding = encoding;
-  return { format, resolved, formatVersion };
+  // Which attributes the file carries encrypted (the key stays in memory: secret-keys.ts).
+  if (secrets) resolved.secrets = { encrypted: secrets.encrypted };
+  return { format, resolved, formatVersion, secrets };
 };
 
 /** The task of an upload: format, header, options resolved, file stored, task queued. */
 const queueImport = async (strapi: Core.Strapi, ready: ReadyUpload): Promise<TaskRow> => {
   const { upload, fileName, creator, actor } = ready;
-  const { format, resolved, formatVersion } = await resolveUpload(strapi, ready);
+  const { format, resolved, formatVersion, secrets } = await resolveUpload(strapi, ready);
 
   const storage = getService(strapi, 'storage');
   const fileKey = `tasks/${randomUUID()}/upload.${FORMATS[format].extensions[0]}`;
@@ -155,6 +191,7 @@ const queueImport = async (strapi: Core.Strapi, ready: ReadyUpload): Promise<Tas
     creator,
     token: actor?.token ?? null,
   });
+  if (secrets) getService(strapi, 'secret-keys').hold(task.id, { key: secrets.key });
   getService(strapi, 'runner').kick();
   return task;
 };
@@ -236,7 +273,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   }): Promise<PreviewImport.Response['data']> {
     const options = await parseImportOptions(rawOptions);
     return withUtf8Upload(strapi, file, options, actor, async (ready) => {
-      const { format, resolved, formatVersion } = await resolveUpload(strapi, ready);
+      const { format, resolved, formatVersion, secrets } = await resolveUpload(strapi, ready);
       const { limits, transforms } = getConfig(strapi);
       const contentTypes = getService(strapi, 'content-types');
       const type = contentTypes.get(resolved.contentType);
@@ -247,7 +284,7 @@ export const createImportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
         attributes: type.attributes,
         limits,
         count,
-        prepare: await preparerFor(contentTypes, resolved, formatVersion ?? null, transforms),
+        prepare: await preparerFor(contentTypes, resolved, formatVersion ?? null, transforms, secrets),
       });
       return { format, items };
     });

@@ -28,6 +28,9 @@ import { columnOf, modelMeta } from '../../schema/model-metadata';
  * instances, an import runs only where its upload is), and those without files yet (exports), or recorded before
  * `storageId` existed.
  */
+/** How long a queued task with secrets waits for the server holding its key before any server fails it. */
+const SECRETS_ORPHAN_MS = 10 * 60 * 1000;
+
 export const claimableHere = (storageId: string) => ({ $or: [{ storageId }, { storageId: { $null: true } }] });
 
 /**
@@ -184,6 +187,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       await announce(task.id);
       running.delete(task.id);
       live.delete(task.id);
+      getService(strapi, 'secret-keys').release(task.id);
     }
   };
 
@@ -205,9 +209,22 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
+  /**
+   * A task with secrets runs where its key is held (secret-keys.ts: the password lives only in the memory of the
+   * server that received it); one queued for longer than SECRETS_ORPHAN_MS whose key no server claimed it with is
+   * claimed anyway, and fails saying that its password is gone (a restart), instead of staying queued for ever.
+   */
+  const claimsSecretsHere = (task: TaskRow) => {
+    if (!(task.options as { secrets?: unknown } | null)?.secrets) return true;
+    if (getService(strapi, 'secret-keys').holds(task.id)) return true;
+    return Date.now() - new Date(task.createdAt).getTime() > SECRETS_ORPHAN_MS;
+  };
+
   /** Claims queued tasks, oldest first, while this instance has free slots. */
   const claimQueued = async () => {
     const { concurrency } = getConfig(strapi);
+    /** Tasks with secrets held by another server, passed over in this round (claimsSecretsHere). */
+    const passed = new Set<number>();
     while (!stopped && running.size < concurrency && handlers.size > 0) {
       if (ownTasks?.size === 0) return;
       const storageId = getService(strapi, 'storage').id;
@@ -217,12 +234,17 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           kind: { $in: [...handlers.keys()] },
           ...(ownTasks ? { id: { $in: [...ownTasks] } } : {}),
           ...claimableHere(storageId),
+          ...(passed.size > 0 ? { $and: [{ id: { $notIn: [...passed] } }] } : {}),
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         limit: concurrency - running.size,
       })) as TaskRow[];
       if (candidates.length === 0) return;
       for (const candidate of candidates) {
+        if (!claimsSecretsHere(candidate)) {
+          passed.add(candidate.id);
+          continue;
+        }
         const now = new Date();
         const { count } = await query().updateMany({
           where: { id: candidate.id, state: 'queued' },

@@ -227,6 +227,8 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { id, state: 'queued' },
         data: { state: 'cancelled', finishedAt: new Date(), error: 'Cancelled before it started' },
       });
+      // A key of secrets held for it (secret-keys.ts) is no longer needed.
+      if (count === 1) getService(strapi, 'secret-keys').release(id);
       if (count === 0) {
         // Running on another server: it sees the request at its next heartbeat.
         await query().updateMany({ where: { id, state: 'running' }, data: { cancelRequested: true } });
@@ -246,6 +248,10 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
             ? `Task ${id} rolled back entirely (onError: stop, or a dry run): import its file again instead`
             : `Task ${id} is ${row.state}: only an interrupted or cancelled continue-mode import with a checkpoint can be resumed`
         );
+      }
+      // README, *Secrets*: the password was kept in memory for the task's run only.
+      if ((row.options as { secrets?: unknown } | null)?.secrets) {
+        throw conflict(`Task ${id} imported encrypted private fields, and their password is not kept after the task ran: import the file again with the password (with upsert, what is there is updated)`);
       }
       const storage = getService(strapi, 'storage');
       assertStoredHere(row, storage.id);

@@ -110,6 +110,10 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** A template is saved only when it fits its content type: else a 400 naming the attribute. */
   const assertFits = async (template: TemplateBase) => {
+    // README, *Secrets*: a password is given with each task, never stored.
+    if ((template.options as { secrets?: unknown } | null)?.secrets !== undefined) {
+      throw fieldError('options.secrets', 'options.secrets: a template never stores a password; give secrets.password with each export or import that uses it');
+    }
     const broken = await brokenReason(template, { locales: await contentTypes().localeCodes(), checkFilters: true });
     if (broken) throw fieldError('options', `The template's options do not fit ${template.kind === 'bundle' ? 'this app' : template.contentType}: ${broken}`);
   };
@@ -288,6 +292,8 @@ export const createTemplatesService = ({ strapi }: { strapi: Core.Strapi }) => {
         dryRun: _dryRun,
         templateId: _templateId,
         contentType: _contentType,
+        // A task's secrets (which attributes were encrypted) are not a setting: the password is given with each task.
+        secrets: _secrets,
         ...options
       } = (task.options ?? {}) as Record<string, unknown>;
       return this.create({

@@ -40,13 +40,15 @@ export const readHeader = async (open: () => Readable, limits?: Partial<ReadLimi
  * With a format version (exports): `{\n  "formatVersion": 1,\n  "items": [\n    {...}\n  ]\n}\n`. Without one: the
  * bare array `[\n  {...},\n  {...}\n]\n`. Each item as `JSON.stringify(item, null, 2)`, indented.
  */
-export const createJsonWriter = ({ formatVersion }: Partial<WriteOptions>): FormatWriter => {
+export const createJsonWriter = ({ formatVersion, secrets }: Partial<WriteOptions>): FormatWriter => {
   let count = 0;
   const indent = formatVersion === undefined ? '  ' : '    ';
   const close = formatVersion === undefined ? ']\n' : '  ]\n}\n';
   return {
     begin: () =>
-      formatVersion === undefined ? '[' : `{\n  "formatVersion": ${JSON.stringify(formatVersion)},\n  "items": [`,
+      formatVersion === undefined
+        ? '['
+        : `{\n  "formatVersion": ${JSON.stringify(formatVersion)},\n${secrets ? `  "secrets": ${indentJson(secrets, '  ')},\n` : ''}  "items": [`,
     item: (value) => {
       const separator = count === 0 ? '\n' : ',\n';
       count += 1;

@@ -387,7 +387,7 @@ export class JsonItemParser extends Parser {
       }
       this.sawItems = true;
       this.place = 'elements';
-    } else if (this.mode === 'header' && (this.pendingKey === 'configuration' || this.pendingKey === 'formatVersion')) {
+    } else if (this.mode === 'header' && (this.pendingKey === 'configuration' || this.pendingKey === 'formatVersion' || this.pendingKey === 'secrets')) {
       this.headerKey = this.pendingKey;
       this.startValue(token, 'header');
     } else if (token.name === 'startObject' || token.name === 'startArray') {
@@ -396,7 +396,7 @@ export class JsonItemParser extends Parser {
   }
 
   private headerSeen(): boolean {
-    return this.header.configuration !== null || this.header.formatVersion !== undefined;
+    return this.header.configuration !== null || this.header.formatVersion !== undefined || this.header.secrets !== undefined;
   }
 
   private emitHeader() {
@@ -452,6 +452,9 @@ export class JsonItemParser extends Parser {
     if (this.purpose === 'header') {
       if (this.headerKey === 'formatVersion') {
         this.header.formatVersion = value;
+      } else if (this.headerKey === 'secrets') {
+        this.header.secrets = value;
+        return;
       } else if (isPlainObject(value)) {
         this.header.configuration = value;
       } else {

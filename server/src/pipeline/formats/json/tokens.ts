@@ -24,6 +24,8 @@ export interface JsonHeader {
   formatVersion?: unknown;
   /** The top-level `configuration` object (JSONT), or null. */
   configuration: Record<string, unknown> | null;
+  /** The top-level `secrets` (encrypted private attributes: pipeline/secrets.ts), as written (undefined when absent). */
+  secrets?: unknown;
 }
 
 export type Container = Record<string, unknown> | unknown[];
