@@ -23,6 +23,7 @@ const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true
 
 module.exports = {
   testTimeout: 120000,
+  testSequencer: '<rootDir>/test/e2e/sequencer.js',
   projects: [
     {
       displayName: 'unit',
