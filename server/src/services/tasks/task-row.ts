@@ -85,6 +85,8 @@ export interface ImportCheckpoint {
   items: number;
   /** The error report parts written so far (their items failed in committed batches). */
   reportItems: number;
+  /** The length of the pre-image file (undo) once the committed batches wrote their lines. */
+  preImageBytes?: number | null;
 }
 
 export interface NewTask {
