@@ -24,6 +24,8 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   finishedAt: null,
   createdBy: null,
   scheduled: null,
+  revertedBy: null,
+  revertable: false,
   ...overrides,
 });
 

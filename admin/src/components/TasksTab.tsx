@@ -19,7 +19,7 @@ import { TaskCounts } from './TaskCounts';
 import { TaskProgress } from './TaskProgress';
 
 /** The kind column's words when the translation is missing. */
-const KIND_LABELS: Record<TaskKind, string> = { import: 'Import', export: 'Export', 'bundle-export': 'Bundle export', 'bundle-import': 'Bundle import' };
+const KIND_LABELS: Record<TaskKind, string> = { import: 'Import', export: 'Export', 'bundle-export': 'Bundle export', 'bundle-import': 'Bundle import', revert: 'Revert' };
 
 const COLUMNS = [
   { name: 'name', label: 'Name' },
