@@ -71,19 +71,23 @@ const componentsOf = (meta: ModelMeta, linkRows: Map<string, Row[]>, ids: Map<un
     if (!children.has(uid)) children.set(uid, new Map());
     children.get(uid)!.set(id, documentId);
   };
+  // In the database metadata a component is a relation to the component's uid (no `::` in it) through the `_cmps`
+  // table, a dynamic zone a morphToMany through the same table (the component's uid in its type column).
   for (const [name, attribute] of Object.entries(meta.attributes)) {
     const joinTable = attribute.joinTable;
-    if (!joinTable || (attribute.type !== 'component' && attribute.type !== 'dynamiczone')) continue;
+    if (!joinTable) continue;
+    const dynamicZone = attribute.relation === 'morphToMany' && joinTable.morphColumn !== undefined && !attribute.target;
+    const component = attribute.target !== undefined && !attribute.target.includes('::') && joinTable.inverseJoinColumn !== undefined;
+    if (!dynamicZone && !component) continue;
     const rows = linkRows.get(joinTable.name) ?? [];
     const field = (joinTable.on as { field?: string } | undefined)?.field ?? name;
     for (const row of rows) {
       const documentId = ids.get(row[joinTable.joinColumn.name]);
       if (documentId === undefined || (row.field !== undefined && row.field !== field)) continue;
-      if (attribute.type === 'dynamiczone' && joinTable.morphColumn) {
-        add(String(row[joinTable.morphColumn.typeColumn.name]), row[joinTable.morphColumn.idColumn.name], documentId);
-      } else if (attribute.component && joinTable.inverseJoinColumn) {
-        add(attribute.component, row[joinTable.inverseJoinColumn.name], documentId);
-      }
+      if (dynamicZone) {
+        const morph = joinTable.morphColumn!;
+        add(String(row[morph.typeColumn.name]), row[morph.idColumn.name], documentId);
+      } else add(attribute.target!, row[joinTable.inverseJoinColumn!.name], documentId);
     }
   }
   return children;

@@ -98,7 +98,7 @@ const openTaskReport = async (
  * The pre-images of an import (pipeline/undo): a plain file written as batches write (with s3, a scratch file of
  * this machine, uploaded under its key when the task ends, as the error report is).
  */
-const openPreImages = async (strapi: Core.Strapi, storage: StorageService, folder: string, resume: Checkpoint | null) => {
+export const openPreImages = async (strapi: Core.Strapi, storage: StorageService, folder: string, resume: Checkpoint | null) => {
   const key = `${folder}/${PRE_IMAGES_FILE}`;
   const path = storage.localPath(key);
   if (resume && storage.provider !== 'local' && !fs.existsSync(path) && (await storage.size(key)) !== null) {
