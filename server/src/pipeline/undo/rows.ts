@@ -56,7 +56,9 @@ export const linkColumnsOf = (models: UndoModels, uid: string): LinkColumn[] => 
       if (joinTable.morphColumn) {
         const { idColumn, typeColumn } = joinTable.morphColumn;
         add({ table: joinTable.name, column: idColumn.name, morphType: { column: typeColumn.name, value: uid } });
-      } else if (attribute.target === uid && joinTable.inverseJoinColumn) {
+      } else if (attribute.target === uid && joinTable.inverseJoinColumn && uid.includes('::')) {
+        // (A component's row is named only by its parent's `_cmps` row, read from the parent's side: the same
+        // `cmp_id` in the table may name another component type's row.)
         add({ table: joinTable.name, column: joinTable.inverseJoinColumn.name });
       }
     }
