@@ -53,7 +53,9 @@ export const linkColumnsOf = (models: UndoModels, uid: string): LinkColumn[] => 
       const joinTable = attribute.joinTable;
       if (!joinTable) continue;
       if (model.uid === uid) add({ table: joinTable.name, column: joinTable.joinColumn.name });
-      if (joinTable.morphColumn) {
+      // A morph table: media (`files_related_mph`: any model), or a dynamic zone (`on.field`: components only).
+      const dynamicZone = Boolean((joinTable.on as { field?: string } | undefined)?.field);
+      if (joinTable.morphColumn && (!dynamicZone || !uid.includes('::'))) {
         const { idColumn, typeColumn } = joinTable.morphColumn;
         add({ table: joinTable.name, column: idColumn.name, morphType: { column: typeColumn.name, value: uid } });
       } else if (attribute.target === uid && joinTable.inverseJoinColumn && uid.includes('::')) {
