@@ -107,6 +107,23 @@ describe('summary', () => {
   });
 });
 
+describe('a revert', () => {
+  it('says what it did to which import', () => {
+    const reverted = task({
+      kind: 'revert',
+      status: 'completed',
+      format: null,
+      counts: { total: 3, processed: 3, created: 0, updated: 2, skipped: 0, failed: 0 },
+      writePath: 'revert: 2 restored, 1 deleted, 0 conflicts left as they are',
+      finishedAt: '2026-11-22T10:00:01.000Z',
+    });
+    expect(summary(reverted, { source: 'task #7' }).split('\n').slice(0, 2)).toEqual([
+      'Revert #12 completed in 1.0 s',
+      '  task #7 → api::contact.contact: revert: 2 restored, 1 deleted, 0 conflicts left as they are',
+    ]);
+  });
+});
+
 describe('taskTable and duration', () => {
   it('aligns columns, numbers to the right', () => {
     const rows = taskTable([

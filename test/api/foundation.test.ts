@@ -504,7 +504,7 @@ describe('tasks', () => {
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
         'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'typeCounts', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
-        'scheduled',
+        'scheduled', 'revertedBy', 'revertable',
       ].sort()
     );
     expect(task).toMatchObject({ scheduled: null, status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });
