@@ -151,7 +151,7 @@ export const createBundleImportHandler =
     const counts = bundleCounts(options);
     const { typeCounts, totals } = counts;
     // Undo: the pre-images of every type in one file (a bundle import is never resumed: a fresh file).
-    const preImages = options.dryRun ? null : await openPreImages(strapi, storage, folder, null);
+    const preImages = options.dryRun || !getConfig(strapi).preImages ? null : await openPreImages(strapi, storage, folder, null);
     const shared: BundleRunShared = {
       strapi,
       task,

@@ -178,7 +178,7 @@ export const createImportHandler =
     });
     const deferred = new DeferredFile(storage.localPath(`${folder}/deferred.jsonl`));
     // Undo: what the import changes is kept before it writes (never for a dry run, which writes nothing).
-    const preImages = options.dryRun ? null : await openPreImages(strapi, storage, folder, resume);
+    const preImages = options.dryRun || !getConfig(strapi).preImages ? null : await openPreImages(strapi, storage, folder, resume);
     writer.preImages = preImages?.recorder ?? null;
 
     const source = await storedFile(storage, fileKey);
