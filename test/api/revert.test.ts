@@ -1,5 +1,5 @@
 import type { Task } from '../../shared/contracts';
-import { registerSuperAdmin } from '../helpers/admin';
+import { cm, createAdmin, registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, bundleFile, errorReport, exportFile, importFile, jsonl } from '../helpers/tasks';
 
@@ -222,4 +222,21 @@ test('what cannot be reverted: a dry run, an export, an unknown task', async () 
   expect((await revert(999999)).status).toBe(404);
   const bad = await revert(dry.id, { force: 'yes' });
   expect(bad.status).toBe(400);
+});
+
+test('a user without the Content Manager delete permission on the type may not revert (403)', async () => {
+  const before = await snapshot();
+  const items = [{ title: 'Permission probe', slug: 'permission-probe' }];
+  const task = await importArticles(items, { importStrategy: 'add-only', locale: 'en' });
+  expect(task.counts.created).toBe(1);
+  const editor = await createAdmin(app, [
+    'plugin::data-migration-center.read',
+    'plugin::data-migration-center.import',
+    ...(['read', 'create', 'update', 'publish'] as const).map((action) => cm(action, ARTICLE)),
+  ]);
+  const refused = await app.http().post(`${BASE}/tasks/${task.id}/revert`).set('Authorization', `Bearer ${editor}`).send({});
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.message).toMatch(/You need the Content Manager delete permission\(s\) on api::article\.article/);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
 });
