@@ -13,7 +13,7 @@ import { encodeState, fingerprints, readDocuments, type DocumentState, type Undo
  *   and again once the import ends (after the second pass); the last one counts.
  *
  * One batch at a time in memory; the file grows with the documents the import updated (their rows as JSON). A
- * `continue` import appends a batch's lines (and fsyncs) before the batch's checkpoint commits; the checkpoint
+ * `continue` import appends a batch's lines before the batch's checkpoint commits; the checkpoint
  * keeps the file's length, and a resume cuts the file back to it (the lines of a batch that rolled back go).
  */
 
@@ -106,18 +106,16 @@ export class PreImageRecorder {
     this.pending.push(`${JSON.stringify(line)}\n`);
   }
 
-  /** Writes the pending lines to the file and to the disk (fsync): before a batch's checkpoint commits. */
+  /**
+   * Writes the pending lines to the file (to the operating system: they outlive a killed process, as the error
+   * report's rows do), before a batch's checkpoint commits. No fsync per batch: it cost more than the pre-images
+   * themselves on a busy disk (docs/benchmarks.md).
+   */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];
-    const handle = await fs.promises.open(this.path, 'a');
-    try {
-      await handle.write(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await fs.promises.appendFile(this.path, text);
     this.bytes += Buffer.byteLength(text);
   }
 }
