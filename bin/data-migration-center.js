@@ -126,6 +126,10 @@ const main = async (argv) => {
       app = await load();
       io.setCurrentTask(job.id);
       code = await commands.runResume(app, job, io);
+    } else if (parsed.command === 'revert') {
+      const job = commands.prepareRevert(values, positionals);
+      app = await load();
+      code = await commands.runRevert(app, job, io);
     } else if (parsed.command === 'push' || parsed.command === 'pull') {
       const job = commands.prepareTransfer(values, parsed.command);
       app = await load();

@@ -266,6 +266,34 @@ const runResume = async (app, job, io) => {
 };
 
 /**
+ * @param {string[]} positionals @param {Record<string, string | boolean | undefined>} values
+ */
+const prepareRevert = (values, positionals) => {
+  const id = /^\d{1,15}$/.test(positionals[0]) ? Number(positionals[0]) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`<id> must be a task id (a positive whole number), not "${positionals[0]}"`, 'revert');
+  const given = text(values, 'error-report');
+  return {
+    id,
+    force: values.force === true,
+    json: values.json === true,
+    errorReport: path.resolve(given ?? `task-${id}-revert-conflicts.csv`),
+    defaultReport: given === undefined,
+  };
+};
+
+/**
+ * Reverts import task `job.id` (README, *Undo*): a revert task, run here with progress; its error report lists the
+ * conflicts (entries changed after the import).
+ * @param {Strapi} app @param {ReturnType<typeof prepareRevert>} job @param {Io} io
+ * @returns {Promise<number>}
+ */
+const runRevert = async (app, job, io) => {
+  const row = await service(app, 'tasks').revert(job.id, { force: job.force, creator: null, actor: null });
+  io.setCurrentTask(row.id);
+  return finishImport(app, row.id, { ...job, source: `task #${job.id}` }, io);
+};
+
+/**
  * Waits for an import task with progress, writes its error report, prints its summary, answers the exit code.
  * @param {Strapi} app @param {number} id
  * @param {{ errorReport: string, defaultReport: boolean, json: boolean, source: string }} job @param {Io} io
@@ -745,6 +773,8 @@ module.exports = {
   runMigrate,
   prepareResume,
   runResume,
+  prepareRevert,
+  runRevert,
   runTasks,
   waitWithProgress,
   writeFileAtomically,

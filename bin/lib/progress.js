@@ -120,11 +120,12 @@ const countsLine = (task) => {
  */
 const summary = (task, { source, out, errorReport }) => {
   const dryRun = task.kind === 'import' && 'dryRun' in task.options && task.options.dryRun === true;
-  const title = `${dryRun ? 'Dry run of import' : task.kind === 'import' ? 'Import' : 'Export'} #${task.id} ${
+  const title = `${dryRun ? 'Dry run of import' : task.kind === 'import' ? 'Import' : task.kind === 'revert' ? 'Revert' : 'Export'} #${task.id} ${
     task.status
   } in ${duration(elapsedSeconds(task))}`;
   const lines = [title];
-  if (task.kind === 'import')
+  if (task.kind === 'revert') lines.push(`  ${source ?? ''} → ${task.contentType}: ${task.writePath ?? ''}`);
+  else if (task.kind === 'import')
     lines.push(`  ${source ?? task.fileName} → ${task.contentType} (${task.format ?? 'unknown format'})`);
   else lines.push(`  ${task.contentType} → ${out ?? task.fileName} (${task.format})`);
   lines.push(`  ${countsLine(task)}`);

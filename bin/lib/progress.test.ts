@@ -24,6 +24,8 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   finishedAt: null,
   createdBy: null,
   scheduled: null,
+  revertedBy: null,
+  revertable: false,
   ...overrides,
 });
 
@@ -101,6 +103,23 @@ describe('summary', () => {
       'Export #12 completed in 1.0 s',
       '  api::contact.contact → /tmp/contacts.jsonl (jsonl)',
       '  1,200 items written',
+    ]);
+  });
+});
+
+describe('a revert', () => {
+  it('says what it did to which import', () => {
+    const reverted = task({
+      kind: 'revert',
+      status: 'completed',
+      format: null,
+      counts: { total: 3, processed: 3, created: 0, updated: 2, skipped: 0, failed: 0 },
+      writePath: 'revert: 2 restored, 1 deleted, 0 conflicts left as they are',
+      finishedAt: '2026-11-22T10:00:01.000Z',
+    });
+    expect(summary(reverted, { source: 'task #7' }).split('\n').slice(0, 2)).toEqual([
+      'Revert #12 completed in 1.0 s',
+      '  task #7 → api::contact.contact: revert: 2 restored, 1 deleted, 0 conflicts left as they are',
     ]);
   });
 });

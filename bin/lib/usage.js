@@ -116,7 +116,7 @@ Example:
     --with-dependencies --media --import-types '{"api::article.article": {"matchBy": "slug"}}'`;
 };
 
-/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'migrate' | 'push' | 'pull' | 'apply' | 'tasks' | 'resume', CommandSpec>} */
+/** @type {Record<'import' | 'export' | 'import-bundle' | 'export-bundle' | 'migrate' | 'push' | 'pull' | 'apply' | 'tasks' | 'resume' | 'revert', CommandSpec>} */
 const COMMANDS = {
   import: {
     positionals: ['file'],
@@ -464,6 +464,34 @@ Exit codes: as for import.
 
 Example:
   ${BIN} migrate --source api::article.article --fields summary --mapping '{"summary":"author.email"}' --dry-run`,
+  },
+
+  revert: {
+    positionals: ['id'],
+    summary: 'undo an import: delete what it created, restore what it updated',
+    options: {
+      force: { type: 'boolean' },
+      'error-report': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: `Usage: ${BIN} revert <id> [options]
+
+Reverts import task <id> (see ${BIN} tasks) from the pre-images it kept, in one transaction: the entries it created
+are deleted, the entries it updated are restored exactly as they were before it. An entry changed by someone else
+since the import is a conflict: listed in the error report and left as it is, unless --force.
+
+Options:
+  --force                      restore (or delete) the entries changed since the import too
+  --error-report <file>        where to write the conflicts if any (default: task-<id>-revert-conflicts.csv)
+  --json                       print the finished revert task as JSON on stdout instead of the summary
+
+${COMMON_HELP}
+
+Exit codes: 0 reverted, 2 some entries were left as they are (conflicts), 1 the revert failed or the task cannot
+be reverted (a dry run, an export, already reverted...), 64 refused (usage error), 130 stopped by Ctrl-C.
+
+Example:
+  ${BIN} revert 42 --force`,
   },
 
   tasks: {

@@ -61,7 +61,7 @@ describe('parseCommandLine', () => {
 
   it('refuses unknown commands and options, missing and extra arguments, naming them', () => {
     expect(usageError(() => parseCommandLine(['imprt'])).message).toBe(
-      'Unknown command "imprt": use import, export, import-bundle, export-bundle, push, pull, apply, resume, migrate, tasks'
+      'Unknown command "imprt": use import, export, import-bundle, export-bundle, push, pull, apply, resume, migrate, revert, tasks'
     );
     expect(usageError(() => parseCommandLine(['--type', 'x'])).message).toBe('Expected a command before --type');
     const unknown = usageError(() => parseCommandLine(['export', '--typ', 'x']));

@@ -6,6 +6,7 @@ import { createBundleExportHandler } from './services/tasks/bundle-export-task';
 import { createBundleImportHandler } from './services/tasks/bundle-import-task';
 import { createExportHandler } from './services/tasks/export-task';
 import { createImportHandler } from './services/tasks/import-task';
+import { createRevertHandler } from './services/tasks/revert-task';
 import { registerTaskEvents } from './services/tasks/task-events';
 import { allowConcurrentReads } from './services/sqlite';
 import { getConfig, getService } from './utils';
@@ -21,6 +22,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   runner.registerHandler('export', createExportHandler(strapi));
   runner.registerHandler('bundle-export', createBundleExportHandler(strapi));
   runner.registerHandler('bundle-import', createBundleImportHandler(strapi));
+  runner.registerHandler('revert', createRevertHandler(strapi));
 
   // SQLite: reads answer while an import holds the writer (services/sqlite.ts, prepared in register): the second
   // connection only once the HTTP server listens (not in command-line processes).

@@ -19,7 +19,7 @@ import type { Format } from '../formats/names';
 import type { CsvDelimiter } from '../formats/detect';
 import type { TextEncoding } from '../formats/encoding';
 
-export const TASK_KINDS = ['import', 'export', 'bundle-export', 'bundle-import'] as const;
+export const TASK_KINDS = ['import', 'export', 'bundle-export', 'bundle-import', 'revert'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** What a template may be saved for (bundles have no templates yet). */
@@ -27,8 +27,8 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 export const TEMPLATE_KINDS = ['import', 'export', 'bundle'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
-/** Tasks that write content: single-type imports and bundle imports. */
-export const isImportKind = (kind: TaskKind): boolean => kind === 'import' || kind === 'bundle-import';
+/** Tasks that write content: single-type imports, bundle imports, and reverts of either (they need `import`). */
+export const isImportKind = (kind: TaskKind): boolean => kind === 'import' || kind === 'bundle-import' || kind === 'revert';
 
 /** Tasks that write a file to download: single-type exports and bundle exports. */
 export const isExportKind = (kind: TaskKind): boolean => kind === 'export' || kind === 'bundle-export';
@@ -274,7 +274,7 @@ export interface Task {
   contentType: string;
   format: Format | null;
   status: TaskStatus;
-  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions;
+  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions | RevertOptions;
   counts: TaskCounts;
   /** 0..1; `null` while the total is unknown. */
   progress: number | null;
@@ -303,6 +303,33 @@ export interface Task {
   createdBy: TaskCreator | null;
   /** A scheduled run (README, *Scheduled exports*): its template and the slot it ran for (ISO); else null. */
   scheduled: { templateId: number; slot: string } | null;
+  /** An import that was reverted (README, *Undo*): the revert task that did it; else null. */
+  revertedBy: number | null;
+  /** An import that a revert can undo now (it wrote, kept pre-images, and was not reverted). */
+  revertable: boolean;
+}
+
+/** A revert task's options (POST /tasks/:id/revert): the import it undoes, and whether to override conflicts. */
+export interface RevertOptions {
+  taskId: number;
+  force: boolean;
+  /** The content types it writes (a bundle's types): its write locks. */
+  types: string[];
+}
+
+/**
+ * POST /tasks/:id/revert `{ force? }`: a revert task for a finished import (README, *Undo*). 202 with the queued
+ * task (200 with the finished task with `?wait=true`); 409 for a task that cannot be reverted (running, a dry run,
+ * an export, nothing kept, already reverted, pre-images removed by the retention).
+ */
+export declare namespace RevertTask {
+  interface Request {
+    params: { id: string };
+    body: { force?: boolean };
+  }
+  interface Response {
+    data: Task;
+  }
 }
 
 /**

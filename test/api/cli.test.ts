@@ -396,6 +396,23 @@ describe('resume', () => {
   });
 });
 
+describe('revert', () => {
+  it('reverts an import (what it created is deleted); a second revert is refused, saying why', async () => {
+    const file = write('revert-tags.jsonl', jsonl([{ name: 'revert me 1' }, { name: 'revert me 2' }]));
+    const imported = parseJson<{ task: Task }>(await fast(['import', file, '--type', TAG, '--json'])).task;
+    expect(imported).toMatchObject({ status: 'completed', counts: { created: 2 } });
+    const run = await fast(['revert', String(imported.id), '--json']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const { task } = parseJson<{ task: Task }>(run);
+    expect(task).toMatchObject({ kind: 'revert', status: 'completed', options: { taskId: imported.id, force: false } });
+    expect(task.writePath).toContain('2 deleted');
+    const again = await fast(['revert', String(imported.id)]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already reverted/);
+    expect((await fast(['revert', 'abc'])).code).toBe(64);
+  });
+});
+
 describe('apply', () => {
   const jsont = (contentType: string, configuration: Record<string, unknown>, items: unknown[]) =>
     JSON.stringify({ configuration: { formatVersion: 1, contentType, ...configuration }, items });

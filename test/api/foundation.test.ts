@@ -135,6 +135,17 @@ describe('permissions: every admin route of the plugin', () => {
       });
       return { path: `/tasks/${task.id}/resume`, expected: 200 };
     },
+    // An import that wrote (its pre-images kept): reverted (README, *Undo*).
+    'POST /tasks/:id/revert': async () => {
+      const res = await app
+        .http()
+        .post(`/${PLUGIN_ID}/import-tasks?wait=true`)
+        .set(auth(superToken))
+        .attach('file', Buffer.from(`{"name":"revert ${Math.random()}"}\n`), 'tags.jsonl')
+        .field('options', JSON.stringify({ contentType: 'api::tag.tag', importStrategy: 'add-only' }));
+      expect(res.body.data).toMatchObject({ status: 'completed', revertable: true });
+      return { path: `/tasks/${res.body.data.id}/revert?wait=true`, body: {}, expected: 200 };
+    },
     // Running on another instance (fresh heartbeat): the cancel is recorded for it, and no runner here can take
     // the task first (a queued one could be claimed and finish before the request).
     'POST /tasks/:id/cancel': async () => ({
@@ -239,6 +250,8 @@ describe('permissions: every admin route of the plugin', () => {
           cm('read', 'api::tag.tag'),
           cm('create', 'api::tag.tag'),
           cm('update', 'api::tag.tag'),
+          // A revert deletes what an import created.
+          cm('delete', 'api::tag.tag'),
           // Definitions also need the Content-Type Builder's permission (bundle-definitions.test.ts).
           'plugin::content-type-builder.read',
         ]),
@@ -497,7 +510,7 @@ describe('tasks', () => {
       [
         'id', 'kind', 'name', 'contentType', 'format', 'status', 'options', 'counts', 'progress', 'error', 'fileName',
         'hasErrorReport', 'canDownload', 'resumable', 'waitingFor', 'writePath', 'typeCounts', 'createdAt', 'startedAt', 'finishedAt', 'createdBy',
-        'scheduled',
+        'scheduled', 'revertedBy', 'revertable',
       ].sort()
     );
     expect(task).toMatchObject({ scheduled: null, status: 'running', progress: 0.4, counts: { total: 10, processed: 4, created: 3, updated: 1, failed: 0 } });

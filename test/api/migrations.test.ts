@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { cm, createAdmin, PLUGIN_ACTIONS, registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, errorReport, untilEnded } from '../helpers/tasks';
+import { BASE, errorReport, exportFile, untilEnded } from '../helpers/tasks';
 import type { Task } from '../../shared/contracts';
 
 /**
@@ -89,6 +89,30 @@ describe('migrate in place', () => {
       ['article-10', 'grace@example.com'],
       ['article-9', 'alan@example.com'],
     ]);
+  });
+
+  test('undo: reverting a migration gives back the entries exactly (the exports before and after are byte-identical)', async () => {
+    const exportAll = async () => {
+      const parts: string[] = [];
+      for (const options of [
+        { contentType: ARTICLE, locale: 'all', status: 'draft' },
+        { contentType: ARTICLE, locale: 'all', status: 'published' },
+      ]) {
+        parts.push((await exportFile(app, token, { ...options, format: 'json', includeTimestamps: true })).text);
+      }
+      return parts.join('\n----\n');
+    };
+    const slugs = ['article-11', 'article-12', 'article-12-fr'];
+    const drafts = await strapi.db.query(ARTICLE).findMany({ where: { slug: { $in: slugs }, publishedAt: null } });
+    for (const article of drafts) await strapi.db.query(ARTICLE).update({ where: { id: article.id }, data: { summary: 'ada@example.com' } });
+    const before = await exportAll();
+    const task = await migrated({ source: { contentType: ARTICLE, filters: { slug: { $in: slugs } }, fields: ['summary', 'title'] }, fieldMapping: { summary: 'author.email', title: { to: 'title', transform: '$uppercase($)' } } });
+    expect(task).toMatchObject({ status: 'completed', counts: { updated: 3 } });
+    expect(await exportAll()).not.toBe(before);
+    const res = await app.http().post(`${BASE}/tasks/${task.id}/revert?wait=true`).set('Authorization', `Bearer ${token}`).send({});
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ kind: 'revert', status: 'completed' });
+    expect(await exportAll()).toBe(before);
   });
 
   test('into another type: mapped fields land, the fields the target lacks are left out', async () => {

@@ -1,5 +1,5 @@
 import { AccessibleIcon, Flex, IconButton, Menu, Tooltip } from '@strapi/design-system';
-import { Cross, Download, FileError, Lock, More, Play, Plus, Trash, Upload } from '@strapi/icons';
+import { ArrowsCounterClockwise, Cross, Download, FileError, Lock, More, Play, Plus, Trash, Upload } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Task } from '../../../shared/contracts';
 import { isExportKind, isImportKind, PLUGIN_ID } from '../../../shared/contracts';
@@ -15,6 +15,8 @@ export interface TaskActionsProps {
   onCancel: (task: Task) => void;
   /** Resumes an interrupted or cancelled continue-mode import (absent: not offered). */
   onResume?: (task: Task) => void;
+  /** Asks to revert a finished import that kept pre-images (absent: not offered). */
+  onRevert?: (task: Task) => void;
   onDelete: (task: Task) => void;
   onSaveAsTemplate: (task: Task) => void;
   /** Sends a completed bundle export to a saved environment (absent: not offered). */
@@ -37,7 +39,7 @@ export const hasDownloads = (task: Task): boolean => hasDownloadableFile(task) |
  * download them (`canDownload`: the task's creator, or a user who may read that content); otherwise a lock
  * beside the menu says why they are missing.
  */
-export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, onSaveAsTemplate, onSendToEnvironment }: TaskActionsProps) => {
+export const TaskActions = ({ task, permissions, onCancel, onResume, onRevert, onDelete, onSaveAsTemplate, onSendToEnvironment }: TaskActionsProps) => {
   const { formatMessage } = useIntl();
   const { download } = useDownload();
   const canChange = isImportKind(task.kind) ? permissions.canImport : permissions.canExport;
@@ -82,7 +84,7 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
           </AccessibleIcon>
         }
       />
-      {/* The design system caps a menu at 15rem and scrolls inside it: this one shows all its items (up to seven). */}
+      {/* The design system caps a menu at 15rem and scrolls inside it: this one shows all its items (up to eight). */}
       <Menu.Content popoverPlacement="bottom-end" maxHeight="none">
         {showFile ? (
           <Menu.Item startIcon={<Download />} onSelect={() => void download(`${base}/file`, taskFileName(task))}>
@@ -131,6 +133,11 @@ export const TaskActions = ({ task, permissions, onCancel, onResume, onDelete, o
         {canChange && task.resumable && onResume ? (
           <Menu.Item startIcon={<Play />} onSelect={() => onResume(task)}>
             {formatMessage({ id: getTranslation('tasks.actions.resume'), defaultMessage: 'Resume' })}
+          </Menu.Item>
+        ) : null}
+        {canChange && task.revertable && onRevert ? (
+          <Menu.Item startIcon={<ArrowsCounterClockwise />} onSelect={() => onRevert(task)}>
+            {formatMessage({ id: getTranslation('tasks.actions.revert'), defaultMessage: 'Revert' })}
           </Menu.Item>
         ) : null}
         {canChange && isFinished(task) ? (

@@ -114,6 +114,27 @@ describe('TasksTab', () => {
     expect(notifications).toContainEqual({ type: 'success', message: '"Big import" goes on where it stopped.' });
   });
 
+  it('reverts a finished import after a confirmation (with force when ticked); a reverted one says by which task', async () => {
+    const done = task({ id: 9, kind: 'import', name: 'Upsert articles', status: 'completed', revertable: true, fileName: 'a.jsonl' });
+    const reverted = task({ id: 10, kind: 'import', name: 'Old import', status: 'completed', revertable: false, revertedBy: 11, fileName: 'b.jsonl' });
+    const post = jest.fn(async (_url: unknown, _body?: unknown) => ({ data: { data: task({ id: 12, kind: 'revert', name: 'Revert of task 9', status: 'queued' }) } }));
+    const { user } = setup([done, reverted]);
+    setFetchClient({ post });
+    expect(await screen.findByText('Reverted by task #11')).toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Actions for Old import' }));
+    expect(screen.queryByRole('menuitem', { name: 'Revert' })).not.toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await user.click(await screen.findByRole('button', { name: 'Actions for Upsert articles' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Revert' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(within(dialog).getByText(/Revert "Upsert articles"\? The entries it created are deleted/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Also put back the entries changed since the import (force)' }));
+    expect(post).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/data-migration-center/tasks/9/revert', { force: true }));
+    expect(notifications).toContainEqual({ type: 'success', message: '"Upsert articles" is being reverted (task #12).' });
+  });
+
   it('says which task a waiting task waits for', async () => {
     setup([task({ id: 8, kind: 'import', name: 'Second upsert', status: 'running', waitingFor: 7, progress: 0 })]);
     expect(await screen.findByText('Waiting for task #7, which writes the same content type')).toBeInTheDocument();

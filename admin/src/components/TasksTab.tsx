@@ -1,4 +1,4 @@
-import { Button, Dialog, EmptyStateLayout, Flex, Menu, Table, Tbody, Td, Th, Thead, Tooltip, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { Button, Checkbox, Dialog, EmptyStateLayout, Flex, Menu, Table, Tbody, Td, Th, Thead, Tooltip, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
 import { ArrowsCounterClockwise, Download, Information, Upload } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { ConfirmDialog, Page, Pagination, useNotification, useQueryParams } from '@strapi/strapi/admin';
@@ -19,7 +19,7 @@ import { TaskCounts } from './TaskCounts';
 import { TaskProgress } from './TaskProgress';
 
 /** The kind column's words when the translation is missing. */
-const KIND_LABELS: Record<TaskKind, string> = { import: 'Import', export: 'Export', 'bundle-export': 'Bundle export', 'bundle-import': 'Bundle import' };
+const KIND_LABELS: Record<TaskKind, string> = { import: 'Import', export: 'Export', 'bundle-export': 'Bundle export', 'bundle-import': 'Bundle import', revert: 'Revert' };
 
 const COLUMNS = [
   { name: 'name', label: 'Name' },
@@ -97,6 +97,8 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
   const { byUid } = useContentTypes();
   const api = useApi();
   const [toDelete, setToDelete] = useState<Task | null>(null);
+  const [toRevert, setToRevert] = useState<Task | null>(null);
+  const [forceRevert, setForceRevert] = useState(false);
   const [toSave, setToSave] = useState<Task | null>(null);
   const [toSend, setToSend] = useState<Task | null>(null);
 
@@ -139,6 +141,27 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
         message: formatMessage(
           { id: getTranslation('tasks.notification.resumed'), defaultMessage: '"{name}" goes on where it stopped.' },
           { name: task.name }
+        ),
+      });
+      void refetch();
+    }
+  };
+
+  const askRevert = (task: Task) => {
+    setForceRevert(false);
+    setToRevert(task);
+  };
+
+  const revert = async () => {
+    if (!toRevert) return;
+    const started = await api.revertTask(toRevert, forceRevert);
+    setToRevert(null);
+    if (started) {
+      toggleNotification({
+        type: 'success',
+        message: formatMessage(
+          { id: getTranslation('tasks.notification.reverting'), defaultMessage: '"{name}" is being reverted (task #{id}).' },
+          { name: toRevert.name, id: started.id }
         ),
       });
       void refetch();
@@ -207,6 +230,11 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                       {task.fileName}
                     </Typography>
                   ) : null}
+                  {task.revertedBy !== null ? (
+                    <Typography variant="pi" textColor="neutral600">
+                      {formatMessage({ id: getTranslation('tasks.revertedBy'), defaultMessage: 'Reverted by task #{id}' }, { id: task.revertedBy })}
+                    </Typography>
+                  ) : null}
                 </Flex>
               </Td>
               <Td>
@@ -271,6 +299,7 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
                     permissions={permissions}
                     onCancel={(target) => void cancel(target)}
                     onResume={(target) => void resume(target)}
+                    onRevert={askRevert}
                     onDelete={setToDelete}
                     onSaveAsTemplate={setToSave}
                     onSendToEnvironment={setToSend}
@@ -297,6 +326,29 @@ export const TasksTab = ({ permissions }: { permissions: Permissions }) => {
             },
             { name: toDelete?.name ?? '' }
           )}
+        </ConfirmDialog>
+      </Dialog.Root>
+
+      <Dialog.Root open={toRevert !== null} onOpenChange={(open: boolean) => !open && setToRevert(null)}>
+        <ConfirmDialog onConfirm={revert} variant="danger-light">
+          <Flex direction="column" alignItems="stretch" gap={3}>
+            <Typography>
+              {formatMessage(
+                {
+                  id: getTranslation('tasks.revert.confirm'),
+                  defaultMessage:
+                    'Revert "{name}"? The entries it created are deleted and the entries it updated are put back as they were before it. Entries changed since the import are left as they are and listed in the error report.',
+                },
+                { name: toRevert?.name ?? '' }
+              )}
+            </Typography>
+            <Checkbox checked={forceRevert} onCheckedChange={(checked: boolean | 'indeterminate') => setForceRevert(checked === true)}>
+              {formatMessage({
+                id: getTranslation('tasks.revert.force'),
+                defaultMessage: 'Also put back the entries changed since the import (force)',
+              })}
+            </Checkbox>
+          </Flex>
         </ConfirmDialog>
       </Dialog.Root>
 

@@ -3,6 +3,7 @@ import { useCallback, useMemo } from 'react';
 import type {
   CancelTask,
   ResumeTask,
+  RevertTask,
   CreateExportTask,
   CreateImportTask,
   CreateMigrationTask,
@@ -131,6 +132,10 @@ export const useApi = () => {
 
       resumeTask: (task: Task): Promise<Task | null> =>
         call(() => post<ResumeTask.Response>(`${base}/tasks/${task.id}/resume`)),
+
+      /** A revert task for a finished import (README, *Undo*): `force` restores entries changed since too. */
+      revertTask: (task: Task, force: boolean): Promise<Task | null> =>
+        call(() => post<RevertTask.Response, RevertTask.Request['body']>(`${base}/tasks/${task.id}/revert`, { force })),
 
       deleteTask: (task: Task): Promise<Task | null> => call(() => del<DeleteTask.Response>(`${base}/tasks/${task.id}`)),
 

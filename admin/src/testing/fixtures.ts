@@ -86,6 +86,8 @@ export const task = (extra: Partial<Task> = {}): Task => ({
   finishedAt: null,
   createdBy: null,
   scheduled: null,
+  revertedBy: null,
+  revertable: false,
   ...extra,
 });
 

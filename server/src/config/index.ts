@@ -53,6 +53,11 @@ export interface PluginConfig {
   /** Read exports with the lean per-page reader (export-reader.ts); false: always through the Document Service. */
   leanExports: boolean;
   /**
+   * Undo (README, *Undo*): every import that writes keeps pre-images so that it can be reverted. false: imports keep
+   * none and cannot be reverted (saves their cost on very large upserts: docs/benchmarks.md).
+   */
+  preImages: boolean;
+  /**
    * SQLite only: switch the database to WAL journal mode and let the server open a second connection, so that the
    * admin (status, list, cancel, any read) answers while an import holds SQLite's single writer. false: the journal
    * mode is left as it is, and requests wait for a stop-mode import to end.
@@ -134,6 +139,7 @@ export const defaultConfig: PluginConfig = {
   batchSize: 500,
   bulkWrites: true,
   leanExports: true,
+  preImages: true,
   allowPrivateFields: false,
   sqliteConcurrentReads: true,
   extraContentTypes: [],
@@ -192,6 +198,7 @@ const configSchema = yup
     batchSize: yup.number().integer().min(1).max(10_000),
     bulkWrites: yup.boolean(),
     leanExports: yup.boolean(),
+    preImages: yup.boolean(),
     allowPrivateFields: yup.boolean(),
     sqliteConcurrentReads: yup.boolean(),
     extraContentTypes: yup.array(yup.string().matches(/^(plugin|api)::[\w-]+\.[\w-]+$/)),

@@ -15,6 +15,7 @@ import {
   type GetTask,
   type ListTasks,
   type ResumeTask,
+  type RevertTask,
   type TaskKind,
 } from '../../../shared/contracts';
 import { FORMATS } from '../pipeline/formats';
@@ -148,6 +149,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async resume(ctx: Context) {
       const data = await getService(strapi, 'tasks').resume(idParam(ctx, 'Task'), await actorOf(ctx));
       ctx.body = { data } satisfies ResumeTask.Response;
+    },
+
+    /** POST /tasks/:id/revert `{ force? }`: a revert task (202; 200 with `?wait=true`). */
+    async revert(ctx: Context) {
+      const body = (ctx.request.body ?? {}) as { force?: unknown };
+      if (body.force !== undefined && typeof body.force !== 'boolean') throw new errors.ValidationError('force must be true or false');
+      const tasks = getService(strapi, 'tasks');
+      const id = idParam(ctx, 'Task');
+      assertKindPermission(ctx, 'revert');
+      const row = await tasks.revert(id, { force: body.force === true, ...(await callerOf(ctx)) });
+      ctx.body = (await answerTask(ctx, row)) satisfies RevertTask.Response;
     },
 
     async delete(ctx: Context) {

@@ -38,6 +38,7 @@ export const adminRoutes: Core.RouteInput[] = [
   adminRoute('GET', '/tasks/:id/error-report', 'tasks.downloadErrorReport', 'read'),
   adminRoute('POST', '/tasks/:id/cancel', 'tasks.cancel', 'read'),
   adminRoute('POST', '/tasks/:id/resume', 'tasks.resume', 'import'),
+  adminRoute('POST', '/tasks/:id/revert', 'tasks.revert', 'import'),
   adminRoute('DELETE', '/tasks/:id', 'tasks.delete', 'read'),
 
   adminRoute('GET', '/templates', 'templates.find', 'read'),
@@ -85,6 +86,7 @@ export const contentApiRoutes: Core.RouteInput[] = [
   tokenRoute('GET', '/tasks/:id/error-report', 'tasks.downloadErrorReport'),
   tokenRoute('POST', '/tasks/:id/cancel', 'tasks.cancel'),
   tokenRoute('POST', '/tasks/:id/resume', 'tasks.resume'),
+  tokenRoute('POST', '/tasks/:id/revert', 'tasks.revert'),
   tokenRoute('DELETE', '/tasks/:id', 'tasks.delete'),
 
   tokenRoute('GET', '/templates', 'templates.find'),

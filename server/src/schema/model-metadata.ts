@@ -58,3 +58,7 @@ export const modelMeta = (strapi: Core.Strapi, uid: string): ModelMeta => {
 
 /** The column of an attribute (its own name when Strapi keeps no other). */
 export const columnOf = (meta: ModelMeta, attribute: string): string => meta.attributes[attribute]?.columnName ?? attribute;
+
+/** Every model of the app (content types and components), for the undo's search of the join tables naming a row. */
+export const allModelMetas = (strapi: Core.Strapi): ModelMeta[] =>
+  [...(strapi.db.metadata as unknown as Map<string, ModelMeta>).values()];

@@ -55,6 +55,7 @@ export default ({ env }) => ({
       bulkWrites: env.bool('DMC_BULK_WRITES', true),
       batchSize: env.int('DMC_BATCH_SIZE', 500),
       leanExports: env.bool('DMC_LEAN_EXPORTS', true),
+      preImages: env.bool('DMC_PRE_IMAGES', true),
       heartbeatTimeout: env.int('DMC_HEARTBEAT_TIMEOUT', 60_000),
       heartbeatInterval: env.int('DMC_HEARTBEAT_INTERVAL', 5_000),
       pollInterval: env.int('DMC_POLL_INTERVAL', 2_000),

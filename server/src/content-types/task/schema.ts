@@ -24,7 +24,8 @@ export default {
         "import",
         "export",
         "bundle-export",
-        "bundle-import"
+        "bundle-import",
+        "revert"
       ],
       "required": true
     },
@@ -114,6 +115,9 @@ export default {
     },
     "storageId": {
       "type": "string"
+    },
+    "revertedBy": {
+      "type": "integer"
     },
     "filesRemovedAt": {
       "type": "datetime"

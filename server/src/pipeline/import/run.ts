@@ -56,7 +56,7 @@ export interface ImportRun {
   signal: AbortSignal;
   report: ItemReport;
   /** `batch` runs: commits the batch's counts and checkpoint in the batch's transaction. */
-  checkpoint: (state: { counts: ImportCounts; items: number; reportItems: number }) => Promise<void>;
+  checkpoint: (state: { counts: ImportCounts; items: number; reportItems: number; preImageBytes: number | null }) => Promise<void>;
   /** Self references to later items, kept for the second pass. */
   deferred: DeferredFile;
   /** The Document Service of the type, for the second pass. */
@@ -121,6 +121,7 @@ async function* prepared(run: ImportRun, source: AsyncIterable<SourceItem>): Asy
 const writeCommitted = (run: ImportRun, batch: BatchEntry[]) =>
   run.inTransaction(async (trx) => {
     const written = await writeBatch(batch, { ...run.writer, trx }, run.paths);
+    await recordWritten(run, trx, written);
     const next = { ...run.counts };
     for (const result of written) {
       if (result.outcome !== 'failed') continue;
@@ -129,9 +130,25 @@ const writeCommitted = (run: ImportRun, batch: BatchEntry[]) =>
     }
     await run.report.flush();
     for (const result of written) next[result.outcome === 'failed' ? 'failed' : result.outcome] += 1;
-    await run.checkpoint({ counts: next, items: batch[batch.length - 1].index + 1, reportItems: run.report.count });
+    const preImageBytes = run.writer.preImages?.bytes ?? null;
+    await run.checkpoint({ counts: next, items: batch[batch.length - 1].index + 1, reportItems: run.report.count, preImageBytes });
     return written;
   });
+
+/** Undo: the documents a batch created, and what it left of those it wrote, in the file before the batch commits. */
+const recordWritten = async (run: ImportRun, trx: Knex.Transaction, results: EntryResult[]) => {
+  const preImages = run.writer.preImages;
+  if (!preImages) return;
+  const ids = results.flatMap((result) => (result.outcome === 'created' || result.outcome === 'updated' ? [result.documentId] : []));
+  await preImages.after(trx, run.writer.uid, ids);
+  await preImages.flush();
+};
+
+/** Undo, once the import (and its second pass) ended: what it left of every document it touched. */
+export const finishPreImages = async (run: Pick<ImportRun, 'writer' | 'inTransaction'>): Promise<void> => {
+  const preImages = run.writer.preImages;
+  if (preImages) await run.inTransaction((trx) => preImages.finish(trx));
+};
 
 /** Counts a written batch (and reports its failures, unless its own transaction did). */
 const tally = async (run: ImportRun, results: EntryResult[]) => {
@@ -163,7 +180,11 @@ export const runImport = async (run: ImportRun): Promise<{ unlinked: number }> =
       const results =
         commits === 'batch'
           ? await writeCommitted(run, batch)
-          : await run.inTransaction((trx) => writeBatch(batch, { ...run.writer, trx }, run.paths));
+          : await run.inTransaction(async (trx) => {
+              const written = await writeBatch(batch, { ...run.writer, trx }, run.paths);
+              await recordWritten(run, trx, written);
+              return written;
+            });
       const perItem = (Date.now() - started) / batch.length;
       // Never above batchSize (a batchSize under MIN_BATCH is kept as it is).
       adaptiveSize = Math.min(batchSize, Math.max(MIN_BATCH, Math.round(BATCH_TARGET_MS / Math.max(perItem, 0.01))));
@@ -181,7 +202,10 @@ export const runImport = async (run: ImportRun): Promise<{ unlinked: number }> =
     { signal }
   );
 
-  return { unlinked: run.linkLater ? 0 : await linkLater(run) };
+  if (run.linkLater) return { unlinked: 0 };
+  const unlinked = await linkLater(run);
+  await finishPreImages(run);
+  return { unlinked };
 };
 
 /**

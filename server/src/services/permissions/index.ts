@@ -330,6 +330,20 @@ export const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) =>
     },
     assertImportAllowed,
 
+    /**
+     * A revert (README, *Undo*) deletes what the import created and writes back what it updated: the user needs the
+     * Content Manager create, update and delete permissions on each type it wrote (and publish, with draft & publish).
+     */
+    assertRevertAllowed(actor: Actor | null, types: Array<{ uid: string; draftAndPublish: boolean }>) {
+      for (const { uid, draftAndPublish } of types) {
+        const contentAccess = access(actor, uid);
+        if (!contentAccess) continue;
+        const needed: CmAction[] = ['create', 'update', 'delete', ...(draftAndPublish ? (['publish'] as const) : [])];
+        const missing = needed.filter((action) => !contentAccess.can(action));
+        if (missing.length > 0) throw forbidden(`You need the Content Manager ${missing.join(', ')} permission(s) on ${uid} to revert an import of it`);
+      }
+    },
+
     /** An export's read permissions for `resolveExportOptions` (the system and super admins: private filters only). */
     readPermissions(actor: Actor | null, uid: string): ReadPermissions {
       const contentAccess = access(actor, uid);

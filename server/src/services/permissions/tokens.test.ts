@@ -21,7 +21,7 @@ describe('tokenPermissions', () => {
         type: 'custom',
         permissions: [`${ARTICLE}.findOne`, `${CONTACT}.create`, `${CONTACT}.delete`, 'plugin::data-migration-center.tasks.find'],
       })
-    ).toEqual([`${CM_ACTIONS.create} ${CONTACT}`, `${CM_ACTIONS.publish} ${CONTACT}`, `${CM_ACTIONS.read} ${ARTICLE}`]);
+    ).toEqual([`${CM_ACTIONS.create} ${CONTACT}`, `${CM_ACTIONS.delete} ${CONTACT}`, `${CM_ACTIONS.publish} ${CONTACT}`, `${CM_ACTIONS.read} ${ARTICLE}`]);
     expect(actions({ type: 'custom', permissions: [`${ARTICLE}.update`] })).toEqual([`${CM_ACTIONS.publish} ${ARTICLE}`, `${CM_ACTIONS.update} ${ARTICLE}`]);
   });
 

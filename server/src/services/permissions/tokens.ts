@@ -56,6 +56,8 @@ export const tokenPermissions = (token: Pick<ContentApiToken, 'type' | 'permissi
     if (has('create')) result.push(permission(CM_ACTIONS.create, uid));
     if (has('update')) result.push(permission(CM_ACTIONS.update, uid));
     if (has('create') || has('update')) result.push(permission(CM_ACTIONS.publish, uid));
+    // A revert deletes what an import created (README, *Undo*).
+    if (has('delete')) result.push(permission(CM_ACTIONS.delete, uid));
   }
   if (granted.has(UPLOAD_TOKEN_ACTION)) result.push(permission(UPLOAD_CREATE, null));
   return result;

@@ -1,12 +1,13 @@
 /** What the permissions service and its helpers share: the Content Manager's actions and the user's ability. */
 
-export type CmAction = 'read' | 'create' | 'update' | 'publish';
+export type CmAction = 'read' | 'create' | 'update' | 'publish' | 'delete';
 
 export const CM_ACTIONS: Record<CmAction, string> = {
   read: 'plugin::content-manager.explorer.read',
   create: 'plugin::content-manager.explorer.create',
   update: 'plugin::content-manager.explorer.update',
   publish: 'plugin::content-manager.explorer.publish',
+  delete: 'plugin::content-manager.explorer.delete',
 };
 
 /** A CASL rule as `ability.rulesFor` returns it. */

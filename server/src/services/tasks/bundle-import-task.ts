@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { openPreImages } from './import-task';
+import type { PreImageRecorder } from '../../pipeline/undo/pre-images';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '@strapi/strapi';
@@ -77,6 +79,8 @@ interface BundleRunShared {
   paths: WritePaths;
   /** The task's folder in the storage (its deferred links' scratch files). */
   folder: string;
+  /** Undo: the pre-images of every type (null: a dry run). */
+  preImages: PreImageRecorder | null;
 }
 
 /** Whether the bundle carries the type's drafts and published versions in two files. */
@@ -104,6 +108,7 @@ const versionRun = async (shared: BundleRunShared, index: number, version: Bundl
       ...writer,
       later: new Set(options.types.slice(index + 1).map((type) => type.contentType)),
       resolve: { ...writer.resolve, bundleFiles: shared.bundleFiles },
+      preImages: shared.preImages,
     },
     paths: shared.paths,
     commits: perBatch ? 'batch' : 'task',
@@ -145,6 +150,8 @@ export const createBundleImportHandler =
     const perBatch = options.onError === 'continue' && !options.dryRun;
     const counts = bundleCounts(options);
     const { typeCounts, totals } = counts;
+    // Undo: the pre-images of every type in one file (a bundle import is never resumed: a fresh file).
+    const preImages = options.dryRun || !getConfig(strapi).preImages ? null : await openPreImages(strapi, storage, folder, null);
     const shared: BundleRunShared = {
       strapi,
       task,
@@ -158,6 +165,7 @@ export const createBundleImportHandler =
       inTransaction: transactionOf(strapi),
       paths: { bulk: 0, documentService: 0 },
       folder,
+      preImages: preImages?.recorder ?? null,
     };
     const { paths } = shared;
 
@@ -185,6 +193,8 @@ export const createBundleImportHandler =
         current = typeRun;
         unlinked += await linkLater(typeRun);
       }
+      const recorder = preImages?.recorder;
+      if (recorder) await shared.inTransaction((trx) => recorder.finish(trx));
       context.signal.throwIfAborted();
       if (options.dryRun) throw new DryRunRollback();
       if (perBatch) return;
@@ -230,6 +240,7 @@ export const createBundleImportHandler =
         // What landed: nothing when the bundle was one transaction (rolled back); in continue mode, the batches
         // committed before the error.
         if (!perBatch) for (const counts of typeCounts) Object.assign(counts, { created: 0, updated: 0 });
+        await (perBatch ? preImages?.store() : preImages?.remove());
         context.progress({ ...totals() });
         // Awaited here: the finally below awaits too, and a promise returned unawaited would reject with no handler meanwhile.
         return await stoppedImport(error, {
@@ -250,6 +261,7 @@ export const createBundleImportHandler =
     await report.close();
     cleanUp();
     if (report.count === 0) await storage.remove(errorReportKey);
+    await (options.dryRun ? undefined : preImages?.store());
     return {
       status: state(),
       error: null,

@@ -15,6 +15,8 @@ import { DeferredFile, type DeferredDocuments } from '../../pipeline/import/seco
 import { recordFailure, runImport, type ImportRun } from '../../pipeline/import/run';
 import { ItemFailure, type WritePaths } from '../../pipeline/import/write/entries';
 import { writeMigrationSource } from './migration-source';
+import { PreImageRecorder, PRE_IMAGES_FILE } from '../../pipeline/undo/pre-images';
+import { allModelMetas, findModelMeta } from '../../schema/model-metadata';
 import { DryRunRollback, describePaths, lookupIndexFor, pauseBetweenBatches, preparerFor, secretsOf, stoppedImport, transactionOf, writerContextFor } from './import-context';
 
 /**
@@ -94,6 +96,35 @@ const openTaskReport = async (
   return { report, key, close, finish, lostMessage };
 };
 
+/**
+ * The pre-images of an import (pipeline/undo): a plain file written as batches write (with s3, a scratch file of
+ * this machine, uploaded under its key when the task ends, as the error report is).
+ */
+export const openPreImages = async (strapi: Core.Strapi, storage: StorageService, folder: string, resume: Checkpoint | null) => {
+  const key = `${folder}/${PRE_IMAGES_FILE}`;
+  const path = storage.localPath(key);
+  if (resume && storage.provider !== 'local' && !fs.existsSync(path) && (await storage.size(key)) !== null) {
+    await pipeline(storage.createReadStream(key), fs.createWriteStream(path));
+  }
+  const models = { metadataOf: (uid: string) => findModelMeta(strapi, uid), all: () => allModelMetas(strapi) };
+  const recorder = await PreImageRecorder.open(path, models, resume ? resume.preImageBytes ?? 0 : null);
+  return {
+    recorder,
+    /** The task ended: the file under its key (s3: uploaded). */
+    store: async () => {
+      await recorder.flush();
+      if (storage.provider === 'local') return;
+      await pipeline(fs.createReadStream(path), storage.createWriteStream(key));
+      fs.rmSync(path, { force: true });
+    },
+    /** Nothing was kept: no pre-image either. */
+    remove: async () => {
+      fs.rmSync(path, { force: true });
+      if (storage.provider !== 'local') await storage.remove(key).catch(() => undefined);
+    },
+  };
+};
+
 /** A stored file, read as many times as asked, counting the bytes read (progress while the total is unknown). */
 const storedFile = async (storage: StorageService, key: string) => {
   const size = (await storage.size(key)) ?? 0;
@@ -150,6 +181,9 @@ export const createImportHandler =
       resume,
     });
     const deferred = new DeferredFile(storage.localPath(`${folder}/deferred.jsonl`));
+    // Undo: what the import changes is kept before it writes (never for a dry run, which writes nothing).
+    const preImages = options.dryRun || !getConfig(strapi).preImages ? null : await openPreImages(strapi, storage, folder, resume);
+    writer.preImages = preImages?.recorder ?? null;
 
     const source = await storedFile(storage, fileKey);
     const counts = resume
@@ -180,10 +214,10 @@ export const createImportHandler =
       inTransaction,
       signal: context.signal,
       report,
-      checkpoint: ({ counts: committed, items, reportItems }) =>
+      checkpoint: ({ counts: committed, items, reportItems, preImageBytes }) =>
         context.checkpoint({
           ...committed,
-          checkpoint: { items, reportItems },
+          checkpoint: { items, reportItems, preImageBytes },
           errorReportKey: reportItems > 0 ? errorReportKey : null,
         }),
       deferred,
@@ -226,6 +260,8 @@ export const createImportHandler =
         // What landed: nothing when the task was one transaction (rolled back); in continue mode, the batches
         // committed before the error (counted as they committed), with their error report (a resume continues it).
         if (!perBatch) Object.assign(counts, { created: 0, updated: 0 });
+        // Pre-images: nothing of a whole-run task was kept; a continue task keeps those of its committed batches.
+        await (perBatch ? preImages?.store() : preImages?.remove());
         progress();
         // Awaited here: the finally below awaits too, and a promise returned unawaited would reject with no handler meanwhile.
         return await stoppedImport(error, {
@@ -245,6 +281,7 @@ export const createImportHandler =
 
     await finish();
     deferred.remove();
+    await (options.dryRun ? undefined : preImages?.store());
     return {
       status: state(),
       error: lostMessage,

@@ -1,4 +1,4 @@
-import { commitsByBatch, describeStop, mayResume, type TaskRow } from './task-row';
+import { commitsByBatch, describeStop, mayResume, whyNotRevertable, type TaskRow } from './task-row';
 
 /** What a stopped task left, said of single-type and bundle imports. */
 
@@ -24,5 +24,24 @@ describe('a stopped import', () => {
     expect(describeStop(row({ kind: 'bundle-import', options: { onError: 'stop' } as TaskRow['options'] }), 'interrupted')).toMatch(
       /rolled back: nothing of this task was kept$/
     );
+  });
+});
+
+describe('what can be reverted (undo)', () => {
+  it('a finished import that kept changes, once', () => {
+    expect(whyNotRevertable(row({ state: 'completed', options: { onError: 'stop' } as TaskRow['options'] }))).toBeNull();
+    expect(whyNotRevertable(row({}))).toBeNull(); // a cancelled continue import kept its committed batches
+    expect(whyNotRevertable(row({ kind: 'bundle-import', state: 'completed-with-errors' }))).toBeNull();
+  });
+
+  it('refuses the rest, saying why', () => {
+    expect(whyNotRevertable(row({ kind: 'export', state: 'completed' }))).toMatch(/an export: only imports can be reverted/);
+    expect(whyNotRevertable(row({ kind: 'revert', state: 'completed' }))).toMatch(/a revert: only imports/);
+    expect(whyNotRevertable(row({ dryRun: true, state: 'completed' }))).toMatch(/dry run/);
+    expect(whyNotRevertable(row({ state: 'running' }))).toMatch(/is running: wait until it has finished/);
+    expect(whyNotRevertable(row({ state: 'completed', revertedBy: 7 }))).toMatch(/already reverted \(by task 7\)/);
+    expect(whyNotRevertable(row({ state: 'completed', filesRemovedAt: new Date() }))).toMatch(/retention/);
+    expect(whyNotRevertable(row({ state: 'failed', options: { onError: 'stop' } as TaskRow['options'] }))).toMatch(/rolled back/);
+    expect(whyNotRevertable(row({ state: 'completed', created: 0, updated: 0 }))).toMatch(/nothing created or updated/);
   });
 });

@@ -8,6 +8,7 @@ import {
   type BundleImportTypeCounts,
   type ResolvedBundleExportOptions,
   type ResolvedBundleImportOptions,
+  type RevertOptions,
   type Task,
   type TaskCounts,
   type TaskKind,
@@ -54,6 +55,8 @@ export interface TaskRow {
    * and when an instance claims an export. Another storage (the local folder of another instance) cannot serve them.
    */
   storageId: string | null;
+  /** An import undone by a revert task: its id (set in the revert's transaction). */
+  revertedBy?: number | null;
   /** When the retention sweep removed the task's files (see retention.ts). */
   filesRemovedAt: string | Date | null;
   /** When the retention sweep removed the upload of a failed, cancelled or interrupted import. */
@@ -85,6 +88,8 @@ export interface ImportCheckpoint {
   items: number;
   /** The error report parts written so far (their items failed in committed batches). */
   reportItems: number;
+  /** The length of the pre-image file (undo) once the committed batches wrote their lines. */
+  preImageBytes?: number | null;
 }
 
 export interface NewTask {
@@ -92,7 +97,7 @@ export interface NewTask {
   name: string;
   contentType: string;
   format: Format | null;
-  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions;
+  options: ImportOptions | ExportOptions | ResolvedBundleExportOptions | ResolvedBundleImportOptions | RevertOptions;
   fileName?: string | null;
   fileKey?: string | null;
   total?: number | null;
@@ -142,6 +147,21 @@ export const isResumable = (row: TaskRow) => mayResume(row) && Boolean(row.check
 export const mayResume = (row: Pick<TaskRow, 'kind' | 'state' | 'options' | 'dryRun'>) =>
   row.kind === 'import' && (row.state === 'interrupted' || row.state === 'cancelled') && commitsByBatch(row);
 
+/**
+ * Why an import cannot be reverted (null: it can, if its pre-images are there). Reverts undo what an import kept:
+ * a finished import that wrote (every ending of a continue import; only a completed whole-run import).
+ */
+export const whyNotRevertable = (row: TaskRow): string | null => {
+  if (row.kind !== 'import' && row.kind !== 'bundle-import') return `Task ${row.id} is ${row.kind === 'revert' ? 'a revert' : 'an export'}: only imports can be reverted`;
+  if (row.dryRun) return `Task ${row.id} is a dry run: it wrote nothing to revert`;
+  if (!isFinished(row.state)) return `Task ${row.id} is ${row.state}: wait until it has finished, then revert it`;
+  if (row.revertedBy) return `Task ${row.id} was already reverted (by task ${row.revertedBy})`;
+  if (row.filesRemovedAt) return `Task ${row.id} can no longer be reverted: its pre-images were removed with its files by the retention setting`;
+  const kept = row.state === 'completed' || row.state === 'completed-with-errors' || commitsByBatch(row);
+  if (!kept || (row.created ?? 0) + (row.updated ?? 0) === 0) return `Task ${row.id} kept no change (${row.state}${kept ? ', nothing created or updated' : ', rolled back'}): there is nothing to revert`;
+  return null;
+};
+
 /** `canDownload`: whether the user who asks may download the task's files (see the permissions service). */
 export const toTask = (row: TaskRow, canDownload = true): Task => {
   const counts: TaskCounts = {
@@ -187,5 +207,7 @@ export const toTask = (row: TaskRow, canDownload = true): Task => {
         ? { kind: 'api-token', id: row.tokenId, name: row.creatorName ?? '' }
         : null,
     scheduled: row.scheduleTemplateId && row.scheduleSlot ? { templateId: row.scheduleTemplateId, slot: iso(row.scheduleSlot) as string } : null,
+    revertedBy: row.revertedBy ?? null,
+    revertable: whyNotRevertable(row) === null,
   };
 };

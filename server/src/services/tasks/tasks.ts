@@ -8,7 +8,9 @@ import { getConfig, getService } from '../../utils';
 import { conflict } from '../../utils/errors';
 import { forbidden, type Actor } from '../permissions';
 import { folderOf } from '../storage/keys';
-import { commitsByBatch, isFinished, isResumable, iso, toTask, type ListQuery, type NewTask, type TaskRow } from './task-row';
+import { commitsByBatch, isFinished, isResumable, iso, toTask, whyNotRevertable, type ListQuery, type NewTask, type TaskRow } from './task-row';
+import type { ResolvedBundleImportOptions, RevertOptions } from '../../../../shared/contracts';
+import { preImagesKeyOf } from './revert-task';
 
 /**
  * 409 when the task's files are held by another storage than this instance's (the local folder of another
@@ -266,6 +268,50 @@ export const createTasksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const resumed = await getRow(id);
       getService(strapi, 'runner').kick();
       return toTask(resumed, await getService(strapi, 'permissions').canDownload(actor, resumed));
+    },
+
+    /**
+     * A revert task for a finished import (README, *Undo*): 409 naming why when it cannot be reverted (see
+     * `whyNotRevertable`; no pre-images: an import from before undo, or one whose file is elsewhere), 403 without the
+     * Content Manager rights to write back what it wrote. The revert runs through the runner like any task.
+     */
+    async revert(
+      id: number,
+      { force, creator = null, actor = null }: { force: boolean; creator?: NewTask['creator']; actor?: Actor | null }
+    ): Promise<TaskRow> {
+      const row = await getRow(id);
+      const why = whyNotRevertable(row);
+      if (why) throw conflict(why);
+      const storage = getService(strapi, 'storage');
+      assertStoredHere(row, storage.id);
+      const key = preImagesKeyOf(row);
+      if (!key || (await storage.size(key)) === null) {
+        throw conflict(`Task ${id} has no pre-images (an import from before undo existed): it cannot be reverted`);
+      }
+      const types =
+        row.kind === 'bundle-import'
+          ? [...new Set((row.options as unknown as ResolvedBundleImportOptions).types.map((type) => type.contentType))]
+          : [row.contentType];
+      getService(strapi, 'permissions').assertRevertAllowed(
+        actor,
+        types.map((uid) => ({ uid, draftAndPublish: Boolean((strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } } | undefined)?.options?.draftAndPublish) }))
+      );
+      const running = (await query().findMany({ where: { kind: 'revert', state: { $in: ['queued', 'running'] } } })) as TaskRow[];
+      if (running.some((task) => (task.options as unknown as RevertOptions | null)?.taskId === id)) {
+        throw conflict(`Task ${id} is being reverted already`);
+      }
+      const token = creator ? null : actor?.token ?? null;
+      await this.assertQueueRoom(creator, token);
+      const options: RevertOptions = { taskId: id, force, types };
+      return this.create({
+        kind: 'revert',
+        name: `Revert of task ${id}${row.name ? ` (${row.name})` : ''}`,
+        contentType: row.contentType,
+        format: null,
+        options,
+        creator,
+        token,
+      });
     },
 
     /**

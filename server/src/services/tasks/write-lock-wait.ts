@@ -1,4 +1,4 @@
-import { type ResolvedBundleImportOptions } from '../../../../shared/contracts';
+import { type ResolvedBundleImportOptions, type RevertOptions } from '../../../../shared/contracts';
 import type { HeldLock, LocksService } from './locks';
 import type { TaskRow } from './task-row';
 
@@ -14,7 +14,9 @@ export const writtenTypes = (task: Pick<TaskRow, 'kind' | 'contentType' | 'optio
   const uids =
     task.kind === 'bundle-import'
       ? (task.options as unknown as ResolvedBundleImportOptions).types.map((type) => type.contentType)
-      : [task.contentType];
+      : task.kind === 'revert'
+        ? (task.options as unknown as RevertOptions).types
+        : [task.contentType];
   return [...new Set(uids)].sort();
 };
 

@@ -96,6 +96,8 @@ export const writeBatch = async (
   const results: EntryResult[] = [];
   const lookups = await lookupBatch(ctx, entries);
   const { failed, existing, rowIds, documents, siblings, deferredSlots, publishable, clashes, hold } = lookups;
+  // Undo: the documents this batch may update (or add a locale to), as they are before it writes.
+  await ctx.preImages?.before(ctx.trx, ctx.uid, [...documents, ...existing.values(), ...siblings.values()]);
   /** Matched by a key shared by every locale of a document (not localized): key → the document written in this batch. */
   const sharedKey = ctx.localized && options.matchBy !== 'documentId' && isSharedAcrossLocales(ctx, options.matchBy);
   const writtenDocuments = new Map<string, string>();

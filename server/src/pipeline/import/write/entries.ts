@@ -7,6 +7,7 @@ import type { PreparedItem } from '../prepare/prepare';
 import type { ResolveContext } from '../resolve/references';
 import type { BulkWriter } from './bulk/index';
 import type { ModelSchema } from '../../../schema/model-schema';
+import type { PreImageRecorder } from '../../undo/pre-images';
 
 /**
  * What the write stage works on and answers: a batch's entries, each entry's result, the writer's context, and the
@@ -79,6 +80,8 @@ export interface WriterContext {
   gate: WriteGate | null;
   /** The admin user the entries are written by (`createdBy`/`updatedBy`), or null (the system). */
   userId: number | null;
+  /** Keeps the state of the documents a batch updates before it writes (undo; null: a dry run). */
+  preImages?: PreImageRecorder | null;
 }
 
 /** One entry as the permission check sees it. */

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { Knex } from 'knex';
+import { encodeState, fingerprints, readDocuments, type DocumentState, type UndoModels } from './rows';
+
+/**
+ * The pre-images of an import (`pre-images.jsonl` in the task's folder): one line per document the import touched,
+ * written before the batch that touches it first writes:
+ *
+ * - `{ "t": "before", uid, documentId, state }`: a document that existed: all its rows (see rows.ts);
+ * - `{ "t": "created", uid, documentId }`: a document the import created;
+ * - `{ "t": "after", uid, documentId, hash }`: what the import left (its rows' fingerprint), written after each batch
+ *   and again once the import ends (after the second pass); the last one counts.
+ *
+ * One batch at a time in memory; the file grows with the documents the import updated (their rows as JSON). A
+ * `continue` import appends a batch's lines before the batch's checkpoint commits; the checkpoint
+ * keeps the file's length, and a resume cuts the file back to it (the lines of a batch that rolled back go).
+ */
+
+export type PreImageLine =
+  | { t: 'before'; uid: string; documentId: string; state: DocumentState }
+  | { t: 'created'; uid: string; documentId: string }
+  | { t: 'after'; uid: string; documentId: string; hash: string };
+
+export const PRE_IMAGES_FILE = 'pre-images.jsonl';
+
+const keyOf = (uid: string, documentId: string) => `${uid}|${documentId}`;
+
+/** Reads the lines of a pre-image file, one at a time. */
+export async function* readPreImages(path: string): AsyncGenerator<PreImageLine> {
+  if (!fs.existsSync(path)) return;
+  const lines = readline.createInterface({ input: fs.createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as PreImageLine;
+}
+
+export class PreImageRecorder {
+  /** Documents this import touched: `uid|documentId`. */
+  private readonly touched = new Map<string, { uid: string; documentId: string }>();
+  private pending: string[] = [];
+  /** The file's length once the pending lines are written. */
+  bytes = 0;
+
+  private constructor(readonly path: string, private readonly models: UndoModels) {}
+
+  /**
+   * A recorder for a new import (an empty file), or for a resume: the file cut back to `resumeBytes` (what the
+   * committed batches wrote) and the documents it names remembered.
+   */
+  static async open(path: string, models: UndoModels, resumeBytes: number | null): Promise<PreImageRecorder> {
+    const recorder = new PreImageRecorder(path, models);
+    if (resumeBytes === null || !fs.existsSync(path)) {
+      fs.writeFileSync(path, '');
+      return recorder;
+    }
+    fs.truncateSync(path, Math.min(resumeBytes, fs.statSync(path).size));
+    for await (const line of readPreImages(path)) recorder.touched.set(keyOf(line.uid, line.documentId), line);
+    recorder.bytes = fs.statSync(path).size;
+    return recorder;
+  }
+
+  get documents(): number {
+    return this.touched.size;
+  }
+
+  /** Before a batch writes: the state of the documents it may update that this import has not touched yet. */
+  async before(trx: Knex.Transaction, uid: string, candidates: Iterable<string>): Promise<void> {
+    const fresh = [...new Set(candidates)].filter((id) => !this.touched.has(keyOf(uid, id)));
+    if (fresh.length === 0) return;
+    for (const [documentId, state] of await readDocuments(trx, this.models, uid, fresh)) {
+      this.touched.set(keyOf(uid, documentId), { uid, documentId });
+      this.push({ t: 'before', uid, documentId, state: encodeState(state) });
+    }
+  }
+
+  /** After a batch wrote: the documents it created, and what it left of every document it wrote. */
+  async after(trx: Knex.Transaction, uid: string, written: Iterable<string>): Promise<void> {
+    const ids = [...new Set(written)];
+    for (const documentId of ids) {
+      if (this.touched.has(keyOf(uid, documentId))) continue;
+      this.touched.set(keyOf(uid, documentId), { uid, documentId });
+      this.push({ t: 'created', uid, documentId });
+    }
+    await this.fingerprint(trx, uid, ids);
+  }
+
+  /** Once the import ends (after the second pass): what it left of every document it touched. */
+  async finish(trx: Knex.Transaction | Knex): Promise<void> {
+    const byType = new Map<string, string[]>();
+    for (const { uid, documentId } of this.touched.values()) {
+      if (!byType.has(uid)) byType.set(uid, []);
+      byType.get(uid)!.push(documentId);
+    }
+    for (const [uid, ids] of byType) {
+      for (let i = 0; i < ids.length; i += 500) await this.fingerprint(trx, uid, ids.slice(i, i + 500));
+      await this.flush();
+    }
+  }
+
+  private async fingerprint(trx: Knex.Transaction | Knex, uid: string, ids: string[]) {
+    const meta = this.models.metadataOf(uid);
+    if (!meta || ids.length === 0) return;
+    for (const [documentId, hash] of await fingerprints(trx, meta, ids)) this.push({ t: 'after', uid, documentId, hash });
+  }
+
+  private push(line: PreImageLine) {
+    this.pending.push(`${JSON.stringify(line)}\n`);
+  }
+
+  /**
+   * Writes the pending lines to the file (to the operating system: they outlive a killed process, as the error
+   * report's rows do), before a batch's checkpoint commits. No fsync per batch: it cost more than the pre-images
+   * themselves on a busy disk (docs/benchmarks.md).
+   */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    await fs.promises.appendFile(this.path, text);
+    this.bytes += Buffer.byteLength(text);
+  }
+}

@@ -1,0 +1,242 @@
+import type { Task } from '../../shared/contracts';
+import { cm, createAdmin, registerSuperAdmin } from '../helpers/admin';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { BASE, bundleFile, errorReport, exportFile, importFile, jsonl } from '../helpers/tasks';
+
+/**
+ * Undo (issue 20): every import that writes keeps pre-images; POST /tasks/:id/revert puts the database back. Each
+ * test exports the playground's demo content (JSON, timestamps included) before an import, reverts the import, and
+ * exports again: the files are byte-identical. Conflicts: an entry changed after the import is listed in the
+ * revert's error report and left as it is, unless `force`.
+ */
+
+const ARTICLE = 'api::article.article';
+const CATEGORY = 'api::category.category';
+
+let app: TestApp;
+let token: string;
+
+/** Every export a revert must leave unchanged, as one text. */
+const snapshot = async (): Promise<string> => {
+  const parts: string[] = [];
+  for (const options of [
+    { contentType: ARTICLE, locale: 'all', status: 'draft' },
+    { contentType: ARTICLE, locale: 'all', status: 'published' },
+    { contentType: CATEGORY },
+    { contentType: 'api::tag.tag' },
+    { contentType: 'api::author.author' },
+  ]) {
+    parts.push((await exportFile(app, token, { ...options, format: 'json', includeTimestamps: true })).text);
+  }
+  return parts.join('\n----\n');
+};
+
+type Item = Record<string, unknown>;
+
+/** The drafts of the articles as an export writes them (items with documentId), in one locale. */
+const articles = async (locale: string, status: 'draft' | 'published' = 'draft'): Promise<Item[]> => {
+  const { text } = await exportFile(app, token, { contentType: ARTICLE, locale, status, format: 'jsonl' });
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Item);
+};
+
+const revert = (taskId: number, body: Record<string, unknown> = {}) =>
+  app.http().post(`${BASE}/tasks/${taskId}/revert?wait=true`).set('Authorization', `Bearer ${token}`).send(body);
+
+/** Reverts and expects the revert task to end with `status`. */
+const reverted = async (taskId: number, status: Task['status'] = 'completed', body: Record<string, unknown> = {}): Promise<Task> => {
+  const res = await revert(taskId, body);
+  expect(res.status).toBe(200);
+  const task = res.body.data as Task;
+  expect({ status: task.status, error: task.error }).toEqual({ status, error: status === 'completed' ? null : expect.any(String) });
+  expect(task.kind).toBe('revert');
+  return task;
+};
+
+const importArticles = (items: Item[], options: Record<string, unknown>) =>
+  importFile(app, token, { content: jsonl(items), fileName: 'articles.jsonl', options: { contentType: ARTICLE, ...options } });
+
+beforeAll(async () => {
+  app = await startApp({ env: { DMC_SEED: 'true' } });
+  token = await registerSuperAdmin(app);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+test('add-only: the created entries are deleted', async () => {
+  const before = await snapshot();
+  const items = (await articles('en')).slice(0, 3).map(({ documentId, ...item }, i) => ({ ...item, slug: `added-${i}`, title: `Added ${i}` }));
+  const task = await importArticles(items, { importStrategy: 'add-only', locale: 'en' });
+  expect(task.status).toBe('completed');
+  expect(task.counts.created).toBe(3);
+  expect(task.revertable).toBe(true);
+  expect(await snapshot()).not.toBe(before);
+  const revertTask = await reverted(task.id);
+  expect(revertTask.writePath).toContain('3 deleted');
+  expect(await snapshot()).toBe(before);
+  const original = (await app.http().get(`${BASE}/tasks/${task.id}`).set('Authorization', `Bearer ${token}`)).body.data as Task;
+  expect(original).toMatchObject({ revertedBy: revertTask.id, revertable: false });
+  // A second revert: 409.
+  const again = await revert(task.id);
+  expect(again.status).toBe(409);
+  expect(again.body.error.message).toMatch(/already reverted/);
+});
+
+test('upsert patch: the updated entries are restored exactly', async () => {
+  const before = await snapshot();
+  const items = (await articles('en')).slice(0, 6).map((item) => ({ documentId: item.documentId, title: `Patched ${String(item.title)}`, views: 4242 }));
+  const task = await importArticles(items, { importStrategy: 'upsert', updateStrategy: 'patch', locale: 'en' });
+  expect(task.counts.updated).toBe(6);
+  expect(await snapshot()).not.toBe(before);
+  const revertTask = await reverted(task.id);
+  expect(revertTask.counts.updated).toBe(6);
+  expect(await snapshot()).toBe(before);
+});
+
+test('upsert overwrite: relations, components and dynamic zones come back', async () => {
+  const before = await snapshot();
+  const all = await articles('en');
+  const withContent = all.filter((item) => item.sections !== undefined || item.seo !== undefined).slice(0, 5);
+  expect(withContent.length).toBeGreaterThan(0);
+  const items = withContent.map((item) => ({ documentId: item.documentId, title: `Overwritten ${String(item.title)}`, slug: item.slug }));
+  // And a new one, in the same import.
+  items.push({ documentId: undefined, title: 'Brand new', slug: 'brand-new-overwrite' } as never);
+  const task = await importArticles(items, { importStrategy: 'upsert', updateStrategy: 'overwrite', locale: 'en', matchBy: 'slug' });
+  expect(task.status).toBe('completed');
+  expect(task.counts).toMatchObject({ created: 1, updated: withContent.length });
+  expect(await snapshot()).not.toBe(before);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
+});
+
+test('an import that publishes: the published versions come back (and the ones it created go)', async () => {
+  const before = await snapshot();
+  const drafts = (await articles('en')).slice(0, 8);
+  const items = drafts.map((item) => ({ documentId: item.documentId, title: `Published ${String(item.title)}` }));
+  const task = await importArticles(items, { importStrategy: 'upsert', locale: 'en', status: 'published' });
+  expect(task.status).toBe('completed');
+  expect(await snapshot()).not.toBe(before);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
+});
+
+test('a localized import: updates in two locales and a new locale of an existing document', async () => {
+  const before = await snapshot();
+  const en = await articles('en');
+  const fr = await articles('fr');
+  const frIds = new Set(fr.map((item) => item.documentId));
+  const enOnly = en.find((item) => !frIds.has(item.documentId));
+  expect(enOnly).toBeDefined();
+  const items = [
+    ...en.slice(0, 2).map((item) => ({ documentId: item.documentId, locale: 'en', title: `EN ${String(item.title)}` })),
+    ...fr.slice(0, 2).map((item) => ({ documentId: item.documentId, locale: 'fr', title: `FR ${String(item.title)}` })),
+    { documentId: enOnly!.documentId, locale: 'fr', title: 'Nouvelle version', slug: 'nouvelle-version' },
+  ];
+  const task = await importArticles(items, { importStrategy: 'upsert' });
+  expect(task.status).toBe('completed');
+  expect(task.counts.created + task.counts.updated).toBe(5);
+  expect(await snapshot()).not.toBe(before);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
+});
+
+test('continue mode with failed items: what it wrote is reverted', async () => {
+  const before = await snapshot();
+  const items: Item[] = (await articles('en')).slice(0, 4).map((item) => ({ documentId: item.documentId, title: `Continue ${String(item.title)}` }));
+  items.splice(2, 0, { documentId: 'nope', title: 'x', views: 'not a number' });
+  items.push({ title: 'Continue new', slug: 'continue-new' });
+  const task = await importArticles(items, { importStrategy: 'upsert', locale: 'en', onError: 'continue' });
+  expect(task.status).toBe('completed-with-errors');
+  expect(task.counts.failed).toBe(1);
+  expect(task.revertable).toBe(true);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
+});
+
+test('an entry changed after the import is a conflict: left as it is, restored with force', async () => {
+  const before = await snapshot();
+  const en = (await articles('en')).slice(0, 3);
+  const items = en.map((item) => ({ documentId: item.documentId, title: `Conflict ${String(item.title)}` }));
+  const task = await importArticles(items, { importStrategy: 'upsert', locale: 'en' });
+  expect(task.counts.updated).toBe(3);
+  // Someone edits the first one afterwards.
+  const changed = String(en[0].documentId);
+  await app.strapi.documents(ARTICLE as never).update({ documentId: changed, locale: 'en', data: { title: 'Edited by hand' } } as never);
+
+  const first = await reverted(task.id, 'completed-with-errors');
+  expect(first.counts).toMatchObject({ updated: 2, failed: 1 });
+  const report = JSON.parse((await errorReport(app, token, first.id)).text) as Array<Record<string, unknown>>;
+  expect(report).toHaveLength(1);
+  expect(report[0]).toMatchObject({ key: changed });
+  expect(String(report[0].message)).toMatch(/changed after the import: left as it is/);
+  const kept = (await app.strapi.documents(ARTICLE as never).findOne({ documentId: changed, locale: 'en' } as never)) as unknown as { title: string };
+  expect(kept.title).toBe('Edited by hand');
+  expect(await snapshot()).not.toBe(before);
+
+  // force: another import, the same edit, restored anyway.
+  const second = await importArticles(items, { importStrategy: 'upsert', locale: 'en' });
+  await app.strapi.documents(ARTICLE as never).update({ documentId: changed, locale: 'en', data: { title: 'Edited again' } } as never);
+  const forced = await reverted(second.id, 'completed', { force: true });
+  expect(forced.writePath).toContain('1 changed since (forced)');
+  const restored = (await app.strapi.documents(ARTICLE as never).findOne({ documentId: changed, locale: 'en' } as never)) as unknown as { title: string };
+  expect(restored.title).toBe('Edited by hand');
+});
+
+test('a bundle import is reverted type by type', async () => {
+  const before = await snapshot();
+  // The playground's own articles with their dependencies, imported again over themselves (upsert: every entry
+  // is written again, with new timestamps and new published rows).
+  const { bytes } = await bundleFile(app, token, { types: [{ contentType: ARTICLE }], withDependencies: true });
+  const res = await app
+    .http()
+    .post(`${BASE}/bundle-imports?wait=true`)
+    .set('Authorization', `Bearer ${token}`)
+    .attach('file', bytes, 'bundle.zip')
+    .field('options', JSON.stringify({}));
+  expect(res.body.error ?? null).toBeNull();
+  expect(res.status).toBe(200);
+  const task = res.body.data as Task;
+  expect(task.status).toBe('completed');
+  expect(task.counts.updated).toBeGreaterThan(30);
+  expect(await snapshot()).not.toBe(before);
+  const revertTask = await reverted(task.id);
+  expect(revertTask.counts.updated).toBeGreaterThan(0);
+  expect(await snapshot()).toBe(before);
+});
+
+test('what cannot be reverted: a dry run, an export, an unknown task', async () => {
+  const items = (await articles('en')).slice(0, 1).map((item) => ({ documentId: item.documentId, title: 'dry' }));
+  const dry = await importArticles(items, { importStrategy: 'upsert', locale: 'en', dryRun: true });
+  const dryRes = await revert(dry.id);
+  expect(dryRes.status).toBe(409);
+  expect(dryRes.body.error.message).toMatch(/dry run/);
+  const { task: exported } = await exportFile(app, token, { contentType: CATEGORY, format: 'json' });
+  const exportRes = await revert(exported.id);
+  expect(exportRes.status).toBe(409);
+  expect(exportRes.body.error.message).toMatch(/only imports can be reverted/);
+  expect((await revert(999999)).status).toBe(404);
+  const bad = await revert(dry.id, { force: 'yes' });
+  expect(bad.status).toBe(400);
+});
+
+test('a user without the Content Manager delete permission on the type may not revert (403)', async () => {
+  const before = await snapshot();
+  const items = [{ title: 'Permission probe', slug: 'permission-probe' }];
+  const task = await importArticles(items, { importStrategy: 'add-only', locale: 'en' });
+  expect(task.counts.created).toBe(1);
+  const editor = await createAdmin(app, [
+    'plugin::data-migration-center.read',
+    'plugin::data-migration-center.import',
+    ...(['read', 'create', 'update', 'publish'] as const).map((action) => cm(action, ARTICLE)),
+  ]);
+  const refused = await app.http().post(`${BASE}/tasks/${task.id}/revert`).set('Authorization', `Bearer ${editor}`).send({});
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.message).toMatch(/You need the Content Manager delete permission\(s\) on api::article\.article/);
+  await reverted(task.id);
+  expect(await snapshot()).toBe(before);
+});
