@@ -13,6 +13,7 @@ import {
   newContext,
   parseCsv,
   screenshot,
+  SUPER_ADMIN,
 } from './helpers';
 
 /**
@@ -21,7 +22,6 @@ import {
  * export. The flows run in order: the first one creates the super admin the others work as.
  */
 
-const SUPER_ADMIN = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', password: 'Sup3rSecret!' };
 const EXPORTER = { firstname: 'Eve', lastname: 'Exporter', email: 'eve@example.com', password: 'Exp0rter!Pass' };
 
 const CONTACTS_CSV =

@@ -51,6 +51,30 @@ export const newContext = async (browser: Browser): Promise<BrowserContext> => {
   return context;
 };
 
+/** The super admin the browser tests work as: admin.e2e.ts registers it through the register form. */
+export const SUPER_ADMIN = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', password: 'Sup3rSecret!' };
+
+/**
+ * Logs `page` in as SUPER_ADMIN; the admin is registered first (through the admin API) when the app has none yet,
+ * which is the case when a browser test file other than admin.e2e.ts runs alone.
+ */
+export const signIn = async (page: Page) => {
+  const init = (await (await fetch(`${BASE_URL}/admin/init`)).json()) as { data: { hasAdmin: boolean } };
+  if (!init.data.hasAdmin) {
+    const res = await fetch(`${BASE_URL}/admin/register-admin`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(SUPER_ADMIN),
+    });
+    if (res.status !== 200 && res.status !== 201) throw new Error(`register-admin answered ${res.status}`);
+  }
+  await page.goto('/admin/auth/login');
+  await page.getByLabel(/^Email/).fill(SUPER_ADMIN.email);
+  await page.getByLabel(/^Password/).fill(SUPER_ADMIN.password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === '/admin');
+};
+
 /** The admin access token of a logged-in browser context (Strapi keeps it in the `jwtToken` cookie). */
 export const adminToken = async (context: BrowserContext): Promise<string> => {
   // The cookie's path is /admin: ask for every cookie of the context, not the ones of the site's root.

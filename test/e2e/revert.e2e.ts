@@ -1,15 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Task } from '../../shared/contracts';
-import { adminToken, apiData, BASE_URL, CENTER_PATH, describeE2E, flow, launchBrowser, newContext, screenshot } from './helpers';
+import { adminToken, apiData, BASE_URL, CENTER_PATH, describeE2E, flow, launchBrowser, newContext, screenshot, signIn } from './helpers';
 
 /**
  * Undo in the browser (issue 20): an import through the API updates two articles; in the task list, the import's
  * menu offers Revert, a confirm dialog (with its force checkbox) starts the revert task, and the articles are back.
- * Logs in as the super admin admin.e2e.ts registers (jest runs that larger, slower file first); run alone, this
- * file registers the same admin itself.
+ * Signs in as the super admin admin.e2e.ts registers (sequencer.js runs that file first); run alone, this file
+ * registers the same admin itself (helpers.ts signIn).
  */
 
-const SUPER_ADMIN = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', password: 'Sup3rSecret!' };
 const ARTICLE = 'api::article.article';
 
 let browser: Browser;
@@ -28,23 +27,6 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
 });
 
-const logIn = async () => {
-  const init = (await (await fetch(`${BASE_URL}/admin/init`)).json()) as { data: { hasAdmin: boolean } };
-  if (!init.data.hasAdmin) {
-    const res = await fetch(`${BASE_URL}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(SUPER_ADMIN),
-    });
-    if (res.status !== 200 && res.status !== 201) throw new Error(`register-admin answered ${res.status}`);
-  }
-  await page.goto('/admin/auth/login');
-  await page.getByLabel(/^Email/).fill(SUPER_ADMIN.email);
-  await page.getByLabel(/^Password/).fill(SUPER_ADMIN.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === '/admin');
-};
-
 /** The articles' drafts in English, as the Content Manager lists them. */
 const articles = async (token: string): Promise<Array<{ documentId: string; title: string }>> => {
   const res = await fetch(`${BASE_URL}/content-manager/collection-types/${ARTICLE}?locale=en&page=1&pageSize=100&sort=id:ASC`, {
@@ -58,7 +40,7 @@ describeE2E('Undo: Revert in the task menu', () => {
 
   test('reverts an import from its menu, after a confirmation: the articles are back', () =>
     flow(() => page, 'revert', async () => {
-      await logIn();
+      await signIn(page);
       const token = await adminToken(context);
       const before = await articles(token);
       const touched = before.slice(0, 2);

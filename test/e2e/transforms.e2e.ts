@@ -1,15 +1,14 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { adminToken, api, CENTER_PATH, describeE2E, flow, launchBrowser, newContext, screenshot } from './helpers';
+import { adminToken, api, CENTER_PATH, describeE2E, flow, launchBrowser, newContext, screenshot, signIn } from './helpers';
 
 /**
  * Transforms in the import wizard (issue 20): a JSONata transform on a mapped field (its compile error shown while
  * typing), a computed field, the side-by-side preview, then the import and the entry it wrote.
  *
- * Works as the super admin of admin.e2e.ts (same credentials): logs in when it exists, else registers it (this file
+ * Works as the super admin of admin.e2e.ts (helpers.ts signIn registers it when the app has none yet: this file
  * alone: `npx jest --selectProjects e2e --runInBand --forceExit test/e2e/transforms.e2e.ts`).
  */
 
-const SUPER_ADMIN = { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', password: 'Sup3rSecret!' };
 const MEASUREMENT = 'api::measurement.measurement';
 const PRICES_CSV = 'Code;Prix;Nom\nTR-1;12,50;Ada Lovelace\nTR-2;abc;Alan Turing\n';
 
@@ -22,29 +21,6 @@ const visible = (locator: Locator, timeout = 30_000) => locator.waitFor({ state:
 const choose = async (combobox: string, option: string | RegExp) => {
   await page.getByRole('combobox', { name: combobox }).click();
   await page.getByRole('option', { name: option }).click();
-};
-
-/** Logged in as the super admin: registered when the app has no admin yet. */
-const signIn = async () => {
-  await page.goto('/admin');
-  // A fresh browser profile is not logged in: the admin shows its register form (no admin yet) or its login form
-  // (it may pass by the login route before it knows there is no admin).
-  const register = page.getByRole('button', { name: "Let's start" });
-  const login = page.getByRole('button', { name: /^Log ?in$/i });
-  await register.or(login).waitFor({ state: 'visible' });
-  if (await register.isVisible()) {
-    await page.getByLabel(/^First name/).fill(SUPER_ADMIN.firstname);
-    await page.getByLabel(/^Last name/).fill(SUPER_ADMIN.lastname);
-    await page.getByLabel(/^Email/).fill(SUPER_ADMIN.email);
-    await page.getByLabel(/^Password/).fill(SUPER_ADMIN.password);
-    await page.getByLabel(/^Confirm Password/).fill(SUPER_ADMIN.password);
-    await register.click();
-  } else {
-    await page.getByLabel(/^Email/).fill(SUPER_ADMIN.email);
-    await page.getByLabel(/^Password/).fill(SUPER_ADMIN.password);
-    await login.click();
-  }
-  await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === '/admin');
 };
 
 beforeAll(async () => {
@@ -64,7 +40,7 @@ describeE2E('Transforms in the import wizard', () => {
 
   test('a transform and a computed field, the preview side by side, the import and its entry', () =>
     flow(() => page, 'transforms', async () => {
-      await signIn();
+      await signIn(page);
       await page.goto(`${CENTER_PATH}/import`);
       await visible(page.getByRole('heading', { name: 'New import', level: 1 }));
 
