@@ -140,7 +140,8 @@ const recordWritten = async (run: ImportRun, trx: Knex.Transaction, results: Ent
   const preImages = run.writer.preImages;
   if (!preImages) return;
   const ids = results.flatMap((result) => (result.outcome === 'created' || result.outcome === 'updated' ? [result.documentId] : []));
-  await preImages.after(trx, run.writer.uid, ids);
+  // One transaction for the whole run: what it left is read once, at the end (finishPreImages).
+  await preImages.after(trx, run.writer.uid, ids, { fingerprint: run.commits === 'batch' });
   await preImages.flush();
 };
 

@@ -72,15 +72,18 @@ export class PreImageRecorder {
     }
   }
 
-  /** After a batch wrote: the documents it created, and what it left of every document it wrote. */
-  async after(trx: Knex.Transaction, uid: string, written: Iterable<string>): Promise<void> {
+  /**
+   * After a batch wrote: the documents it created, and what it left of every document it wrote (`fingerprint`: a
+   * batch that commits on its own; a run that is one transaction leaves that to `finish`, which reads them all again).
+   */
+  async after(trx: Knex.Transaction, uid: string, written: Iterable<string>, { fingerprint = true }: { fingerprint?: boolean } = {}): Promise<void> {
     const ids = [...new Set(written)];
     for (const documentId of ids) {
       if (this.touched.has(keyOf(uid, documentId))) continue;
       this.touched.set(keyOf(uid, documentId), { uid, documentId });
       this.push({ t: 'created', uid, documentId });
     }
-    await this.fingerprint(trx, uid, ids);
+    if (fingerprint) await this.fingerprint(trx, uid, ids);
   }
 
   /** Once the import ends (after the second pass): what it left of every document it touched. */
