@@ -83,7 +83,8 @@ describeShared(`two instances on one ${client} database, separate local storage 
     expect(deleteOnB.body.error.message).toMatch(STORAGE_409);
 
     const folder = path.join(a.storageDir, path.dirname((await row(id)).fileKey));
-    expect(fs.readdirSync(folder).sort()).toEqual(['errors.jsonl', 'upload.jsonl']);
+    // The upload, the error report and the pre-images (undo) of the continue import.
+    expect(fs.readdirSync(folder).sort()).toEqual(['errors.jsonl', 'pre-images.jsonl', 'upload.jsonl']);
     expect((await a.http().delete(`${BASE}/tasks/${id}`).set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect(fs.existsSync(folder)).toBe(false);
   });

@@ -51,7 +51,8 @@ describe('retention', () => {
     const recent = await importFile(app, token, { content: categories('recent'), fileName: 'recent.jsonl', options: { contentType: 'api::category.category', matchBy: 'slug' } });
     expect(old).toMatchObject({ status: 'completed-with-errors', hasErrorReport: true });
     const folder = await folderOf(old.id);
-    expect(fs.readdirSync(folder).sort()).toEqual(['errors.jsonl', 'upload.jsonl']);
+    // The upload, the error report and the pre-images (undo): all go with retention.
+    expect(fs.readdirSync(folder).sort()).toEqual(['errors.jsonl', 'pre-images.jsonl', 'upload.jsonl']);
 
     await age(old.id, 31);
     await age(recent.id, 29);
@@ -138,7 +139,7 @@ describe('retention', () => {
     }
     await sleep(700);
     expect(fs.existsSync(young)).toBe(true);
-    expect(fs.readdirSync(keptFolder)).toEqual(['upload.jsonl']);
+    expect(fs.readdirSync(keptFolder).sort()).toEqual(['pre-images.jsonl', 'upload.jsonl']);
     expect((await download(app, token, `${BASE}/tasks/${kept.id}/file`)).status).toBe(200);
   });
 });
