@@ -34,6 +34,8 @@ const digest = (name: string) => createHash('sha1').update(name).digest();
 export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection as unknown as Knex;
   const client = () => strapi.db.dialect.client as string;
+  /** The database (schema) the app works in, as its connection settings name it. */
+  const databaseName = () => String((knex().client as unknown as { config?: { connection?: { database?: string } } }).config?.connection?.database ?? '');
   const meta = () => modelMeta(strapi, TASK_UID);
   const column = (name: string) => columnOf(meta(), name);
 
@@ -52,7 +54,9 @@ export const createLocksService = ({ strapi }: { strapi: Core.Strapi }) => {
     const raw = (sql: string, bindings: readonly unknown[]) => knex().raw(sql, bindings as Knex.RawBinding[]).connection(connection as never);
     const keyOf = (name: string) => {
       const hash = digest(name);
-      return { pg: [hash.readInt32BE(0), hash.readInt32BE(4)], mysql: `dmc_${hash.toString('hex')}` };
+      // PostgreSQL's advisory locks belong to the database; MySQL's GET_LOCK names are the whole server's: the
+      // database's name is part of them, or two apps (two test databases) on one server would wait for each other.
+      return { pg: [hash.readInt32BE(0), hash.readInt32BE(4)], mysql: `dmc_${digest(`${databaseName()}\u0000${name}`).toString('hex')}` };
     };
     const take = async (name: string) => {
       const key = keyOf(name);
