@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Task } from '../../shared/contracts';
+import { fingerprints } from '../../server/src/pipeline/undo/rows';
+import type { ModelMeta } from '../../server/src/schema/model-metadata';
 import { cm, createAdmin, registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { BASE, bundleFile, errorReport, exportFile, importFile, jsonl } from '../helpers/tasks';
@@ -185,6 +189,39 @@ test('an entry changed after the import is a conflict: left as it is, restored w
   expect(forced.writePath).toContain('1 changed since (forced)');
   const restored = (await app.strapi.documents(ARTICLE as never).findOne({ documentId: changed, locale: 'en' } as never)) as unknown as { title: string };
   expect(restored.title).toBe('Edited by hand');
+});
+
+test('each document is fingerprinted once; pre-images of the first release (whole-row fingerprints) still find conflicts', async () => {
+  const en = (await articles('en')).slice(0, 3);
+  const items = en.map((item) => ({ documentId: item.documentId, title: `V1 ${String(item.title)}` }));
+  const task = await importArticles(items, { importStrategy: 'upsert', locale: 'en', onError: 'continue' });
+  expect(task.counts.updated).toBe(3);
+  const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: task.id } } as never)) as { fileKey: string };
+  const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  // A batch that commits on its own fingerprints what it wrote; the end of the import does not read them again.
+  const after = lines.filter((line) => line.t === 'after');
+  expect(after.map((line) => line.documentId).sort()).toEqual(en.map((item) => item.documentId).sort());
+  expect(after.every((line) => line.v === 2)).toBe(true);
+
+  // The same file as the first release wrote it: whole-row hashes, no version.
+  const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;
+  const whole = await fingerprints(app.strapi.db.connection, meta, en.map((item) => String(item.documentId)), 1);
+  fs.writeFileSync(
+    file,
+    lines
+      .map((line) => (line.t === 'after' ? { t: 'after', uid: line.uid, documentId: line.documentId, hash: whole.get(String(line.documentId)) } : line))
+      .map((line) => `${JSON.stringify(line)}\n`)
+      .join('')
+  );
+  const changed = String(en[1].documentId);
+  await app.strapi.documents(ARTICLE as never).update({ documentId: changed, locale: 'en', data: { summary: 'Edited by hand' } } as never);
+  const revertTask = await reverted(task.id, 'completed-with-errors');
+  expect(revertTask.counts).toMatchObject({ updated: 2, failed: 1 });
+  const report = JSON.parse((await errorReport(app, token, revertTask.id)).text) as Array<Record<string, unknown>>;
+  expect(report.map((problem) => problem.key)).toEqual([changed]);
+  const kept = (await app.strapi.documents(ARTICLE as never).findOne({ documentId: changed, locale: 'en' } as never)) as unknown as { title: string };
+  expect(kept.title).toBe(`V1 ${String(en[1].title)}`);
 });
 
 test('a bundle import is reverted type by type', async () => {

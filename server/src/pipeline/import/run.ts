@@ -221,7 +221,13 @@ export const linkLater = (run: ImportRun): Promise<number> => {
     batchSize,
     signal,
     resolve: writer.resolve,
-    documents: run.documents,
+    documents: {
+      update: (params) => {
+        // Undo: the document changed after its batch's fingerprint; finishPreImages reads it again.
+        writer.preImages?.changed(writer.uid, params.documentId);
+        return run.documents.update(params);
+      },
+    },
     inTransaction: (fn) => run.inTransaction(() => fn()),
     onError: writer.options.onError,
     status: writer.draftAndPublish ? writer.options.status ?? 'draft' : undefined,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Knex } from 'knex';
-import { encodeState, fingerprints, readDocuments, type DocumentState, type UndoModels } from './rows';
+import { encodedStateJson, fingerprints, FINGERPRINT_VERSION, readDocuments, type DocumentState, type FingerprintVersion, type UndoModels } from './rows';
 
 /**
  * The pre-images of an import (`pre-images.jsonl` in the task's folder): one line per document the import touched,
@@ -9,8 +9,10 @@ import { encodeState, fingerprints, readDocuments, type DocumentState, type Undo
  *
  * - `{ "t": "before", uid, documentId, state }`: a document that existed: all its rows (see rows.ts);
  * - `{ "t": "created", uid, documentId }`: a document the import created;
- * - `{ "t": "after", uid, documentId, hash }`: what the import left (its rows' fingerprint), written after each batch
- *   and again once the import ends (after the second pass); the last one counts.
+ * - `{ "t": "after", uid, documentId, hash, v }`: what the import left (its rows' fingerprint, of version `v`: 1 when
+ *   absent, see rows.ts), written after each batch
+ *   that commits on its own, and once the import ends for every document changed since its last fingerprint (a
+ *   run that is one transaction, the second pass's links, a resume); the last one counts.
  *
  * One batch at a time in memory; the file grows with the documents the import updated (their rows as JSON). A
  * `continue` import appends a batch's lines before the batch's checkpoint commits; the checkpoint
@@ -20,7 +22,7 @@ import { encodeState, fingerprints, readDocuments, type DocumentState, type Undo
 export type PreImageLine =
   | { t: 'before'; uid: string; documentId: string; state: DocumentState }
   | { t: 'created'; uid: string; documentId: string }
-  | { t: 'after'; uid: string; documentId: string; hash: string };
+  | { t: 'after'; uid: string; documentId: string; hash: string; v?: FingerprintVersion };
 
 export const PRE_IMAGES_FILE = 'pre-images.jsonl';
 
@@ -33,9 +35,16 @@ export async function* readPreImages(path: string): AsyncGenerator<PreImageLine>
   for await (const line of lines) if (line.trim()) yield JSON.parse(line) as PreImageLine;
 }
 
+interface Touched {
+  uid: string;
+  documentId: string;
+  /** The file's last `after` line of the document is what it holds now (`finish` need not read it again). */
+  fingerprinted: boolean;
+}
+
 export class PreImageRecorder {
   /** Documents this import touched: `uid|documentId`. */
-  private readonly touched = new Map<string, { uid: string; documentId: string }>();
+  private readonly touched = new Map<string, Touched>();
   private pending: string[] = [];
   /** The file's length once the pending lines are written. */
   bytes = 0;
@@ -53,7 +62,9 @@ export class PreImageRecorder {
       return recorder;
     }
     fs.truncateSync(path, Math.min(resumeBytes, fs.statSync(path).size));
-    for await (const line of readPreImages(path)) recorder.touched.set(keyOf(line.uid, line.documentId), line);
+    // A resume fingerprints them all again at its end (what happened between the checkpoint and the stop is unknown).
+    for await (const line of readPreImages(path))
+      recorder.touched.set(keyOf(line.uid, line.documentId), { uid: line.uid, documentId: line.documentId, fingerprinted: false });
     recorder.bytes = fs.statSync(path).size;
     return recorder;
   }
@@ -67,8 +78,8 @@ export class PreImageRecorder {
     const fresh = [...new Set(candidates)].filter((id) => !this.touched.has(keyOf(uid, id)));
     if (fresh.length === 0) return;
     for (const [documentId, state] of await readDocuments(trx, this.models, uid, fresh)) {
-      this.touched.set(keyOf(uid, documentId), { uid, documentId });
-      this.push({ t: 'before', uid, documentId, state: encodeState(state) });
+      this.touched.set(keyOf(uid, documentId), { uid, documentId, fingerprinted: false });
+      this.pushBefore(uid, documentId, state);
     }
   }
 
@@ -79,17 +90,30 @@ export class PreImageRecorder {
   async after(trx: Knex.Transaction, uid: string, written: Iterable<string>, { fingerprint = true }: { fingerprint?: boolean } = {}): Promise<void> {
     const ids = [...new Set(written)];
     for (const documentId of ids) {
-      if (this.touched.has(keyOf(uid, documentId))) continue;
-      this.touched.set(keyOf(uid, documentId), { uid, documentId });
-      this.push({ t: 'created', uid, documentId });
+      const known = this.touched.get(keyOf(uid, documentId));
+      if (known) known.fingerprinted = fingerprint;
+      else {
+        this.touched.set(keyOf(uid, documentId), { uid, documentId, fingerprinted: fingerprint });
+        this.push({ t: 'created', uid, documentId });
+      }
     }
     if (fingerprint) await this.fingerprint(trx, uid, ids);
   }
 
-  /** Once the import ends (after the second pass): what it left of every document it touched. */
+  /** Documents written since their last fingerprint outside a batch (the second pass): `finish` reads them again. */
+  changed(uid: string, documentId: string): void {
+    const known = this.touched.get(keyOf(uid, documentId));
+    if (known) known.fingerprinted = false;
+  }
+
+  /**
+   * Once the import ends (after the second pass): what it left of every document it touched, unless a batch's
+   * fingerprint still says it (a `continue` import reads each document once, not twice).
+   */
   async finish(trx: Knex.Transaction | Knex): Promise<void> {
     const byType = new Map<string, string[]>();
-    for (const { uid, documentId } of this.touched.values()) {
+    for (const { uid, documentId, fingerprinted } of this.touched.values()) {
+      if (fingerprinted) continue;
       if (!byType.has(uid)) byType.set(uid, []);
       byType.get(uid)!.push(documentId);
     }
@@ -102,11 +126,18 @@ export class PreImageRecorder {
   private async fingerprint(trx: Knex.Transaction | Knex, uid: string, ids: string[]) {
     const meta = this.models.metadataOf(uid);
     if (!meta || ids.length === 0) return;
-    for (const [documentId, hash] of await fingerprints(trx, meta, ids)) this.push({ t: 'after', uid, documentId, hash });
+    for (const [documentId, hash] of await fingerprints(trx, meta, ids))
+      this.push({ t: 'after', uid, documentId, hash, v: FINGERPRINT_VERSION });
   }
 
   private push(line: PreImageLine) {
     this.pending.push(`${JSON.stringify(line)}\n`);
+  }
+
+  /** A `before` line, as `push` would write it, without an encoded copy of the rows. */
+  private pushBefore(uid: string, documentId: string, state: DocumentState) {
+    const head = JSON.stringify({ t: 'before', uid, documentId });
+    this.pending.push(`${head.slice(0, -1)},"state":${encodedStateJson(state)}}\n`);
   }
 
   /**

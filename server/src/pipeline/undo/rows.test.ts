@@ -1,5 +1,18 @@
 import type { ModelMeta } from '../../schema/model-metadata';
-import { decodeRow, encodeRow, fingerprintOf, linkColumnsOf, type UndoModels } from './rows';
+import { createHash } from 'node:crypto';
+import { decodeRow, encodedRowJson, encodedStateJson, fingerprintOf, linkColumnsOf, type Row, type UndoModels } from './rows';
+
+/** How the first version encoded a row (an encoded copy, then JSON.stringify): the text must stay the same. */
+const encodeRow = (row: Row): Row => {
+  const out: Row = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (value instanceof Date) out[column] = { $date: value.toISOString() };
+    else if (Buffer.isBuffer(value)) out[column] = { $bytes: value.toString('base64') };
+    else if (value !== null && typeof value === 'object') out[column] = { $json: value };
+    else out[column] = value;
+  }
+  return out;
+};
 
 /** The shapes @strapi/database's metadata gives (components as relations through `_cmps`, media as a morph table). */
 const ARTICLE: ModelMeta = {
@@ -84,7 +97,7 @@ describe('linkColumnsOf', () => {
 describe('rows as JSON', () => {
   test('dates, JSON values and bytes go back in as what they were', () => {
     const row = { id: 3, title: 'x', created_at: new Date('2026-01-02T03:04:05.678Z'), metadata: { a: [1, 2] }, list: [1], raw: Buffer.from('hi'), n: null };
-    const line = JSON.parse(JSON.stringify(encodeRow(row))) as Record<string, unknown>;
+    const line = JSON.parse(encodedRowJson(row)) as Record<string, unknown>;
     expect(decodeRow(line)).toEqual({ id: 3, title: 'x', created_at: row.created_at, metadata: '{"a":[1,2]}', list: '[1]', raw: Buffer.from('hi'), n: null });
   });
 
@@ -96,5 +109,21 @@ describe('rows as JSON', () => {
     expect(fingerprintOf(rows)).toBe(fingerprintOf([rows[1], rows[0]]));
     expect(fingerprintOf(rows)).not.toBe(fingerprintOf([rows[0], { ...rows[1], updated_at: new Date(2000) }]));
     expect(fingerprintOf([])).toBe('');
+  });
+
+  test('the text is what the first version wrote, so fingerprints of earlier pre-images still compare', () => {
+    const rows: Row[] = [
+      { id: 7, document_id: 'd"\\q', title: 'é \u2028 \u0000 "x"', n: null, u: undefined, f: 1.5, b: true, big: '9007199254740993' },
+      { id: 5, document_id: 'd', at: new Date(0), json: { k: ['v', { w: null }] }, arr: [], bytes: Buffer.from([0, 255]), '0': 'numeric key' },
+    ];
+    for (const row of rows) expect(encodedRowJson(row)).toBe(JSON.stringify(encodeRow(row)));
+    const first = createHash('sha256')
+      .update(JSON.stringify([...rows].sort((a, b) => Number(a.id) - Number(b.id)).map(encodeRow)))
+      .digest('hex')
+      .slice(0, 32);
+    expect(fingerprintOf(rows)).toBe(first);
+    const state = { entities: [['articles', rows]], links: [['articles_tags_lnk', [{ id: 1, article_id: 7 }]]] } as const;
+    const copy = { entities: [['articles', rows.map(encodeRow)]], links: [['articles_tags_lnk', [{ id: 1, article_id: 7 }]]] };
+    expect(encodedStateJson({ entities: [...state.entities].map(([t, r]) => [t, [...r]]), links: [...state.links].map(([t, r]) => [t, [...r]]) })).toBe(JSON.stringify(copy));
   });
 });

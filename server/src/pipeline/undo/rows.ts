@@ -198,19 +198,10 @@ export const insertTables = async (trx: Knex.Transaction, tables: Tables): Promi
   }
 };
 
-/* Values as JSON: dates and JSON columns tagged, so that they go back in as what they were. */
-
-/** A row as one line of JSON can hold it: dates as `{ $date }`, objects and arrays (JSON columns) as `{ $json }`. */
-export const encodeRow = (row: Row): Row => {
-  const out: Row = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (value instanceof Date) out[column] = { $date: value.toISOString() };
-    else if (Buffer.isBuffer(value)) out[column] = { $bytes: value.toString('base64') };
-    else if (value !== null && typeof value === 'object') out[column] = { $json: value };
-    else out[column] = value;
-  }
-  return out;
-};
+/*
+ * Values as JSON: dates, bytes and JSON columns tagged (`{ $date }`, `{ $bytes }`, `{ $json }`), so that they go back
+ * in as what they were (`encodedRowJson` writes them, `decodeRow` reads them).
+ */
 
 /** The values to insert for an encoded row (JSON columns as text: every database takes it). */
 export const decodeRow = (row: Row): Row => {
@@ -226,32 +217,76 @@ export const decodeRow = (row: Row): Row => {
   return out;
 };
 
-export const encodeState = (state: DocumentState): DocumentState => ({
-  entities: state.entities.map(([table, rows]) => [table, rows.map(encodeRow)]),
-  links: state.links.map(([table, rows]) => [table, rows.map(encodeRow)]),
-});
+/**
+ * One value as JSON text, tagged (`undefined`: a column JSON leaves out). Written as text so that fingerprints and
+ * pre-image lines are made without an encoded copy of every row: the same text as `JSON.stringify` of the tagged
+ * copy that earlier versions made (unit-tested against it), so their fingerprints still compare.
+ */
+const encodedJson = (value: unknown): string | undefined => {
+  if (value instanceof Date) return `{"$date":${JSON.stringify(value.toISOString())}}`;
+  if (Buffer.isBuffer(value)) return `{"$bytes":${JSON.stringify(value.toString('base64'))}}`;
+  if (value !== null && typeof value === 'object') return `{"$json":${JSON.stringify(value)}}`;
+  return JSON.stringify(value) as string | undefined;
+};
+
+/** A row as one JSON object, its values tagged. */
+export const encodedRowJson = (row: Row): string => {
+  let out = '';
+  for (const column in row) {
+    const json = encodedJson(row[column]);
+    if (json === undefined) continue;
+    out += `${out ? ',' : ''}${JSON.stringify(column)}:${json}`;
+  }
+  return `{${out}}`;
+};
+
+const tablesJson = (tables: Tables): string =>
+  `[${tables.map(([table, rows]) => `[${JSON.stringify(table)},[${rows.map(encodedRowJson).join(',')}]]`).join(',')}]`;
+
+/** A document's state as one JSON object, its values tagged. */
+export const encodedStateJson = (state: DocumentState): string =>
+  `{"entities":${tablesJson(state.entities)},"links":${tablesJson(state.links)}}`;
+
+/**
+ * A fingerprint's version. 1 (pre-images of the first release): every column of the document's rows. 2: the
+ * columns every write through Strapi changes (`updated_at`, with the row's id, document, locale and `published_at`),
+ * a third of the cost of reading and hashing whole rows on a wide type (docs/internals.md, *Undo*); a change made
+ * by SQL that leaves `updated_at` alone is not seen by either (neither sees link rows).
+ */
+export type FingerprintVersion = 1 | 2;
+export const FINGERPRINT_VERSION: FingerprintVersion = 2;
+const FINGERPRINT_ATTRIBUTES = ['id', 'documentId', 'locale', 'publishedAt', 'updatedAt'];
 
 /**
  * What a document looks like, to tell whether someone changed it since: a hash of its rows in the type's table
- * (every column, every locale, draft and published; `updated_at` changes with every write through Strapi, relations
- * and components included). An empty string: the document has no rows (deleted).
+ * (every locale, draft and published), sorted by id: the hash of their JSON text as `encodedRowJson` writes it. An
+ * empty string: the document has no rows (deleted).
  */
 export const fingerprintOf = (rows: Row[]): string => {
   if (rows.length === 0) return '';
-  const sorted = [...rows].sort((a, b) => Number(a.id) - Number(b.id)).map(encodeRow);
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
+  const sorted = rows.length > 1 ? [...rows].sort((a, b) => Number(a.id) - Number(b.id)) : rows;
+  return createHash('sha256').update(`[${sorted.map(encodedRowJson).join(',')}]`).digest('hex').slice(0, 32);
 };
 
 /** The fingerprints of documents of a type: documentId → hash ('' for a document that has no rows). */
 export const fingerprints = async (
   trx: Knex.Transaction | Knex,
   meta: ModelMeta,
-  documentIds: string[]
+  documentIds: string[],
+  version: FingerprintVersion = FINGERPRINT_VERSION
 ): Promise<Map<string, string>> => {
+  const documentColumn = meta.attributes.documentId?.columnName ?? 'document_id';
+  const columns =
+    version === 1
+      ? ['*']
+      : FINGERPRINT_ATTRIBUTES.filter((name) => name === 'id' || meta.attributes[name]).map(
+          (name) => meta.attributes[name]?.columnName ?? name
+        );
   const byDocument = new Map<string, Row[]>(documentIds.map((id) => [id, []]));
   for (const part of chunks(documentIds)) {
-    for (const row of (await trx(meta.tableName).select('*').whereIn('document_id', part)) as Row[]) {
-      byDocument.get(String(row.document_id))?.push(row);
+    const select = columns.includes(documentColumn) || version === 1 ? columns : [...columns, documentColumn];
+    for (const row of (await trx(meta.tableName).select(select).whereIn(documentColumn, part)) as Row[]) {
+      byDocument.get(String(row[documentColumn]))?.push(row);
     }
   }
   return new Map([...byDocument].map(([id, rows]) => [id, fingerprintOf(rows)]));

@@ -10,7 +10,7 @@ import type { TaskRow } from './task-row';
 import { getService } from '../../utils';
 import { ErrorReportWriter, typeReport } from '../../pipeline/import/report';
 import { PRE_IMAGES_FILE, readPreImages } from '../../pipeline/undo/pre-images';
-import { deleteState, fingerprints, insertTables, readDocuments, type UndoModels } from '../../pipeline/undo/rows';
+import { deleteState, fingerprints, insertTables, readDocuments, type FingerprintVersion, type UndoModels } from '../../pipeline/undo/rows';
 import { allModelMetas, findModelMeta } from '../../schema/model-metadata';
 import { folderOf } from '../storage/keys';
 import { transactionOf } from './import-context';
@@ -62,10 +62,10 @@ export const createRevertHandler =
     try {
       // 1. The documents and what the import left of each.
       const documents = new Map<string, { uid: string; documentId: string; created: boolean }>();
-      const left = new Map<string, string>();
+      const left = new Map<string, { hash: string; v: FingerprintVersion }>();
       for await (const line of readPreImages(file)) {
         const k = keyOf(line.uid, line.documentId);
-        if (line.t === 'after') left.set(k, line.hash);
+        if (line.t === 'after') left.set(k, { hash: line.hash, v: line.v ?? 1 });
         else documents.set(k, { uid: line.uid, documentId: line.documentId, created: line.t === 'created' });
       }
       const byType = new Map<string, string[]>();
@@ -86,13 +86,16 @@ export const createRevertHandler =
           for (let i = 0; i < ids.length; i += 500) {
             context.signal.throwIfAborted();
             const part = ids.slice(i, i + 500);
+            // What each document holds now, fingerprinted as the import's line was (files of the first release: v1).
+            const firstRelease = part.filter((documentId) => left.get(keyOf(uid, documentId))?.v === 1);
             const now = await fingerprints(trx, meta, part);
+            const nowV1 = firstRelease.length > 0 ? await fingerprints(trx, meta, firstRelease, 1) : now;
             const removable: string[] = [];
             for (const documentId of part) {
               const k = keyOf(uid, documentId);
               const { created } = documents.get(k)!;
-              const current = now.get(documentId) ?? '';
-              const expected = left.get(k);
+              const expected = left.get(k)?.hash;
+              const current = (left.get(k)?.v === 1 ? nowV1 : now).get(documentId) ?? '';
               index += 1;
               if (created && current === '') {
                 counts.gone += 1; // deleted since: nothing to delete
