@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
 import { DETECT, FORMAT_INFO, headText } from '../../../../shared/formats';
-import { ReadFailure, describeJsonParseError, describeValue, isPlainObject, streamItems, truncate } from './common';
+import { ReadFailure, describeJsonParseError, describeValue, isPlainObject, streamChunks, streamItems, truncate } from './common';
 import { JSON_PARSE_START, findErrorOffset } from './json';
 import { DEFAULT_READ_LIMITS, depthMessage, findDepthExcess, lengthLimit, readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem } from './types';
@@ -181,6 +181,8 @@ export const jsonlFormat: FormatModule = {
   detect: (head) => DETECT.jsonl(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options),
+  readChunks: (open: () => Readable, options: ReadOptions) =>
+    streamChunks<SourceItem>(open, () => new JsonlItemParser(readLimits(options.limits)), options),
   write: (pages) => writeText(createJsonlWriter(), pages),
 };
 

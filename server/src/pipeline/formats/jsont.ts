@@ -8,7 +8,7 @@ import {
   type ImportOptions,
 } from '../../../../shared/contracts';
 import { DETECT, FORMAT_INFO, headText } from '../../../../shared/formats';
-import { isPlainObject, streamItems } from './common';
+import { isPlainObject, streamChunks, streamItems } from './common';
 import { JsonItemParser, indentJson, indentJsonList, readHeader } from './json';
 import { readLimits, type ReadLimits } from './limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from './types';
@@ -170,6 +170,8 @@ export const jsontFormat: FormatModule = {
   detect: (head) => DETECT.jsont(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options),
+  readChunks: (open: () => Readable, options: ReadOptions) =>
+    streamChunks<SourceItem>(open, () => new JsonItemParser('jsont', readLimits(options.limits)), options),
   write: (pages, options) => writeText(createJsontWriter(options), pages),
   readHeader: async (open, limits) => {
     const header = await readHeader(open, limits);

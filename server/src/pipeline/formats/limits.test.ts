@@ -26,6 +26,10 @@ describe('findDepthExcess', () => {
     expect(findDepthExcess('["[[[[\\"[[", {"a": [{}]}]', 4)).toBe(-1);
     expect(findDepthExcess('["[[[[\\"[[", {"a": [{}]}]', 3)).toBe(20);
     expect(findDepthExcess('x"[[ [[', 3, 2, true)).toBe(3);
+    // At the boundary of the short-text shortcut: exactly one level too many, and exactly enough.
+    expect(findDepthExcess('[[[', 2)).toBe(2);
+    expect(findDepthExcess('[[[', 3, 1)).toBe(2);
+    expect(findDepthExcess('[[', 3, 1)).toBe(-1);
     expect(lineColumnAt('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });
 });

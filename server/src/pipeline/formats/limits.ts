@@ -98,7 +98,9 @@ export const scanNesting = (
  * `startDepth`, `inString`: where `text` starts (the middle of a value read in pieces).
  */
 export const findDepthExcess = (text: string, maxDepth: number, startDepth = 0, inString = false): number =>
-  scanNesting(text, { depth: startDepth, inString, maxDepth }).tooDeep;
+  // Each character opens one level at most: a text shorter than the levels left cannot go too deep (not scanned:
+  // most lines of most files).
+  text.length <= maxDepth - startDepth ? -1 : scanNesting(text, { depth: startDepth, inString, maxDepth }).tooDeep;
 
 /** The 1-based line and column of `offset` in `text`. */
 export const lineColumnAt = (text: string, offset: number): { line: number; column: number } => {

@@ -112,6 +112,8 @@ export interface FormatModule extends FormatInfo {
    * `open` returns a fresh stream of the file's bytes each time it is called (JSONT may read twice).
    */
   read(open: () => Readable, options: ReadOptions): AsyncIterable<SourceItem>;
+  /** The same items in chunks, in file order (what the parser holds at a time): what an import consumes. */
+  readChunks(open: () => Readable, options: ReadOptions): AsyncIterable<SourceItem[]>;
   /** The file's bytes for the items, given page by page (an export's pages): a bounded amount in memory. */
   write(pages: AsyncIterable<Array<Record<string, unknown>>>, options: WriteOptions): AsyncIterable<Uint8Array>;
   /**

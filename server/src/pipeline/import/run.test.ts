@@ -27,8 +27,9 @@ const item = (index: number, value: Record<string, unknown> | null, error?: stri
   ...(error ? { error } : {}),
 });
 
+/** The items in chunks of uneven sizes (1, 2, 3, ...), as a reader hands them over. */
 async function* from(items: SourceItem[]) {
-  yield* items;
+  for (let i = 0, size = 1; i < items.length; i += size, size += 1) yield items.slice(i, i + size);
 }
 
 const setup = (items: SourceItem[], options: { onError: 'stop' | 'continue'; commits: 'task' | 'batch'; skip?: number; batchSize?: number }) => {

@@ -4,7 +4,7 @@ import type { SourceItem } from '../formats';
 import { ItemError, type ItemProblem, type Problem } from '../problems';
 import type { PreparedItem } from './prepare/prepare';
 import type { ItemReport } from './report';
-import { DeferredFile, inBatches, linkDeferredReferences, type DeferredDocuments } from './second-pass';
+import { DeferredFile, linkDeferredReferences, rebatched, type DeferredDocuments } from './second-pass';
 import { writeBatch } from './write/batch';
 import { keyOf, type BatchEntry, type EntryResult, type WritePaths, type WriterContext } from './write/entries';
 
@@ -33,8 +33,8 @@ export interface ImportCounts {
 }
 
 export interface ImportRun {
-  /** The file's items, as its format module reads them. */
-  items: AsyncIterable<SourceItem>;
+  /** The file's items in chunks, in file order, as its format module reads them (`readChunks`). */
+  items: AsyncIterable<SourceItem[]>;
   /**
    * Map and coerce one item (after a format upgrade); throws (or rejects) with an ItemError naming its stage. A
    * promise when the task has transforms (JSONata evaluates asynchronously); else synchronous, with no await.
@@ -92,24 +92,31 @@ export const recordFailure = async (
   await run.report.addProblem(itemProblem({ ...entry, key: keyOf(entry) }, problem), entry.raw);
 };
 
-/** prepare: each item read becomes a batch entry (failures travel with it, in file order). */
-async function* prepared(run: ImportRun, source: AsyncIterable<SourceItem>): AsyncGenerator<BatchEntry> {
-  for await (const item of source) {
-    if (item.index < run.skip) continue; // handled by a committed batch before the interruption
-    run.counts.processed += 1;
-    const raw = item.value ?? item.raw ?? null;
-    try {
-      if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read', undefined, 'read');
-      const result = run.prepare(item.value);
-      yield { index: item.index, line: item.line, raw, prepared: result instanceof Promise ? await result : result };
-    } catch (error) {
-      const value = item.value?.[run.matchBy];
-      const key = typeof value === 'string' || typeof value === 'number' ? value : null;
-      // A thrown ItemError names its stage; anything else escaped a stage's checks while mapping.
-      const problem: Problem =
-        error instanceof ItemError ? error.problem : { stage: 'map', field: null, message: (error as Error).message };
-      yield { index: item.index, line: item.line, raw, prepared: { error: problem, key } };
+/**
+ * prepare: each item read becomes a batch entry (failures travel with it, in file order), a chunk at a time: no
+ * await per item unless the task has transforms (JSONata evaluates asynchronously).
+ */
+async function* prepared(run: ImportRun, source: AsyncIterable<SourceItem[]>): AsyncGenerator<BatchEntry[]> {
+  for await (const chunk of source) {
+    const entries: BatchEntry[] = [];
+    for (const item of chunk) {
+      if (item.index < run.skip) continue; // handled by a committed batch before the interruption
+      run.counts.processed += 1;
+      const raw = item.value ?? item.raw ?? null;
+      try {
+        if (item.error || !item.value) throw new ItemError(item.error ?? 'the item could not be read', undefined, 'read');
+        const result = run.prepare(item.value);
+        entries.push({ index: item.index, line: item.line, raw, prepared: result instanceof Promise ? await result : result });
+      } catch (error) {
+        const value = item.value?.[run.matchBy];
+        const key = typeof value === 'string' || typeof value === 'number' ? value : null;
+        // A thrown ItemError names its stage; anything else escaped a stage's checks while mapping.
+        const problem: Problem =
+          error instanceof ItemError ? error.problem : { stage: 'map', field: null, message: (error as Error).message };
+        entries.push({ index: item.index, line: item.line, raw, prepared: { error: problem, key } });
+      }
     }
+    if (entries.length > 0) yield entries;
   }
 }
 
@@ -197,8 +204,8 @@ export const runImport = async (run: ImportRun): Promise<{ unlinked: number }> =
 
   await pipeline(
     run.items,
-    (source: AsyncIterable<SourceItem>) => prepared(run, source),
-    (source: AsyncIterable<BatchEntry>) => inBatches(source, nextBatchSize),
+    (source: AsyncIterable<SourceItem[]>) => prepared(run, source),
+    (source: AsyncIterable<BatchEntry[]>) => rebatched(source, nextBatchSize),
     write,
     { signal }
   );

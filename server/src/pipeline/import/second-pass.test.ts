@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ErrorReportRow } from '../../../../shared/contracts';
 import { testQueryStrapi } from '../sql/test-query';
 import { reportRow } from './report';
-import { DeferredFile, inBatches, linkDeferredReferences, type SecondPass } from './second-pass';
+import { DeferredFile, inBatches, linkDeferredReferences, rebatched, type SecondPass } from './second-pass';
 import { ItemFailure, type DeferredLinks } from './write/entries';
 
 const ARTICLE = 'api::article.article';
@@ -112,5 +112,28 @@ describe('DeferredFile and inBatches', () => {
     expect(batches).toEqual([[0, 1], [2, 3], [4]]);
     deferred.remove();
     expect(fs.existsSync(file)).toBe(false);
+  });
+});
+
+describe('rebatched', () => {
+  async function* chunks(sizes: number[]) {
+    let next = 0;
+    for (const size of sizes) yield Array.from({ length: size }, () => next++);
+  }
+  const batchesOf = async (sizes: number[], size: () => number) => {
+    const out: number[][] = [];
+    for await (const batch of rebatched(chunks(sizes), size)) out.push(batch);
+    return out;
+  };
+
+  it('cuts and joins chunks into batches of the size asked before each batch, in order', async () => {
+    expect(await batchesOf([5, 1, 0, 7], () => 3)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12]]);
+    expect(await batchesOf([2, 2], () => 10)).toEqual([[0, 1, 2, 3]]);
+    const sizes = [1, 4, 2];
+    let call = 0;
+    // The size may change between batches (the adaptive batch size of a continue import).
+    const out = await batchesOf([10], () => sizes[Math.min(Math.floor(call++ / 2), sizes.length - 1)]);
+    expect(out.flat()).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(out.every((batch) => batch.length > 0)).toBe(true);
   });
 });

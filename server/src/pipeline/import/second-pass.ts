@@ -54,6 +54,24 @@ export async function* inBatches<T>(source: AsyncIterable<T>, size: number | (()
   if (batch.length > 0) yield batch;
 }
 
+/** Chunks of items regrouped in batches of `size()` items (read before each batch, so it may adapt as the task runs). */
+export async function* rebatched<T>(source: AsyncIterable<T[]>, size: () => number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const chunk of source) {
+    let from = 0;
+    while (from < chunk.length) {
+      const take = Math.min(chunk.length - from, Math.max(1, size() - batch.length));
+      batch = batch.length === 0 && take === chunk.length ? chunk : batch.concat(chunk.slice(from, from + take));
+      from += take;
+      if (batch.length >= size()) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** The Document Service's update, as the second pass calls it. */
 export interface DeferredDocuments {
   update(params: { documentId: string; locale?: string; data: Record<string, unknown>; status?: string }): Promise<unknown>;

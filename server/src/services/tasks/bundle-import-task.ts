@@ -99,7 +99,7 @@ const versionRun = async (shared: BundleRunShared, index: number, version: Bundl
   const counts = bundleTotals.typeCounts[index];
   const writer = await writerContextFor(strapi, typeOptions, task);
   return {
-    items: FORMATS.jsonl.read(contentOf(bundle, uid, version), { signal: context.signal, invalidUtf8: 'refuse', limits }),
+    items: FORMATS.jsonl.readChunks(contentOf(bundle, uid, version), { signal: context.signal, invalidUtf8: 'refuse', limits }),
     prepare: await preparerFor(getService(strapi, 'content-types'), typeOptions, null),
     matchBy: typeOptions.matchBy,
     skip: 0,

@@ -195,7 +195,7 @@ export const createImportHandler =
     const paths: WritePaths = { bulk: 0, documentService: 0 };
 
     const importRun: ImportRun = {
-      items: format.read(source.open, {
+      items: format.readChunks(source.open, {
         signal: context.signal,
         invalidUtf8: options.invalidUtf8,
         limits,

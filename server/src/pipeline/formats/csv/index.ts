@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import { DETECT, FORMAT_INFO, headText } from '../../../../../shared/formats';
-import { streamItems } from '../common';
+import { streamChunks, streamItems } from '../common';
 import { readLimits } from '../limits';
 import type { FormatModule, ReadOptions, SourceItem } from '../types';
 import { writeText } from '../write-text';
@@ -58,15 +58,14 @@ export { decodeCell, decodeColumnCell, encodeCell, escapeTextCell, unescapeTextC
  *   starts with `{`.
  */
 
+const csvParser = (options: ReadOptions) =>
+  new CsvItemParser(options.resolveColumns, readLimits(options.limits), { delimiter: options.csvDelimiter, decimalComma: options.decimalComma });
+
 export const csvFormat: FormatModule = {
   ...FORMAT_INFO.csv,
   detect: (head) => DETECT.csv(headText(head)),
-  read: (open: () => Readable, options: ReadOptions) =>
-    streamItems<SourceItem>(
-      open,
-      () => new CsvItemParser(options.resolveColumns, readLimits(options.limits), { delimiter: options.csvDelimiter, decimalComma: options.decimalComma }),
-      options
-    ),
+  read: (open: () => Readable, options: ReadOptions) => streamItems<SourceItem>(open, () => csvParser(options), options),
+  readChunks: (open: () => Readable, options: ReadOptions) => streamChunks<SourceItem>(open, () => csvParser(options), options),
   write: (pages, options) => writeText(createCsvWriter(options), pages),
 };
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import { DETECT, FORMAT_INFO, headText } from '../../../../../shared/formats';
-import { streamItems } from '../common';
+import { streamChunks, streamItems } from '../common';
 import { readLimits, type ReadLimits } from '../limits';
 import type { FormatModule, FormatWriter, ReadOptions, SourceItem, WriteOptions } from '../types';
 import { writeText } from '../write-text';
@@ -69,6 +69,8 @@ export const jsonFormat: FormatModule = {
   detect: (head) => DETECT.json(headText(head)),
   read: (open: () => Readable, options: ReadOptions) =>
     streamItems<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options),
+  readChunks: (open: () => Readable, options: ReadOptions) =>
+    streamChunks<SourceItem>(open, () => new JsonItemParser('array', readLimits(options.limits)), options),
   write: (pages, options) => writeText(createJsonWriter(options), pages),
   readHeader: async (open, limits) => {
     const header = await readHeader(open, limits);

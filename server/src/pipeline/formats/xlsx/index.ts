@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 
 import { DETECT, FORMAT_INFO, headText } from '../../../../../shared/formats';
 import { openZip, writeZip, ZipError } from '../../zip';
-import { truncate } from '../common';
+import { chunksOf, truncate } from '../common';
 import { columnsMessage, lengthLimit, readLimits, type ReadLimits } from '../limits';
 import { csvColumns, itemOfRow, valueAt } from '../csv';
 import type { CsvColumn, FileHeader, FormatModule, ReadOptions, SourceItem, WriteOptions } from '../types';
@@ -273,6 +273,8 @@ export const xlsxFormat: FormatModule = {
   ...FORMAT_INFO.xlsx,
   detect: (head) => DETECT.xlsx(headText(head)),
   read: readXlsx,
+  // exceljs gives one row at a time.
+  readChunks: (open, options) => chunksOf(readXlsx(open, options)),
   write: writeXlsx,
   readHeader: checkXlsx,
 };
