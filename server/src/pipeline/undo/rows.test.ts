@@ -109,6 +109,12 @@ describe('rows as JSON', () => {
     expect(fingerprintOf(rows)).toBe(fingerprintOf([rows[1], rows[0]]));
     expect(fingerprintOf(rows)).not.toBe(fingerprintOf([rows[0], { ...rows[1], updated_at: new Date(2000) }]));
     expect(fingerprintOf([])).toBe('');
+    // Version 2: the columns named, a date by its instant (a driver may give a number or a Date).
+    const columns = ['id', 'updated_at'];
+    expect(fingerprintOf(rows, columns)).toBe(fingerprintOf([rows[1], rows[0]], columns));
+    expect(fingerprintOf(rows, columns)).toBe(fingerprintOf(rows.map((row) => ({ ...row, title: 'other', updated_at: 1000 })), columns));
+    expect(fingerprintOf(rows, columns)).not.toBe(fingerprintOf([rows[0], { ...rows[1], updated_at: new Date(2000) }], columns));
+    expect(fingerprintOf([{ id: 1, updated_at: null }], columns)).not.toBe(fingerprintOf([{ id: 1, updated_at: 0 }], columns));
   });
 
   test('the text is what the first version wrote, so fingerprints of earlier pre-images still compare', () => {
