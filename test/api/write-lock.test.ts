@@ -115,3 +115,42 @@ test("a task's locks of many types (more than the pool's connections) hold one c
     await query.deleteMany({ where: { id: { $in: [holder.id, other.id] } } });
   }
 });
+
+/**
+ * MySQL/MariaDB: GET_LOCK names are the whole server's, so the lock names carry the database's name. Another app on
+ * another database of the same server importing the same type must not make this one wait (it once did: one
+ * process that hung holding a type's lock wedged every import of that type on the server); a session holding this
+ * database's lock of the type does.
+ */
+const mysqlTest = process.env.DATABASE_CLIENT === 'mysql' ? test : test.skip;
+mysqlTest("another database's lock of the same type on the same MySQL server does not make an import wait; this database's does", async () => {
+  const { createHash } = await import('node:crypto');
+  const knexFactory = (await import('knex')).default;
+  const config = (app.strapi.db.connection.client as unknown as { config: { connection: Record<string, unknown> } }).config.connection;
+  const database = String(config.database);
+  const lockOf = (db: string) => `dmc_${createHash('sha1').update(`${db}\u0000dmc:api::tag.tag`).digest('hex')}`;
+  const other = knexFactory({ client: 'mysql2', connection: { host: config.host as string, port: Number(config.port), user: config.user as string, password: (config.password as string) ?? '' }, pool: { min: 1, max: 1 } });
+  const tags = (prefix: string) => jsonl(Array.from({ length: 50 }, (_, i) => ({ name: `${prefix} ${i}` })));
+  try {
+    const connection = await other.client.acquireConnection();
+    const run = (sql: string, bindings: string[]) => other.raw(sql, bindings).connection(connection);
+    // Another database's app holds the tags' lock: this import runs at once.
+    await run('SELECT GET_LOCK(?, 0)', [lockOf(`${database}_other_app`)]);
+    const free = await postImport(app, token, { fileName: 'free.jsonl', content: tags('Free'), options: { contentType: 'api::tag.tag' } });
+    expect(free.status).toBe(200);
+    expect((free.body.data as Task).status).toBe('completed');
+
+    // This database's lock held by another session: the import waits until it is released.
+    await run('SELECT GET_LOCK(?, 0)', [lockOf(database)]);
+    const waiting = await postImport(app, token, { fileName: 'held.jsonl', content: tags('Held'), options: { contentType: 'api::tag.tag' }, wait: false });
+    const id = waiting.body.data.id as number;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await getTask(id)).status).not.toBe('completed');
+    await run('SELECT RELEASE_LOCK(?)', [lockOf(database)]);
+    await app.strapi.plugin('data-migration-center').service('runner').waitFor(id);
+    expect((await getTask(id)).status).toBe('completed');
+    await other.client.releaseConnection(connection);
+  } finally {
+    await other.destroy();
+  }
+});
