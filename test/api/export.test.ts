@@ -1,6 +1,6 @@
 import { registerSuperAdmin } from '../helpers/admin';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { BASE, download, exportFile } from '../helpers/tasks';
+import { BASE, download, exportFile, importFile, jsonl } from '../helpers/tasks';
 
 /** Export options, file layouts and downloads, on the playground's demo content. */
 
@@ -175,4 +175,37 @@ describe('save as template', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/Task 999999 not found/);
   });
+});
+
+/**
+ * An export's page query follows Strapi's documents index (document_id, locale, published_at, then the primary key
+ * Strapi's query builder appends to every sort): the database reads the page from the index instead of sorting every
+ * remaining row for each page (once measured on MariaDB: 7 times a raw select at 20,000 rows, growing with the
+ * square of the table). Checked with MySQL's own plan (PostgreSQL sorts by the index's prefix incrementally; SQLite
+walks the index and sorts ties only).
+ */
+const planTest = process.env.DATABASE_CLIENT === 'mysql' ? test : test.skip;
+planTest('the page query of an export is read in index order, without sorting the table', async () => {
+  const pages: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    if (/from [`"]?(contacts|articles)[`"]? as [`"]?t0/i.test(query.sql) && /order by/i.test(query.sql)) pages.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  };
+  const knex = app.strapi.db.connection;
+  const contacts = Array.from({ length: 3_000 }, (_, i) => ({ firstName: `Plan ${i}`, zip: String(i) }));
+  await importFile(app, token, { fileName: 'contacts.jsonl', content: jsonl(contacts), options: { contentType: 'api::contact.contact' } });
+  knex.on('query', listener);
+  try {
+    for (const contentType of ['api::contact.contact', ARTICLE]) await exportFile(app, token, { contentType, format: 'jsonl' });
+  } finally {
+    knex.off('query', listener);
+  }
+  expect(pages.length).toBeGreaterThanOrEqual(2);
+  // The pages after the first (the first page may be read by a scan and one sort: the optimizer's choice).
+  const later = pages.filter((page) => /document_id`\s*>/.test(page.sql));
+  expect(later.length).toBeGreaterThanOrEqual(5);
+  for (const page of later) {
+    const [plan] = (await knex.raw(`EXPLAIN ${page.sql}`, page.bindings as never[])) as unknown as [Array<{ key: string | null; Extra: string | null }>];
+    expect(plan[0].key).toMatch(/_documents_idx$/);
+    expect(String(plan[0].Extra)).not.toMatch(/filesort/i);
+  }
 });

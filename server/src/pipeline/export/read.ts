@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { EntryStatus } from '../../../../shared/contracts';
 import type { AttributeSchema } from '../../schema/model-schema';
-import { modelMeta } from '../../schema/model-metadata';
+import { findModelMeta, modelMeta } from '../../schema/model-metadata';
 import { planExport, populateFor, readsMedia, type Entry, type ExportShape, type ModelPlan, type ReadPath } from './plan';
 import { populateRows, type LeanContext, type QueryBuilderLike } from './rows';
 
@@ -69,8 +69,20 @@ interface DbQuery {
   findMany(params: Record<string, unknown>): Promise<Entry[]>;
 }
 
-const tiebreakOf = (request: ReadRequest) =>
-  request.localized ? ['documentId:asc', 'locale:asc'] : ['documentId:asc'];
+/**
+ * The order of the pages: documentId, then the other columns of Strapi's `<table>_documents_idx` index (locale,
+ * publishedAt: whichever the type has), so that the order Strapi's query builder ends with (`id`, appended to every
+ * sort) is the index's own (a secondary index ends with the primary key). With `documentId, id` alone, MariaDB
+ * sorted every row after the page's start for each page (measured: 15 ms a page of 500 at 20,000 contacts, 7 times
+ * a raw select's, and growing with the table). Within one status, (documentId, locale) names one row: the order is
+ * the same.
+ */
+const tiebreakOf = (strapi: Core.Strapi, request: ReadRequest) => {
+  const attributes = findModelMeta(strapi, request.uid)?.attributes ?? {};
+  return ['documentId', 'locale', 'publishedAt']
+    .filter((name) => name === 'documentId' || name in attributes)
+    .map((name) => `${name}:asc`);
+};
 
 /**
  * After the last entry of a page (keyset on documentId, then locale). `documentId >= last` first, so that the
@@ -119,7 +131,7 @@ export const createDocumentServiceReader = (
   const base: Record<string, unknown> = {};
   if (request.localized) base.locale = request.locale === 'all' ? '*' : request.locale ?? undefined;
   if (request.draftAndPublish) base.status = request.status ?? 'draft';
-  const tiebreak = tiebreakOf(request);
+  const tiebreak = tiebreakOf(strapi, request);
   return {
     path: 'document-service',
     reason,
@@ -153,7 +165,7 @@ export const createLeanReader = async (
   if (request.localized && request.locale !== 'all') {
     lookup.locale = request.locale ?? ((await strapi.plugin('i18n').service('locales').getDefaultLocale()) as string);
   }
-  const tiebreak = tiebreakOf(request);
+  const tiebreak = tiebreakOf(strapi, request);
   const query = (strapi.get('query-params') as QueryParamsService).transform(request.uid, {
     status,
     sort: request.sort ? [...request.sort, ...tiebreak] : tiebreak,
