@@ -123,7 +123,8 @@ export const insertRelations = async (
   trx: Knex.Transaction,
   name: string,
   plan: RelationPlan,
-  versions: Version[]
+  versions: Version[],
+  beforeTaking: TakingHook | null = null
 ) => {
   const { rows } = ctx;
   if (!versions.some((v) => targetsOf(name, v).length > 0)) return;
@@ -160,6 +161,17 @@ export const insertRelations = async (
     });
   }
   await rows.insertLinks(trx, plan.table, links);
+  await takeTargets(
+    ctx,
+    trx,
+    plan,
+    linked.map(({ version, targets }) => ({
+      documentId: version.doc.documentId,
+      versionId: version.id,
+      targets: targets.map((t) => t.id),
+    })),
+    beforeTaking
+  );
 };
 
 /**
@@ -249,7 +261,8 @@ export const replaceRelations = async (
   plan: RelationPlan,
   drafts: Version[],
   touched: Version[],
-  copies: PublishedCopy[]
+  copies: PublishedCopy[],
+  beforeTaking: TakingHook | null = null
 ) => {
   const { rows, knexOf } = ctx;
   const table = knexOf(trx);
@@ -266,6 +279,11 @@ export const replaceRelations = async (
   // The versions written, in the Document Service's order (each draft, then its published copy), and their targets.
   const wanted = new Map<Version, number[]>();
   const isTouched = new Set(touched);
+  /** A relation that takes its targets: target → the last document to claim it so far in this group. */
+  const claimedBy = new Map<number, string>();
+  /** A draft's targets as held when its copy is written: less those another document took before (`takeTargets`). */
+  const stillHeld = (draft: Version) =>
+    held(draft).filter((t) => !plan.takesTarget || (claimedBy.get(t) ?? draft.doc.documentId) === draft.doc.documentId);
   for (const draft of drafts) {
     if (isTouched.has(draft))
       wanted.set(
@@ -273,7 +291,9 @@ export const replaceRelations = async (
         targetsOf(name, draft).map((d) => targetId!(draft, d)!)
       );
     const copy = copyOf.get(draft);
-    if (copy) wanted.set(copy.published, wanted.get(draft) ?? held(draft));
+    if (copy) wanted.set(copy.published, wanted.get(draft) ?? stillHeld(draft));
+    for (const t of [...(wanted.get(draft) ?? []), ...(copy ? wanted.get(copy.published)! : [])])
+      claimedBy.set(t, draft.doc.documentId);
   }
   // A published copy links to its draft's targets' published versions (a draft & publish target without one: no
   // link); `draftTarget` gives back the draft's target of each.
@@ -353,4 +373,92 @@ export const replaceRelations = async (
     }
   }
   await rows.insertLinks(trx, plan.table, links);
+  await takeTargets(
+    ctx,
+    trx,
+    plan,
+    [...wanted].map(([version, targets]) => ({ documentId: version.doc.documentId, versionId: version.id, targets })),
+    beforeTaking
+  );
 };
+
+/** A version's targets as it links them once written, in the order the Document Service writes the versions. */
+export interface Claim {
+  documentId: string;
+  versionId: number;
+  targets: number[];
+}
+
+/**
+ * A two-sided one-to-one or one-to-many relation (`takesTarget`): each version written takes its targets from the
+ * other documents that link them, as Strapi's `deletePreviousOneToAnyRelations` does after each write (every version
+ * of those documents loses its link, the document's own versions keep theirs). Worked out for the whole group at once
+ * as the writes one after another leave it: a target's links are kept only by the last document to claim it, and of
+ * that document's versions, by those that claimed it after another document last did (a version it did not write
+ * again lost its link to that claim). No order is closed up: such a relation has no target-side order, and Strapi
+ * leaves the other documents' own order with its gap. `beforeTaking` learns which documents lose links first
+ * (undo records them).
+ */
+export const takeTargets = async (
+  ctx: BulkContext,
+  trx: Knex.Transaction,
+  plan: RelationPlan,
+  claims: Claim[],
+  beforeTaking: TakingHook | null
+) => {
+  const { knexOf, metadata } = ctx;
+  if (!plan.takesTarget) return;
+  /** Target → the last document to claim it, and the versions of it that claimed it after another document did. */
+  const holders = new Map<number, { documentId: string; keep: Set<number> }>();
+  for (const { documentId, versionId, targets } of claims) {
+    for (const target of targets) {
+      const holder = holders.get(target);
+      if (holder && holder.documentId === documentId) holder.keep.add(versionId);
+      else holders.set(target, { documentId, keep: new Set([versionId]) });
+    }
+  }
+  if (holders.size === 0) return;
+  const table = knexOf(trx);
+  const links: Array<{ id: number; owner: number; target: number }> = [];
+  for (const part of chunks([...holders.keys()], IN_LIST)) {
+    for (const row of (await table(plan.table)
+      .select('id', plan.joinColumn, plan.inverseJoinColumn)
+      .whereIn(plan.inverseJoinColumn, part)) as Array<Record<string, unknown>>) {
+      links.push({ id: Number(row.id), owner: Number(row[plan.joinColumn]), target: Number(row[plan.inverseJoinColumn]) });
+    }
+  }
+  /** The documents of the versions linking these targets (not claimed by the holder's versions). */
+  const others = links.filter((l) => !holders.get(l.target)!.keep.has(l.owner));
+  const documentOf = new Map<number, string>();
+  for (const part of chunks([...new Set(others.map((l) => l.owner))], IN_LIST)) {
+    for (const row of (await table(metadata.tableName).select('id', 'document_id').whereIn('id', part)) as Array<
+      Record<string, unknown>
+    >)
+      documentOf.set(Number(row.id), String(row.document_id));
+  }
+  // A version of the holder that did not claim the target after another document: it lost its link only if another
+  // document claimed the target in this group (otherwise nothing took it from its own document).
+  const claimedByOthers = new Set<number>();
+  const firstClaimer = new Map<number, string>();
+  for (const { documentId, targets } of claims) {
+    for (const target of targets) {
+      if (!firstClaimer.has(target)) firstClaimer.set(target, documentId);
+      else if (firstClaimer.get(target) !== documentId) claimedByOthers.add(target);
+    }
+  }
+  const taken = others.filter((l) => {
+    const document = documentOf.get(l.owner);
+    return document !== holders.get(l.target)!.documentId || claimedByOthers.has(l.target);
+  });
+  if (taken.length === 0) return;
+  const losers = [...new Set(taken.map((l) => documentOf.get(l.owner)!))];
+  if (beforeTaking) await beforeTaking(trx, losers);
+  for (const part of chunks(
+    taken.map((l) => l.id),
+    IN_LIST
+  ))
+    await table(plan.table).whereIn('id', part).delete();
+};
+
+/** Called before links are taken from other documents (`takeTargets`), with those documents. */
+export type TakingHook = (trx: Knex.Transaction, documentIds: string[]) => Promise<void>;
