@@ -651,14 +651,17 @@ test('articles (draft & publish, locales, relations, components, media): both pa
 /**
  * Desks (draft & publish) and chairs (without): a two-sided one-to-one relation (`chair`), which takes a chair from
  * the desk that held it (every version of that desk loses its link), and one-sided one-to-one and one-to-many ones
- * (`spare`, `stack`), which take nothing (Strapi's rule; the other side of a two-sided one-to-many is not imported). Creates, patch and overwrite updates
- * and updates that publish move chairs from desk to desk, items of one batch compete for one chair (the later
- * wins); both paths leave the same rows after each file, and every file takes the bulk path.
+ * (`spare`, `stack`), which take nothing (Strapi's rule; the other side of a two-sided one-to-many is not imported).
+ * Creates, patch and overwrite updates and updates that publish move chairs from desk to desk, items of one batch
+ * compete for one chair (the later wins). Then a relation of desks to desks (`neighbours`) on drafts, created and
+ * updated in bulk, and published through the Document Service. Both paths leave the same rows after each file.
  */
-const DESK_RELATIONS = ['chair', 'spare', 'stack'];
+const DESK_RELATIONS = ['chair', 'spare', 'stack', 'neighbours'];
 const chairs = (...names: string[]) => names.map((name) => ({ name }));
 const chair = (name: string) => ({ name });
-const DESK_FILES: Array<{ name: string; items: unknown[]; options: Record<string, unknown> }> = [
+const neighbours = (...codes: string[]) => codes.map((code) => ({ code }));
+/** Each file's path: `bulk` unless said. */
+const DESK_FILES: Array<{ name: string; items: unknown[]; options: Record<string, unknown>; path?: string }> = [
   {
     name: 'chairs',
     items: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9'].map((name) => ({ name })),
@@ -712,6 +715,36 @@ const DESK_FILES: Array<{ name: string; items: unknown[]; options: Record<string
     ],
     options: { contentType: 'api::desk.desk', matchBy: 'code', status: 'published' },
   },
+  {
+    // A relation of a draft & publish type to itself, on drafts: links to the targets' drafts (published or not).
+    name: 'desks-neighbours',
+    items: [
+      { name: 'Desk 6', code: 'd6', neighbours: neighbours('d1', 'd3', 'd4') },
+      { name: 'Desk 7', code: 'd7', neighbours: neighbours('d2', 'd1') },
+    ],
+    options: { contentType: 'api::desk.desk', matchBy: 'code', status: 'draft' },
+  },
+  {
+    name: 'desks-neighbours-patch',
+    items: [
+      { code: 'd1', neighbours: neighbours('d6', 'd2') },
+      { code: 'd6', neighbours: neighbours('d4', 'd1') },
+      { code: 'd7', neighbours: [] },
+    ],
+    options: { contentType: 'api::desk.desk', matchBy: 'code', status: 'draft' },
+  },
+  {
+    // Publishing a desk that holds a self relation (d6) or is the target of one (d2): the Document Service (its
+    // publish copies other drafts' links to the published version); d5 holds none: bulk.
+    name: 'desks-neighbours-publish',
+    items: [
+      { name: 'Desk 6', code: 'd6' },
+      { name: 'Desk 2', code: 'd2' },
+      { name: 'Desk 5', code: 'd5', chair: chair('c9') },
+    ],
+    options: { contentType: 'api::desk.desk', matchBy: 'code', status: 'published' },
+    path: 'bulk+document-service',
+  },
 ];
 
 /** Every desk and chair row and every link of the desks' relations, ids replaced by what they stand for. */
@@ -728,10 +761,14 @@ const deskState = async (app: TestApp) => {
     chairs: chairRows.map(strip),
   };
   const meta = app.strapi.db.metadata.get('api::desk.desk' as never) as unknown as {
-    attributes: Record<string, { joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } }>;
+    attributes: Record<
+      string,
+      { target: string; joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } }
+    >;
   };
   for (const name of DESK_RELATIONS) {
-    const { joinTable } = meta.attributes[name];
+    const { joinTable, target } = meta.attributes[name];
+    const targetId = target === 'api::desk.desk' ? deskId : chairId;
     const rows = (await knex(joinTable.name).select('*')) as Array<Record<string, unknown>>;
     out[name] = rows
       .map((r) =>
@@ -744,7 +781,7 @@ const deskState = async (app: TestApp) => {
                 k === joinTable.joinColumn.name
                   ? deskId.get(v) ?? `missing ${v}`
                   : k === joinTable.inverseJoinColumn.name
-                    ? chairId.get(v) ?? `missing ${v}`
+                    ? targetId.get(v) ?? `missing ${v}`
                     : v,
               ])
           )
@@ -774,13 +811,13 @@ const runDesks = async (bulk: boolean) => {
   }
 };
 
-test('desks: one-to-one and one-to-many relations that take a chair from another desk leave the same rows on both paths, in bulk', async () => {
+test('desks: one-to-one and one-to-many relations that take a chair from another desk, and self relations of drafts, leave the same rows on both paths, in bulk', async () => {
   const bulk = await runDesks(true);
   const service = await runDesks(false);
   for (const [i, step] of bulk.entries()) {
     expect({ file: step.name, task: step.task }).toMatchObject({
       file: step.name,
-      task: { status: 'completed', writePath: 'bulk', counts: { failed: 0 } },
+      task: { status: 'completed', writePath: DESK_FILES[i].path ?? 'bulk', counts: { failed: 0 } },
     });
     expect({ file: step.name, task: service[i].task }).toMatchObject({
       file: step.name,

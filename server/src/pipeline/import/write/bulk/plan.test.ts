@@ -135,6 +135,7 @@ describe('planBulkWrites', () => {
       targetDraftAndPublish: false,
       keepsDraftOrder: false,
       takesTarget: false,
+      draftsOnly: false,
     });
     // One-to-one and one-to-many: a one-sided one takes no target from another entry; a two-sided one does.
     expect(plan.plans.get('author')).toMatchObject({ kind: 'relation', takesTarget: false });
@@ -171,7 +172,6 @@ describe('planBulkWrites', () => {
     );
     expect(reasons).toEqual({
       editors: 'a oneToMany relation to a draft & publish type takes its target from another entry',
-      related: 'a relation to a draft & publish type',
       owner: 'a relation kept in a column or a morph relation',
       gallery: 'a repeatable component',
       blocks: 'a component with relations, media or components',
@@ -182,7 +182,14 @@ describe('planBulkWrites', () => {
   it('routes an item by what it sets: an unsupported attribute left empty keeps the bulk path', () => {
     expect(plan.blockerOf({ title: 'a', category: 'c1', cover: 3 })).toBeNull();
     expect(plan.blockerOf({ title: 'a', related: [] })).toBeNull();
-    expect(plan.blockerOf({ title: 'a', related: ['x'] })).toBe('a relation to a draft & publish type');
+    // A self relation of a draft & publish type: in bulk for drafts only.
+    expect(plan.plans.get('related')).toMatchObject({ kind: 'relation', draftsOnly: true });
+    expect(plan.blockerOf({ title: 'a', related: ['x'] })).toBeNull();
+    expect(plan.blockerOf({ title: 'a', related: ['x'] }, true)).toBe('a self relation of a draft & publish type, published');
+    expect(plan.blockerOf({ title: 'a', related: [] }, true)).toBeNull();
+    expect(plan.blockerOf({ title: 'a', editors: ['x'] })).toBe(
+      'a oneToMany relation to a draft & publish type takes its target from another entry'
+    );
     expect(plan.blockerOf({ nope: 1 })).toBe('unknown attribute nope');
   });
 

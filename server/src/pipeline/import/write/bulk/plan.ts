@@ -39,6 +39,13 @@ export type RelationPlan = {
    * links to it deleted, every version's), as Strapi's `deletePreviousOneToAnyRelations` does (see `takeTargets`).
    */
   takesTarget: boolean;
+  /**
+   * A relation of a draft & publish type to itself: written in bulk for drafts only. A publish re-links it in ways
+   * of its own (Strapi's `self-referential-relations`: links other documents' drafts hold to the document published
+   * are copied to their published versions), so an item that publishes one, or publishes a document holding or
+   * targeted by one, goes through the Document Service.
+   */
+  draftsOnly: boolean;
 };
 export type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
 export type ComponentPlan = {
@@ -131,9 +138,8 @@ const planRelation = (
   const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
   if (takesTarget && targetDraftAndPublish)
     return { kind: 'unsupported', reason: `a ${attribute.relation} relation to a draft & publish type takes its target from another entry` };
-  // To a draft & publish type: between two draft & publish types, not to itself (the Document Service's publish
-  // re-links self relations in ways of its own).
-  if (targetDraftAndPublish && (target === input.uid || !owner.draftAndPublish))
+  // To a draft & publish type: between two draft & publish types; to itself for drafts only (`draftsOnly`).
+  if (targetDraftAndPublish && !owner.draftAndPublish)
     return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
   return {
     kind: 'relation',
@@ -148,6 +154,7 @@ const planRelation = (
     targetDraftAndPublish,
     keepsDraftOrder: targetDraftAndPublish && attribute.relation === 'manyToMany' && Boolean(attribute.inversedBy),
     takesTarget,
+    draftsOnly: targetDraftAndPublish && target === input.uid,
   };
 };
 
@@ -279,13 +286,18 @@ export const planBulkWrites = (input: BulkPlanInput) => {
     typeBlocker,
     updateBlocker,
     leftOutMustBeSet,
-    /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
-    blockerOf(data: Record<string, unknown>): string | null {
+    /**
+     * Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. `publishes`: the item
+     * writes a published version (a self relation of a draft & publish type is written in bulk for drafts only).
+     */
+    blockerOf(data: Record<string, unknown>, publishes = false): string | null {
       if (typeBlocker) return typeBlocker;
       for (const [name, value] of Object.entries(data)) {
         const plan = plans.get(name);
         if (!plan) return `unknown attribute ${name}`;
         if (plan.kind === 'unsupported' && !isEmptyValue(value)) return plan.reason;
+        if (plan.kind === 'relation' && plan.draftsOnly && publishes && !isEmptyValue(value))
+          return 'a self relation of a draft & publish type, published';
       }
       return null;
     },
