@@ -50,6 +50,9 @@ export type { NewDocument, UpdatedDocument, TakingHook };
  * Two-sided one-to-one and one-to-many relations to types without draft & publish: a target linked is taken from
  * the documents that held it (every version of them loses its link), as Strapi does after each write (`takeTargets`).
  *
+ * A relation of a draft & publish type to itself: written on drafts only (`draftsOnly`); an item that publishes one,
+ * or an update that publishes a document holding or targeted by one, goes through the Document Service.
+ *
  * What it does not write the same way (other relations to draft & publish types, two-sided one-to-one and
  * one-to-many relations to draft & publish types, repeatable or nested components, components with relations or media,
  * morph relations, relations kept in a column) is "unsupported": an item that sets such an attribute goes
