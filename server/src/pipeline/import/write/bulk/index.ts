@@ -6,7 +6,7 @@ import { preparePublishing } from './publish';
 import { updateDocuments } from './update';
 
 import type { NewDocument, UpdatedDocument } from './types';
-import type { TakingHook } from './relations';
+import type { TakingHook } from './take-targets';
 
 export type { NewDocument, UpdatedDocument, TakingHook };
 

@@ -3,7 +3,8 @@ import { type NewDocument, type Version } from './types';
 import type { BulkContext } from './context';
 import { insertComponents } from './components';
 import { insertMedia } from './media';
-import { insertRelations, type TakingHook } from './relations';
+import { insertRelations } from './relations';
+import type { TakingHook } from './take-targets';
 
 /** Writes new documents: main rows, then components, relation links and media links, for every version. */
 export const insertDocuments = async (

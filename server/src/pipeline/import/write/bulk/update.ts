@@ -5,7 +5,8 @@ import type { BulkContext } from './context';
 import { insertComponents, removeComponents } from './components';
 import { insertMedia, removeMedia } from './media';
 import { copyComponents, copyMedia, publishedCopies } from './publish';
-import { replaceRelations, type TakingHook } from './relations';
+import { replaceRelations } from './relations';
+import type { TakingHook } from './take-targets';
 
 /**
  * Updates existing versions: their scalars, then each component, relation and media attribute the data sets.
