@@ -129,6 +129,53 @@ test('an import that publishes: the published versions come back (and the ones i
   expect(await snapshot()).toBe(before);
 });
 
+test('an import that takes a chair from another desk (one-to-one): that desk gets its chair back', async () => {
+  const DESK = 'api::desk.desk';
+  const chairs = await importFile(app, token, {
+    content: jsonl([{ name: 'revert-c1' }, { name: 'revert-c2' }]),
+    fileName: 'chairs.jsonl',
+    options: { contentType: 'api::chair.chair', matchBy: 'name' },
+  });
+  expect(chairs.status).toBe('completed');
+  const first = await importFile(app, token, {
+    content: jsonl([{ name: 'Revert desk 1', code: 'revert-d1', chair: { name: 'revert-c1' }, spare: { name: 'revert-c2' } }]),
+    fileName: 'desks.jsonl',
+    options: { contentType: DESK, matchBy: 'code', status: 'published' },
+  });
+  expect(first.status).toBe('completed');
+  const desks = async () => {
+    const parts: string[] = [];
+    for (const status of ['draft', 'published'])
+      parts.push((await exportFile(app, token, { contentType: DESK, status, format: 'json', includeTimestamps: true })).text);
+    return parts.join('\n----\n');
+  };
+  const before = await desks();
+  // A new desk takes revert-c1 in bulk: both versions of the first desk lose it.
+  const task = await importFile(app, token, {
+    content: jsonl([{ name: 'Revert desk 2', code: 'revert-d2', chair: { name: 'revert-c1' } }]),
+    fileName: 'desks-take.jsonl',
+    options: { contentType: DESK, matchBy: 'code', status: 'published' },
+  });
+  expect(task).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { created: 1 } });
+  /** The desks (code and version) linking revert-c1. */
+  const holders = async () =>
+    (
+      (await app.strapi.db
+        .connection('desks_chair_lnk')
+        .join('desks', 'desks.id', 'desks_chair_lnk.desk_id')
+        .join('chairs', 'chairs.id', 'desks_chair_lnk.chair_id')
+        .where('chairs.name', 'revert-c1')
+        .select('desks.code', 'desks.published_at')) as Array<{ code: string; published_at: unknown }>
+    )
+      .map((r) => `${r.code}|${r.published_at === null ? 'draft' : 'published'}`)
+      .sort();
+  expect(await holders()).toEqual(['revert-d2|draft', 'revert-d2|published']);
+  expect(await desks()).not.toBe(before);
+  await reverted(task.id);
+  expect(await holders()).toEqual(['revert-d1|draft', 'revert-d1|published']);
+  expect(await desks()).toBe(before);
+});
+
 test('a localized import: updates in two locales and a new locale of an existing document', async () => {
   const before = await snapshot();
   const en = await articles('en');

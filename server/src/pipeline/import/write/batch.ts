@@ -69,7 +69,7 @@ const routeOf = (
   return route({
     bulkWriter: writer !== null,
     deferred: deferred !== null,
-    blocker: writer && !deferred ? writer.blockerOf(data) : null,
+    blocker: writer && !deferred ? writer.blockerOf(data, publishes) : null,
     exists: Boolean(documentId),
     newLocaleVersion,
     rowKnown: rowId !== undefined,

@@ -32,15 +32,22 @@ export const bulkQueue = (
   const pending: Pending[] = [];
   /** Row ids of the pending updates: a row updated twice is written in two groups, in file order. */
   const pendingRows = new Set<number>();
+  // Undo: documents that lose links to targets these entries take (one-to-one, one-to-many) are recorded first.
+  const recorder = ctx.preImages;
+  const beforeTaking = recorder
+    ? (trx: typeof ctx.trx, documentIds: string[]) => recorder.before(trx, ctx.uid, documentIds)
+    : null;
   const write = (bulk: BulkWriter, group: Pending[]) =>
     group[0].kind === 'create'
       ? bulk.insert(
           group.map((p) => p.doc as NewDocument),
-          ctx.trx
+          ctx.trx,
+          beforeTaking
         )
       : bulk.update(
           group.map((p) => p.doc as UpdatedDocument),
-          ctx.trx
+          ctx.trx,
+          beforeTaking
         );
   const done = (p: Pending): EntryResult => ({
     entry: p.entry,

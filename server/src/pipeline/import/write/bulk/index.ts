@@ -6,8 +6,9 @@ import { preparePublishing } from './publish';
 import { updateDocuments } from './update';
 
 import type { NewDocument, UpdatedDocument } from './types';
+import type { TakingHook } from './take-targets';
 
-export type { NewDocument, UpdatedDocument };
+export type { NewDocument, UpdatedDocument, TakingHook };
 
 /**
  * The bulk path: new documents written with a few multi-row inserts per batch, and existing documents updated with
@@ -46,8 +47,14 @@ export type { NewDocument, UpdatedDocument };
  * to the target's published version (none while the target has none), sharing its draft's target-side order, as
  * the Document Service's publish leaves it (see `keepsDraftOrder` for the source side's).
  *
- * What it does not write the same way (other relations to draft & publish types, one-to-one and one-to-many relations
- * that take the target from another entry, repeatable or nested components, components with relations or media,
+ * Two-sided one-to-one and one-to-many relations to types without draft & publish: a target linked is taken from
+ * the documents that held it (every version of them loses its link), as Strapi does after each write (`takeTargets`).
+ *
+ * A relation of a draft & publish type to itself: written on drafts only (`draftsOnly`); an item that publishes one,
+ * or an update that publishes a document holding or targeted by one, goes through the Document Service.
+ *
+ * What it does not write the same way (other relations to draft & publish types, two-sided one-to-one and
+ * one-to-many relations to draft & publish types, repeatable or nested components, components with relations or media,
  * morph relations, relations kept in a column) is "unsupported": an item that sets such an attribute goes
  * through the Document Service (the writer decides per item; an item that leaves it empty still goes bulk).
  */
@@ -65,10 +72,10 @@ export const createBulkWriter = (
 
   /** A write whose failure is rolled back (to a savepoint): the last orders counted for it are forgotten. */
   const forgettingOrdersOnFailure =
-    <T>(write: (docs: T[], trx: Knex.Transaction) => Promise<void>) =>
-    async (docs: T[], trx: Knex.Transaction): Promise<void> => {
+    <T>(write: (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null) => Promise<void>) =>
+    async (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null = null): Promise<void> => {
       try {
-        await write(docs, trx);
+        await write(docs, trx, beforeTaking);
       } catch (error) {
         ctx.forgetOrders();
         throw error;
@@ -82,8 +89,13 @@ export const createBulkWriter = (
       preparePublishing(ctx, trx, drafts),
     splitData: ctx.splitData,
     asReadBack: ctx.asReadBack,
-    insert: forgettingOrdersOnFailure<NewDocument>((docs, trx) => insertDocuments(ctx, docs, trx)),
-    update: forgettingOrdersOnFailure<UpdatedDocument>((docs, trx) => updateDocuments(ctx, docs, trx)),
+    /** `beforeTaking`: told which documents lose links to the targets written (see `takeTargets`), before they do. */
+    insert: forgettingOrdersOnFailure<NewDocument>((docs, trx, beforeTaking) =>
+      insertDocuments(ctx, docs, trx, beforeTaking)
+    ),
+    update: forgettingOrdersOnFailure<UpdatedDocument>((docs, trx, beforeTaking) =>
+      updateDocuments(ctx, docs, trx, beforeTaking)
+    ),
     forgetOrders: ctx.forgetOrders,
     rules: ctx.rules,
   };

@@ -4,9 +4,15 @@ import type { BulkContext } from './context';
 import { insertComponents } from './components';
 import { insertMedia } from './media';
 import { insertRelations } from './relations';
+import type { TakingHook } from './take-targets';
 
 /** Writes new documents: main rows, then components, relation links and media links, for every version. */
-export const insertDocuments = async (ctx: BulkContext, docs: NewDocument[], trx: Knex.Transaction): Promise<void> => {
+export const insertDocuments = async (
+  ctx: BulkContext,
+  docs: NewDocument[],
+  trx: Knex.Transaction,
+  beforeTaking: TakingHook | null = null
+): Promise<void> => {
   const { uid, creator, draftAndPublish, localized, plans, rows } = ctx;
   if (docs.length === 0) return;
   const now = new Date();
@@ -35,7 +41,7 @@ export const insertDocuments = async (ctx: BulkContext, docs: NewDocument[], trx
 
   for (const [name, plan] of plans) {
     if (plan.kind === 'components') await insertComponents(ctx, trx, name, plan, versions);
-    if (plan.kind === 'relation') await insertRelations(ctx, trx, name, plan, versions);
+    if (plan.kind === 'relation') await insertRelations(ctx, trx, name, plan, versions, beforeTaking);
     if (plan.kind === 'media') await insertMedia(ctx, trx, name, plan, versions);
   }
 };

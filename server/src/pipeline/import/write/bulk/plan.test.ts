@@ -38,6 +38,8 @@ const schemas = testSchemaLookup(
       category: relation(CATEGORY, 'manyToOne'),
       tags: relation(TAG, 'manyToMany', { inversedBy: 'articles' }),
       author: relation(CATEGORY, 'oneToOne'),
+      desk: relation(CATEGORY, 'oneToOne', { inversedBy: 'article' }),
+      editors: relation(TAG, 'oneToMany', { mappedBy: 'article' }),
       related: relation(ARTICLE, 'manyToMany'),
       owner: relation('admin::user', 'manyToOne'),
       cover: { type: 'media' },
@@ -64,6 +66,8 @@ const metas: Record<string, ModelMeta> = {
       category: link('articles_category_lnk'),
       tags: link('articles_tags_lnk'),
       author: link('articles_author_lnk'),
+      desk: link('articles_desk_lnk'),
+      editors: link('articles_editors_lnk'),
       related: link('articles_related_lnk'),
       owner: { type: 'relation', joinColumn: { name: 'owner_id' } },
       seo: {
@@ -130,7 +134,12 @@ describe('planBulkWrites', () => {
       targetLocalized: false,
       targetDraftAndPublish: false,
       keepsDraftOrder: false,
+      takesTarget: false,
+      draftsOnly: false,
     });
+    // One-to-one and one-to-many: a one-sided one takes no target from another entry; a two-sided one does.
+    expect(plan.plans.get('author')).toMatchObject({ kind: 'relation', takesTarget: false });
+    expect(plan.plans.get('desk')).toMatchObject({ kind: 'relation', takesTarget: true });
     expect(plan.plans.get('tags')).toMatchObject({
       kind: 'relation',
       targetDraftAndPublish: true,
@@ -162,8 +171,7 @@ describe('planBulkWrites', () => {
         .map(([name, p]) => [name, p.kind === 'unsupported' ? p.reason : ''])
     );
     expect(reasons).toEqual({
-      author: 'a oneToOne relation takes its target from another entry',
-      related: 'a relation to a draft & publish type',
+      editors: 'a oneToMany relation to a draft & publish type takes its target from another entry',
       owner: 'a relation kept in a column or a morph relation',
       gallery: 'a repeatable component',
       blocks: 'a component with relations, media or components',
@@ -174,7 +182,14 @@ describe('planBulkWrites', () => {
   it('routes an item by what it sets: an unsupported attribute left empty keeps the bulk path', () => {
     expect(plan.blockerOf({ title: 'a', category: 'c1', cover: 3 })).toBeNull();
     expect(plan.blockerOf({ title: 'a', related: [] })).toBeNull();
-    expect(plan.blockerOf({ title: 'a', related: ['x'] })).toBe('a relation to a draft & publish type');
+    // A self relation of a draft & publish type: in bulk for drafts only.
+    expect(plan.plans.get('related')).toMatchObject({ kind: 'relation', draftsOnly: true });
+    expect(plan.blockerOf({ title: 'a', related: ['x'] })).toBeNull();
+    expect(plan.blockerOf({ title: 'a', related: ['x'] }, true)).toBe('a self relation of a draft & publish type, published');
+    expect(plan.blockerOf({ title: 'a', related: [] }, true)).toBeNull();
+    expect(plan.blockerOf({ title: 'a', editors: ['x'] })).toBe(
+      'a oneToMany relation to a draft & publish type takes its target from another entry'
+    );
     expect(plan.blockerOf({ nope: 1 })).toBe('unknown attribute nope');
   });
 

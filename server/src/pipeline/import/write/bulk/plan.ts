@@ -34,6 +34,18 @@ export type RelationPlan = {
    * a gap where a target has no published version); otherwise the published version's targets are numbered 1..n.
    */
   keepsDraftOrder: boolean;
+  /**
+   * A two-sided one-to-one or one-to-many relation: linking a target takes it from the documents that held it (their
+   * links to it deleted, every version's), as Strapi's `deletePreviousOneToAnyRelations` does (see `takeTargets`).
+   */
+  takesTarget: boolean;
+  /**
+   * A relation of a draft & publish type to itself: written in bulk for drafts only. A publish re-links it in ways
+   * of its own (Strapi's `self-referential-relations`: links other documents' drafts hold to the document published
+   * are copied to their published versions), so an item that publishes one, or publishes a document holding or
+   * targeted by one, goes through the Document Service.
+   */
+  draftsOnly: boolean;
 };
 export type MediaPlan = { kind: 'media'; table: string; fileColumn: string; idColumn: string; typeColumn: string };
 export type ComponentPlan = {
@@ -70,6 +82,12 @@ const hasDraftAndPublish = (schema: { options?: { draftAndPublish?: boolean } } 
   schema?.options?.draftAndPublish === true;
 
 const RELATIONS_WRITTEN = ['manyToOne', 'manyToMany', 'oneWay', 'manyWay'];
+/**
+ * One-to-one and one-to-many relations: one-sided ones are written as `oneWay` and `manyWay` are (Strapi takes no
+ * target from another entry); two-sided ones take their targets from the documents that held them, to a type
+ * without draft & publish only (to one with it, the Document Service's publish re-links the target's versions).
+ */
+const RELATIONS_TAKING = ['oneToOne', 'oneToMany'];
 
 /**
  * Attribute types whose stored draft value certainly passes the rules of a published entry, unless the attribute
@@ -109,16 +127,19 @@ const planRelation = (
   const target = attribute.target ?? '';
   if (!join?.inverseJoinColumn)
     return { kind: 'unsupported', reason: 'a relation kept in a column or a morph relation' };
-  if (!RELATIONS_WRITTEN.includes(attribute.relation ?? '')) {
-    return { kind: 'unsupported', reason: `a ${attribute.relation} relation takes its target from another entry` };
+  const twoSided = Boolean(attribute.inversedBy || attribute.mappedBy);
+  const takesTarget = RELATIONS_TAKING.includes(attribute.relation ?? '') && twoSided;
+  if (!RELATIONS_WRITTEN.includes(attribute.relation ?? '') && !RELATIONS_TAKING.includes(attribute.relation ?? '')) {
+    return { kind: 'unsupported', reason: `a ${attribute.relation} relation` };
   }
   const targetSchema = input.schemaOf(target);
   const targetMeta = input.metaOf(target);
   if (!targetSchema || !targetMeta) return { kind: 'unsupported', reason: `an unknown target ${target}` };
   const targetDraftAndPublish = hasDraftAndPublish(targetSchema);
-  // To a draft & publish type: between two draft & publish types, not to itself (the Document Service's publish
-  // re-links self relations in ways of its own).
-  if (targetDraftAndPublish && (target === input.uid || !owner.draftAndPublish))
+  if (takesTarget && targetDraftAndPublish)
+    return { kind: 'unsupported', reason: `a ${attribute.relation} relation to a draft & publish type takes its target from another entry` };
+  // To a draft & publish type: between two draft & publish types; to itself for drafts only (`draftsOnly`).
+  if (targetDraftAndPublish && !owner.draftAndPublish)
     return { kind: 'unsupported', reason: 'a relation to a draft & publish type' };
   return {
     kind: 'relation',
@@ -132,6 +153,8 @@ const planRelation = (
     targetLocalized: targetSchema.pluginOptions?.i18n?.localized === true,
     targetDraftAndPublish,
     keepsDraftOrder: targetDraftAndPublish && attribute.relation === 'manyToMany' && Boolean(attribute.inversedBy),
+    takesTarget,
+    draftsOnly: targetDraftAndPublish && target === input.uid,
   };
 };
 
@@ -263,13 +286,18 @@ export const planBulkWrites = (input: BulkPlanInput) => {
     typeBlocker,
     updateBlocker,
     leftOutMustBeSet,
-    /** Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. */
-    blockerOf(data: Record<string, unknown>): string | null {
+    /**
+     * Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. `publishes`: the item
+     * writes a published version (a self relation of a draft & publish type is written in bulk for drafts only).
+     */
+    blockerOf(data: Record<string, unknown>, publishes = false): string | null {
       if (typeBlocker) return typeBlocker;
       for (const [name, value] of Object.entries(data)) {
         const plan = plans.get(name);
         if (!plan) return `unknown attribute ${name}`;
         if (plan.kind === 'unsupported' && !isEmptyValue(value)) return plan.reason;
+        if (plan.kind === 'relation' && plan.draftsOnly && publishes && !isEmptyValue(value))
+          return 'a self relation of a draft & publish type, published';
       }
       return null;
     },

@@ -67,8 +67,8 @@ export const preparePublishing = async (
 
 /**
  * The documents (of these) whose draft or published version holds a value in an attribute the bulk path does not
- * write (a self relation, a repeatable or nested component...): publishing them is copying
- * that value, which is the Document Service's job.
+ * write (a repeatable or nested component...), or holds or is the target of a self relation of a draft & publish
+ * type (written in bulk for drafts only): publishing them is copying that value, which is the Document Service's job.
  */
 export const publishBlocked = async (
   ctx: BulkContext,
@@ -76,7 +76,12 @@ export const publishBlocked = async (
   documentIds: string[]
 ): Promise<Set<string>> => {
   const { schema, metadata, plans, knexOf } = ctx;
-  const unsupported = [...plans].filter(([, plan]) => plan.kind === 'unsupported').map(([name]) => name);
+  // A self relation written in bulk for drafts only (`draftsOnly`): a document holding one or targeted by one.
+  const selfRelations = [...plans].filter(([, plan]) => plan.kind === 'relation' && plan.draftsOnly).map(([name]) => name);
+  const unsupported = [
+    ...[...plans].filter(([, plan]) => plan.kind === 'unsupported').map(([name]) => name),
+    ...selfRelations,
+  ];
   const blocked = new Set<string>();
   if (unsupported.length === 0 || documentIds.length === 0) return blocked;
   const table = knexOf(trx);
@@ -99,11 +104,14 @@ export const publishBlocked = async (
         for (const id of documentIds) blocked.add(id);
         return blocked;
       }
-      for (const idsPart of chunks(ids, IN_LIST)) {
-        const query = table(join.name).distinct(join.joinColumn.name).whereIn(join.joinColumn.name, idsPart);
-        if (attribute.type !== 'relation') query.where('field', String(join.on?.field ?? name));
-        for (const row of (await query) as Array<Record<string, unknown>>)
-          blocked.add(documentOf.get(Number(row[join.joinColumn.name]))!);
+      const columns = [join.joinColumn.name, ...(selfRelations.includes(name) ? [join.inverseJoinColumn!.name] : [])];
+      for (const column of columns) {
+        for (const idsPart of chunks(ids, IN_LIST)) {
+          const query = table(join.name).distinct(column).whereIn(column, idsPart);
+          if (attribute.type !== 'relation') query.where('field', String(join.on?.field ?? name));
+          for (const row of (await query) as Array<Record<string, unknown>>)
+            blocked.add(documentOf.get(Number(row[column]))!);
+        }
       }
     }
   }

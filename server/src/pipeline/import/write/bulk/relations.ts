@@ -4,6 +4,7 @@ import { relationTargetLocale } from '../../../../schema/relation-locale';
 import { isEmptyValue, type RelationPlan } from './plan';
 import { type PublishedCopy, type Version } from './types';
 import type { BulkContext } from './context';
+import { takeTargets, type TakingHook } from './take-targets';
 
 /** The relation's targets of a version, as listed (documentIds, each once). */
 export const targetsOf = (name: string, version: Version) => {
@@ -123,7 +124,8 @@ export const insertRelations = async (
   trx: Knex.Transaction,
   name: string,
   plan: RelationPlan,
-  versions: Version[]
+  versions: Version[],
+  beforeTaking: TakingHook | null = null
 ) => {
   const { rows } = ctx;
   if (!versions.some((v) => targetsOf(name, v).length > 0)) return;
@@ -160,6 +162,17 @@ export const insertRelations = async (
     });
   }
   await rows.insertLinks(trx, plan.table, links);
+  await takeTargets(
+    ctx,
+    trx,
+    plan,
+    linked.map(({ version, targets }) => ({
+      documentId: version.doc.documentId,
+      versionId: version.id,
+      targets: targets.map((t) => t.id),
+    })),
+    beforeTaking
+  );
 };
 
 /**
@@ -249,7 +262,8 @@ export const replaceRelations = async (
   plan: RelationPlan,
   drafts: Version[],
   touched: Version[],
-  copies: PublishedCopy[]
+  copies: PublishedCopy[],
+  beforeTaking: TakingHook | null = null
 ) => {
   const { rows, knexOf } = ctx;
   const table = knexOf(trx);
@@ -266,6 +280,11 @@ export const replaceRelations = async (
   // The versions written, in the Document Service's order (each draft, then its published copy), and their targets.
   const wanted = new Map<Version, number[]>();
   const isTouched = new Set(touched);
+  /** A relation that takes its targets: target → the last document to claim it so far in this group. */
+  const claimedBy = new Map<number, string>();
+  /** A draft's targets as held when its copy is written: less those another document took before (`takeTargets`). */
+  const stillHeld = (draft: Version) =>
+    held(draft).filter((t) => !plan.takesTarget || (claimedBy.get(t) ?? draft.doc.documentId) === draft.doc.documentId);
   for (const draft of drafts) {
     if (isTouched.has(draft))
       wanted.set(
@@ -273,7 +292,9 @@ export const replaceRelations = async (
         targetsOf(name, draft).map((d) => targetId!(draft, d)!)
       );
     const copy = copyOf.get(draft);
-    if (copy) wanted.set(copy.published, wanted.get(draft) ?? held(draft));
+    if (copy) wanted.set(copy.published, wanted.get(draft) ?? stillHeld(draft));
+    for (const t of [...(wanted.get(draft) ?? []), ...(copy ? wanted.get(copy.published)! : [])])
+      claimedBy.set(t, draft.doc.documentId);
   }
   // A published copy links to its draft's targets' published versions (a draft & publish target without one: no
   // link); `draftTarget` gives back the draft's target of each.
@@ -353,4 +374,12 @@ export const replaceRelations = async (
     }
   }
   await rows.insertLinks(trx, plan.table, links);
+  await takeTargets(
+    ctx,
+    trx,
+    plan,
+    [...wanted].map(([version, targets]) => ({ documentId: version.doc.documentId, versionId: version.id, targets })),
+    beforeTaking
+  );
 };
+

@@ -6,6 +6,7 @@ import { insertComponents, removeComponents } from './components';
 import { insertMedia, removeMedia } from './media';
 import { copyComponents, copyMedia, publishedCopies } from './publish';
 import { replaceRelations } from './relations';
+import type { TakingHook } from './take-targets';
 
 /**
  * Updates existing versions: their scalars, then each component, relation and media attribute the data sets.
@@ -17,7 +18,8 @@ import { replaceRelations } from './relations';
 export const updateDocuments = async (
   ctx: BulkContext,
   docs: UpdatedDocument[],
-  trx: Knex.Transaction
+  trx: Knex.Transaction,
+  beforeTaking: TakingHook | null = null
 ): Promise<void> => {
   const { uid, userId, draftAndPublish, plans, rows } = ctx;
   const now = new Date();
@@ -52,7 +54,7 @@ export const updateDocuments = async (
       }
       if (copies.length > 0) await copyComponents(ctx, trx, name, plan, copies);
     }
-    if (plan.kind === 'relation') await replaceRelations(ctx, trx, name, plan, versions, touched, copies);
+    if (plan.kind === 'relation') await replaceRelations(ctx, trx, name, plan, versions, touched, copies, beforeTaking);
     if (plan.kind === 'media') {
       if (touched.length > 0) {
         await removeMedia(ctx, trx, name, plan, touched);
