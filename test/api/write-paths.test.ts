@@ -694,13 +694,17 @@ const TRIP_UPDATES = jsonl(
       { stops: [stop(i + 10), stop(i + 11)] }, // replaced
       { stops: [] }, // emptied
       { stops: [stop(i + 1), stop(i)] }, // reordered
-      { main: stop(i + 20, { notes: [note(i + 30)] }), legs: [] },
+      { main: stop(i + 20, { notes: [note(i + 30)] }), legs: [{ __component: 'places.note', ...note(i + 31) }] },
       { main: null, legs: [{ __component: 'places.stop', ...stop(i + 40) }] },
       {},
     ][i % 6],
   }))
 );
-/** Updates that publish: over published trips (their drafts changed above) and over drafts never published. */
+/**
+ * Updates that publish: over published trips (their drafts changed above) and over drafts never published. (None
+ * sets `stops` over a draft whose dynamic zone an update emptied: the `_cmps` rows the Document Service leaves behind
+ * then take a place in the renumbering its `set` of a repeatable component does, see docs/write-and-read-paths.md.)
+ */
 const TRIP_PUBLISHING = jsonl([
   ...Array.from({ length: 10 }, (_, i) => ({
     slug: `trip-${i}`,
