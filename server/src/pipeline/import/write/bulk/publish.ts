@@ -67,7 +67,7 @@ export const preparePublishing = async (
 
 /**
  * The documents (of these) whose draft or published version holds a value in an attribute the bulk path does not
- * write (a self relation, a repeatable or nested component...): publishing them is copying
+ * write (a self relation, a component with a relation to a draft & publish type...): publishing them is copying
  * that value, which is the Document Service's job.
  */
 export const publishBlocked = async (
