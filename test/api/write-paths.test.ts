@@ -876,4 +876,4 @@ test('trips (repeatable and nested components with relations and media): both pa
   for (const table of Object.keys(bulk.rows).filter((t) => t !== 'dangling'))
     expect({ table, count: bulk.rows[table].length > 0 }).toEqual({ table, count: true });
   expect(bulk.rows.components.some((c) => c.includes('/notes#2:places.note'))).toBe(true);
-});
+}, 300_000); // two apps and seven imports each: over 100 s on MariaDB
