@@ -322,6 +322,7 @@ describe('GET /content-types', () => {
         'api::port.port',
         'api::region.region',
         'api::tag.tag',
+        'api::trip.trip',
         'api::topic.topic',
       ].sort()
     );

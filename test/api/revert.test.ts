@@ -176,6 +176,69 @@ test('an import that takes a chair from another desk (one-to-one): that desk get
   expect(await desks()).toBe(before);
 });
 
+test('components with relations, media and components inside, written in bulk: updates and publishing come back', async () => {
+  const TRIP = 'api::trip.trip';
+  await app.strapi.db.query('plugin::upload.file').create({
+    data: { name: 'r.png', hash: 'revert_trip_hash', ext: '.png', mime: 'image/png', size: 1, url: '/uploads/r.png', provider: 'local' },
+  });
+  const setup = [
+    ['api::country.country', [{ name: 'Revertland', code: 'RV1' }, { name: 'Undoland', code: 'RV2' }], 'code'],
+    ['api::city.city', [{ name: 'Rev city', code: 'rv-c1' }, { name: 'Undo city', code: 'rv-c2' }], 'code'],
+  ] as const;
+  for (const [contentType, items, matchBy] of setup) {
+    const task = await importFile(app, token, { content: jsonl([...items]), fileName: 'setup.jsonl', options: { contentType, matchBy } });
+    expect(task.status).toBe('completed');
+  }
+  const note = (text: string, city: string | null) => ({ text, city: city ? { code: city } : null, photo: { hash: 'revert_trip_hash' } });
+  const stop = (name: string, country: string, cities: string[]) => ({
+    name,
+    country: { code: country },
+    cities: cities.map((code) => ({ code })),
+    gallery: [{ hash: 'revert_trip_hash' }],
+    note: note(`${name} note`, cities[0] ?? null),
+    notes: [note(`${name} first`, 'rv-c2'), note(`${name} second`, null)],
+  });
+  const trips = [0, 1, 2].map((i) => ({
+    slug: `revert-trip-${i}`,
+    title: `Revert trip ${i}`,
+    stops: [stop(`A${i}`, 'RV1', ['rv-c1', 'rv-c2']), stop(`B${i}`, 'RV2', [])],
+    main: stop(`M${i}`, 'RV2', ['rv-c2']),
+    legs: [{ __component: 'places.note', ...note(`Leg ${i}`, 'rv-c1') }, { __component: 'places.stop', ...stop(`L${i}`, 'RV1', ['rv-c1']) }],
+  }));
+  const options = { contentType: TRIP, matchBy: 'slug' };
+  const created = await importFile(app, token, { content: jsonl(trips), fileName: 'trips.jsonl', options: { ...options, status: 'published' } });
+  expect(created).toMatchObject({ status: 'completed', writePath: 'bulk' });
+  const tripSnapshot = async () => {
+    const parts: string[] = [];
+    for (const status of ['draft', 'published'])
+      parts.push((await exportFile(app, token, { contentType: TRIP, status, format: 'json', includeTimestamps: true })).text);
+    return parts.join('\n----\n');
+  };
+  const before = await tripSnapshot();
+  expect(before).toContain('A0 first');
+  // A draft update (patch: repeatable replaced, reordered, emptied; a single one emptied; the zone replaced).
+  const updates = [
+    { slug: 'revert-trip-0', stops: [stop('X0', 'RV2', ['rv-c2', 'rv-c1'])], main: null },
+    { slug: 'revert-trip-1', stops: [trips[1].stops[1], trips[1].stops[0]], legs: [{ __component: 'places.note', ...note('New leg', null) }] },
+    { slug: 'revert-trip-2', stops: [] },
+  ];
+  const drafted = await importFile(app, token, { content: jsonl(updates), fileName: 'trip-updates.jsonl', options: { ...options, status: 'draft' } });
+  expect(drafted).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { updated: 3 } });
+  expect(await tripSnapshot()).not.toBe(before);
+  await reverted(drafted.id);
+  expect(await tripSnapshot()).toBe(before);
+  // Updates that publish (the published versions' components are replaced by copies of the drafts').
+  const published = await importFile(app, token, {
+    content: jsonl(updates.map((u) => ({ ...u, title: `Published ${u.slug}` }))),
+    fileName: 'trip-publishing.jsonl',
+    options: { ...options, status: 'published' },
+  });
+  expect(published).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { updated: 3 } });
+  expect(await tripSnapshot()).not.toBe(before);
+  await reverted(published.id);
+  expect(await tripSnapshot()).toBe(before);
+});
+
 test('a localized import: updates in two locales and a new locale of an existing document', async () => {
   const before = await snapshot();
   const en = await articles('en');

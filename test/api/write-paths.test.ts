@@ -608,7 +608,9 @@ test('articles (draft & publish, locales, relations, components, media): both pa
     writePath: 'document-service',
     counts: { created: 1 },
   });
-  expect(bulk.report.map((r) => [r.itemNumber, r.message])).toEqual(service.report.map((r) => [r.itemNumber, r.message]));
+  expect(bulk.report.map((r) => [r.itemNumber, r.message])).toEqual(
+    service.report.map((r) => [r.itemNumber, r.message])
+  );
   expect(bulk.unique).toMatchObject({ status: 'completed-with-errors', counts: { created: 2, failed: 2 } });
   expect(bulk.uniqueReport.map((r) => [r.itemNumber, r.message])).toEqual([
     [1, 'slug: This attribute must be unique'],

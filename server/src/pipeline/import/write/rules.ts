@@ -110,11 +110,17 @@ export const compileRules = (
       let rule: Rule | null;
       if (attribute.type === 'component') {
         const component = componentOf(attribute.component ?? '');
-        const inner = component && !attribute.repeatable ? compileModel(component, true) : null;
-        rule = inner
-          ? (v, published) =>
-              typeof v === 'object' && v !== null && !Array.isArray(v) && inner(v as Record<string, unknown>, published)
-          : null;
+        const inner = component ? compileModel(component, true) : null;
+        const isEntry = (v: unknown): v is Record<string, unknown> =>
+          typeof v === 'object' && v !== null && !Array.isArray(v);
+        const bounded = (attribute as LengthRules).min !== undefined || (attribute as LengthRules).max !== undefined;
+        rule = !inner
+          ? null
+          : attribute.repeatable
+          ? bounded
+            ? null
+            : (v, published) => Array.isArray(v) && v.every((entry) => isEntry(entry) && inner(entry, published))
+          : (v, published) => isEntry(v) && inner(v, published);
       } else if (attribute.type === 'dynamiczone') {
         const inners = new Map<string, Check>();
         for (const uid of attribute.components ?? []) {

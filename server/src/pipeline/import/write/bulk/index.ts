@@ -19,8 +19,9 @@ export type { NewDocument, UpdatedDocument, TakingHook };
  * - the main table: a draft row (publishedAt null) and, when published, a published row with the same values; one
  *   row with publishedAt for types without draft & publish; documentId and locale on each;
  * - components and dynamic zones: one set of component rows per version (draft and published), linked through
- *   the type's `_cmps` join table (`field`, `component_type`, `order` 1..n for a dynamic zone, null for a single
- *   component);
+ *   the type's `_cmps` join table (`field`, `component_type`, `order` 1..n for a dynamic zone or a repeatable
+ *   component, null for a single component), with what each holds (components.ts: components inside it, its
+ *   relations to types without draft & publish, its media);
  * - relations with a join table to types without draft & publish: one link row per version and target, the
  *   relation's order (1..n, as listed) and the target side's order (after the target's last link, counted in
  *   file order; the published row shares its draft's);
@@ -29,7 +30,8 @@ export type { NewDocument, UpdatedDocument, TakingHook };
  * Updates (the draft version of a draft & publish type, or the only row of a type without it), as the Document
  * Service's update does for each attribute the item sets:
  * - scalars (and `updatedAt`): a few multi-row UPDATE statements (rows.ts);
- * - components and dynamic zones: the old component rows and their `_cmps` links deleted, new copies written;
+ * - components and dynamic zones: the old component rows (with what they hold) and their `_cmps` links deleted,
+ *   new copies written (a repeatable component renumbers the entry's other `_cmps` rows, as Strapi's `set` does);
  * - relations, as a `set`: links to targets no longer listed deleted (and the target side's order closed up, as
  *   Strapi's `cleanOrderColumns` does), links kept keep their target-side order and get the listed order, new
  *   links continue after the target's last link;
@@ -54,9 +56,10 @@ export type { NewDocument, UpdatedDocument, TakingHook };
  * or an update that publishes a document holding or targeted by one, goes through the Document Service.
  *
  * What it does not write the same way (other relations to draft & publish types, two-sided one-to-one and
- * one-to-many relations to draft & publish types, repeatable or nested components, components with relations or media,
- * morph relations, relations kept in a column) is "unsupported": an item that sets such an attribute goes
- * through the Document Service (the writer decides per item; an item that leaves it empty still goes bulk).
+ * one-to-many relations to draft & publish types, components holding a relation to a draft & publish type or a
+ * two-sided relation, morph relations, relations kept in a column) is "unsupported": an item that sets such an
+ * attribute goes through the Document Service (the writer decides per item; an item that leaves it empty still
+ * goes bulk).
  */
 
 /**

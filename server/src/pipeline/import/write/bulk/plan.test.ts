@@ -45,7 +45,9 @@ const schemas = testSchemaLookup(
       cover: { type: 'media' },
       seo: { type: 'component', component: 'shared.seo' },
       gallery: { type: 'component', component: 'shared.seo', repeatable: true },
-      blocks: { type: 'dynamiczone', components: ['blocks.quote', 'blocks.nested'] },
+      blocks: { type: 'dynamiczone', components: ['blocks.quote', 'blocks.rich'] },
+      tagged: { type: 'component', component: 'blocks.tagged' },
+      bare: { type: 'component', component: 'blocks.bare' },
       secret: { type: 'password' },
     }),
     true,
@@ -55,8 +57,34 @@ const schemas = testSchemaLookup(
   withOptions(model(TAG, { name: { type: 'string' } }), true),
   model('shared.seo', { metaTitle: { type: 'string' } }, 'component'),
   model('blocks.quote', { text: { type: 'text' } }, 'component'),
-  model('blocks.nested', { seo: { type: 'component', component: 'shared.seo' } }, 'component')
+  model(
+    'blocks.rich',
+    {
+      label: { type: 'string' },
+      seo: { type: 'component', component: 'shared.seo', repeatable: true },
+      category: relation(CATEGORY, 'manyToOne'),
+      image: { type: 'media' },
+    },
+    'component'
+  ),
+  model('blocks.tagged', { label: { type: 'string' }, tag: relation(TAG, 'manyToOne') }, 'component'),
+  model('blocks.bare', { seo: { type: 'component', component: 'shared.seo' } }, 'component')
 );
+
+const cmps = (name: string, field: string, entity = 'entity_id'): AttributeMeta => ({
+  type: 'component',
+  joinTable: {
+    name,
+    joinColumn: { name: entity },
+    inverseJoinColumn: { name: 'cmp_id' },
+    on: { field },
+    orderColumnName: 'order',
+  },
+});
+const componentLink = (name: string, from: string, to: string): AttributeMeta => ({
+  type: 'relation',
+  joinTable: { name, joinColumn: { name: from }, inverseJoinColumn: { name: to } },
+});
 
 const metas: Record<string, ModelMeta> = {
   [ARTICLE]: {
@@ -80,6 +108,9 @@ const metas: Record<string, ModelMeta> = {
           orderColumnName: 'order',
         },
       },
+      gallery: cmps('articles_cmps', 'gallery'),
+      tagged: cmps('articles_cmps', 'tagged'),
+      bare: cmps('articles_cmps', 'bare'),
       blocks: {
         type: 'dynamiczone',
         joinTable: {
@@ -90,6 +121,26 @@ const metas: Record<string, ModelMeta> = {
         },
       },
     },
+  },
+  'shared.seo': { uid: 'shared.seo', tableName: 'components_shared_seos', attributes: {} },
+  'blocks.quote': { uid: 'blocks.quote', tableName: 'components_blocks_quotes', attributes: {} },
+  'blocks.rich': {
+    uid: 'blocks.rich',
+    tableName: 'components_blocks_riches',
+    attributes: {
+      seo: cmps('components_blocks_riches_cmps', 'seo'),
+      category: componentLink('components_blocks_riches_category_lnk', 'rich_id', 'category_id'),
+    },
+  },
+  'blocks.tagged': {
+    uid: 'blocks.tagged',
+    tableName: 'components_blocks_taggeds',
+    attributes: { tag: componentLink('components_blocks_taggeds_tag_lnk', 'tagged_id', 'tag_id') },
+  },
+  'blocks.bare': {
+    uid: 'blocks.bare',
+    tableName: 'components_blocks_bares',
+    attributes: { seo: cmps('components_blocks_bares_cmps', 'seo') },
   },
   [CATEGORY]: { uid: CATEGORY, tableName: 'categories', attributes: {} },
   [TAG]: { uid: TAG, tableName: 'tags', attributes: {} },
@@ -120,7 +171,7 @@ const input = (overrides: Partial<BulkPlanInput> = {}): BulkPlanInput => ({
 describe('planBulkWrites', () => {
   const plan = planBulkWrites(input());
 
-  it('plans each attribute: columns, link tables from the metadata, media links, flat components', () => {
+  it('plans each attribute: columns, link tables from the metadata, media links, components and what they hold', () => {
     expect(plan.plans.get('title')).toEqual({ kind: 'scalar' });
     expect(plan.plans.get('category')).toEqual({
       kind: 'relation',
@@ -160,7 +211,30 @@ describe('planBulkWrites', () => {
       idColumn: 'cmp_id',
       field: 'seo',
       orderColumn: 'order',
+      repeatable: false,
+      models: new Map([['shared.seo', new Map([['metaTitle', { kind: 'scalar' }]])]]),
     });
+    expect(plan.plans.get('gallery')).toMatchObject({ kind: 'components', field: 'gallery', repeatable: true });
+    // A dynamic zone of components with components inside (repeatable), relations and media: each model planned.
+    const blocks = plan.plans.get('blocks');
+    if (blocks?.kind !== 'components') throw new Error('blocks is not planned as components');
+    expect([...blocks.models.keys()].sort()).toEqual(['blocks.quote', 'blocks.rich', 'shared.seo']);
+    const rich = blocks.models.get('blocks.rich')!;
+    expect(rich.get('seo')).toMatchObject({
+      kind: 'components',
+      table: 'components_blocks_riches_cmps',
+      field: 'seo',
+      repeatable: true,
+    });
+    expect(rich.get('category')).toMatchObject({
+      kind: 'relation',
+      table: 'components_blocks_riches_category_lnk',
+      joinColumn: 'rich_id',
+      inverseJoinColumn: 'category_id',
+      orderColumn: null,
+      inverseOrderColumn: null,
+    });
+    expect(rich.get('image')).toMatchObject({ kind: 'media', table: 'files_related_mph' });
     expect(plan.plans.get('documentId')).toBeUndefined();
   });
 
@@ -173,8 +247,8 @@ describe('planBulkWrites', () => {
     expect(reasons).toEqual({
       editors: 'a oneToMany relation to a draft & publish type takes its target from another entry',
       owner: 'a relation kept in a column or a morph relation',
-      gallery: 'a repeatable component',
-      blocks: 'a component with relations, media or components',
+      tagged: 'a component with a relation to a draft & publish type',
+      bare: 'a component without scalar attributes',
       secret: 'a password',
     });
   });

@@ -57,6 +57,14 @@ export type ComponentPlan = {
   idColumn: string;
   field: string;
   orderColumn: string;
+  /** A repeatable component: its entries are linked in order (1..n), as a dynamic zone's. */
+  repeatable: boolean;
+  /**
+   * How each component this field (or a component inside it) can hold is written, by component uid: scalars in
+   * its row, relations (to types without draft & publish) in its link tables, media in `files_related_mph`,
+   * components inside it through its own `_cmps` table.
+   */
+  models: Map<string, Map<string, AttributePlan>>;
 };
 export type AttributePlan =
   | { kind: 'scalar' }
@@ -174,24 +182,54 @@ const planComponents = (
   input: BulkPlanInput,
   name: string,
   attribute: AttributeSchema,
-  meta: ModelMeta['attributes'][string] | undefined
+  meta: ModelMeta['attributes'][string] | undefined,
+  models: Map<string, Map<string, AttributePlan>> = new Map(),
+  depth = 0
 ): AttributePlan => {
-  /** A component the bulk path can copy: scalar attributes only. */
-  const isFlat = (componentUid: string) => {
-    const component = input.schemaOf(componentUid);
-    return (
-      Boolean(component) &&
-      Object.values(component!.attributes).every(
-        (a) => !['relation', 'media', 'component', 'dynamiczone'].includes(a.type)
-      )
-    );
-  };
   const join = meta?.joinTable;
   const zone = attribute.type === 'dynamiczone';
   const components = zone ? attribute.components ?? [] : [attribute.component ?? ''];
-  if (!zone && attribute.repeatable) return { kind: 'unsupported', reason: 'a repeatable component' };
-  if (!components.every(isFlat))
-    return { kind: 'unsupported', reason: 'a component with relations, media or components' };
+  if (depth > 8) return { kind: 'unsupported', reason: 'components nested too deep' };
+  /**
+   * A component the bulk path can write as the Document Service's `createComponent` writes it: scalars, relations
+   * to types without draft & publish (a component's relation to a draft & publish type is re-linked by the Document
+   * Service's publish in ways of its own) without a target-side order, media, and components inside it that are
+   * writable too. Returns why not, or null.
+   */
+  const blockerOfComponent = (componentUid: string): string | null => {
+    if (models.has(componentUid)) return null;
+    const component = input.schemaOf(componentUid);
+    const componentMeta = input.metaOf(componentUid);
+    if (!component || !componentMeta) return `an unknown component ${componentUid}`;
+    const plans = new Map<string, AttributePlan>();
+    models.set(componentUid, plans);
+    for (const [inner, innerAttribute] of Object.entries(component.attributes)) {
+      const innerMeta = componentMeta.attributes[inner];
+      let plan: AttributePlan;
+      if (innerAttribute.type === 'relation') {
+        plan = planRelation(input, { draftAndPublish: false }, innerAttribute, innerMeta);
+        if (plan.kind === 'relation' && plan.inverseOrderColumn)
+          plan = { kind: 'unsupported', reason: 'a two-sided relation' };
+      } else if (innerAttribute.type === 'media') plan = planMedia(input);
+      else if (innerAttribute.type === 'component' || innerAttribute.type === 'dynamiczone')
+        plan = planComponents(input, inner, innerAttribute, innerMeta, models, depth + 1);
+      else plan = { kind: 'scalar' };
+      if (plan.kind === 'unsupported') {
+        models.delete(componentUid);
+        return plan.reason.startsWith('a component') ? plan.reason : `a component with ${plan.reason}`;
+      }
+      plans.set(inner, plan);
+    }
+    if (![...plans.values()].some((plan) => plan.kind === 'scalar')) {
+      models.delete(componentUid);
+      return 'a component without scalar attributes';
+    }
+    return null;
+  };
+  for (const componentUid of components) {
+    const reason = blockerOfComponent(componentUid);
+    if (reason) return { kind: 'unsupported', reason };
+  }
   const idColumn = zone ? join?.morphColumn?.idColumn.name : join?.inverseJoinColumn?.name;
   if (!join || !idColumn) return { kind: 'unsupported', reason: 'a component without a join table' };
   return {
@@ -202,6 +240,8 @@ const planComponents = (
     idColumn,
     field: String(join.on?.field ?? name),
     orderColumn: join.orderColumnName ?? 'order',
+    repeatable: !zone && attribute.repeatable === true,
+    models,
   };
 };
 

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { IN_LIST, chunks } from '../../../sql/in-lists';
-import { COMPONENT_TYPE_COLUMN, type ComponentPlan, type MediaPlan } from './plan';
+import { type ComponentPlan, type MediaPlan } from './plan';
 import { append, type PublishedCopy, type Version } from './types';
 import type { BulkContext } from './context';
-import { insertComponents, removeComponents } from './components';
+import { copyComponentEntries, removeComponentEntries } from './components';
 import { insertMedia, removeMedia } from './media';
 
 /**
@@ -67,8 +67,9 @@ export const preparePublishing = async (
 
 /**
  * The documents (of these) whose draft or published version holds a value in an attribute the bulk path does not
- * write (a repeatable or nested component...), or holds or is the target of a self relation of a draft & publish
- * type (written in bulk for drafts only): publishing them is copying that value, which is the Document Service's job.
+ * write (a component with a relation to a draft & publish type...), or holds or is the target of a self relation of a
+ * draft & publish type (written in bulk for drafts only): publishing them is copying that value, which is the
+ * Document Service's job.
  */
 export const publishBlocked = async (
   ctx: BulkContext,
@@ -169,50 +170,21 @@ export const publishedCopies = async (
 export const copyComponents = async (
   ctx: BulkContext,
   trx: Knex.Transaction,
-  name: string,
+  _name: string,
   plan: ComponentPlan,
   copies: PublishedCopy[]
 ) => {
-  const { strapi, componentLinks } = ctx;
-  await removeComponents(
+  await removeComponentEntries(
     ctx,
     trx,
     plan,
     copies.filter((c) => !c.fresh).map((c) => c.published)
   );
-  const { links, idsByType } = await componentLinks(
-    trx,
-    plan,
-    copies.map((c) => c.draft.id),
-    [plan.joinColumn, plan.idColumn, COMPONENT_TYPE_COLUMN, plan.orderColumn]
-  );
-  // The drafts' component values, read as the Document Service reads them (its publish copies a populated draft).
-  const values = new Map<string, Record<string, unknown>>();
-  for (const [componentUid, ids] of idsByType) {
-    for (const part of chunks(ids, IN_LIST)) {
-      const found = (await strapi.db.query(componentUid as never).findMany({ where: { id: { $in: part } } })) as Array<
-        Record<string, unknown>
-      >;
-      for (const row of found) values.set(`${componentUid}|${row.id}`, row);
-    }
-  }
-  const ofDraft = new Map<number, Array<Record<string, unknown>>>();
-  for (const link of [...links].sort((a, b) => Number(a[plan.orderColumn] ?? 0) - Number(b[plan.orderColumn] ?? 0))) {
-    const type = String(link[COMPONENT_TYPE_COLUMN]);
-    const value = values.get(`${type}|${link[plan.idColumn]}`);
-    if (!value) continue;
-    append(ofDraft, Number(link[plan.joinColumn]), plan.zone ? { ...value, __component: type } : value);
-  }
-  for (const { draft, published } of copies) {
-    const entries = ofDraft.get(draft.id) ?? [];
-    published.doc.data[name] = plan.zone ? entries : entries[0] ?? null;
-  }
-  await insertComponents(
+  await copyComponentEntries(
     ctx,
     trx,
-    name,
     plan,
-    copies.map((c) => c.published)
+    copies.map((c) => ({ from: c.draft.id, to: c.published.id }))
   );
 };
 
