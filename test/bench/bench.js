@@ -4,7 +4,8 @@
  * the same rows) and the naive baseline (one `strapi.documents().create` per item) (docs/benchmarks.md).
  *
  *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv,xlsx,bundle] [--phases raw-insert,baseline,import,upsert,raw-select,export]
- *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000] [--type article|contact]
+ *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000]
+ *                    [--type article|contact|tag|author|city|region]
  *   npm run bench -- --memory [--items 1000000] [--reference-items 10000]
  *
  * One run boots the playground in this process on a fresh database (a temporary SQLite file, or a new PostgreSQL or
@@ -26,7 +27,8 @@
  *
  * `--memory`: the 1,000,000-item JSONL import and export (the bar: peak RSS within idle + 200 MB), after the same
  * phases at `--reference-items` (10,000), so that the cost per item at both sizes can be compared (±20%).
- * `--type contact`: the same phases on plain contact rows (the bulk write path), matched by their documentIds.
+ * `--type T`: the same phases on another shape (test/bench/shapes/: contact, tag, author, city, region).
+ * raw-engine / raw-engine-select: the same rows through the engine's own fastest loader and reader (engine.js).
  * README, section Benchmark, says what each row means.
  */
 const fs = require('node:fs');
@@ -34,6 +36,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { engineInsert, withEngineQuery } = require('./engine');
+const { DATASETS, seedTargets } = require('./shapes');
 
 const root = path.resolve(__dirname, '../..');
 const appDir = path.join(root, 'test/app');
@@ -116,7 +119,9 @@ const USAGE = `Usage: npm run bench -- [options]
                         named: ${EXTRA_PHASES.join(',')} (import and upsert with lifecycles: "run")
   --status S            draft (one row per article, the default) or published (a draft and a published row)
   --on-error M          the imports' onError: continue (default) or stop
-  --type T              article (default) or contact (plain rows, the bulk write path)
+  --type T              the shape (test/bench/shapes/): article (default), contact (plain rows), tag, author
+                        (no avatar), city (relations to a localized type, a component with relations), region
+                        (localized, a non-localized code, a localized component with relations)
   --baseline-items N    articles created one by one by the baseline (default min(items, 1000))
   --memory              the 1,000,000-item JSONL import and export memory check
   --reference-items N   with --memory: the same phases at N items first, to compare the cost per item (default 10000)
@@ -279,75 +284,6 @@ const createDatabase = async (work) => {
  * The data: deterministic articles, and the files of each format
  * ---------------------------------------------------------------------------------------------------------- */
 
-const CATEGORIES = ['news', 'tech', 'life'];
-const TAGS = Array.from({ length: 10 }, (_, t) => `tag-${t}`);
-const KINDS = ['news', 'review', 'tutorial', 'opinion'];
-const pad2 = (n) => String(n).padStart(2, '0');
-
-/** Article i, as a file carries it: references by natural key. */
-const article = (i) => ({
-  title: `Article ${i}`,
-  slug: `article-${i}`,
-  summary: `Summary of article ${i}`,
-  views: i,
-  rating: (i % 50) / 10,
-  featured: i % 2 === 0,
-  kind: KINDS[i % KINDS.length],
-  publishDate: `2025-${pad2(1 + (i % 12))}-${pad2(1 + (i % 28))}`,
-  category: { slug: CATEGORIES[i % CATEGORIES.length] },
-  tags: [{ name: TAGS[i % TAGS.length] }, { name: TAGS[(i + 3) % TAGS.length] }],
-  seo: { metaTitle: `Article ${i}`, metaDescription: `About article ${i}` },
-});
-
-/** Contact i (`--type contact`): plain spreadsheet rows, written by the bulk path; matched by a documentId of the file. */
-const contact = (i) => ({
-  documentId: `benchcontact${String(i).padStart(12, '0')}`,
-  firstName: `First ${i}`,
-  lastName: `Last ${i}`,
-  company: `Company ${i % 100}`,
-  city: 'Barcelona',
-  zip: String(i % 100000).padStart(5, '0'),
-  phone: `+34 600 ${String(i).padStart(6, '0')}`,
-});
-
-/**
- * What can be benched: the item generator, the matchBy key, the CSV columns (as the product writes them: component
- * fields as dot paths, relations as JSON key objects; README, Formats) and the Document Service data of the baseline.
- */
-const DATASETS = {
-  article: {
-    uid: 'api::article.article',
-    item: article,
-    matchBy: 'slug',
-    csvColumns: [
-      'title',
-      'slug',
-      'summary',
-      'views',
-      'rating',
-      'featured',
-      'kind',
-      'publishDate',
-      'category',
-      'tags',
-      'seo.metaTitle',
-      'seo.metaDescription',
-    ],
-    documentData: (item, targets) => ({
-      ...item,
-      category: targets.documentIdOf('api::category.category', item.category),
-      tags: item.tags.map((tag) => targets.documentIdOf('api::tag.tag', tag)),
-    }),
-  },
-  contact: {
-    uid: 'api::contact.contact',
-    item: contact,
-    matchBy: 'documentId',
-    csvColumns: ['documentId', 'firstName', 'lastName', 'company', 'city', 'zip', 'phone'],
-    documentData: (item) => item,
-  },
-};
-
 const csvCell = (value) => {
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -475,26 +411,33 @@ const describeTables = (strapi, dataset, defaultLocale) => {
     }));
   const links = [];
   const components = [];
+  const linkOf = (name, a) => ({
+    name,
+    target: a.target,
+    targetTable: strapi.db.metadata.get(a.target).tableName,
+    joinTable: a.joinTable,
+    many: /ToMany$|^manyWay$/.test(a.relation),
+  });
   for (const [name, a] of Object.entries(md.attributes)) {
     const jt = a.joinTable;
     if (!jt || jt.morphColumn) continue;
     if (jt.on?.field) {
       const cmd = strapi.db.metadata.get(a.target);
-      const fields = Object.entries(strapi.getModel(a.target).attributes).map(([field, c]) => ({
-        name: field,
-        column: cmd.attributes[field].columnName,
-        type: c.type,
-        default: c.default,
-      }));
-      components.push({ name, uid: a.target, table: cmd.tableName, joinTable: jt, fields });
+      const fields = Object.entries(strapi.getModel(a.target).attributes)
+        .filter(([field, c]) => cmd.attributes[field]?.columnName && !['relation', 'component', 'dynamiczone', 'media'].includes(c.type))
+        .map(([field, c]) => ({
+          name: field,
+          column: cmd.attributes[field].columnName,
+          type: c.type,
+          default: c.default,
+        }));
+      // The component's own relations (places.country-link's country and countries): link rows from the component row.
+      const componentLinks = Object.entries(cmd.attributes)
+        .filter(([, c]) => c.joinTable && !c.joinTable.morphColumn && !c.joinTable.on?.field)
+        .map(([field, c]) => linkOf(field, c));
+      components.push({ name, uid: a.target, table: cmd.tableName, joinTable: jt, fields, links: componentLinks });
     } else {
-      links.push({
-        name,
-        target: a.target,
-        targetTable: strapi.db.metadata.get(a.target).tableName,
-        joinTable: jt,
-        many: /ToMany$|^manyWay$/.test(a.relation),
-      });
+      links.push(linkOf(name, a));
     }
   }
   return {
@@ -570,34 +513,39 @@ const createRowGenerator = (tables, targets, { status, nextId }) => {
             field: component.name,
             [jt.orderColumnName]: null,
           });
+          for (const link of component.links) addLinks(link, value, cmpId, published);
         }
-        for (const link of tables.links) {
-          const value = item[link.name];
-          if (!value) continue;
-          const refs = Array.isArray(value) ? value : [value];
-          const jt = link.joinTable;
-          refs.forEach((ref, position) => {
-            const targetId = targets.idOf(link.target, ref);
-            const linkRow = { [jt.joinColumn.name]: id, [jt.inverseJoinColumn.name]: targetId };
-            if (jt.orderColumnName) linkRow[jt.orderColumnName] = position + 1;
-            if (jt.inverseOrderColumnName) {
-              const key = `${jt.name}|${targetId}|${published}`;
-              const order = (inverseCounters.get(key) ?? 0) + 1;
-              inverseCounters.set(key, order);
-              linkRow[jt.inverseOrderColumnName] = order;
-            }
-            add(jt.name, linkRow);
-          });
-        }
+        for (const link of tables.links) addLinks(link, item, id, published);
       }
     }
     return rows;
+
+    /** The link rows of `link` from `owner` (an entry's row or a component's) to the targets `holder` names. */
+    function addLinks(link, holder, owner, published) {
+      const value = holder[link.name];
+      if (!value) return;
+      const refs = Array.isArray(value) ? value : [value];
+      const jt = link.joinTable;
+      refs.forEach((ref, position) => {
+        const targetId = targets.idOf(link.target, ref);
+        const linkRow = { [jt.joinColumn.name]: owner, [jt.inverseJoinColumn.name]: targetId };
+        if (jt.orderColumnName) linkRow[jt.orderColumnName] = position + 1;
+        if (jt.inverseOrderColumnName) {
+          const key = `${jt.name}|${targetId}|${published}`;
+          const order = (inverseCounters.get(key) ?? 0) + 1;
+          inverseCounters.set(key, order);
+          linkRow[jt.inverseOrderColumnName] = order;
+        }
+        add(jt.name, linkRow);
+      });
+    }
   };
 };
 
 /** Every table the article's rows live in, children first (the order to delete in). */
 const tablesOf = (tables) => [
   ...new Set([
+    ...tables.components.flatMap((c) => c.links.map((l) => l.joinTable.name)),
     ...tables.components.map((c) => c.table),
     ...tables.components.map((c) => c.joinTable.name),
     ...tables.links.map((l) => l.joinTable.name),
@@ -608,6 +556,7 @@ const tablesOf = (tables) => [
 /** Deletes every article and its link and component rows (between phases). */
 const clearArticles = async (knex, tables) => {
   for (const component of tables.components) {
+    for (const link of component.links) await knex(link.joinTable.name).del();
     const jt = component.joinTable;
     await knex(component.table)
       .whereIn('id', knex(jt.name).select(jt.inverseJoinColumn.name).where('component_type', component.uid))
@@ -735,6 +684,13 @@ const snapshot = async (knex, tables) => {
       ...row,
       id: componentKey.get(row.id) ?? `orphan ${row.id}`,
     }));
+    for (const link of component.links) {
+      const ljt = link.joinTable;
+      result[ljt.name] = (await knex(ljt.name).select('*')).map(({ id, ...row }) => ({
+        ...row,
+        [ljt.joinColumn.name]: componentKey.get(row[ljt.joinColumn.name]) ?? `orphan ${row[ljt.joinColumn.name]}`,
+      }));
+    }
   }
   for (const link of tables.links) {
     const jt = link.joinTable;
@@ -878,9 +834,35 @@ const rawSelect = async (strapi, tables, file, query = (builder) => builder) => 
           .select(`${jt.name}.${jt.joinColumn.name} as owner`, `${jt.name}.field as field`, `${component.table}.*`)
       );
       for (const item of items.values()) item[component.name] = null;
+      const values = new Map();
       for (const row of found) {
         if (row.field !== component.name) continue;
-        items.get(row.owner)[component.name] = Object.fromEntries(component.fields.map((f) => [f.name, row[f.column]]));
+        const value = Object.fromEntries(component.fields.map((f) => [f.name, row[f.column]]));
+        items.get(row.owner)[component.name] = value;
+        values.set(row.id, value);
+      }
+      // The component's own relations: one query per link table for the page's components.
+      for (const link of component.links) {
+        const ljt = link.joinTable;
+        const linked = values.size
+          ? await query(
+              knex(ljt.name)
+                .join(link.targetTable, `${link.targetTable}.id`, `${ljt.name}.${ljt.inverseJoinColumn.name}`)
+                .whereIn(`${ljt.name}.${ljt.joinColumn.name}`, [...values.keys()])
+                .select(
+                  `${ljt.name}.${ljt.joinColumn.name} as owner`,
+                  `${link.targetTable}.document_id as documentId`,
+                  ...(ljt.orderColumnName ? [`${ljt.name}.${ljt.orderColumnName} as position`] : [])
+                )
+            )
+          : [];
+        if (ljt.orderColumnName) linked.sort((a, b) => a.position - b.position);
+        for (const value of values.values()) value[link.name] = link.many ? [] : null;
+        for (const { owner, documentId } of linked) {
+          const value = values.get(owner);
+          if (link.many) value[link.name].push(documentId);
+          else value[link.name] = documentId;
+        }
       }
     }
     let chunk = '';
@@ -1017,28 +999,6 @@ const createApi = async (strapi, options) => {
   };
 };
 
-/** The categories and tags the articles refer to, and their ids and documentIds by natural key. */
-const seedTargets = async (strapi) => {
-  const byKey = new Map();
-  const remember = (uid, key, value, entry) => byKey.set(`${uid}|${key}=${value}`, entry);
-  for (const slug of CATEGORIES)
-    remember(
-      'api::category.category',
-      'slug',
-      slug,
-      await strapi.documents('api::category.category').create({ data: { name: slug, slug } })
-    );
-  for (const name of TAGS)
-    remember('api::tag.tag', 'name', name, await strapi.documents('api::tag.tag').create({ data: { name } }));
-  const entryOf = (uid, ref) => {
-    const [key, value] = Object.entries(ref)[0];
-    const entry = byKey.get(`${uid}|${key}=${value}`);
-    if (!entry) throw new Error(`No ${uid} with ${key} ${value}`);
-    return entry;
-  };
-  return { idOf: (uid, ref) => entryOf(uid, ref).id, documentIdOf: (uid, ref) => entryOf(uid, ref).documentId };
-};
-
 const gitCommit = () => {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
@@ -1122,7 +1082,7 @@ const run = async (strapi, options, work) => {
   const knex = strapi.db.connection;
   const client = strapi.db.dialect.client;
   const api = await createApi(strapi, options);
-  const targets = await seedTargets(strapi);
+  const targets = await seedTargets(strapi, options.dataset.targets);
   const defaultLocale = await strapi.plugin('i18n').service('locales').getDefaultLocale();
   const { dataset } = options;
   const tables = describeTables(strapi, dataset, defaultLocale);
@@ -1151,7 +1111,7 @@ const run = async (strapi, options, work) => {
     targets: [],
   };
   partial = results;
-  const what = options.type === 'article' ? 'articles (a category, 2 tags, the seo component)' : `${options.type}s`;
+  const { what } = dataset;
   console.log(
     `Data Migration Center bench: ${sizes.join(' then ')} ${what}, ${results.database.version}, ${
       results.machine.cpus
