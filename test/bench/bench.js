@@ -1478,6 +1478,19 @@ const run = async (strapi, options, work) => {
         },
         () => load(n)
       );
+      // The two readers wrote the same items (untimed): else the engine's limit reads something else.
+      const knexFile = path.join(work, `raw-select-${n}.jsonl`);
+      const engineFile = path.join(work, `raw-engine-select-${n}.jsonl`);
+      if (fs.existsSync(knexFile)) {
+        const digest = async (file) => {
+          const hash = require('node:crypto').createHash('sha256');
+          for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
+          return hash.digest('hex');
+        };
+        const same = (await digest(knexFile)) === (await digest(engineFile));
+        results.engineSelectSameItems = same;
+        if (!same) console.log(`  (raw-engine-select wrote other items than raw-select: ${knexFile}, ${engineFile})`);
+      }
     }
     for (const format of phases.includes('export') ? formats : []) {
       let exported = null;
