@@ -3,7 +3,7 @@
  * `npm run bench`: how fast and how lean the import and export paths are, against the physical limit (raw knex on
  * the same rows) and the naive baseline (one `strapi.documents().create` per item) (docs/benchmarks.md).
  *
- *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv,xlsx,bundle] [--phases raw-insert,baseline,import,upsert,raw-select,export]
+ *   npm run bench -- [--items 10000] [--formats json,jsonl,jsont,csv,xlsx,bundle] [--phases raw-insert,raw-engine,baseline,import,upsert,raw-select,raw-engine-select,export]
  *                    [--status draft|published] [--on-error continue|stop] [--baseline-items 1000]
  *                    [--type article|contact|tag|author|city|region]
  *   npm run bench -- --memory [--items 1000000] [--reference-items 10000]
@@ -112,7 +112,7 @@ const tallyStatements = (knex) => {
  * ---------------------------------------------------------------------------------------------------------- */
 
 const USAGE = `Usage: npm run bench -- [options]
-  --items N             articles (default 10000; 1000000 with --memory)
+  --items N             items of the --type (default 10000; 1000000 with --memory)
   --formats LIST        ${FORMATS.join(',')} (default all; jsonl with --memory; bundle: a bundle of the
                         type with its dependencies, through /bundle-exports and /bundle-imports)
   --phases LIST         ${PHASES.join(',')} (default all; import,export with --memory); also, only when
