@@ -1,4 +1,6 @@
 import type { ModelSchema } from '../../../schema/model-schema';
+import * as fc from 'fast-check';
+import { yup } from '@strapi/utils';
 import { compileRules } from './rules';
 
 const seo: ModelSchema = {
@@ -74,9 +76,30 @@ describe('compileRules: certain passes, and "let Strapi decide" for the rest', (
     ],
     ['a dynamic zone entry breaking a rule', { title: 'x', sections: [{ __component: 'sections.quote' }] }],
     ['blocks (Strapi checks their structure)', { title: 'x', body: [] }],
-    ['an email (Strapi checks its format)', { title: 'x', contact: 'a@b.c' }],
+    ['an email with a quoted local part (Strapi checks its format)', { title: 'x', contact: '"a b"@example.com' }],
+    ['an email with Unicode (Strapi checks its format)', { title: 'x', contact: 'jörg@example.com' }],
+    ['not an email', { title: 'x', contact: 'not-an-email' }],
+    ['an empty email, published', { title: 'x', contact: '' }],
   ])('%s: Strapi decides', (_, values) => {
     expect(rules.passes(values as Record<string, unknown>, true)).toBe(false);
+  });
+
+  test('plain addresses pass; a draft holds any string, as Strapi lets it', () => {
+    for (const contact of ['a@b.c', 'first.last+tag@mail.example.co.uk', "o'hara@x-y.org"]) {
+      expect(rules.passes({ title: 'x', contact }, true)).toBe(true);
+    }
+    expect(rules.passes({ title: 'x', contact: 'not-an-email' }, false)).toBe(true);
+  });
+
+  test('every address the rule passes, yup (Strapi 5.54 validates with yup 0.32) accepts too', () => {
+    const chars = 'aZ09.-_+@!~\'é" '.split('');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 20 }), fc.constantFrom('a@b.co', 'x@y.z', ''), (parts, base) => {
+        const contact = `${parts.join('')}${base}`;
+        if (rules.passes({ title: 'x', contact }, true)) expect(yup.string().email().min(1).isValidSync(contact)).toBe(true);
+      }),
+      { numRuns: 5000 }
+    );
   });
 
   test('relations are not validated here (the importer resolved them); unique attributes are listed for the batch check', () => {

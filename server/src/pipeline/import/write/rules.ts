@@ -6,7 +6,7 @@ import type { AttributeSchema, ModelSchema } from '../../../schema/model-schema'
  * compiled once per type and answer one question: does the entry certainly pass Strapi's rules? `true` means the
  * entry is written as it is; `false` means "not certain", and the writer runs Strapi's own validator, which either
  * accepts the entry or gives the exact error the Document Service would. So a rule here may be stricter than
- * Strapi's (it only costs time), never looser: what this file does not know (blocks, emails, custom regexes on
+ * Strapi's (it only costs time), never looser: what this file does not know (blocks, unusual emails, custom regexes on
  * uids, unique values inside components...) answers `false` whenever a value is present.
  *
  * Uniqueness of top-level unique attributes is the writer's: one query per batch (see `uniqueAttributes`).
@@ -21,6 +21,12 @@ const ISO_TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 /** Strapi's own rule for uid values. */
 const UID_VALUE = /^[A-Za-z0-9-_.~]*$/;
+/**
+ * Addresses that yup 0.32's `email()` (Strapi's email rule for published entries) certainly accepts: a subset of its
+ * pattern (ASCII dot-atoms, domain labels of letters, digits and inner hyphens, a top-level label starting and
+ * ending with a letter). Anything else (quoted local parts, Unicode, `_` in a domain) goes to Strapi's validator.
+ */
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]*[A-Za-z])?$/;
 
 const isRealDate = (value: string) => {
   const match = ISO_DATE.exec(value);
@@ -54,6 +60,13 @@ const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
     case 'text':
     case 'richtext':
       return (v) => typeof v === 'string' && withinLength(attribute, v) && (!regex || regex.test(v));
+    case 'email':
+      // A string (length, regex) as a draft; an address too once published (min(1) and yup's email()).
+      return (v, published) =>
+        typeof v === 'string' &&
+        withinLength(attribute, v) &&
+        (!regex || regex.test(v)) &&
+        (!published || (v.length >= 1 && EMAIL.test(v)));
     case 'uid':
       return attribute.options?.regex
         ? null
@@ -81,7 +94,7 @@ const scalarRule = (attribute: AttributeSchema & LengthRules): Rule | null => {
     case 'json':
       return () => true;
     default:
-      // blocks, email, password, anything newer: Strapi's validator decides.
+      // blocks, password, anything newer: Strapi's validator decides.
       return null;
   }
 };
