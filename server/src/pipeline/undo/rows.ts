@@ -231,6 +231,16 @@ const encodedJson = (value: unknown): string | undefined => {
 
 /** A row as one JSON object, its values tagged. */
 export const encodedRowJson = (row: Row): string => {
+  // Most rows hold no date, bytes or JSON value (SQLite gives dates as numbers): then the tagged text is JSON's own.
+  let tagged = false;
+  for (const column in row) {
+    const value = row[column];
+    if (value !== null && typeof value === 'object') {
+      tagged = true;
+      break;
+    }
+  }
+  if (!tagged) return JSON.stringify(row);
   let out = '';
   for (const column in row) {
     const json = encodedJson(row[column]);
