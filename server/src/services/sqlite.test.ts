@@ -131,21 +131,3 @@ test('another process (another knex on the same file) waits its turn the same wa
     await other.destroy();
   }
 });
-
-test('a connection prepares each statement text once, and a kept statement follows schema changes', async () => {
-  const { strapi } = asStrapi(knex);
-  await prepareSqlite(strapi);
-  const connection = (await knex.client.acquireConnection()) as { prepare: (sql: string) => unknown };
-  await knex.client.releaseConnection(connection);
-  const texts: string[] = [];
-  knex.on('query', (query: { sql: string }) => texts.push(query.sql));
-  for (let i = 0; i < 3; i += 1) await knex('items').insert({ name: `n${i}` });
-  expect(new Set(texts).size).toBe(1);
-  const first = connection.prepare(texts[0]);
-  expect(connection.prepare(texts[0])).toBe(first); // the same statement object: prepared once
-  expect((await knex('items').select('*').orderBy('id')).map((row) => row.name)).toEqual(['n0', 'n1', 'n2']);
-  await knex.schema.alterTable('items', (table) => table.string('extra'));
-  await knex('items').update({ extra: 'x' }).where('name', 'n1');
-  const rows = await knex('items').select('*').orderBy('id');
-  expect(rows.map((row) => [row.name, row.extra])).toEqual([['n0', null], ['n1', 'x'], ['n2', null]]);
-});

@@ -23,17 +23,11 @@ import type { Core } from '@strapi/strapi';
  *    without holding the event loop.
  * Both kinds of retries are safe: a statement that failed with SQLITE_BUSY outside a transaction did nothing, and a
  * BEGIN that failed began nothing.
- * 4. every connection keeps its prepared statements (the last STATEMENT_CACHE by SQL text): knex's better-sqlite3
- *    client prepares every query anew, and an import runs the same few lookups and reads batch after batch
- *    (measured: preparing took 5% of a 100,000-contact import and upsert). knex only runs a statement to its end
- *    (`all` or `run`, never `iterate`), so one statement object serves every query of its text; SQLite prepares it
- *    again by itself after a schema change.
  */
 
 /** What this module uses of a better-sqlite3 connection. */
 interface SqliteConnection {
   exec(sql: string): unknown;
-  prepare(sql: string): unknown;
   pragma(sql: string, options?: { simple?: boolean }): unknown;
   inTransaction: boolean;
 }
@@ -100,24 +94,6 @@ interface BusyPolicy {
 
 const LONG_WAIT = 1_000;
 
-/** Prepared statements a connection keeps (step 4), the most recently used last. */
-const STATEMENT_CACHE = 256;
-
-/** Step 4: `connection.prepare` answers the statement it prepared before for the same text. */
-const keepStatements = (connection: SqliteConnection) => {
-  const prepare = connection.prepare.bind(connection);
-  const statements = new Map<string, unknown>();
-  connection.prepare = (sql: string) => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = prepare(sql);
-      if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
-    } else statements.delete(sql);
-    statements.set(sql, statement);
-    return statement;
-  };
-};
-
 /**
  * Steps 1 and 3 (see above), in the plugin's register phase (before Strapi's own bootstrap writes: a second process
  * beside a writing server would fail there), in every process that loads the app. Returns whether the database is in
@@ -152,7 +128,6 @@ export const prepareSqlite = async (strapi: Core.Strapi): Promise<boolean> => {
       const connection = await acquire.call(this);
       if (!prepared.has(connection)) {
         connection.pragma('busy_timeout = 0');
-        keepStatements(connection);
         prepared.add(connection);
       }
       return connection;
