@@ -3,6 +3,7 @@ import { IN_LIST, chunks } from '../../../sql/in-lists';
 import { modelMeta } from '../../../../schema/model-metadata';
 import { relationTargetLocale } from '../../../../schema/relation-locale';
 import { COMPONENT_TYPE_COLUMN, isEmptyValue, type ComponentPlan, type MediaPlan, type RelationPlan } from './plan';
+import { renumberOrders } from './relations';
 import { append, type Version } from './types';
 import type { BulkContext } from './context';
 
@@ -427,31 +428,8 @@ const removeEntries = async (ctx: BulkContext, trx: Knex.Transaction, plan: Comp
  * whatever their field (a single component's null order included, where the database sorts nulls), with this
  * statement; the field's new links are written after, 1..n.
  */
-const closeUpOwnerOrders = async (ctx: BulkContext, trx: Knex.Transaction, plan: ComponentPlan, owners: number[]) => {
-  const { strapi } = ctx;
-  const schemaName = strapi.db.getSchemaName();
-  const table = schemaName ? `${schemaName}.${plan.table}` : plan.table;
-  for (const part of chunks(owners, IN_LIST)) {
-    const select = strapi.db
-      .connection(table)
-      .select('id')
-      .rowNumber('src_order', plan.orderColumn, plan.joinColumn)
-      .whereIn(plan.joinColumn, part)
-      .toSQL();
-    const statement =
-      strapi.db.dialect.client === 'mysql'
-        ? strapi.db.connection.raw(`UPDATE ?? as a, ( ${select.sql} ) AS b SET ?? = b.src_order WHERE b.id = a.id`, [
-            table,
-            ...select.bindings,
-            plan.orderColumn,
-          ])
-        : strapi.db.connection.raw(
-            `UPDATE ?? as a SET ?? = b.src_order FROM ( ${select.sql} ) AS b WHERE b.id = a.id`,
-            [table, plan.orderColumn, ...select.bindings]
-          );
-    await statement.transacting(trx);
-  }
-};
+const closeUpOwnerOrders = (ctx: BulkContext, trx: Knex.Transaction, plan: ComponentPlan, owners: number[]) =>
+  renumberOrders(ctx, trx, { table: plan.table, orderColumn: plan.orderColumn, groupColumn: plan.joinColumn }, owners);
 
 /**
  * Deletes the component entries of updated versions' field, and their `_cmps` links (new copies are written after),

@@ -186,33 +186,47 @@ export const closeUpInverseOrders = async (
   plan: RelationPlan,
   targetIds: number[]
 ) => {
-  const { strapi, lastOrders } = ctx;
+  const { lastOrders } = ctx;
   const column = plan.inverseOrderColumn;
   if (!column || targetIds.length === 0) return;
+  await renumberOrders(ctx, trx, { table: plan.table, orderColumn: column, groupColumn: plan.inverseJoinColumn }, targetIds);
+  const last = lastOrders.get(name);
+  for (const id of targetIds) last?.delete(id);
+};
+
+/**
+ * Numbers the rows of each group 1..n by their current order (`orderColumn` within `groupColumn`, for the groups
+ * `keys`), with the statement Strapi's `cleanOrderColumns` runs (ROW_NUMBER in a subquery; MySQL's UPDATE ... JOIN
+ * form): the target side of a relation's links, the `_cmps` links of a component's owners.
+ */
+export const renumberOrders = async (
+  { strapi }: BulkContext,
+  trx: Knex.Transaction,
+  { table: name, orderColumn, groupColumn }: { table: string; orderColumn: string; groupColumn: string },
+  keys: number[]
+) => {
   const schemaName = strapi.db.getSchemaName();
-  const table = schemaName ? `${schemaName}.${plan.table}` : plan.table;
-  for (const part of chunks(targetIds, IN_LIST)) {
+  const table = schemaName ? `${schemaName}.${name}` : name;
+  for (const part of chunks(keys, IN_LIST)) {
     const select = strapi.db
       .connection(table)
       .select('id')
-      .rowNumber('inv_order', column, plan.inverseJoinColumn)
-      .whereIn(plan.inverseJoinColumn, part)
+      .rowNumber('row_order', orderColumn, groupColumn)
+      .whereIn(groupColumn, part)
       .toSQL();
     const statement =
       strapi.db.dialect.client === 'mysql'
-        ? strapi.db.connection.raw(`UPDATE ?? as a, ( ${select.sql} ) AS b SET ?? = b.inv_order WHERE b.id = a.id`, [
+        ? strapi.db.connection.raw(`UPDATE ?? as a, ( ${select.sql} ) AS b SET ?? = b.row_order WHERE b.id = a.id`, [
             table,
             ...select.bindings,
-            column,
+            orderColumn,
           ])
         : strapi.db.connection.raw(
-            `UPDATE ?? as a SET ?? = b.inv_order FROM ( ${select.sql} ) AS b WHERE b.id = a.id`,
-            [table, column, ...select.bindings]
+            `UPDATE ?? as a SET ?? = b.row_order FROM ( ${select.sql} ) AS b WHERE b.id = a.id`,
+            [table, orderColumn, ...select.bindings]
           );
     await statement.transacting(trx);
   }
-  const last = lastOrders.get(name);
-  for (const id of targetIds) last?.delete(id);
 };
 
 /** A link row of a relation's join table: its id, its order, its target-side order. */
