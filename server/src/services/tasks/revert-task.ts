@@ -88,14 +88,17 @@ export const createRevertHandler =
             const part = ids.slice(i, i + 500);
             // What each document holds now, fingerprinted as the import's line was (files of the first release: v1).
             const firstRelease = part.filter((documentId) => left.get(keyOf(uid, documentId))?.v === 1);
-            const now = await fingerprints(trx, meta, part);
-            const nowV1 = firstRelease.length > 0 ? await fingerprints(trx, meta, firstRelease, 1) : now;
+            const rest = part.filter((documentId) => left.get(keyOf(uid, documentId))?.v !== 1);
+            const now = new Map([
+              ...(rest.length > 0 ? await fingerprints(trx, meta, rest) : []),
+              ...(firstRelease.length > 0 ? await fingerprints(trx, meta, firstRelease, 1) : []),
+            ]);
             const removable: string[] = [];
             for (const documentId of part) {
               const k = keyOf(uid, documentId);
               const { created } = documents.get(k)!;
               const expected = left.get(k)?.hash;
-              const current = (left.get(k)?.v === 1 ? nowV1 : now).get(documentId) ?? '';
+              const current = now.get(documentId) ?? '';
               index += 1;
               if (created && current === '') {
                 counts.gone += 1; // deleted since: nothing to delete
