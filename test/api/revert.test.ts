@@ -334,6 +334,42 @@ test('each document is fingerprinted once; pre-images of the first release (whol
   expect(kept.title).toBe(`V1 ${String(en[1].title)}`);
 });
 
+test('documents created in bulk are fingerprinted from the values written, not read back (checked once per task)', async () => {
+  const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;
+  const fingerprintReads: string[] = [];
+  const listener = (query: { sql: string }) => {
+    if (/^select [`"]id[`"], [`"]document_id[`"], [`"]locale[`"], [`"]published_at[`"], [`"]updated_at[`"] from [`"]articles[`"]/i.test(query.sql))
+      fingerprintReads.push(query.sql);
+  };
+  for (const onError of ['continue', 'stop'] as const) {
+    const before = await snapshot();
+    // Several batches (continue: adaptive batches from 50 items; stop: one transaction, batches of 500).
+    const count = onError === 'continue' ? 120 : 600;
+    const items = Array.from({ length: count }, (_, i) => ({ slug: `bound-${onError}-${i}`, title: `Bound ${onError} ${i}`, summary: 'Written in bulk', views: i }));
+    fingerprintReads.length = 0;
+    app.strapi.db.connection.on('query', listener);
+    const task = await importArticles(items, { importStrategy: 'add-only', locale: 'en', onError, status: 'published' }).finally(() =>
+      app.strapi.db.connection.off('query', listener)
+    );
+    expect(task.status).toBe('completed');
+    expect(task.counts.created).toBe(count);
+    expect(task.writePath).toMatch(/bulk/);
+    // One read in the whole task: the check that the database gives back what was bound.
+    expect(fingerprintReads).toHaveLength(1);
+    const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: task.id } } as never)) as { fileKey: string };
+    const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    const left = new Map(lines.filter((line) => line.t === 'after').map((line) => [line.documentId, line.hash]));
+    const created = lines.filter((line) => line.t === 'created').map((line) => line.documentId);
+    expect(created).toHaveLength(count);
+    expect(left.size).toBe(count);
+    // The same hashes as the rows read back now (draft and published row of each).
+    expect(Object.fromEntries(await fingerprints(app.strapi.db.connection, meta, created))).toEqual(Object.fromEntries(left));
+    await reverted(task.id);
+    expect(await snapshot()).toBe(before);
+  }
+});
+
 test('a bundle import is reverted type by type', async () => {
   const before = await snapshot();
   // The playground's own articles with their dependencies, imported again over themselves (upsert: every entry

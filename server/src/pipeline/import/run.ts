@@ -146,9 +146,11 @@ const writeCommitted = (run: ImportRun, batch: BatchEntry[]) =>
 const recordWritten = async (run: ImportRun, trx: Knex.Transaction, results: EntryResult[]) => {
   const preImages = run.writer.preImages;
   if (!preImages) return;
-  const ids = results.flatMap((result) => (result.outcome === 'created' || result.outcome === 'updated' ? [result.documentId] : []));
+  const written = results.flatMap((result) =>
+    result.outcome === 'created' || result.outcome === 'updated' ? [{ documentId: result.documentId, bound: result.bound }] : []
+  );
   // One transaction for the whole run: what it left is read once, at the end (finishPreImages).
-  await preImages.after(trx, run.writer.uid, ids, { fingerprint: run.commits === 'batch' });
+  await preImages.after(trx, run.writer.uid, written, { fingerprint: run.commits === 'batch' });
   await preImages.flush();
 };
 

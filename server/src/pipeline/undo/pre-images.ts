@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Knex } from 'knex';
-import { encodedStateJson, fingerprints, FINGERPRINT_VERSION, readDocuments, type DocumentState, type FingerprintVersion, type UndoModels } from './rows';
+import {
+  encodedStateJson,
+  fingerprintOfBound,
+  fingerprints,
+  FINGERPRINT_VERSION,
+  readDocuments,
+  type BoundRow,
+  type DocumentState,
+  type FingerprintVersion,
+  type UndoModels,
+} from './rows';
 
 /**
  * The pre-images of an import (`pre-images.jsonl` in the task's folder): one line per document the import touched,
@@ -35,6 +45,12 @@ export async function* readPreImages(path: string): AsyncGenerator<PreImageLine>
   for await (const line of lines) if (line.trim()) yield JSON.parse(line) as PreImageLine;
 }
 
+/** A document a batch wrote; `bound`: the values a bulk create bound to its rows. */
+export interface WrittenDocument {
+  documentId: string;
+  bound?: BoundRow[];
+}
+
 interface Touched {
   uid: string;
   documentId: string;
@@ -46,6 +62,8 @@ export class PreImageRecorder {
   /** Documents this import touched: `uid|documentId`. */
   private readonly touched = new Map<string, Touched>();
   private pending: string[] = [];
+  /** Per type: whether the rows read back fingerprint as the values bound (checked on the first batch). */
+  private readonly boundIsExact = new Map<string, boolean>();
   /** The file's length once the pending lines are written. */
   bytes = 0;
 
@@ -86,18 +104,52 @@ export class PreImageRecorder {
   /**
    * After a batch wrote: the documents it created, and what it left of every document it wrote (`fingerprint`: a
    * batch that commits on its own; a run that is one transaction leaves that to `finish`, which reads them all again).
+   * A document the batch created with one write of known values (`bound`: a bulk create) is fingerprinted from them,
+   * not read back, in both kinds of run.
    */
-  async after(trx: Knex.Transaction, uid: string, written: Iterable<string>, { fingerprint = true }: { fingerprint?: boolean } = {}): Promise<void> {
-    const ids = [...new Set(written)];
-    for (const documentId of ids) {
-      const known = this.touched.get(keyOf(uid, documentId));
-      if (known) known.fingerprinted = fingerprint;
+  async after(
+    trx: Knex.Transaction,
+    uid: string,
+    written: Iterable<WrittenDocument>,
+    { fingerprint = true }: { fingerprint?: boolean } = {}
+  ): Promise<void> {
+    const writes = new Map<string, number>();
+    const bound = new Map<string, BoundRow[]>();
+    for (const write of written) {
+      writes.set(write.documentId, (writes.get(write.documentId) ?? 0) + 1);
+      if (write.bound && write.bound.length > 0) bound.set(write.documentId, write.bound);
+    }
+    const read: string[] = [];
+    const known: Array<[string, BoundRow[]]> = [];
+    for (const [documentId, count] of writes) {
+      const key = keyOf(uid, documentId);
+      const seen = this.touched.get(key);
+      const rows = bound.get(documentId);
+      // Its rows are the ones it bound: a document no earlier batch touched, written once in this one.
+      const fromBound = !seen && count === 1 && rows !== undefined && this.boundIsExact.get(uid) !== false;
+      if (seen) seen.fingerprinted = fingerprint;
       else {
-        this.touched.set(keyOf(uid, documentId), { uid, documentId, fingerprinted: fingerprint });
-        this.push({ t: 'created', uid, documentId });
+        this.touched.set(key, { uid, documentId, fingerprinted: fingerprint || fromBound });
+        this.pending.push(`{"t":"created","uid":${JSON.stringify(uid)},"documentId":${JSON.stringify(documentId)}}\n`);
+      }
+      if (fromBound) known.push([documentId, rows]);
+      else if (fingerprint) read.push(documentId);
+    }
+    const meta = this.models.metadataOf(uid);
+    if (!meta) return;
+    if (known.length > 0 && !this.boundIsExact.has(uid)) {
+      // Once per task and type: the database gives back what the bulk writer bound (a driver set to give dates as
+      // strings would not); otherwise this task reads them back, as before.
+      const stored = await fingerprints(trx, meta, known.map(([documentId]) => documentId));
+      const exact = known.every(([documentId, rows]) => stored.get(documentId) === fingerprintOfBound(meta, rows));
+      this.boundIsExact.set(uid, exact);
+      if (!exact) {
+        for (const [documentId] of known) this.pushAfter(uid, documentId, stored.get(documentId) ?? '');
+        known.length = 0;
       }
     }
-    if (fingerprint) await this.fingerprint(trx, uid, ids);
+    for (const [documentId, rows] of known) this.pushAfter(uid, documentId, fingerprintOfBound(meta, rows));
+    if (read.length > 0) await this.fingerprint(trx, uid, read);
   }
 
   /** Documents written since their last fingerprint outside a batch (the second pass): `finish` reads them again. */
@@ -126,8 +178,11 @@ export class PreImageRecorder {
   private async fingerprint(trx: Knex.Transaction | Knex, uid: string, ids: string[]) {
     const meta = this.models.metadataOf(uid);
     if (!meta || ids.length === 0) return;
-    for (const [documentId, hash] of await fingerprints(trx, meta, ids))
-      this.push({ t: 'after', uid, documentId, hash, v: FINGERPRINT_VERSION });
+    for (const [documentId, hash] of await fingerprints(trx, meta, ids)) this.pushAfter(uid, documentId, hash);
+  }
+
+  private pushAfter(uid: string, documentId: string, hash: string) {
+    this.push({ t: 'after', uid, documentId, hash, v: FINGERPRINT_VERSION });
   }
 
   private push(line: PreImageLine) {

@@ -1,6 +1,6 @@
 import type { ModelMeta } from '../../schema/model-metadata';
 import { createHash } from 'node:crypto';
-import { decodeRow, encodedRowJson, encodedStateJson, fingerprintOf, linkColumnsOf, type Row, type UndoModels } from './rows';
+import { decodeRow, encodedRowJson, encodedStateJson, fingerprintOf, fingerprintOfBound, linkColumnsOf, type Row, type UndoModels } from './rows';
 
 /** How the first version encoded a row (an encoded copy, then JSON.stringify): the text must stay the same. */
 const encodeRow = (row: Row): Row => {
@@ -131,5 +131,43 @@ describe('rows as JSON', () => {
     const state = { entities: [['articles', rows]], links: [['articles_tags_lnk', [{ id: 1, article_id: 7 }]]] } as const;
     const copy = { entities: [['articles', rows.map(encodeRow)]], links: [['articles_tags_lnk', [{ id: 1, article_id: 7 }]]] };
     expect(encodedStateJson({ entities: [...state.entities].map(([t, r]) => [t, [...r]]), links: [...state.links].map(([t, r]) => [t, [...r]]) })).toBe(JSON.stringify(copy));
+  });
+
+  test('a document fingerprinted from the values bound to its rows matches its rows as each driver reads them back', () => {
+    const meta: ModelMeta = {
+      uid: 'api::page.page',
+      tableName: 'pages',
+      attributes: {
+        documentId: { type: 'string', columnName: 'document_id' },
+        locale: { type: 'string', columnName: 'locale' },
+        publishedAt: { type: 'datetime', columnName: 'published_at' },
+        updatedAt: { type: 'datetime', columnName: 'updated_at' },
+        title: { type: 'string' },
+      },
+    } as unknown as ModelMeta;
+    const now = new Date('2026-12-06T11:00:00.123Z');
+    const bound = [
+      { id: 12, documentId: 'doc', locale: 'fr', publishedAt: now, updatedAt: now },
+      { id: 11, documentId: 'doc', locale: 'fr', publishedAt: null, updatedAt: now },
+    ];
+    const columns = ['id', 'document_id', 'locale', 'published_at', 'updated_at'];
+    // SQLite gives dates as milliseconds, PostgreSQL and MySQL as Dates; ids as numbers or (bigint) strings.
+    const sqlite = [
+      { id: 11, document_id: 'doc', locale: 'fr', published_at: null, updated_at: now.getTime(), title: 'x' },
+      { id: 12, document_id: 'doc', locale: 'fr', published_at: now.getTime(), updated_at: now.getTime(), title: 'x' },
+    ];
+    const postgres = sqlite.map((row) => ({
+      ...row,
+      id: String(row.id),
+      published_at: row.published_at === null ? null : new Date(row.published_at),
+      updated_at: new Date(row.updated_at),
+    }));
+    expect(fingerprintOfBound(meta, bound)).toBe(fingerprintOf(sqlite, columns));
+    expect(fingerprintOfBound(meta, bound)).toBe(fingerprintOf(postgres, columns));
+    expect(fingerprintOfBound(meta, [{ ...bound[0], updatedAt: new Date(now.getTime() + 1) }, bound[1]])).not.toBe(fingerprintOf(sqlite, columns));
+    // A type without i18n has no locale attribute: the column is left out on both sides.
+    const plain = { ...meta, attributes: { ...meta.attributes, locale: undefined } } as unknown as ModelMeta;
+    const noLocale = columns.filter((column) => column !== 'locale');
+    expect(fingerprintOfBound(plain, bound)).toBe(fingerprintOf(sqlite, noLocale));
   });
 });

@@ -288,6 +288,40 @@ export const fingerprintOf = (rows: Row[], columns?: string[]): string => {
   return createHash('sha1').update(text).digest('hex');
 };
 
+/** The attributes of `meta` a version 2 fingerprint takes, with their columns, in order. */
+const fingerprintAttributes = (meta: ModelMeta): Array<[attribute: string, column: string]> =>
+  FINGERPRINT_ATTRIBUTES.filter((name) => name === 'id' || meta.attributes[name]).map((name) => [
+    name,
+    meta.attributes[name]?.columnName ?? name,
+  ]);
+
+/** The values a write bound to a document's rows in its type's table, by attribute (what a fingerprint reads). */
+export interface BoundRow {
+  id: number;
+  documentId: string;
+  locale: string | null;
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * The version 2 fingerprint of a document from the values a write bound to its rows (all of them: a document created
+ * by that write), without reading them: the same text `fingerprints` makes of the rows read back, provided the
+ * driver gives back what it was given (a date as the same instant). The recorder checks that once per task.
+ */
+export const fingerprintOfBound = (meta: ModelMeta, rows: BoundRow[]): string => {
+  const columns = fingerprintAttributes(meta);
+  const byColumn = rows.map((row) => {
+    const out: Row = {};
+    for (const [attribute, column] of columns) out[column] = row[attribute as keyof BoundRow];
+    return out;
+  });
+  return fingerprintOf(
+    byColumn,
+    columns.map(([, column]) => column)
+  );
+};
+
 /** The fingerprints of documents of a type: documentId → hash ('' for a document that has no rows). */
 export const fingerprints = async (
   trx: Knex.Transaction | Knex,
@@ -296,12 +330,7 @@ export const fingerprints = async (
   version: FingerprintVersion = FINGERPRINT_VERSION
 ): Promise<Map<string, string>> => {
   const documentColumn = meta.attributes.documentId?.columnName ?? 'document_id';
-  const columns =
-    version === 1
-      ? undefined
-      : FINGERPRINT_ATTRIBUTES.filter((name) => name === 'id' || meta.attributes[name]).map(
-          (name) => meta.attributes[name]?.columnName ?? name
-        );
+  const columns = version === 1 ? undefined : fingerprintAttributes(meta).map(([, column]) => column);
   const select = !columns ? ['*'] : columns.includes(documentColumn) ? columns : [...columns, documentColumn];
   const byDocument = new Map<string, Row[]>(documentIds.map((id) => [id, []]));
   for (const part of chunks(documentIds)) {

@@ -4,6 +4,7 @@ import type { WriteRoute } from './route';
 import { inSavepoint, validCreate, validUpdate } from './entry-writes';
 import { writeProblem } from '../../problems';
 import type { NewDocument, UpdatedDocument, BulkWriter } from './bulk/index';
+import type { BoundRow } from '../../undo/rows';
 import { failure, fieldOfColumn, type BatchEntry, type EntryResult, type WritePaths, type WriterContext } from './entries';
 
 /**
@@ -37,24 +38,29 @@ export const bulkQueue = (
   const beforeTaking = recorder
     ? (trx: typeof ctx.trx, documentIds: string[]) => recorder.before(trx, ctx.uid, documentIds)
     : null;
-  const write = (bulk: BulkWriter, group: Pending[]) =>
-    group[0].kind === 'create'
-      ? bulk.insert(
-          group.map((p) => p.doc as NewDocument),
-          ctx.trx,
-          beforeTaking
-        )
-      : bulk.update(
-          group.map((p) => p.doc as UpdatedDocument),
-          ctx.trx,
-          beforeTaking
-        );
-  const done = (p: Pending): EntryResult => ({
+  /** Creates answer the main rows they bound, per document (for undo). */
+  const write = async (bulk: BulkWriter, group: Pending[]): Promise<BoundRow[][] | null> => {
+    if (group[0].kind === 'create')
+      return bulk.insert(
+        group.map((p) => p.doc as NewDocument),
+        ctx.trx,
+        beforeTaking
+      );
+    await bulk.update(
+      group.map((p) => p.doc as UpdatedDocument),
+      ctx.trx,
+      beforeTaking
+    );
+    return null;
+  };
+  /** `bound`: the main rows a create wrote for the document. */
+  const done = (p: Pending, bound?: BoundRow[]): EntryResult => ({
     entry: p.entry,
     outcome: p.kind === 'create' ? 'created' : 'updated',
     documentId: p.doc.documentId,
     locale: p.doc.locale,
     deferred: null,
+    ...(bound ? { bound } : {}),
   });
   const flush = async () => {
     const bulk = ctx.bulk;
@@ -63,16 +69,16 @@ export const bulkQueue = (
     pendingRows.clear();
     try {
       // Always in a savepoint: after a refused statement, PostgreSQL accepts nothing else in the transaction.
-      await inSavepoint(ctx.trx, true, () => write(bulk, group));
+      const bound = await inSavepoint(ctx.trx, true, () => write(bulk, group));
       paths.bulk += group.length;
-      for (const p of group) results.push(done(p));
+      group.forEach((p, i) => results.push(done(p, bound?.[i])));
     } catch {
       // The database refused the group: write its items one by one to find (and report) the one it refuses.
       for (const p of group) {
         try {
-          await inSavepoint(ctx.trx, true, () => write(bulk, [p]));
+          const bound = await inSavepoint(ctx.trx, true, () => write(bulk, [p]));
           paths.bulk += 1;
-          results.push(done(p));
+          results.push(done(p, bound?.[0]));
         } catch (error) {
           // Not written: a later item with the same key must not take it for an existing entry.
           if (p.kind === 'create') for (const [key, id] of written) if (id === p.doc.documentId) written.delete(key);

@@ -8,6 +8,7 @@ import type { ResolveContext } from '../resolve/references';
 import type { BulkWriter } from './bulk/index';
 import type { ModelSchema } from '../../../schema/model-schema';
 import type { PreImageRecorder } from '../../undo/pre-images';
+import type { BoundRow } from '../../undo/rows';
 
 /**
  * What the write stage works on and answers: a batch's entries, each entry's result, the writer's context, and the
@@ -34,6 +35,8 @@ export type EntryResult =
       documentId: string;
       locale: string | null;
       deferred: DeferredLinks | null;
+      /** A bulk create: the values it bound to the document's main rows (undo fingerprints them without a read). */
+      bound?: BoundRow[];
     }
   | { entry: BatchEntry; outcome: 'failed'; problem: Problem }
   /** `skip-existing`: the entry exists and is left as it is. */

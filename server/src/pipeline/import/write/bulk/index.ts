@@ -7,6 +7,7 @@ import { updateDocuments } from './update';
 
 import type { NewDocument, UpdatedDocument } from './types';
 import type { TakingHook } from './take-targets';
+import type { BoundRow } from '../../../undo/rows';
 
 export type { NewDocument, UpdatedDocument, TakingHook };
 
@@ -75,10 +76,10 @@ export const createBulkWriter = (
 
   /** A write whose failure is rolled back (to a savepoint): the last orders counted for it are forgotten. */
   const forgettingOrdersOnFailure =
-    <T>(write: (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null) => Promise<void>) =>
-    async (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null = null): Promise<void> => {
+    <T, R>(write: (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null) => Promise<R>) =>
+    async (docs: T[], trx: Knex.Transaction, beforeTaking: TakingHook | null = null): Promise<R> => {
       try {
-        await write(docs, trx, beforeTaking);
+        return await write(docs, trx, beforeTaking);
       } catch (error) {
         ctx.forgetOrders();
         throw error;
@@ -93,10 +94,11 @@ export const createBulkWriter = (
     splitData: ctx.splitData,
     asReadBack: ctx.asReadBack,
     /** `beforeTaking`: told which documents lose links to the targets written (see `takeTargets`), before they do. */
-    insert: forgettingOrdersOnFailure<NewDocument>((docs, trx, beforeTaking) =>
+    /** Returns the main rows' values as bound, per document (for undo). */
+    insert: forgettingOrdersOnFailure<NewDocument, BoundRow[][]>((docs, trx, beforeTaking) =>
       insertDocuments(ctx, docs, trx, beforeTaking)
     ),
-    update: forgettingOrdersOnFailure<UpdatedDocument>((docs, trx, beforeTaking) =>
+    update: forgettingOrdersOnFailure<UpdatedDocument, void>((docs, trx, beforeTaking) =>
       updateDocuments(ctx, docs, trx, beforeTaking)
     ),
     forgetOrders: ctx.forgetOrders,
