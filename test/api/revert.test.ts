@@ -359,8 +359,10 @@ test('documents created in bulk are fingerprinted from the values written, not r
     const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: task.id } } as never)) as { fileKey: string };
     const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
-    const left = new Map(lines.filter((line) => line.t === 'after').map((line) => [line.documentId, line.hash]));
-    const created = lines.filter((line) => line.t === 'created').map((line) => line.documentId);
+    // One line per new document: its `created` line carries what the batch left.
+    expect(lines.filter((line) => line.t !== 'created')).toEqual([]);
+    const left = new Map(lines.filter((line) => line.hash).map((line) => [line.documentId, line.hash]));
+    const created = lines.map((line) => line.documentId);
     expect(created).toHaveLength(count);
     expect(left.size).toBe(count);
     // The same hashes as the rows read back now (draft and published row of each).

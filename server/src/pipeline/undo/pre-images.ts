@@ -18,7 +18,8 @@ import {
  * written before the batch that touches it first writes:
  *
  * - `{ "t": "before", uid, documentId, state }`: a document that existed: all its rows (see rows.ts);
- * - `{ "t": "created", uid, documentId }`: a document the import created;
+ * - `{ "t": "created", uid, documentId }`: a document the import created; with `hash` and `v` as in an `after` line
+ *   when the batch that created it fingerprinted it from the values it bound (a bulk create);
  * - `{ "t": "after", uid, documentId, hash, v }`: what the import left (its rows' fingerprint, of version `v`: 1 when
  *   absent, see rows.ts), written after each batch
  *   that commits on its own, and once the import ends for every document changed since its last fingerprint (a
@@ -31,12 +32,12 @@ import {
 
 export type PreImageLine =
   | { t: 'before'; uid: string; documentId: string; state: DocumentState }
-  | { t: 'created'; uid: string; documentId: string }
+  /** `hash`: what the batch that created it left, when it knew without reading (a bulk create): an `after` line in one. */
+  | { t: 'created'; uid: string; documentId: string; hash?: string; v?: FingerprintVersion }
   | { t: 'after'; uid: string; documentId: string; hash: string; v?: FingerprintVersion };
 
 export const PRE_IMAGES_FILE = 'pre-images.jsonl';
 
-const keyOf = (uid: string, documentId: string) => `${uid}|${documentId}`;
 
 /** Reads the lines of a pre-image file, one at a time. */
 export async function* readPreImages(path: string): AsyncGenerator<PreImageLine> {
@@ -51,16 +52,12 @@ export interface WrittenDocument {
   bound?: BoundRow[];
 }
 
-interface Touched {
-  uid: string;
-  documentId: string;
-  /** The file's last `after` line of the document is what it holds now (`finish` need not read it again). */
-  fingerprinted: boolean;
-}
-
 export class PreImageRecorder {
-  /** Documents this import touched: `uid|documentId`. */
-  private readonly touched = new Map<string, Touched>();
+  /**
+   * Documents this import touched, by type: documentId → whether the file's last fingerprint of it (an `after` line,
+   * or its `created` line's) is what it holds now (`finish` need not read it again).
+   */
+  private readonly touched = new Map<string, Map<string, boolean>>();
   private pending: string[] = [];
   /** Per type: whether the rows read back fingerprint as the values bound (checked on the first batch). */
   private readonly boundIsExact = new Map<string, boolean>();
@@ -81,22 +78,30 @@ export class PreImageRecorder {
     }
     fs.truncateSync(path, Math.min(resumeBytes, fs.statSync(path).size));
     // A resume fingerprints them all again at its end (what happened between the checkpoint and the stop is unknown).
-    for await (const line of readPreImages(path))
-      recorder.touched.set(keyOf(line.uid, line.documentId), { uid: line.uid, documentId: line.documentId, fingerprinted: false });
+    for await (const line of readPreImages(path)) recorder.ofType(line.uid).set(line.documentId, false);
     recorder.bytes = fs.statSync(path).size;
     return recorder;
   }
 
+  private ofType(uid: string): Map<string, boolean> {
+    let documents = this.touched.get(uid);
+    if (!documents) this.touched.set(uid, (documents = new Map()));
+    return documents;
+  }
+
   get documents(): number {
-    return this.touched.size;
+    let count = 0;
+    for (const documents of this.touched.values()) count += documents.size;
+    return count;
   }
 
   /** Before a batch writes: the state of the documents it may update that this import has not touched yet. */
   async before(trx: Knex.Transaction, uid: string, candidates: Iterable<string>): Promise<void> {
-    const fresh = [...new Set(candidates)].filter((id) => !this.touched.has(keyOf(uid, id)));
+    const touched = this.ofType(uid);
+    const fresh = [...new Set(candidates)].filter((id) => !touched.has(id));
     if (fresh.length === 0) return;
     for (const [documentId, state] of await readDocuments(trx, this.models, uid, fresh)) {
-      this.touched.set(keyOf(uid, documentId), { uid, documentId, fingerprinted: false });
+      touched.set(documentId, false);
       this.pushBefore(uid, documentId, state);
     }
   }
@@ -105,7 +110,7 @@ export class PreImageRecorder {
    * After a batch wrote: the documents it created, and what it left of every document it wrote (`fingerprint`: a
    * batch that commits on its own; a run that is one transaction leaves that to `finish`, which reads them all again).
    * A document the batch created with one write of known values (`bound`: a bulk create) is fingerprinted from them,
-   * not read back, in both kinds of run.
+   * not read back, in both kinds of run: its `created` line carries the fingerprint.
    */
   async after(
     trx: Knex.Transaction,
@@ -113,49 +118,54 @@ export class PreImageRecorder {
     written: Iterable<WrittenDocument>,
     { fingerprint = true }: { fingerprint?: boolean } = {}
   ): Promise<void> {
-    const writes = new Map<string, number>();
-    const bound = new Map<string, BoundRow[]>();
-    for (const write of written) {
-      writes.set(write.documentId, (writes.get(write.documentId) ?? 0) + 1);
-      if (write.bound && write.bound.length > 0) bound.set(write.documentId, write.bound);
-    }
-    const read: string[] = [];
-    const known: Array<[string, BoundRow[]]> = [];
-    for (const [documentId, count] of writes) {
-      const key = keyOf(uid, documentId);
-      const seen = this.touched.get(key);
-      const rows = bound.get(documentId);
-      // Its rows are the ones it bound: a document no earlier batch touched, written once in this one.
-      const fromBound = !seen && count === 1 && rows !== undefined && this.boundIsExact.get(uid) !== false;
-      if (seen) seen.fingerprinted = fingerprint;
-      else {
-        this.touched.set(key, { uid, documentId, fingerprinted: fingerprint || fromBound });
-        this.pending.push(`{"t":"created","uid":${JSON.stringify(uid)},"documentId":${JSON.stringify(documentId)}}\n`);
-      }
-      if (fromBound) known.push([documentId, rows]);
-      else if (fingerprint) read.push(documentId);
-    }
     const meta = this.models.metadataOf(uid);
-    if (!meta) return;
-    if (known.length > 0 && !this.boundIsExact.has(uid)) {
-      // Once per task and type: the database gives back what the bulk writer bound (a driver set to give dates as
-      // strings would not); otherwise this task reads them back, as before.
-      const stored = await fingerprints(trx, meta, known.map(([documentId]) => documentId));
-      const exact = known.every(([documentId, rows]) => stored.get(documentId) === fingerprintOfBound(meta, rows));
-      this.boundIsExact.set(uid, exact);
-      if (!exact) {
-        for (const [documentId] of known) this.pushAfter(uid, documentId, stored.get(documentId) ?? '');
-        known.length = 0;
+    const touched = this.ofType(uid);
+    /** documentId → the rows a single bulk create bound (null: written otherwise, or more than once). */
+    const writes = new Map<string, BoundRow[] | null>();
+    for (const { documentId, bound } of written)
+      writes.set(documentId, writes.has(documentId) || !bound || bound.length === 0 ? null : bound);
+    const read: string[] = [];
+    const created: string[] = [];
+    const known: Array<[string, BoundRow[]]> = [];
+    for (const [documentId, bound] of writes) {
+      if (touched.has(documentId)) {
+        touched.set(documentId, fingerprint);
+        if (fingerprint) read.push(documentId);
+      } else if (bound && meta && this.boundIsExact.get(uid) !== false) {
+        // A new document written once in this batch: its rows are the ones it bound.
+        touched.set(documentId, true);
+        known.push([documentId, bound]);
+      } else {
+        touched.set(documentId, fingerprint);
+        created.push(documentId);
+        if (fingerprint) read.push(documentId);
       }
     }
-    for (const [documentId, rows] of known) this.pushAfter(uid, documentId, fingerprintOfBound(meta, rows));
+    const uidJson = JSON.stringify(uid);
+    for (const documentId of created) this.pending.push(`{"t":"created","uid":${uidJson},"documentId":${JSON.stringify(documentId)}}\n`);
+    if (meta && known.length > 0) {
+      let hashes = known.map(([, rows]) => fingerprintOfBound(meta, rows));
+      if (!this.boundIsExact.has(uid)) {
+        // Once per task and type: the database gives back what the bulk writer bound (a driver set to give dates
+        // as strings would not); otherwise this task reads them back, as before.
+        const stored = await fingerprints(trx, meta, known.map(([documentId]) => documentId));
+        const exact = known.every(([documentId], i) => stored.get(documentId) === hashes[i]);
+        this.boundIsExact.set(uid, exact);
+        if (!exact) hashes = known.map(([documentId]) => stored.get(documentId) ?? '');
+      }
+      known.forEach(([documentId], i) =>
+        this.pending.push(
+          `{"t":"created","uid":${uidJson},"documentId":${JSON.stringify(documentId)},"hash":"${hashes[i]}","v":${FINGERPRINT_VERSION}}\n`
+        )
+      );
+    }
     if (read.length > 0) await this.fingerprint(trx, uid, read);
   }
 
   /** Documents written since their last fingerprint outside a batch (the second pass): `finish` reads them again. */
   changed(uid: string, documentId: string): void {
-    const known = this.touched.get(keyOf(uid, documentId));
-    if (known) known.fingerprinted = false;
+    const touched = this.touched.get(uid);
+    if (touched?.has(documentId)) touched.set(documentId, false);
   }
 
   /**
@@ -163,13 +173,9 @@ export class PreImageRecorder {
    * fingerprint still says it (a `continue` import reads each document once, not twice).
    */
   async finish(trx: Knex.Transaction | Knex): Promise<void> {
-    const byType = new Map<string, string[]>();
-    for (const { uid, documentId, fingerprinted } of this.touched.values()) {
-      if (fingerprinted) continue;
-      if (!byType.has(uid)) byType.set(uid, []);
-      byType.get(uid)!.push(documentId);
-    }
-    for (const [uid, ids] of byType) {
+    for (const [uid, touched] of this.touched) {
+      const ids: string[] = [];
+      for (const [documentId, fingerprinted] of touched) if (!fingerprinted) ids.push(documentId);
       for (let i = 0; i < ids.length; i += 500) await this.fingerprint(trx, uid, ids.slice(i, i + 500));
       await this.flush();
     }

@@ -65,8 +65,8 @@ export const createRevertHandler =
       const left = new Map<string, { hash: string; v: FingerprintVersion }>();
       for await (const line of readPreImages(file)) {
         const k = keyOf(line.uid, line.documentId);
-        if (line.t === 'after') left.set(k, { hash: line.hash, v: line.v ?? 1 });
-        else documents.set(k, { uid: line.uid, documentId: line.documentId, created: line.t === 'created' });
+        if (line.t !== 'after') documents.set(k, { uid: line.uid, documentId: line.documentId, created: line.t === 'created' });
+        if (line.t !== 'before' && line.hash !== undefined) left.set(k, { hash: line.hash, v: line.v ?? 1 });
       }
       const byType = new Map<string, string[]>();
       for (const { uid, documentId } of documents.values()) {
