@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { modelMeta } from '../../schema/model-metadata';
 import type { ColumnConverter } from './columns';
-import { chunks } from './in-lists';
+import { chunks, recurringChunks } from './in-lists';
 import { MAX_ROWS, MAX_VALUES, type Statements } from './statements';
 
 /**
@@ -37,7 +37,8 @@ export const createRowInserter = (strapi: Core.Strapi, statements: Statements, t
     const inherited = new Set(columns.filter((column) => column in Object.prototype));
     const has = (row: Record<string, unknown>, column: string) =>
       row[column] !== undefined && (!inherited.has(column) || Object.prototype.hasOwnProperty.call(row, column));
-    for (const part of chunks(rows, size)) {
+    // SQLite statements are prepared and cached (statements.ts): parts of recurring sizes prepare once.
+    for (const part of client === 'sqlite' ? recurringChunks(rows, size) : chunks(rows, size)) {
       const bindings: unknown[] = [];
       const tuples: string[] = [];
       for (const row of part) {

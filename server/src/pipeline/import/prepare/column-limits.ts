@@ -65,7 +65,9 @@ export const columnLimitProblem = (type: string, value: unknown): string | null 
   const unstorable = TEXT_TYPES.has(type) && typeof value === 'string' ? textProblem(value) : null;
   if (unstorable) return unstorable;
   if (STRING_TYPES.has(type) && typeof value === 'string') {
-    // Characters (code points), as PostgreSQL and MariaDB (utf8mb4) count a varchar's length.
+    // Characters (code points), as PostgreSQL and MariaDB (utf8mb4) count a varchar's length: never more than the
+    // UTF-16 units, so only a longer string is counted (the count copies the string).
+    if (value.length <= STRING_COLUMN_LENGTH) return null;
     const length = [...value].length;
     return length > STRING_COLUMN_LENGTH
       ? `${length} characters, over the limit of ${STRING_COLUMN_LENGTH} of a ${type} attribute (a text attribute holds longer text)`
