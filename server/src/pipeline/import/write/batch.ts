@@ -75,9 +75,8 @@ const routeOf = (
     exists: Boolean(documentId),
     newLocaleVersion,
     rowKnown: rowId !== undefined,
-    updateBlocker:
-      writer?.updateBlocker ??
-      (unsynced ? 'its locales hold different non-localized values (i18n syncs them or not by the row it reads first)' : null),
+    updateBlocker: writer?.updateBlocker ?? null,
+    unsynced,
     publishes,
     // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
     publishCertain:
@@ -181,7 +180,10 @@ export const writeBatch = async (
       const { values, links } = writer ? writer.splitData(data) : { values: data, links: {} };
       const path = routeOf(
         writer,
-        { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale, unsynced: Boolean(documentId && unsynced.has(documentId)) },
+        {
+          ...{ data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale },
+          unsynced: Boolean(documentId && unsynced.has(documentId)),
+        },
         certain
       );
       const bulk = path === 'document-service' ? null : writer;

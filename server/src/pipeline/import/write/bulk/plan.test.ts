@@ -284,7 +284,9 @@ describe('planBulkWrites', () => {
       const schema = schemas(uid);
       return uid === ARTICLE && schema ? { ...schema, options: { draftAndPublish: false } } : schema;
     };
-    const scalars = planBulkWrites(input({ schemaOf: withoutDraftAndPublish, nonLocalizedAttributes: ['views', 'title'] }));
+    const scalars = planBulkWrites(
+      input({ schemaOf: withoutDraftAndPublish, nonLocalizedAttributes: ['views', 'title'] })
+    );
     expect([scalars.updateBlocker, scalars.syncedScalars]).toEqual([null, ['views', 'title']]);
     const components = planBulkWrites(
       input({ schemaOf: withoutDraftAndPublish, nonLocalizedAttributes: ['views', 'seo', 'cover'] })

@@ -319,7 +319,8 @@ export const planBulkWrites = (input: BulkPlanInput) => {
   const notScalar = nonLocalized.filter((name) => plans.get(name)?.kind !== 'scalar');
   const syncBlocker =
     notScalar.length > 0
-      ? `non-localized ${notScalar.map((name) => schema.attributes[name].type).join(', ')} attributes (synced to every locale)`
+      ? `non-localized ${notScalar.map((name) => schema.attributes[name].type).join(', ')} attributes` +
+        ' (synced to every locale)'
       : nonLocalized.length > 0 && draftAndPublish
         ? 'non-localized attributes of a draft & publish type (synced to every locale)'
         : null;

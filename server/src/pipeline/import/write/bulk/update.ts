@@ -57,7 +57,9 @@ const updateSyncingLocales = async (
   const before = await ctx.syncedKeysOf(trx, ids);
   await updateVersions(ctx, docs, trx, beforeTaking, now);
   const after = await ctx.syncedKeysOf(trx, ids);
-  const changed = new Map(docs.filter((doc) => before.get(doc.id) !== after.get(doc.id)).map((doc) => [doc.documentId, doc]));
+  const changed = new Map(
+    docs.filter((doc) => before.get(doc.id) !== after.get(doc.id)).map((doc) => [doc.documentId, doc])
+  );
   if (changed.size === 0) return;
   const rowsOfDocuments = await ctx.selectIn(trx, ctx.metadata.tableName, 'document_id', [...changed.keys()], (q) =>
     q.select(['id', 'document_id'])
