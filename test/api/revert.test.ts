@@ -259,6 +259,35 @@ test('a localized import: updates in two locales and a new locale of an existing
   expect(await snapshot()).toBe(before);
 });
 
+test('regions (a non-localized code synced to every locale, in bulk): every locale the update changed comes back', async () => {
+  const REGION = 'api::region.region';
+  const importRegions = (items: Item[], options: Record<string, unknown>) =>
+    importFile(app, token, { content: jsonl(items), fileName: 'regions.jsonl', options: { contentType: REGION, ...options } });
+  const codes = ['rv-0', 'rv-1', 'rv-2'];
+  expect(await importRegions(codes.map((code, i) => ({ code, locale: 'en', name: `Region ${i}` })), { matchBy: 'code' })).toMatchObject({ status: 'completed' });
+  expect(await importRegions(codes.map((code, i) => ({ code, locale: 'fr', name: `Région ${i}` })), { matchBy: 'code' })).toMatchObject({ status: 'completed' });
+  const rows = () => app.strapi.db.connection('regions').select('*').whereIn('code', codes.flatMap((code) => [code, `${code}-new`])).orderBy('id');
+  const before = await rows();
+  const regions = await exportFile(app, token, { contentType: REGION, locale: 'all', format: 'json', includeTimestamps: true });
+  const documentOf = (code: string) => String(before.find((row: Item) => row.code === code && row.locale === 'en').document_id);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const task = await importRegions(
+    [
+      { documentId: documentOf('rv-0'), locale: 'en', code: 'rv-0-new', name: 'Region 0 renamed' },
+      { documentId: documentOf('rv-1'), locale: 'fr', code: 'rv-1-new' },
+      { documentId: documentOf('rv-2'), locale: 'en', name: 'Region 2 renamed' },
+    ],
+    { matchBy: 'documentId' }
+  );
+  expect(task).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { updated: 3 } });
+  // The sync changed the other locale of both documents whose code changed.
+  const after = await rows();
+  expect(after.filter((row: Item) => row.locale === 'fr').map((row: Item) => row.code)).toEqual(['rv-0-new', 'rv-1-new', 'rv-2']);
+  await reverted(task.id);
+  expect(await rows()).toEqual(before);
+  expect((await exportFile(app, token, { contentType: REGION, locale: 'all', format: 'json', includeTimestamps: true })).text).toBe(regions.text);
+});
+
 test('continue mode with failed items: what it wrote is reverted', async () => {
   const before = await snapshot();
   const items: Item[] = (await articles('en')).slice(0, 4).map((item) => ({ documentId: item.documentId, title: `Continue ${String(item.title)}` }));

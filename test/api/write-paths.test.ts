@@ -834,3 +834,113 @@ test('desks: one-to-one and one-to-many relations that take a chair from another
     expect.arrayContaining([expect.stringContaining('"desk_id":"d3|published"')])
   );
 });
+
+/**
+ * Regions: localized, no draft & publish, a non-localized unique `code`. An update that changes the code of one
+ * locale changes it on every other locale of the document (i18n's document middleware, with `updatedAt`); the bulk
+ * path does the same. Rows are keyed by the code and locale they had before the updates.
+ */
+const REGION = 'api::region.region';
+const regionRows = async (app: TestApp) =>
+  (await app.strapi.db.connection('regions').select('*').orderBy('id')) as Array<Record<string, unknown>>;
+
+const runRegions = async (bulk: boolean) => {
+  // The file's seventh and eighth app: Strapi's limit on admin registrations (five in five minutes) is turned off.
+  const app = await startApp({ env: { DMC_BULK_WRITES: String(bulk), ADMIN_RATE_LIMIT: 'false' } });
+  try {
+    const token = await registerSuperAdmin(app);
+    const regions = (locale: string, names: string) =>
+      jsonl(Array.from({ length: 7 }, (_, i) => ({ code: `c${i}`, locale, name: `${names} ${i}` })));
+    const en = await importFile(app, token, {
+      fileName: 'regions-en.jsonl',
+      content: regions('en', 'Region'),
+      options: { contentType: REGION, matchBy: 'code' },
+    });
+    // The French versions (matched by the code every locale shares): new locales of the documents.
+    const fr = await importFile(app, token, {
+      fileName: 'regions-fr.jsonl',
+      content: regions('fr', 'Région'),
+      options: { contentType: REGION, matchBy: 'code' },
+    });
+    // Document c6's locales hold different codes (as rows written before `code` was made non-localized would).
+    await app.strapi.db.connection('regions').where({ code: 'c6', locale: 'fr' }).update({ code: 'c6-fr' });
+    const before = await regionRows(app);
+    const keyOf = new Map(before.map((row) => [row.id, `${row.code}|${row.locale}`]));
+    const doc = new Map(before.filter((row) => row.locale === 'en').map((row) => [row.code, String(row.document_id)]));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // updated_at moves on for the rows written next
+    const updates = await importFile(app, token, {
+      fileName: 'regions-update.jsonl',
+      content: jsonl([
+        { documentId: doc.get('c0'), locale: 'en', code: 'c0-new', name: 'Region 0 renamed' }, // code and name
+        { documentId: doc.get('c1'), locale: 'en', name: 'Region 1 renamed' }, // the name only
+        { documentId: doc.get('c2'), locale: 'en', code: 'c2', name: 'Region 2 renamed' }, // the same code
+        { documentId: doc.get('c3'), locale: 'en', code: 'c3-en' }, // two locales of one document
+        { documentId: doc.get('c3'), locale: 'fr', code: 'c3-fr', name: 'Région 3 renommée' },
+        { documentId: doc.get('c4'), locale: 'fr', code: 'c4-fr' }, // from the other locale
+      ]),
+      options: { contentType: REGION, matchBy: 'documentId' },
+    });
+    const unsynced = await importFile(app, token, {
+      fileName: 'regions-unsynced.jsonl',
+      content: jsonl([{ documentId: doc.get('c6'), locale: 'en', name: 'Region 6 renamed' }]),
+      options: { contentType: REGION, matchBy: 'documentId' },
+    });
+    // A code the first item syncs into French, then set in French on another document: Strapi's unique rule fails it.
+    const clash = await importFile(app, token, {
+      fileName: 'regions-clash.jsonl',
+      content: jsonl([
+        { documentId: doc.get('c5'), locale: 'en', code: 'c5-x' },
+        { documentId: doc.get('c2'), locale: 'fr', code: 'c5-x' },
+      ]),
+      options: { contentType: REGION, matchBy: 'documentId', onError: 'continue' },
+    });
+    const clashReport = (await reportOf(app, token, clash)).map((r) => [r.itemNumber, r.message]);
+    const touchedAt = new Map(before.map((row) => [row.id, new Date(row.updated_at as string).getTime()]));
+    const rows = (await regionRows(app))
+      .map((row) => ({
+        key: keyOf.get(row.id),
+        ...Object.fromEntries(Object.entries(row).filter(([k]) => !VOLATILE.has(k))),
+        touched: new Date(row.updated_at as string).getTime() !== touchedAt.get(row.id),
+      }))
+      .sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    return { en, fr, updates, unsynced, clash, clashReport, rows };
+  } finally {
+    await app.stop();
+  }
+};
+
+test('regions (localized, a non-localized code): updates sync the code to every locale on both paths', async () => {
+  const bulk = await runRegions(true);
+  const service = await runRegions(false);
+  expect(bulk.en).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { created: 7 } });
+  expect(bulk.fr).toMatchObject({ status: 'completed', writePath: 'document-service', counts: { created: 7 } });
+  // Every update took the bulk path (its document's locales held the same code)...
+  expect(bulk.updates).toMatchObject({ status: 'completed', writePath: 'bulk', counts: { updated: 6, failed: 0 } });
+  // ... but one of a document whose locales hold different codes (i18n syncs or not by the row it reads first).
+  expect(bulk.unsynced).toMatchObject({ status: 'completed', writePath: 'document-service', counts: { updated: 1 } });
+  expect(bulk.clash).toMatchObject({ status: 'completed-with-errors', writePath: 'bulk', counts: { updated: 1, failed: 1 } });
+  expect(bulk.clashReport).toEqual([[2, 'code: This attribute must be unique']]);
+  expect(service.clashReport).toEqual(bulk.clashReport);
+  for (const name of ['updates', 'unsynced', 'clash'] as const) {
+    expect(service[name]).toMatchObject({ writePath: 'document-service', counts: bulk[name].counts });
+  }
+  expect(bulk.rows).toEqual(service.rows);
+  // What i18n does, as the rows show it.
+  const row = (key: string) => bulk.rows.find((r) => r.key === key);
+  expect([row('c0|en'), row('c0|fr')]).toMatchObject([
+    { code: 'c0-new', name: 'Region 0 renamed', touched: true },
+    { code: 'c0-new', name: 'Région 0', touched: true },
+  ]);
+  expect([row('c1|en'), row('c1|fr')]).toMatchObject([
+    { code: 'c1', name: 'Region 1 renamed', touched: true },
+    { code: 'c1', name: 'Région 1', touched: false },
+  ]);
+  expect([row('c2|en'), row('c2|fr')]).toMatchObject([{ code: 'c2', touched: true }, { code: 'c2', touched: false }]);
+  expect([row('c3|en'), row('c3|fr')]).toMatchObject([
+    { code: 'c3-fr', name: 'Region 3', touched: true },
+    { code: 'c3-fr', name: 'Région 3 renommée', touched: true },
+  ]);
+  expect([row('c4|en'), row('c4|fr')]).toMatchObject([{ code: 'c4-fr', touched: true }, { code: 'c4-fr', touched: true }]);
+  expect([row('c5|en'), row('c5|fr')]).toMatchObject([{ code: 'c5-x', touched: true }, { code: 'c5-x', touched: true }]);
+  expect([row('c2|en'), row('c2|fr')]).toMatchObject([{ code: 'c2' }, { code: 'c2' }]);
+});

@@ -57,6 +57,8 @@ const routeOf = (
     rowId: number | undefined;
     publishes: boolean;
     locale: string | null;
+    /** The document's locales hold different non-localized values (see the bulk writer's `unsyncedOf`). */
+    unsynced: boolean;
   },
   certain: (
     values: Record<string, unknown>,
@@ -65,7 +67,7 @@ const routeOf = (
     locale: string | null
   ) => boolean
 ): WriteRoute => {
-  const { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale } = entry;
+  const { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale, unsynced } = entry;
   return route({
     bulkWriter: writer !== null,
     deferred: deferred !== null,
@@ -74,6 +76,7 @@ const routeOf = (
     newLocaleVersion,
     rowKnown: rowId !== undefined,
     updateBlocker: writer?.updateBlocker ?? null,
+    unsynced,
     publishes,
     // Asked only of updates the bulk path could write: `publishable` reads the row read before the batch.
     publishCertain:
@@ -98,6 +101,8 @@ export const writeBatch = async (
   const { failed, existing, rowIds, documents, siblings, deferredSlots, publishable, clashes, hold } = lookups;
   // Undo: the documents this batch may update (or add a locale to), as they are before it writes.
   await ctx.preImages?.before(ctx.trx, ctx.uid, [...documents, ...existing.values(), ...siblings.values()]);
+  // Updates the bulk path syncs to the other locales (non-localized scalars): documents it cannot sync as i18n does.
+  const unsynced = ctx.bulk ? await ctx.bulk.unsyncedOf(ctx.trx, [...new Set(existing.values())]) : new Set<string>();
   /** Matched by a key shared by every locale of a document (not localized): key → the document written in this batch. */
   const sharedKey = ctx.localized && options.matchBy !== 'documentId' && isSharedAcrossLocales(ctx, options.matchBy);
   const writtenDocuments = new Map<string, string>();
@@ -175,7 +180,10 @@ export const writeBatch = async (
       const { values, links } = writer ? writer.splitData(data) : { values: data, links: {} };
       const path = routeOf(
         writer,
-        { data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale },
+        {
+          ...{ data, values, deferred, documentId, newLocaleVersion, rowId, publishes, locale },
+          unsynced: Boolean(documentId && unsynced.has(documentId)),
+        },
         certain
       );
       const bulk = path === 'document-service' ? null : writer;

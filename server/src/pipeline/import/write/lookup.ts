@@ -157,21 +157,32 @@ const refuseByPermissions = async (
     failed.set(checks.get(check)!, { stage: 'validate', field, message });
 };
 
-/** Unique values held (by published entries, and by those this batch writes), keyed by attribute and locale. */
-const uniqueValues = (uniqueAttributes: string[], held: Held) => {
+/**
+ * Unique values held (by published entries, and by those this batch writes), keyed by attribute and locale. A
+ * non-localized attribute an update copies to every locale of its document (`synced`) is also held for every locale
+ * (`*`): a value this batch writes in one locale lands in the others.
+ */
+const uniqueValues = (uniqueAttributes: string[], held: Held, synced: Set<string>) => {
+  const holderOf = (key: string, documentId: string | null) => {
+    const holder = held.get(key);
+    return holder !== undefined && holder !== documentId;
+  };
   /** A unique value held by another document (or, for a new entry, by any). */
   const clashes = (values: Record<string, unknown>, locale: string | null, documentId: string | null) =>
     uniqueAttributes.some((name) => {
       const value = values[name];
       if (value === undefined || value === null || value === '') return false;
-      const holder = held.get(`${name}|${locale ?? ''}|${String(value)}`);
-      return holder !== undefined && holder !== documentId;
+      return (
+        holderOf(`${name}|${locale ?? ''}|${String(value)}`, documentId) ||
+        (synced.has(name) && holderOf(`${name}|*|${String(value)}`, documentId))
+      );
     });
   const hold = (values: Record<string, unknown>, locale: string | null, documentId: string) => {
     for (const name of uniqueAttributes) {
       const value = values[name];
-      if (value !== undefined && value !== null && value !== '')
-        held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
+      if (value === undefined || value === null || value === '') continue;
+      held.set(`${name}|${locale ?? ''}|${String(value)}`, documentId);
+      if (synced.has(name)) held.set(`${name}|*|${String(value)}`, documentId);
     }
   };
   return { clashes, hold };
@@ -202,7 +213,7 @@ export const lookupBatch = async (ctx: WriterContext, entries: ReadyEntry[]) => 
           [...rowIds].map(([key, id]) => ({ id, documentId: existing.get(key)! }))
         )
       : () => false;
-  const { clashes, hold } = uniqueValues(uniqueAttributes, held);
+  const { clashes, hold } = uniqueValues(uniqueAttributes, held, new Set(ctx.bulk?.syncedScalars ?? []));
 
   return { failed, existing, rowIds, documents, siblings, deferredSlots, publishable, clashes, hold };
 };

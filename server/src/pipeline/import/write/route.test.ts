@@ -8,6 +8,7 @@ const newEntry: RouteFacts = {
   newLocaleVersion: false,
   rowKnown: false,
   updateBlocker: null,
+  unsynced: false,
   publishes: false,
   publishCertain: false,
 };
@@ -27,6 +28,12 @@ const cases: Array<[string, RouteFacts, WriteRoute, RegExp]> = [
     { ...update, updateBlocker: 'firstPublishedAt' },
     'document-service',
     /updates of this type.*firstPublishedAt/,
+  ],
+  [
+    'a document whose locales hold different non-localized values',
+    { ...update, unsynced: true },
+    'document-service',
+    /locales hold different non-localized values/,
   ],
   ['an update that publishes, uncertain', { ...update, publishes: true }, 'document-service', /publish/],
   [

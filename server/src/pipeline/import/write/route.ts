@@ -20,6 +20,11 @@ export interface RouteFacts {
   rowKnown: boolean;
   /** Why updates of this type cannot take the bulk path (bulk writer's `updateBlocker`), or null. */
   updateBlocker: string | null;
+  /**
+   * The document's locales hold different non-localized values that i18n copies on update: whether it copies them
+   * depends on which row the database returns first, so the update goes through the Document Service.
+   */
+  unsynced: boolean;
   /** The update publishes (draft & publish type, status published). */
   publishes: boolean;
   /**
@@ -50,6 +55,10 @@ export const route = (facts: RouteFacts): RouteDecision => {
     return viaDocumentService('an entry created earlier in the batch is updated through the Document Service');
   if (facts.updateBlocker !== null)
     return viaDocumentService(`updates of this type go through the Document Service: ${facts.updateBlocker}`);
+  if (facts.unsynced)
+    return viaDocumentService(
+      'a document whose locales hold different non-localized values is updated through the Document Service'
+    );
   if (facts.publishes) {
     if (!facts.publishCertain)
       return viaDocumentService('updates that publish go through the Document Service unless certainly valid');

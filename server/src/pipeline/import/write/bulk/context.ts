@@ -87,6 +87,45 @@ export const createBulkContext = (strapi: Core.Strapi, uid: string, userId: numb
 
   const rules = compileRules(schema, schemaOf);
 
+  /** The columns of the non-localized scalars an update copies to the document's other locales (`syncedScalars`). */
+  const syncedColumns = plan.syncedScalars.map((name) => plan.metadata.attributes[name]?.columnName ?? name);
+  /** A row's synced values as one comparable string (the values as the database returns them). */
+  const syncedKey = (row: Record<string, unknown>) =>
+    syncedColumns
+      .map((column) => {
+        const value = row[column];
+        if (value instanceof Date) return `d${value.getTime()}`;
+        if (typeof value === 'bigint') return `n${value}`;
+        return JSON.stringify(value) ?? 'u';
+      })
+      .join('\u0000');
+  /** Row id → its synced values (`syncedKey`), for these rows. */
+  const syncedKeysOf = async (trx: Knex.Transaction, ids: number[]): Promise<Map<number, string>> => {
+    const found = await selectIn(trx, plan.metadata.tableName, 'id', ids, (q) => q.select(['id', ...syncedColumns]));
+    return new Map(found.map((row) => [Number(row.id), syncedKey(row)]));
+  };
+  /**
+   * The documents whose rows (every locale) do not all hold the same non-localized values. i18n syncs an update when
+   * the updated row's values differ from those of whichever row of the document the database returns first: the
+   * bulk path can tell only when every row holds the same values, so such documents go through the Document Service.
+   */
+  const unsyncedOf = async (trx: Knex.Transaction, documentIds: string[]): Promise<Set<string>> => {
+    const unsynced = new Set<string>();
+    if (syncedColumns.length === 0 || documentIds.length === 0) return unsynced;
+    const found = await selectIn(trx, plan.metadata.tableName, 'document_id', documentIds, (q) =>
+      q.select(['document_id', ...syncedColumns])
+    );
+    const first = new Map<string, string>();
+    for (const row of found) {
+      const documentId = String(row.document_id);
+      const key = syncedKey(row);
+      const seen = first.get(documentId);
+      if (seen === undefined) first.set(documentId, key);
+      else if (seen !== key) unsynced.add(documentId);
+    }
+    return unsynced;
+  };
+
   /**
    * The Document Service publishes a document by validating its draft as read back from the database: every
    * scalar attribute the file left out is there, as its default or null. The bulk path validates the same shape.
@@ -115,6 +154,8 @@ export const createBulkContext = (strapi: Core.Strapi, uid: string, userId: numb
     forgetOrders,
     appDefaultLocale,
     asReadBack,
+    syncedKeysOf,
+    unsyncedOf,
   };
 };
 

@@ -43,8 +43,14 @@ export type { NewDocument, UpdatedDocument, TakingHook };
  * Service deletes it, writes a new one and re-points the links other entries hold to it: the same links, in the
  * same places); a draft never published gets a new one, sharing its draft's target-side orders. Only updates that
  * certainly pass Strapi's rules as published entries take this path (`preparePublishing`).
- * Updates of localized types with non-localized attributes (synced to every locale) go through the Document
- * Service.
+ * Updates of a localized type without draft & publish whose non-localized attributes are all scalars: when the
+ * updated row's non-localized values changed, they are copied to every other locale row of the document (with
+ * `updatedAt`), as i18n's document middleware does (`updateSyncingLocales`); two locales of one document in a group
+ * are written in turn. Still on the Document Service: updates of localized types with non-localized components,
+ * dynamic zones or media (i18n replaces them on every other locale), of localized draft & publish types with
+ * non-localized attributes (a draft update syncs the other drafts, one that publishes only the other published
+ * versions), and of documents whose locales hold different non-localized values (`unsyncedOf`: whether i18n syncs
+ * depends on the row the database returns first).
  *
  * Relations from a draft & publish type to another one: a draft links to the target's draft, a published version
  * to the target's published version (none while the target has none), sharing its draft's target-side order, as
@@ -89,6 +95,10 @@ export const createBulkWriter = (
   return {
     blockerOf: ctx.blockerOf,
     updateBlocker: ctx.updateBlocker,
+    /** The non-localized scalars an update copies to the document's other locales. */
+    syncedScalars: ctx.syncedScalars,
+    /** Documents whose locales hold different non-localized values: their updates go through the Document Service. */
+    unsyncedOf: ctx.unsyncedOf,
     preparePublishing: (trx: Knex.Transaction, drafts: Array<{ id: number; documentId: string }>) =>
       preparePublishing(ctx, trx, drafts),
     splitData: ctx.splitData,

@@ -274,11 +274,30 @@ describe('planBulkWrites', () => {
     });
   });
 
-  it('blocks updates of a localized type with non-localized attributes, and every item of a type with firstPublishedAt', () => {
-    expect(plan.updateBlocker).toBeNull();
+  it('syncs non-localized scalars of a localized type without draft & publish in bulk, and blocks the rest', () => {
+    expect([plan.updateBlocker, plan.syncedScalars]).toEqual([null, []]);
+    // Draft & publish: a draft update syncs the other drafts, one that publishes the published versions only.
     expect(planBulkWrites(input({ nonLocalizedAttributes: ['views'] })).updateBlocker).toBe(
-      'non-localized attributes (synced to every locale)'
+      'non-localized attributes of a draft & publish type (synced to every locale)'
     );
+    const withoutDraftAndPublish = (uid: string) => {
+      const schema = schemas(uid);
+      return uid === ARTICLE && schema ? { ...schema, options: { draftAndPublish: false } } : schema;
+    };
+    const scalars = planBulkWrites(
+      input({ schemaOf: withoutDraftAndPublish, nonLocalizedAttributes: ['views', 'title'] })
+    );
+    expect([scalars.updateBlocker, scalars.syncedScalars]).toEqual([null, ['views', 'title']]);
+    const components = planBulkWrites(
+      input({ schemaOf: withoutDraftAndPublish, nonLocalizedAttributes: ['views', 'seo', 'cover'] })
+    );
+    expect([components.updateBlocker, components.syncedScalars]).toEqual([
+      'non-localized component, media attributes (synced to every locale)',
+      [],
+    ]);
+  });
+
+  it('blocks every item of a type with firstPublishedAt', () => {
     const withFirst = testSchemaLookup(
       withOptions(model(CATEGORY, { name: { type: 'string' }, firstPublishedAt: { type: 'datetime' } }), false)
     );

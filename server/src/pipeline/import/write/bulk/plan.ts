@@ -308,10 +308,26 @@ export const planBulkWrites = (input: BulkPlanInput) => {
   /** Strapi features the bulk path does not reproduce for any item of this type. */
   const typeBlocker =
     'firstPublishedAt' in schema.attributes ? 'firstPublishedAt' : !metadata.tableName ? 'no table' : null;
-  const syncsLocales = localized && input.nonLocalizedAttributes.length > 0;
+  /**
+   * i18n's non-localized attributes: an update copies them to the document's other locales (its document middleware,
+   * `syncNonLocalizedAttributes`). The bulk path reproduces it for scalars of types without draft & publish
+   * (`syncLocales`); components, dynamic zones and media (replaced on every other locale) and draft & publish types
+   * (a draft update syncs the other drafts, one that publishes the other published versions only) stay on the
+   * Document Service.
+   */
+  const nonLocalized = localized ? input.nonLocalizedAttributes.filter((name) => name in schema.attributes) : [];
+  const notScalar = nonLocalized.filter((name) => plans.get(name)?.kind !== 'scalar');
+  const syncBlocker =
+    notScalar.length > 0
+      ? `non-localized ${notScalar.map((name) => schema.attributes[name].type).join(', ')} attributes` +
+        ' (synced to every locale)'
+      : nonLocalized.length > 0 && draftAndPublish
+        ? 'non-localized attributes of a draft & publish type (synced to every locale)'
+        : null;
   /** Why updates of this type cannot take the bulk path, or null. */
-  const updateBlocker: string | null =
-    typeBlocker ?? (syncsLocales ? 'non-localized attributes (synced to every locale)' : null);
+  const updateBlocker: string | null = typeBlocker ?? syncBlocker;
+  /** The non-localized scalars the bulk path copies to the document's other locales, as i18n does (see above). */
+  const syncedScalars = updateBlocker === null ? nonLocalized : [];
   /** Attributes an update that publishes must set (or hold a certain stored value in) for its validity to be certain. */
   const leftOutMustBeSet = Object.entries(schema.attributes)
     .filter(([name, attribute]) => !SYSTEM_ATTRIBUTES.has(name) && !publishableAsStored(attribute, input.schemaOf))
@@ -325,6 +341,7 @@ export const planBulkWrites = (input: BulkPlanInput) => {
     plans,
     typeBlocker,
     updateBlocker,
+    syncedScalars,
     leftOutMustBeSet,
     /**
      * Why this item cannot take the bulk path (an attribute it sets is unsupported), or null. `publishes`: the item

@@ -21,8 +21,70 @@ export const updateDocuments = async (
   trx: Knex.Transaction,
   beforeTaking: TakingHook | null = null
 ): Promise<void> => {
-  const { uid, userId, draftAndPublish, plans, rows } = ctx;
   const now = new Date();
+  if (ctx.syncedScalars.length === 0) return updateVersions(ctx, docs, trx, beforeTaking, now);
+  // Two locales of one document in a group: each update syncs the other's row, so they are written in turn (file
+  // order kept: the group is cut before a document it holds already).
+  let part: UpdatedDocument[] = [];
+  const seen = new Set<string>();
+  for (const doc of docs) {
+    if (seen.has(doc.documentId)) {
+      await updateSyncingLocales(ctx, part, trx, beforeTaking, now);
+      part = [];
+      seen.clear();
+    }
+    part.push(doc);
+    seen.add(doc.documentId);
+  }
+  if (part.length > 0) await updateSyncingLocales(ctx, part, trx, beforeTaking, now);
+};
+
+/**
+ * Updates of a localized type without draft & publish whose non-localized attributes are scalars, then what i18n's
+ * document middleware (`syncNonLocalizedAttributes`) does after each: when the updated row's non-localized values
+ * changed, every other locale row of the document gets them (with `updatedAt`; not `updatedBy`), by the query
+ * layer's update. Only documents whose rows all held the same values take this path (`unsyncedOf`): the other
+ * rows then hold the values the item left out already, so the values the item sets are the ones to copy.
+ */
+const updateSyncingLocales = async (
+  ctx: BulkContext,
+  docs: UpdatedDocument[],
+  trx: Knex.Transaction,
+  beforeTaking: TakingHook | null,
+  now: Date
+): Promise<void> => {
+  const ids = docs.map((doc) => doc.id);
+  const before = await ctx.syncedKeysOf(trx, ids);
+  await updateVersions(ctx, docs, trx, beforeTaking, now);
+  const after = await ctx.syncedKeysOf(trx, ids);
+  const changed = new Map(
+    docs.filter((doc) => before.get(doc.id) !== after.get(doc.id)).map((doc) => [doc.documentId, doc])
+  );
+  if (changed.size === 0) return;
+  const rowsOfDocuments = await ctx.selectIn(trx, ctx.metadata.tableName, 'document_id', [...changed.keys()], (q) =>
+    q.select(['id', 'document_id'])
+  );
+  const updates: Array<{ id: number; values: Record<string, unknown> }> = [];
+  for (const row of rowsOfDocuments) {
+    const doc = changed.get(String(row.document_id));
+    if (!doc || Number(row.id) === doc.id) continue;
+    const values: Record<string, unknown> = { updatedAt: now };
+    for (const name of ctx.syncedScalars) {
+      if (Object.prototype.hasOwnProperty.call(doc.data, name)) values[name] = doc.data[name];
+    }
+    updates.push({ id: Number(row.id), values });
+  }
+  await ctx.rows.updateMany(trx, ctx.uid, updates);
+};
+
+const updateVersions = async (
+  ctx: BulkContext,
+  docs: UpdatedDocument[],
+  trx: Knex.Transaction,
+  beforeTaking: TakingHook | null,
+  now: Date
+): Promise<void> => {
+  const { uid, userId, draftAndPublish, plans, rows } = ctx;
   await rows.updateMany(
     trx,
     uid,
