@@ -3,21 +3,10 @@
  * drive the built admin panel of the playground in Chromium.
  */
 /**
- * API test files whose subject does not depend on the database (storage, start-up files, templates, read limits,
- * parsing of hostile input, definitions written as files): run on SQLite only. CI runs the other API files again on
- * PostgreSQL and MariaDB (DATABASE_CLIENT set); these would only repeat themselves there.
+ * API test files whose subject does not depend on the database run on SQLite only: on PostgreSQL and MariaDB
+ * (DATABASE_CLIENT set) they are left out. The list, with the reason of each, is test/database-independent.js.
  */
-const DATABASE_INDEPENDENT = [
-  'bad-input',
-  'batch-files',
-  'bundle-definitions',
-  'read-limits',
-  'storage-s3',
-  'storage-s3-unreachable',
-  'templates-broken',
-  'templates-shipped',
-];
-const otherDatabase = (process.env.DATABASE_CLIENT || 'sqlite') !== 'sqlite';
+const databaseIndependent = require('./test/database-independent');
 
 const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }];
 
@@ -45,7 +34,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/api'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...(otherDatabase ? DATABASE_INDEPENDENT.map((name) => `/${name}\\.test\\.ts$`) : [])],
+      testPathIgnorePatterns: ['/node_modules/', ...databaseIndependent.ignorePatterns],
       transform: { '^.+\\.tsx?$': tsJest },
       globalSetup: '<rootDir>/test/global-setup.js',
     },
