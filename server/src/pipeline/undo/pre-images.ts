@@ -38,7 +38,6 @@ export type PreImageLine =
 
 export const PRE_IMAGES_FILE = 'pre-images.jsonl';
 
-
 /** Reads the lines of a pre-image file, one at a time. */
 export async function* readPreImages(path: string): AsyncGenerator<PreImageLine> {
   if (!fs.existsSync(path)) return;
@@ -142,7 +141,7 @@ export class PreImageRecorder {
       }
     }
     const uidJson = JSON.stringify(uid);
-    for (const documentId of created) this.pending.push(`{"t":"created","uid":${uidJson},"documentId":${JSON.stringify(documentId)}}\n`);
+    for (const documentId of created) this.pushCreated(uidJson, documentId);
     if (meta && known.length > 0) {
       let hashes = known.map(([, rows]) => fingerprintOfBound(meta, rows));
       if (!this.boundIsExact.has(uid)) {
@@ -153,11 +152,7 @@ export class PreImageRecorder {
         this.boundIsExact.set(uid, exact);
         if (!exact) hashes = known.map(([documentId]) => stored.get(documentId) ?? '');
       }
-      known.forEach(([documentId], i) =>
-        this.pending.push(
-          `{"t":"created","uid":${uidJson},"documentId":${JSON.stringify(documentId)},"hash":"${hashes[i]}","v":${FINGERPRINT_VERSION}}\n`
-        )
-      );
+      known.forEach(([documentId], i) => this.pushCreated(uidJson, documentId, hashes[i]));
     }
     if (read.length > 0) await this.fingerprint(trx, uid, read);
   }
@@ -185,6 +180,12 @@ export class PreImageRecorder {
     const meta = this.models.metadataOf(uid);
     if (!meta || ids.length === 0) return;
     for (const [documentId, hash] of await fingerprints(trx, meta, ids)) this.pushAfter(uid, documentId, hash);
+  }
+
+  /** A `created` line (with what the batch left, when it knew it), as `push` would write it; `uidJson`: the uid as JSON. */
+  private pushCreated(uidJson: string, documentId: string, hash?: string) {
+    const left = hash === undefined ? '' : `,"hash":${JSON.stringify(hash)},"v":${FINGERPRINT_VERSION}`;
+    this.pending.push(`{"t":"created","uid":${uidJson},"documentId":${JSON.stringify(documentId)}${left}}\n`);
   }
 
   private pushAfter(uid: string, documentId: string, hash: string) {
