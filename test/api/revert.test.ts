@@ -363,31 +363,41 @@ test('each document is fingerprinted once; pre-images of the first release (whol
   expect(kept.title).toBe(`V1 ${String(en[1].title)}`);
 });
 
-test('documents created in bulk are fingerprinted from the values written, not read back (checked once per task)', async () => {
-  const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;
+/** The fingerprint selects (the undo's reads of what a batch left) an import makes. */
+const countingFingerprintReads = async (run: () => Promise<Task>) => {
   const fingerprintReads: string[] = [];
   const listener = (query: { sql: string }) => {
     if (/^select [`"]id[`"], [`"]document_id[`"], [`"]locale[`"], [`"]published_at[`"], [`"]updated_at[`"] from [`"]articles[`"]/i.test(query.sql))
       fingerprintReads.push(query.sql);
   };
+  app.strapi.db.connection.on('query', listener);
+  const task = await run().finally(() => app.strapi.db.connection.off('query', listener));
+  return { task, fingerprintReads };
+};
+
+/** The lines of a task's pre-image file. */
+const preImageLines = async (taskId: number): Promise<Array<Record<string, string>>> => {
+  const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: taskId } } as never)) as { fileKey: string };
+  const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+};
+
+test('documents created in bulk are fingerprinted from the values written, not read back (checked once per task)', async () => {
+  const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;
   for (const onError of ['continue', 'stop'] as const) {
     const before = await snapshot();
     // Several batches (continue: adaptive batches from 50 items; stop: one transaction, batches of 500).
     const count = onError === 'continue' ? 120 : 600;
     const items = Array.from({ length: count }, (_, i) => ({ slug: `bound-${onError}-${i}`, title: `Bound ${onError} ${i}`, summary: 'Written in bulk', views: i }));
-    fingerprintReads.length = 0;
-    app.strapi.db.connection.on('query', listener);
-    const task = await importArticles(items, { importStrategy: 'add-only', locale: 'en', onError, status: 'published' }).finally(() =>
-      app.strapi.db.connection.off('query', listener)
+    const { task, fingerprintReads } = await countingFingerprintReads(() =>
+      importArticles(items, { importStrategy: 'add-only', locale: 'en', onError, status: 'published' })
     );
     expect(task.status).toBe('completed');
     expect(task.counts.created).toBe(count);
     expect(task.writePath).toMatch(/bulk/);
     // One read in the whole task: the check that the database gives back what was bound.
     expect(fingerprintReads).toHaveLength(1);
-    const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: task.id } } as never)) as { fileKey: string };
-    const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    const lines = await preImageLines(task.id);
     // One line per new document: its `created` line carries what the batch left.
     expect(lines.filter((line) => line.t !== 'created')).toEqual([]);
     const left = new Map(lines.filter((line) => line.hash).map((line) => [line.documentId, line.hash]));
@@ -398,6 +408,39 @@ test('documents created in bulk are fingerprinted from the values written, not r
     expect(Object.fromEntries(await fingerprints(app.strapi.db.connection, meta, created))).toEqual(Object.fromEntries(left));
     await reverted(task.id);
     expect(await snapshot()).toBe(before);
+  }
+});
+
+test('documents updated in bulk are fingerprinted from their pre-image and the values written (checked once per task)', async () => {
+  const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;
+  for (const onError of ['continue', 'stop'] as const) {
+    const count = onError === 'continue' ? 120 : 600;
+    const items = Array.from({ length: count }, (_, i) => ({ slug: `updated-${onError}-${i}`, title: `Updated ${onError} ${i}`, summary: 'Written in bulk', views: i }));
+    const created = await importArticles(items, { importStrategy: 'add-only', locale: 'en', onError, status: 'published' });
+    expect(created.counts.created).toBe(count);
+    // draft: each update changes the draft row only (worked out); published: the publish rewrites the published
+    // row too (read back).
+    for (const status of ['draft', 'published'] as const) {
+      const before = await snapshot();
+      const changed = items.map((item) => ({ ...item, title: `${item.title} (${status})` }));
+      const { task, fingerprintReads } = await countingFingerprintReads(() =>
+        importArticles(changed, { importStrategy: 'upsert', matchBy: 'slug', locale: 'en', onError, status })
+      );
+      expect(task.status).toBe('completed');
+      expect(task.counts.updated).toBe(count);
+      expect(task.writePath).toMatch(/bulk/);
+      if (status === 'draft') expect(fingerprintReads).toHaveLength(1);
+      else expect(fingerprintReads.length).toBeGreaterThan(1);
+      const lines = await preImageLines(task.id);
+      const left = new Map(lines.filter((line) => line.t === 'after').map((line) => [line.documentId, line.hash]));
+      expect(left.size).toBe(count);
+      // The same hashes as the rows read back now (the draft changed, the published row as it was or rewritten).
+      expect(Object.fromEntries(await fingerprints(app.strapi.db.connection, meta, [...left.keys()]))).toEqual(Object.fromEntries(left));
+      await reverted(task.id);
+      expect(await snapshot()).toBe(before);
+    }
+    // The updates reverted, the documents are as their import left them: that revert deletes them.
+    expect((await reverted(created.id)).writePath).toContain(`${count} deleted`);
   }
 });
 

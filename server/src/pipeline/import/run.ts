@@ -147,7 +147,9 @@ const recordWritten = async (run: ImportRun, trx: Knex.Transaction, results: Ent
   const preImages = run.writer.preImages;
   if (!preImages) return;
   const written = results.flatMap((result) =>
-    result.outcome === 'created' || result.outcome === 'updated' ? [{ documentId: result.documentId, bound: result.bound }] : []
+    result.outcome === 'created' || result.outcome === 'updated'
+      ? [{ documentId: result.documentId, bound: result.bound, updatedRow: result.updatedRow }]
+      : []
   );
   // One transaction for the whole run: what it left is read once, at the end (finishPreImages).
   await preImages.after(trx, run.writer.uid, written, { fingerprint: run.commits === 'batch' });

@@ -1,16 +1,20 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Knex } from 'knex';
+import type { ModelMeta } from '../../schema/model-metadata';
 import {
   encodedStateJson,
   fingerprintOfBound,
+  fingerprintOfUpdated,
   fingerprints,
   FINGERPRINT_VERSION,
   readDocuments,
   type BoundRow,
   type DocumentState,
   type FingerprintVersion,
+  type Row,
   type UndoModels,
+  type UpdatedRow,
 } from './rows';
 
 /**
@@ -45,11 +49,25 @@ export async function* readPreImages(path: string): AsyncGenerator<PreImageLine>
   for await (const line of lines) if (line.trim()) yield JSON.parse(line) as PreImageLine;
 }
 
-/** A document a batch wrote; `bound`: the values a bulk create bound to its rows. */
+/**
+ * A document a batch wrote; `bound`: the values a bulk create bound to its rows; `updatedRow`: the one row of its
+ * type's table a bulk update changed.
+ */
 export interface WrittenDocument {
   documentId: string;
   bound?: BoundRow[];
+  updatedRow?: UpdatedRow;
 }
+
+/**
+ * A document's rows in its type's table after a bulk update changed one of them (`rows`: as its pre-image read
+ * them): that row with the updatedAt bound. Null when the pre-image does not hold the row.
+ */
+const updatedRows = (rows: Row[] | undefined, updated: UpdatedRow, meta: ModelMeta | undefined): Row[] | null => {
+  if (!rows || !meta || !rows.some((row) => Number(row.id) === updated.id)) return null;
+  const column = meta.attributes.updatedAt?.columnName ?? 'updated_at';
+  return rows.map((row) => (Number(row.id) === updated.id ? { ...row, [column]: updated.updatedAt } : row));
+};
 
 export class PreImageRecorder {
   /**
@@ -60,6 +78,13 @@ export class PreImageRecorder {
   private pending: string[] = [];
   /** Per type: whether the rows read back fingerprint as the values bound (checked on the first batch). */
   private readonly boundIsExact = new Map<string, boolean>();
+  /** The same for updates: whether a pre-image with the updatedAt bound fingerprints as the rows read back. */
+  private readonly updateIsExact = new Map<string, boolean>();
+  /**
+   * The rows in their type's table of the documents whose `before` line this batch wrote, until its `after`: what a
+   * bulk update that changed one of them left is worked out from them.
+   */
+  private batchRows = new Map<string, Row[]>();
   /** The file's length once the pending lines are written. */
   bytes = 0;
 
@@ -99,9 +124,12 @@ export class PreImageRecorder {
     const touched = this.ofType(uid);
     const fresh = [...new Set(candidates)].filter((id) => !touched.has(id));
     if (fresh.length === 0) return;
+    const table = this.models.metadataOf(uid)?.tableName;
     for (const [documentId, state] of await readDocuments(trx, this.models, uid, fresh)) {
       touched.set(documentId, false);
       this.pushBefore(uid, documentId, state);
+      const rows = state.entities.find(([name]) => name === table)?.[1];
+      if (rows) this.batchRows.set(documentId, rows);
     }
   }
 
@@ -109,7 +137,9 @@ export class PreImageRecorder {
    * After a batch wrote: the documents it created, and what it left of every document it wrote (`fingerprint`: a
    * batch that commits on its own; a run that is one transaction leaves that to `finish`, which reads them all again).
    * A document the batch created with one write of known values (`bound`: a bulk create) is fingerprinted from them,
-   * not read back, in both kinds of run: its `created` line carries the fingerprint.
+   * not read back, in both kinds of run: its `created` line carries the fingerprint. So is a document this batch read
+   * the pre-image of and changed one row of, once, by a bulk update (`updatedRow`): its pre-image's rows with that
+   * row's `updatedAt` as bound; its `after` line is written now.
    */
   async after(
     trx: Knex.Transaction,
@@ -119,15 +149,23 @@ export class PreImageRecorder {
   ): Promise<void> {
     const meta = this.models.metadataOf(uid);
     const touched = this.ofType(uid);
-    /** documentId → the rows a single bulk create bound (null: written otherwise, or more than once). */
-    const writes = new Map<string, BoundRow[] | null>();
-    for (const { documentId, bound } of written)
-      writes.set(documentId, writes.has(documentId) || !bound || bound.length === 0 ? null : bound);
+    const batchRows = this.batchRows;
+    this.batchRows = new Map();
+    /** documentId → its one write in this batch (null: written more than once). */
+    const writes = new Map<string, WrittenDocument | null>();
+    for (const write of written) writes.set(write.documentId, writes.has(write.documentId) ? null : write);
     const read: string[] = [];
     const created: string[] = [];
     const known: Array<[string, BoundRow[]]> = [];
-    for (const [documentId, bound] of writes) {
-      if (touched.has(documentId)) {
+    const updated: Array<[string, Row[]]> = [];
+    for (const [documentId, write] of writes) {
+      const bound = write?.bound && write.bound.length > 0 ? write.bound : null;
+      const rows = write?.updatedRow ? updatedRows(batchRows.get(documentId), write.updatedRow, meta) : null;
+      if (touched.has(documentId) && rows && this.updateIsExact.get(uid) !== false) {
+        // An existing document this batch read and changed one row of: its rows are known.
+        touched.set(documentId, true);
+        updated.push([documentId, rows]);
+      } else if (touched.has(documentId)) {
         touched.set(documentId, fingerprint);
         if (fingerprint) read.push(documentId);
       } else if (bound && meta && this.boundIsExact.get(uid) !== false) {
@@ -143,18 +181,35 @@ export class PreImageRecorder {
     const uidJson = JSON.stringify(uid);
     for (const documentId of created) this.pushCreated(uidJson, documentId);
     if (meta && known.length > 0) {
-      let hashes = known.map(([, rows]) => fingerprintOfBound(meta, rows));
-      if (!this.boundIsExact.has(uid)) {
-        // Once per task and type: the database gives back what the bulk writer bound (a driver set to give dates
-        // as strings would not); otherwise this task reads them back, as before.
-        const stored = await fingerprints(trx, meta, known.map(([documentId]) => documentId));
-        const exact = known.every(([documentId], i) => stored.get(documentId) === hashes[i]);
-        this.boundIsExact.set(uid, exact);
-        if (!exact) hashes = known.map(([documentId]) => stored.get(documentId) ?? '');
-      }
-      known.forEach(([documentId], i) => this.pushCreated(uidJson, documentId, hashes[i]));
+      const ids = known.map(([documentId]) => documentId);
+      const hashes = await this.checked(trx, meta, this.boundIsExact, ids, known.map(([, rows]) => fingerprintOfBound(meta, rows)));
+      ids.forEach((documentId, i) => this.pushCreated(uidJson, documentId, hashes[i]));
+    }
+    if (meta && updated.length > 0) {
+      const ids = updated.map(([documentId]) => documentId);
+      const hashes = await this.checked(trx, meta, this.updateIsExact, ids, updated.map(([, rows]) => fingerprintOfUpdated(meta, rows)));
+      ids.forEach((documentId, i) => this.pushAfter(uid, documentId, hashes[i]));
     }
     if (read.length > 0) await this.fingerprint(trx, uid, read);
+  }
+
+  /**
+   * Fingerprints worked out without a read (`hashes`, of the documents `ids`), checked once per task and type and
+   * kind of write (`exactness`) against the rows read back: a driver that gives values back otherwise (dates as
+   * strings, another precision) makes this task read them all, as before.
+   */
+  private async checked(
+    trx: Knex.Transaction,
+    meta: ModelMeta,
+    exactness: Map<string, boolean>,
+    ids: string[],
+    hashes: string[]
+  ): Promise<string[]> {
+    if (exactness.has(meta.uid)) return hashes;
+    const stored = await fingerprints(trx, meta, ids);
+    const exact = ids.every((documentId, i) => stored.get(documentId) === hashes[i]);
+    exactness.set(meta.uid, exact);
+    return exact ? hashes : ids.map((documentId) => stored.get(documentId) ?? '');
   }
 
   /** Documents written since their last fingerprint outside a batch (the second pass): `finish` reads them again. */

@@ -20,6 +20,7 @@ const ARTICLE: ModelMeta = {
   tableName: 'articles',
   attributes: {
     title: { type: 'string' },
+    cover: { type: 'relation', relation: 'morphOne', target: 'plugin::upload.file', morphBy: 'related' },
     tags: {
       type: 'relation',
       relation: 'manyToMany',
@@ -84,6 +85,10 @@ describe('linkColumnsOf', () => {
       { table: 'categories_articles_lnk', column: 'article_id' },
       { table: 'files_related_mph', column: 'related_id', morphType: { column: 'related_type', value: 'api::article.article' } },
     ]);
+  });
+
+  test('a type without a media attribute is not looked up in the media table (no other rows of it are there)', () => {
+    expect(linkColumnsOf(models, 'api::category.category')).toEqual([{ table: 'categories_articles_lnk', column: 'category_id' }]);
   });
 
   test("a component's rows: only by type (the same cmp_id may name another component's row)", () => {

@@ -48,14 +48,24 @@ interface LinkColumn {
 export const linkColumnsOf = (models: UndoModels, uid: string): LinkColumn[] => {
   const found = new Map<string, LinkColumn>();
   const add = (link: LinkColumn) => found.set(`${link.table}|${link.column}|${link.morphType?.value ?? ''}`, link);
+  const own = models.metadataOf(uid);
+  /**
+   * Whether rows of `uid` can be named by another model's morph attribute: only through an attribute of `uid` on
+   * its inverse side (`morphBy`): a media attribute for the upload plugin's `files_related_mph`, which holds rows
+   * of no other type. A type without one is not looked up there (measured: a select per batch of an upsert).
+   */
+  const morphedBy = (model: ModelMeta, name: string) =>
+    !own ||
+    model.uid === uid ||
+    Object.values(own.attributes).some((attribute) => attribute.target === model.uid && attribute.morphBy === name);
   for (const model of models.all()) {
-    for (const attribute of Object.values(model.attributes)) {
+    for (const [name, attribute] of Object.entries(model.attributes)) {
       const joinTable = attribute.joinTable;
       if (!joinTable) continue;
       if (model.uid === uid) add({ table: joinTable.name, column: joinTable.joinColumn.name });
-      // A morph table: media (`files_related_mph`: any model), or a dynamic zone (`on.field`: components only).
+      // A morph table: media (`files_related_mph`), or a dynamic zone (`on.field`: components only).
       const dynamicZone = Boolean((joinTable.on as { field?: string } | undefined)?.field);
-      if (joinTable.morphColumn && (!dynamicZone || !uid.includes('::'))) {
+      if (joinTable.morphColumn && (dynamicZone ? !uid.includes('::') : morphedBy(model, name))) {
         const { idColumn, typeColumn } = joinTable.morphColumn;
         add({ table: joinTable.name, column: idColumn.name, morphType: { column: typeColumn.name, value: uid } });
       } else if (attribute.target === uid && joinTable.inverseJoinColumn && uid.includes('::')) {
@@ -311,6 +321,9 @@ export type BoundRow = {
   updatedAt: Date;
 };
 
+/** The one row of a document's type table an update changed, with the `updatedAt` it bound (nothing else changed). */
+export type UpdatedRow = { id: number; updatedAt: Date };
+
 /**
  * The version 2 fingerprint of a document from the values a write bound to its rows (all of them: a document created
  * by that write), without reading them: the same text `fingerprints` makes of the rows read back, provided the
@@ -319,6 +332,10 @@ export type BoundRow = {
 export const fingerprintOfBound = (meta: ModelMeta, rows: BoundRow[]): string =>
   // The same values in the same order, named by attribute rather than by column.
   fingerprintOf(rows, fingerprintAttributes(meta).map(([attribute]) => attribute));
+
+/** The version 2 fingerprint of a document from its rows in the type's table, as read (by column). */
+export const fingerprintOfUpdated = (meta: ModelMeta, rows: Row[]): string =>
+  fingerprintOf(rows, fingerprintAttributes(meta).map(([, column]) => column));
 
 /** The fingerprints of documents of a type: documentId → hash ('' for a document that has no rows). */
 export const fingerprints = async (

@@ -148,8 +148,10 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { context, flush, settled } = createTaskContext(task, controller.signal, {
       live,
       writeProgress,
+      // updateMany writes the row alone: Strapi's update also reads it before and after (two selects a batch,
+      // measured on MariaDB: 82 of an import's 323 statements). No lifecycle of the task type needs the rows.
       writeCheckpoint: async (id, data) => {
-        await query().update({ where: { id }, data });
+        await query().updateMany({ where: { id }, data });
       },
       // SQLite's one connection is held by the task's transaction: progress waits in memory until the task ends.
       progressWaits: () => strapi.db.dialect.client === 'sqlite' && strapi.db.inTransaction(),

@@ -4,7 +4,7 @@ import type { WriteRoute } from './route';
 import { inSavepoint, validCreate, validUpdate } from './entry-writes';
 import { writeProblem } from '../../problems';
 import type { NewDocument, UpdatedDocument, BulkWriter } from './bulk/index';
-import type { BoundRow } from '../../undo/rows';
+import type { BoundRow, UpdatedRow } from '../../undo/rows';
 import { failure, fieldOfColumn, type BatchEntry, type EntryResult, type WritePaths, type WriterContext } from './entries';
 
 /**
@@ -38,29 +38,27 @@ export const bulkQueue = (
   const beforeTaking = recorder
     ? (trx: typeof ctx.trx, documentIds: string[]) => recorder.before(trx, ctx.uid, documentIds)
     : null;
-  /** Creates answer the main rows they bound, per document (for undo). */
-  const write = async (bulk: BulkWriter, group: Pending[]): Promise<BoundRow[][] | null> => {
+  /** Per document, for undo: the main rows a create bound, or the one row an update changed. */
+  const write = async (bulk: BulkWriter, group: Pending[]): Promise<Array<BoundRow[] | UpdatedRow | null>> => {
     if (group[0].kind === 'create')
       return bulk.insert(
         group.map((p) => p.doc as NewDocument),
         ctx.trx,
         beforeTaking
       );
-    await bulk.update(
+    return bulk.update(
       group.map((p) => p.doc as UpdatedDocument),
       ctx.trx,
       beforeTaking
     );
-    return null;
   };
-  /** `bound`: the main rows a create wrote for the document. */
-  const done = (p: Pending, bound?: BoundRow[]): EntryResult => ({
+  const done = (p: Pending, left: BoundRow[] | UpdatedRow | null | undefined): EntryResult => ({
     entry: p.entry,
     outcome: p.kind === 'create' ? 'created' : 'updated',
     documentId: p.doc.documentId,
     locale: p.doc.locale,
     deferred: null,
-    ...(bound ? { bound } : {}),
+    ...(Array.isArray(left) ? { bound: left } : left ? { updatedRow: left } : {}),
   });
   const flush = async () => {
     const bulk = ctx.bulk;
@@ -69,16 +67,16 @@ export const bulkQueue = (
     pendingRows.clear();
     try {
       // Always in a savepoint: after a refused statement, PostgreSQL accepts nothing else in the transaction.
-      const bound = await inSavepoint(ctx.trx, true, () => write(bulk, group));
+      const left = await inSavepoint(ctx.trx, true, () => write(bulk, group));
       paths.bulk += group.length;
-      group.forEach((p, i) => results.push(done(p, bound?.[i])));
+      group.forEach((p, i) => results.push(done(p, left[i])));
     } catch {
       // The database refused the group: write its items one by one to find (and report) the one it refuses.
       for (const p of group) {
         try {
-          const bound = await inSavepoint(ctx.trx, true, () => write(bulk, [p]));
+          const left = await inSavepoint(ctx.trx, true, () => write(bulk, [p]));
           paths.bulk += 1;
-          results.push(done(p, bound?.[0]));
+          results.push(done(p, left[0]));
         } catch (error) {
           // Not written: a later item with the same key must not take it for an existing entry.
           if (p.kind === 'create') for (const [key, id] of written) if (id === p.doc.documentId) written.delete(key);

@@ -8,7 +8,7 @@ import type { ResolveContext } from '../resolve/references';
 import type { BulkWriter } from './bulk/index';
 import type { ModelSchema } from '../../../schema/model-schema';
 import type { PreImageRecorder } from '../../undo/pre-images';
-import type { BoundRow } from '../../undo/rows';
+import type { BoundRow, UpdatedRow } from '../../undo/rows';
 
 /**
  * What the write stage works on and answers: a batch's entries, each entry's result, the writer's context, and the
@@ -37,6 +37,8 @@ export type EntryResult =
       deferred: DeferredLinks | null;
       /** A bulk create: the values it bound to the document's main rows (undo fingerprints them without a read). */
       bound?: BoundRow[];
+      /** A bulk update that changed one row of the type's table (undo works out what it left from its pre-image). */
+      updatedRow?: UpdatedRow;
     }
   | { entry: BatchEntry; outcome: 'failed'; problem: Problem }
   /** `skip-existing`: the entry exists and is left as it is. */

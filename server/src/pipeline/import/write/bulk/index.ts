@@ -7,7 +7,7 @@ import { updateDocuments } from './update';
 
 import type { NewDocument, UpdatedDocument } from './types';
 import type { TakingHook } from './take-targets';
-import type { BoundRow } from '../../../undo/rows';
+import type { BoundRow, UpdatedRow } from '../../../undo/rows';
 
 export type { NewDocument, UpdatedDocument, TakingHook };
 
@@ -108,7 +108,8 @@ export const createBulkWriter = (
     insert: forgettingOrdersOnFailure<NewDocument, BoundRow[][]>((docs, trx, beforeTaking) =>
       insertDocuments(ctx, docs, trx, beforeTaking)
     ),
-    update: forgettingOrdersOnFailure<UpdatedDocument, void>((docs, trx, beforeTaking) =>
+    /** Returns, per document, the one row of the type's table it changed (null: more changed), for undo. */
+    update: forgettingOrdersOnFailure<UpdatedDocument, Array<UpdatedRow | null>>((docs, trx, beforeTaking) =>
       updateDocuments(ctx, docs, trx, beforeTaking)
     ),
     forgetOrders: ctx.forgetOrders,

@@ -7,6 +7,7 @@ import { insertMedia, removeMedia } from './media';
 import { copyComponents, copyMedia, publishedCopies } from './publish';
 import { replaceRelations } from './relations';
 import type { TakingHook } from './take-targets';
+import type { UpdatedRow } from '../../../undo/rows';
 
 /**
  * Updates existing versions: their scalars, then each component, relation and media attribute the data sets.
@@ -20,23 +21,25 @@ export const updateDocuments = async (
   docs: UpdatedDocument[],
   trx: Knex.Transaction,
   beforeTaking: TakingHook | null = null
-): Promise<void> => {
+): Promise<Array<UpdatedRow | null>> => {
   const now = new Date();
   if (ctx.syncedScalars.length === 0) return updateVersions(ctx, docs, trx, beforeTaking, now);
+  const left: Array<UpdatedRow | null> = [];
   // Two locales of one document in a group: each update syncs the other's row, so they are written in turn (file
   // order kept: the group is cut before a document it holds already).
   let part: UpdatedDocument[] = [];
   const seen = new Set<string>();
   for (const doc of docs) {
     if (seen.has(doc.documentId)) {
-      await updateSyncingLocales(ctx, part, trx, beforeTaking, now);
+      left.push(...(await updateSyncingLocales(ctx, part, trx, beforeTaking, now)));
       part = [];
       seen.clear();
     }
     part.push(doc);
     seen.add(doc.documentId);
   }
-  if (part.length > 0) await updateSyncingLocales(ctx, part, trx, beforeTaking, now);
+  if (part.length > 0) left.push(...(await updateSyncingLocales(ctx, part, trx, beforeTaking, now)));
+  return left;
 };
 
 /**
@@ -52,15 +55,15 @@ const updateSyncingLocales = async (
   trx: Knex.Transaction,
   beforeTaking: TakingHook | null,
   now: Date
-): Promise<void> => {
+): Promise<Array<UpdatedRow | null>> => {
   const ids = docs.map((doc) => doc.id);
   const before = await ctx.syncedKeysOf(trx, ids);
-  await updateVersions(ctx, docs, trx, beforeTaking, now);
+  const left = await updateVersions(ctx, docs, trx, beforeTaking, now);
   const after = await ctx.syncedKeysOf(trx, ids);
   const changed = new Map(
     docs.filter((doc) => before.get(doc.id) !== after.get(doc.id)).map((doc) => [doc.documentId, doc])
   );
-  if (changed.size === 0) return;
+  if (changed.size === 0) return left;
   const rowsOfDocuments = await ctx.selectIn(trx, ctx.metadata.tableName, 'document_id', [...changed.keys()], (q) =>
     q.select(['id', 'document_id'])
   );
@@ -75,6 +78,8 @@ const updateSyncingLocales = async (
     updates.push({ id: Number(row.id), values });
   }
   await ctx.rows.updateMany(trx, ctx.uid, updates);
+  // The synced documents' other rows changed too: undo reads what they left.
+  return docs.map((doc, i) => (changed.has(doc.documentId) ? null : left[i]));
 };
 
 const updateVersions = async (
@@ -83,7 +88,7 @@ const updateVersions = async (
   trx: Knex.Transaction,
   beforeTaking: TakingHook | null,
   now: Date
-): Promise<void> => {
+): Promise<Array<UpdatedRow | null>> => {
   const { uid, userId, draftAndPublish, plans, rows } = ctx;
   await rows.updateMany(
     trx,
@@ -125,4 +130,7 @@ const updateVersions = async (
       if (copies.length > 0) await copyMedia(ctx, trx, name, plan, copies);
     }
   }
+  // Per document, the one row of its type's table that changed (with the updatedAt bound), for undo; null when a
+  // publish rewrote its published row too.
+  return docs.map((doc) => (doc.publish ? null : { id: doc.id, updatedAt: now }));
 };
