@@ -330,13 +330,18 @@ test('an entry changed after the import is a conflict: left as it is, restored w
   expect(restored.title).toBe('Edited by hand');
 });
 
+/** Where a task's pre-image file is. */
+const preImageFile = async (taskId: number): Promise<string> => {
+  const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: taskId } } as never)) as { fileKey: string };
+  return path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
+};
+
 test('each document is fingerprinted once; pre-images of the first release (whole-row fingerprints) still find conflicts', async () => {
   const en = (await articles('en')).slice(0, 3);
   const items = en.map((item) => ({ documentId: item.documentId, title: `V1 ${String(item.title)}` }));
   const task = await importArticles(items, { importStrategy: 'upsert', locale: 'en', onError: 'continue' });
   expect(task.counts.updated).toBe(3);
-  const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: task.id } } as never)) as { fileKey: string };
-  const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
+  const file = await preImageFile(task.id);
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   // A batch that commits on its own fingerprints what it wrote; the end of the import does not read them again.
   const after = lines.filter((line) => line.t === 'after');
@@ -376,11 +381,8 @@ const countingFingerprintReads = async (run: () => Promise<Task>) => {
 };
 
 /** The lines of a task's pre-image file. */
-const preImageLines = async (taskId: number): Promise<Array<Record<string, string>>> => {
-  const { fileKey } = (await app.strapi.db.query('plugin::data-migration-center.task' as never).findOne({ where: { id: taskId } } as never)) as { fileKey: string };
-  const file = path.join(app.storageDir, path.dirname(fileKey), 'pre-images.jsonl');
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
-};
+const preImageLines = async (taskId: number): Promise<Array<Record<string, string>>> =>
+  fs.readFileSync(await preImageFile(taskId), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
 
 test('documents created in bulk are fingerprinted from the values written, not read back (checked once per task)', async () => {
   const meta = app.strapi.db.metadata.get(ARTICLE as never) as unknown as ModelMeta;

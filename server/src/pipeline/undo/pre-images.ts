@@ -5,7 +5,7 @@ import type { ModelMeta } from '../../schema/model-metadata';
 import {
   encodedStateJson,
   fingerprintOfBound,
-  fingerprintOfUpdated,
+  fingerprintOfRows,
   fingerprints,
   FINGERPRINT_VERSION,
   readDocuments,
@@ -187,7 +187,7 @@ export class PreImageRecorder {
     }
     if (meta && updated.length > 0) {
       const ids = updated.map(([documentId]) => documentId);
-      const hashes = await this.checked(trx, meta, this.updateIsExact, ids, updated.map(([, rows]) => fingerprintOfUpdated(meta, rows)));
+      const hashes = await this.checked(trx, meta, this.updateIsExact, ids, updated.map(([, rows]) => fingerprintOfRows(meta, rows)));
       ids.forEach((documentId, i) => this.pushAfter(uid, documentId, hashes[i]));
     }
     if (read.length > 0) await this.fingerprint(trx, uid, read);

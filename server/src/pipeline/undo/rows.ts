@@ -333,9 +333,11 @@ export const fingerprintOfBound = (meta: ModelMeta, rows: BoundRow[]): string =>
   // The same values in the same order, named by attribute rather than by column.
   fingerprintOf(rows, fingerprintAttributes(meta).map(([attribute]) => attribute));
 
+/** The columns of `meta`'s table a version 2 fingerprint takes, in order. */
+const fingerprintColumns = (meta: ModelMeta): string[] => fingerprintAttributes(meta).map(([, column]) => column);
+
 /** The version 2 fingerprint of a document from its rows in the type's table, as read (by column). */
-export const fingerprintOfUpdated = (meta: ModelMeta, rows: Row[]): string =>
-  fingerprintOf(rows, fingerprintAttributes(meta).map(([, column]) => column));
+export const fingerprintOfRows = (meta: ModelMeta, rows: Row[]): string => fingerprintOf(rows, fingerprintColumns(meta));
 
 /** The fingerprints of documents of a type: documentId → hash ('' for a document that has no rows). */
 export const fingerprints = async (
@@ -345,7 +347,7 @@ export const fingerprints = async (
   version: FingerprintVersion = FINGERPRINT_VERSION
 ): Promise<Map<string, string>> => {
   const documentColumn = meta.attributes.documentId?.columnName ?? 'document_id';
-  const columns = version === 1 ? undefined : fingerprintAttributes(meta).map(([, column]) => column);
+  const columns = version === 1 ? undefined : fingerprintColumns(meta);
   const select = !columns ? ['*'] : columns.includes(documentColumn) ? columns : [...columns, documentColumn];
   const byDocument = new Map<string, Row[]>(documentIds.map((id) => [id, []]));
   for (const part of chunks(documentIds)) {
