@@ -313,8 +313,8 @@ describeE2E('Data Migration Center in the browser', () => {
       await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/bundle-export`);
       await expectVisible(page.getByRole('heading', { name: 'New bundle export', level: 1 }));
 
-      await page.getByRole('checkbox', { name: 'Tag', exact: true }).click();
-      await page.getByRole('checkbox', { name: 'Category', exact: true }).click();
+      await page.getByRole('checkbox', { name: 'Tag', exact: true }).check();
+      await page.getByRole('checkbox', { name: 'Category', exact: true }).check();
       await expectAttribute(page.getByRole('checkbox', { name: 'With dependencies' }), 'aria-checked', 'true');
       await page.getByLabel('Name', { exact: true }).fill('Tags and categories');
       await screenshot(page, '10-bundle-export-form');
@@ -550,8 +550,10 @@ describeE2E('Data Migration Center in the browser', () => {
       await page.goto(filtered);
       await expectVisible(page.getByText('11 entries found'));
       const titles = ['Article 10: Streams in practice', 'Article 11: Batches in practice'];
+      // check(), not click(): it waits until the list shows the row ticked (a click while the list re-renders
+      // after the first one can be lost).
       for (const title of titles) {
-        await page.getByRole('row').filter({ hasText: title }).getByRole('checkbox').click();
+        await page.getByRole('row').filter({ hasText: title }).getByRole('checkbox').check();
       }
       await page.getByRole('button', { name: 'Export selected' }).click();
       await page.waitForURL((url) => url.pathname === `${CENTER_PATH}/export`);
@@ -663,7 +665,7 @@ describeE2E('Data Migration Center in the browser', () => {
       expect(await filtersJson(page)).toEqual(expected);
       await screenshot(page, '18-export-filter-builder-json');
       // And back: the builder shows the JSON as the same two rows.
-      await page.getByRole('checkbox', { name: 'Advanced: JSON' }).click();
+      await page.getByRole('checkbox', { name: 'Advanced: JSON' }).uncheck();
       await expectValue(page.getByRole('group', { name: 'Filter 1' }).getByRole('textbox', { name: 'Value' }), '1000');
       await expectValue(page.getByRole('group', { name: 'Filter 2' }).getByRole('textbox', { name: 'Value' }), 'Streams');
       await expectText(page.getByRole('group', { name: 'Filter 2' }).getByRole('combobox', { name: 'Operator' }), 'contains');
