@@ -540,6 +540,34 @@ describe('tasks', () => {
     expect(res.body.data.finishedAt).not.toBeNull();
   });
 
+  test('waiting for a queued task (?wait=true, the CLI) ends when it does: the claim wakes the waiting, which does not sleep out its interval', async () => {
+    const runner = app.strapi.plugin(PLUGIN_ID).service('runner') as {
+      kick(): void;
+      waitFor(id: number, options?: { interval?: number }): Promise<{ state: string }>;
+    };
+    // A queued copy of an export that ran (its options as the service resolved them), not yet claimed.
+    const ran = await app.http().post(`/${PLUGIN_ID}/export-tasks?wait=true`).set(auth(superToken)).send({ contentType: 'api::tag.tag', format: 'json' });
+    expect(ran.body.data.status).toBe('completed');
+    const row = (await app.strapi.db.query(TASK_UID).findOne({ where: { id: ran.body.data.id } })) as Record<string, unknown>;
+    const queued = await insertTask({
+      state: 'queued',
+      kind: 'export',
+      name: 'Woken',
+      contentType: 'api::tag.tag',
+      format: 'json',
+      options: row.options,
+      heartbeatAt: null,
+      fileKey: 'tasks/test-woken/tags.json',
+      fileName: 'tags.json',
+    });
+    // An interval of ten minutes: only the claim of this server can end the wait within the test's time.
+    const waited = runner.waitFor(queued.id, { interval: 600_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the first look is done: it sleeps
+    runner.kick();
+    const done = (await waited) as { state: string; error: string | null };
+    expect({ state: done.state, error: done.error }).toEqual({ state: 'completed', error: null });
+  }, 30_000);
+
   test('deleting a finished task removes it and its files', async () => {
     const storage = app.strapi.plugin(PLUGIN_ID).service('storage');
     const key = 'tasks/test-delete/file.jsonl';

@@ -1291,7 +1291,13 @@ const run = async (strapi, options, work) => {
       cpuSeconds: Math.round((cpuUsed.user + cpuUsed.system) / 1000) / 1000,
       // The phase on the monotonic clock (µs) that `node --cpu-prof` profiles are stamped with: to cut a profile.
       monotonicUs: [Number(begun / 1000n), Number(ended / 1000n)],
-      ...(runs.length > 1 ? { runs: runs.map((run) => Math.round(run.seconds * 1000) / 1000) } : {}),
+      ...(runs.length > 1
+        ? {
+            runs: runs.map((run) => Math.round(run.seconds * 1000) / 1000),
+            // Every run's window (µs, as monotonicUs): a profile of all of them (profile-window.js start:end,...).
+            runsMonotonicUs: runs.map((run) => [Number(run.begun / 1000n), Number(run.ended / 1000n)]),
+          }
+        : {}),
       ...(outcome.task
         ? { status: outcome.task.status, counts: outcome.task.counts, writePath: outcome.task.writePath ?? null }
         : {}),

@@ -1,7 +1,12 @@
 // Reads one window of a V8 CPU profile (node --cpu-prof): self and inclusive time by function.
 // usage: node test/bench/profile-window.js <file.cpuprofile> <startUs> <endUs> [top]   (a phase's window: the bench JSON line's monotonicUs)
+//        node test/bench/profile-window.js <file.cpuprofile> <start:end,start:end,...> [top]   (several windows: runsMonotonicUs)
 const fs = require('fs');
-const [file, start, end, topN = 45] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const file = args[0];
+const windows = args[1].includes(':') ? args[1].split(',').map((w) => w.split(':').map(Number)) : [[+args[1], +args[2]]];
+const topN = (args[1].includes(':') ? args[2] : args[3]) ?? 45;
+const inWindow = (time) => windows.some(([start, end]) => time >= start && time <= end);
 const p = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
@@ -10,7 +15,7 @@ const self = new Map(); const incl = new Map();
 let t = p.startTime; let total = 0;
 for (let i = 0; i < p.samples.length; i++) {
   t += p.timeDeltas[i];
-  if (t < +start || t > +end) continue;
+  if (!inWindow(t)) continue;
   const dt = p.timeDeltas[i + 1] ?? 0;
   total += dt;
   const n = byId.get(p.samples[i]);

@@ -53,6 +53,10 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let ownTasks: Set<number> | null = null;
   let stopped = true;
   let claiming: Promise<void> | null = null;
+  /** A kick came while a claim was under way (it may have looked before the task was queued): claim again after it. */
+  let kickedWhileClaiming = false;
+  /** `waitFor` calls sleeping between two looks at a task, by task id: woken when this server claims the task. */
+  const sleepers = new Map<number, Set<() => void>>();
 
   const query = () => strapi.db.query(TASK_UID);
   const log = (message: string) => strapi.log.info(`[data-migration-center] ${message}`);
@@ -261,6 +265,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           kick();
         });
         completions.set(claimed.id, done);
+        wake(claimed.id);
       }
     }
   };
@@ -268,7 +273,16 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Looks for queued work now (after a task is created or one finishes), without overlapping itself. */
   const kick = () => {
     if (stopped) return;
-    claiming ??= claimQueued()
+    if (claiming) {
+      kickedWhileClaiming = true;
+      return;
+    }
+    claiming = (async () => {
+      do {
+        kickedWhileClaiming = false;
+        await claimQueued();
+      } while (kickedWhileClaiming && !stopped);
+    })()
       .catch((e) => {
         strapi.log.error(`[data-migration-center] claiming tasks failed: ${(e as Error).message}`);
       })
@@ -276,6 +290,29 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         claiming = null;
       });
   };
+
+  /** Wakes the `waitFor` calls sleeping on a task (this server has just claimed it: they can wait for its end here). */
+  const wake = (id: number) => {
+    const waiting = sleepers.get(id);
+    sleepers.delete(id);
+    waiting?.forEach((resolve) => resolve());
+  };
+
+  /** Sleeps `ms`, or less when this server claims task `id` meanwhile (`wake`). */
+  const sleepOn = (id: number, ms: number) =>
+    new Promise<void>((resolve) => {
+      let waiting = sleepers.get(id);
+      if (!waiting) sleepers.set(id, (waiting = new Set()));
+      const done = () => {
+        clearTimeout(timer);
+        const current = sleepers.get(id);
+        current?.delete(done);
+        if (current?.size === 0) sleepers.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiting.add(done);
+    });
 
   /**
    * The retention sweep (retention.ts), now and every `retention.checkInterval`; not in the command line (which runs
@@ -391,7 +428,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!row) throw new Error(`Task ${id} no longer exists`);
         if (isFinished(row.state)) return row;
         if (signal?.aborted) return row;
-        await new Promise((resolve) => setTimeout(resolve, interval));
+        if (completions.has(id)) continue; // claimed here while the row was read: wait for its end
+        // Queued (a claim here wakes it), or running on another server: looked at again after `interval`.
+        await sleepOn(id, interval);
       }
     },
   };
