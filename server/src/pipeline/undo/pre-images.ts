@@ -3,6 +3,7 @@ import readline from 'node:readline';
 import type { Knex } from 'knex';
 import type { ModelMeta } from '../../schema/model-metadata';
 import {
+  columnOf,
   encodedStateJson,
   fingerprintOfBound,
   fingerprintOfRows,
@@ -65,7 +66,7 @@ export interface WrittenDocument {
  */
 const updatedRows = (rows: Row[] | undefined, updated: UpdatedRow, meta: ModelMeta | undefined): Row[] | null => {
   if (!rows || !meta || !rows.some((row) => Number(row.id) === updated.id)) return null;
-  const column = meta.attributes.updatedAt?.columnName ?? 'updated_at';
+  const column = columnOf(meta, 'updatedAt');
   return rows.map((row) => (Number(row.id) === updated.id ? { ...row, [column]: updated.updatedAt } : row));
 };
 
@@ -264,9 +265,10 @@ export class PreImageRecorder {
    */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const text = this.pending.join('');
+    // Encoded once: the file's length grows by the buffer's (measuring the text's UTF-8 length was a second pass).
+    const bytes = Buffer.from(this.pending.join(''));
     this.pending = [];
-    await fs.promises.appendFile(this.path, text);
-    this.bytes += Buffer.byteLength(text);
+    await fs.promises.appendFile(this.path, bytes);
+    this.bytes += bytes.length;
   }
 }

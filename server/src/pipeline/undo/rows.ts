@@ -305,12 +305,12 @@ export const fingerprintOf = (rows: Row[], columns?: string[]): string => {
   return hex('sha1', text);
 };
 
+/** The column of `meta`'s table that holds an attribute (the attribute's name when the metadata names none). */
+export const columnOf = (meta: ModelMeta, attribute: string): string => meta.attributes[attribute]?.columnName ?? attribute;
+
 /** The attributes of `meta` a version 2 fingerprint takes, with their columns, in order. */
 const fingerprintAttributes = (meta: ModelMeta): Array<[attribute: string, column: string]> =>
-  FINGERPRINT_ATTRIBUTES.filter((name) => name === 'id' || meta.attributes[name]).map((name) => [
-    name,
-    meta.attributes[name]?.columnName ?? name,
-  ]);
+  FINGERPRINT_ATTRIBUTES.filter((name) => name === 'id' || meta.attributes[name]).map((name) => [name, columnOf(meta, name)]);
 
 /** The values a write bound to a document's rows in its type's table, by attribute (what a fingerprint reads). */
 export type BoundRow = {
